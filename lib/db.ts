@@ -1,0 +1,31 @@
+import "server-only";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { resolveDatabaseTarget } from "./database-url";
+
+// Two clients generated from one schema (see scripts/prisma-generate.ts): a client refuses an
+// adapter for the other provider. Their model APIs are identical, so one type serves both.
+export type Db = SqliteClient;
+
+/** Opens a client for a database URL (SQLite `file:` or `postgres://`); the app uses `db()`. */
+export function createDb(url?: string): Db {
+  const target = resolveDatabaseTarget(url);
+  if (target.provider === "postgresql") {
+    const adapter = new PrismaPg({ connectionString: target.url, connectionTimeoutMillis: 5_000 });
+    return new PostgresClient({ adapter }) as unknown as Db;
+  }
+  // Writers wait up to 5 s for the lock instead of failing with SQLITE_BUSY (WAL is set by the
+  // migration and persists in the file).
+  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: 5_000 }) });
+}
+
+// One client per process; kept on globalThis in development so hot reloads do not open a new
+// connection pool each time a module is re-evaluated.
+const globalForDb = globalThis as unknown as { marginaliaDb?: Db };
+
+export function db(): Db {
+  globalForDb.marginaliaDb ??= createDb();
+  return globalForDb.marginaliaDb;
+}

@@ -1,0 +1,88 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// One article, one database: these steps build on each other, in order.
+test.describe.configure({ mode: "serial" });
+
+const ARTICLE = "/articles/monolith-vs-microservices";
+const TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";
+
+const comments = (page: Page) => page.getByRole("region", { name: /^Comments/ });
+
+async function postComment(page: Page, name: string, body: string) {
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Comment", { exact: true }).fill(body);
+  await page.getByRole("button", { name: "Post comment" }).click();
+}
+
+test("the index lists the article and leads to it, with its headings and byline", async ({ page }) => {
+  await page.goto("/");
+  const entry = page.getByRole("listitem").filter({ hasText: TITLE });
+  await expect(entry).toContainText("Ahmad Waqar");
+  await expect(entry.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}$/);
+  await entry.getByRole("link", { name: TITLE }).click();
+
+  await expect(page).toHaveURL(ARTICLE);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(TITLE);
+  for (const heading of ["1. Monolith for Simplicity (Next.js)", "2. Microservices for Complex Features (FastAPI)", "Conclusion"]) {
+    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible();
+  }
+  await expect(page.locator(".prose li").first()).toContainText("Speed:");
+  await expect(page.getByText("Full-Stack Developer & Technical Writer. Passionate about building great software and sharing knowledge.")).toBeVisible();
+  await expect(page.locator("article header time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}$/);
+});
+
+test("a new article shows the empty comment state", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(comments(page).getByRole("heading", { name: "Comments (0)" })).toBeVisible();
+  await expect(page.getByText("No comments yet. Be the first to share your thoughts!")).toBeVisible();
+});
+
+test("a posted comment appears, is counted, and survives a reload", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await postComment(page, "Grace", "Monoliths first.\nServices when it hurts. <b>not bold</b>");
+
+  const comment = comments(page).getByRole("listitem").filter({ hasText: "Grace" });
+  await expect(comment).toContainText("Monoliths first.");
+  await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
+  // Typed markup is shown as text, and the line break is kept.
+  await expect(comment.locator("b")).toHaveCount(0);
+  await expect(comment.locator(".comment-body")).toHaveText("Monoliths first.\nServices when it hurts. <b>not bold</b>");
+  await expect(comment.locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
+  // The body is cleared for the next comment; the name stays.
+  await expect(page.getByLabel("Comment", { exact: true })).toHaveValue("");
+  await expect(page.getByLabel("Name")).toHaveValue("Grace");
+
+  await page.reload();
+  await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
+  await expect(comments(page).getByRole("listitem").filter({ hasText: "Grace" })).toContainText("Services when it hurts.");
+});
+
+test("an empty comment shows the field's error and keeps the name", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await postComment(page, "Ada", "   ");
+  await expect(page.getByText("Please write a comment.")).toBeVisible();
+  await expect(page.getByLabel("Comment", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Name")).toHaveValue("Ada");
+  await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
+});
+
+test.describe("with JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the comments show, and a plain form POST posts a comment", async ({ page }) => {
+    await page.goto(ARTICLE);
+    await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
+
+    await postComment(page, "Linus", "Posted without a line of script.");
+    await expect(page.getByRole("status")).toHaveText("Thanks! Your comment is posted.");
+    await expect(comments(page).getByRole("listitem").filter({ hasText: "Linus" })).toContainText("Posted without a line of script.");
+    await expect(comments(page).getByRole("heading", { name: "Comments (2)" })).toBeVisible();
+  });
+
+  test("an invalid POST shows the error and keeps what was typed", async ({ page }) => {
+    await page.goto(ARTICLE);
+    await postComment(page, "", "A thought with no name.");
+    await expect(page.getByText("Please enter your name.")).toBeVisible();
+    await expect(page.getByLabel("Comment", { exact: true })).toHaveValue("A thought with no name.");
+  });
+});

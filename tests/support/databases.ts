@@ -1,0 +1,61 @@
+// Fresh, migrated databases for integration tests: a SQLite file in a temporary folder and a
+// temporary database on the PostgreSQL server (skipped, with the reason printed, where none answers).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { resolveDatabaseTarget } from "@/lib/database-url";
+import { createDb, type Db } from "@/lib/db";
+import { applyMigrations } from "@/scripts/lib/migrations";
+import { createTemporaryDatabase, runOnPostgres } from "@/scripts/lib/schema-engine";
+
+export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+export type TestDatabase = { db: Db; url: string; drop: () => Promise<void> };
+
+/** Why PostgreSQL tests cannot run here, or null when the server answers. */
+export async function postgresUnavailable(): Promise<string | null> {
+  try {
+    await runOnPostgres(POSTGRES_SERVER_URL, "SELECT 1");
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export async function freshSqlite(): Promise<TestDatabase> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-test-"));
+  const url = `file:${path.join(dir, "test.db")}`;
+  await applyMigrations(resolveDatabaseTarget(url));
+  const db = createDb(url);
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function freshPostgres(): Promise<TestDatabase> {
+  const temporary = await createTemporaryDatabase(POSTGRES_SERVER_URL, "marginalia_test");
+  await applyMigrations(resolveDatabaseTarget(temporary.url));
+  const db = createDb(temporary.url);
+  return {
+    db,
+    url: temporary.url,
+    drop: async () => {
+      await db.$disconnect();
+      await temporary.drop();
+    },
+  };
+}
+
+const pgReason = await postgresUnavailable();
+if (pgReason) console.warn(`PostgreSQL tests skipped: ${pgReason}`);
+
+/** The providers to run a suite against: [name, open a fresh database, skip reason or null]. */
+export const providers = [
+  ["SQLite", freshSqlite, null],
+  ["PostgreSQL", freshPostgres, pgReason],
+] as const;

@@ -66,17 +66,28 @@ test("an empty comment shows the field's error and keeps the name", async ({ pag
   await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
 });
 
+test("a double click posts one comment, with a pending state meanwhile", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await page.getByLabel("Name").fill("Barbara");
+  await page.getByLabel("Comment", { exact: true }).fill("Clicked twice, posted once.");
+  await page.getByRole("button", { name: "Post comment" }).dblclick();
+  await expect(comments(page).getByRole("heading", { name: "Comments (2)" })).toBeVisible();
+  await page.reload();
+  await expect(comments(page).getByRole("listitem").filter({ hasText: "Clicked twice, posted once." })).toHaveCount(1);
+  await expect(comments(page).getByRole("heading", { name: "Comments (2)" })).toBeVisible();
+});
+
 test.describe("with JavaScript off", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the comments show, and a plain form POST posts a comment", async ({ page }) => {
     await page.goto(ARTICLE);
-    await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
+    await expect(comments(page).getByRole("heading", { name: "Comments (2)" })).toBeVisible();
 
     await postComment(page, "Linus", "Posted without a line of script.");
     await expect(page.getByRole("status")).toHaveText("Thanks! Your comment is posted.");
     await expect(comments(page).getByRole("listitem").filter({ hasText: "Linus" })).toContainText("Posted without a line of script.");
-    await expect(comments(page).getByRole("heading", { name: "Comments (2)" })).toBeVisible();
+    await expect(comments(page).getByRole("heading", { name: "Comments (3)" })).toBeVisible();
   });
 
   test("an invalid POST shows the error and keeps what was typed", async ({ page }) => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
 // The same production build, started against a PostgreSQL address where nothing listens.
-const PORT = 3211;
+const PORT = Number(process.env.E2E_PORT ?? 3210) + 1;
 const BASE = `http://127.0.0.1:${PORT}`;
 let server: ChildProcess;
 

@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    env: { COOKIE_SECRET: "test-secret-that-is-at-least-32-characters-long" },
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     // Integration tests share one PostgreSQL server; run files one after another.
     fileParallelism: false,

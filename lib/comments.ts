@@ -1,22 +1,426 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { renderCommentMarkdown } from "./comment-markdown";
 import { db as defaultDb, type Db } from "./db";
-import type { CommentInput } from "./validations/comment";
 
-export type Comment = { id: string; authorName: string; body: string; createdAt: Date };
+export const MAX_DEPTH = 3;
+export const THREADS_PER_PAGE = 50;
 
-/** An article's comments, oldest first, as readers see them. */
-export async function listCommentsForArticle(slug: string, db: Db = defaultDb()): Promise<Comment[]> {
+export type CommentStatus = "published" | "pending" | "hidden";
+export type CommentSort = "oldest" | "newest" | "best";
+export const COMMENT_SORTS: readonly CommentSort[] = ["oldest", "newest", "best"];
+
+/** Who is looking: what their signed cookies say they wrote and which browser they are. */
+export type Viewer = { ownIds: ReadonlySet<string>; voterId?: string | null };
+const NOBODY: Viewer = { ownIds: new Set() };
+
+/** A comment as a reader sees it, with its replies. */
+export type CommentView = {
+  id: string;
+  depth: number;
+  authorName: string;
+  replyToName: string | null;
+  /** Sanitized HTML of the reader's markdown; empty for a placeholder. */
+  html: string;
+  /** The markdown as written, only for the reader who wrote it (to edit it). */
+  markdown: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  /** "deleted" or "removed" (hidden by a moderator) keep their place for the replies under them. */
+  placeholder: "deleted" | "removed" | null;
+  pending: boolean;
+  reactions: number;
+  reacted: boolean;
+  own: boolean;
+  replies: CommentView[];
+};
+
+export type CommentPage = { count: number; threads: CommentView[]; hasMore: boolean };
+
+const rowSelect = {
+  id: true,
+  parentId: true,
+  depth: true,
+  authorName: true,
+  replyToName: true,
+  body: true,
+  status: true,
+  createdAt: true,
+  editedAt: true,
+  deletedAt: true,
+  _count: { select: { reactions: true } },
+} as const;
+
+type Row = {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  authorName: string;
+  replyToName: string | null;
+  body: string;
+  status: string;
+  createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  _count: { reactions: number };
+};
+
+/** Comments a reader may see in full: published ones, and their own awaiting moderation. */
+function visibleTo(viewer: Viewer) {
+  return {
+    deletedAt: null,
+    OR: [{ status: "published" }, { status: "pending", id: { in: [...viewer.ownIds] } }],
+  };
+}
+
+/** How many published comments an article has, as shown in its heading and on the index. */
+export async function countComments(slug: string, db: Db = defaultDb()): Promise<number> {
+  return db.comment.count({ where: { articleSlug: slug, status: "published", deletedAt: null } });
+}
+
+/** Published comment counts for every article that has any. */
+export async function countCommentsByArticle(db: Db = defaultDb()): Promise<Map<string, number>> {
+  const groups = await db.comment.groupBy({
+    by: ["articleSlug"],
+    where: { status: "published", deletedAt: null },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((group) => [group.articleSlug, group._count._all]));
+}
+
+/**
+ * The first `threads` threads of an article's discussion, nested up to MAX_DEPTH. A comment that
+ * was deleted or hidden still holds its place (as a placeholder) while visible replies hang under it.
+ */
+export async function listComments(
+  slug: string,
+  options: { sort?: CommentSort; threads?: number; viewer?: Viewer } = {},
+  db: Db = defaultDb(),
+): Promise<CommentPage> {
+  const { sort = "oldest", threads: limit = THREADS_PER_PAGE, viewer = NOBODY } = options;
+  const orderBy =
+    sort === "best"
+      ? [{ reactions: { _count: "desc" as const } }, { createdAt: "asc" as const }, { id: "asc" as const }]
+      : [{ createdAt: sort === "newest" ? ("desc" as const) : ("asc" as const) }, { id: "asc" as const }];
+
+  const [count, roots] = await Promise.all([
+    countComments(slug, db),
+    db.comment.findMany({
+      where: { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] },
+      orderBy,
+      take: limit + 1,
+      select: rowSelect,
+    }),
+  ]);
+  const page = roots.slice(0, limit);
+  const replies = page.length
+    ? await db.comment.findMany({
+        where: { rootId: { in: page.map((r) => r.id) }, parentId: { not: null } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: rowSelect,
+      })
+    : [];
+  const rows: Row[] = [...page, ...replies];
+  const reacted = viewer.voterId
+    ? new Set(
+        (
+          await db.reaction.findMany({
+            where: { voterId: viewer.voterId, commentId: { in: rows.map((r) => r.id) } },
+            select: { commentId: true },
+          })
+        ).map((r) => r.commentId),
+      )
+    : new Set<string>();
+
+  const childrenOf = new Map<string, Row[]>();
+  for (const reply of replies) childrenOf.set(reply.parentId!, [...(childrenOf.get(reply.parentId!) ?? []), reply]);
+
+  const build = (row: Row): CommentView | null => {
+    const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
+    const own = viewer.ownIds.has(row.id);
+    const visible = !row.deletedAt && (row.status === "published" || (row.status === "pending" && own));
+    if (!visible && children.length === 0) return null;
+    return {
+      id: row.id,
+      depth: row.depth,
+      authorName: visible ? row.authorName : "",
+      replyToName: row.replyToName,
+      html: visible ? renderCommentMarkdown(row.body) : "",
+      markdown: visible && own ? row.body : null,
+      createdAt: row.createdAt,
+      editedAt: visible ? row.editedAt : null,
+      placeholder: visible ? null : row.deletedAt ? "deleted" : "removed",
+      pending: visible && row.status === "pending",
+      reactions: row._count.reactions,
+      reacted: reacted.has(row.id),
+      own,
+      replies: children,
+    };
+  };
+
+  return {
+    count,
+    threads: page.map(build).filter((c): c is CommentView => c !== null),
+    hasMore: roots.length > limit,
+  };
+}
+
+export type NewComment = {
+  slug: string;
+  parentId?: string | null;
+  name: string;
+  body: string;
+  status: CommentStatus;
+  submissionId?: string | null;
+  browserId?: string | null;
+};
+
+export type CreateResult =
+  | { kind: "created"; id: string }
+  | { kind: "duplicate"; id: string }
+  | { kind: "parent-not-found" };
+
+const DUPLICATE_WINDOW_MS = 60_000;
+
+/**
+ * Stores a validated comment. A second submission of the same form (same submission id), or the
+ * same text from the same browser within a minute, stores nothing and returns the first comment.
+ */
+export async function createComment(input: NewComment, db: Db = defaultDb(), now = new Date()): Promise<CreateResult> {
+  if (input.submissionId) {
+    const previous = await db.comment.findUnique({ where: { submissionId: input.submissionId }, select: { id: true } });
+    if (previous) return { kind: "duplicate", id: previous.id };
+  }
+  if (input.browserId) {
+    const previous = await db.comment.findFirst({
+      where: {
+        articleSlug: input.slug,
+        browserId: input.browserId,
+        body: input.body,
+        deletedAt: null,
+        createdAt: { gt: new Date(now.getTime() - DUPLICATE_WINDOW_MS) },
+      },
+      select: { id: true },
+    });
+    if (previous) return { kind: "duplicate", id: previous.id };
+  }
+
+  const id: string = randomUUID();
+  let placement = { parentId: null as string | null, rootId: id, depth: 1, replyToName: null as string | null };
+  if (input.parentId) {
+    const parent = await db.comment.findFirst({
+      where: { id: input.parentId, articleSlug: input.slug, status: "published", deletedAt: null },
+      select: { id: true, parentId: true, rootId: true, depth: true, authorName: true },
+    });
+    if (!parent) return { kind: "parent-not-found" };
+    placement =
+      parent.depth < MAX_DEPTH
+        ? { parentId: parent.id, rootId: parent.rootId, depth: parent.depth + 1, replyToName: null }
+        : // Threads stop nesting at MAX_DEPTH: answer beside the comment, naming whom it answers.
+          { parentId: parent.parentId, rootId: parent.rootId, depth: MAX_DEPTH, replyToName: parent.authorName };
+  }
+
+  try {
+    await db.comment.create({
+      data: {
+        id,
+        articleSlug: input.slug,
+        ...placement,
+        authorName: input.name,
+        body: input.body,
+        status: input.status,
+        submissionId: input.submissionId ?? null,
+        browserId: input.browserId ?? null,
+        createdAt: now,
+      },
+    });
+  } catch (error) {
+    // Two requests with one submission id raced past the check above: the first one won.
+    if ((error as { code?: string }).code === "P2002" && input.submissionId) {
+      const winner = await db.comment.findUnique({ where: { submissionId: input.submissionId }, select: { id: true } });
+      if (winner) return { kind: "duplicate", id: winner.id };
+    }
+    throw error;
+  }
+  return { kind: "created", id };
+}
+
+export type OwnChange = { kind: "ok" } | { kind: "not-found" } | { kind: "not-yours" } | { kind: "too-late" };
+
+async function ownComment(id: string, viewer: Viewer, editMinutes: number, db: Db, now: Date) {
+  if (!viewer.ownIds.has(id)) return { kind: "not-yours" } as const;
+  const comment = await db.comment.findFirst({ where: { id, deletedAt: null }, select: { id: true, createdAt: true } });
+  if (!comment) return { kind: "not-found" } as const;
+  if (now.getTime() - comment.createdAt.getTime() > editMinutes * 60_000) return { kind: "too-late" } as const;
+  return { kind: "ok" } as const;
+}
+
+/** When a reader may still edit or delete their comment. */
+export function editableUntil(createdAt: Date, editMinutes: number): Date {
+  return new Date(createdAt.getTime() + editMinutes * 60_000);
+}
+
+/** A reader's edit of their own comment, within the edit window; `body` is already validated. */
+export async function editOwnComment(
+  id: string,
+  body: string,
+  viewer: Viewer,
+  editMinutes: number,
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<OwnChange> {
+  const allowed = await ownComment(id, viewer, editMinutes, db, now);
+  if (allowed.kind !== "ok") return allowed;
+  await db.comment.update({ where: { id }, data: { body, editedAt: now } });
+  return allowed;
+}
+
+/** A reader's deletion of their own comment, within the edit window. */
+export async function deleteOwnComment(
+  id: string,
+  viewer: Viewer,
+  editMinutes: number,
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<OwnChange> {
+  const allowed = await ownComment(id, viewer, editMinutes, db, now);
+  if (allowed.kind !== "ok") return allowed;
+  await removeComment(id, db, now);
+  return allowed;
+}
+
+/** Deletes a comment; one with replies keeps its place as "[deleted]" so the thread still reads. */
+async function removeComment(id: string, db: Db, now: Date): Promise<void> {
+  const replies = await db.comment.count({ where: { parentId: id } });
+  if (replies > 0) {
+    await db.comment.update({ where: { id }, data: { deletedAt: now, body: "", authorName: "" } });
+  } else {
+    await db.comment.delete({ where: { id } });
+  }
+}
+
+export type Moderation = "approve" | "hide" | "unhide" | "delete";
+
+/** A moderator's decision on any comment. Returns false when there is no such comment. */
+export async function moderateComment(id: string, action: Moderation, db: Db = defaultDb(), now = new Date()): Promise<boolean> {
+  const exists = await db.comment.findUnique({ where: { id }, select: { id: true } });
+  if (!exists) return false;
+  if (action === "delete") await removeComment(id, db, now);
+  else await db.comment.update({ where: { id }, data: { status: action === "hide" ? "hidden" : "published" } });
+  return true;
+}
+
+/** The newest comments across every article, for the moderator, in every state. */
+export async function listLatestComments(options: { limit?: number; status?: CommentStatus } = {}, db: Db = defaultDb()) {
   return db.comment.findMany({
-    where: { articleSlug: slug },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, authorName: true, body: true, createdAt: true },
+    where: { deletedAt: null, ...(options.status ? { status: options.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: options.limit ?? 100,
+    select: { id: true, articleSlug: true, authorName: true, body: true, status: true, createdAt: true, editedAt: true },
   });
 }
 
-/** Stores a validated comment under an article. */
-export async function createComment(slug: string, input: CommentInput, db: Db = defaultDb()): Promise<Comment> {
-  return db.comment.create({
-    data: { articleSlug: slug, authorName: input.name, body: input.body },
-    select: { id: true, authorName: true, body: true, createdAt: true },
+/** Adds the browser's 👍 to a published comment, or takes it back. Null when there is no such comment. */
+export async function toggleReaction(
+  commentId: string,
+  voterId: string,
+  db: Db = defaultDb(),
+): Promise<{ reacted: boolean; count: number } | null> {
+  const comment = await db.comment.findFirst({
+    where: { id: commentId, status: "published", deletedAt: null },
+    select: { id: true },
   });
+  if (!comment) return null;
+  const key = { commentId_voterId: { commentId, voterId } };
+  const removed = await db.reaction.deleteMany({ where: { commentId, voterId } });
+  if (removed.count === 0) {
+    // upsert: a concurrent second click from the same browser still leaves one reaction.
+    await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
+  }
+  return { reacted: removed.count === 0, count: await db.reaction.count({ where: { commentId } }) };
+}
+
+/** Everything, for a backup or a move: comments (every state) and reactions, oldest first. */
+export type CommentExport = {
+  format: "marginalia-comments";
+  version: 1;
+  exportedAt: string;
+  comments: Array<{
+    id: string;
+    articleSlug: string;
+    parentId: string | null;
+    rootId: string;
+    depth: number;
+    replyToName: string | null;
+    authorName: string;
+    body: string;
+    status: string;
+    createdAt: string;
+    editedAt: string | null;
+    deletedAt: string | null;
+  }>;
+  reactions: Array<{ commentId: string; voterId: string; createdAt: string }>;
+};
+
+export async function exportComments(db: Db = defaultDb(), now = new Date()): Promise<CommentExport> {
+  const [comments, reactions] = await Promise.all([
+    db.comment.findMany({ orderBy: [{ depth: "asc" }, { createdAt: "asc" }, { id: "asc" }] }),
+    db.reaction.findMany({ orderBy: [{ createdAt: "asc" }, { commentId: "asc" }, { voterId: "asc" }] }),
+  ]);
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    format: "marginalia-comments",
+    version: 1,
+    exportedAt: now.toISOString(),
+    comments: comments.map((c) => ({
+      id: c.id,
+      articleSlug: c.articleSlug,
+      parentId: c.parentId,
+      rootId: c.rootId,
+      depth: c.depth,
+      replyToName: c.replyToName,
+      authorName: c.authorName,
+      body: c.body,
+      status: c.status,
+      createdAt: c.createdAt.toISOString(),
+      editedAt: iso(c.editedAt),
+      deletedAt: iso(c.deletedAt),
+    })),
+    reactions: reactions.map((r) => ({ commentId: r.commentId, voterId: r.voterId, createdAt: r.createdAt.toISOString() })),
+  };
+}
+
+/**
+ * Loads an export (validated by lib/validations/comment-export.ts): comments are created or
+ * overwritten by id, parents before replies, all in one transaction.
+ */
+export async function importComments(data: CommentExport, db: Db = defaultDb()): Promise<{ comments: number; reactions: number }> {
+  const date = (value: string | null) => (value ? new Date(value) : null);
+  const comments = [...data.comments].sort((a, b) => a.depth - b.depth);
+  await db.$transaction(async (tx) => {
+    for (const c of comments) {
+      const fields = {
+        articleSlug: c.articleSlug,
+        parentId: c.parentId,
+        rootId: c.rootId,
+        depth: c.depth,
+        replyToName: c.replyToName,
+        authorName: c.authorName,
+        body: c.body,
+        status: c.status,
+        createdAt: new Date(c.createdAt),
+        editedAt: date(c.editedAt),
+        deletedAt: date(c.deletedAt),
+      };
+      await tx.comment.upsert({ where: { id: c.id }, create: { id: c.id, ...fields }, update: fields });
+    }
+    for (const r of data.reactions) {
+      await tx.reaction.upsert({
+        where: { commentId_voterId: { commentId: r.commentId, voterId: r.voterId } },
+        create: { commentId: r.commentId, voterId: r.voterId, createdAt: new Date(r.createdAt) },
+        update: {},
+      });
+    }
+  }, { timeout: 120_000, maxWait: 10_000 });
+  return { comments: comments.length, reactions: data.reactions.length };
 }

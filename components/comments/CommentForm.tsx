@@ -1,43 +1,77 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { postComment, type CommentFormState } from "@/app/articles/[slug]/actions";
-import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/validations/comment";
+import { NAME_MAX, type CommentField } from "@/lib/validations/comment";
 
-const initialState: CommentFormState = { status: "idle", values: { name: "", body: "" } };
+type Props = {
+  slug: string;
+  /** Signed when the page was rendered: see lib/spam.ts. */
+  token: string;
+  defaultName: string;
+  parentId?: string;
+  replyingTo?: string;
+  cancelHref?: string;
+};
 
-/** Posts through a server action: a plain form POST without JavaScript, in place with it. */
-export function CommentForm({ slug }: { slug: string }) {
-  const [state, formAction] = useActionState(postComment, initialState);
+/**
+ * A new comment or a reply, posted through a server action: a plain form POST without
+ * JavaScript, in place with it. "Preview" goes through the same action and renders the markdown.
+ */
+export function CommentForm({ slug, token, defaultName, parentId, replyingTo, cancelHref }: Props) {
+  const [state, formAction] = useActionState(postComment, {
+    status: "idle",
+    values: { name: defaultName, body: "" },
+  } satisfies CommentFormState);
+  const id = (field: string) => `${parentId ? `reply-${parentId}` : "comment"}-${field}`;
   const fieldProps = (field: CommentField) => {
     const invalid = Boolean(state.errors?.[field]?.length);
     return {
-      id: `comment-${field}`,
+      id: id(field),
       name: field,
       // React resets the form after each action; defaultValue decides what it resets to.
       defaultValue: state.values[field],
       "aria-invalid": invalid || undefined,
-      "aria-describedby": invalid ? `comment-${field}-error` : undefined,
+      "aria-describedby": invalid ? id(`${field}-error`) : undefined,
     };
   };
 
   return (
     <form action={formAction} className="comment-form" noValidate>
-      <h3>Leave a comment</h3>
+      <h3>{replyingTo ? `Reply to ${replyingTo}` : "Leave a comment"}</h3>
       <input type="hidden" name="slug" value={slug} />
+      <input type="hidden" name="token" value={state.token ?? token} />
+      {parentId && <input type="hidden" name="parentId" value={parentId} />}
+      {/* For bots only: hidden from people and from assistive technology. */}
+      <div className="hp" aria-hidden="true">
+        <label htmlFor={id("website")}>Website</label>
+        <input id={id("website")} name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
+      </div>
       <div className="field">
-        <label htmlFor="comment-name">Name</label>
+        <label htmlFor={id("name")}>Name</label>
         <input {...fieldProps("name")} type="text" autoComplete="name" maxLength={NAME_MAX * 2} required />
-        <FieldError id="comment-name-error" messages={state.errors?.name} />
+        <FieldError id={id("name-error")} messages={state.errors?.name} />
       </div>
       <div className="field">
-        <label htmlFor="comment-body">Comment</label>
-        <textarea {...fieldProps("body")} rows={6} required />
-        <FieldError id="comment-body-error" messages={state.errors?.body} />
+        <label htmlFor={id("body")}>Comment</label>
+        <textarea {...fieldProps("body")} rows={parentId ? 4 : 6} required />
+        <p className="hint">
+          Markdown: *emphasis*, **strong**, `code`, [links](https://example.com), &gt; quotes, lists.
+        </p>
+        <FieldError id={id("body-error")} messages={state.errors?.body} />
       </div>
+      {state.status === "preview" && (
+        <section className="comment-preview" aria-label="Preview">
+          <p className="preview-label">Preview</p>
+          {/* Rendered and sanitized on the server, exactly as the comment will be shown. */}
+          <div className="comment-body" dangerouslySetInnerHTML={{ __html: state.preview ?? "" }} />
+        </section>
+      )}
       <div className="form-footer">
-        <SubmitButton />
+        <SubmitButtons />
+        {cancelHref && <Link href={cancelHref} scroll={false}>Cancel</Link>}
         <p role="status" aria-live="polite" className={state.status === "error" ? "form-message error" : "form-message"}>
           {state.message}
         </p>
@@ -55,12 +89,27 @@ function FieldError({ id, messages }: { id: string; messages?: string[] }) {
   );
 }
 
-function SubmitButton() {
-  const { pending } = useFormStatus();
-  // Disabled while the action runs, so a double click cannot post twice.
+function SubmitButtons() {
+  const { pending, data } = useFormStatus();
+  const previewing = pending && data?.get("intent") === "preview";
+  // Both disabled while the action runs, so a double click cannot post twice.
   return (
-    <button type="submit" disabled={pending} aria-disabled={pending}>
-      {pending ? "Posting…" : "Post comment"}
+    <>
+      <button type="submit" disabled={pending}>
+        {pending && !previewing ? "Posting…" : "Post comment"}
+      </button>
+      <button type="submit" name="intent" value="preview" className="secondary" disabled={pending}>
+        {previewing ? "Rendering…" : "Preview"}
+      </button>
+    </>
+  );
+}
+
+export function SubmitButton({ label, pendingLabel }: { label: string; pendingLabel: string }) {
+  const { pending } = useFormStatus();
+  return (
+    <button type="submit" disabled={pending}>
+      {pending ? pendingLabel : label}
     </button>
   );
 }

@@ -1,18 +1,44 @@
-import { connection } from "next/server";
-import { listCommentsForArticle, type Comment } from "@/lib/comments";
+import Link from "next/link";
+import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments";
+import { readViewer, rememberedName } from "@/lib/reader";
+import { settings } from "@/lib/settings";
+import { issueFormToken } from "@/lib/spam";
 import { CommentForm } from "./CommentForm";
-import { CommentList } from "./CommentList";
+import { CommentItem, type CommentContext } from "./CommentItem";
 
-/** The dynamic part of an article page: rendered per request, streamed into the static shell. */
-export async function CommentSection({ slug }: { slug: string }) {
-  await connection();
-  let comments: Comment[];
+export type CommentSectionProps = {
+  slug: string;
+  sort: CommentSort;
+  /** How many threads to show: THREADS_PER_PAGE, more after "Show more comments". */
+  threads: number;
+  replyTo?: string;
+  editing?: string;
+};
+
+const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
+
+/** An article's discussion, rendered on the server for each request, with the reader's own state. */
+export async function CommentSection({ slug, sort, threads, replyTo, editing }: CommentSectionProps) {
+  let page: CommentPage;
+  let context: CommentContext;
   try {
-    comments = await listCommentsForArticle(slug);
+    const viewer = await readViewer();
+    page = await listComments(slug, { sort, threads, viewer });
+    context = {
+      slug,
+      sort,
+      threads,
+      replyTo,
+      editing,
+      name: await rememberedName(),
+      token: issueFormToken(),
+      editMinutes: settings().COMMENT_EDIT_MINUTES,
+      now: Date.now(),
+    };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
     return (
-      <section className="comments" aria-labelledby="comments-heading">
+      <section className="comments" id="comments" aria-labelledby="comments-heading">
         <h2 id="comments-heading">Comments</h2>
         <p role="status" className="notice">
           Comments are unavailable right now. The article is all here; please come back later to
@@ -21,24 +47,51 @@ export async function CommentSection({ slug }: { slug: string }) {
       </section>
     );
   }
+
+  const query = (changes: Record<string, string | number>) => {
+    const params = new URLSearchParams();
+    const next = { sort, threads, ...changes };
+    if (next.sort !== "oldest") params.set("sort", String(next.sort));
+    if (Number(next.threads) !== THREADS_PER_PAGE) params.set("threads", String(next.threads));
+    const search = params.toString();
+    return `/articles/${slug}${search ? `?${search}` : ""}`;
+  };
+
   return (
-    <section className="comments" aria-labelledby="comments-heading">
-      <h2 id="comments-heading">Comments ({comments.length})</h2>
-      {comments.length === 0 ? (
+    <section className="comments" id="comments" aria-labelledby="comments-heading">
+      <h2 id="comments-heading">Comments ({page.count})</h2>
+      {page.threads.length > 1 && (
+        <nav className="comment-sort" aria-label="Sort comments">
+          Sort:{" "}
+          {(Object.keys(SORT_LABELS) as CommentSort[]).map((option) => (
+            <Link
+              key={option}
+              href={`${query({ sort: option })}#comments`}
+              aria-current={option === sort ? "true" : undefined}
+              scroll={false}
+            >
+              {SORT_LABELS[option]}
+            </Link>
+          ))}
+        </nav>
+      )}
+      {page.threads.length === 0 ? (
         <p className="empty">No comments yet. Be the first to share your thoughts!</p>
       ) : (
-        <CommentList comments={comments} />
+        <ol className="comment-list">
+          {page.threads.map((comment) => (
+            <CommentItem key={comment.id} comment={comment} context={context} />
+          ))}
+        </ol>
       )}
-      <CommentForm slug={slug} />
-    </section>
-  );
-}
-
-export function CommentSectionFallback() {
-  return (
-    <section className="comments comments-loading" aria-busy="true">
-      <h2>Comments</h2>
-      <p>Loading comments…</p>
+      {page.hasMore && (
+        <p className="more">
+          <Link href={`${query({ threads: threads + THREADS_PER_PAGE })}#comments-more`} scroll={false} id="comments-more">
+            Show more comments
+          </Link>
+        </p>
+      )}
+      <CommentForm slug={slug} token={context.token} defaultName={context.name} />
     </section>
   );
 }

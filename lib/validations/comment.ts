@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { countLinks } from "../comment-markdown";
 
 export const NAME_MAX = 80;
 export const BODY_MAX = 5_000;
+export const LINKS_MAX = 5;
 
 // C0/C1 control characters (NUL, escape, bell, …) and the bidirectional overrides that can make
 // a comment display differently from what it says. Line breaks and tabs survive in the body.
@@ -26,6 +28,14 @@ function text(options: { max: number; strip: RegExp; required: string; tooLong: 
     );
 }
 
+/** A comment's text, the same rules for a new comment and an edit. */
+export const commentBodySchema = text({
+  max: BODY_MAX,
+  strip: CONTROL_IN_BODY,
+  required: "Please write a comment.",
+  tooLong: `Your comment can be at most ${BODY_MAX.toLocaleString("en")} characters.`,
+}).refine((body) => countLinks(body) <= LINKS_MAX, `A comment can hold at most ${LINKS_MAX} links.`);
+
 /** What a reader submits with the comment form; shared by the server action and the tests. */
 export const commentInputSchema = z.object({
   name: text({
@@ -35,12 +45,7 @@ export const commentInputSchema = z.object({
     required: "Please enter your name.",
     tooLong: `Your name can be at most ${NAME_MAX} characters.`,
   }),
-  body: text({
-    max: BODY_MAX,
-    strip: CONTROL_IN_BODY,
-    required: "Please write a comment.",
-    tooLong: `Your comment can be at most ${BODY_MAX.toLocaleString("en")} characters.`,
-  }),
+  body: commentBodySchema,
 });
 
 export type CommentInput = z.infer<typeof commentInputSchema>;

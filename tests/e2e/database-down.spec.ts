@@ -1,29 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { E2E_PORT, e2eEnv, startServer } from "./support/servers";
 
 // The same production build, started against a PostgreSQL address where nothing listens.
-const PORT = Number(process.env.E2E_PORT ?? 3210) + 1;
-const BASE = `http://127.0.0.1:${PORT}`;
-let server: ChildProcess;
-
+let server: Awaited<ReturnType<typeof startServer>>;
 test.beforeAll(async () => {
-  server = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", String(PORT)], {
-    env: { ...process.env, DATABASE_URL: "postgres://postgres@127.0.0.1:9/unreachable" },
-    stdio: "ignore",
-  });
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await fetch(BASE).then(() => true, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error("the second server did not start");
+  server = await startServer(E2E_PORT + 1, e2eEnv("postgres://postgres@127.0.0.1:9/unreachable"));
 });
-
-test.afterAll(() => {
-  server?.kill();
-});
+test.afterAll(() => server?.stop());
 
 test("the article still reads, and comments say they are unavailable", async ({ page }) => {
-  const response = await page.goto(`${BASE}/articles/monolith-vs-microservices`);
+  const response = await page.goto(`${server.url}/articles/monolith-vs-microservices`);
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Monolith vs Microservices/);
   await expect(page.getByRole("heading", { level: 2, name: "Conclusion" })).toBeVisible();

@@ -43,7 +43,7 @@ async function expectMigrated(client: Client, migrationsDir: string) {
   }
 
   const comment = await client.comment.create({
-    data: { articleSlug: "hello-world", authorName: "Ada", body: "First!" },
+    data: { articleSlug: "hello-world", rootId: "root", authorName: "Ada", body: "First!" },
   });
   expect(await client.comment.findMany({ where: { articleSlug: "hello-world" } })).toEqual([comment]);
 }

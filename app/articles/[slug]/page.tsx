@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { z } from "zod";
 import { getArticle, listArticles } from "@/lib/articles";
+import { COMMENT_SORTS, THREADS_PER_PAGE } from "@/lib/comments";
 import { ArticleView } from "@/components/ArticleView";
 import { CommentSection } from "@/components/comments/CommentSection";
 
-type Props = { params: Promise<{ slug: string }> };
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 // Only the articles in content/ exist; any other slug is a 404.
 export const dynamicParams = false;
@@ -18,13 +23,22 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return article ? { title: article.title, description: article.description } : {};
 }
 
-export default async function ArticlePage({ params }: Props) {
+// The discussion's view of the page: a malformed value falls back to the default, never an error.
+const commentView = z.object({
+  sort: z.enum(COMMENT_SORTS).catch("oldest"),
+  threads: z.coerce.number().int().min(THREADS_PER_PAGE).max(10_000).catch(THREADS_PER_PAGE),
+  reply: z.string().max(64).optional().catch(undefined),
+  edit: z.string().max(64).optional().catch(undefined),
+});
+
+export default async function ArticlePage({ params, searchParams }: Props) {
   const article = await getArticle((await params).slug);
   if (!article) notFound();
+  const view = commentView.parse(await searchParams);
   return (
     <>
       <ArticleView article={article} />
-      <CommentSection slug={article.slug} />
+      <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} />
     </>
   );
 }

@@ -1,0 +1,41 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { attemptLogin, endSession, isAdmin } from "@/lib/admin";
+import { moderateComment, type Moderation } from "@/lib/comments";
+import { clientIp } from "@/lib/request";
+
+export type LoginState = { message?: string };
+
+export async function login(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  const password = formData.get("password");
+  const result = await attemptLogin(typeof password === "string" ? password : "", await clientIp());
+  if (result.kind === "locked") {
+    const minutes = Math.ceil(result.retryAfterSeconds / 60);
+    return { message: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
+  }
+  if (result.kind === "disabled") return { message: "The admin is disabled: ADMIN_PASSWORD is not set." };
+  if (result.kind === "wrong") return { message: "That password is not right." };
+  redirect("/admin");
+}
+
+export async function logout(): Promise<void> {
+  await endSession();
+  redirect("/admin");
+}
+
+const MODERATIONS: readonly Moderation[] = ["approve", "hide", "unhide", "delete"];
+
+export async function moderate(formData: FormData): Promise<void> {
+  // Every action checks the session itself: rendering the form only for admins protects nothing.
+  if (!(await isAdmin())) redirect("/admin");
+  const id = formData.get("id");
+  const action = formData.get("action");
+  const slug = formData.get("slug");
+  if (typeof id !== "string" || !MODERATIONS.includes(action as Moderation)) return;
+  await moderateComment(id, action as Moderation);
+  if (typeof slug === "string") revalidatePath(`/articles/${slug}`);
+  revalidatePath("/admin");
+  revalidatePath("/");
+}

@@ -1,0 +1,45 @@
+import { isAdmin } from "@/lib/admin";
+import { importComments } from "@/lib/comments";
+import { commentExportSchema } from "@/lib/validations/comment-export";
+
+// A route handler rather than a server action: an export can be far larger than the 64 KB that
+// server actions accept.
+const MAX_BYTES = 50 * 1024 * 1024;
+
+// A relative Location: behind a proxy, request.url names the internal host, not the reader's.
+const back = (params: Record<string, string>) =>
+  new Response(null, { status: 303, headers: { location: `/admin?${new URLSearchParams(params)}` } });
+
+export async function POST(request: Request) {
+  if (!(await isAdmin())) return Response.json({ error: "Sign in at /admin first." }, { status: 401 });
+  // The session cookie is SameSite=Lax, so another site cannot post here as the admin; the Origin
+  // check refuses such a request before reading its body.
+  const origin = request.headers.get("origin");
+  if (origin && new URL(origin).host !== request.headers.get("host")) {
+    return Response.json({ error: "Cross-site request refused." }, { status: 403 });
+  }
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES) {
+    return back({ importError: "The file is larger than 50 MB." });
+  }
+  const file = (await request.formData()).get("file");
+  if (!(file instanceof File) || file.size === 0) return back({ importError: "Choose an export file to import." });
+
+  let data: unknown;
+  try {
+    data = JSON.parse(await file.text());
+  } catch {
+    return back({ importError: "That file is not JSON." });
+  }
+  const parsed = commentExportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return back({ importError: `That file is not a Marginalia export (${issue.path.join(".") || "file"}: ${issue.message}).` });
+  }
+  try {
+    const result = await importComments(parsed.data);
+    return back({ imported: `${result.comments}`, reactions: `${result.reactions}` });
+  } catch (error) {
+    console.error("admin: import failed", error);
+    return back({ importError: "The import could not be stored; nothing was changed." });
+  }
+}

@@ -1,0 +1,141 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { z } from "zod";
+import { adminEnabled, isAdmin } from "@/lib/admin";
+import { listLatestComments, type CommentStatus } from "@/lib/comments";
+import { settings } from "@/lib/settings";
+import { logout, moderate } from "./actions";
+import { LoginForm } from "./LoginForm";
+
+export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const query = z.object({
+  status: z.enum(["pending", "published", "hidden"]).optional().catch(undefined),
+  imported: z.coerce.number().int().optional().catch(undefined),
+  reactions: z.coerce.number().int().optional().catch(undefined),
+  importError: z.string().max(300).optional().catch(undefined),
+});
+
+const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const FILTERS: Array<[CommentStatus | undefined, string]> = [
+  [undefined, "All"],
+  ["pending", "Awaiting approval"],
+  ["published", "Published"],
+  ["hidden", "Hidden"],
+];
+
+export default async function AdminPage({ searchParams }: Props) {
+  // Rendered per request: whether the admin is enabled is read from the running server's environment.
+  await connection();
+  if (!adminEnabled()) {
+    return (
+      <>
+        <h1>Moderation</h1>
+        <p>
+          The admin is disabled because no password is set. To enable it, add a line
+          <code> ADMIN_PASSWORD=a-long-passphrase </code> to <code>.env.local</code> (or set the
+          environment variable) and restart the site.
+        </p>
+      </>
+    );
+  }
+  if (!(await isAdmin())) {
+    return (
+      <>
+        <h1>Moderation</h1>
+        <p>Sign in with the admin password to moderate comments.</p>
+        <LoginForm />
+      </>
+    );
+  }
+
+  const { status, imported, reactions, importError } = query.parse(await searchParams);
+  const comments = await listLatestComments({ status, limit: 200 });
+  return (
+    <>
+      <h1>Moderation</h1>
+      <p className="meta">
+        New comments are {settings().COMMENTS_MODERATION === "pre" ? "held for approval (COMMENTS_MODERATION=pre)" : "published at once (COMMENTS_MODERATION=post)"}.
+      </p>
+      {imported !== undefined && (
+        <p role="status" className="notice">
+          Imported {imported} comments and {reactions ?? 0} reactions.
+        </p>
+      )}
+      {importError && (
+        <p role="alert" className="form-message error">
+          {importError}
+        </p>
+      )}
+      <nav className="comment-sort" aria-label="Filter comments">
+        {FILTERS.map(([value, label]) => (
+          <Link key={label} href={value ? `/admin?status=${value}` : "/admin"} aria-current={value === status ? "true" : undefined}>
+            {label}
+          </Link>
+        ))}
+      </nav>
+      {comments.length === 0 ? (
+        <p className="empty">No comments here.</p>
+      ) : (
+        <ol className="admin-list">
+          {comments.map((comment) => (
+            <li key={comment.id} className="admin-comment" data-status={comment.status}>
+              <p className="comment-meta">
+                <span className="comment-author">{comment.authorName}</span> on{" "}
+                <Link href={`/articles/${comment.articleSlug}#comment-${comment.id}`}>{comment.articleSlug}</Link>,{" "}
+                <time dateTime={comment.createdAt.toISOString()}>{timeFormat.format(comment.createdAt)} UTC</time>
+                {comment.editedAt && " (edited)"} · <span className={`status status-${comment.status}`}>{comment.status}</span>
+              </p>
+              {/* The raw markdown, shown as text: moderators see exactly what was written. */}
+              <p className="comment-source">{comment.body}</p>
+              <form action={moderate} className="admin-actions">
+                <input type="hidden" name="id" value={comment.id} />
+                <input type="hidden" name="slug" value={comment.articleSlug} />
+                {comment.status === "pending" && (
+                  <button name="action" value="approve">
+                    Approve
+                  </button>
+                )}
+                {comment.status === "hidden" ? (
+                  <button name="action" value="unhide" className="secondary">
+                    Unhide
+                  </button>
+                ) : (
+                  <button name="action" value="hide" className="secondary">
+                    Hide
+                  </button>
+                )}
+                <button name="action" value="delete" className="danger">
+                  Delete
+                </button>
+              </form>
+            </li>
+          ))}
+        </ol>
+      )}
+      <section className="admin-tools" aria-labelledby="backup-heading">
+        <h2 id="backup-heading">Backup</h2>
+        <p>
+          <a href="/admin/export" download>
+            Export all comments (JSON)
+          </a>
+        </p>
+        <form action="/admin/import" method="post" encType="multipart/form-data" className="import-form">
+          <label htmlFor="import-file">Import an export file (comments are added or overwritten by id)</label>
+          <input id="import-file" name="file" type="file" accept="application/json,.json" required />
+          <button type="submit" className="secondary">
+            Import
+          </button>
+        </form>
+      </section>
+      <form action={logout}>
+        <button type="submit" className="secondary">
+          Sign out
+        </button>
+      </form>
+    </>
+  );
+}

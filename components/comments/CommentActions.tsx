@@ -1,0 +1,86 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { useFormStatus } from "react-dom";
+import { deleteComment, editComment, reactToComment, type EditState, type SimpleState } from "@/app/articles/[slug]/actions";
+import { SubmitButton } from "./CommentForm";
+
+/** Editing one's own comment in place (a plain form POST without JavaScript). */
+export function EditCommentForm({ id, slug, body, cancelHref }: { id: string; slug: string; body: string; cancelHref: string }) {
+  const [state, formAction] = useActionState(editComment, { status: "idle", body } satisfies EditState);
+  const errorId = `edit-${id}-error`;
+  return (
+    <form action={formAction} className="comment-form edit-form" noValidate>
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="slug" value={slug} />
+      <div className="field">
+        <label htmlFor={`edit-${id}`}>Edit your comment</label>
+        <textarea
+          id={`edit-${id}`}
+          name="body"
+          rows={5}
+          defaultValue={state.body}
+          aria-invalid={state.status === "error" || undefined}
+          aria-describedby={state.status === "error" ? errorId : undefined}
+        />
+      </div>
+      <div className="form-footer">
+        <SubmitButton label="Save edit" pendingLabel="Saving…" />
+        <Link href={cancelHref} scroll={false}>
+          {state.status === "saved" ? "Done" : "Cancel"}
+        </Link>
+        <p id={errorId} role="status" aria-live="polite" className={state.status === "error" ? "form-message error" : "form-message"}>
+          {state.message}
+        </p>
+      </div>
+    </form>
+  );
+}
+
+export function DeleteCommentButton({ id, slug }: { id: string; slug: string }) {
+  const [state, formAction] = useActionState(deleteComment, {} satisfies SimpleState);
+  return (
+    <form action={formAction} className="inline-form">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="slug" value={slug} />
+      <SubmitButton label="Delete" pendingLabel="Deleting…" />
+      {state.message && (
+        <span role="status" className={state.error ? "form-message error" : "form-message"}>
+          {state.message}
+        </span>
+      )}
+    </form>
+  );
+}
+
+export function ReactionButton({ id, slug, count, reacted }: { id: string; slug: string; count: number; reacted: boolean }) {
+  const [state, formAction] = useActionState(reactToComment, {} satisfies SimpleState);
+  return (
+    <form action={formAction} className="inline-form">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="slug" value={slug} />
+      <ReactionSubmit count={count} reacted={reacted} />
+      {state.message && (
+        <span role="status" className="form-message error">
+          {state.message}
+        </span>
+      )}
+    </form>
+  );
+}
+
+function ReactionSubmit({ count, reacted }: { count: number; reacted: boolean }) {
+  const { pending } = useFormStatus();
+  return (
+    <button
+      type="submit"
+      className="reaction"
+      aria-pressed={reacted}
+      disabled={pending}
+      aria-label={`${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`}
+    >
+      <span aria-hidden="true">👍</span> {count}
+    </button>
+  );
+}

@@ -1,0 +1,89 @@
+import type { Nodes, Parent, PhrasingContent, Root, RootContent } from "mdast";
+import { gfmAutolinkLiteralFromMarkdown } from "mdast-util-gfm-autolink-literal";
+import { gfmAutolinkLiteral } from "micromark-extension-gfm-autolink-literal";
+import { remark } from "remark";
+import remarkHtml from "remark-html";
+import type { Processor } from "unified";
+import { SKIP, visit } from "unist-util-visit";
+
+// Readers write a safe subset of markdown: paragraphs, emphasis, inline code, code blocks, links,
+// quotes and lists. Everything else they type is shown as text, never as markup, and the HTML
+// goes through an allow-list sanitizer as a second line of defence.
+
+const SANITIZE_SCHEMA = {
+  tagNames: ["p", "br", "em", "strong", "code", "pre", "a", "blockquote", "ul", "ol", "li"],
+  attributes: { a: ["href", "rel"], ol: ["start"] },
+  protocols: { href: ["http", "https", "mailto"] },
+  strip: ["script", "style"],
+  clobberPrefix: "",
+  required: {},
+  ancestors: {},
+};
+
+const LINK_REL = "nofollow ugc noopener";
+
+/** Bare URLs become links, as in GitHub-flavoured markdown (only that part of it). */
+function autolinkLiterals(this: Processor) {
+  const data = this.data() as { micromarkExtensions?: unknown[]; fromMarkdownExtensions?: unknown[] };
+  (data.micromarkExtensions ??= []).push(gfmAutolinkLiteral());
+  (data.fromMarkdownExtensions ??= []).push(gfmAutolinkLiteralFromMarkdown());
+}
+
+const text = (value: string): PhrasingContent => ({ type: "text", value });
+
+/** Rewrites whatever falls outside the subset into plain text the reader can see. */
+function commentSubset() {
+  return (tree: Root) => {
+    visit(tree, (node: Nodes, index, parent: Parent | undefined) => {
+      if (!parent || index === undefined) return;
+      let replacement: RootContent | undefined;
+      switch (node.type) {
+        case "html": // raw HTML is shown as typed
+          replacement = text(node.value);
+          break;
+        case "image":
+        case "imageReference":
+          replacement = text(node.alt ? `[image: ${node.alt}]` : "[image]");
+          break;
+        case "heading":
+          replacement = { type: "paragraph", children: [{ type: "strong", children: node.children }] };
+          break;
+        case "thematicBreak":
+          parent.children.splice(index, 1);
+          return [SKIP, index];
+        case "text": {
+          // A line break in a comment is a line break, as on GitHub, not a soft wrap.
+          if (!node.value.includes("\n")) return;
+          const parts: PhrasingContent[] = node.value.split("\n").flatMap((line, i) => (i ? [{ type: "break" }, text(line)] : [text(line)]));
+          parent.children.splice(index, 1, ...(parts as (typeof parent.children)[number][]));
+          return [SKIP, index + parts.length];
+        }
+        case "link":
+        case "linkReference":
+          node.data = { ...node.data, hProperties: { rel: LINK_REL.split(" ") } };
+          return;
+        default:
+          return;
+      }
+      parent.children[index] = replacement as (typeof parent.children)[number];
+      return [SKIP, index];
+    });
+  };
+}
+
+const parser = remark().use(autolinkLiterals);
+const renderer = remark().use(autolinkLiterals).use(commentSubset).use(remarkHtml, { sanitize: SANITIZE_SCHEMA });
+
+/** A reader's comment as safe HTML. */
+export function renderCommentMarkdown(markdown: string): string {
+  return String(renderer.processSync(markdown)).trim();
+}
+
+/** How many links a comment shows (written, referenced or bare), for the links-per-comment limit. */
+export function countLinks(markdown: string): number {
+  let links = 0;
+  visit(parser.parse(markdown), (node) => {
+    if (node.type === "link" || node.type === "linkReference") links++;
+  });
+  return links;
+}

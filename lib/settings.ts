@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  COMMENTS_MODERATION: z.enum(["pre", "post"]).default("post"),
+  COMMENT_RATE_PER_MINUTE: positiveInt(5),
+  COMMENT_RATE_PER_HOUR: positiveInt(30),
+  COMMENT_EDIT_MINUTES: positiveInt(15),
+  COMMENT_MIN_FILL_SECONDS: z.coerce.number().nonnegative().default(3),
+});
+
+export type Settings = z.infer<typeof schema>;
+
+/**
+ * Comment and moderation settings from the environment, checked on each use so a bad value fails
+ * with the variable's name, and tests can change them between cases.
+ */
+export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const result = schema.safeParse({ ...env, ADMIN_PASSWORD: env.ADMIN_PASSWORD || undefined });
+  if (!result.success) {
+    throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+  }
+  return result.data;
+}
+
+const secretSchema = z
+  .string({ error: "COOKIE_SECRET is not set: run `npm run setup` (or `npm run dev`, `npm start`) to generate it into .env.local" })
+  .min(32, "COOKIE_SECRET must be at least 32 characters");
+
+/** The key that signs cookies and form tokens. */
+export function cookieSecret(env: NodeJS.ProcessEnv = process.env): string {
+  const result = secretSchema.safeParse(env.COOKIE_SECRET);
+  if (!result.success) throw new Error(result.error.issues[0].message);
+  return result.data;
+}

@@ -1,0 +1,172 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+const ARTICLE = "/articles/monolith-vs-microservices";
+let address = 10;
+// Each test posts from an address of its own, so the per-address rate limit meets only the test
+// that is about it.
+const freshAddress = () => `203.0.113.${address++}`;
+
+async function readerPage(browser: Browser, ip = freshAddress(), javaScriptEnabled = true): Promise<Page> {
+  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": ip }, javaScriptEnabled });
+  return context.newPage();
+}
+
+const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
+const commentWith = (page: Page, text: string) => page.locator("li.comment").filter({ has: page.locator(".comment-body", { hasText: text }) }).first();
+
+async function post(page: Page, name: string, body: string, form = page.locator("form.comment-form").last()) {
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Comment", { exact: true }).fill(body);
+  await form.getByRole("button", { name: "Post comment" }).click();
+  // The body empties only once the comment is stored.
+  await expect(form.getByLabel("Comment", { exact: true })).toHaveValue("");
+  await expect(form.getByRole("status")).toContainText("Thanks!");
+}
+
+test("a reply appears nested under the comment it answers", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const opening = unique("Opening");
+  await post(page, "Ada", opening);
+  const parent = commentWith(page, opening);
+  await parent.getByRole("link", { name: "Reply" }).click();
+
+  const replyForm = parent.locator("form.comment-form");
+  await expect(replyForm.getByRole("heading", { name: "Reply to Ada" })).toBeVisible();
+  const answer = unique("Answer");
+  await post(page, "Grace", answer, replyForm);
+
+  const reply = parent.locator(".comment-replies > li.comment").filter({ hasText: answer });
+  await expect(reply).toContainText("Grace");
+  await page.reload();
+  await expect(commentWith(page, opening).locator(".comment-replies")).toContainText(answer);
+});
+
+test("a reply works without JavaScript too", async ({ browser }) => {
+  const page = await readerPage(browser, freshAddress(), false);
+  await page.goto(ARTICLE);
+  const opening = unique("No-JS opening");
+  await post(page, "Ada", opening);
+  await commentWith(page, opening).getByRole("link", { name: "Reply" }).click();
+  const answer = unique("No-JS answer");
+  await post(page, "Grace", answer, commentWith(page, opening).locator("form.comment-form"));
+  await expect(commentWith(page, opening).locator(".comment-replies")).toContainText(answer);
+});
+
+test("the author edits and deletes their comment; another browser cannot", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const original = unique("Frist post");
+  await post(page, "Ada", original);
+
+  const stranger = await readerPage(browser);
+  await stranger.goto(ARTICLE);
+  const seenByStranger = commentWith(stranger, original);
+  await expect(seenByStranger).toBeVisible();
+  await expect(seenByStranger.getByRole("link", { name: "Edit" })).toHaveCount(0);
+  await expect(seenByStranger.getByRole("button", { name: "Delete" })).toHaveCount(0);
+
+  const mine = commentWith(page, original);
+  await mine.getByRole("link", { name: "Edit" }).click();
+  const corrected = original.replace("Frist", "First");
+  await page.getByLabel("Edit your comment").fill(corrected);
+  await page.getByRole("button", { name: "Save edit" }).click();
+  await expect(page.getByText("Your edit is saved.")).toBeVisible();
+  await page.goto(ARTICLE);
+  const edited = commentWith(page, corrected);
+  await expect(edited).toContainText("(edited)");
+
+  await edited.getByRole("button", { name: "Delete" }).click();
+  await expect(page.locator(".comment-body", { hasText: corrected })).toHaveCount(0);
+  await stranger.reload();
+  await expect(stranger.locator(".comment-body", { hasText: corrected })).toHaveCount(0);
+});
+
+test("preview renders the markdown without posting it", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const text = unique("Preview me");
+  await page.getByLabel("Name").fill("Ada");
+  await page.getByLabel("Comment", { exact: true }).fill(`**${text}** and [a link](https://example.com)`);
+  await page.getByRole("button", { name: "Preview" }).click();
+
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview.locator("strong")).toHaveText(text);
+  await expect(preview.getByRole("link", { name: "a link" })).toHaveAttribute("rel", "nofollow ugc noopener");
+  await expect(page.getByLabel("Comment", { exact: true })).toHaveValue(`**${text}** and [a link](https://example.com)`);
+  await page.reload();
+  await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
+});
+
+test("markdown in a comment is rendered safely", async ({ browser }) => {
+  const page = await readerPage(browser);
+  let dialogs = 0;
+  page.on("dialog", (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
+  await page.goto(ARTICLE);
+  const text = unique("Safe");
+  await post(page, "Mallory", `${text} *fine* <img src=x onerror=alert(1)> [click](javascript:alert(1))`);
+  const comment = commentWith(page, text);
+  await expect(comment.locator("em")).toHaveText("fine");
+  await expect(comment.locator("img")).toHaveCount(0);
+  await expect(comment.getByText("<img src=x onerror=alert(1)>")).toBeVisible();
+  await comment.getByText("click").click();
+  expect(dialogs).toBe(0);
+});
+
+test("a thumbs-up is counted once per browser and can be taken back", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const text = unique("Likeable");
+  await post(page, "Ada", text);
+  const like = commentWith(page, text).getByRole("button", { name: /thumbs up/i });
+  await expect(like).toHaveAttribute("aria-pressed", "false");
+  await like.click();
+  await expect(commentWith(page, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toHaveAttribute("aria-pressed", "true");
+  await page.reload();
+  await commentWith(page, text).getByRole("button", { name: "Remove your thumbs up (1)" }).click();
+  await expect(commentWith(page, text).getByRole("button", { name: "Thumbs up (0)" })).toBeVisible();
+});
+
+test("the form remembers the name last used", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  await post(page, "Remembered Reader", unique("Name me"));
+  await page.goto(ARTICLE);
+  await expect(page.getByLabel("Name")).toHaveValue("Remembered Reader");
+});
+
+test("a permalink scrolls to the comment and highlights it", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const text = unique("Link to me");
+  await post(page, "Ada", text);
+  const id = await commentWith(page, text).getAttribute("id");
+  await page.goto(`${ARTICLE}#${id}`);
+  await expect(page.locator(`#${id}`)).toBeInViewport();
+  expect(await page.locator(`#${id}`).evaluate((el) => el.matches(":target"))).toBe(true);
+});
+
+test("posting too fast is refused with when to try again", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  for (let i = 1; i <= 5; i++) await post(page, "Speedy", unique(`Burst ${i}`));
+  const form = page.locator("form.comment-form").last();
+  await form.getByLabel("Comment", { exact: true }).fill(unique("One too many"));
+  await form.getByRole("button", { name: "Post comment" }).click();
+  await expect(form.getByRole("status")).toContainText(/faster than we allow\. Please try again in \d+ seconds?\./);
+  // What the reader typed is still there.
+  await expect(form.getByLabel("Comment", { exact: true })).toHaveValue(/One too many/);
+});
+
+test("a bot that fills the hidden field is told it posted, and nothing is stored", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const text = unique("Buy pills");
+  await page.locator('input[name="website"]').evaluate((el: HTMLInputElement) => (el.value = "http://spam.example"));
+  await post(page, "Bot", text);
+  await page.reload();
+  await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
+});

@@ -1,0 +1,158 @@
+import fs from "node:fs";
+import Database from "better-sqlite3";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
+
+const ARTICLE = "/articles/monolith-vs-microservices";
+const PASSWORD = "correct horse battery staple";
+let address = 10;
+const freshAddress = () => `192.0.2.${address++}`;
+const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
+
+async function newPage(browser: Browser, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({ ...(baseURL && { baseURL }), extraHTTPHeaders: { "x-forwarded-for": freshAddress() } });
+  return context.newPage();
+}
+
+async function post(page: Page, name: string, body: string) {
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Comment", { exact: true }).fill(body);
+  await page.getByRole("button", { name: "Post comment" }).click();
+  // The body empties only once the comment is stored.
+  await expect(page.getByLabel("Comment", { exact: true })).toHaveValue("");
+  await expect(page.locator("form.comment-form").getByRole("status")).toContainText("Thanks!");
+}
+
+async function signIn(page: Page) {
+  await page.goto("/admin");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+const adminEntry = (page: Page, text: string) => page.locator("li.admin-comment").filter({ hasText: text });
+
+test("the admin hides a comment and readers no longer see it", async ({ browser }) => {
+  const reader = await newPage(browser);
+  await reader.goto(ARTICLE);
+  const text = unique("Off-topic rant");
+  await post(reader, "Troll", text);
+
+  const admin = await newPage(browser);
+  await signIn(admin);
+  await adminEntry(admin, text).getByRole("button", { name: "Hide" }).click();
+  await expect(adminEntry(admin, text)).toContainText("hidden");
+
+  await reader.reload();
+  await expect(reader.locator(".comment-body", { hasText: text })).toHaveCount(0);
+
+  await adminEntry(admin, text).getByRole("button", { name: "Unhide" }).click();
+  await reader.reload();
+  await expect(reader.locator(".comment-body", { hasText: text })).toBeVisible();
+});
+
+test("the admin refuses wrong passwords and locks an address out after 10", async ({ browser }) => {
+  const page = await newPage(browser);
+  await page.goto("/admin");
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await page.getByLabel("Password").fill(`wrong ${attempt}`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // The form empties once the attempt has been answered.
+    await expect(page.getByLabel("Password")).toHaveValue("");
+    await expect(page.getByRole("status")).toHaveText("That password is not right.");
+  }
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("status")).toContainText("Too many failed attempts. Try again in 15 minutes.");
+  // The export is refused without a session.
+  expect((await page.request.get("/admin/export")).status()).toBe(401);
+});
+
+test("export and import round-trip through the admin", async ({ browser }) => {
+  const reader = await newPage(browser);
+  await reader.goto(ARTICLE);
+  await post(reader, "Archived", unique("Worth keeping"));
+  const admin = await newPage(browser);
+  await signIn(admin);
+  const download = admin.waitForEvent("download");
+  await admin.getByRole("link", { name: "Export all comments (JSON)" }).click();
+  const file = await (await download).path();
+  const exported = JSON.parse(fs.readFileSync(file, "utf8"));
+  expect(exported.format).toBe("marginalia-comments");
+  expect(exported.comments.length).toBeGreaterThan(0);
+
+  await admin.getByLabel(/Import an export file/).setInputFiles(file);
+  await admin.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(admin.getByRole("status")).toContainText(`Imported ${exported.comments.length} comments`);
+});
+
+test.describe("with COMMENTS_MODERATION=pre", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  test.beforeAll(async () => {
+    server = await startServer(E2E_PORT + 2, e2eEnv(freshSqlite("e2e-premod"), { COMMENTS_MODERATION: "pre" }));
+  });
+  test.afterAll(() => server?.stop());
+
+  test("a new comment waits for approval, seen only by its author until then", async ({ browser }) => {
+    const author = await newPage(browser, server.url);
+    await author.goto(ARTICLE);
+    const text = unique("Held for review");
+    await post(author, "Ada", text);
+    await expect(author.locator("form.comment-form").getByRole("status")).toHaveText("Thanks! Your comment is awaiting moderation.");
+    const own = author.locator("li.comment").filter({ hasText: text });
+    await expect(own).toContainText("Awaiting moderation");
+    await expect(author.getByRole("heading", { name: "Comments (0)" })).toBeVisible();
+
+    const other = await newPage(browser, server.url);
+    await other.goto(ARTICLE);
+    await expect(other.locator(".comment-body", { hasText: text })).toHaveCount(0);
+
+    const admin = await newPage(browser, server.url);
+    await signIn(admin);
+    await admin.getByRole("link", { name: "Awaiting approval" }).click();
+    await adminEntry(admin, text).getByRole("button", { name: "Approve" }).click();
+    await expect(adminEntry(admin, text)).toHaveCount(0);
+
+    await other.reload();
+    await expect(other.locator("li.comment").filter({ hasText: text })).not.toContainText("Awaiting moderation");
+    await expect(other.getByRole("heading", { name: "Comments (1)" })).toBeVisible();
+  });
+});
+
+test.describe("a long discussion", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  test.beforeAll(async () => {
+    const url = freshSqlite("e2e-long");
+    // 60 threads written straight into the database, a second apart.
+    const sqlite = new Database(url.slice("file:".length));
+    const insert = sqlite.prepare(
+      `INSERT INTO "Comment" (id, articleSlug, rootId, authorName, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    const start = Date.parse("2026-01-01T00:00:00Z");
+    for (let i = 1; i <= 60; i++) {
+      const id = `seed-${String(i).padStart(2, "0")}`;
+      insert.run(id, "monolith-vs-microservices", id, `Reader ${i}`, `Thread number ${i}`, new Date(start + i * 1000).toISOString());
+    }
+    sqlite.close();
+    server = await startServer(E2E_PORT + 3, e2eEnv(url));
+  });
+  test.afterAll(() => server?.stop());
+
+  for (const javaScriptEnabled of [true, false]) {
+    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+      const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(ARTICLE);
+      await expect(page.getByRole("heading", { name: "Comments (60)" })).toBeVisible();
+      await expect(page.locator(".comment-list > li.comment")).toHaveCount(50);
+      await expect(page.getByText("Thread number 51", { exact: true })).toHaveCount(0);
+      await page.getByRole("link", { name: "Show more comments" }).click();
+      await expect(page.locator(".comment-list > li.comment")).toHaveCount(60);
+      await expect(page.getByText("Thread number 60", { exact: true })).toBeVisible();
+      await expect(page.getByRole("link", { name: "Show more comments" })).toHaveCount(0);
+
+      await page.getByRole("link", { name: "Newest" }).click();
+      await expect(page.locator(".comment-list > li.comment").first()).toContainText("Thread number 60");
+    });
+  }
+});

@@ -1,0 +1,55 @@
+// Production servers for the browser tests: `next start` on a build made beforehand, each on a
+// SQLite file of its own, migrated by the project's own command.
+import { execSync, spawn } from "node:child_process";
+import fs from "node:fs";
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+
+/** The environment every e2e server shares; a test that needs another setting starts its own server. */
+export function e2eEnv(database: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: database,
+    NEXT_TELEMETRY_DISABLED: "1",
+    COOKIE_SECRET: "e2e-secret-that-is-at-least-32-characters",
+    ADMIN_PASSWORD: "correct horse battery staple",
+    // Playwright types faster than any person; the minimum fill time is covered by unit tests.
+    COMMENT_MIN_FILL_SECONDS: "0",
+    ...extra,
+  };
+}
+
+/** Deletes and migrates a SQLite file (data/<name>.db); returns its DATABASE_URL. */
+export function freshSqlite(name: string): string {
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`data/${name}.db${suffix}`, { force: true });
+  const url = `file:./data/${name}.db`;
+  execSync("npm run --silent db:migrate", { env: e2eEnv(url), stdio: "inherit" });
+  return url;
+}
+
+const answers = (url: string) => fetch(url).then(() => true, () => false);
+
+/** Starts `next start` on `port` and resolves once it answers; `stop` ends it and its children. */
+export async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => void }> {
+  const url = `http://127.0.0.1:${port}`;
+  if (await answers(url)) throw new Error(`port ${port} is taken: stop what runs there first`);
+  // Its own process group, so stopping it also stops the next-server process it starts.
+  const server = spawn("node_modules/.bin/next", ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    env,
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (await answers(url)) return { url, stop };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  stop();
+  throw new Error(`the server on port ${port} did not start`);
+}

@@ -1,0 +1,128 @@
+import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
+import { describe, expect, it } from "vitest";
+import { countLinks, renderCommentMarkdown } from "@/lib/comment-markdown";
+
+type Node = DefaultTreeAdapterMap["node"];
+const ALLOWED_TAGS = new Set(["p", "br", "em", "strong", "code", "pre", "a", "blockquote", "ul", "ol", "li"]);
+const ALLOWED_ATTRIBUTES: Record<string, Set<string>> = { a: new Set(["href", "rel"]), ol: new Set(["start"]) };
+
+/** Every element a browser would build from the HTML, as parsed by a spec-compliant parser. */
+function elements(html: string): { tag: string; attrs: { name: string; value: string }[] }[] {
+  const found: { tag: string; attrs: { name: string; value: string }[] }[] = [];
+  const walk = (node: Node) => {
+    if ("tagName" in node) found.push({ tag: node.tagName, attrs: node.attrs });
+    if ("childNodes" in node) node.childNodes.forEach(walk);
+    if ("content" in node && node.content) node.content.childNodes.forEach(walk);
+  };
+  parseFragment(html).childNodes.forEach(walk);
+  return found;
+}
+
+function expectInert(html: string) {
+  for (const { tag, attrs } of elements(html)) {
+    expect(ALLOWED_TAGS, `tag <${tag}> in ${html}`).toContain(tag);
+    for (const { name, value } of attrs) {
+      expect(ALLOWED_ATTRIBUTES[tag]?.has(name), `attribute ${name} on <${tag}> in ${html}`).toBe(true);
+      if (name === "href") expect(value, html).toMatch(/^(https?:|mailto:)/i);
+    }
+  }
+}
+
+// Script tags, event handlers, javascript:/data:/vbscript: URLs, SVG and MathML, entity and
+// encoding tricks, and markdown's own ways to make links and images.
+const PAYLOADS = [
+  "<script>alert(1)</script>",
+  "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+  "<scr<script>ipt>alert(1)</script>",
+  "<img src=x onerror=alert(1)>",
+  "<img src=\"javascript:alert(1)\">",
+  "<body onload=alert(1)>",
+  "<svg onload=alert(1)>",
+  "<svg><script>alert(1)</script></svg>",
+  "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+  "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+  "<iframe src=\"javascript:alert(1)\"></iframe>",
+  "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+  "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\"></object>",
+  "<embed src=\"javascript:alert(1)\">",
+  "<a href=\"javascript:alert(1)\">click</a>",
+  "<a href=\"JaVaScRiPt:alert(1)\">click</a>",
+  "<a href=\"&#106;avascript:alert(1)\">click</a>",
+  "<a href=\"jav&#x09;ascript:alert(1)\">click</a>",
+  "<div style=\"background:url(javascript:alert(1))\">x</div>",
+  "<style>@import 'http://evil.example/x.css';</style>",
+  "<link rel=stylesheet href=http://evil.example/x.css>",
+  "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+  "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+  "<input onfocus=alert(1) autofocus>",
+  "<details open ontoggle=alert(1)>",
+  "<video><source onerror=alert(1)></video>",
+  "<base href=\"javascript:/\">",
+  "<p onclick=alert(1)>x</p>",
+  "<a href=x id=\"__proto__\" name=x>x</a>",
+  "[click](javascript:alert(1))",
+  "[click](JAVASCRIPT:alert(1))",
+  "[click](  javascript:alert(1)  )",
+  "[click](java\u0000script:alert(1))",
+  "[click](&#106;avascript:alert(1))",
+  "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+  "[click](vbscript:msgbox(1))",
+  "[click](<javascript:alert(1)>)",
+  "[click][ref]\n\n[ref]: javascript:alert(1)",
+  "<javascript:alert(1)>",
+  "![x](javascript:alert(1))",
+  "![x\" onerror=\"alert(1)](https://example.com/x.png)",
+  "![x](https://example.com/x.png \"title\" onerror=alert(1))",
+  "[x](https://example.com \"a\" onmouseover=\"alert(1)\")",
+  "[<img src=x onerror=alert(1)>](https://example.com)",
+  "`<script>alert(1)</script>`",
+  "```html\n<script>alert(1)</script>\n```",
+  "> <script>alert(1)</script>",
+  "- <img src=x onerror=alert(1)>",
+  "&lt;script&gt;alert(1)&lt;/script&gt;",
+  "&#60;script&#62;alert(1)&#60;/script&#62;",
+  "<!--<script>alert(1)</script>-->",
+  "<![CDATA[<script>alert(1)</script>]]>",
+  "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+  "<textarea></textarea><script>alert(1)</script>",
+];
+
+describe("the comment sanitizer", () => {
+  it("has a corpus of at least 40 payloads", () => {
+    expect(PAYLOADS.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(PAYLOADS)("leaves nothing executable of %j", (payload) => {
+    const html = renderCommentMarkdown(payload);
+    expectInert(html);
+    // Typed markup survives only as escaped text (&#x3C;img …), never as a tag.
+    expect(html).not.toMatch(/<(script|img|svg|math|iframe|object|embed|style|link|meta|base|form|input)\b/i);
+  });
+
+  it("renders the supported subset", () => {
+    const html = renderCommentMarkdown(
+      "Some *emphasis*, **strong** and `code`.\n\n> a quote\n\n- one\n- two\n\n3. three\n\n```\nblock\n```\n\n[a link](https://example.com) and https://example.org",
+    );
+    expect(html).toContain("<em>emphasis</em>");
+    expect(html).toContain("<strong>strong</strong>");
+    expect(html).toContain("<code>code</code>");
+    expect(html).toMatch(/<blockquote>\s*<p>a quote<\/p>\s*<\/blockquote>/);
+    expect(html).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
+    expect(html).toContain('<ol start="3">');
+    expect(html).toContain("<pre><code>block\n</code></pre>");
+    expect(html).toContain('<a href="https://example.com" rel="nofollow ugc noopener">a link</a>');
+    expect(html).toContain('<a href="https://example.org" rel="nofollow ugc noopener">https://example.org</a>');
+    expectInert(html);
+  });
+
+  it("shows raw HTML, images and headings as text rather than dropping what the reader typed", () => {
+    expect(renderCommentMarkdown("I <b>love</b> it")).toBe("<p>I &#x3C;b>love&#x3C;/b> it</p>");
+    expect(renderCommentMarkdown("![a cat](https://example.com/cat.png)")).toBe("<p>[image: a cat]</p>");
+    expect(renderCommentMarkdown("# Loud")).toBe("<p><strong>Loud</strong></p>");
+  });
+
+  it("counts links of every kind", () => {
+    expect(countLinks("no links")).toBe(0);
+    expect(countLinks("[a](https://a.example) https://b.example <https://c.example> [d][1]\n\n[1]: https://d.example")).toBe(4);
+  });
+});

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { deleteComment, editComment, reactToComment, type EditState, type SimpleState } from "@/app/articles/[slug]/actions";
+import { BODY_MAX } from "@/lib/validations/comment";
 import { SubmitButton } from "./CommentForm";
 
 /** Editing one's own comment in place (a plain form POST without JavaScript). */
@@ -20,6 +21,7 @@ export function EditCommentForm({ id, slug, body, cancelHref }: { id: string; sl
           id={`edit-${id}`}
           name="body"
           rows={5}
+          maxLength={BODY_MAX}
           defaultValue={state.body}
           aria-invalid={state.status === "error" || undefined}
           aria-describedby={state.status === "error" ? errorId : undefined}

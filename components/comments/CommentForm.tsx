@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { postComment, type CommentFormState } from "@/app/articles/[slug]/actions";
-import { NAME_MAX, type CommentField } from "@/lib/validations/comment";
+import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/validations/comment";
 
 type Props = {
   slug: string;
@@ -56,7 +56,8 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
       </div>
       <div className="field">
         <label htmlFor={id("body")}>Comment</label>
-        <textarea {...fieldProps("body")} rows={parentId ? 4 : 6} required />
+        {/* The browser stops at the limit, so no reader sends more than the server accepts. */}
+        <textarea {...fieldProps("body")} rows={parentId ? 4 : 6} maxLength={BODY_MAX} required />
         <p className="hint">
           Markdown: *emphasis*, **strong**, `code`, [links](https://example.com), &gt; quotes, lists.
         </p>

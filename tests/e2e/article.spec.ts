@@ -1,10 +1,15 @@
 import { expect, test, type Page } from "@playwright/test";
+import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
-// One article, one database: these steps build on each other, in order. They run first (files run
-// in name order) and from an address of their own, so other specs' comments and rate limits do not
-// reach them.
+// A reader's first visit: one article, a database of its own that starts empty, and steps that
+// build on each other, in order.
 test.describe.configure({ mode: "serial" });
-test.use({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.1" } });
+let server: Awaited<ReturnType<typeof startServer>>;
+test.beforeAll(async () => {
+  server = await startServer(E2E_PORT + 4, e2eEnv(freshSqlite("e2e-article")));
+});
+test.afterAll(() => server?.stop());
+test.use({ baseURL: `http://127.0.0.1:${E2E_PORT + 4}` });
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 const TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";

@@ -55,6 +55,12 @@ describe("body", () => {
     expect(parse("Ada", `  ${"b".repeat(5_000)}  `).success).toBe(true);
   });
 
+  it("allows at most 5 links, however they are written", () => {
+    const links = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? `https://e${i}.example` : `[l${i}](https://e${i}.example)`)).join(" ");
+    expect(parse("Ada", links(5)).success).toBe(true);
+    expect(errorsOf("Ada", links(6)).body).toBe("A comment can hold at most 5 links.");
+  });
+
   it("keeps markup as text, for the page to escape", () => {
     expect(parse("Ada", "<script>alert(1)</script>")).toMatchObject({ data: { body: "<script>alert(1)</script>" } });
   });

@@ -1,16 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
-import { getArticle } from "@/lib/articles";
 import { renderCommentMarkdown } from "@/lib/comment-markdown";
-import { createComment, deleteOwnComment, editOwnComment, toggleReaction } from "@/lib/comments";
-import { check as checkRate, record as recordRate } from "@/lib/rate-limit";
+import { deleteOwnComment, editOwnComment, toggleReaction } from "@/lib/comments";
+import { submitComment, waitFor, type SubmitResult } from "@/lib/posting";
 import { ensureBrowserId, readViewer, rememberComment } from "@/lib/reader";
 import { clientIp } from "@/lib/request";
 import { settings } from "@/lib/settings";
-import { checkFormToken, HONEYPOT_FIELD, issueFormToken } from "@/lib/spam";
-import { BODY_MAX, NAME_MAX, commentBodySchema, commentInputSchema, type CommentField } from "@/lib/validations/comment";
+import { HONEYPOT_FIELD, issueFormToken } from "@/lib/spam";
+import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "@/lib/validations/comment";
 
 export type CommentFormState = {
   status: "idle" | "error" | "posted" | "preview";
@@ -34,20 +32,11 @@ const field = (formData: FormData, name: string) => {
   return typeof value === "string" ? value : null;
 };
 
-function waitFor(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-}
-
 const articlePath = (slug: string) => `/articles/${slug}`;
 
 export async function postComment(_previous: CommentFormState, formData: FormData): Promise<CommentFormState> {
   const values = { name: echo(formData.get("name"), NAME_MAX), body: echo(formData.get("body"), BODY_MAX) };
-  const slug = field(formData, "slug");
-  if (!slug || !(await getArticle(slug))) {
-    return { status: "error", message: "This article cannot be found, so the comment was not posted.", values };
-  }
+  const slug = field(formData, "slug") ?? "";
 
   if (formData.get("intent") === "preview") {
     const body = commentBodySchema.safeParse(formData.get("body"));
@@ -55,66 +44,54 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
     return { status: "preview", preview: renderCommentMarkdown(body.data), values };
   }
 
-  // Bots are told their comment went through; nothing is stored.
-  const pretendPosted: CommentFormState = { status: "posted", message: "Thanks! Your comment is posted.", values: { name: values.name, body: "" } };
-  if (field(formData, HONEYPOT_FIELD)) return pretendPosted;
-  const token = checkFormToken(formData.get("token"));
-  if (token.kind === "too-fast") return pretendPosted;
-  if (token.kind === "invalid") {
-    return { status: "error", message: "This form had expired. Please post your comment again.", values, token: issueFormToken() };
-  }
-
-  const parsed = commentInputSchema.safeParse({ name: formData.get("name"), body: formData.get("body") });
-  if (!parsed.success) {
-    return { status: "error", message: "Please correct the highlighted fields.", errors: z.flattenError(parsed.error).fieldErrors, values };
-  }
-
-  const config = settings();
-  const rateKey = `comment:${await clientIp()}`;
-  const windows = [
-    { limit: config.COMMENT_RATE_PER_MINUTE, seconds: 60 },
-    { limit: config.COMMENT_RATE_PER_HOUR, seconds: 3600 },
-  ];
+  let result: SubmitResult;
   try {
-    const rate = await checkRate(rateKey, windows);
-    if (!rate.ok) {
-      return {
-        status: "error",
-        message: `You are commenting faster than we allow. Please try again in ${waitFor(rate.retryAfterSeconds)}.`,
-        retryAfterSeconds: rate.retryAfterSeconds,
-        values,
-      };
-    }
-    const result = await createComment({
-      slug,
-      parentId: field(formData, "parentId"),
-      name: parsed.data.name,
-      body: parsed.data.body,
-      status: config.COMMENTS_MODERATION === "pre" ? "pending" : "published",
-      submissionId: token.submissionId,
-      browserId: await ensureBrowserId(),
-    });
-    if (result.kind === "parent-not-found") {
-      return { status: "error", message: "The comment you replied to is no longer there.", values };
-    }
-    if (result.kind === "created") await recordRate(rateKey, windows);
-    await rememberComment(result.id, parsed.data.name);
+    result = await submitComment(
+      {
+        slug,
+        name: formData.get("name"),
+        body: formData.get("body"),
+        parentId: formData.get("parentId"),
+        token: formData.get("token"),
+        honeypot: formData.get(HONEYPOT_FIELD),
+      },
+      { ip: await clientIp(), browserId: await ensureBrowserId() },
+    );
+    if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch (error) {
     console.error(`comments: cannot store a comment on "${slug}"`, error);
     return { status: "error", message: "Your comment could not be saved right now. Please try again in a moment.", values };
   }
 
-  revalidatePath(articlePath(slug));
-  revalidatePath("/");
-  return {
-    status: "posted",
-    message:
-      config.COMMENTS_MODERATION === "pre"
-        ? "Thanks! Your comment is awaiting moderation."
-        : "Thanks! Your comment is posted.",
-    values: { name: parsed.data.name, body: "" },
-    token: issueFormToken(),
-  };
+  switch (result.kind) {
+    case "posted":
+    case "ignored":
+      if (result.kind === "posted") {
+        revalidatePath(articlePath(slug));
+        revalidatePath("/");
+      }
+      return {
+        status: "posted",
+        message: result.kind === "posted" && result.pending ? "Thanks! Your comment is awaiting moderation." : "Thanks! Your comment is posted.",
+        values: { name: values.name, body: "" },
+        token: issueFormToken(),
+      };
+    case "invalid":
+      return { status: "error", message: "Please correct the highlighted fields.", errors: result.errors, values };
+    case "rate-limited":
+      return {
+        status: "error",
+        message: `You are commenting faster than we allow. Please try again in ${waitFor(result.retryAfterSeconds)}.`,
+        retryAfterSeconds: result.retryAfterSeconds,
+        values,
+      };
+    case "expired":
+      return { status: "error", message: "This form had expired. Please post your comment again.", values, token: issueFormToken() };
+    case "no-parent":
+      return { status: "error", message: "The comment you replied to is no longer there.", values };
+    case "no-article":
+      return { status: "error", message: "This article cannot be found, so the comment was not posted.", values };
+  }
 }
 
 export type EditState = { status: "idle" | "error" | "saved"; message?: string; body: string };

@@ -1,0 +1,82 @@
+import { getArticle } from "@/lib/articles";
+import { listComments, type CommentView } from "@/lib/comments";
+import { submitComment, waitFor } from "@/lib/posting";
+import { clientIp } from "@/lib/request";
+import { issueFormToken } from "@/lib/spam";
+
+// The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
+// rules as the form and answers with HTTP status codes: 201, 400, 404, 413, 415, 429 with
+// Retry-After, 503. Each comment needs a token from a GET, at least a few seconds old; sending a
+// token again returns the comment it already made (200), so a retry never posts twice.
+
+type Params = { params: Promise<{ slug: string }> };
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+
+const toJson = (c: CommentView): unknown => ({
+  id: c.id,
+  author: c.placeholder ? null : c.authorName,
+  replyTo: c.replyToName,
+  html: c.html,
+  state: c.placeholder ?? "published",
+  createdAt: c.createdAt.toISOString(),
+  editedAt: c.editedAt?.toISOString() ?? null,
+  reactions: c.reactions,
+  replies: c.replies.map(toJson),
+});
+
+export async function GET(_request: Request, { params }: Params) {
+  const { slug } = await params;
+  if (!(await getArticle(slug))) return json(404, { error: "No such article." });
+  try {
+    const page = await listComments(slug, { threads: 10_000 });
+    return json(200, { count: page.count, comments: page.threads.map(toJson), token: issueFormToken() });
+  } catch (error) {
+    console.error(`api: cannot list comments for "${slug}"`, error);
+    return json(503, { error: "Comments are unavailable right now." }, { "retry-after": "30" });
+  }
+}
+
+export async function POST(request: Request, { params }: Params) {
+  const { slug } = await params;
+  if (!request.headers.get("content-type")?.startsWith("application/json")) {
+    return json(415, { error: "Send the comment as application/json." });
+  }
+  let input: Record<string, unknown>;
+  try {
+    const parsed: unknown = await request.json();
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+    input = parsed as Record<string, unknown>;
+  } catch {
+    return json(400, { error: "The body is not a JSON object." });
+  }
+
+  try {
+    const submission = { slug, name: input.name, body: input.body, parentId: input.parentId, token: input.token, honeypot: input.website };
+    const result = await submitComment(submission, { ip: await clientIp(), browserId: null });
+    switch (result.kind) {
+      case "posted":
+        return json(result.duplicate ? 200 : 201, { id: result.id, state: result.pending ? "pending" : "published" });
+      case "ignored":
+        return json(201, { id: null, state: "published" });
+      case "invalid":
+        return json(400, { error: "The comment is not valid.", fields: result.errors });
+      case "expired":
+        return json(400, { error: "Missing or invalid token: GET this URL first and send its token." });
+      case "no-article":
+        return json(404, { error: "No such article." });
+      case "no-parent":
+        return json(400, { error: "The comment replied to does not exist.", fields: { parentId: ["not found"] } });
+      case "rate-limited":
+        return json(
+          429,
+          { error: `Too many comments. Try again in ${waitFor(result.retryAfterSeconds)}.`, retryAfterSeconds: result.retryAfterSeconds },
+          { "retry-after": String(result.retryAfterSeconds) },
+        );
+    }
+  } catch (error) {
+    console.error(`api: cannot store a comment on "${slug}"`, error);
+    return json(503, { error: "Comments cannot be saved right now." }, { "retry-after": "30" });
+  }
+}

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getArticle, listArticles } from "@/lib/articles";
+import { adjacentArticles, getArticle, listArticles } from "@/lib/articles";
+import { articleMetadata, blogPostingJsonLd } from "@/lib/article-seo";
+import { ArticleNav } from "@/components/ArticleNav";
 import { ArticleView } from "@/components/ArticleView";
+import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
 
 type Props = { params: Promise<{ slug: string }> };
@@ -15,15 +18,19 @@ export function generateStaticParams() {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const article = await getArticle((await params).slug);
-  return article ? { title: article.title, description: article.description } : {};
+  return article ? articleMetadata(article) : {};
 }
 
+// The page is rendered per request for its comments; the article's HTML, contents and metadata
+// come from lib/articles.ts, which renders each file once per process.
 export default async function ArticlePage({ params }: Props) {
   const article = await getArticle((await params).slug);
   if (!article) notFound();
   return (
     <>
+      <JsonLd data={blogPostingJsonLd(article)} />
       <ArticleView article={article} />
+      <ArticleNav {...adjacentArticles(article.slug)} />
       <CommentSection slug={article.slug} />
     </>
   );

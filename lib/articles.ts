@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import matter from "gray-matter";
+import yaml from "js-yaml";
 import { z } from "zod";
 import { ContentError, type ContentProblem } from "./content-problems";
 import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
@@ -15,11 +16,15 @@ export const CONTENT_DIR = process.env.CONTENT_DIR
   : path.join(process.cwd(), "content");
 const PUBLIC_DIR = path.join(process.cwd(), "public");
 
-// YAML turns an unquoted 2026-11-20 into a Date; a quoted one stays a string. Accept both, keep
-// the calendar day.
-const isoDay = z.union([z.date(), z.string()]).transform((value, ctx) => {
-  const day = value instanceof Date ? value.toISOString().slice(0, 10) : value;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+// Front matter is read with YAML's core schema, which has no timestamps: js-yaml's own would turn
+// an unquoted 2026-13-45 into 14 February 2027 without a word. Dates stay text, checked here.
+// (gray-matter's engine type wants an object; zod checks what it really is right after.)
+const parseFrontMatter = (text: string) => (yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {}) as object;
+
+const isoDay = z.string().transform((day, ctx) => {
+  const time = Date.parse(`${day}T00:00:00Z`);
+  // Date.parse rolls 2026-02-30 over to March; a real day survives the round trip.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== day) {
     ctx.addIssue({ code: "custom", message: "must be a date written YYYY-MM-DD" });
     return z.NEVER;
   }
@@ -67,9 +72,9 @@ function parseSource(file: string): Parsed {
   const text = fs.readFileSync(file, "utf8");
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // An empty options object stops gray-matter from caching by content, which would hand back
-    // the first parse of identical files.
-    parsed = matter(text, {});
+    // Passing options also stops gray-matter from caching by content, which would hand back the
+    // first parse of identical files.
+    parsed = matter(text, { engines: { yaml: parseFrontMatter } });
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;

@@ -11,8 +11,10 @@ export const FEED_SIZE = 20;
 // value is escaped (no CDATA that a "]]>" in a code sample could end), RSS names authors with
 // dc:creator (its own <author> must be an e-mail address), and the output is exactly what the
 // tests parse back.
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return text.replace(/[&<>"']/g, (char) => XML_ENTITIES[char]);
 }
 
 const rfc822 = (isoDay: string) => new Date(`${isoDay}T00:00:00Z`).toUTCString();

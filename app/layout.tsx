@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { ContentRefresh } from "@/components/ContentRefresh";
 import { ThemeToggle } from "@/components/ThemeToggle";
+import { alternatesFor } from "@/lib/alternates";
 import { ATOM_PATH, RSS_PATH } from "@/lib/feeds";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
@@ -13,12 +14,7 @@ export const metadata: Metadata = {
   description: site.tagline,
   applicationName: site.name,
   authors: [{ name: site.author.name }],
-  alternates: {
-    types: {
-      "application/rss+xml": [{ url: RSS_PATH, title: `${site.name} (RSS)` }],
-      "application/atom+xml": [{ url: ATOM_PATH, title: `${site.name} (Atom)` }],
-    },
-  },
+  alternates: { types: alternatesFor("/").types },
   openGraph: { siteName: site.name, locale: site.locale, type: "website" },
 };
 

@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import { ArticleIndex } from "@/components/ArticleIndex";
 import { listArticles } from "@/lib/articles";
 import { paginate } from "@/lib/pagination";
-import { absoluteUrl, site } from "@/lib/site";
+import { alternatesFor } from "@/lib/alternates";
+import { site } from "@/lib/site";
 
-export const metadata: Metadata = { alternates: { canonical: absoluteUrl("/") } };
+export const metadata: Metadata = { alternates: alternatesFor("/") };
 
 export default function HomePage() {
   // Page 1 always exists, empty or not.

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { alternatesFor } from "./alternates";
 import { articlePath, type ArticleSummary } from "./articles";
 import { absoluteUrl, site } from "./site";
 
@@ -20,7 +21,7 @@ export function articleMetadata(article: ArticleSummary): Metadata {
     description: article.description,
     authors: [{ name: article.author }],
     keywords: article.tags,
-    alternates: { canonical: url },
+    alternates: alternatesFor(articlePath(article.slug)),
     openGraph: {
       type: "article",
       url,

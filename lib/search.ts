@@ -13,8 +13,18 @@ export function searchTerms(query: string): string[] {
   return [...new Set(terms)].slice(0, MAX_TERMS);
 }
 
+/**
+ * Lower case without accents, keeping the text's length so positions in the folded text are
+ * positions in the original (a character whose folding would change the length, such as "…",
+ * is only lower-cased).
+ */
 function fold(text: string): string {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  return Array.from(text, (char) => {
+    const folded = char.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    if (folded.length === char.length) return folded;
+    const lower = char.toLowerCase();
+    return lower.length === char.length ? lower : char;
+  }).join("");
 }
 
 /**
@@ -49,9 +59,7 @@ export function searchArticles(query: string, documents: { article: ArticleSumma
 
 /** The body around the first term it contains, cut at word boundaries. */
 function excerpt(text: string, terms: string[]): string | null {
-  // Folding keeps the length of most text; where it does not, fall back to the description.
   const folded = fold(text);
-  if (folded.length !== text.length) return null;
   const at = Math.min(...terms.map((term) => folded.indexOf(term)).filter((index) => index >= 0));
   if (!Number.isFinite(at)) return null;
   let start = Math.max(0, at - EXCERPT_RADIUS);
@@ -64,7 +72,7 @@ function excerpt(text: string, terms: string[]): string | null {
 /** Splits text into runs, marking those that match a term, for <mark> in results. */
 export function markTerms(text: string, terms: string[]): { text: string; match: boolean }[] {
   const folded = fold(text);
-  if (terms.length === 0 || folded.length !== text.length) return [{ text, match: false }];
+  if (terms.length === 0) return [{ text, match: false }];
   const parts: { text: string; match: boolean }[] = [];
   let plainFrom = 0;
   let at = 0;

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { listArticles } from "@/lib/articles";
-import { absoluteUrl } from "@/lib/site";
+import { alternatesFor } from "@/lib/alternates";
 import { listTags, tagPath } from "@/lib/tags";
 
 export const metadata: Metadata = {
   title: "Tags",
   description: "Every topic written about here, and how many articles each has.",
-  alternates: { canonical: absoluteUrl("/tags") },
+  alternates: alternatesFor("/tags"),
 };
 
 export default function TagsPage() {

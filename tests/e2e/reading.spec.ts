@@ -103,7 +103,7 @@ test.describe("with JavaScript off", () => {
   test("the theme follows the system, and the switch that needs script stays hidden", async ({ page }) => {
     await page.emulateMedia({ colorScheme: "dark" });
     await page.goto("/");
-    await expect(page.locator("body")).toHaveCSS("background-color", "rgb(23, 22, 20)");
+    await expect(page.locator("html")).toHaveCSS("background-color", "rgb(23, 22, 20)");
     await expect(page.locator(".theme-toggle")).toBeHidden();
   });
 });

@@ -16,7 +16,7 @@ test("the article's HTML carries its title, description, canonical URL, social t
   await expect(meta('meta[property="og:url"]')).toHaveAttribute("content", `${SITE}${ARTICLE}`);
   await expect(meta('meta[property="article:published_time"]')).toHaveAttribute("content", "2026-11-20T00:00:00Z");
   await expect(meta('meta[name="twitter:card"]')).toHaveAttribute("content", "summary_large_image");
-  await expect(meta('link[rel="alternate"][type="application/rss+xml"]')).toHaveAttribute("href", "/feed.xml");
+  await expect(meta('link[rel="alternate"][type="application/rss+xml"]')).toHaveAttribute("href", `${SITE}/feed.xml`);
 
   const image = await meta('meta[property="og:image"]').getAttribute("content");
   expect(image).toMatch(new RegExp(`^${SITE}${ARTICLE}/opengraph-image`));

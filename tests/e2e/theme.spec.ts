@@ -11,7 +11,7 @@ async function recordFirstFrame(page: Page) {
       const root = document.documentElement;
       (window as unknown as { firstFrame: object }).firstFrame = {
         theme: root.dataset.theme ?? null,
-        background: getComputedStyle(document.body ?? root).backgroundColor,
+        background: getComputedStyle(root).backgroundColor,
       };
     });
   });
@@ -24,14 +24,14 @@ test("the toggle switches the theme, remembers it across pages and reloads, and 
   await page.emulateMedia({ colorScheme: "light" });
   await recordFirstFrame(page);
   await page.goto("/");
-  await expect(page.locator("body")).toHaveCSS("background-color", LIGHT_BG);
+  await expect(page.locator("html")).toHaveCSS("background-color", LIGHT_BG);
   const toggle = page.getByRole("button", { name: "Dark theme" });
   await expect(toggle).toHaveAttribute("aria-pressed", "false");
 
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-pressed", "true");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
-  await expect(page.locator("body")).toHaveCSS("background-color", DARK_BG);
+  await expect(page.locator("html")).toHaveCSS("background-color", DARK_BG);
 
   // The server sends no theme: the head script applies the saved one before the first paint.
   const html = await (await page.request.get("/articles/monolith-vs-microservices")).text();

@@ -96,5 +96,11 @@ describe("search", () => {
       { text: "coffee", match: true },
       { text: ".", match: false },
     ]);
+    // An ellipsis folds to three dots; marks must still land on the right characters.
+    expect(markTerms("…the Zébra…", ["zebra"])).toEqual([
+      { text: "…the ", match: false },
+      { text: "Zébra", match: true },
+      { text: "…", match: false },
+    ]);
   });
 });

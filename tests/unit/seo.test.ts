@@ -17,7 +17,13 @@ describe("an article's metadata", () => {
       description: seed.description,
       authors: [{ name: "Ahmad Waqar" }],
       keywords: ["architecture", "nextjs", "fastapi", "django"],
-      alternates: { canonical: URL },
+      alternates: {
+        canonical: URL,
+        types: {
+          "application/rss+xml": [{ url: "/feed.xml", title: "Marginalia (RSS)" }],
+          "application/atom+xml": [{ url: "/atom.xml", title: "Marginalia (Atom)" }],
+        },
+      },
       openGraph: {
         type: "article",
         url: URL,

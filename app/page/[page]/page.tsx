@@ -4,7 +4,8 @@ import { z } from "zod";
 import { ArticleIndex } from "@/components/ArticleIndex";
 import { listArticles } from "@/lib/articles";
 import { paginate, pagePath } from "@/lib/pagination";
-import { absoluteUrl, site } from "@/lib/site";
+import { alternatesFor } from "@/lib/alternates";
+import { site } from "@/lib/site";
 
 type Props = { params: Promise<{ page: string }> };
 
@@ -27,7 +28,7 @@ export function generateStaticParams() {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const page = indexPage((await params).page);
   if (!page) return {};
-  return { title: `Articles, page ${page.page}`, alternates: { canonical: absoluteUrl(pagePath(page.page)) } };
+  return { title: `Articles, page ${page.page}`, alternates: alternatesFor(pagePath(page.page)) };
 }
 
 export default async function IndexPage({ params }: Props) {

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
 import { listArticles } from "@/lib/articles";
-import { absoluteUrl } from "@/lib/site";
+import { alternatesFor } from "@/lib/alternates";
 import { articlesTagged, listTags, tagPath } from "@/lib/tags";
 
 type Props = { params: Promise<{ tag: string }> };
@@ -27,7 +27,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return {
     title: `#${found.tag.name}`,
     description: `Articles about ${found.tag.name}.`,
-    alternates: { canonical: absoluteUrl(tagPath(found.tag.name)) },
+    alternates: alternatesFor(tagPath(found.tag.name)),
   };
 }
 

@@ -10,6 +10,8 @@ test.beforeAll(async () => {
   server = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", String(PORT)], {
     env: { ...process.env, DATABASE_URL: "postgres://postgres@127.0.0.1:9/unreachable" },
     stdio: "ignore",
+    // Its own process group, so the next-server that npx starts stops with it.
+    detached: true,
   });
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await fetch(BASE).then(() => true, () => false)) return;
@@ -19,7 +21,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(() => {
-  server?.kill();
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
 });
 
 test("the article still reads, and comments say they are unavailable", async ({ page }) => {

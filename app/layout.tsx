@@ -1,16 +1,37 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { ContentRefresh } from "@/components/ContentRefresh";
+import { ThemeToggle } from "@/components/ThemeToggle";
+import { alternatesFor } from "@/lib/alternates";
+import { ATOM_PATH, RSS_PATH } from "@/lib/feeds";
 import { site } from "@/lib/site";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
+  metadataBase: new URL(site.url),
   title: { default: site.name, template: `%s · ${site.name}` },
   description: site.tagline,
+  applicationName: site.name,
+  authors: [{ name: site.author.name }],
+  alternates: { types: alternatesFor("/").types },
+  openGraph: { siteName: site.name, locale: site.locale, type: "website" },
+};
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#fdfcf9" },
+    { media: "(prefers-color-scheme: dark)", color: "#171614" },
+  ],
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang={site.language}>
+    // The head script sets data-theme and a class on <html> before React hydrates.
+    <html lang={site.language} suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>
         <a className="skip-link" href="#main">
           Skip to content
@@ -19,8 +40,22 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <Link href="/" className="site-name">
             {site.name}
           </Link>
+          <nav aria-label="Site" className="site-nav">
+            <Link href="/">Articles</Link>
+            <Link href="/tags">Tags</Link>
+            <Link href="/search">Search</Link>
+          </nav>
+          <ThemeToggle />
         </header>
-        <main id="main">{children}</main>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>
+            {site.name} · Follow by <a href={RSS_PATH}>RSS</a> or <a href={ATOM_PATH}>Atom</a>
+          </p>
+        </footer>
+        {process.env.NODE_ENV === "development" && <ContentRefresh />}
       </body>
     </html>
   );

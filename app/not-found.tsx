@@ -1,13 +1,17 @@
 import Link from "next/link";
+import { ArticleList } from "@/components/ArticleList";
+import { listArticles } from "@/lib/articles";
 
 export default function NotFound() {
+  const latest = listArticles().slice(0, 5);
   return (
     <>
       <h1>Page not found</h1>
       <p>
-        There is nothing at this address. The <Link href="/">list of articles</Link> has everything
-        published here.
+        There is nothing at this address. Try <Link href="/search">searching</Link>, browse the{" "}
+        <Link href="/tags">tags</Link>, or start with one of the latest articles:
       </p>
+      {latest.length > 0 && <ArticleList articles={latest} />}
     </>
   );
 }

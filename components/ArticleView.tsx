@@ -1,5 +1,7 @@
 import type { Article } from "@/lib/articles";
 import { formatDay } from "@/lib/site";
+import { TableOfContents } from "./TableOfContents";
+import { TagList } from "./TagList";
 
 export function ArticleView({ article }: { article: Article }) {
   return (
@@ -8,9 +10,16 @@ export function ArticleView({ article }: { article: Article }) {
         <h1>{article.title}</h1>
         <p className="meta">
           By <span className="author-name">{article.author}</span> ·{" "}
-          <time dateTime={article.date}>{formatDay(article.date)}</time>
+          <time dateTime={article.date}>{formatDay(article.date)}</time> · {article.readingMinutes} min read
         </p>
+        {article.updated && article.updated !== article.date && (
+          <p className="meta updated">
+            Updated <time dateTime={article.updated}>{formatDay(article.updated)}</time>
+          </p>
+        )}
+        <TagList tags={article.tags} />
       </header>
+      <TableOfContents entries={article.toc} />
       {/* Rendered from the author's own markdown by lib/markdown.ts, which sanitizes it. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: article.html }} />
       <footer className="byline" aria-label="About the author">

@@ -1,105 +1,245 @@
 import fs from "node:fs";
 import path from "node:path";
 import matter from "gray-matter";
+import yaml from "js-yaml";
 import { z } from "zod";
-import { renderArticleMarkdown } from "./markdown";
+import { ContentError, type ContentProblem } from "./content-problems";
+import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
+import { absoluteUrl } from "./site";
+import { SLUG_PATTERN, slugify } from "./slug";
 
-const CONTENT_DIR = path.join(process.cwd(), "content");
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export { ContentError };
 
-// YAML turns an unquoted 2026-11-20 into a Date; a quoted one stays a string. Accept both, keep
-// the calendar day.
-const isoDay = z.union([z.date(), z.string()]).transform((value, ctx) => {
-  const day = value instanceof Date ? value.toISOString().slice(0, 10) : value;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+/** content/, or CONTENT_DIR (the end-to-end tests point it at a fixture folder). */
+export const CONTENT_DIR = process.env.CONTENT_DIR
+  ? path.resolve(/*turbopackIgnore: true*/ process.env.CONTENT_DIR)
+  : path.join(process.cwd(), "content");
+const PUBLIC_DIR = path.join(process.cwd(), "public");
+
+// Front matter is read with YAML's core schema, which has no timestamps: js-yaml's own would turn
+// an unquoted 2026-13-45 into 14 February 2027 without a word. Dates stay text, checked here.
+// (gray-matter's engine type wants an object; zod checks what it really is right after.)
+const parseFrontMatter = (text: string) => (yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {}) as object;
+
+const isoDay = z.string().transform((day, ctx) => {
+  const time = Date.parse(`${day}T00:00:00Z`);
+  // Date.parse rolls 2026-02-30 over to March; a real day survives the round trip.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== day) {
     ctx.addIssue({ code: "custom", message: "must be a date written YYYY-MM-DD" });
     return z.NEVER;
   }
   return day;
 });
 
-export const frontMatterSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  description: z.string().trim().min(1).max(300),
-  author: z.string().trim().min(1).max(100),
-  authorBio: z.string().trim().min(1).max(500),
-  date: isoDay,
-  tags: z.array(z.string().trim().min(1).max(40)).default([]),
-  draft: z.boolean().default(false),
-});
+const tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((name) => slugify(name) !== "", "must contain a letter or digit");
+
+export const frontMatterSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1).max(300),
+    author: z.string().trim().min(1).max(100),
+    authorBio: z.string().trim().min(1).max(500),
+    date: isoDay,
+    /** The last substantial revision; feeds and search engines read it. */
+    updated: isoDay.optional(),
+    tags: z
+      .array(tag)
+      .default([])
+      .refine((tags) => new Set(tags.map(slugify)).size === tags.length, "lists the same tag twice"),
+    draft: z.boolean().default(false),
+  })
+  .refine((fm) => !fm.updated || fm.updated >= fm.date, { path: ["updated"], message: "must not be before date" });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
-export type ArticleSummary = FrontMatter & { slug: string };
-export type Article = ArticleSummary & { html: string };
+export type ArticleSummary = FrontMatter & { slug: string; readingMinutes: number };
+export type Article = ArticleSummary & { html: string; toc: TocEntry[] };
 
-/** A content file that cannot be published; the message names the file and the field. */
-export class ContentError extends Error {
-  constructor(file: string, detail: string) {
-    super(`${path.relative(process.cwd(), file) || file}: ${detail}`);
-    this.name = "ContentError";
-  }
-}
+type Source = { file: string; summary: ArticleSummary; body: string; bodyLine: number; text: string };
+type Parsed = { source?: Source; problems: ContentProblem[] };
 
-type Source = { summary: ArticleSummary; body: string };
-
-function readSource(file: string): Source {
+/** Reads one content file, collecting every problem in its name and front matter. */
+function parseSource(file: string): Parsed {
   const slug = path.basename(file, ".md");
+  const problems: ContentProblem[] = [];
   if (!SLUG_PATTERN.test(slug)) {
-    throw new ContentError(file, "file name must be a slug: lower-case letters, digits and dashes");
+    problems.push({ file, line: 1, message: "file name must be a slug: lower-case letters, digits and dashes" });
   }
+  const text = fs.readFileSync(file, "utf8");
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // An empty options object stops gray-matter from caching by content, which would hand back
-    // the first parse of identical files.
-    parsed = matter(fs.readFileSync(file, "utf8"), {});
+    // Passing options also stops gray-matter from caching by content, which would hand back the
+    // first parse of identical files.
+    parsed = matter(text, { engines: { yaml: parseFrontMatter } });
   } catch (error) {
-    throw new ContentError(file, `front matter is not valid YAML (${(error as Error).message})`);
+    const mark = (error as { mark?: { line?: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    problems.push({ file, line: (mark?.line ?? 0) + 2, message: `front matter is not valid YAML: ${reason}` });
+    return { problems };
   }
   const result = frontMatterSchema.safeParse(parsed.data);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const field = issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "(front matter)");
-      return `field "${field}": ${issue.message}`;
-    });
-    throw new ContentError(file, problems.join("; "));
+    for (const issue of result.error.issues) {
+      const fields = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.join(".") || "(front matter)"];
+      for (const field of fields) {
+        // A missing field has no line of its own: point at the front matter's opening line.
+        const key = field.split(".")[0];
+        const present = typeof parsed.data === "object" && parsed.data !== null && key in parsed.data;
+        problems.push(
+          present ? { file, line: fieldLine(text, key), field, message: issue.message } : { file, line: 1, field, message: "is required" },
+        );
+      }
+    }
   }
-  return { summary: { slug, ...result.data }, body: parsed.content };
+  if (problems.length > 0 || !result.success) return { problems };
+  const body = parsed.content;
+  const bodyLine = text.slice(0, text.length - body.length).split("\n").length - 1;
+  const words = plainText(body);
+  return {
+    problems,
+    source: { file, body, bodyLine, text: words, summary: { slug, ...result.data, readingMinutes: readingMinutes(words) } },
+  };
 }
 
-/** Drafts are visible while writing (`next dev`) and never in a production build. */
+/** The line of a top-level front matter key; 1 if it cannot be found. */
+function fieldLine(text: string, key: string): number {
+  const lines = text.split("\n");
+  const index = lines.findIndex((line, i) => i > 0 && new RegExp(`^${escapeRegExp(key)}\\s*:`).test(line));
+  return index === -1 ? 1 : index + 1;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function contentFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".md"))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/**
+ * Every problem in every content file: front matter, file names, and what the body refers to
+ * (images). `npm run check:content` prints these; an empty list means the folder publishes.
+ */
+export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
+  return contentFiles(dir).flatMap((file) => {
+    const { source, problems } = parseSource(file);
+    return source ? render(source, dir).problems.map((problem) => ({ file, ...problem })) : problems;
+  });
+}
+
+const production = process.env.NODE_ENV === "production";
+
+// A production build publishes the content it was built with, so files are read and rendered
+// once per process there; in development every call reads them afresh so edits show on reload.
+const sourceCache = new Map<string, Source[]>();
+const renderCache = new Map<string, RenderedMarkdown>();
+
+function readAll(dir: string): Source[] {
+  const cached = sourceCache.get(dir);
+  if (cached) return cached;
+  const parsed = contentFiles(dir).map(parseSource);
+  const problems = parsed.flatMap((result) => result.problems);
+  if (problems.length > 0) throw new ContentError(problems);
+  const sources = parsed.flatMap((result) => (result.source ? [result.source] : []));
+  if (production) sourceCache.set(dir, sources);
+  return sources;
+}
+
+function render(source: Source, dir: string, feedUrl?: string): RenderedMarkdown {
+  const key = `${source.file}\0${feedUrl ?? ""}`;
+  const cached = renderCache.get(key);
+  if (cached) return cached;
+  const rendered = renderArticleMarkdown(source.body, {
+    sourceFile: source.file,
+    contentDir: dir,
+    publicDir: PUBLIC_DIR,
+    absoluteBase: feedUrl,
+  });
+  rendered.problems = rendered.problems.map((problem) => ({ ...problem, line: problem.line + source.bodyLine }));
+  if (production) renderCache.set(key, rendered);
+  return rendered;
+}
+
+function renderOrThrow(source: Source, dir: string, feedUrl?: string): Article {
+  const { html, toc, problems } = render(source, dir, feedUrl);
+  if (problems.length > 0) {
+    throw new ContentError(problems.map((problem) => ({ file: source.file, ...problem })));
+  }
+  return { ...source.summary, html, toc };
+}
+
+/** Drafts and articles dated in the future are visible while writing (`next dev`) only. */
 export function showDrafts(): boolean {
   return process.env.NODE_ENV !== "production";
 }
 
-// A production build publishes the content it was built with, so files are read once there; in
-// development every call reads them afresh so edits show on reload.
-const cache = new Map<string, Source[]>();
+export type ReadOptions = {
+  dir?: string;
+  /** Also show drafts and articles whose date has not come yet. */
+  includeDrafts?: boolean;
+  /** The calendar day that counts as today (YYYY-MM-DD, UTC); tests pin it. */
+  today?: string;
+};
 
-function readAll(dir: string): Source[] {
-  const cached = cache.get(dir);
-  if (cached) return cached;
-  const files = fs.readdirSync(dir).filter((name) => name.endsWith(".md")).sort();
-  const sources = files.map((name) => readSource(path.join(dir, name)));
-  if (process.env.NODE_ENV === "production") cache.set(dir, sources);
-  return sources;
+function isVisible(article: ArticleSummary, options: ReadOptions): boolean {
+  const { includeDrafts = showDrafts(), today = new Date().toISOString().slice(0, 10) } = options;
+  return includeDrafts || (!article.draft && article.date <= today);
 }
 
-/** Published articles, newest first. Throws ContentError for the first malformed file. */
-export function listArticles(options: { dir?: string; includeDrafts?: boolean } = {}): ArticleSummary[] {
-  const { dir = CONTENT_DIR, includeDrafts = showDrafts() } = options;
-  return readAll(dir)
-    .map((source) => source.summary)
-    .filter((article) => includeDrafts || !article.draft)
-    .sort((a, b) => b.date.localeCompare(a.date) || a.title.localeCompare(b.title));
+function visibleSources(options: ReadOptions): Source[] {
+  return readAll(options.dir ?? CONTENT_DIR)
+    .filter((source) => isVisible(source.summary, options))
+    .sort((a, b) => b.summary.date.localeCompare(a.summary.date) || a.summary.title.localeCompare(b.summary.title));
 }
 
-/** One article with its body as HTML, or null when no published article has that slug. */
-export async function getArticle(
-  slug: string,
-  options: { dir?: string; includeDrafts?: boolean } = {},
-): Promise<Article | null> {
-  const { dir = CONTENT_DIR, includeDrafts = showDrafts() } = options;
+/** Published articles, newest first. Throws ContentError listing every malformed file. */
+export function listArticles(options: ReadOptions = {}): ArticleSummary[] {
+  return visibleSources(options).map((source) => source.summary);
+}
+
+/** Published articles with their words, for search. */
+export function listArticleTexts(options: ReadOptions = {}): { article: ArticleSummary; text: string }[] {
+  return visibleSources(options).map((source) => ({ article: source.summary, text: source.text }));
+}
+
+/** One article with its body as HTML, or null when no visible article has that slug. */
+export async function getArticle(slug: string, options: ReadOptions = {}): Promise<Article | null> {
+  const dir = options.dir ?? CONTENT_DIR;
   const source = readAll(dir).find((candidate) => candidate.summary.slug === slug);
-  if (!source || (source.summary.draft && !includeDrafts)) return null;
-  return { ...source.summary, html: await renderArticleMarkdown(source.body) };
+  if (!source || !isVisible(source.summary, options)) return null;
+  return renderOrThrow(source, dir);
+}
+
+/**
+ * Published articles rendered for feed readers, newest first: links and images point at absolute
+ * URLs, because a feed is read away from the site.
+ */
+export function listArticlesForFeed(options: ReadOptions & { limit?: number } = {}): Article[] {
+  const dir = options.dir ?? CONTENT_DIR;
+  return visibleSources(options)
+    .slice(0, options.limit)
+    .map((source) => renderOrThrow(source, dir, absoluteUrl(articlePath(source.summary.slug))));
+}
+
+/** The published articles either side of one, by date: `newer` is the next one to read. */
+export function adjacentArticles(
+  slug: string,
+  options: ReadOptions = {},
+): { newer: ArticleSummary | null; older: ArticleSummary | null } {
+  const articles = listArticles(options);
+  const index = articles.findIndex((article) => article.slug === slug);
+  if (index === -1) return { newer: null, older: null };
+  return { newer: articles[index - 1] ?? null, older: articles[index + 1] ?? null };
+}
+
+export function articlePath(slug: string): string {
+  return `/articles/${slug}`;
 }

@@ -88,6 +88,17 @@ export async function countCommentsByArticle(db: Db = defaultDb()): Promise<Map<
   return new Map(groups.map((group) => [group.articleSlug, group._count._all]));
 }
 
+/** The counts for the index, or null (and a warning in the log) when the database cannot answer. */
+export async function commentCountsForIndex(): Promise<Map<string, number> | null> {
+  try {
+    return await countCommentsByArticle();
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message.trim().split("\n").at(-1);
+    console.warn(`index: comment counts unavailable (${reason})`);
+    return null;
+  }
+}
+
 /**
  * The first `threads` threads of an article's discussion, nested up to MAX_DEPTH. A comment that
  * was deleted or hidden still holds its place (as a placeholder) while visible replies hang under it.

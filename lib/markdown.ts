@@ -1,13 +1,92 @@
+import type { Root } from "mdast";
+import { defaultSchema, type Schema } from "hast-util-sanitize";
 import { remark } from "remark";
 import remarkGfm from "remark-gfm";
 import remarkHtml from "remark-html";
+import { visit } from "unist-util-visit";
+import { VFile } from "vfile";
+import { remarkArticleImages, type ArticleImageOptions } from "./remark/article-images";
+import { remarkHeadingIds, type TocEntry } from "./remark/heading-ids";
+import { remarkHighlightCode } from "./remark/highlight-code";
+
+export type { TocEntry };
 
 // Articles are written by the site's author, so their markdown may use anything GitHub-flavoured
-// markdown offers (tables, task lists, strikethrough); remark-html still runs its sanitizer so a
-// stray <script> in a content file never reaches a reader.
-const processor = remark().use(remarkGfm).use(remarkHtml);
+// markdown offers (tables, task lists, strikethrough, footnotes); remark-html still sanitizes, so
+// a stray <script> in a content file never reaches a reader. The schema is GitHub's plus what our
+// own plugins add. Ids are not prefixed ("clobbered"): raw HTML is dropped, so every id comes
+// from our plugins (heading slugs, footnotes), and the prefix would break footnote links, whose
+// ids mdast-util-to-hast has already prefixed.
+const schema: Schema = {
+  ...defaultSchema,
+  clobber: [],
+  attributes: {
+    ...defaultSchema.attributes,
+    a: [...(defaultSchema.attributes?.a ?? []).filter((rule) => !isClassRule(rule)), ["className", "data-footnote-backref", "heading-anchor"]],
+    code: [["className", /^language-./, "hljs"]],
+    span: [["className", /^hljs-/, /^[a-z]+_$/]],
+    img: [...(defaultSchema.attributes?.img ?? []), "srcSet", "sizes", "loading", "decoding"],
+  },
+};
 
-/** Turns an article's markdown body into HTML. */
-export async function renderArticleMarkdown(markdown: string): Promise<string> {
-  return String(await processor.process(markdown));
+function isClassRule(rule: string | [string, ...unknown[]]): boolean {
+  return Array.isArray(rule) && rule[0] === "className";
+}
+
+export type RenderOptions = ArticleImageOptions & { sourceFile: string };
+export type RenderedMarkdown = {
+  html: string;
+  toc: TocEntry[];
+  /** Things the author must fix (an image that is missing, say), with the line in the body. */
+  problems: { line: number; message: string }[];
+};
+
+/** Turns an article's markdown body into sanitized HTML and its table of contents. */
+export function renderArticleMarkdown(markdown: string, options: RenderOptions): RenderedMarkdown {
+  const file = new VFile({ value: markdown, path: options.sourceFile });
+  const processor = remark()
+    .use(remarkGfm)
+    .use(remarkHeadingIds)
+    .use(remarkHighlightCode)
+    .use(remarkArticleImages, options)
+    .use(remarkAbsoluteLinks, options.absoluteBase)
+    .use(remarkHtml, { sanitize: schema });
+  const html = String(processor.processSync(file));
+  return {
+    html,
+    toc: file.data.toc ?? [],
+    problems: file.messages.map((message) => ({ line: message.line ?? 1, message: message.reason })),
+  };
+}
+
+/** For feeds: `/articles/x` and `#section` resolve against the article's absolute URL. */
+function remarkAbsoluteLinks(base: string | undefined) {
+  return (tree: Root) => {
+    if (!base) return;
+    visit(tree, "link", (link) => {
+      if (link.url.startsWith("/") || link.url.startsWith("#")) link.url = new URL(link.url, base).toString();
+    });
+  };
+}
+
+const parser = remark().use(remarkGfm);
+
+/** The words a reader reads, for reading time and search: text and code, without markup. */
+export function plainText(markdown: string): string {
+  const words: string[] = [];
+  visit(parser.parse(markdown) as Root, (node) => {
+    if (node.type === "text" || node.type === "inlineCode" || node.type === "code") words.push(node.value);
+    if (node.type === "image" && node.alt) words.push(node.alt);
+  });
+  return words.join(" ").replace(/\s+/g, " ").trim();
+}
+
+// Brysbaert (2019, 190 studies) puts silent reading of English non-fiction at about 238 words a
+// minute; 230 leaves a little room for code and tables.
+const WORDS_PER_MINUTE = 230;
+
+/** Whole minutes, at least one. */
+export function readingMinutes(text: string): number {
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)?.length ?? 0;
+  return Math.max(1, Math.round(words / WORDS_PER_MINUTE));
 }

@@ -1,9 +1,34 @@
-/** Site-wide settings shown in the layout. */
+import { z } from "zod";
+
+// Canonical URLs, feeds, the sitemap and Open Graph tags are rendered at build time, so SITE_URL is
+// read by `next build`. Unset (local work, tests), links point at the dev server.
+const siteUrlSchema = z
+  .url({ protocol: /^https?$/, error: "SITE_URL must be an http(s) URL such as https://example.com" })
+  .transform((url) => url.replace(/\/+$/, ""));
+
+function readSiteUrl(value = process.env.SITE_URL): string {
+  return siteUrlSchema.parse(value?.trim() || "http://localhost:3000");
+}
+
+/** Site-wide settings: the layout, metadata, feeds and `npm run new` read them from here. */
 export const site = {
   name: "Marginalia",
   tagline: "Essays on building software, and the conversations they start.",
+  url: readSiteUrl(),
   language: "en",
+  locale: "en_GB",
+  /** Written into new articles by `npm run new`, and named as the feeds' author. */
+  author: {
+    name: "Ahmad Waqar",
+    bio: "Full-Stack Developer & Technical Writer. Passionate about building great software and sharing knowledge.",
+  },
+  articlesPerPage: 10,
 } as const;
+
+/** An absolute URL on this site, for places that leave the page: feeds, sitemap, social cards. */
+export function absoluteUrl(pathname: string): string {
+  return `${site.url}${pathname.startsWith("/") ? "" : "/"}${pathname}`;
+}
 
 /** "20 November 2026": dates are calendar days in the author's front matter, shown as written. */
 export function formatDay(isoDay: string): string {

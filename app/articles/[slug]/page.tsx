@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { getArticle, listArticles } from "@/lib/articles";
+import { adjacentArticles, getArticle, listArticles } from "@/lib/articles";
+import { articleMetadata, blogPostingJsonLd } from "@/lib/article-seo";
 import { COMMENT_SORTS, THREADS_PER_PAGE } from "@/lib/comments";
+import { ArticleNav } from "@/components/ArticleNav";
 import { ArticleView } from "@/components/ArticleView";
+import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
 
 type Props = {
@@ -20,7 +23,7 @@ export function generateStaticParams() {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const article = await getArticle((await params).slug);
-  return article ? { title: article.title, description: article.description } : {};
+  return article ? articleMetadata(article) : {};
 }
 
 // The discussion's view of the page: a malformed value falls back to the default, never an error.
@@ -31,13 +34,17 @@ const commentView = z.object({
   edit: z.string().max(64).optional().catch(undefined),
 });
 
+// The page is rendered per request for its comments; the article's HTML, contents and metadata
+// come from lib/articles.ts, which renders each file once per process.
 export default async function ArticlePage({ params, searchParams }: Props) {
   const article = await getArticle((await params).slug);
   if (!article) notFound();
   const view = commentView.parse(await searchParams);
   return (
     <>
+      <JsonLd data={blogPostingJsonLd(article)} />
       <ArticleView article={article} />
+      <ArticleNav {...adjacentArticles(article.slug)} />
       <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} />
     </>
   );

@@ -4,6 +4,8 @@ import { execSync, spawn } from "node:child_process";
 import fs from "node:fs";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+/** Where tests/e2e/server.ts gathers the content every e2e server publishes. */
+export const E2E_CONTENT_DIR = "data/e2e-content";
 
 /** The environment every e2e server shares; a test that needs another setting starts its own server. */
 export function e2eEnv(database: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -11,6 +13,9 @@ export function e2eEnv(database: string, extra: Record<string, string> = {}): No
     ...process.env,
     DATABASE_URL: database,
     NEXT_TELEMETRY_DISABLED: "1",
+    CONTENT_DIR: E2E_CONTENT_DIR,
+    SITE_URL: "https://marginalia.example",
+    PREVIEW_TOKEN: "e2e-preview-token-0123456789",
     COOKIE_SECRET: "e2e-secret-that-is-at-least-32-characters",
     ADMIN_PASSWORD: "correct horse battery staple",
     // Playwright types faster than any person; the minimum fill time is covered by unit tests.

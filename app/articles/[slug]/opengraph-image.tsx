@@ -1,0 +1,49 @@
+import { notFound } from "next/navigation";
+import { ImageResponse } from "next/og";
+import { listArticles } from "@/lib/articles";
+import { formatDay, site } from "@/lib/site";
+
+type Props = { params: Promise<{ slug: string }> };
+
+export const alt = `An article on ${site.name}: its title, author and date`;
+export const size = { width: 1200, height: 630 };
+export const contentType = "image/png";
+
+// Built once per article. Set in next/og's bundled font: nothing is fetched.
+export const dynamicParams = false;
+
+export function generateStaticParams() {
+  return listArticles().map(({ slug }) => ({ slug }));
+}
+
+export default async function ArticleImage({ params }: Props) {
+  const { slug } = await params;
+  const article = listArticles().find((candidate) => candidate.slug === slug);
+  if (!article) notFound();
+  return new ImageResponse(
+    (
+      <div
+        style={{
+          width: "100%",
+          height: "100%",
+          display: "flex",
+          flexDirection: "column",
+          justifyContent: "space-between",
+          padding: "72px 80px",
+          background: "#fdfcf9",
+          color: "#1d1c1a",
+          borderTop: "16px solid #8a3b12",
+        }}
+      >
+        <div style={{ display: "flex", fontSize: 34, color: "#8a3b12", letterSpacing: 1 }}>{site.name}</div>
+        <div style={{ display: "flex", fontSize: article.title.length > 70 ? 56 : 68, lineHeight: 1.15, fontWeight: 700 }}>
+          {article.title}
+        </div>
+        <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>
+          {`${article.author} · ${formatDay(article.date)} · ${article.readingMinutes} min read`}
+        </div>
+      </div>
+    ),
+    size,
+  );
+}

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { ArticleIndex } from "@/components/ArticleIndex";
+import { listArticles } from "@/lib/articles";
+import { commentCountsForIndex } from "@/lib/comments";
+import { paginate, pagePath } from "@/lib/pagination";
+import { alternatesFor } from "@/lib/alternates";
+import { site } from "@/lib/site";
+
+type Props = { params: Promise<{ page: string }> };
+
+// Page 1 is the index at /; /page/2 onwards are built, and any other number is a 404.
+export const dynamicParams = false;
+// Regenerated at most once a minute for the comment counts, like the index.
+export const revalidate = 60;
+
+const pageNumber = z.string().regex(/^[1-9]\d*$/).transform(Number);
+
+function indexPage(param: string) {
+  const parsed = pageNumber.safeParse(param);
+  if (!parsed.success || parsed.data < 2) return null;
+  return paginate(listArticles(), parsed.data, site.articlesPerPage);
+}
+
+export function generateStaticParams() {
+  const pageCount = Math.ceil(listArticles().length / site.articlesPerPage);
+  return Array.from({ length: Math.max(0, pageCount - 1) }, (_, index) => ({ page: String(index + 2) }));
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const page = indexPage((await params).page);
+  if (!page) return {};
+  return { title: `Articles, page ${page.page}`, alternates: alternatesFor(pagePath(page.page)) };
+}
+
+export default async function IndexPage({ params }: Props) {
+  const page = indexPage((await params).page);
+  if (!page) notFound();
+  return <ArticleIndex page={page} commentCounts={await commentCountsForIndex()} />;
+}

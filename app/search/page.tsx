@@ -1,0 +1,69 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { TagList } from "@/components/TagList";
+import { articlePath, listArticleTexts } from "@/lib/articles";
+import { markTerms, searchArticles, searchTerms } from "@/lib/search";
+import { formatDay } from "@/lib/site";
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+// ?q=… once, at most 200 characters; anything else reads as an empty search.
+const querySchema = z.object({ q: z.string().trim().max(200).catch("") }).catch({ q: "" });
+
+async function readQuery(searchParams: Props["searchParams"]): Promise<string> {
+  return querySchema.parse(await searchParams).q;
+}
+
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  const query = await readQuery(searchParams);
+  // Result pages are for readers, not for search engines' indexes.
+  return { title: query ? `Search: ${query}` : "Search", robots: { index: false, follow: true } };
+}
+
+export default async function SearchPage({ searchParams }: Props) {
+  const query = await readQuery(searchParams);
+  const results = query ? searchArticles(query, listArticleTexts()) : [];
+  const terms = searchTerms(query);
+  return (
+    <>
+      <h1>Search</h1>
+      <form action="/search" method="get" role="search" className="search-form">
+        <label htmlFor="search-query">Search articles</label>
+        <div className="search-row">
+          <input id="search-query" name="q" type="search" defaultValue={query} maxLength={200} />
+          <button type="submit">Search</button>
+        </div>
+      </form>
+      {query && (
+        <section aria-labelledby="results-heading">
+          <h2 id="results-heading">
+            {results.length === 0
+              ? `No articles match “${query}”`
+              : `${results.length} ${results.length === 1 ? "article matches" : "articles match"} “${query}”`}
+          </h2>
+          <ol className="article-list search-results">
+            {results.map(({ article, excerpt }) => (
+              <li key={article.slug}>
+                <article>
+                  <h3>
+                    <Link href={articlePath(article.slug)}>{article.title}</Link>
+                  </h3>
+                  <p className="meta">
+                    {article.author} · <time dateTime={article.date}>{formatDay(article.date)}</time>
+                  </p>
+                  <p>
+                    {markTerms(excerpt, terms).map((part, index) =>
+                      part.match ? <mark key={index}>{part.text}</mark> : part.text,
+                    )}
+                  </p>
+                  <TagList tags={article.tags} />
+                </article>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import type { MetadataRoute } from "next";
+import { articlePath, listArticles } from "@/lib/articles";
+import { pagePath } from "@/lib/pagination";
+import { absoluteUrl, site } from "@/lib/site";
+import { articlesTagged, listTags, tagPath } from "@/lib/tags";
+
+const lastChange = (article: { date: string; updated?: string }) => article.updated ?? article.date;
+
+/** Every public page built from content/, with the day it last changed. */
+export default function sitemap(): MetadataRoute.Sitemap {
+  const articles = listArticles();
+  const newest = articles.map(lastChange).sort().at(-1);
+  const pageCount = Math.max(1, Math.ceil(articles.length / site.articlesPerPage));
+  return [
+    ...Array.from({ length: pageCount }, (_, index) => ({ url: absoluteUrl(pagePath(index + 1)), lastModified: newest })),
+    ...articles.map((article) => ({ url: absoluteUrl(articlePath(article.slug)), lastModified: lastChange(article) })),
+    { url: absoluteUrl("/tags"), lastModified: newest },
+    ...listTags(articles).map((tag) => ({
+      url: absoluteUrl(tagPath(tag.name)),
+      lastModified: articlesTagged(articles, tag.slug).map(lastChange).sort().at(-1),
+    })),
+  ];
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ArticleList } from "@/components/ArticleList";
+import { listArticles } from "@/lib/articles";
+import { alternatesFor } from "@/lib/alternates";
+import { articlesTagged, listTags, tagPath } from "@/lib/tags";
+
+type Props = { params: Promise<{ tag: string }> };
+
+// Only tags in use have a page.
+export const dynamicParams = false;
+
+export function generateStaticParams() {
+  return listTags(listArticles()).map((tag) => ({ tag: tag.slug }));
+}
+
+function findTag(slug: string) {
+  const articles = listArticles();
+  const tag = listTags(articles).find((candidate) => candidate.slug === slug);
+  return tag ? { tag, articles: articlesTagged(articles, slug) } : null;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const found = findTag((await params).tag);
+  if (!found) return {};
+  return {
+    title: `#${found.tag.name}`,
+    description: `Articles about ${found.tag.name}.`,
+    alternates: alternatesFor(tagPath(found.tag.name)),
+  };
+}
+
+export default async function TagPage({ params }: Props) {
+  const found = findTag((await params).tag);
+  if (!found) notFound();
+  return (
+    <>
+      <p className="meta">
+        <Link href="/tags">All tags</Link>
+      </p>
+      <h1>Articles tagged “{found.tag.name}”</h1>
+      <ArticleList articles={found.articles} />
+    </>
+  );
+}

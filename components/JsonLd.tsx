@@ -1,0 +1,6 @@
+import { jsonLdScript } from "@/lib/article-seo";
+
+/** Structured data for search engines: a data block, never run as script. */
+export function JsonLd({ data }: { data: object }) {
+  return <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdScript(data) }} />;
+}

@@ -1,0 +1,15 @@
+import Link from "next/link";
+import { tagPath } from "@/lib/tags";
+
+export function TagList({ tags, label = "Tags" }: { tags: string[]; label?: string }) {
+  if (tags.length === 0) return null;
+  return (
+    <ul className="tag-list" aria-label={label}>
+      {tags.map((tag) => (
+        <li key={tag}>
+          <Link href={tagPath(tag)}>#{tag}</Link>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,85 @@
+import { articlePath, type Article } from "./articles";
+import { absoluteUrl, site } from "./site";
+import { tagPath } from "./tags";
+
+export const RSS_PATH = "/feed.xml";
+export const ATOM_PATH = "/atom.xml";
+/** Feed readers poll often; the newest twenty articles keep the file small. */
+export const FEED_SIZE = 20;
+
+// Hand-written rather than through a feed library: the two formats are small, and this way every
+// value is escaped (no CDATA that a "]]>" in a code sample could end), RSS names authors with
+// dc:creator (its own <author> must be an e-mail address), and the output is exactly what the
+// tests parse back.
+const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => XML_ENTITIES[char]);
+}
+
+const rfc822 = (isoDay: string) => new Date(`${isoDay}T00:00:00Z`).toUTCString();
+const rfc3339 = (isoDay: string) => `${isoDay}T00:00:00Z`;
+const lastChange = (article: Article) => article.updated ?? article.date;
+
+/** The newest change, not the build time: an unchanged site serves an unchanged feed. */
+function newestChange(articles: Article[]): string {
+  return articles.map(lastChange).sort().at(-1) ?? "1970-01-01";
+}
+
+/** RSS 2.0 with each article's full HTML in content:encoded. */
+export function renderRss(articles: Article[]): string {
+  const items = articles.map((article) => {
+    const url = absoluteUrl(articlePath(article.slug));
+    return `    <item>
+      <title>${escapeXml(article.title)}</title>
+      <link>${escapeXml(url)}</link>
+      <guid isPermaLink="true">${escapeXml(url)}</guid>
+      <pubDate>${rfc822(article.date)}</pubDate>
+      <dc:creator>${escapeXml(article.author)}</dc:creator>
+${article.tags.map((tag) => `      <category domain="${escapeXml(absoluteUrl(tagPath(tag)))}">${escapeXml(tag)}</category>\n`).join("")}      <description>${escapeXml(article.description)}</description>
+      <content:encoded>${escapeXml(article.html)}</content:encoded>
+    </item>
+`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>${escapeXml(site.name)}</title>
+    <link>${escapeXml(absoluteUrl("/"))}</link>
+    <description>${escapeXml(site.tagline)}</description>
+    <language>${site.language}</language>
+    <lastBuildDate>${rfc822(newestChange(articles))}</lastBuildDate>
+    <atom:link href="${escapeXml(absoluteUrl(RSS_PATH))}" rel="self" type="application/rss+xml"/>
+${items.join("")}  </channel>
+</rss>
+`;
+}
+
+/** Atom 1.0 with each article's full HTML as its content. */
+export function renderAtom(articles: Article[]): string {
+  const entries = articles.map((article) => {
+    const url = absoluteUrl(articlePath(article.slug));
+    return `  <entry>
+    <title>${escapeXml(article.title)}</title>
+    <id>${escapeXml(url)}</id>
+    <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
+    <published>${rfc3339(article.date)}</published>
+    <updated>${rfc3339(lastChange(article))}</updated>
+    <author><name>${escapeXml(article.author)}</name></author>
+${article.tags.map((tag) => `    <category term="${escapeXml(tag)}"/>\n`).join("")}    <summary>${escapeXml(article.description)}</summary>
+    <content type="html">${escapeXml(article.html)}</content>
+  </entry>
+`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${site.language}">
+  <title>${escapeXml(site.name)}</title>
+  <subtitle>${escapeXml(site.tagline)}</subtitle>
+  <id>${escapeXml(absoluteUrl("/"))}</id>
+  <link rel="alternate" type="text/html" href="${escapeXml(absoluteUrl("/"))}"/>
+  <link rel="self" type="application/atom+xml" href="${escapeXml(absoluteUrl(ATOM_PATH))}"/>
+  <updated>${rfc3339(newestChange(articles))}</updated>
+  <author><name>${escapeXml(site.author.name)}</name></author>
+${entries.join("")}</feed>
+`;
+}

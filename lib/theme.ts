@@ -1,0 +1,14 @@
+export type Theme = "light" | "dark";
+
+export const THEME_STORAGE_KEY = "theme";
+/** Sent on window when the toggle changes the theme, so every toggle on the page updates. */
+export const THEME_EVENT = "marginalia:theme";
+
+/**
+ * Runs in <head> before the body is painted: applies the reader's saved choice, so a page never
+ * flashes the system theme first, and marks the page as scripted (the toggle only shows then).
+ * Keep this text constant, with nothing interpolated: a Content-Security-Policy will allow it by
+ * its sha256 hash (see tests/unit/theme.test.ts, which prints the hash).
+ */
+export const THEME_SCRIPT =
+  'try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}document.documentElement.classList.add("js")';

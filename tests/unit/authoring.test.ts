@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkContent, listArticles } from "@/lib/articles";
+import { contentEventStream, watchContent } from "@/lib/content-watch";
+import { createArticle } from "@/lib/new-article";
+import { isPreviewToken } from "@/lib/preview";
+
+const temporary: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-"));
+  temporary.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run new", () => {
+  it("writes <slug>.md with front matter that passes the checks, as a draft", () => {
+    const dir = tempDir();
+    const file = createArticle('Quotes "and": colons # too', { dir, today: "2026-11-26" });
+    expect(path.basename(file)).toBe("quotes-and-colons-too.md");
+    expect(checkContent(dir)).toEqual([]);
+    expect(listArticles({ dir, includeDrafts: false })).toEqual([]);
+    expect(listArticles({ dir, includeDrafts: true })[0]).toMatchObject({
+      title: 'Quotes "and": colons # too',
+      date: "2026-11-26",
+      draft: true,
+      author: "Ahmad Waqar",
+    });
+  });
+
+  it("never overwrites an article, and needs a title it can name a file after", () => {
+    const dir = tempDir();
+    createArticle("Same title", { dir });
+    expect(() => createArticle("Same  Title!", { dir })).toThrow(/same-title\.md already exists/);
+    expect(() => createArticle("!!!", { dir })).toThrow(/needs at least one letter or digit/);
+  });
+});
+
+describe("refreshing the page in next dev", () => {
+  it("reports one change per burst of writes, with the file's name", async () => {
+    const dir = tempDir();
+    const changes: string[] = [];
+    const stop = watchContent(dir, (file) => changes.push(file), 50);
+    try {
+      fs.writeFileSync(path.join(dir, "draft.md"), "one");
+      fs.writeFileSync(path.join(dir, "draft.md"), "two");
+      await expect.poll(() => changes, { timeout: 2000 }).toEqual(["draft.md"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("streams a server-sent `change` event, and stops watching when the request ends", async () => {
+    const dir = tempDir();
+    const abort = new AbortController();
+    const reader = contentEventStream(dir, abort.signal).getReader();
+    const decoder = new TextDecoder();
+    expect(decoder.decode((await reader.read()).value)).toBe(": watching content\n\n");
+    fs.writeFileSync(path.join(dir, "post.md"), "edited");
+    expect(decoder.decode((await reader.read()).value)).toBe('event: change\ndata: {"file":"post.md"}\n\n');
+    abort.abort();
+    expect((await reader.read()).done).toBe(true);
+  });
+});
+
+describe("preview tokens", () => {
+  const secret = "a-long-enough-secret";
+
+  it("accept only the configured token", () => {
+    expect(isPreviewToken(secret, secret)).toBe(true);
+    expect(isPreviewToken("a-long-enough-secreT", secret)).toBe(false);
+    expect(isPreviewToken(undefined, secret)).toBe(false);
+    expect(isPreviewToken([secret, secret], secret)).toBe(false);
+  });
+
+  it("are off without PREVIEW_TOKEN or with one too short to be secret", () => {
+    expect(isPreviewToken("", "")).toBe(false);
+    expect(isPreviewToken("anything", undefined)).toBe(false);
+    expect(isPreviewToken("short", "short")).toBe(false);
+  });
+});

@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { expect, it } from "vitest";
+import { checkContent } from "@/lib/articles";
+import { formatProblem } from "@/lib/content-problems";
+
+const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
+const relative = (dir: string) => path.relative(process.cwd(), fixtures(dir));
+
+it("finds every problem in every file, each with its file, line and field", () => {
+  const dir = relative("content-broken");
+  expect(checkContent(fixtures("content-broken")).map(formatProblem)).toEqual([
+    `${dir}/Not_A_Slug.md:1: file name must be a slug: lower-case letters, digits and dashes`,
+    `${dir}/bad-fields.md:1: field "description": is required`,
+    `${dir}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD`,
+    `${dir}/bad-fields.md:7: field "tags": lists the same tag twice`,
+    `${dir}/bad-fields.md:8: field "drafft": Unrecognized key: "drafft"`,
+    `${dir}/bad-images.md:11: image "./missing.png": not found (looked for ${dir}/missing.png)`,
+    `${dir}/bad-images.md:13: image "https://example.com/remote.png": must be a file in content/ or public/, so its size is known when the site is built`,
+    `${dir}/bad-images.md:15: image "./bars.png": needs alt text that describes it: ![description](./bars.png)`,
+    `${dir}/bad-yaml.md:4: front matter is not valid YAML: missed comma between flow collection entries`,
+  ]);
+});
+
+it("finds nothing wrong with good content, the real content/ included", () => {
+  expect(checkContent(fixtures("content-ok"))).toEqual([]);
+  expect(checkContent(fixtures("content-e2e"))).toEqual([]);
+  expect(checkContent()).toEqual([]);
+});
+
+it("`npm run check:content` prints the problems and exits 1, or says all is well", () => {
+  const run = (dir?: string) => {
+    try {
+      const stdout = execFileSync("npx", ["tsx", "scripts/check-content.ts", ...(dir ? [dir] : [])], { encoding: "utf8", stdio: "pipe" });
+      return { code: 0, output: stdout };
+    } catch (error) {
+      const failed = error as { status: number; stderr: string };
+      return { code: failed.status, output: failed.stderr };
+    }
+  };
+  const broken = run(relative("content-broken"));
+  expect(broken.code).toBe(1);
+  expect(broken.output).toContain(`${relative("content-broken")}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD\n`);
+  expect(broken.output).toContain("9 problems in 4 files");
+  expect(run()).toEqual({ code: 0, output: "content: no problems\n" });
+});

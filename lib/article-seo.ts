@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { alternatesFor } from "./alternates";
 import { articlePath, type ArticleSummary } from "./articles";
+import { commentFeedPath } from "./feeds";
 import { absoluteUrl, site } from "./site";
 
 const timestamp = (isoDay: string) => `${isoDay}T00:00:00Z`;
@@ -21,7 +22,9 @@ export function articleMetadata(article: ArticleSummary): Metadata {
     description: article.description,
     authors: [{ name: article.author }],
     keywords: article.tags,
-    alternates: alternatesFor(articlePath(article.slug)),
+    alternates: alternatesFor(articlePath(article.slug), [
+      { url: commentFeedPath(article.slug), title: `Comments on “${article.title}” (Atom)` },
+    ]),
     openGraph: {
       type: "article",
       url,

@@ -435,3 +435,14 @@ export async function importComments(data: CommentExport, db: Db = defaultDb()):
   }, { timeout: 120_000, maxWait: 10_000 });
   return { comments: comments.length, reactions: data.reactions.length };
 }
+
+/** An article's newest published comments, rendered, for its comment feed. */
+export async function listRecentComments(slug: string, limit = 50, db: Db = defaultDb()) {
+  const rows = await db.comment.findMany({
+    where: { articleSlug: slug, status: "published", deletedAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: { id: true, authorName: true, body: true, createdAt: true, editedAt: true },
+  });
+  return rows.map(({ body, ...row }) => ({ ...row, html: renderCommentMarkdown(body) }));
+}

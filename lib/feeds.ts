@@ -13,7 +13,7 @@ export const FEED_SIZE = 20;
 // tests parse back.
 const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => XML_ENTITIES[char]);
 }
 
@@ -80,6 +80,42 @@ ${article.tags.map((tag) => `    <category term="${escapeXml(tag)}"/>\n`).join("
   <link rel="self" type="application/atom+xml" href="${escapeXml(absoluteUrl(ATOM_PATH))}"/>
   <updated>${rfc3339(newestChange(articles))}</updated>
   <author><name>${escapeXml(site.author.name)}</name></author>
+${entries.join("")}</feed>
+`;
+}
+
+/** Where an article's comment feed is. */
+export function commentFeedPath(slug: string): string {
+  return `${articlePath(slug)}/comments.xml`;
+}
+
+export type FeedComment = { id: string; authorName: string; html: string; createdAt: Date; editedAt: Date | null };
+
+/** Atom 1.0 of an article's newest published comments, each linking to its permalink. */
+export function renderCommentAtom(article: Pick<Article, "slug" | "title">, comments: FeedComment[]): string {
+  const articleUrl = absoluteUrl(articlePath(article.slug));
+  const updated = comments.map((c) => (c.editedAt ?? c.createdAt).toISOString()).sort().at(-1) ?? "1970-01-01T00:00:00.000Z";
+  const entries = comments.map((comment) => {
+    const url = `${articleUrl}#comment-${comment.id}`;
+    return `  <entry>
+    <title>${escapeXml(`${comment.authorName} on “${article.title}”`)}</title>
+    <id>${escapeXml(url)}</id>
+    <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
+    <published>${comment.createdAt.toISOString()}</published>
+    <updated>${(comment.editedAt ?? comment.createdAt).toISOString()}</updated>
+    <author><name>${escapeXml(comment.authorName)}</name></author>
+    <content type="html">${escapeXml(comment.html)}</content>
+  </entry>
+`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${site.language}">
+  <title>${escapeXml(`Comments on “${article.title}”`)}</title>
+  <id>${escapeXml(absoluteUrl(commentFeedPath(article.slug)))}</id>
+  <link rel="alternate" type="text/html" href="${escapeXml(`${articleUrl}#comments`)}"/>
+  <link rel="self" type="application/atom+xml" href="${escapeXml(absoluteUrl(commentFeedPath(article.slug)))}"/>
+  <updated>${updated}</updated>
+  <author><name>${escapeXml(site.name)} readers</name></author>
 ${entries.join("")}</feed>
 `;
 }

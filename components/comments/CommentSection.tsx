@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { commentFeedPath } from "@/lib/feeds";
 import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments";
 import { readViewer, rememberedName } from "@/lib/reader";
 import { settings } from "@/lib/settings";
@@ -92,6 +93,9 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing }: 
         </p>
       )}
       <CommentForm slug={slug} token={context.token} defaultName={context.name} />
+      <p className="meta comment-feed">
+        <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
+      </p>
     </section>
   );
 }

@@ -130,6 +130,18 @@ test("a thumbs-up is counted once per browser and can be taken back", async ({ b
   await expect(commentWith(page, text).getByRole("button", { name: "Thumbs up (0)" })).toBeVisible();
 });
 
+test("the discussion's Atom feed carries a new comment", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const text = unique("Feed me");
+  await post(page, "Ada", `**${text}**`);
+  const href = await page.getByRole("link", { name: "Follow this discussion (Atom feed)" }).getAttribute("href");
+  expect(await page.locator('link[rel="alternate"][type="application/atom+xml"][href$="/comments.xml"]').count()).toBe(1);
+  const feed = await page.request.get(href!);
+  expect(feed.headers()["content-type"]).toContain("application/atom+xml");
+  expect(await feed.text()).toContain(`&lt;strong&gt;${text}&lt;/strong&gt;`);
+});
+
 test("the form remembers the name last used", async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);

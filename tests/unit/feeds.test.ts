@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { Article } from "@/lib/articles";
 import { listArticlesForFeed } from "@/lib/articles";
-import { renderAtom, renderRss } from "@/lib/feeds";
+import { renderAtom, renderCommentAtom, renderRss } from "@/lib/feeds";
 
 const articles = listArticlesForFeed({ dir: path.join(import.meta.dirname, "../fixtures/content-ok"), includeDrafts: false });
 // Text that would break a careless feed: markup in a title, and a CDATA terminator in the body.
@@ -68,5 +68,33 @@ describe("Atom 1.0", () => {
     expect(hello).toMatchObject({ id: "http://localhost:3000/articles/hello-world", author: { name: "Test Author" } });
     expect(hello.link[0]["@href"]).toBe("http://localhost:3000/articles/hello-world");
     expect(hello.content["#text"]).toBe(articles[0].html.trim()); // the parser trims text
+  });
+});
+
+describe("an article's comment feed (Atom 1.0)", () => {
+  const comments = [
+    { id: "c2", authorName: "Eve <script>", html: "<p>Edited ]]> reply</p>", createdAt: new Date("2026-02-02T10:00:00Z"), editedAt: new Date("2026-02-02T10:05:00Z") },
+    { id: "c1", authorName: "Ada", html: "<p><strong>First</strong></p>", createdAt: new Date("2026-02-01T09:00:00Z"), editedAt: null },
+  ];
+  const xml = renderCommentAtom({ slug: "hello-world", title: "Hello & welcome" }, comments);
+  const { feed } = parser.parse(xml);
+
+  it("is well-formed, titled after the article, with its self link and newest change", () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(feed.title).toBe("Comments on “Hello & welcome”");
+    expect(feed.link).toContainEqual(expect.objectContaining({ "@rel": "self", "@href": "http://localhost:3000/articles/hello-world/comments.xml" }));
+    expect(feed.updated).toBe("2026-02-02T10:05:00.000Z");
+  });
+
+  it("has an entry per comment linking to its permalink, with escaped names and the sanitized HTML", () => {
+    expect(feed.entry).toHaveLength(2);
+    const [edited, first] = feed.entry;
+    expect(edited.id).toBe("http://localhost:3000/articles/hello-world#comment-c2");
+    expect(edited.link[0]["@href"]).toBe("http://localhost:3000/articles/hello-world#comment-c2");
+    expect(edited.author.name).toBe("Eve <script>");
+    expect(edited.content["#text"]).toBe("<p>Edited ]]> reply</p>");
+    expect(edited.updated).toBe("2026-02-02T10:05:00.000Z");
+    expect(first).toMatchObject({ published: "2026-02-01T09:00:00.000Z", updated: "2026-02-01T09:00:00.000Z" });
+    expect(xml).not.toContain("<script>");
   });
 });

@@ -1,0 +1,19 @@
+import { getArticle } from "@/lib/articles";
+import { listRecentComments } from "@/lib/comments";
+import { renderCommentAtom } from "@/lib/feeds";
+
+type Params = { params: Promise<{ slug: string }> };
+
+/** An Atom feed of the article's newest 50 published comments, read from the database per request. */
+export async function GET(_request: Request, { params }: Params) {
+  const article = await getArticle((await params).slug);
+  if (!article) return new Response("No such article.", { status: 404 });
+  try {
+    return new Response(renderCommentAtom(article, await listRecentComments(article.slug)), {
+      headers: { "content-type": "application/atom+xml; charset=utf-8", "cache-control": "public, max-age=60" },
+    });
+  } catch (error) {
+    console.error(`feeds: cannot list comments for "${article.slug}"`, error);
+    return new Response("Comments are unavailable right now.", { status: 503, headers: { "retry-after": "60" } });
+  }
+}

@@ -6,9 +6,14 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import nextEnv from "@next/env";
 import { resolveDatabaseTarget, type DatabaseTarget } from "../lib/database-url";
 import { applyMigrations, createMigrations, DEFAULT_POSTGRES_SERVER_URL } from "./lib/migrations";
 import { describePostgres } from "./lib/schema-engine";
+
+// Next.js's own .env loading, so a DATABASE_URL set in .env.local migrates the database the site
+// will use.
+nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 
 function describe(target: DatabaseTarget): string {
   if (target.provider === "postgresql") return `PostgreSQL ${describePostgres(target.url)}`;

@@ -24,8 +24,12 @@ export async function readViewer(): Promise<Viewer & { browserId: string | null 
 }
 
 export async function rememberedName(): Promise<string> {
-  const value = (await cookies()).get(NAME)?.value;
-  return value ? decodeURIComponent(value).slice(0, 80) : "";
+  const value = (await cookies()).get(NAME)?.value ?? "";
+  try {
+    return decodeURIComponent(value).slice(0, 80);
+  } catch {
+    return ""; // a cookie this server did not write
+  }
 }
 
 /** The browser's id, set now if it has none. Only in server actions and route handlers. */

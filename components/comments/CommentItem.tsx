@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { editableUntil, type CommentSort, type CommentView } from "@/lib/comments";
+import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "@/lib/comments";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm, ReactionButton } from "./CommentActions";
 
@@ -25,7 +25,7 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
   const withParam = (name: string) => {
     const params = new URLSearchParams({ [name]: comment.id });
     if (context.sort !== "oldest") params.set("sort", context.sort);
-    if (context.threads !== 50) params.set("threads", String(context.threads));
+    if (context.threads !== THREADS_PER_PAGE) params.set("threads", String(context.threads));
     return `/articles/${slug}?${params}`;
   };
   const editable =

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
-import { deleteComment, editComment, reactToComment, type EditState, type SimpleState } from "@/app/articles/[slug]/actions";
+import { deleteComment, editComment, type EditState, type SimpleState } from "@/app/articles/[slug]/actions";
 import { BODY_MAX } from "@/lib/validations/limits";
 import { SubmitButton } from "./CommentForm";
 
@@ -53,36 +53,5 @@ export function DeleteCommentButton({ id, slug }: { id: string; slug: string }) 
         </span>
       )}
     </form>
-  );
-}
-
-export function ReactionButton({ id, slug, count, reacted }: { id: string; slug: string; count: number; reacted: boolean }) {
-  const [state, formAction] = useActionState(reactToComment, {} satisfies SimpleState);
-  return (
-    <form action={formAction} className="inline-form">
-      <input type="hidden" name="id" value={id} />
-      <input type="hidden" name="slug" value={slug} />
-      <ReactionSubmit count={count} reacted={reacted} />
-      {state.message && (
-        <span role="status" className="form-message error">
-          {state.message}
-        </span>
-      )}
-    </form>
-  );
-}
-
-function ReactionSubmit({ count, reacted }: { count: number; reacted: boolean }) {
-  const { pending } = useFormStatus();
-  return (
-    <button
-      type="submit"
-      className="reaction"
-      aria-pressed={reacted}
-      disabled={pending}
-      aria-label={`${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`}
-    >
-      <span aria-hidden="true">👍</span> {count}
-    </button>
   );
 }

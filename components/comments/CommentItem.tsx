@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "@/lib/comments";
 import { CommentForm } from "./CommentForm";
-import { DeleteCommentButton, EditCommentForm, ReactionButton } from "./CommentActions";
+import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
+import { ReactionButton } from "./ReactionButton";
 
 /** What every comment in a section needs to know about the page and the reader. */
 export type CommentContext = {
@@ -21,7 +21,8 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeS
 export function CommentItem({ comment, context }: { comment: CommentView; context: CommentContext }) {
   const { slug } = context;
   const anchor = `comment-${comment.id}`;
-  // Links that open a reply or edit form keep the reader's sort and page of threads.
+  // Links that open a reply or edit form keep the reader's sort and page of threads; SoftNavigation
+  // follows them in place when JavaScript runs.
   const withParam = (name: string) => {
     const params = new URLSearchParams({ [name]: comment.id });
     if (context.sort !== "oldest") params.set("sort", context.sort);
@@ -62,14 +63,14 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
               <ReactionButton id={comment.id} slug={slug} count={comment.reactions} reacted={comment.reacted} />
             )}
             {!comment.pending && (
-              <Link href={`${withParam("reply")}#reply-${comment.id}`} scroll={false}>
+              <a href={`${withParam("reply")}#reply-${comment.id}`} data-soft>
                 Reply
-              </Link>
+              </a>
             )}
             {editable && context.editing !== comment.id && (
-              <Link href={`${withParam("edit")}#${anchor}`} scroll={false}>
+              <a href={`${withParam("edit")}#${anchor}`} data-soft>
                 Edit
-              </Link>
+              </a>
             )}
             {editable && <DeleteCommentButton id={comment.id} slug={slug} />}
           </div>

@@ -6,6 +6,7 @@ import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
+import { SoftNavigation } from "./SoftNavigation";
 
 export type CommentSectionProps = {
   slug: string;
@@ -93,6 +94,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing }: 
         </p>
       )}
       <CommentForm slug={slug} token={context.token} defaultName={context.name} />
+      <SoftNavigation />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
       </p>

@@ -136,16 +136,18 @@ export async function deleteComment(_previous: SimpleState, formData: FormData):
   return { message: "Your comment is deleted." };
 }
 
-export async function reactToComment(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+/**
+ * 👍 or take it back. A plain form action (no state): it is rendered once per comment, so it stays a
+ * server-rendered form rather than a client component, and the re-rendered page shows the result.
+ */
+export async function reactToComment(formData: FormData): Promise<void> {
   const id = field(formData, "id") ?? "";
   const slug = field(formData, "slug") ?? "";
   try {
-    const result = await toggleReaction(id, await ensureBrowserId());
-    if (!result) return { message: "That comment can no longer take reactions.", error: true };
+    await toggleReaction(id, await ensureBrowserId());
   } catch (error) {
     console.error(`comments: cannot react to comment ${id}`, error);
-    return { message: "Your reaction could not be saved right now.", error: true };
+    return;
   }
   revalidatePath(articlePath(slug));
-  return {};
 }

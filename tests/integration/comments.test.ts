@@ -5,8 +5,6 @@ import {
   createComment,
   deleteOwnComment,
   editOwnComment,
-  exportComments,
-  importComments,
   listComments,
   listLatestComments,
   moderateComment,
@@ -15,6 +13,7 @@ import {
   type NewComment,
   type Viewer,
 } from "@/lib/comments";
+import { exportComments, importComments } from "@/lib/comment-backup";
 import { createDb, type Db } from "@/lib/db";
 import { consume, reset } from "@/lib/rate-limit";
 import { providers, type TestDatabase } from "../support/databases";

@@ -1,5 +1,5 @@
 import { isAdmin } from "@/lib/admin";
-import { importComments } from "@/lib/comments";
+import { importComments } from "@/lib/comment-backup";
 import { commentExportSchema } from "@/lib/validations/comment-export";
 
 // A route handler rather than a server action: an export can be far larger than the 64 KB that

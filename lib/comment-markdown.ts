@@ -74,9 +74,31 @@ function commentSubset() {
 const parser = remark().use(autolinkLiterals);
 const renderer = remark().use(autolinkLiterals).use(commentSubset).use(remarkHtml, { sanitize: SANITIZE_SCHEMA });
 
+// Every page view renders the comments it shows, and rendering costs far more than reading a
+// row (remark, then the sanitizer), so the HTML is kept by the markdown it came from (a Map hashes
+// the text): an edit is new text and misses. Bounded by the characters held, markdown and HTML;
+// the least recently used go first (a Map keeps insertion order).
+const CACHE_MAX_CHARS = 8_000_000;
+const cache = new Map<string, string>();
+let cachedChars = 0;
+
 /** A reader's comment as safe HTML. */
 export function renderCommentMarkdown(markdown: string): string {
-  return String(renderer.processSync(markdown)).trim();
+  const hit = cache.get(markdown);
+  if (hit !== undefined) {
+    cache.delete(markdown); // to the most recent end
+    cache.set(markdown, hit);
+    return hit;
+  }
+  const html = String(renderer.processSync(markdown)).trim();
+  cache.set(markdown, html);
+  cachedChars += markdown.length + html.length;
+  for (const [oldest, value] of cache) {
+    if (cachedChars <= CACHE_MAX_CHARS) break;
+    cache.delete(oldest);
+    cachedChars -= oldest.length + value.length;
+  }
+  return html;
 }
 
 /** How many links a comment shows (written, referenced or bare), for the links-per-comment limit. */

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { countLinks } from "../comment-markdown";
+import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./comment-limits";
 
-export const NAME_MAX = 80;
-export const BODY_MAX = 5_000;
-export const LINKS_MAX = 5;
+export { BODY_MAX, LINKS_MAX, NAME_MAX };
 
 // C0/C1 control characters (NUL, escape, bell, …) and the bidirectional overrides that can make
 // a comment display differently from what it says. Line breaks and tabs survive in the body.
@@ -49,4 +48,4 @@ export const commentInputSchema = z.object({
 });
 
 export type CommentInput = z.infer<typeof commentInputSchema>;
-export type CommentField = keyof CommentInput;
+export type { CommentField } from "./comment-limits";

@@ -51,7 +51,19 @@ function crossSite(request: NextRequest): boolean {
   }
 }
 
-export function proxy(request: NextRequest) {
+/** A form body that cannot be parsed: Next.js would answer it with a server error. */
+async function malformedForm(request: NextRequest): Promise<boolean> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
+  try {
+    await request.clone().formData();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (request.method === "POST" && !pathname.startsWith("/api/")) {
     const length = Number(request.headers.get("content-length") ?? 0);
@@ -64,6 +76,9 @@ export function proxy(request: NextRequest) {
     }
     if (crossSite(request)) {
       return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
+    }
+    if (pathname !== "/admin/import" && (await malformedForm(request))) {
+      return page(400, "Not understood", "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>");
     }
   }
 

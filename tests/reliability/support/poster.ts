@@ -43,6 +43,8 @@ export type PostOutcome = {
   acknowledged: boolean;
   /** The message the form showed, if any. */
   message: string;
+  /** The page sent back. */
+  html: string;
   ms: number;
 };
 
@@ -73,6 +75,7 @@ export async function postComment(pageUrl: string, fields: FormFields, comment: 
     status: response.status,
     acknowledged: response.status === 200 && message.startsWith("Thanks! Your comment is posted."),
     message,
+    html,
     ms: performance.now() - started,
   };
 }

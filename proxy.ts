@@ -51,16 +51,42 @@ function crossSite(request: NextRequest): boolean {
   }
 }
 
-/** A form body that cannot be parsed: Next.js would answer it with a server error. */
+const json = (value: FormDataEntryValue | null) => {
+  if (typeof value !== "string") return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A form body that cannot be parsed, or whose server-action fields (what React writes into a form
+ * for a POST without JavaScript: $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound
+ * state in $ACTION_n:1…) were cut or altered: Next.js would answer either with a server error.
+ */
 async function malformedForm(request: NextRequest): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
+  let form: FormData;
   try {
-    await request.clone().formData();
-    return false;
+    form = await request.clone().formData();
   } catch {
     return true;
   }
+  if (request.headers.get("next-action")) return false;
+  const names = [...form.keys()].filter((name) => name.startsWith("$ACTION_"));
+  if (names.length === 0) return false;
+  for (const name of names) {
+    const ref = /^\$ACTION_REF_(\d+)$/.exec(name)?.[1];
+    if (ref === undefined) continue;
+    const action = json(form.get(`$ACTION_${ref}:0`)) as { id?: unknown; bound?: unknown } | undefined;
+    if (typeof action?.id !== "string") return true;
+    const bound = typeof action.bound === "string" ? /^\$@(\d+)$/.exec(action.bound)?.[1] : undefined;
+    if (action.bound !== null && !Array.isArray(json(form.get(`$ACTION_${ref}:${bound}`)))) return true;
+  }
+  const referenced = names.some((name) => /^\$ACTION_(REF|ID)_/.test(name));
+  return !referenced || names.some((name) => /^\$ACTION_\d+:\d+$/.test(name) && json(form.get(name)) === undefined);
 }
 
 export async function proxy(request: NextRequest) {

@@ -19,7 +19,7 @@ import { securityChecks } from "./security";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
-  ? { storm: 400, clients: 20, crash: 300, crashAfter: 100, fuzz: 300 }
+  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300 }
   : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000 };
 const PORT = 3420;
 const SLUG = "field-note-09";

@@ -67,7 +67,8 @@ export async function postComment(pageUrl: string, fields: FormFields, comment: 
     // A browser sends Origin with every POST; X-Forwarded-For stands for the reader's address.
     headers: { origin: new URL(pageUrl).origin, "x-forwarded-for": comment.ip },
     redirect: "manual",
-    signal,
+    // No answer in a minute is a failure too, never a test that waits for ever.
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
   });
   const html = await response.text();
   const message = unescape(html.match(FORM_MESSAGE)?.[1] ?? "");

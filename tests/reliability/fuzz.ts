@@ -27,6 +27,8 @@ const bomb = fc.oneof(
 const text = fc.oneof(fc.string({ unit: "binary", maxLength: 6_000 }), fc.string({ maxLength: 200 }), bomb, fc.constant(""));
 /** A field's value: text, raw bytes (often invalid UTF-8), a huge text, or absent. */
 const value = fc.oneof(
+  // Plausible words mixed with hostile text, so that many cases are stored and then checked.
+  { weight: 4, arbitrary: fc.tuple(fc.lorem({ maxCount: 12 }), text).map(([words, odd]) => ({ kind: "text" as const, s: `${words} ${odd.slice(0, 300)}` })) },
   { weight: 6, arbitrary: text.map((s) => ({ kind: "text" as const, s })) },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 4_000 }).map((b) => ({ kind: "bytes" as const, b })) },
   { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 200_000 }).map((n) => ({ kind: "text" as const, s: "a".repeat(n) })) },
@@ -38,7 +40,10 @@ const actionCase = fc.record({
   token: fc.oneof(fc.constant("fresh"), fc.constant("absent"), fc.string({ maxLength: 100 })),
   parentId: fc.oneof(fc.constant(undefined), fc.string({ maxLength: 80 })),
   // Usually the form's own fields; sometimes some of them cut (a tampered or truncated form).
-  dropHidden: fc.option(fc.subarray(["$ACTION_REF_1", "$ACTION_1:0", "$ACTION_1:1", "$ACTION_KEY", "slug"]), { freq: 4, nil: [] as string[] }),
+  dropHidden: fc.oneof(
+    { weight: 3, arbitrary: fc.constant([] as string[]) },
+    { weight: 1, arbitrary: fc.subarray(["$ACTION_REF_1", "$ACTION_1:0", "$ACTION_1:1", "$ACTION_KEY", "slug"]) },
+  ),
   intent: fc.constantFrom(undefined, "preview"),
   raw: fc.option(fc.uint8Array({ maxLength: 3_000 }), { freq: 8 }),
 });

@@ -90,7 +90,7 @@ export function renderCommentMarkdown(markdown: string): string {
     cache.set(markdown, hit);
     return hit;
   }
-  const html = String(renderer.processSync(markdown)).trim();
+  const html = renderSafely(markdown);
   cache.set(markdown, html);
   cachedChars += markdown.length + html.length;
   for (const [oldest, value] of cache) {
@@ -101,11 +101,44 @@ export function renderCommentMarkdown(markdown: string): string {
   return html;
 }
 
-/** How many links a comment shows (written, referenced or bare), for the links-per-comment limit. */
+const escapeHtml = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+// Thousands of nested quotes or lists overflow the parser's recursion (a RangeError). Validation
+// refuses such comments (countLinks); one stored before that rule is shown as plain text.
+function renderSafely(markdown: string): string {
+  try {
+    return String(renderer.processSync(markdown)).trim();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return `<p>${escapeHtml(markdown)}</p>`;
+  }
+}
+
+const MAX_NESTING = 32;
+/** The most quote and list markers that open one line ("> > - 1. text" is 4): a cheap bound. */
+function nestingDepth(markdown: string): number {
+  let deepest = 0;
+  for (const line of markdown.split("\n")) {
+    const prefix = /^(?:\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s)))*/.exec(line)?.[0] ?? "";
+    deepest = Math.max(deepest, (prefix.match(/>|[-*+]|\d{1,9}[.)]/g) ?? []).length);
+  }
+  return deepest;
+}
+
+/**
+ * How many links a comment shows (written, referenced or bare), for the links-per-comment limit;
+ * Infinity when it nests too deeply to be parsed at all.
+ */
 export function countLinks(markdown: string): number {
+  if (nestingDepth(markdown) > MAX_NESTING) return Number.POSITIVE_INFINITY;
   let links = 0;
-  visit(parser.parse(markdown), (node) => {
-    if (node.type === "link" || node.type === "linkReference") links++;
-  });
+  try {
+    visit(parser.parse(markdown), (node) => {
+      if (node.type === "link" || node.type === "linkReference") links++;
+    });
+  } catch (error) {
+    if (error instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw error;
+  }
   return links;
 }

@@ -8,6 +8,21 @@ const nextConfig: NextConfig = {
     // A comment is at most 5,000 characters; no form of the site needs more than this.
     serverActions: { bodySizeLimit: "64kb" },
   },
+  // On every response, static files included; the Content-Security-Policy is set per response in
+  // proxy.ts (it carries a nonce).
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { ContentRefresh } from "@/components/ContentRefresh";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { alternatesFor } from "@/lib/alternates";
@@ -25,7 +26,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request so that Next.js can put the CSP nonce from proxy.ts on its
+  // scripts: a page written at build time would carry none, and its scripts would be refused.
+  await connection();
   return (
     // The head script sets data-theme and a class on <html> before React hydrates.
     <html lang={site.language} suppressHydrationWarning>

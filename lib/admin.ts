@@ -10,6 +10,13 @@ const SESSION = "mg_admin";
 const SESSION_HOURS = 8;
 /** At most 10 failed logins per address per 15 minutes. */
 export const LOGIN_WINDOW = { limit: 10, seconds: 15 * 60 };
+/**
+ * At most 100 failed logins per 15 minutes from all addresses together: the address comes from
+ * X-Forwarded-For, which a client reaching `next start` directly can make up, so the per-address
+ * lock alone would not stop a guesser who changes it on every try.
+ */
+export const LOGIN_WINDOW_ALL = { limit: 100, seconds: 15 * 60 };
+const ALL_ADDRESSES = "login:*";
 
 /** Sessions name the password they were opened with, so changing it signs everybody out. */
 const passwordTag = (password: string) => createHash("sha256").update(password).digest("base64url").slice(0, 16);
@@ -25,10 +32,13 @@ export async function attemptLogin(password: string, ip: string): Promise<LoginR
   const expected = settings().ADMIN_PASSWORD;
   if (!expected) return { kind: "disabled" };
   const key = `login:${ip}`;
-  const allowed = await check(key, [LOGIN_WINDOW]);
-  if (!allowed.ok) return { kind: "locked", retryAfterSeconds: allowed.retryAfterSeconds };
+  for (const [counted, window] of [[key, LOGIN_WINDOW], [ALL_ADDRESSES, LOGIN_WINDOW_ALL]] as const) {
+    const allowed = await check(counted, [window]);
+    if (!allowed.ok) return { kind: "locked", retryAfterSeconds: allowed.retryAfterSeconds };
+  }
   if (!safeEqual(password, expected)) {
     await record(key, [LOGIN_WINDOW]);
+    await record(ALL_ADDRESSES, [LOGIN_WINDOW_ALL]);
     return { kind: "wrong" };
   }
   await reset(key);

@@ -74,16 +74,71 @@ function commentSubset() {
 const parser = remark().use(autolinkLiterals);
 const renderer = remark().use(autolinkLiterals).use(commentSubset).use(remarkHtml, { sanitize: SANITIZE_SCHEMA });
 
+// Every page view renders the comments it shows, and rendering costs far more than reading a
+// row (remark, then the sanitizer), so the HTML is kept by the markdown it came from (a Map hashes
+// the text): an edit is new text and misses. Bounded by the characters held, markdown and HTML;
+// the least recently used go first (a Map keeps insertion order).
+const CACHE_MAX_CHARS = 8_000_000;
+const cache = new Map<string, string>();
+let cachedChars = 0;
+
 /** A reader's comment as safe HTML. */
 export function renderCommentMarkdown(markdown: string): string {
-  return String(renderer.processSync(markdown)).trim();
+  const hit = cache.get(markdown);
+  if (hit !== undefined) {
+    cache.delete(markdown); // to the most recent end
+    cache.set(markdown, hit);
+    return hit;
+  }
+  const html = renderSafely(markdown);
+  cache.set(markdown, html);
+  cachedChars += markdown.length + html.length;
+  for (const [oldest, value] of cache) {
+    if (cachedChars <= CACHE_MAX_CHARS) break;
+    cache.delete(oldest);
+    cachedChars -= oldest.length + value.length;
+  }
+  return html;
 }
 
-/** How many links a comment shows (written, referenced or bare), for the links-per-comment limit. */
+const escapeHtml = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+// Thousands of nested quotes or lists overflow the parser's recursion (a RangeError). Validation
+// refuses such comments (countLinks); one stored before that rule is shown as plain text.
+function renderSafely(markdown: string): string {
+  try {
+    return String(renderer.processSync(markdown)).trim();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return `<p>${escapeHtml(markdown)}</p>`;
+  }
+}
+
+const MAX_NESTING = 32;
+/** The most quote and list markers that open one line ("> > - 1. text" is 4): a cheap bound. */
+function nestingDepth(markdown: string): number {
+  let deepest = 0;
+  for (const line of markdown.split("\n")) {
+    const prefix = /^(?:\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s)))*/.exec(line)?.[0] ?? "";
+    deepest = Math.max(deepest, (prefix.match(/>|[-*+]|\d{1,9}[.)]/g) ?? []).length);
+  }
+  return deepest;
+}
+
+/**
+ * How many links a comment shows (written, referenced or bare), for the links-per-comment limit;
+ * Infinity when it nests too deeply to be parsed at all.
+ */
 export function countLinks(markdown: string): number {
+  if (nestingDepth(markdown) > MAX_NESTING) return Number.POSITIVE_INFINITY;
   let links = 0;
-  visit(parser.parse(markdown), (node) => {
-    if (node.type === "link" || node.type === "linkReference") links++;
-  });
+  try {
+    visit(parser.parse(markdown), (node) => {
+      if (node.type === "link" || node.type === "linkReference") links++;
+    });
+  } catch (error) {
+    if (error instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw error;
+  }
   return links;
 }

@@ -16,18 +16,21 @@ export async function consume(key: string, windows: Window[], db: Db = defaultDb
 
 /** Whether `key` may make another request, without counting one. */
 export async function check(key: string, windows: Window[], db: Db = defaultDb(), now = new Date()): Promise<RateLimitResult> {
+  // One query for every window: the newest hits of the longest window, as many as the largest limit.
+  const longest = Math.max(...windows.map((w) => w.seconds));
+  const hits = await db.rateLimitHit.findMany({
+    where: { key, createdAt: { gt: new Date(now.getTime() - longest * 1000) } },
+    orderBy: { createdAt: "desc" },
+    take: Math.max(...windows.map((w) => w.limit)),
+    select: { createdAt: true },
+  });
   let retryAfterSeconds = 0;
   for (const { limit, seconds } of windows) {
-    const since = new Date(now.getTime() - seconds * 1000);
-    const hits = await db.rateLimitHit.findMany({
-      where: { key, createdAt: { gt: since } },
-      orderBy: { createdAt: "desc" },
-      take: limit,
-      select: { createdAt: true },
-    });
-    if (hits.length >= limit) {
+    const since = now.getTime() - seconds * 1000;
+    const inWindow = hits.filter((hit) => hit.createdAt.getTime() > since);
+    if (inWindow.length >= limit) {
       // Free again when the oldest hit that fills the window leaves it.
-      const freedAt = hits[limit - 1].createdAt.getTime() + seconds * 1000;
+      const freedAt = inWindow[limit - 1].createdAt.getTime() + seconds * 1000;
       retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((freedAt - now.getTime()) / 1000));
     }
   }

@@ -12,3 +12,6 @@ export const THEME_EVENT = "marginalia:theme";
  */
 export const THEME_SCRIPT =
   'try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}document.documentElement.classList.add("js")';
+
+/** The CSP source that allows THEME_SCRIPT (pinned by tests/unit/site.test.ts). */
+export const THEME_SCRIPT_HASH = "sha256-HIEGXlvDIKYgCvIvid8xkas/KyuTUMkWQ6Ewkm3cmxY=";

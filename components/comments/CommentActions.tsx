@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { deleteComment, editComment, type EditState, type SimpleState } from "@/app/articles/[slug]/actions";
-import { BODY_MAX } from "@/lib/validations/limits";
+import { BODY_MAX } from "@/lib/validations/comment-limits";
 import { SubmitButton } from "./CommentForm";
 
 /** Editing one's own comment in place (a plain form POST without JavaScript). */

@@ -4,8 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { postComment, type CommentFormState } from "@/app/articles/[slug]/actions";
-import { BODY_MAX, NAME_MAX } from "@/lib/validations/limits";
-import type { CommentField } from "@/lib/validations/comment";
+import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/validations/comment-limits";
 
 type Props = {
   slug: string;

@@ -44,7 +44,8 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing }: 
         <h2 id="comments-heading">Comments</h2>
         <p role="status" className="notice">
           Comments are unavailable right now. The article is all here; please come back later to
-          read or join the discussion.
+          read or join the discussion. If you just posted a comment, it could not be saved: please
+          try again in a few minutes.
         </p>
       </section>
     );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { countLinks } from "../comment-markdown";
-import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./limits";
+import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./comment-limits";
 
 export { BODY_MAX, LINKS_MAX, NAME_MAX };
 
@@ -33,7 +33,11 @@ export const commentBodySchema = text({
   strip: CONTROL_IN_BODY,
   required: "Please write a comment.",
   tooLong: `Your comment can be at most ${BODY_MAX.toLocaleString("en")} characters.`,
-}).refine((body) => countLinks(body) <= LINKS_MAX, `A comment can hold at most ${LINKS_MAX} links.`);
+}).superRefine((body, ctx) => {
+  const links = countLinks(body);
+  if (links === Number.POSITIVE_INFINITY) ctx.addIssue({ code: "custom", message: "Your comment nests quotes or lists too deeply." });
+  else if (links > LINKS_MAX) ctx.addIssue({ code: "custom", message: `A comment can hold at most ${LINKS_MAX} links.` });
+});
 
 /** What a reader submits with the comment form; shared by the server action and the tests. */
 export const commentInputSchema = z.object({
@@ -48,4 +52,4 @@ export const commentInputSchema = z.object({
 });
 
 export type CommentInput = z.infer<typeof commentInputSchema>;
-export type CommentField = "name" | "body";
+export type { CommentField } from "./comment-limits";

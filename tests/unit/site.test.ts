@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { expect, it, vi } from "vitest";
-import { THEME_SCRIPT } from "@/lib/theme";
+import { THEME_SCRIPT, THEME_SCRIPT_HASH } from "@/lib/theme";
 
 it("reads SITE_URL, drops a trailing slash, and refuses what is not an http(s) URL", async () => {
   const load = async (value: string | undefined) => {
@@ -22,4 +22,6 @@ it("keeps the theme script's text, which a Content-Security-Policy will allow by
   // Changing the script? Update this hash and the policy that lists it.
   const hash = createHash("sha256").update(THEME_SCRIPT).digest("base64");
   expect(`'sha256-${hash}'`).toBe("'sha256-HIEGXlvDIKYgCvIvid8xkas/KyuTUMkWQ6Ewkm3cmxY='");
+  // …and proxy.ts lists this one in the policy.
+  expect(THEME_SCRIPT_HASH).toBe(`sha256-${hash}`);
 });

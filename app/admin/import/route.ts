@@ -21,7 +21,7 @@ export async function POST(request: Request) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES) {
     return back({ importError: "The file is larger than 50 MB." });
   }
-  const file = (await request.formData()).get("file");
+  const file = await request.formData().then((form) => form.get("file"), () => null);
   if (!(file instanceof File) || file.size === 0) return back({ importError: "Choose an export file to import." });
 
   let data: unknown;

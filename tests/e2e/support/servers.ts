@@ -34,25 +34,30 @@ export function freshSqlite(name: string): string {
 
 const answers = (url: string) => fetch(url).then(() => true, () => false);
 
-/** Starts `next start` on `port` and resolves once it answers; `stop` ends it and its children. */
-export async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => void }> {
+export type RunningServer = { url: string; pid: number; stop: (signal?: NodeJS.Signals) => void };
+
+/**
+ * Starts `next start` on `port` and resolves once it answers; `stop` ends it and its children
+ * (SIGKILL for a crash). `log` names a file for its output; otherwise it is dropped.
+ */
+export async function startServer(port: number, env: NodeJS.ProcessEnv, log?: string): Promise<RunningServer> {
   const url = `http://127.0.0.1:${port}`;
   if (await answers(url)) throw new Error(`port ${port} is taken: stop what runs there first`);
   // Its own process group, so stopping it also stops the next-server process it starts.
   const server = spawn("node_modules/.bin/next", ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
     env,
-    stdio: "ignore",
+    stdio: log ? ["ignore", fs.openSync(log, "a"), fs.openSync(log, "a")] : "ignore",
     detached: true,
   });
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals = "SIGTERM") => {
     try {
-      process.kill(-server.pid!, "SIGTERM");
+      process.kill(-server.pid!, signal);
     } catch {
       // already gone
     }
   };
   for (let attempt = 0; attempt < 150; attempt++) {
-    if (await answers(url)) return { url, stop };
+    if (await answers(url)) return { url, pid: server.pid!, stop };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   stop();

@@ -1,0 +1,9 @@
+// The load generator for the posting benchmark, run as a process of its own so that its work is
+// not counted against the server: `tsx bench/post-client.ts <page-url> <clients> <total> <tag>`.
+// Prints one JSON line: comments/s and latencies of the acknowledged posts.
+import { commentStorm } from "../tests/reliability/support/load";
+
+const [pageUrl, clients, total, tag] = process.argv.slice(2);
+const result = await commentStorm({ pageUrl, clients: Number(clients), total: Number(total), tag });
+const failures = result.sent.filter((s) => !s.acknowledged).slice(0, 3).map((s) => `${s.status} ${s.message}`);
+console.log(JSON.stringify({ ...result, sent: undefined, failures }));

@@ -1,0 +1,163 @@
+// Cross-site requests, the admin's defences and the security headers, read from real responses.
+import assert from "node:assert/strict";
+import { safeEqual } from "@/lib/signing";
+import { freshSqlite, loadEnv, openDb, seedComments, startServer } from "./support/app";
+import { commentFormFields, mintToken, postComment } from "./support/poster";
+
+type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
+const SLUG = "field-note-10";
+const PASSWORD = "correct horse battery staple"; // e2eEnv's ADMIN_PASSWORD
+
+const hidden = (html: string, from: string) => {
+  const start = html.indexOf(from);
+  const form = html.slice(start, html.indexOf("</form>", start));
+  const fields: Record<string, string> = {};
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)) fields[m[1]] = (m[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return fields;
+};
+
+const formData = (fields: Record<string, string>) => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  return form;
+};
+
+export async function securityChecks(port: number, check: Check): Promise<void> {
+  const url = freshSqlite("reliability-security");
+  const db = openDb(url);
+  await seedComments(db, SLUG, 1);
+  const server = await startServer(port, loadEnv(url), "data/reliability-security.log");
+  const pageUrl = `${server.url}/articles/${SLUG}`;
+  try {
+    const fields = commentFormFields(await (await fetch(pageUrl)).text());
+
+    await check("cross-site: a comment POST from another origin, or with no Origin, is refused", async () => {
+      for (const origin of ["https://evil.example", null, "null"]) {
+        const form = formData({ ...fields, token: mintToken(), name: "Mallory", body: `cross-site ${origin}`, website: "" });
+        const response = await fetch(pageUrl, { method: "POST", body: form, headers: origin ? { origin } : {}, redirect: "manual" });
+        assert.equal(response.status, 403, `Origin ${origin}: ${response.status}`);
+      }
+      // JavaScript's path (the Next-Action header) is refused the same way.
+      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1]).id as string;
+      const scripted = await fetch(pageUrl, { method: "POST", body: "[]", headers: { origin: "https://evil.example", "next-action": action, "content-type": "text/plain" } });
+      assert.equal(scripted.status, 403);
+      assert.equal(await db.comment.count({ where: { authorName: "Mallory" } }), 0, "a refused comment was stored");
+      const same = await postComment(pageUrl, fields, { name: "Ada", body: "same-site comment", ip: "10.5.0.2" });
+      assert.ok(same.acknowledged, "a same-origin post still works");
+      return "403 for another origin, no Origin and Origin: null; same origin posts";
+    });
+
+    await check("admin routes refuse requests without the session", async () => {
+      const exportResponse = await fetch(`${server.url}/admin/export`, { redirect: "manual" });
+      assert.ok([401, 403, 303, 307].includes(exportResponse.status), `export: ${exportResponse.status}`);
+      assert.doesNotMatch(await exportResponse.text(), /marginalia-comments/);
+      const importResponse = await fetch(`${server.url}/admin/import`, { method: "POST", body: new FormData(), headers: { origin: server.url } });
+      assert.equal(importResponse.status, 401);
+
+      // Sign in to read the moderation form's action, then send it without the session cookie.
+      const loginPage = await (await fetch(`${server.url}/admin`)).text();
+      const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
+      const signedIn = await fetch(`${server.url}/admin`, { method: "POST", body: login, headers: { origin: server.url, "x-forwarded-for": "10.6.0.1" }, redirect: "manual" });
+      const session = signedIn.headers.getSetCookie().find((c) => c.startsWith("mg_admin="));
+      assert.ok(session, `no session cookie after signing in (${signedIn.status})`);
+      assert.match(session, /HttpOnly/i);
+      assert.match(session, /SameSite=lax/i);
+      const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: session.split(";")[0] } })).text();
+      const target = await db.comment.findFirst({ where: { status: "published" }, select: { id: true } });
+      const moderation = hidden(adminPage, `<form`);
+      const hide = formData({ ...moderation, id: target!.id, action: "hide", slug: SLUG });
+      const response = await fetch(`${server.url}/admin`, { method: "POST", body: hide, headers: { origin: server.url }, redirect: "manual" });
+      assert.ok(response.status < 500, `moderation without a session: ${response.status}`);
+      const after = await db.comment.findUnique({ where: { id: target!.id }, select: { status: true } });
+      assert.equal(after?.status, "published", "a moderation without a session changed a comment");
+      return `export ${exportResponse.status}, import 401, moderation without the cookie changed nothing (${response.status})`;
+    });
+
+    await check("headers: CSP with nonces and no 'unsafe-inline' scripts, and the other security headers", async () => {
+      const nonces = new Set<string>();
+      for (const path of ["/", `/articles/${SLUG}`, "/tags", "/search?q=monolith", "/admin", "/no-such-page"]) {
+        const response = await fetch(`${server.url}${path}`);
+        const csp = response.headers.get("content-security-policy") ?? "";
+        const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
+        assert.ok(scriptSrc, `${path}: no script-src in "${csp}"`);
+        assert.doesNotMatch(scriptSrc, /unsafe-inline/, `${path}: ${scriptSrc}`);
+        const nonce = scriptSrc.match(/'nonce-([^']+)'/)?.[1];
+        assert.ok(nonce, `${path}: no nonce`);
+        nonces.add(nonce);
+        assert.match(csp, /frame-ancestors 'none'/);
+        assert.match(csp, /object-src 'none'/);
+        assert.equal(response.headers.get("referrer-policy"), "strict-origin-when-cross-origin", path);
+        assert.equal(response.headers.get("x-content-type-options"), "nosniff", path);
+        assert.match(response.headers.get("permissions-policy") ?? "", /camera=\(\)/, path);
+        // Every executable inline script carries this response's nonce, or is the hashed theme script.
+        const html = await response.text();
+        for (const tag of html.matchAll(/<script(?![^>]*\bsrc=)(?![^>]*application\/ld\+json)([^>]*)>([^<]{0,40})/g)) {
+          const themeScript = tag[2].startsWith("try{var t=localStorage");
+          assert.ok(themeScript || tag[1].includes(`nonce="${nonce}"`), `${path}: inline script without the nonce: ${tag[0].slice(0, 80)}`);
+        }
+        for (const tag of html.matchAll(/<script([^>]*\bsrc=[^>]*)>/g)) assert.ok(tag[1].includes(`nonce="${nonce}"`), `${path}: ${tag[0]}`);
+      }
+      assert.equal(nonces.size, 6, "every response has a nonce of its own");
+      const https = await fetch(pageUrl, { headers: { "x-forwarded-proto": "https" } });
+      assert.match(https.headers.get("content-security-policy") ?? "", /upgrade-insecure-requests/);
+      return "6 pages: nonce per response on every script, frame-ancestors 'none', Referrer-Policy, nosniff, Permissions-Policy";
+    });
+
+    await check("cookies: HttpOnly and SameSite=Lax, Secure behind HTTPS", async () => {
+      const post = async (proto?: string) => {
+        const form = formData({ ...fields, token: mintToken(), name: "Cookie", body: `cookie check ${proto} ${Math.random()}`, website: "" });
+        const response = await fetch(pageUrl, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": "10.5.1.1", ...(proto ? { "x-forwarded-proto": proto } : {}) } });
+        await response.arrayBuffer();
+        return response.headers.getSetCookie();
+      };
+      const plain = await post();
+      const secure = await post("https");
+      assert.ok(plain.length >= 2 && secure.length >= 2, "posting sets the reader's cookies");
+      for (const cookie of [...plain, ...secure]) {
+        assert.match(cookie, /HttpOnly/i, cookie);
+        assert.match(cookie, /SameSite=lax/i, cookie);
+      }
+      for (const cookie of plain) assert.doesNotMatch(cookie, /Secure/i, cookie);
+      for (const cookie of secure) assert.match(cookie, /Secure/i, cookie);
+      return `${plain.length} cookies per post; Secure only behind https`;
+    });
+
+    await check("admin login: constant-time comparison, and lock-outs per address and overall", async () => {
+      // Timing: a guess sharing all but the last character with the secret costs what a wrong first
+      // character does (the comparison hashes both sides first).
+      const secret = PASSWORD.repeat(8);
+      const time = (guess: string) => {
+        const samples: number[] = [];
+        for (let round = 0; round < 15; round++) {
+          const started = process.hrtime.bigint();
+          for (let i = 0; i < 2_000; i++) safeEqual(guess, secret);
+          samples.push(Number(process.hrtime.bigint() - started));
+        }
+        return samples.sort((a, b) => a - b)[7];
+      };
+      const near = time(`${secret.slice(0, -1)}x`);
+      const far = time(`x${secret.slice(1)}`);
+      assert.ok(near / far < 1.5 && far / near < 1.5, `near-miss ${near} ns vs first-character miss ${far} ns`);
+
+      const attempt = async (password: string, ip: string) => {
+        const page = await (await fetch(`${server.url}/admin`)).text();
+        const form = formData({ ...hidden(page, '<form class="comment-form login-form"'), password });
+        const response = await fetch(`${server.url}/admin`, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
+        const html = await response.text();
+        return { signedIn: response.headers.getSetCookie().some((c) => c.startsWith("mg_admin=")), locked: /Too many failed attempts/.test(html) };
+      };
+      for (let i = 0; i < 10; i++) assert.equal((await attempt(`wrong ${i}`, "10.4.0.1")).locked, false);
+      const locked = await attempt(PASSWORD, "10.4.0.1");
+      assert.ok(locked.locked && !locked.signedIn, "the right password after 10 failures from one address is refused while locked");
+      assert.ok((await attempt(PASSWORD, "10.4.0.2")).signedIn, "another address can still sign in");
+      // A guesser who changes X-Forwarded-For on every try meets the overall lock after 100 failures.
+      for (let i = 0; i < 90; i++) await attempt(`wrong ${i}`, `10.4.1.${i}`);
+      const anywhere = await attempt(PASSWORD, "10.4.2.1");
+      assert.ok(anywhere.locked && !anywhere.signedIn, "the overall lock holds for a fresh address");
+      return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures per address and 100 overall`;
+    });
+  } finally {
+    server.stop();
+    await db.$disconnect();
+  }
+}

@@ -1,0 +1,71 @@
+// A bounded comment storm: `clients` readers, each posting its share of `total` comments one after
+// another from an address of its own, some as replies to `parents`. Every outcome is kept, so a
+// test can compare what the readers were told with what the database holds.
+import { percentile, postComment, readCommentForm, type PostOutcome } from "./poster";
+
+export type StormOptions = {
+  pageUrl: string;
+  clients: number;
+  total: number;
+  /** Marks this storm's comments: each body starts with `${tag} ` and is unique. */
+  tag: string;
+  /** Comments to reply to: every third post answers one of them. */
+  parents?: string[];
+  /** Stops the storm early (the test has seen enough, or the server was killed). */
+  signal?: AbortSignal;
+  /** Called after each answer. */
+  onOutcome?: (outcome: SentComment) => void;
+};
+
+export type SentComment = { body: string; parentId: string | null } & Omit<PostOutcome, "html">;
+
+export type StormResult = {
+  sent: SentComment[];
+  seconds: number;
+  acknowledged: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+};
+
+export async function commentStorm(options: StormOptions): Promise<StormResult> {
+  const fields = await readCommentForm(options.pageUrl);
+  const sent: SentComment[] = [];
+  let next = 0;
+  const started = performance.now();
+  const client = async (index: number) => {
+    const ip = `10.${Math.floor(index / 250)}.${index % 250}.${(Date.now() % 200) + 1}`;
+    while (!options.signal?.aborted) {
+      const n = next++;
+      if (n >= options.total) return;
+      const parents = options.parents ?? [];
+      const parentId = parents.length && n % 3 === 2 ? parents[n % parents.length] : null;
+      const body = `${options.tag} comment ${n} from client ${index}: *fine* words and a [link](https://example.com/${n}).`;
+      let outcome: SentComment;
+      try {
+        const { html: _page, ...answer } = await postComment(options.pageUrl, fields, { name: `Client ${index}`, body, parentId: parentId ?? undefined, ip }, options.signal);
+        outcome = { body, parentId, ...answer };
+      } catch (error) {
+        outcome = { body, parentId, status: 0, acknowledged: false, message: (error as Error).message, ms: 0 };
+      }
+      sent.push(outcome);
+      options.onOutcome?.(outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
+  const seconds = (performance.now() - started) / 1000;
+  const acked = sent.filter((s) => s.acknowledged);
+  const statuses: Record<string, number> = {};
+  for (const s of sent) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+  const latencies = acked.map((s) => s.ms);
+  return {
+    sent,
+    seconds,
+    acknowledged: acked.length,
+    perSecond: acked.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    statuses,
+  };
+}

@@ -1,0 +1,89 @@
+// Posts comments the way a browser with JavaScript off does: the comment form's hidden fields
+// (Next's $ACTION_* fields, slug, token) and the reader's text, as multipart/form-data, to the
+// article's URL. Each post needs a form token of its own; they are minted here exactly as
+// lib/spam.ts does, signed with the server's COOKIE_SECRET, instead of fetching the page (and
+// rendering it) once more per comment.
+import { randomUUID } from "node:crypto";
+import { sign } from "@/lib/signing";
+import { e2eEnv } from "../../e2e/support/servers";
+
+// The servers these tests start sign with the e2e secret.
+process.env.COOKIE_SECRET ??= e2eEnv("").COOKIE_SECRET;
+
+export type FormFields = Record<string, string>;
+
+const unescape = (value: string) =>
+  value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** The hidden fields of the page's main comment form (the last form.comment-form on the page). */
+export function commentFormFields(html: string): FormFields {
+  const start = html.lastIndexOf('<form class="comment-form"');
+  if (start < 0) throw new Error("no comment form on the page");
+  const form = html.slice(start, html.indexOf("</form>", start));
+  const fields: FormFields = {};
+  for (const input of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)) {
+    fields[unescape(input[1])] = unescape(input[2] ?? "");
+  }
+  if (!fields.$ACTION_KEY || !fields.token) throw new Error("the comment form lacks its hidden fields");
+  return fields;
+}
+
+export async function readCommentForm(pageUrl: string): Promise<FormFields> {
+  const response = await fetch(pageUrl);
+  if (!response.ok) throw new Error(`GET ${pageUrl}: ${response.status}`);
+  return commentFormFields(await response.text());
+}
+
+/** A form token as the server issues it, `issuedAt.uuid.signature` (needs COOKIE_SECRET). */
+export const mintToken = () => sign(`${Date.now()}.${randomUUID()}`);
+
+export type PostOutcome = {
+  status: number;
+  /** The reader was told the comment is posted. */
+  acknowledged: boolean;
+  /** The message the form showed, if any. */
+  message: string;
+  /** The page sent back. */
+  html: string;
+  ms: number;
+};
+
+export type Comment = { name: string; body: string; parentId?: string; ip: string; token?: string };
+
+const FORM_MESSAGE = /<p role="status" aria-live="polite" class="form-message[^"]*">([^<]*)</;
+
+export async function postComment(pageUrl: string, fields: FormFields, comment: Comment, signal?: AbortSignal): Promise<PostOutcome> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  form.set("token", comment.token ?? mintToken());
+  form.set("website", "");
+  form.set("name", comment.name);
+  form.set("body", comment.body);
+  if (comment.parentId) form.set("parentId", comment.parentId);
+  const started = performance.now();
+  const response = await fetch(pageUrl, {
+    method: "POST",
+    body: form,
+    // A browser sends Origin with every POST; X-Forwarded-For stands for the reader's address.
+    headers: { origin: new URL(pageUrl).origin, "x-forwarded-for": comment.ip },
+    redirect: "manual",
+    // No answer in a minute is a failure too, never a test that waits for ever.
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
+  });
+  const html = await response.text();
+  const message = unescape(html.match(FORM_MESSAGE)?.[1] ?? "");
+  return {
+    status: response.status,
+    acknowledged: response.status === 200 && message.startsWith("Thanks! Your comment is posted."),
+    message,
+    html,
+    ms: performance.now() - started,
+  };
+}
+
+/** The p-th percentile (0–100) of some numbers. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

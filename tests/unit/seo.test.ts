@@ -21,7 +21,10 @@ describe("an article's metadata", () => {
         canonical: URL,
         types: {
           "application/rss+xml": [{ url: "/feed.xml", title: "Marginalia (RSS)" }],
-          "application/atom+xml": [{ url: "/atom.xml", title: "Marginalia (Atom)" }],
+          "application/atom+xml": [
+            { url: "/atom.xml", title: "Marginalia (Atom)" },
+            { url: "/articles/monolith-vs-microservices/comments.xml", title: `Comments on “${seed.title}” (Atom)` },
+          ],
         },
       },
       openGraph: {

@@ -8,10 +8,6 @@ import { site } from "@/lib/site";
 
 export const metadata: Metadata = { alternates: alternatesFor("/") };
 
-// Static, regenerated at most once a minute (and at once on the instance where a comment is
-// posted) so the comment counts stay fresh without rendering the index for every request.
-export const revalidate = 60;
-
 export default async function HomePage() {
   // Page 1 always exists, empty or not.
   const page = paginate(listArticles(), 1, site.articlesPerPage) ?? { items: [], page: 1, pageCount: 1 };

@@ -12,8 +12,6 @@ type Props = { params: Promise<{ page: string }> };
 
 // Page 1 is the index at /; /page/2 onwards are built, and any other number is a 404.
 export const dynamicParams = false;
-// Regenerated at most once a minute for the comment counts, like the index.
-export const revalidate = 60;
 
 const pageNumber = z.string().regex(/^[1-9]\d*$/).transform(Number);
 

@@ -5,8 +5,9 @@ import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 const PASSWORD = "correct horse battery staple";
-let address = 10;
-const freshAddress = () => `192.0.2.${address++}`;
+// Random, so a retried worker does not reuse an address another test's lock-out or limit holds.
+const byte = () => Math.floor(Math.random() * 256);
+const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
 const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
 
 async function newPage(browser: Browser, baseURL?: string): Promise<Page> {

@@ -16,6 +16,8 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? "list" : [["list"], ["html", { open: "never" }]],
   timeout: 30_000,
+  // A loaded two-core CI machine renders and revalidates slower than a laptop.
+  expect: { timeout: 10_000 },
   use: {
     baseURL: external ?? `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",

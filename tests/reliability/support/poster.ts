@@ -61,16 +61,30 @@ export async function postComment(pageUrl: string, fields: FormFields, comment: 
   form.set("body", comment.body);
   if (comment.parentId) form.set("parentId", comment.parentId);
   const started = performance.now();
-  const response = await fetch(pageUrl, {
-    method: "POST",
-    body: form,
-    // A browser sends Origin with every POST; X-Forwarded-For stands for the reader's address.
-    headers: { origin: new URL(pageUrl).origin, "x-forwarded-for": comment.ip },
-    redirect: "manual",
-    // No answer in a minute is a failure too, never a test that waits for ever.
-    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000),
-  });
-  const html = await response.text();
+  // No answer in a minute is a failure too, never a test that waits for ever. One controller per
+  // request, released when it is answered: AbortSignal.any/timeout keep every request (and its
+  // page-sized answer) reachable until the storm's signal or the timer goes, which ran a
+  // 5,000-comment storm out of memory.
+  const controller = new AbortController();
+  const abort = () => controller.abort(signal?.reason);
+  const timer = setTimeout(() => controller.abort(new Error("no answer in 60 s")), 60_000);
+  signal?.addEventListener("abort", abort, { once: true });
+  let response: Response;
+  let html: string;
+  try {
+    response = await fetch(pageUrl, {
+      method: "POST",
+      body: form,
+      // A browser sends Origin with every POST; X-Forwarded-For stands for the reader's address.
+      headers: { origin: new URL(pageUrl).origin, "x-forwarded-for": comment.ip },
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    html = await response.text();
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort);
+  }
   const message = unescape(html.match(FORM_MESSAGE)?.[1] ?? "");
   return {
     status: response.status,

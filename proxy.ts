@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/page-cache";
+import { issueFormToken } from "./lib/spam";
 import { THEME_SCRIPT_HASH } from "./lib/theme";
 
 // Requests that post to a page (server actions, plain form POSTs) are bounded before Next.js
@@ -89,6 +91,28 @@ async function malformedForm(request: NextRequest): Promise<boolean> {
   return !referenced || names.some((name) => /^\$ACTION_\d+:\d+$/.test(name) && json(form.get(name)) === undefined);
 }
 
+/**
+ * An article page asked for by a reader without cookies (nothing on it is theirs), as a document:
+ * not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
+ * skipProxyUrlNormalize in next.config.ts), nor a browser's fetch. lib/page-cache.ts serves it.
+ */
+function servedFromCache(request: NextRequest): boolean {
+  const { headers } = request;
+  const destination = headers.get("sec-fetch-dest");
+  return (
+    request.method === "GET" &&
+    pageCacheEnabled() &&
+    /^\/articles\/[^/]+$/.test(request.nextUrl.pathname) &&
+    request.nextUrl.search === "" &&
+    (destination === null || destination === "document") &&
+    !headers.has("cookie") &&
+    !headers.has("rsc") &&
+    !headers.has("next-router-state-tree") &&
+    !headers.has("next-router-prefetch") &&
+    !headers.has(TEMPLATE_HEADER)
+  );
+}
+
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (request.method === "POST") {
@@ -115,10 +139,22 @@ export async function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const https = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || request.nextUrl.protocol === "https:";
   const policy = contentSecurityPolicy(nonce, https);
+
+  if (servedFromCache(request)) {
+    const entry = await cachedPage(pathname, () =>
+      fetch(new URL(pathname, process.env.__NEXT_PRIVATE_ORIGIN ?? request.nextUrl.origin), { headers: templateRequestHeaders(), cache: "no-store" }),
+    );
+    if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
+  }
+
+  // A template for the cache is rendered with placeholders where each answer's nonce goes.
+  const template = isTemplateRender(request.headers);
+  const rendered = template ? contentSecurityPolicy(PLACEHOLDER.nonce, https) : policy;
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("content-security-policy", policy);
+  if (!template) requestHeaders.delete(TEMPLATE_HEADER);
+  requestHeaders.set("content-security-policy", rendered);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  response.headers.set("content-security-policy", policy);
+  response.headers.set("content-security-policy", rendered);
   return response;
 }
 

@@ -12,6 +12,7 @@ import {
   freshSqlite,
   loadEnv,
   openDb,
+  POSTGRES_SERVER_URL,
   postgresUnavailable,
   seedComments,
   startServer,
@@ -37,19 +38,26 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 type Cannon = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 
-async function autocannon(url: string): Promise<Cannon> {
-  const { stdout } = await run("node_modules/.bin/autocannon", ["-c", "50", "-d", String(SECONDS), "-j", url], { maxBuffer: 64 << 20 });
+// Any cookie makes the page one rendered for its reader (lib/page-cache.ts serves only readers without).
+const READER_COOKIE = "theme-seen=1";
+
+async function autocannon(url: string, headers: string[] = []): Promise<Cannon> {
+  const args = ["-c", "50", "-d", String(SECONDS), "-j", ...headers.flatMap((header) => ["-H", header]), url];
+  const { stdout } = await run("node_modules/.bin/autocannon", args, { maxBuffer: 64 << 20 });
   const result = JSON.parse(stdout);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
 
-/** Server time of one page at a time (one connection, loopback): the request's time to last byte. */
+/**
+ * Server time of one page at a time (one connection, loopback): the request's time to last byte,
+ * rendered for the request (a reader with a cookie), not served from the page cache.
+ */
 async function renderTimes(url: string, count: number): Promise<{ p50: number; p99: number; bytes: number }> {
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < count + 3; i++) {
     const started = performance.now();
-    const body = await (await fetch(url)).arrayBuffer();
+    const body = await (await fetch(url, { headers: { cookie: READER_COOKIE } })).arrayBuffer();
     if (i >= 3) times.push(performance.now() - started); // the first few warm the caches
     bytes = body.byteLength;
   }
@@ -119,21 +127,23 @@ async function main() {
     await renderTimes(pageUrl, 20); // warm-up
     const base = await autocannon(`http://127.0.0.1:${PORT + 1}/`);
     const page = await autocannon(pageUrl);
+    const rendered = await autocannon(pageUrl, [`cookie: ${READER_COOKIE}`]);
     say(`## Article page (/articles/${ARTICLE}, 200 comments), 50 connections, ${SECONDS} s each`);
     say();
     say(`| server | requests/s | p50 | p99 | errors / non-2xx |`);
     say(`| --- | --- | --- | --- | --- |`);
     say(`| node:http, same ${kb(html.length)} from memory | ${base.rps.toFixed(0)} | ${ms(base.p50)} | ${ms(base.p99)} | ${base.errors} / ${base.non2xx} |`);
-    say(`| Marginalia | ${page.rps.toFixed(0)} | ${ms(page.p50)} | ${ms(page.p99)} | ${page.errors} / ${page.non2xx} |`);
+    say(`| Marginalia, readers without cookies (page cache) | ${page.rps.toFixed(0)} | ${ms(page.p50)} | ${ms(page.p99)} | ${page.errors} / ${page.non2xx} |`);
+    say(`| Marginalia, readers with cookies (rendered per request) | ${rendered.rps.toFixed(0)} | ${ms(rendered.p50)} | ${ms(rendered.p99)} | ${rendered.errors} / ${rendered.non2xx} |`);
     say();
-    say(`Ratio to the ceiling: **${(page.rps / base.rps).toFixed(3)}** (target ≥ 0.5: ${page.rps / base.rps >= 0.5 ? "met" : "missed"}); p99 ${ms(page.p99)} (target < 50 ms: ${page.p99 < 50 ? "met" : "missed"}).`);
+    say(`Ratio to the ceiling (readers without cookies, who are most readers of a busy link): **${(page.rps / base.rps).toFixed(3)}** (target ≥ 0.5: ${page.rps / base.rps >= 0.5 ? "met" : "missed"}); p99 ${ms(page.p99)} (target < 50 ms: ${page.p99 < 50 ? "met" : "missed"}).`);
     say();
   } finally {
     process.kill(-ceiling.pid!, "SIGTERM");
   }
 
   // A long thread, and growth: the first page of threads whatever the thread's size.
-  say(`## Rendering by thread size (one request at a time, 30 requests each, first page of 50 threads)`);
+  say(`## Rendering by thread size (one request at a time, 30 requests each, first page of 50 threads, rendered per request)`);
   say();
   say(`| comments on the article | comments shown | p50 | p99 | HTML |`);
   say(`| --- | --- | --- | --- | --- |`);
@@ -163,7 +173,7 @@ async function main() {
   say(`| database | comments/s | p50 | p99 | bare insert loop (Prisma, 50 concurrent) | ratio | target |`);
   say(`| --- | --- | --- | --- | --- | --- | --- |`);
   await postingFigures("SQLite", freshSqlite("bench-post"), 400);
-  const pgReason = await postgresUnavailable();
+  const pgReason = await postgresUnavailable(POSTGRES_SERVER_URL);
   if (pgReason) say(`| PostgreSQL | skipped: ${pgReason} | | | | | |`);
   else {
     const pg = await freshPostgres();
@@ -174,7 +184,7 @@ async function main() {
     }
   }
   say();
-  say(`Tokens: each post carries a form token minted by the load generator as lib/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the page the server renders back to a browser without JavaScript.`);
+  say(`Tokens: each post carries a form token minted by the load generator as lib/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the redirect to the new comment that a browser without JavaScript follows (POST-redirect-GET).`);
   fs.writeFileSync("bench/results.md", `${lines.join("\n")}\n`);
   console.log("\nwritten to bench/results.md");
 }

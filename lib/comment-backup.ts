@@ -1,5 +1,6 @@
 import "server-only";
 import { db as defaultDb, type Db } from "./db";
+import { forgetPages } from "./page-cache";
 
 /** Everything, for a backup or a move: comments (every state) and reactions, oldest first. */
 export type CommentExport = {
@@ -83,5 +84,6 @@ export async function importComments(data: CommentExport, db: Db = defaultDb()):
       });
     }
   }, { timeout: 120_000, maxWait: 10_000 });
+  forgetPages();
   return { comments: comments.length, reactions: data.reactions.length };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { renderCommentMarkdown } from "./comment-markdown";
 import { db as defaultDb, type Db } from "./db";
+import { forgetPages } from "./page-cache";
 
 export const MAX_DEPTH = 3;
 export const THREADS_PER_PAGE = 50;
@@ -253,6 +254,7 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
     }
     throw error;
   }
+  forgetPages(input.slug);
   return { kind: "created", id };
 }
 
@@ -283,6 +285,7 @@ export async function editOwnComment(
   const allowed = await ownComment(id, viewer, editMinutes, db, now);
   if (allowed.kind !== "ok") return allowed;
   await db.comment.update({ where: { id }, data: { body, editedAt: now } });
+  forgetPages();
   return allowed;
 }
 
@@ -308,6 +311,7 @@ async function removeComment(id: string, db: Db, now: Date): Promise<void> {
   } else {
     await db.comment.delete({ where: { id } });
   }
+  forgetPages();
 }
 
 export type Moderation = "approve" | "hide" | "unhide" | "delete";
@@ -318,6 +322,7 @@ export async function moderateComment(id: string, action: Moderation, db: Db = d
   if (!exists) return false;
   if (action === "delete") await removeComment(id, db, now);
   else await db.comment.update({ where: { id }, data: { status: action === "hide" ? "hidden" : "published" } });
+  forgetPages();
   return true;
 }
 
@@ -348,6 +353,7 @@ export async function toggleReaction(
     // upsert: a concurrent second click from the same browser still leaves one reaction.
     await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
   }
+  forgetPages();
   return { reacted: removed.count === 0, count: await db.reaction.count({ where: { commentId } }) };
 }
 

@@ -68,6 +68,11 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
 }
 
+/** What the form says once a comment is stored. */
+export function postedMessage(pending: boolean): string {
+  return pending ? "Thanks! Your comment is awaiting moderation." : "Thanks! Your comment is posted.";
+}
+
 /** "42 seconds", "3 minutes": when a rate-limited reader may post again. */
 export function waitFor(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;

@@ -14,15 +14,18 @@ type Props = {
   parentId?: string;
   replyingTo?: string;
   cancelHref?: string;
+  /** Said in the form's status line until the next action: "Thanks! Your comment is posted." */
+  notice?: string;
 };
 
 /**
  * A new comment or a reply, posted through a server action: a plain form POST without
  * JavaScript, in place with it. "Preview" goes through the same action and renders the markdown.
  */
-export function CommentForm({ slug, token, defaultName, parentId, replyingTo, cancelHref }: Props) {
+export function CommentForm({ slug, token, defaultName, parentId, replyingTo, cancelHref, notice }: Props) {
   const [state, formAction] = useActionState(postComment, {
-    status: "idle",
+    status: notice ? "posted" : "idle",
+    message: notice,
     values: { name: defaultName, body: "" },
   } satisfies CommentFormState);
   const id = (field: string) => `${parentId ? `reply-${parentId}` : "comment"}-${field}`;

@@ -1,34 +1,33 @@
-import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "@/lib/comments";
+import { editableUntil, type CommentView } from "@/lib/comments";
+import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext } from "@/lib/comment-html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
 import { ReactionButton } from "./ReactionButton";
 
-/** What every comment in a section needs to know about the page and the reader. */
-export type CommentContext = {
-  slug: string;
-  sort: CommentSort;
-  threads: number;
-  replyTo?: string;
-  editing?: string;
-  name: string;
-  token: string;
-  editMinutes: number;
-  now: number;
-};
+export type { CommentContext };
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
+/**
+ * A comment and its replies. Most comments are the same for every reader: those come as one string
+ * of HTML (lib/comment-html.ts); a comment with a form open on it, or the reader's own, is rendered
+ * here with its forms, and the same markup otherwise.
+ */
 export function CommentItem({ comment, context }: { comment: CommentView; context: CommentContext }) {
+  if (!isInteractive(comment, context)) {
+    return (
+      <li
+        id={`comment-${comment.id}`}
+        className="comment"
+        data-depth={comment.depth}
+        dangerouslySetInnerHTML={{ __html: commentInnerHtml(comment, context) }}
+      />
+    );
+  }
+  return <InteractiveComment comment={comment} context={context} />;
+}
+
+export function InteractiveComment({ comment, context }: { comment: CommentView; context: CommentContext }) {
   const { slug } = context;
   const anchor = `comment-${comment.id}`;
-  // Links that open a reply or edit form keep the reader's sort and page of threads; SoftNavigation
-  // follows them in place when JavaScript runs.
-  const withParam = (name: string) => {
-    const params = new URLSearchParams({ [name]: comment.id });
-    if (context.sort !== "oldest") params.set("sort", context.sort);
-    if (context.threads !== THREADS_PER_PAGE) params.set("threads", String(context.threads));
-    return `/articles/${slug}?${params}`;
-  };
   const editable =
     comment.own && !comment.placeholder && context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
 
@@ -42,7 +41,7 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
             <span className="comment-author">{comment.authorName}</span>
             {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
             <a href={`#${anchor}`} className="comment-permalink">
-              <time dateTime={comment.createdAt.toISOString()}>{timeFormat.format(comment.createdAt)} UTC</time>
+              <time dateTime={comment.createdAt.toISOString()}>{commentTime(comment.createdAt)}</time>
             </a>
             {comment.editedAt && (
               <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
@@ -63,12 +62,13 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
               <ReactionButton id={comment.id} slug={slug} count={comment.reactions} reacted={comment.reacted} />
             )}
             {!comment.pending && (
-              <a href={`${withParam("reply")}#reply-${comment.id}`} data-soft>
+              // SoftNavigation follows these links in place when JavaScript runs.
+              <a href={commentLink(context, "reply", comment.id)} data-soft>
                 Reply
               </a>
             )}
             {editable && context.editing !== comment.id && (
-              <a href={`${withParam("edit")}#${anchor}`} data-soft>
+              <a href={commentLink(context, "edit", comment.id)} data-soft>
                 Edit
               </a>
             )}

@@ -1,6 +1,9 @@
+import { headers } from "next/headers";
 import Link from "next/link";
 import { commentFeedPath } from "@/lib/feeds";
 import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments";
+import { isTemplateRender, PLACEHOLDER } from "@/lib/page-cache";
+import { postedMessage } from "@/lib/posting";
 import { readViewer, rememberedName } from "@/lib/reader";
 import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/spam";
@@ -15,16 +18,20 @@ export type CommentSectionProps = {
   threads: number;
   replyTo?: string;
   editing?: string;
+  /** The comment this reader just posted without JavaScript. */
+  posted?: string;
 };
 
 const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
 
 /** An article's discussion, rendered on the server for each request, with the reader's own state. */
-export async function CommentSection({ slug, sort, threads, replyTo, editing }: CommentSectionProps) {
+export async function CommentSection({ slug, sort, threads, replyTo, editing, posted }: CommentSectionProps) {
   let page: CommentPage;
   let context: CommentContext;
+  let notice: string | undefined;
   try {
     const viewer = await readViewer();
+    if (posted && viewer.ownIds.has(posted)) notice = postedMessage(settings().COMMENTS_MODERATION === "pre");
     page = await listComments(slug, { sort, threads, viewer });
     context = {
       slug,
@@ -33,7 +40,8 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing }: 
       replyTo,
       editing,
       name: await rememberedName(),
-      token: issueFormToken(),
+      // A page kept for readers without cookies gets each answer's own token in this place.
+      token: isTemplateRender(await headers()) ? PLACEHOLDER.token : issueFormToken(),
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       now: Date.now(),
     };
@@ -94,7 +102,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing }: 
           </Link>
         </p>
       )}
-      <CommentForm slug={slug} token={context.token} defaultName={context.name} />
+      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
       <SoftNavigation />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>

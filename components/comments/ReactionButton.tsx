@@ -1,17 +1,14 @@
-import { reactToComment } from "@/app/articles/[slug]/actions";
+import { reactionLabel, reactionsPath } from "@/lib/comment-html";
 
-/** 👍 on a comment: a server-rendered form, so a page of many comments ships no script for it. */
+/**
+ * 👍 on a comment: a plain form to app/articles/[slug]/reactions, so a page of many comments ships
+ * no script for it; SoftNavigation sends it in place when JavaScript runs.
+ */
 export function ReactionButton({ id, slug, count, reacted }: { id: string; slug: string; count: number; reacted: boolean }) {
   return (
-    <form action={reactToComment} className="inline-form">
+    <form method="post" action={reactionsPath(slug)} className="inline-form" data-soft>
       <input type="hidden" name="id" value={id} />
-      <input type="hidden" name="slug" value={slug} />
-      <button
-        type="submit"
-        className="reaction"
-        aria-pressed={reacted}
-        aria-label={`${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`}
-      >
+      <button type="submit" className="reaction" aria-pressed={reacted} aria-label={reactionLabel(count, reacted)}>
         <span aria-hidden="true">👍</span> {count}
       </button>
     </form>

@@ -4,8 +4,9 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
 /**
- * Links marked `data-soft` (Reply, Edit) re-render the page in place instead of loading it again.
- * One listener for the whole discussion, rather than a client component per comment.
+ * Links marked `data-soft` (Reply, Edit) re-render the page in place instead of loading it again;
+ * forms marked `data-soft` (👍) are sent in the background, then the page re-renders in place.
+ * One listener each for the whole discussion, rather than a client component per comment.
  */
 export function SoftNavigation() {
   const router = useRouter();
@@ -17,8 +18,28 @@ export function SoftNavigation() {
       event.preventDefault();
       router.push(link.href, { scroll: false });
     };
+    const send = async (event: SubmitEvent) => {
+      const form = event.target;
+      if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.hasAttribute("data-soft")) return;
+      event.preventDefault();
+      const buttons = form.querySelectorAll("button");
+      buttons.forEach((button) => (button.disabled = true));
+      try {
+        // The answer is a redirect back to this page: not followed, the page re-renders instead.
+        await fetch(form.action, { method: "POST", body: new FormData(form), redirect: "manual" });
+        router.refresh();
+      } catch {
+        form.submit(); // offline or refused: let the browser send it and show what happens
+      } finally {
+        buttons.forEach((button) => (button.disabled = false));
+      }
+    };
     document.addEventListener("click", follow);
-    return () => document.removeEventListener("click", follow);
+    document.addEventListener("submit", send);
+    return () => {
+      document.removeEventListener("click", follow);
+      document.removeEventListener("submit", send);
+    };
   }, [router]);
   return null;
 }

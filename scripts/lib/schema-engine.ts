@@ -195,6 +195,14 @@ export function describePostgres(url: string): string {
   return `${hostname}:${port || 5432}${decodeURIComponent(pathname)}`;
 }
 
+/** Why the PostgreSQL server at `url` cannot be used, or null when it answers: tests skip with it. */
+export async function postgresUnavailable(url: string): Promise<string | null> {
+  return runOnPostgres(url, "SELECT 1").then(
+    () => null,
+    (error: Error) => error.message,
+  );
+}
+
 /** Runs one statement on the server, turning "cannot connect" into a DatabaseUnreachableError. */
 export async function runOnPostgres(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });

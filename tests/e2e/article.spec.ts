@@ -98,6 +98,11 @@ test.describe("with JavaScript off", () => {
     await expect(page.getByRole("status").filter({ hasText: "Thanks! Your comment is posted." })).toBeVisible();
     await expect(comments(page).getByRole("listitem").filter({ hasText: "Linus" })).toContainText("Posted without a line of script.");
     await expect(comments(page).getByRole("heading", { name: "Comments (3)" })).toBeVisible();
+
+    // The answer was a redirect to the comment, so reloading shows it again rather than posting it again.
+    expect(new URL(page.url()).hash).toMatch(/^#comment-/);
+    await page.reload();
+    await expect(comments(page).getByRole("heading", { name: "Comments (3)" })).toBeVisible();
   });
 
   test("an invalid POST shows the error and keeps what was typed", async ({ page }) => {
@@ -106,4 +111,34 @@ test.describe("with JavaScript off", () => {
     await expect(page.getByText("Please enter your name.")).toBeVisible();
     await expect(page.getByLabel("Comment", { exact: true })).toHaveValue("A thought with no name.");
   });
+});
+
+test("each reader without cookies gets their own nonce and form token, and the newest comments", async ({ browser }) => {
+  const visit = async () => {
+    const response = await fetch(`${server.url}${ARTICLE}`);
+    const html = await response.text();
+    return {
+      nonce: /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1],
+      scriptNonces: new Set([...html.matchAll(/<script[^>]* nonce="([^"]+)"/g)].map((m) => m[1])),
+      token: /name="token" value="([^"]+)"/.exec(html)?.[1],
+      html,
+    };
+  };
+  const [first, second] = [await visit(), await visit()];
+  for (const page of [first, second]) expect([...page.scriptNonces]).toEqual([page.nonce]);
+  expect(second.nonce).not.toBe(first.nonce);
+  expect(second.token).toBeTruthy();
+  expect(second.token).not.toBe(first.token);
+  // The router's own requests for the page get its RSC payload, never the kept HTML.
+  const rsc = await fetch(`${server.url}${ARTICLE}?_rsc=x`, { headers: { rsc: "1", "next-router-prefetch": "1" } });
+  expect(rsc.headers.get("content-type")).toContain("text/x-component");
+
+  // A comment is on the page the very next reader gets.
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  await page.goto(ARTICLE);
+  await postComment(page, "Grace", "Seen by the next reader at once.");
+  await expect(page.getByRole("status").filter({ hasText: "Thanks! Your comment is posted." })).toBeVisible();
+  expect((await visit()).html).toContain("Seen by the next reader at once.");
+  await context.close();
 });

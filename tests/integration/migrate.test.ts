@@ -12,7 +12,7 @@ import { PrismaClient as PostgresClient } from "../../lib/generated/postgres/cli
 import { PrismaClient as SqliteClient } from "../../lib/generated/sqlite/client";
 import { applyMigrations, DEFAULT_POSTGRES_SERVER_URL, MIGRATIONS_DIRS } from "../../scripts/lib/migrations";
 import { PROJECT_ROOT } from "../../scripts/lib/prisma-schema";
-import { createTemporaryDatabase, runOnPostgres } from "../../scripts/lib/schema-engine";
+import { createTemporaryDatabase, postgresUnavailable } from "../../scripts/lib/schema-engine";
 
 // The two generated clients have the same model API but incompatible overloads, so type both as one.
 type Client = InstanceType<typeof SqliteClient>;
@@ -71,13 +71,10 @@ describe("db:migrate on SQLite", () => {
 });
 
 const postgresServer = process.env.DATABASE_URL_POSTGRES || DEFAULT_POSTGRES_SERVER_URL;
-const postgresUnavailable = await runOnPostgres(postgresServer, "SELECT 1").then(
-  () => "",
-  (error: Error) => error.message,
-);
-if (postgresUnavailable) console.warn(`Skipping the PostgreSQL migration tests: ${postgresUnavailable}`);
+const pgReason = await postgresUnavailable(postgresServer);
+if (pgReason) console.warn(`Skipping the PostgreSQL migration tests: ${pgReason}`);
 
-describe.skipIf(postgresUnavailable)("db:migrate on PostgreSQL", () => {
+describe.skipIf(pgReason)("db:migrate on PostgreSQL", () => {
   const dropLater: Array<() => Promise<void>> = [];
   afterAll(async () => {
     for (const drop of dropLater) await drop();

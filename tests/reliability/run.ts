@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import { resolveDatabaseTarget } from "@/lib/database-url";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { runOnPostgres } from "@/scripts/lib/schema-engine";
-import { ensureBuild, freshPostgres, freshSqlite, loadEnv, openDb, postgresUnavailable, seedComments, startServer, type Db } from "./support/app";
+import { ensureBuild, freshPostgres, freshSqlite, loadEnv, openDb, POSTGRES_SERVER_URL, postgresUnavailable, seedComments, startServer, type Db } from "./support/app";
 import { commentStorm, type StormResult } from "./support/load";
 import { commentFormFields, postComment, readCommentForm } from "./support/poster";
 import { fuzzCommentAction } from "./fuzz";
@@ -205,7 +205,7 @@ async function main() {
   console.log(`reliability suite (${SHORT ? "short" : "full"}): ${JSON.stringify(SIZE)}`);
   ensureBuild();
   await check(`no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on SQLite`, () => noLoss("sqlite", freshSqlite("reliability-noloss"), PORT));
-  const pgReason = await postgresUnavailable();
+  const pgReason = await postgresUnavailable(POSTGRES_SERVER_URL);
   if (pgReason) console.log(`- PostgreSQL checks skipped: ${pgReason}`);
   else {
     await check(`no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on PostgreSQL`, async () => {

@@ -6,21 +6,11 @@ import path from "node:path";
 import { resolveDatabaseTarget } from "@/lib/database-url";
 import { createDb, type Db } from "@/lib/db";
 import { applyMigrations } from "@/scripts/lib/migrations";
-import { createTemporaryDatabase, runOnPostgres } from "@/scripts/lib/schema-engine";
+import { createTemporaryDatabase, postgresUnavailable } from "@/scripts/lib/schema-engine";
 
 export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export type TestDatabase = { db: Db; url: string; drop: () => Promise<void> };
-
-/** Why PostgreSQL tests cannot run here, or null when the server answers. */
-export async function postgresUnavailable(): Promise<string | null> {
-  try {
-    await runOnPostgres(POSTGRES_SERVER_URL, "SELECT 1");
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 export async function freshSqlite(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-test-"));
@@ -51,7 +41,7 @@ export async function freshPostgres(): Promise<TestDatabase> {
   };
 }
 
-const pgReason = await postgresUnavailable();
+const pgReason = await postgresUnavailable(POSTGRES_SERVER_URL);
 if (pgReason) console.warn(`PostgreSQL tests skipped: ${pgReason}`);
 
 /** The providers to run a suite against: [name, open a fresh database, skip reason or null]. */

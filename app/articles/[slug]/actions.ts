@@ -1,9 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { renderCommentMarkdown } from "@/lib/comment-markdown";
-import { deleteOwnComment, editOwnComment, toggleReaction } from "@/lib/comments";
-import { submitComment, waitFor, type SubmitResult } from "@/lib/posting";
+import { deleteOwnComment, editOwnComment } from "@/lib/comments";
+import { postedMessage, submitComment, waitFor, type SubmitResult } from "@/lib/posting";
 import { ensureBrowserId, readViewer, rememberComment } from "@/lib/reader";
 import { clientIp } from "@/lib/request";
 import { settings } from "@/lib/settings";
@@ -70,9 +72,14 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
         revalidatePath(articlePath(slug));
         revalidatePath("/");
       }
+      // Without JavaScript the form is a plain POST: answer it with a redirect to the comment
+      // (POST-redirect-GET), so a reload cannot post it again and the answer is not a whole page.
+      if (!(await headers()).has("next-action")) {
+        redirect(result.kind === "posted" ? `${articlePath(slug)}?posted=${result.id}#comment-${result.id}` : `${articlePath(slug)}#comments`);
+      }
       return {
         status: "posted",
-        message: result.kind === "posted" && result.pending ? "Thanks! Your comment is awaiting moderation." : "Thanks! Your comment is posted.",
+        message: postedMessage(result.kind === "posted" && result.pending),
         values: { name: values.name, body: "" },
         token: issueFormToken(),
       };
@@ -134,20 +141,4 @@ export async function deleteComment(_previous: SimpleState, formData: FormData):
   revalidatePath(articlePath(slug));
   revalidatePath("/");
   return { message: "Your comment is deleted." };
-}
-
-/**
- * 👍 or take it back. A plain form action (no state): it is rendered once per comment, so it stays a
- * server-rendered form rather than a client component, and the re-rendered page shows the result.
- */
-export async function reactToComment(formData: FormData): Promise<void> {
-  const id = field(formData, "id") ?? "";
-  const slug = field(formData, "slug") ?? "";
-  try {
-    await toggleReaction(id, await ensureBrowserId());
-  } catch (error) {
-    console.error(`comments: cannot react to comment ${id}`, error);
-    return;
-  }
-  revalidatePath(articlePath(slug));
 }

@@ -32,6 +32,8 @@ const commentView = z.object({
   threads: z.coerce.number().int().min(THREADS_PER_PAGE).max(10_000).catch(THREADS_PER_PAGE),
   reply: z.string().max(64).optional().catch(undefined),
   edit: z.string().max(64).optional().catch(undefined),
+  /** Where a post without JavaScript lands (POST-redirect-GET): the form says it is posted. */
+  posted: z.string().max(64).optional().catch(undefined),
 });
 
 // The page is rendered per request for its comments; the article's HTML, contents and metadata
@@ -45,7 +47,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
       <JsonLd data={blogPostingJsonLd(article)} />
       <ArticleView article={article} />
       <ArticleNav {...adjacentArticles(article.slug)} />
-      <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} />
+      <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} posted={view.posted} />
     </>
   );
 }

@@ -8,10 +8,10 @@ import { resolveDatabaseTarget } from "@/lib/database-url";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { applyMigrations } from "@/scripts/lib/migrations";
-import { createTemporaryDatabase, runOnPostgres } from "@/scripts/lib/schema-engine";
+import { createTemporaryDatabase, postgresUnavailable } from "@/scripts/lib/schema-engine";
 import { E2E_CONTENT_DIR, e2eEnv, freshSqlite, startServer, type RunningServer } from "../../e2e/support/servers";
 
-export { freshSqlite, startServer, type RunningServer };
+export { freshSqlite, postgresUnavailable, startServer, type RunningServer };
 export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** The environment of a load-test server: the e2e one, with the rate limit raised for the run. */
@@ -26,16 +26,6 @@ export function ensureBuild(): void {
   fs.cpSync("tests/fixtures/content-e2e", E2E_CONTENT_DIR, { recursive: true });
   if (process.env.SKIP_BUILD && fs.existsSync(".next/BUILD_ID")) return;
   execSync("npx next build", { env: e2eEnv(freshSqlite("build")), stdio: ["ignore", "ignore", "inherit"] });
-}
-
-/** Why PostgreSQL cannot be used here, or null when it answers. */
-export async function postgresUnavailable(): Promise<string | null> {
-  try {
-    await runOnPostgres(POSTGRES_SERVER_URL, "SELECT 1");
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 /** A temporary, migrated database on the shared PostgreSQL server. */

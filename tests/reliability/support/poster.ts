@@ -41,9 +41,9 @@ export type PostOutcome = {
   status: number;
   /** The reader was told the comment is posted. */
   acknowledged: boolean;
-  /** The message the form showed, if any. */
+  /** The message the form showed, if any; for a stored comment, where the redirect leads. */
   message: string;
-  /** The page sent back. */
+  /** The page sent back (empty for a redirect). */
   html: string;
   ms: number;
 };
@@ -84,12 +84,15 @@ export async function postComment(pageUrl: string, fields: FormFields, comment: 
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);
   }
-  // A copy, not a slice: V8 keeps a matched substring's whole page alive, and the storm keeps every
-  // message (5,000 pages of ~600 KB ran it out of memory).
-  const message = Buffer.from(unescape(html.match(FORM_MESSAGE)?.[1] ?? "")).toString();
+  // A stored comment is answered with a redirect to it (POST-redirect-GET); anything else with the
+  // page and the form's message. A copy, not a slice: V8 keeps a matched substring's whole page
+  // alive, and the storm keeps every message.
+  const location = response.headers.get("location") ?? "";
+  const acknowledged = response.status === 303 && /[?&]posted=[^&#]+#comment-/.test(location);
+  const message = acknowledged ? `posted: ${location}` : Buffer.from(unescape(html.match(FORM_MESSAGE)?.[1] ?? "")).toString();
   return {
     status: response.status,
-    acknowledged: response.status === 200 && message.startsWith("Thanks! Your comment is posted."),
+    acknowledged,
     message,
     html,
     ms: performance.now() - started,

@@ -1,0 +1,24 @@
+import { toggleReaction } from "@/lib/comments";
+import { ensureBrowserId } from "@/lib/reader";
+
+// 👍 on a comment, or taking it back: the target of the plain form in components/comments/
+// ReactionButton.tsx. proxy.ts has already refused posts from other sites and oversized bodies.
+// The answer sends the browser back to the comment (POST-redirect-GET).
+
+type Params = { params: Promise<{ slug: string }> };
+
+export async function POST(request: Request, { params }: Params) {
+  const { slug } = await params;
+  let id = "";
+  try {
+    const value = (await request.formData()).get("id");
+    id = typeof value === "string" ? value.slice(0, 64) : "";
+    if (id) await toggleReaction(id, await ensureBrowserId());
+  } catch (error) {
+    // A damaged form or the database away: the page it returns to shows the count as it is.
+    console.error(`comments: cannot react to comment ${id} on "${slug}"`, error);
+  }
+  // A relative Location: right behind any proxy, whatever host name the server was reached by.
+  const back = `/articles/${encodeURIComponent(slug)}${id ? `#comment-${encodeURIComponent(id)}` : "#comments"}`;
+  return new Response(null, { status: 303, headers: { location: back } });
+}

@@ -1,0 +1,79 @@
+import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./comments";
+
+// The markup of a comment that nothing on the page makes interactive for this reader (most of
+// them): written as one string, which React passes through as it is, rather than as a tree of
+// some thirty elements per comment that React renders and then repeats in the page's payload.
+// components/comments/CommentItem.tsx renders the rest, and the same markup for these (pinned by
+// tests/unit/comment-html.test.ts).
+
+/** What every comment in a section needs to know about the page and the reader. */
+export type CommentContext = {
+  slug: string;
+  sort: CommentSort;
+  threads: number;
+  replyTo?: string;
+  editing?: string;
+  name: string;
+  token: string;
+  editMinutes: number;
+  now: number;
+};
+
+const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export const commentTime = (date: Date) => `${timeFormat.format(date)} UTC`;
+
+export const reactionsPath = (slug: string) => `/articles/${slug}/reactions`;
+
+export const reactionLabel = (count: number, reacted: boolean) => `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
+
+/** A link that opens a reply or edit form, keeping the reader's sort and page of threads. */
+export function commentLink(context: CommentContext, name: "reply" | "edit", id: string): string {
+  const params = new URLSearchParams({ [name]: id });
+  if (context.sort !== "oldest") params.set("sort", context.sort);
+  if (context.threads !== THREADS_PER_PAGE) params.set("threads", String(context.threads));
+  return `/articles/${context.slug}?${params}${name === "reply" ? `#reply-${id}` : `#comment-${id}`}`;
+}
+
+/** Whether this comment, or one under it, needs React: a form is open on it, or it is the reader's own and still editable. */
+export function isInteractive(comment: CommentView, context: CommentContext): boolean {
+  return (
+    comment.own ||
+    context.replyTo === comment.id ||
+    context.editing === comment.id ||
+    comment.replies.some((reply) => isInteractive(reply, context))
+  );
+}
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!);
+
+/** A comment and its replies as HTML: the inside of its <li>. */
+export function commentInnerHtml(comment: CommentView, context: CommentContext): string {
+  const anchor = `comment-${comment.id}`;
+  const replies = comment.replies.length
+    ? `<ol class="comment-replies">${comment.replies.map((reply) => commentHtml(reply, context)).join("")}</ol>`
+    : "";
+  if (comment.placeholder) {
+    return `<p class="comment-placeholder">${comment.placeholder === "deleted" ? "[deleted]" : "[removed by a moderator]"}</p>${replies}`;
+  }
+  const meta =
+    `<p class="comment-meta"><span class="comment-author">${escape(comment.authorName)}</span>` +
+    (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
+    ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}">${commentTime(comment.createdAt)}</time></a>` +
+    (comment.editedAt ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>` : "") +
+    (comment.pending ? `<span class="comment-pending"> Awaiting moderation: only you can see it.</span>` : "") +
+    `</p>`;
+  const actions = comment.pending
+    ? ""
+    : `<form class="inline-form" data-soft="true" action="${reactionsPath(context.slug)}" method="post">` +
+      `<input type="hidden" name="id" value="${escape(comment.id)}"/>` +
+      `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}"><span aria-hidden="true">👍</span> ${comment.reactions}</button></form>` +
+      `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">Reply</a>`;
+  // The body is sanitized HTML from lib/comment-markdown.ts.
+  return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
+}
+
+export function commentHtml(comment: CommentView, context: CommentContext): string {
+  return `<li id="comment-${escape(comment.id)}" class="comment" data-depth="${comment.depth}">${commentInnerHtml(comment, context)}</li>`;
+}

@@ -1,0 +1,125 @@
+import { randomBytes } from "node:crypto";
+
+// Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
+// to every such reader (most readers who follow a busy link) without rendering again. Each answer
+// still gets a nonce and a form token of its own: the page is kept as a template with
+// placeholders in their place, which proxy.ts fills in per response. A comment change made on
+// this server drops the article's page at once; with several instances behind a load balancer,
+// the others show it within PAGE_CACHE_SECONDS (default 1; 0 turns the cache off).
+// Readers with cookies (who posted, reacted or signed in) always get a page rendered for them.
+
+type Entry = {
+  /** The page split at its placeholders: bytes, placeholder, bytes, … (encoded once, not per answer). */
+  parts: (Buffer | string)[];
+  headers: [string, string][];
+  storedAt: number;
+};
+
+type State = {
+  /** Proves a template render was asked for by this server, not by a client. */
+  secret: string;
+  nonce: string;
+  token: string;
+  entries: Map<string, Entry>;
+  filling: Map<string, Promise<Entry | null>>;
+};
+
+// proxy.ts and the pages are bundled apart but run in one process: the state lives on globalThis.
+const key = Symbol.for("marginalia.page-cache");
+const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
+  secret: randomBytes(16).toString("hex"),
+  // Letters and digits only, so they read the same in HTML, in JSON and in script strings.
+  nonce: `mgnonce${randomBytes(12).toString("hex")}`,
+  token: `mgtoken${randomBytes(12).toString("hex")}`,
+  entries: new Map(),
+  filling: new Map(),
+});
+
+export const TEMPLATE_HEADER = "x-marginalia-template";
+/** What the template render puts where each answer's nonce and form token go. */
+export const PLACEHOLDER = { nonce: state.nonce, token: state.token } as const;
+const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token})`);
+
+/** An older page is still served while a fresh one renders; past this it is rendered first. */
+const STALE_LIMIT_MS = 60_000;
+
+const ttl = () => Number(process.env.PAGE_CACHE_SECONDS ?? 1) * 1000;
+
+export function pageCacheEnabled(): boolean {
+  return process.env.NODE_ENV === "production" && ttl() > 0;
+}
+
+/** Whether this request is the server rendering a template for the cache. */
+export function isTemplateRender(headers: Headers): boolean {
+  return headers.get(TEMPLATE_HEADER) === state.secret;
+}
+
+export function templateRequestHeaders(): Record<string, string> {
+  return { [TEMPLATE_HEADER]: state.secret, "accept-encoding": "identity" };
+}
+
+// Response headers that belong to one answer, not to the page.
+const PER_RESPONSE = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "content-security-policy"]);
+
+async function fill(path: string, render: () => Promise<Response>): Promise<Entry | null> {
+  try {
+    const response = await render();
+    const html = await response.text();
+    // Only a complete page for everyone: not an error, nothing that sets a cookie, and with both
+    // placeholders in it (a page without a comment form, e.g. while the database is away, is not kept).
+    if (response.status !== 200 || response.headers.has("set-cookie")) return null;
+    if (!html.includes(state.nonce) || !html.includes(state.token)) return null;
+    const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
+    const parts = html.split(PLACEHOLDERS).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
+    return { parts, headers, storedAt: Date.now() };
+  } catch (error) {
+    console.error(`page cache: cannot render ${path}`, error);
+    return null;
+  }
+}
+
+function refresh(path: string, render: () => Promise<Response>): Promise<Entry | null> {
+  const running = state.filling.get(path);
+  if (running) return running;
+  const filling = fill(path, render).then((entry) => {
+    // A comment change while this render ran makes it out of date: forgetPages dropped it.
+    if (state.filling.get(path) === filling) {
+      state.filling.delete(path);
+      if (entry) state.entries.set(path, entry);
+    }
+    return entry;
+  });
+  state.filling.set(path, filling);
+  return filling;
+}
+
+/**
+ * The cached page for `path`, rendered with `render` when there is none; a page older than the TTL
+ * is served once more while its successor renders. Many readers arriving together share one render.
+ */
+export async function cachedPage(path: string, render: () => Promise<Response>): Promise<Entry | null> {
+  const entry = state.entries.get(path);
+  const age = entry ? Date.now() - entry.storedAt : Infinity;
+  if (entry && age < ttl()) return entry;
+  const next = refresh(path, render);
+  return entry && age < STALE_LIMIT_MS ? entry : next;
+}
+
+/** The page for one answer: each placeholder replaced by this answer's nonce or token. */
+export function pageResponse(entry: Entry, values: { nonce: string; token: string }, headers: Record<string, string>): Response {
+  const nonce = Buffer.from(values.nonce);
+  const token = Buffer.from(values.token);
+  const body = Buffer.concat(entry.parts.map((part) => (typeof part !== "string" ? part : part === state.nonce ? nonce : token)));
+  const response = new Response(body, { headers: entry.headers });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+/** Drops the cached page of an article (of every article without a slug) after its comments changed. */
+export function forgetPages(slug?: string): void {
+  const paths = slug ? [`/articles/${slug}`] : [...state.entries.keys(), ...state.filling.keys()];
+  for (const path of paths) {
+    state.entries.delete(path);
+    state.filling.delete(path);
+  }
+}

@@ -1,0 +1,73 @@
+import { parseFragment, serialize } from "parse5";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { commentHtml, isInteractive, type CommentContext } from "@/lib/comment-html";
+import type { CommentView } from "@/lib/comments";
+import { InteractiveComment } from "@/components/comments/CommentItem";
+
+const context: CommentContext = {
+  slug: "monolith-vs-microservices",
+  sort: "newest",
+  threads: 100,
+  name: "",
+  token: "token",
+  editMinutes: 15,
+  now: Date.parse("2026-05-01T12:00:00Z"),
+};
+
+const comment = (id: string, changes: Partial<CommentView> = {}): CommentView => ({
+  id,
+  depth: 1,
+  authorName: `O'Brien <b>&</b> "Co"`,
+  replyToName: null,
+  html: "<p>Hello <em>there</em></p>",
+  markdown: null,
+  createdAt: new Date("2026-05-01T10:30:00Z"),
+  editedAt: null,
+  placeholder: null,
+  pending: false,
+  reactions: 2,
+  reacted: false,
+  own: false,
+  replies: [],
+  ...changes,
+});
+
+// The same tree as the browser reads it: attribute quoting, entities and React's text separators aside.
+const normalized = (html: string) => {
+  const strip = (node: { childNodes?: unknown[] }) => {
+    node.childNodes = (node.childNodes ?? []).filter((child) => (child as { nodeName: string }).nodeName !== "#comment");
+    for (const child of node.childNodes) strip(child as { childNodes?: unknown[] });
+    return node;
+  };
+  return serialize(strip(parseFragment(html) as never) as never);
+};
+
+describe("a comment written as one string of HTML", () => {
+  const thread = comment("root", {
+    reactions: 1,
+    reacted: true,
+    editedAt: new Date("2026-05-01T11:00:00Z"),
+    replies: [
+      comment("deleted", { depth: 2, placeholder: "deleted", html: "", replies: [comment("deep", { depth: 3, replyToName: "Ada & Co" })] }),
+    ],
+  });
+
+  it("is the markup React renders for it, replies, placeholders and special characters included", () => {
+    const react = renderToStaticMarkup(createElement(InteractiveComment, { comment: thread, context }));
+    expect(normalized(commentHtml(thread, context))).toBe(normalized(react));
+  });
+
+  it("escapes what readers wrote in names", () => {
+    const html = commentHtml(thread, context);
+    expect(html).not.toContain("<b>");
+    expect(html).toContain("O&#x27;Brien &lt;b&gt;&amp;&lt;/b&gt; &quot;Co&quot;");
+  });
+
+  it("is used only where no form is open and nothing is the reader's own", () => {
+    expect(isInteractive(thread, context)).toBe(false);
+    expect(isInteractive(thread, { ...context, replyTo: "deep" })).toBe(true);
+    expect(isInteractive(comment("x", { replies: [comment("mine", { own: true })] }), context)).toBe(true);
+  });
+});

@@ -135,15 +135,16 @@ export async function proxy(request: NextRequest) {
     }
   }
 
-  // A fresh nonce for every response; Next.js reads it from the request's CSP header.
+  // A fresh nonce for every response; Next.js takes it from the CSP header set here.
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const https = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || request.nextUrl.protocol === "https:";
   const policy = contentSecurityPolicy(nonce, https);
 
   if (servedFromCache(request)) {
-    const entry = await cachedPage(pathname, () =>
-      fetch(new URL(pathname, process.env.__NEXT_PRIVATE_ORIGIN ?? request.nextUrl.origin), { headers: templateRequestHeaders(), cache: "no-store" }),
-    );
+    // The template is this server's own page, asked for where `next start` listens (Next.js notes
+    // that address in __NEXT_PRIVATE_ORIGIN; the Host header could be a proxy's public name).
+    const origin = process.env.__NEXT_PRIVATE_ORIGIN ?? request.nextUrl.origin;
+    const entry = await cachedPage(pathname, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
     if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
   }
 

@@ -199,10 +199,6 @@ const DUPLICATE_WINDOW_MS = 60_000;
  * same text from the same browser within a minute, stores nothing and returns the first comment.
  */
 export async function createComment(input: NewComment, db: Db = defaultDb(), now = new Date()): Promise<CreateResult> {
-  if (input.submissionId) {
-    const previous = await db.comment.findUnique({ where: { submissionId: input.submissionId }, select: { id: true } });
-    if (previous) return { kind: "duplicate", id: previous.id };
-  }
   if (input.browserId) {
     const previous = await db.comment.findFirst({
       where: {
@@ -247,7 +243,8 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       },
     });
   } catch (error) {
-    // Two requests with one submission id raced past the check above: the first one won.
+    // The form was sent before (a double submit, a retry): its submission id is taken. Checking
+    // here rather than before the insert saves a query on every comment.
     if ((error as { code?: string }).code === "P2002" && input.submissionId) {
       const winner = await db.comment.findUnique({ where: { submissionId: input.submissionId }, select: { id: true } });
       if (winner) return { kind: "duplicate", id: winner.id };

@@ -6,7 +6,7 @@ export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: num
 
 /**
  * Counts one request under `key` unless a window is already full. Hits are rows in the database,
- * so every app instance sees the same counts; each call prunes the key's expired rows.
+ * so every app instance sees the same counts.
  */
 export async function consume(key: string, windows: Window[], db: Db = defaultDb(), now = new Date()): Promise<RateLimitResult> {
   const result = await check(key, windows, db, now);
@@ -37,13 +37,19 @@ export async function check(key: string, windows: Window[], db: Db = defaultDb()
   return retryAfterSeconds > 0 ? { ok: false, retryAfterSeconds } : { ok: true };
 }
 
-/** Counts one request under `key`. */
+// Every window is at most a day long; hits older than that count for nothing.
+const KEPT_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60_000;
+let prunedAt = 0;
+
+/** Counts one request under `key`; about once a minute, also deletes every key's expired hits. */
 export async function record(key: string, windows: Window[], db: Db = defaultDb(), now = new Date()): Promise<void> {
-  const longest = Math.max(...windows.map((w) => w.seconds));
-  await db.$transaction([
-    db.rateLimitHit.deleteMany({ where: { key, createdAt: { lte: new Date(now.getTime() - longest * 1000) } } }),
-    db.rateLimitHit.create({ data: { key, createdAt: now } }),
-  ]);
+  if (windows.some((w) => w.seconds * 1000 > KEPT_MS)) throw new Error("rate-limit windows are at most a day long");
+  await db.rateLimitHit.create({ data: { key, createdAt: now } });
+  if (now.getTime() - prunedAt > PRUNE_EVERY_MS) {
+    prunedAt = now.getTime();
+    await db.rateLimitHit.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - KEPT_MS) } } });
+  }
 }
 
 /** Forgets `key`'s hits (a successful login clears its failures). */

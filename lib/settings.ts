@@ -13,15 +13,23 @@ const schema = z.object({
 
 export type Settings = z.infer<typeof schema>;
 
+const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
+let last: { key: string; value: Settings } | undefined;
+
 /**
- * Comment and moderation settings from the environment, checked on each use so a bad value fails
- * with the variable's name, and tests can change them between cases.
+ * Comment and moderation settings from the environment, checked on use so a bad value fails with
+ * the variable's name, and tests can change them between cases; parsed again only when one of
+ * them changed (it is read several times per comment).
  */
 export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const result = schema.safeParse({ ...env, ADMIN_PASSWORD: env.ADMIN_PASSWORD || undefined });
+  const values = Object.fromEntries(NAMES.map((name) => [name, env[name] || undefined]));
+  const key = JSON.stringify(values);
+  if (last?.key === key) return last.value;
+  const result = schema.safeParse(values);
   if (!result.success) {
     throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
   }
+  last = { key, value: result.data };
   return result.data;
 }
 

@@ -24,7 +24,10 @@ export type CommentSectionProps = {
 
 const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
 
-/** An article's discussion, rendered on the server for each request, with the reader's own state. */
+/**
+ * An article's discussion, rendered on the server for each request with the reader's own state, or
+ * once for every reader without cookies (lib/page-cache.ts).
+ */
 export async function CommentSection({ slug, sort, threads, replyTo, editing, posted }: CommentSectionProps) {
   let page: CommentPage;
   let context: CommentContext;

@@ -106,7 +106,8 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
     await check("cookies: HttpOnly and SameSite=Lax, Secure behind HTTPS", async () => {
       const post = async (proto?: string) => {
         const form = formData({ ...fields, token: mintToken(), name: "Cookie", body: `cookie check ${proto} ${Math.random()}`, website: "" });
-        const response = await fetch(pageUrl, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": "10.5.1.1", ...(proto ? { "x-forwarded-proto": proto } : {}) } });
+        const response = await fetch(pageUrl, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": "10.5.1.1", ...(proto ? { "x-forwarded-proto": proto } : {}) }, redirect: "manual" });
+        assert.equal(response.status, 303, "a stored comment is answered with a redirect to it");
         await response.arrayBuffer();
         return response.headers.getSetCookie();
       };

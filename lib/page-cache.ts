@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { settings } from "./settings";
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
@@ -43,7 +44,7 @@ const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token})`);
 /** An older page is still served while a fresh one renders; past this it is rendered first. */
 const STALE_LIMIT_MS = 60_000;
 
-const ttl = () => Number(process.env.PAGE_CACHE_SECONDS ?? 1) * 1000;
+const ttl = () => settings().PAGE_CACHE_SECONDS * 1000;
 
 export function pageCacheEnabled(): boolean {
   return process.env.NODE_ENV === "production" && ttl() > 0;

@@ -9,6 +9,7 @@ const schema = z.object({
   COMMENT_RATE_PER_HOUR: positiveInt(30),
   COMMENT_EDIT_MINUTES: positiveInt(15),
   COMMENT_MIN_FILL_SECONDS: z.coerce.number().nonnegative().default(3),
+  PAGE_CACHE_SECONDS: z.coerce.number().nonnegative().default(1),
 });
 
 export type Settings = z.infer<typeof schema>;
@@ -17,9 +18,9 @@ const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
 let last: { key: string; value: Settings } | undefined;
 
 /**
- * Comment and moderation settings from the environment, checked on use so a bad value fails with
- * the variable's name, and tests can change them between cases; parsed again only when one of
- * them changed (it is read several times per comment).
+ * Comment, moderation and cache settings from the environment, checked on use so a bad value
+ * fails with the variable's name, and tests can change them between cases; parsed again only when
+ * one of them changed (they are read several times per comment).
  */
 export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   const values = Object.fromEntries(NAMES.map((name) => [name, env[name] || undefined]));

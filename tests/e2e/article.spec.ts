@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { commentForm, sendComment } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
 // A reader's first visit: one article, a database of its own that starts empty, and steps that
@@ -16,11 +17,7 @@ const TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stac
 
 const comments = (page: Page) => page.getByRole("region", { name: /^Comments/ });
 
-async function postComment(page: Page, name: string, body: string) {
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Comment", { exact: true }).fill(body);
-  await page.getByRole("button", { name: "Post comment" }).click();
-}
+const postComment = (page: Page, name: string, body: string) => sendComment(commentForm(page), name, body);
 
 test("the index lists the article and leads to it, with its headings and byline", async ({ page }) => {
   await page.goto("/");

@@ -1,40 +1,29 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { commentForm, freshAddress, postComment, sendComment, unique } from "./support/comments";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
-// Each test posts from an address of its own (random, so a retried worker does not reuse one), so
-// the per-address rate limit meets only the test that is about it.
-const byte = () => Math.floor(Math.random() * 256);
-const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
+// Each test posts from an address of its own, so the per-address rate limit meets only the test
+// that is about it.
 
 async function readerPage(browser: Browser, ip = freshAddress(), javaScriptEnabled = true): Promise<Page> {
   const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": ip }, javaScriptEnabled });
   return context.newPage();
 }
 
-const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
 const commentWith = (page: Page, text: string) => page.locator("li.comment").filter({ has: page.locator(".comment-body", { hasText: text }) }).first();
-
-async function post(page: Page, name: string, body: string, form = page.locator("form.comment-form").last()) {
-  await form.getByLabel("Name").fill(name);
-  await form.getByLabel("Comment", { exact: true }).fill(body);
-  await form.getByRole("button", { name: "Post comment" }).click();
-  // The body empties only once the comment is stored.
-  await expect(form.getByLabel("Comment", { exact: true })).toHaveValue("");
-  await expect(form.getByRole("status")).toContainText("Thanks!");
-}
 
 test("a reply appears nested under the comment it answers", async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const opening = unique("Opening");
-  await post(page, "Ada", opening);
+  await postComment(page, "Ada", opening);
   const parent = commentWith(page, opening);
   await parent.getByRole("link", { name: "Reply" }).click();
 
   const replyForm = parent.locator("form.comment-form");
   await expect(replyForm.getByRole("heading", { name: "Reply to Ada" })).toBeVisible();
   const answer = unique("Answer");
-  await post(page, "Grace", answer, replyForm);
+  await postComment(page, "Grace", answer, replyForm);
 
   const reply = parent.locator(".comment-replies > li.comment").filter({ hasText: answer });
   await expect(reply).toContainText("Grace");
@@ -46,15 +35,12 @@ test("a reply works without JavaScript too", async ({ browser }) => {
   const page = await readerPage(browser, freshAddress(), false);
   await page.goto(ARTICLE);
   const opening = unique("No-JS opening");
-  await post(page, "Ada", opening);
+  await postComment(page, "Ada", opening);
   await commentWith(page, opening).getByRole("link", { name: "Reply" }).click();
   const answer = unique("No-JS answer");
-  const replyForm = commentWith(page, opening).locator("form.comment-form");
-  await replyForm.getByLabel("Name").fill("Grace");
-  await replyForm.getByLabel("Comment", { exact: true }).fill(answer);
-  await replyForm.getByRole("button", { name: "Post comment" }).click();
+  await sendComment(commentWith(page, opening).locator("form.comment-form"), "Grace", answer);
   // The answer is a redirect to the reply, and the page's own form says it is posted.
-  await expect(page.locator("form.comment-form").last().getByRole("status")).toContainText("Thanks! Your comment is posted.");
+  await expect(commentForm(page).getByRole("status")).toContainText("Thanks! Your comment is posted.");
   await expect(commentWith(page, opening).locator(".comment-replies")).toContainText(answer);
 });
 
@@ -62,7 +48,7 @@ test("the author edits and deletes their comment; another browser cannot", async
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const original = unique("Frist post");
-  await post(page, "Ada", original);
+  await postComment(page, "Ada", original);
 
   const stranger = await readerPage(browser);
   await stranger.goto(ARTICLE);
@@ -112,7 +98,7 @@ test("markdown in a comment is rendered safely", async ({ browser }) => {
   });
   await page.goto(ARTICLE);
   const text = unique("Safe");
-  await post(page, "Mallory", `${text} *fine* <img src=x onerror=alert(1)> [click](javascript:alert(1))`);
+  await postComment(page, "Mallory", `${text} *fine* <img src=x onerror=alert(1)> [click](javascript:alert(1))`);
   const comment = commentWith(page, text);
   await expect(comment.locator("em")).toHaveText("fine");
   await expect(comment.locator("img")).toHaveCount(0);
@@ -125,7 +111,7 @@ test("a thumbs-up is counted once per browser and can be taken back", async ({ b
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const text = unique("Likeable");
-  await post(page, "Ada", text);
+  await postComment(page, "Ada", text);
   const like = commentWith(page, text).getByRole("button", { name: /thumbs up/i });
   await expect(like).toHaveAttribute("aria-pressed", "false");
   await like.click();
@@ -139,7 +125,7 @@ test("the discussion's Atom feed carries a new comment", async ({ browser }) => 
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const text = unique("Feed me");
-  await post(page, "Ada", `**${text}**`);
+  await postComment(page, "Ada", `**${text}**`);
   const href = await page.getByRole("link", { name: "Follow this discussion (Atom feed)" }).getAttribute("href");
   await expect(page.locator('link[rel="alternate"][type="application/atom+xml"][href$="/comments.xml"]')).toHaveCount(1);
   const feed = await page.request.get(href!);
@@ -150,7 +136,7 @@ test("the discussion's Atom feed carries a new comment", async ({ browser }) => 
 test("the form remembers the name last used", async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
-  await post(page, "Remembered Reader", unique("Name me"));
+  await postComment(page, "Remembered Reader", unique("Name me"));
   await page.goto(ARTICLE);
   await expect(page.getByLabel("Name")).toHaveValue("Remembered Reader");
 });
@@ -159,7 +145,7 @@ test("a permalink scrolls to the comment and highlights it", async ({ browser })
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const text = unique("Link to me");
-  await post(page, "Ada", text);
+  await postComment(page, "Ada", text);
   const id = await commentWith(page, text).getAttribute("id");
   await page.goto(`${ARTICLE}#${id}`);
   await expect(page.locator(`#${id}`)).toBeInViewport();
@@ -169,7 +155,7 @@ test("a permalink scrolls to the comment and highlights it", async ({ browser })
 test("posting too fast is refused with when to try again", async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
-  for (let i = 1; i <= 5; i++) await post(page, "Speedy", unique(`Burst ${i}`));
+  for (let i = 1; i <= 5; i++) await postComment(page, "Speedy", unique(`Burst ${i}`));
   const form = page.locator("form.comment-form").last();
   await form.getByLabel("Comment", { exact: true }).fill(unique("One too many"));
   await form.getByRole("button", { name: "Post comment" }).click();
@@ -183,7 +169,7 @@ test("a bot that fills the hidden field is told it posted, and nothing is stored
   await page.goto(ARTICLE);
   const text = unique("Buy pills");
   await page.locator('input[name="website"]').evaluate((el: HTMLInputElement) => (el.value = "http://spam.example"));
-  await post(page, "Bot", text);
+  await postComment(page, "Bot", text);
   await page.reload();
   await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
 });

@@ -1,27 +1,15 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { freshAddress, postComment, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 const PASSWORD = "correct horse battery staple";
-// Random, so a retried worker does not reuse an address another test's lock-out or limit holds.
-const byte = () => Math.floor(Math.random() * 256);
-const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
-const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
 
 async function newPage(browser: Browser, baseURL?: string): Promise<Page> {
   const context = await browser.newContext({ ...(baseURL && { baseURL }), extraHTTPHeaders: { "x-forwarded-for": freshAddress() } });
   return context.newPage();
-}
-
-async function post(page: Page, name: string, body: string) {
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Comment", { exact: true }).fill(body);
-  await page.getByRole("button", { name: "Post comment" }).click();
-  // The body empties only once the comment is stored.
-  await expect(page.getByLabel("Comment", { exact: true })).toHaveValue("");
-  await expect(page.locator("form.comment-form").getByRole("status")).toContainText("Thanks!");
 }
 
 async function signIn(page: Page) {
@@ -37,7 +25,7 @@ test("the admin hides a comment and readers no longer see it", async ({ browser 
   const reader = await newPage(browser);
   await reader.goto(ARTICLE);
   const text = unique("Off-topic rant");
-  await post(reader, "Troll", text);
+  await postComment(reader, "Troll", text);
 
   const admin = await newPage(browser);
   await signIn(admin);
@@ -72,7 +60,7 @@ test("the admin refuses wrong passwords and locks an address out after 10", asyn
 test("export and import round-trip through the admin", async ({ browser }) => {
   const reader = await newPage(browser);
   await reader.goto(ARTICLE);
-  await post(reader, "Archived", unique("Worth keeping"));
+  await postComment(reader, "Archived", unique("Worth keeping"));
   const admin = await newPage(browser);
   await signIn(admin);
   const download = admin.waitForEvent("download");
@@ -98,7 +86,7 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     const author = await newPage(browser, server.url);
     await author.goto(ARTICLE);
     const text = unique("Held for review");
-    await post(author, "Ada", text);
+    await postComment(author, "Ada", text);
     await expect(author.locator("form.comment-form").getByRole("status")).toHaveText("Thanks! Your comment is awaiting moderation.");
     const own = author.locator("li.comment").filter({ hasText: text });
     await expect(own).toContainText("Awaiting moderation");

@@ -12,8 +12,11 @@ import { settings } from "./settings";
 type Entry = {
   /** The page split at its placeholders: bytes, placeholder, bytes, … (encoded once, not per answer). */
   parts: (Buffer | string)[];
+  status: number;
   headers: [string, string][];
   storedAt: number;
+  /** Whether it is kept for the next readers, or only answers those who waited for this render. */
+  kept: boolean;
 };
 
 type State = {
@@ -66,13 +69,14 @@ async function fill(path: string, render: () => Promise<Response>): Promise<Entr
   try {
     const response = await render();
     const html = await response.text();
-    // Only a complete page for everyone: not an error, nothing that sets a cookie, and with both
-    // placeholders in it (a page without a comment form, e.g. while the database is away, is not kept).
-    if (response.status !== 200 || response.headers.has("set-cookie")) return null;
-    if (!html.includes(state.nonce) || !html.includes(state.token)) return null;
+    // A page that sets a cookie is someone's: never shared (not expected for a reader without any).
+    if (response.headers.has("set-cookie")) return null;
     const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
     const parts = html.split(PLACEHOLDERS).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
-    return { parts, headers, storedAt: Date.now() };
+    // Kept only when complete: not an error, and with its comment form (a page rendered while the
+    // database is away has none). Otherwise it answers the readers who waited for it, and no more.
+    const kept = response.status === 200 && html.includes(state.token);
+    return { parts, status: response.status, headers, storedAt: Date.now(), kept };
   } catch (error) {
     console.error(`page cache: cannot render ${path}`, error);
     return null;
@@ -86,7 +90,7 @@ function refresh(path: string, render: () => Promise<Response>): Promise<Entry |
     // A comment change while this render ran makes it out of date: forgetPages dropped it.
     if (state.filling.get(path) === filling) {
       state.filling.delete(path);
-      if (entry) state.entries.set(path, entry);
+      if (entry?.kept) state.entries.set(path, entry);
     }
     return entry;
   });
@@ -111,7 +115,7 @@ export function pageResponse(entry: Entry, values: { nonce: string; token: strin
   const nonce = Buffer.from(values.nonce);
   const token = Buffer.from(values.token);
   const body = Buffer.concat(entry.parts.map((part) => (typeof part !== "string" ? part : part === state.nonce ? nonce : token)));
-  const response = new Response(body, { headers: entry.headers });
+  const response = new Response(body, { status: entry.status, headers: entry.headers });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

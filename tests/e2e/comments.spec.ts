@@ -121,6 +121,22 @@ test("a thumbs-up is counted once per browser and can be taken back", async ({ b
   await expect(commentWith(page, text).getByRole("button", { name: "Thumbs up (0)" })).toBeVisible();
 });
 
+test("a thumbs-up works without JavaScript, on another reader's comment", async ({ browser }) => {
+  const author = await readerPage(browser);
+  await author.goto(ARTICLE);
+  const text = unique("Liked without script");
+  await postComment(author, "Ada", text);
+
+  const reader = await readerPage(browser, freshAddress(), false);
+  await reader.goto(ARTICLE);
+  await commentWith(reader, text).getByRole("button", { name: "Thumbs up (0)" }).click();
+  // The form's answer brings the reader back to the comment, counted.
+  await expect(reader).toHaveURL(new RegExp(`${ARTICLE}#comment-`));
+  await expect(commentWith(reader, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toHaveAttribute("aria-pressed", "true");
+  await author.reload();
+  await expect(commentWith(author, text).getByRole("button", { name: "Thumbs up (1)" })).toBeVisible();
+});
+
 test("the discussion's Atom feed carries a new comment", async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);

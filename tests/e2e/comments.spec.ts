@@ -1,14 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { commentForm, freshAddress, postComment, sendComment, unique } from "./support/comments";
+import { expect, test, type Page } from "@playwright/test";
+import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
-// Each test posts from an address of its own, so the per-address rate limit meets only the test
-// that is about it.
-
-async function readerPage(browser: Browser, ip = freshAddress(), javaScriptEnabled = true): Promise<Page> {
-  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": ip }, javaScriptEnabled });
-  return context.newPage();
-}
 
 const commentWith = (page: Page, text: string) => page.locator("li.comment").filter({ has: page.locator(".comment-body", { hasText: text }) }).first();
 
@@ -32,7 +25,7 @@ test("a reply appears nested under the comment it answers", async ({ browser }) 
 });
 
 test("a reply works without JavaScript too", async ({ browser }) => {
-  const page = await readerPage(browser, freshAddress(), false);
+  const page = await readerPage(browser, { javaScriptEnabled: false });
   await page.goto(ARTICLE);
   const opening = unique("No-JS opening");
   await postComment(page, "Ada", opening);
@@ -127,7 +120,7 @@ test("a thumbs-up works without JavaScript, on another reader's comment", async 
   const text = unique("Liked without script");
   await postComment(author, "Ada", text);
 
-  const reader = await readerPage(browser, freshAddress(), false);
+  const reader = await readerPage(browser, { javaScriptEnabled: false });
   await reader.goto(ARTICLE);
   await commentWith(reader, text).getByRole("button", { name: "Thumbs up (0)" }).click();
   // The form's answer brings the reader back to the comment, counted.

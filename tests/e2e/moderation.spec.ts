@@ -1,16 +1,11 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { freshAddress, postComment, unique } from "./support/comments";
+import { expect, test, type Page } from "@playwright/test";
+import { postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 const PASSWORD = "correct horse battery staple";
-
-async function newPage(browser: Browser, baseURL?: string): Promise<Page> {
-  const context = await browser.newContext({ ...(baseURL && { baseURL }), extraHTTPHeaders: { "x-forwarded-for": freshAddress() } });
-  return context.newPage();
-}
 
 async function signIn(page: Page) {
   await page.goto("/admin");
@@ -22,12 +17,12 @@ async function signIn(page: Page) {
 const adminEntry = (page: Page, text: string) => page.locator("li.admin-comment").filter({ hasText: text });
 
 test("the admin hides a comment and readers no longer see it", async ({ browser }) => {
-  const reader = await newPage(browser);
+  const reader = await readerPage(browser);
   await reader.goto(ARTICLE);
   const text = unique("Off-topic rant");
   await postComment(reader, "Troll", text);
 
-  const admin = await newPage(browser);
+  const admin = await readerPage(browser);
   await signIn(admin);
   await adminEntry(admin, text).getByRole("button", { name: "Hide" }).click();
   await expect(adminEntry(admin, text)).toContainText("hidden");
@@ -41,7 +36,7 @@ test("the admin hides a comment and readers no longer see it", async ({ browser 
 });
 
 test("the admin refuses wrong passwords and locks an address out after 10", async ({ browser }) => {
-  const page = await newPage(browser);
+  const page = await readerPage(browser);
   await page.goto("/admin");
   for (let attempt = 1; attempt <= 10; attempt++) {
     await page.getByLabel("Password").fill(`wrong ${attempt}`);
@@ -58,10 +53,10 @@ test("the admin refuses wrong passwords and locks an address out after 10", asyn
 });
 
 test("export and import round-trip through the admin", async ({ browser }) => {
-  const reader = await newPage(browser);
+  const reader = await readerPage(browser);
   await reader.goto(ARTICLE);
   await postComment(reader, "Archived", unique("Worth keeping"));
-  const admin = await newPage(browser);
+  const admin = await readerPage(browser);
   await signIn(admin);
   const download = admin.waitForEvent("download");
   await admin.getByRole("link", { name: "Export all comments (JSON)" }).click();
@@ -83,7 +78,7 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
   test.afterAll(() => server?.stop());
 
   test("a new comment waits for approval, seen only by its author until then", async ({ browser }) => {
-    const author = await newPage(browser, server.url);
+    const author = await readerPage(browser, { baseURL: server.url });
     await author.goto(ARTICLE);
     const text = unique("Held for review");
     await postComment(author, "Ada", text);
@@ -92,11 +87,11 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     await expect(own).toContainText("Awaiting moderation");
     await expect(author.getByRole("heading", { name: "Comments (0)" })).toBeVisible();
 
-    const other = await newPage(browser, server.url);
+    const other = await readerPage(browser, { baseURL: server.url });
     await other.goto(ARTICLE);
     await expect(other.locator(".comment-body", { hasText: text })).toHaveCount(0);
 
-    const admin = await newPage(browser, server.url);
+    const admin = await readerPage(browser, { baseURL: server.url });
     await signIn(admin);
     await admin.getByRole("link", { name: "Awaiting approval" }).click();
     await adminEntry(admin, text).getByRole("button", { name: "Approve" }).click();

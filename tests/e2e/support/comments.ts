@@ -1,9 +1,18 @@
 // What the comment tests share: a reader's address, unique text, and posting through the form.
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 
 // Random, so a retried worker does not reuse an address another test's lock-out or limit holds.
 const byte = () => Math.floor(Math.random() * 256);
-export const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
+const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
+
+/**
+ * A page in a browser of its own (no cookies), posting from an address of its own, so the
+ * per-address rate limit and lock-outs meet only the test that is about them.
+ */
+export async function readerPage(browser: Browser, options: { baseURL?: string; javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ ...options, extraHTTPHeaders: { "x-forwarded-for": freshAddress() } });
+  return context.newPage();
+}
 
 export const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
 

@@ -21,13 +21,17 @@ const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
   ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300 }
   : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000 };
-const PORT = 3420;
+// RELIABILITY_PORT moves every server of the suite, so two checkouts can run it side by side.
+const PORT = Number(process.env.RELIABILITY_PORT ?? 3420);
+// `--only WORDS` runs the checks whose name contains WORDS (while working on one of them).
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const SLUG = "field-note-09";
 
 type Outcome = { name: string; ok: boolean; detail: string };
 const outcomes: Outcome[] = [];
 
 async function check(name: string, body: () => Promise<string | void>): Promise<void> {
+  if (ONLY && !name.includes(ONLY)) return;
   const started = performance.now();
   try {
     const detail = (await body()) ?? "";

@@ -8,7 +8,7 @@ export const THEME_EVENT = "marginalia:theme";
  * Runs in <head> before the body is painted: applies the reader's saved choice, so a page never
  * flashes the system theme first, and marks the page as scripted (the toggle only shows then).
  * Keep this text constant, with nothing interpolated: a Content-Security-Policy will allow it by
- * its sha256 hash (see tests/unit/theme.test.ts, which prints the hash).
+ * its sha256 hash (tests/unit/site.test.ts pins the hash).
  */
 export const THEME_SCRIPT =
   'try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}document.documentElement.classList.add("js")';

@@ -1,7 +1,7 @@
 /**
  * Prisma's schema engine (what `prisma migrate` runs), loaded as WebAssembly and driven through
  * the project's own driver adapters. The Prisma CLI cannot do this offline: it insists on
- * downloading a native engine first. See /work/shared/prisma-offline.md for how this was found.
+ * downloading a native engine first. docs/prisma-offline.md tells how this was found.
  */
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";

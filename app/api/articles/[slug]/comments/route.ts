@@ -1,5 +1,6 @@
 import { getArticle } from "@/lib/articles";
 import { listComments, type CommentView } from "@/lib/comments";
+import { isJsonContentType } from "@/lib/media-type";
 import { submitComment, waitFor } from "@/lib/posting";
 import { clientIp } from "@/lib/request";
 import { issueFormToken } from "@/lib/spam";
@@ -40,7 +41,7 @@ export async function GET(_request: Request, { params }: Params) {
 
 export async function POST(request: Request, { params }: Params) {
   const { slug } = await params;
-  if (!request.headers.get("content-type")?.startsWith("application/json")) {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
     return json(415, { error: "Send the comment as application/json." });
   }
   let input: Record<string, unknown>;

@@ -38,7 +38,7 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
   const token = checkFormToken(submission.token);
   if (token.kind === "too-fast") return { kind: "ignored" };
-  if (token.kind === "invalid") return { kind: "expired" };
+  if (token.kind !== "ok") return { kind: "expired" };
 
   const parsed = commentInputSchema.safeParse({ name: submission.name, body: submission.body, parentId: submission.parentId });
   if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };

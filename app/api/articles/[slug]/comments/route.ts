@@ -64,7 +64,7 @@ export async function POST(request: Request, { params }: Params) {
       case "invalid":
         return json(400, { error: "The comment is not valid.", fields: result.errors });
       case "expired":
-        return json(400, { error: "Missing or invalid token: GET this URL first and send its token." });
+        return json(400, { error: "Missing, invalid or expired token: GET this URL first and send its token." });
       case "no-article":
         return json(404, { error: "No such article." });
       case "no-parent":

@@ -1,6 +1,7 @@
 import "server-only";
 import { db as defaultDb, type Db } from "./db";
 import { forgetPages } from "./page-cache";
+import { checkPlacements, parseCommentExport, type ImportProblem, type Placement } from "./validations/comment-export";
 
 /** Everything, for a backup or a move: comments (every state) and reactions, oldest first. */
 export type CommentExport = {
@@ -52,14 +53,35 @@ export async function exportComments(db: Db = defaultDb(), now = new Date()): Pr
   };
 }
 
+export type ImportResult = { kind: "imported"; comments: number; reactions: number } | { kind: "refused"; problem: ImportProblem };
+
+// Ids per query: SQLite takes at most 32,766 parameters, PostgreSQL 65,535.
+const LOOKUP_CHUNK = 1_000;
+
 /**
- * Loads an export (validated by lib/validations/comment-export.ts): comments are created or
- * overwritten by id, parents before replies, all in one transaction.
+ * Loads an export: every record is checked first (lib/validations/comment-export.ts) and one
+ * problem refuses the whole file; then comments are created or overwritten by id, parents before
+ * replies, all in one transaction.
  */
-export async function importComments(data: CommentExport, db: Db = defaultDb()): Promise<{ comments: number; reactions: number }> {
+export async function importComments(file: unknown, db: Db = defaultDb(), now = new Date()): Promise<ImportResult> {
+  const parsed = parseCommentExport(file, now);
+  if (parsed.kind === "invalid") return { kind: "refused", problem: parsed.problem };
+  const data = parsed.data;
   const date = (value: string | null) => (value ? new Date(value) : null);
   const comments = [...data.comments].sort((a, b) => a.depth - b.depth);
-  await db.$transaction(async (tx) => {
+  const named = [...new Set([...comments.flatMap((c) => (c.parentId ? [c.id, c.parentId] : [c.id])), ...data.reactions.map((r) => r.commentId)])];
+  const problem = await db.$transaction(async (tx) => {
+    // The stored comments the file names, read in the transaction that writes, so the checks hold.
+    const stored = new Map<string, Placement>();
+    for (let i = 0; i < named.length; i += LOOKUP_CHUNK) {
+      const rows = await tx.comment.findMany({
+        where: { id: { in: named.slice(i, i + LOOKUP_CHUNK) } },
+        select: { id: true, articleSlug: true, parentId: true, rootId: true, depth: true },
+      });
+      for (const { id, ...placement } of rows) stored.set(id, placement);
+    }
+    const misplaced = checkPlacements(data, stored);
+    if (misplaced) return misplaced;
     for (const c of comments) {
       const fields = {
         articleSlug: c.articleSlug,
@@ -83,7 +105,9 @@ export async function importComments(data: CommentExport, db: Db = defaultDb()):
         update: {},
       });
     }
+    return null;
   }, { timeout: 120_000, maxWait: 10_000 });
+  if (problem) return { kind: "refused", problem };
   forgetPages();
-  return { comments: comments.length, reactions: data.reactions.length };
+  return { kind: "imported", comments: comments.length, reactions: data.reactions.length };
 }

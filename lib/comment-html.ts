@@ -50,7 +50,8 @@ const escape = (text: string) =>
 
 /** A comment and its replies as HTML: the inside of its <li>. */
 export function commentInnerHtml(comment: CommentView, context: CommentContext): string {
-  const anchor = `comment-${comment.id}`;
+  // Escaped like every other value: an import brings ids that this server did not make.
+  const anchor = escape(`comment-${comment.id}`);
   const replies = comment.replies.length
     ? `<ol class="comment-replies">${comment.replies.map((reply) => commentHtml(reply, context)).join("")}</ol>`
     : "";

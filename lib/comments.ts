@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { renderCommentMarkdown } from "./comment-markdown";
 import { db as defaultDb, type Db } from "./db";
 import { forgetPages } from "./page-cache";
+import { COMMENT_STATUSES, MAX_DEPTH } from "./validations/comment-limits";
 
-export const MAX_DEPTH = 3;
+export { MAX_DEPTH };
 export const THREADS_PER_PAGE = 50;
 
-export type CommentStatus = "published" | "pending" | "hidden";
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 export type CommentSort = "oldest" | "newest" | "best";
 export const COMMENT_SORTS: readonly CommentSort[] = ["oldest", "newest", "best"];
 

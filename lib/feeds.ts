@@ -13,8 +13,14 @@ export const FEED_SIZE = 20;
 // tests parse back.
 const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
+// Characters XML 1.0 forbids even as references: C0 controls but tab and line breaks, U+FFFE,
+// U+FFFF and halves of surrogate pairs. One in a comment would make a parser refuse the whole feed
+// for every subscriber; input is cleaned of them (lib/validations/comment.ts), and this drops any
+// that older rows still hold.
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => XML_ENTITIES[char]);
+  return text.replace(NOT_XML, "").replace(/[&<>"']/g, (char) => XML_ENTITIES[char]);
 }
 
 const rfc822 = (isoDay: string) => new Date(`${isoDay}T00:00:00Z`).toUTCString();

@@ -5,7 +5,7 @@ import { createComment } from "./comments";
 import { check, record } from "./rate-limit";
 import { settings } from "./settings";
 import { checkFormToken } from "./spam";
-import { commentInputSchema, type CommentField } from "./validations/comment";
+import { commentInputSchema, type CommentInput } from "./validations/comment";
 
 /** What a reader (or a script) sent to post a comment, as untrusted as it came. */
 export type Submission = {
@@ -22,7 +22,7 @@ export type SubmitResult =
   /** A bot gave itself away: it is told it posted, and nothing is stored. */
   | { kind: "ignored" }
   | { kind: "expired" }
-  | { kind: "invalid"; errors: Partial<Record<CommentField, string[]>> }
+  | { kind: "invalid"; errors: Partial<Record<keyof CommentInput, string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
   | { kind: "rate-limited"; retryAfterSeconds: number };
@@ -38,9 +38,9 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
   const token = checkFormToken(submission.token);
   if (token.kind === "too-fast") return { kind: "ignored" };
-  if (token.kind === "invalid") return { kind: "expired" };
+  if (token.kind !== "ok") return { kind: "expired" };
 
-  const parsed = commentInputSchema.safeParse({ name: submission.name, body: submission.body });
+  const parsed = commentInputSchema.safeParse({ name: submission.name, body: submission.body, parentId: submission.parentId });
   if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
 
   const config = settings();
@@ -55,7 +55,7 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   const pending = config.COMMENTS_MODERATION === "pre";
   const result = await createComment({
     slug,
-    parentId: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
+    parentId: parsed.data.parentId,
     name: parsed.data.name,
     body: parsed.data.body,
     status: pending ? "pending" : "published",

@@ -3,5 +3,8 @@
 export const NAME_MAX = 80;
 export const BODY_MAX = 5_000;
 export const LINKS_MAX = 5;
+/** Replies nest this deep; deeper answers stay at this level, naming whom they answer. */
+export const MAX_DEPTH = 3;
+export const COMMENT_STATUSES = ["published", "pending", "hidden"] as const;
 
 export type CommentField = "name" | "body";

@@ -8,6 +8,25 @@ export { BODY_MAX, LINKS_MAX, NAME_MAX };
 // a comment display differently from what it says. Line breaks and tabs survive in the body.
 const CONTROL_IN_BODY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const CONTROL_IN_NAME = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+// What else XML 1.0 forbids: U+FFFE, U+FFFF and halves of surrogate pairs (a JSON string can
+// carry "\ud800"). One of them in a comment would make its feed unreadable to every subscriber.
+const NOT_XML = /[\uFFFE\uFFFF]|\p{Cs}/gu;
+// Characters nobody sees (zero-width space, joiners, word joiner, BOM, soft hyphen, Hangul fillers,
+// braille blank): trimmed at the ends like spaces. Not inside, where a joiner holds an emoji
+// sequence (👩‍💻) together.
+const INVISIBLE = /[\s\u00AD\u115F\u1160\u180E\u200B-\u200F\u2060-\u2064\u2800\u3164\uFFA0]/;
+// A character someone can see: not a space, not one that fonts ignore, not a combining mark alone.
+const VISIBLE = /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\p{M}\u2800]/u;
+
+// A loop rather than /^[…]+|[…]+$/, which takes quadratic time on a long run of spaces. Every
+// INVISIBLE character is a single UTF-16 unit.
+function trimInvisible(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && INVISIBLE.test(value[start])) start++;
+  while (end > start && INVISIBLE.test(value[end - 1])) end--;
+  return value.slice(start, end);
+}
 
 // Lengths count characters as a reader sees them (code points), so an emoji counts once.
 const length = (value: string) => [...value].length;
@@ -16,13 +35,13 @@ function text(options: { max: number; strip: RegExp; required: string; tooLong: 
   return z
     .string({ error: options.required })
     .transform((value) => {
-      const clean = value.replace(/\r\n?/g, "\n").replace(options.strip, options.oneLine ? " " : "");
-      return (options.oneLine ? clean.replace(/\s+/g, " ") : clean).trim();
+      const clean = value.replace(/\r\n?/g, "\n").replace(options.strip, options.oneLine ? " " : "").replace(NOT_XML, "");
+      return trimInvisible(options.oneLine ? clean.replace(/\s+/g, " ") : clean);
     })
     .pipe(
       z
         .string()
-        .refine((value) => value.length > 0, options.required)
+        .refine((value) => VISIBLE.test(value), options.required)
         .refine((value) => length(value) <= options.max, options.tooLong),
     );
 }
@@ -39,16 +58,24 @@ export const commentBodySchema = text({
   else if (links > LINKS_MAX) ctx.addIssue({ code: "custom", message: `A comment can hold at most ${LINKS_MAX} links.` });
 });
 
-/** What a reader submits with the comment form; shared by the server action and the tests. */
+/** A commenter's name, the same rules for a new comment and an imported one. */
+export const commentNameSchema = text({
+  max: NAME_MAX,
+  strip: CONTROL_IN_NAME,
+  oneLine: true,
+  required: "Please enter your name.",
+  tooLong: `Your name can be at most ${NAME_MAX} characters.`,
+});
+
+/** What a reader submits with the comment form or the API; shared by both and the tests. */
 export const commentInputSchema = z.object({
-  name: text({
-    max: NAME_MAX,
-    strip: CONTROL_IN_NAME,
-    oneLine: true,
-    required: "Please enter your name.",
-    tooLong: `Your name can be at most ${NAME_MAX} characters.`,
-  }),
+  name: commentNameSchema,
   body: commentBodySchema,
+  // A number or an object is a client's mistake, not a new thread.
+  parentId: z
+    .string({ error: "The comment replied to must be given by its id (a string), or null for a new thread." })
+    .nullish()
+    .transform((id) => id || null),
 });
 
 export type CommentInput = z.infer<typeof commentInputSchema>;

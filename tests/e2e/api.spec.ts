@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 
 const API = "/api/articles/monolith-vs-microservices/comments";
 const headers = { "x-forwarded-for": "198.51.100.77" };
@@ -33,4 +34,39 @@ test("an oversized post is refused with 413 before it is read", async ({ request
 
 test("an unknown article is a 404", async ({ request }) => {
   expect((await request.get("/api/articles/no-such-article/comments")).status()).toBe(404);
+});
+
+test.describe("what a script sends", () => {
+  // An address of its own: the first test above uses up its address's comments for the minute.
+  const client = { "x-forwarded-for": "198.51.100.78" };
+  const token = async (request: APIRequestContext) => (await (await request.get(API, { headers: client })).json()).token as string;
+
+  test("characters XML forbids are dropped, and the comment feed still parses and carries the comment", async ({ request }) => {
+    const text = `Feed-safe ${Math.random().toString(36).slice(2, 8)}`;
+    const name = "Eve\uFFFE\uFFFF\u0001 \uD800Bad";
+    const posted = await request.post(API, { headers: client, data: { name, body: `${text}\uFFFF with\u0008 \uDC00 halves`, token: await token(request) } });
+    expect(posted.status()).toBe(201);
+    const xml = await (await request.get("/articles/monolith-vs-microservices/comments.xml")).text();
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const entries = new XMLParser({ isArray: (tag) => tag === "entry" }).parse(xml).feed.entry as Array<{ author: { name: string }; content: string }>;
+    const entry = entries.find((e) => e.content.includes(text));
+    expect(entry?.author.name).toBe("Eve Bad");
+    expect(entry?.content).toMatch(new RegExp(`${text} with\\s+halves`));
+  });
+
+  test("a parentId that is a number or an object is a 400 naming parentId, not a new thread", async ({ request }) => {
+    for (const parentId of [42, { id: "x" }]) {
+      const response = await request.post(API, { headers: client, data: { name: "Script", body: `Reply ${JSON.stringify(parentId)}`, parentId, token: await token(request) } });
+      expect(response.status()).toBe(400);
+      expect(Object.keys((await response.json()).fields)).toEqual(["parentId"]);
+    }
+  });
+
+  test("only application/json is JSON: application/jsonx is a 415", async ({ request }) => {
+    const data = JSON.stringify({ name: "Script", body: "Typed", token: await token(request) });
+    const post = (type: string) => request.post(API, { headers: { ...client, "content-type": type }, data });
+    expect((await post("application/jsonx")).status()).toBe(415);
+    expect((await post("application/json-seq")).status()).toBe(415);
+    expect((await post("Application/JSON; charset=UTF-8")).status()).toBe(201);
+  });
 });

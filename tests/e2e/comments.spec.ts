@@ -1,9 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import { sign } from "@/lib/signing";
 import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
+import { e2eEnv } from "./support/servers";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 
 const commentWith = (page: Page, text: string) => page.locator("li.comment").filter({ has: page.locator(".comment-body", { hasText: text }) }).first();
+
+// A form left open for more than a day: its token (lib/spam.ts), signed as the e2e server signs, is a day and a minute old.
+process.env.COOKIE_SECRET = e2eEnv("").COOKIE_SECRET;
+const expiredToken = () => sign(`${Date.now() - 24 * 60 * 60_000 - 60_000}.${randomUUID()}`);
 
 test("a reply appears nested under the comment it answers", async ({ browser }) => {
   const page = await readerPage(browser);
@@ -182,3 +189,39 @@ test("a bot that fills the hidden field is told it posted, and nothing is stored
   await page.reload();
   await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
 });
+
+test("a name made only of invisible characters is no name", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const text = unique("Nameless");
+  await sendComment(commentForm(page), "\u200B\u3164\u200D\u2060", text);
+  await expect(commentForm(page).locator(".field-error")).toHaveText("Please enter your name.");
+  await expect(commentForm(page).getByLabel("Comment", { exact: true })).toHaveValue(text);
+});
+
+/** Opens the article with the page's form token swapped for an expired one, everywhere it appears. */
+async function openWithExpiredForm(page: Page) {
+  await page.route(`**${ARTICLE}`, async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    const token = html.match(/name="token" value="([^"]+)"/)![1];
+    await route.fulfill({ response, body: html.replaceAll(token, expiredToken()) });
+  }, { times: 1 });
+  await page.goto(ARTICLE);
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+    const page = await readerPage(browser, { javaScriptEnabled });
+    await openWithExpiredForm(page);
+    const text = unique("Written overnight");
+    await sendComment(commentForm(page), "Ada", text);
+    await expect(commentForm(page).getByRole("status")).toHaveText("This form had expired. Please post your comment again.");
+    await expect(commentForm(page).getByLabel("Name")).toHaveValue("Ada");
+    await expect(commentForm(page).getByLabel("Comment", { exact: true })).toHaveValue(text);
+
+    await commentForm(page).getByRole("button", { name: "Post comment" }).click();
+    await expect(commentForm(page).getByRole("status")).toContainText("Thanks! Your comment is posted.");
+    await expect(commentWith(page, text)).toContainText("Ada");
+  });
+}

@@ -277,6 +277,7 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       const target = await open();
       try {
         expect(await importComments(JSON.parse(JSON.stringify(exported)), target.db)).toEqual({
+          kind: "imported",
           comments: exported.comments.length,
           reactions: exported.reactions.length,
         });

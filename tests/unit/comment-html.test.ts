@@ -65,6 +65,22 @@ describe("a comment written as one string of HTML", () => {
     expect(html).toContain("O&#x27;Brien &lt;b&gt;&amp;&lt;/b&gt; &quot;Co&quot;");
   });
 
+  it("escapes ids too, so an id brought in by an import stays an attribute value", () => {
+    const hostile = `x"><img src=x onerror=alert(1)>`;
+    const html = commentHtml(comment(hostile, { replies: [comment(`${hostile}2`, { depth: 2 })] }), context);
+    const elements: string[] = [];
+    const walk = (node: { nodeName: string; childNodes?: unknown[] }) => {
+      elements.push(node.nodeName);
+      for (const child of node.childNodes ?? []) walk(child as typeof node);
+    };
+    walk(parseFragment(html) as never);
+    expect(elements).not.toContain("img");
+    expect(html).toContain(`href="#comment-x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"`);
+    // The same markup as React's, which escapes every attribute.
+    const thread = comment(hostile);
+    expect(normalized(commentHtml(thread, context))).toBe(normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: thread, context }))));
+  });
+
   it("is used only where no form is open and nothing is the reader's own", () => {
     expect(isInteractive(thread, context)).toBe(false);
     expect(isInteractive(thread, { ...context, replyTo: "deep" })).toBe(true);

@@ -98,3 +98,19 @@ describe("an article's comment feed (Atom 1.0)", () => {
     expect(xml).not.toContain("<script>");
   });
 });
+
+describe("a comment feed with a row stored before names and bodies were cleaned", () => {
+  // Characters XML 1.0 forbids, even as character references: one of them used to make every
+  // subscriber's parser refuse the whole feed.
+  const bad = { id: "c1", authorName: "Eve\uFFFE\u0001 Bad", html: "<p>Still\uFFFF here\u0008\uD800 😀</p>", createdAt: new Date("2026-02-01T09:00:00Z"), editedAt: null };
+  const xml = renderCommentAtom({ slug: "hello-world", title: "Hello\u000B" }, [bad]);
+
+  it("stays well-formed and keeps the comment, without the forbidden characters", () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const { feed } = parser.parse(xml);
+    expect(feed.entry).toHaveLength(1);
+    expect(feed.entry[0].author.name).toBe("Eve Bad");
+    expect(feed.entry[0].content["#text"]).toBe("<p>Still here 😀</p>");
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\uFFFE\uFFFF]/);
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { safeEqual, sign, unsign } from "@/lib/signing";
-import { checkFormToken, issueFormToken } from "@/lib/spam";
+import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from "@/lib/spam";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -47,6 +47,14 @@ describe("the form token", () => {
     expect(checkFormToken(issueFormToken(issued), issued + 500)).toEqual({ kind: "too-fast" });
     vi.stubEnv("COMMENT_MIN_FILL_SECONDS", "0");
     expect(checkFormToken(issueFormToken(issued), issued)).toMatchObject({ kind: "ok" });
+  });
+
+  it("expires after a day, so a token harvested once does not serve for ever", () => {
+    const issued = Date.parse("2026-01-01T10:00:00Z");
+    expect(FORM_TOKEN_MAX_AGE_MS).toBe(24 * 60 * 60_000);
+    expect(checkFormToken(issueFormToken(issued), issued + 23 * 60 * 60_000)).toMatchObject({ kind: "ok" });
+    expect(checkFormToken(issueFormToken(issued), issued + FORM_TOKEN_MAX_AGE_MS + 1)).toEqual({ kind: "expired" });
+    expect(checkFormToken(issueFormToken(issued), issued + 30 * FORM_TOKEN_MAX_AGE_MS)).toEqual({ kind: "expired" });
   });
 
   it("refuses missing, forged and malformed tokens", () => {

@@ -1,6 +1,6 @@
 import { isAdmin } from "@/lib/admin";
 import { importComments } from "@/lib/comment-backup";
-import { commentExportSchema } from "@/lib/validations/comment-export";
+import { describeImportProblem } from "@/lib/validations/comment-export";
 
 // A route handler rather than a server action: an export can be far larger than the 64 KB that
 // server actions accept.
@@ -30,13 +30,12 @@ export async function POST(request: Request) {
   } catch {
     return back({ importError: "That file is not JSON." });
   }
-  const parsed = commentExportSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return back({ importError: `That file is not a Marginalia export (${issue.path.join(".") || "file"}: ${issue.message}).` });
-  }
   try {
-    const result = await importComments(parsed.data);
+    const result = await importComments(data);
+    if (result.kind === "refused") {
+      // The admin page shows at most 300 characters of it.
+      return back({ importError: `Nothing was imported: ${describeImportProblem(result.problem)}`.slice(0, 300) });
+    }
     return back({ imported: `${result.comments}`, reactions: `${result.reactions}` });
   } catch (error) {
     console.error("admin: import failed", error);

@@ -1,5 +1,6 @@
 import { getArticle } from "@/lib/articles";
 import { listComments, type CommentView } from "@/lib/comments";
+import { isJsonContentType } from "@/lib/media-type";
 import { submitComment, waitFor } from "@/lib/posting";
 import { clientIp } from "@/lib/request";
 import { issueFormToken } from "@/lib/spam";
@@ -40,7 +41,7 @@ export async function GET(_request: Request, { params }: Params) {
 
 export async function POST(request: Request, { params }: Params) {
   const { slug } = await params;
-  if (!request.headers.get("content-type")?.startsWith("application/json")) {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
     return json(415, { error: "Send the comment as application/json." });
   }
   let input: Record<string, unknown>;
@@ -63,7 +64,7 @@ export async function POST(request: Request, { params }: Params) {
       case "invalid":
         return json(400, { error: "The comment is not valid.", fields: result.errors });
       case "expired":
-        return json(400, { error: "Missing or invalid token: GET this URL first and send its token." });
+        return json(400, { error: "Missing, invalid or expired token: GET this URL first and send its token." });
       case "no-article":
         return json(404, { error: "No such article." });
       case "no-parent":

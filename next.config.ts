@@ -5,7 +5,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
   // proxy.ts sees requests as they came, with the router's RSC headers and ?_rsc, so that it never
-  // answers the router's requests with a cached page (lib/page-cache.ts).
+  // answers the router's requests with a cached page (lib/server/page-cache.ts).
   skipProxyUrlNormalize: true,
   experimental: {
     // A comment is at most 5,000 characters; no form of the site needs more than this.

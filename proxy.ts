@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/page-cache";
-import { issueFormToken } from "./lib/spam";
-import { THEME_SCRIPT_HASH } from "./lib/theme";
+import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/server/page-cache";
+import { issueFormToken } from "./lib/comments/spam";
+import { THEME_SCRIPT_HASH } from "./lib/server/theme";
+import { ADMIN_IMPORT_PATH, articleSlugOf } from "./lib/routes";
 
 // Requests that post to a page (server actions, plain form POSTs) are bounded before Next.js
 // parses them, so an oversized one gets a clear 413 instead of a server error. The admin's import
@@ -94,7 +95,7 @@ async function malformedForm(request: NextRequest): Promise<boolean> {
 /**
  * An article page asked for by a reader without cookies (nothing on it is theirs), as a document:
  * not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
- * skipProxyUrlNormalize in next.config.ts), nor a browser's fetch. lib/page-cache.ts serves it.
+ * skipProxyUrlNormalize in next.config.ts), nor a browser's fetch. lib/server/page-cache.ts serves it.
  */
 function servedFromCache(request: NextRequest): boolean {
   const { headers } = request;
@@ -102,7 +103,7 @@ function servedFromCache(request: NextRequest): boolean {
   return (
     request.method === "GET" &&
     pageCacheEnabled() &&
-    /^\/articles\/[^/]+$/.test(request.nextUrl.pathname) &&
+    articleSlugOf(request.nextUrl.pathname) !== null &&
     request.nextUrl.search === "" &&
     (destination === null || destination === "document") &&
     !headers.has("cookie") &&
@@ -117,7 +118,7 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (request.method === "POST") {
     const length = Number(request.headers.get("content-length") ?? 0);
-    if (length > MAX_POST_BYTES && pathname !== "/admin/import") {
+    if (length > MAX_POST_BYTES && pathname !== ADMIN_IMPORT_PATH) {
       return page(
         413,
         "Too large",
@@ -130,7 +131,7 @@ export async function proxy(request: NextRequest) {
     if (crossSite(request)) {
       return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
     }
-    if (pathname !== "/admin/import" && (await malformedForm(request))) {
+    if (pathname !== ADMIN_IMPORT_PATH && (await malformedForm(request))) {
       return page(400, "Not understood", "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>");
     }
   }

@@ -3,11 +3,11 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { ContentRefresh } from "@/components/ContentRefresh";
 import { ThemeToggle } from "@/components/ThemeToggle";
-import { alternatesFor } from "@/lib/alternates";
-import { ATOM_PATH, RSS_PATH } from "@/lib/feeds";
+import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
-import { THEME_SCRIPT } from "@/lib/theme";
+import { THEME_SCRIPT } from "@/lib/server/theme";
 import "./globals.css";
+import { ATOM_PATH, RSS_PATH } from "@/lib/routes";
 
 export const metadata: Metadata = {
   metadataBase: new URL(site.url),

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ArticleList } from "@/components/ArticleList";
-import { listArticles } from "@/lib/articles";
+import { listArticles } from "@/lib/content/articles";
 
 export default function NotFound() {
   const latest = listArticles().slice(0, 5);

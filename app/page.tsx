@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { ArticleIndex } from "@/components/ArticleIndex";
-import { listArticles } from "@/lib/articles";
-import { commentCountsForIndex } from "@/lib/comments";
-import { paginate } from "@/lib/pagination";
-import { alternatesFor } from "@/lib/alternates";
+import { listArticles } from "@/lib/content/articles";
+import { commentCountsForIndex } from "@/lib/comments/store";
+import { paginate } from "@/lib/content/pagination";
+import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
 
 export const metadata: Metadata = { alternates: alternatesFor("/") };

@@ -1,8 +1,8 @@
 import type { MetadataRoute } from "next";
-import { articlePath, listArticles } from "@/lib/articles";
-import { pagePath } from "@/lib/pagination";
+import { listArticles } from "@/lib/content/articles";
 import { absoluteUrl, site } from "@/lib/site";
-import { articlesTagged, listTags, tagPath } from "@/lib/tags";
+import { articlesTagged, listTags } from "@/lib/content/tags";
+import { articlePath, pagePath, tagPath } from "@/lib/routes";
 
 const lastChange = (article: { date: string; updated?: string }) => article.updated ?? article.date;
 

@@ -38,7 +38,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 type Cannon = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 
-// Any cookie makes the page one rendered for its reader (lib/page-cache.ts serves only readers without).
+// Any cookie makes the page one rendered for its reader (lib/server/page-cache.ts serves only readers without).
 const READER_COOKIE = "theme-seen=1";
 
 async function autocannon(url: string, headers: string[] = []): Promise<Cannon> {
@@ -184,7 +184,7 @@ async function main() {
     }
   }
   say();
-  say(`Tokens: each post carries a form token minted by the load generator as lib/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the redirect to the new comment that a browser without JavaScript follows (POST-redirect-GET). Each run starts after 100 warm-up posts (a cold server takes seconds over its first few).`);
+  say(`Tokens: each post carries a form token minted by the load generator as lib/comments/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the redirect to the new comment that a browser without JavaScript follows (POST-redirect-GET). Each run starts after 100 warm-up posts (a cold server takes seconds over its first few).`);
   fs.writeFileSync("bench/results.md", `${lines.join("\n")}\n`);
   console.log("\nwritten to bench/results.md");
 }

@@ -1,5 +1,5 @@
-import type { ArticleSummary } from "@/lib/articles";
-import type { Page } from "@/lib/pagination";
+import type { ArticleSummary } from "@/lib/content/articles";
+import type { Page } from "@/lib/content/pagination";
 import { site } from "@/lib/site";
 import { ArticleList } from "./ArticleList";
 import { Pagination } from "./Pagination";

@@ -1,7 +1,8 @@
 import Link from "next/link";
-import { articlePath, type ArticleSummary } from "@/lib/articles";
+import { type ArticleSummary } from "@/lib/content/articles";
 import { formatDay } from "@/lib/site";
 import { TagList } from "./TagList";
+import { articlePath } from "@/lib/routes";
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 

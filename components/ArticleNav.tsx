@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { articlePath, type ArticleSummary } from "@/lib/articles";
+import { type ArticleSummary } from "@/lib/content/articles";
+import { articlePath } from "@/lib/routes";
 
 /** Previous (older) and next (newer) articles, by date. */
 export function ArticleNav({ newer, older }: { newer: ArticleSummary | null; older: ArticleSummary | null }) {

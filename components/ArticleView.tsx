@@ -1,4 +1,4 @@
-import type { Article } from "@/lib/articles";
+import type { Article } from "@/lib/content/articles";
 import { formatDay } from "@/lib/site";
 import { TableOfContents } from "./TableOfContents";
 import { TagList } from "./TagList";
@@ -20,7 +20,7 @@ export function ArticleView({ article }: { article: Article }) {
         <TagList tags={article.tags} />
       </header>
       <TableOfContents entries={article.toc} />
-      {/* Rendered from the author's own markdown by lib/markdown.ts, which sanitizes it. */}
+      {/* Rendered from the author's own markdown by lib/content/markdown.ts, which sanitizes it. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: article.html }} />
       <footer className="byline" aria-label="About the author">
         <p className="author-name">{article.author}</p>

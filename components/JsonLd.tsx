@@ -1,4 +1,4 @@
-import { jsonLdScript } from "@/lib/article-seo";
+import { jsonLdScript } from "@/lib/seo";
 
 /** Structured data for search engines: a data block, never run as script. */
 export function JsonLd({ data }: { data: object }) {

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { pagePath } from "@/lib/pagination";
+import { pagePath } from "@/lib/routes";
 
 /** Newer and older pages of the index. */
 export function Pagination({ page, pageCount }: { page: number; pageCount: number }) {

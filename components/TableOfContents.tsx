@@ -1,4 +1,4 @@
-import type { TocEntry } from "@/lib/markdown";
+import type { TocEntry } from "@/lib/content/markdown";
 
 type Node = TocEntry & { children: TocEntry[] };
 

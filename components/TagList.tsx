@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { tagPath } from "@/lib/tags";
+import { tagPath } from "@/lib/routes";
 
 export function TagList({ tags, label = "Tags" }: { tags: string[]; label?: string }) {
   if (tags.length === 0) return null;

@@ -1,9 +1,7 @@
-import { articlePath, type Article } from "./articles";
+import type { Article } from "./content/articles";
 import { absoluteUrl, site } from "./site";
-import { tagPath } from "./tags";
+import { articlePath, ATOM_PATH, commentAnchor, commentFeedPath, RSS_PATH, tagPath } from "./routes";
 
-export const RSS_PATH = "/feed.xml";
-export const ATOM_PATH = "/atom.xml";
 /** Feed readers poll often; the newest twenty articles keep the file small. */
 export const FEED_SIZE = 20;
 
@@ -15,7 +13,7 @@ const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
 
 // Characters XML 1.0 forbids even as references: C0 controls but tab and line breaks, U+FFFE,
 // U+FFFF and halves of surrogate pairs. One in a comment would make a parser refuse the whole feed
-// for every subscriber; input is cleaned of them (lib/validations/comment.ts), and this drops any
+// for every subscriber; input is cleaned of them (lib/comments/validation.ts), and this drops any
 // that older rows still hold.
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
 
@@ -90,11 +88,6 @@ ${entries.join("")}</feed>
 `;
 }
 
-/** Where an article's comment feed is. */
-export function commentFeedPath(slug: string): string {
-  return `${articlePath(slug)}/comments.xml`;
-}
-
 export type FeedComment = { id: string; authorName: string; html: string; createdAt: Date; editedAt: Date | null };
 
 /** Atom 1.0 of an article's newest published comments, each linking to its permalink. */
@@ -102,7 +95,7 @@ export function renderCommentAtom(article: Pick<Article, "slug" | "title">, comm
   const articleUrl = absoluteUrl(articlePath(article.slug));
   const updated = comments.map((c) => (c.editedAt ?? c.createdAt).toISOString()).sort().at(-1) ?? "1970-01-01T00:00:00.000Z";
   const entries = comments.map((comment) => {
-    const url = `${articleUrl}#comment-${comment.id}`;
+    const url = `${articleUrl}#${commentAnchor(comment.id)}`;
     return `  <entry>
     <title>${escapeXml(`${comment.authorName} on “${article.title}”`)}</title>
     <id>${escapeXml(url)}</id>

@@ -1,8 +1,8 @@
 // npm run check:content: every problem in every content file, one per line as
 // `content/x.md:LINE: field "date": message`; exits 1 if there is any.
 import path from "node:path";
-import { CONTENT_DIR, checkContent } from "../lib/articles";
-import { formatProblem } from "../lib/content-problems";
+import { CONTENT_DIR, checkContent } from "@/lib/content/articles";
+import { formatProblem } from "@/lib/content/problems";
 
 const dir = process.argv[2] ? path.resolve(process.argv[2]) : CONTENT_DIR;
 const problems = checkContent(dir);

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
-import { resolveDatabaseTarget, type DatabaseTarget } from "../lib/database-url";
+import { resolveDatabaseTarget, type DatabaseTarget } from "@/lib/server/database-url";
 import { applyMigrations, createMigrations, DEFAULT_POSTGRES_SERVER_URL } from "./lib/migrations";
 import { describePostgres } from "./lib/schema-engine";
 

@@ -1,7 +1,7 @@
 // npm run new -- "My title": creates content/my-title.md with valid front matter, as a draft.
 import path from "node:path";
-import { CONTENT_DIR } from "../lib/articles";
-import { createArticle } from "../lib/new-article";
+import { CONTENT_DIR } from "@/lib/content/articles";
+import { createArticle } from "@/lib/content/new-article";
 
 const title = process.argv.slice(2).join(" ");
 if (!title.trim()) {

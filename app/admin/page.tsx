@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { z } from "zod";
-import { adminEnabled, isAdmin } from "@/lib/admin";
-import { listLatestComments, type CommentStatus } from "@/lib/comments";
+import { adminEnabled, isAdmin } from "@/lib/server/admin";
+import { listLatestComments, type CommentStatus } from "@/lib/comments/store";
 import { settings } from "@/lib/settings";
-import { logout, moderate } from "./actions";
+import { logout, moderate } from "@/lib/server/admin-actions";
 import { LoginForm } from "./LoginForm";
+import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH, adminPath, commentPath } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
 
@@ -72,7 +73,7 @@ export default async function AdminPage({ searchParams }: Props) {
       )}
       <nav className="comment-sort" aria-label="Filter comments">
         {FILTERS.map(([value, label]) => (
-          <Link key={label} href={value ? `/admin?status=${value}` : "/admin"} aria-current={value === status ? "true" : undefined}>
+          <Link key={label} href={adminPath(value ? { status: value } : undefined)} aria-current={value === status ? "true" : undefined}>
             {label}
           </Link>
         ))}
@@ -85,7 +86,7 @@ export default async function AdminPage({ searchParams }: Props) {
             <li key={comment.id} className="admin-comment" data-status={comment.status}>
               <p className="comment-meta">
                 <span className="comment-author">{comment.authorName}</span> on{" "}
-                <Link href={`/articles/${comment.articleSlug}#comment-${comment.id}`}>{comment.articleSlug}</Link>,{" "}
+                <Link href={commentPath(comment.articleSlug, comment.id)}>{comment.articleSlug}</Link>,{" "}
                 <time dateTime={comment.createdAt.toISOString()}>{timeFormat.format(comment.createdAt)} UTC</time>
                 {comment.editedAt && " (edited)"} · <span className={`status status-${comment.status}`}>{comment.status}</span>
               </p>
@@ -119,11 +120,11 @@ export default async function AdminPage({ searchParams }: Props) {
       <section className="admin-tools" aria-labelledby="backup-heading">
         <h2 id="backup-heading">Backup</h2>
         <p>
-          <a href="/admin/export" download>
+          <a href={ADMIN_EXPORT_PATH} download>
             Export all comments (JSON)
           </a>
         </p>
-        <form action="/admin/import" method="post" encType="multipart/form-data" className="import-form">
+        <form action={ADMIN_IMPORT_PATH} method="post" encType="multipart/form-data" className="import-form">
           <label htmlFor="import-file">Import an export file (comments are added or overwritten by id)</label>
           <input id="import-file" name="file" type="file" accept="application/json,.json" required />
           <button type="submit" className="secondary">

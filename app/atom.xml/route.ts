@@ -1,4 +1,4 @@
-import { listArticlesForFeed } from "@/lib/articles";
+import { listArticlesForFeed } from "@/lib/content/articles";
 import { FEED_SIZE, renderAtom } from "@/lib/feeds";
 
 // Written once at build time, like the pages it announces.

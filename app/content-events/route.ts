@@ -1,5 +1,5 @@
-import { CONTENT_DIR } from "@/lib/articles";
-import { contentEventStream } from "@/lib/content-watch";
+import { CONTENT_DIR } from "@/lib/content/articles";
+import { contentEventStream } from "@/lib/content/content-watch";
 
 export const dynamic = "force-dynamic";
 

@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { TagList } from "@/components/TagList";
-import { articlePath, listArticleTexts } from "@/lib/articles";
-import { markTerms, searchArticles, searchTerms } from "@/lib/search";
+import { listArticleTexts } from "@/lib/content/articles";
+import { markTerms, searchArticles, searchTerms } from "@/lib/content/search";
 import { formatDay } from "@/lib/site";
+import { articlePath } from "@/lib/routes";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listArticles } from "@/lib/articles";
-import { alternatesFor } from "@/lib/alternates";
-import { listTags, tagPath } from "@/lib/tags";
+import { listArticles } from "@/lib/content/articles";
+import { alternatesFor } from "@/lib/seo";
+import { listTags } from "@/lib/content/tags";
+import { tagPath } from "@/lib/routes";
 
 export const metadata: Metadata = {
   title: "Tags",

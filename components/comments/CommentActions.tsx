@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
-import { deleteComment, editComment, type EditState, type SimpleState } from "@/app/articles/[slug]/actions";
-import { BODY_MAX } from "@/lib/validations/comment-limits";
+import { deleteComment, editComment, type EditState, type SimpleState } from "@/lib/comments/actions";
+import { BODY_MAX } from "@/lib/comments/limits";
 import { SubmitButton } from "./CommentForm";
 
 /** Editing one's own comment in place (a plain form POST without JavaScript). */

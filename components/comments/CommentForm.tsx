@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
-import { postComment, type CommentFormState } from "@/app/articles/[slug]/actions";
-import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/validations/comment-limits";
+import { postComment, type CommentFormState } from "@/lib/comments/actions";
+import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/comments/limits";
 
 type Props = {
   slug: string;
-  /** Signed when the page was rendered: see lib/spam.ts. */
+  /** Signed when the page was rendered: see lib/comments/spam.ts. */
   token: string;
   defaultName: string;
   parentId?: string;

@@ -1,21 +1,22 @@
-import { editableUntil, type CommentView } from "@/lib/comments";
-import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext } from "@/lib/comment-html";
+import { editableUntil, type CommentView } from "@/lib/comments/store";
+import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext } from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
 import { ReactionButton } from "./ReactionButton";
+import { articleUrl, commentAnchor } from "@/lib/routes";
 
 export type { CommentContext };
 
 /**
  * A comment and its replies. Most comments are the same for every reader: those come as one string
- * of HTML (lib/comment-html.ts); a comment with a form open on it, or the reader's own, is rendered
+ * of HTML (lib/comments/html.ts); a comment with a form open on it, or the reader's own, is rendered
  * here with its forms, and the same markup otherwise.
  */
 export function CommentItem({ comment, context }: { comment: CommentView; context: CommentContext }) {
   if (!isInteractive(comment, context)) {
     return (
       <li
-        id={`comment-${comment.id}`}
+        id={commentAnchor(comment.id)}
         className="comment"
         data-depth={comment.depth}
         dangerouslySetInnerHTML={{ __html: commentInnerHtml(comment, context) }}
@@ -27,7 +28,7 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
 
 export function InteractiveComment({ comment, context }: { comment: CommentView; context: CommentContext }) {
   const { slug } = context;
-  const anchor = `comment-${comment.id}`;
+  const anchor = commentAnchor(comment.id);
   const editable =
     comment.own && !comment.placeholder && context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
 
@@ -52,9 +53,9 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
           </p>
           {context.editing === comment.id && editable && comment.markdown !== null ? (
-            <EditCommentForm id={comment.id} slug={slug} body={comment.markdown} cancelHref={`/articles/${slug}#${anchor}`} />
+            <EditCommentForm id={comment.id} slug={slug} body={comment.markdown} cancelHref={articleUrl(slug, undefined, anchor)} />
           ) : (
-            // Sanitized by lib/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
+            // Sanitized by lib/comments/markdown.ts: an allow-list of tags, attributes and URL schemes.
             <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.html }} />
           )}
           <div className="comment-actions">
@@ -82,7 +83,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
                 defaultName={context.name}
                 parentId={comment.id}
                 replyingTo={comment.authorName}
-                cancelHref={`/articles/${slug}#${anchor}`}
+                cancelHref={articleUrl(slug, undefined, anchor)}
               />
             </div>
           )}

@@ -1,15 +1,15 @@
 import { headers } from "next/headers";
 import Link from "next/link";
-import { commentFeedPath } from "@/lib/feeds";
-import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments";
-import { isTemplateRender, PLACEHOLDER } from "@/lib/page-cache";
-import { postedMessage } from "@/lib/posting";
-import { readViewer, rememberedName } from "@/lib/reader";
+import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments/store";
+import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
+import { postedMessage } from "@/lib/comments/service";
+import { readViewer, rememberedName } from "@/lib/comments/reader";
 import { settings } from "@/lib/settings";
-import { issueFormToken } from "@/lib/spam";
+import { issueFormToken } from "@/lib/comments/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
 import { SoftNavigation } from "./SoftNavigation";
+import { articleUrl, commentFeedPath } from "@/lib/routes";
 
 export type CommentSectionProps = {
   slug: string;
@@ -26,7 +26,7 @@ const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Ne
 
 /**
  * An article's discussion, rendered on the server for each request with the reader's own state, or
- * once for every reader without cookies (lib/page-cache.ts).
+ * once for every reader without cookies (lib/server/page-cache.ts).
  */
 export async function CommentSection({ slug, sort, threads, replyTo, editing, posted }: CommentSectionProps) {
   let page: CommentPage;
@@ -67,8 +67,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
     const next = { sort, threads, ...changes };
     if (next.sort !== "oldest") params.set("sort", String(next.sort));
     if (Number(next.threads) !== THREADS_PER_PAGE) params.set("threads", String(next.threads));
-    const search = params.toString();
-    return `/articles/${slug}${search ? `?${search}` : ""}`;
+    return articleUrl(slug, params);
   };
 
   return (

@@ -1,4 +1,5 @@
-import { reactionLabel, reactionsPath } from "@/lib/comment-html";
+import { reactionLabel } from "@/lib/comments/html";
+import { reactionsPath } from "@/lib/routes";
 
 /**
  * 👍 on a comment: a plain form to app/articles/[slug]/reactions, so a page of many comments ships

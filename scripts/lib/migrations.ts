@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
-import { resolveDatabaseTarget, type DatabaseTarget } from "../../lib/database-url";
+import { resolveDatabaseTarget, type DatabaseTarget } from "@/lib/server/database-url";
 import { derivePostgresSchema, POSTGRES_SCHEMA_PATH, PROJECT_ROOT, SQLITE_SCHEMA_PATH } from "./prisma-schema";
 import {
   createTemporaryDatabase,

@@ -17,7 +17,7 @@ import {
 import * as engineGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
-import type { DatabaseTarget } from "../../lib/database-url";
+import type { DatabaseTarget } from "@/lib/server/database-url";
 
 export type { SchemaEngine };
 export type SchemaFile = { path: string; content: string };

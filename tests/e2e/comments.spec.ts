@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { sign } from "@/lib/signing";
+import { sign } from "@/lib/server/signing";
 import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
 import { e2eEnv } from "./support/servers";
 
@@ -8,7 +8,7 @@ const ARTICLE = "/articles/monolith-vs-microservices";
 
 const commentWith = (page: Page, text: string) => page.locator("li.comment").filter({ has: page.locator(".comment-body", { hasText: text }) }).first();
 
-// A form left open for more than a day: its token (lib/spam.ts), signed as the e2e server signs, is a day and a minute old.
+// A form left open for more than a day: its token (lib/comments/spam.ts), signed as the e2e server signs, is a day and a minute old.
 process.env.COOKIE_SECRET = e2eEnv("").COOKIE_SECRET;
 const expiredToken = () => sign(`${Date.now() - 24 * 60 * 60_000 - 60_000}.${randomUUID()}`);
 

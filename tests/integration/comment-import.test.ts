@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createComment, listComments } from "@/lib/comments";
-import { importComments } from "@/lib/comment-backup";
-import type { Db } from "@/lib/db";
-import { describeImportProblem } from "@/lib/validations/comment-export";
+import { createComment, listComments } from "@/lib/comments/store";
+import { importComments } from "@/lib/comments/backup";
+import type { Db } from "@/lib/server/db";
+import { describeImportProblem } from "@/lib/comments/export-schema";
 import { providers, type TestDatabase } from "../support/databases";
 
 // An import writes straight into what every reader sees: each record passes the rules of a new

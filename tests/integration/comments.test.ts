@@ -12,10 +12,10 @@ import {
   type CommentView,
   type NewComment,
   type Viewer,
-} from "@/lib/comments";
-import { exportComments, importComments } from "@/lib/comment-backup";
-import { createDb, type Db } from "@/lib/db";
-import { consume, reset } from "@/lib/rate-limit";
+} from "@/lib/comments/store";
+import { exportComments, importComments } from "@/lib/comments/backup";
+import { createDb, type Db } from "@/lib/server/db";
+import { consume, reset } from "@/lib/comments/rate-limit";
 import { providers, type TestDatabase } from "../support/databases";
 
 const minutes = (n: number) => n * 60_000;

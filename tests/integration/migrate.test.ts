@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveDatabaseTarget } from "../../lib/database-url";
+import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { PrismaClient as PostgresClient } from "../../lib/generated/postgres/client";
 import { PrismaClient as SqliteClient } from "../../lib/generated/sqlite/client";
 import { applyMigrations, DEFAULT_POSTGRES_SERVER_URL, MIGRATIONS_DIRS } from "../../scripts/lib/migrations";

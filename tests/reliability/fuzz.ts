@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import fc from "fast-check";
-import { commentInputSchema } from "@/lib/validations/comment";
-import { countLinks } from "@/lib/comment-markdown";
+import { commentInputSchema } from "@/lib/comments/validation";
+import { countLinks } from "@/lib/comments/markdown";
 import { freshSqlite, loadEnv, openDb, startServer } from "./support/app";
 import { mintToken, readCommentForm } from "./support/poster";
 

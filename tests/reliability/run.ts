@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { resolveDatabaseTarget } from "@/lib/database-url";
+import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { runOnPostgres } from "@/scripts/lib/schema-engine";
 import { ensureBuild, freshPostgres, freshSqlite, loadEnv, openDb, POSTGRES_SERVER_URL, postgresUnavailable, seedComments, startServer, type Db } from "./support/app";

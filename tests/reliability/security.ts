@@ -1,6 +1,6 @@
 // Cross-site requests, the admin's defences and the security headers, read from real responses.
 import assert from "node:assert/strict";
-import { safeEqual } from "@/lib/signing";
+import { safeEqual } from "@/lib/server/signing";
 import { freshSqlite, loadEnv, openDb, seedComments, startServer } from "./support/app";
 import { commentFormFields, mintToken, postComment } from "./support/poster";
 

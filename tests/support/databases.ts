@@ -3,8 +3,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { resolveDatabaseTarget } from "@/lib/database-url";
-import { createDb, type Db } from "@/lib/db";
+import { resolveDatabaseTarget } from "@/lib/server/database-url";
+import { createDb, type Db } from "@/lib/server/db";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { createTemporaryDatabase, postgresUnavailable } from "@/scripts/lib/schema-engine";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { adjacentArticles, ContentError, frontMatterSchema, getArticle, listArticles } from "@/lib/articles";
+import { adjacentArticles, ContentError, frontMatterSchema, getArticle, listArticles } from "@/lib/content/articles";
 
 const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
 

@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkContent, listArticles } from "@/lib/articles";
-import { contentEventStream, watchContent } from "@/lib/content-watch";
-import { createArticle } from "@/lib/new-article";
-import { isPreviewToken } from "@/lib/preview";
+import { checkContent, listArticles } from "@/lib/content/articles";
+import { contentEventStream, watchContent } from "@/lib/content/content-watch";
+import { createArticle } from "@/lib/content/new-article";
+import { isPreviewToken } from "@/lib/server/preview";
 
 const temporary: string[] = [];
 const tempDir = () => {

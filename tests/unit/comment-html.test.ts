@@ -2,8 +2,8 @@ import { parseFragment, serialize } from "parse5";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { commentHtml, isInteractive, type CommentContext } from "@/lib/comment-html";
-import type { CommentView } from "@/lib/comments";
+import { commentHtml, isInteractive, type CommentContext } from "@/lib/comments/html";
+import type { CommentView } from "@/lib/comments/store";
 import { InteractiveComment } from "@/components/comments/CommentItem";
 
 const context: CommentContext = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commentInputSchema } from "@/lib/validations/comment";
+import { commentInputSchema } from "@/lib/comments/validation";
 
 const parse = (name: unknown, body: unknown) => commentInputSchema.safeParse({ name, body });
 const errorsOf = (name: unknown, body: unknown) => {

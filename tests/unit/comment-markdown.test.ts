@@ -1,6 +1,6 @@
 import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
-import { countLinks, renderCommentMarkdown } from "@/lib/comment-markdown";
+import { countLinks, renderCommentMarkdown } from "@/lib/comments/markdown";
 
 type Node = DefaultTreeAdapterMap["node"];
 const ALLOWED_TAGS = new Set(["p", "br", "em", "strong", "code", "pre", "a", "blockquote", "ul", "ol", "li"]);

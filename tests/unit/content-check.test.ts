@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { checkContent } from "@/lib/articles";
-import { formatProblem } from "@/lib/content-problems";
+import { checkContent } from "@/lib/content/articles";
+import { formatProblem } from "@/lib/content/problems";
 
 const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
 const relative = (dir: string) => path.relative(process.cwd(), fixtures(dir));

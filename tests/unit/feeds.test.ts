@@ -1,8 +1,8 @@
 import path from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import type { Article } from "@/lib/articles";
-import { listArticlesForFeed } from "@/lib/articles";
+import type { Article } from "@/lib/content/articles";
+import { listArticlesForFeed } from "@/lib/content/articles";
 import { renderAtom, renderCommentAtom, renderRss } from "@/lib/feeds";
 
 const articles = listArticlesForFeed({ dir: path.join(import.meta.dirname, "../fixtures/content-ok"), includeDrafts: false });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { ArticleSummary } from "@/lib/articles";
-import { paginate, pagePath } from "@/lib/pagination";
-import { markTerms, searchArticles, searchTerms } from "@/lib/search";
-import { slugify } from "@/lib/slug";
-import { articlesTagged, listTags, tagPath } from "@/lib/tags";
+import type { ArticleSummary } from "@/lib/content/articles";
+import { paginate } from "@/lib/content/pagination";
+import { markTerms, searchArticles, searchTerms } from "@/lib/content/search";
+import { slugify } from "@/lib/content/slug";
+import { articlesTagged, listTags } from "@/lib/content/tags";
+import { pagePath, tagPath } from "@/lib/routes";
 
 const article = (slug: string, fields: Partial<ArticleSummary> = {}): ArticleSummary => ({
   slug,

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { countLinks, renderCommentMarkdown } from "@/lib/comment-markdown";
-import { commentBodySchema } from "@/lib/validations/comment";
+import { countLinks, renderCommentMarkdown } from "@/lib/comments/markdown";
+import { commentBodySchema } from "@/lib/comments/validation";
 
 // Found by the reliability suite's fuzzing: thousands of nested quotes overflowed the parser's stack and
 // the comment action answered 500.

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getArticle, listArticlesForFeed } from "@/lib/articles";
-import { plainText, readingMinutes, renderArticleMarkdown } from "@/lib/markdown";
+import { getArticle, listArticlesForFeed } from "@/lib/content/articles";
+import { plainText, readingMinutes, renderArticleMarkdown } from "@/lib/content/markdown";
 
 const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
 const render = (markdown: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonContentType } from "@/lib/media-type";
+import { isJsonContentType } from "@/lib/server/media-type";
 
 describe("a JSON Content-Type", () => {
   it.each(["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8", "application/json ; charset=utf-8"])(

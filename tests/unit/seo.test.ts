@@ -4,8 +4,8 @@ import { resolveRobots, resolveSitemap } from "next/dist/build/webpack/loaders/m
 import { describe, expect, it } from "vitest";
 import robots from "@/app/robots";
 import sitemap from "@/app/sitemap";
-import { listArticles } from "@/lib/articles";
-import { articleMetadata, blogPostingJsonLd, jsonLdScript } from "@/lib/article-seo";
+import { listArticles } from "@/lib/content/articles";
+import { articleMetadata, blogPostingJsonLd, jsonLdScript } from "@/lib/seo";
 
 const [seed] = listArticles({ includeDrafts: false });
 const URL = "http://localhost:3000/articles/monolith-vs-microservices";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { safeEqual, sign, unsign } from "@/lib/signing";
-import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from "@/lib/spam";
+import { safeEqual, sign, unsign } from "@/lib/server/signing";
+import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from "@/lib/comments/spam";
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -1,5 +1,5 @@
-import { isAdmin } from "@/lib/admin";
-import { exportComments } from "@/lib/comment-backup";
+import { isAdmin } from "@/lib/server/admin";
+import { exportComments } from "@/lib/comments/backup";
 
 /** Every comment and reaction as one JSON file, for a backup or a move (see /admin/import). */
 export async function GET() {

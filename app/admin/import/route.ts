@@ -1,6 +1,7 @@
-import { isAdmin } from "@/lib/admin";
-import { importComments } from "@/lib/comment-backup";
-import { describeImportProblem } from "@/lib/validations/comment-export";
+import { isAdmin } from "@/lib/server/admin";
+import { importComments } from "@/lib/comments/backup";
+import { describeImportProblem } from "@/lib/comments/export-schema";
+import { adminPath } from "@/lib/routes";
 
 // A route handler rather than a server action: an export can be far larger than the 64 KB that
 // server actions accept.
@@ -8,7 +9,7 @@ const MAX_BYTES = 50 * 1024 * 1024;
 
 // A relative Location: behind a proxy, request.url names the internal host, not the reader's.
 const back = (params: Record<string, string>) =>
-  new Response(null, { status: 303, headers: { location: `/admin?${new URLSearchParams(params)}` } });
+  new Response(null, { status: 303, headers: { location: adminPath(params) } });
 
 export async function POST(request: Request) {
   if (!(await isAdmin())) return Response.json({ error: "Sign in at /admin first." }, { status: 401 });

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { ImageResponse } from "next/og";
-import { listArticles } from "@/lib/articles";
+import { listArticles } from "@/lib/content/articles";
 import { formatDay, site } from "@/lib/site";
 
 type Props = { params: Promise<{ slug: string }> };

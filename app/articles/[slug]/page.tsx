@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { adjacentArticles, getArticle, listArticles } from "@/lib/articles";
-import { articleMetadata, blogPostingJsonLd } from "@/lib/article-seo";
-import { COMMENT_SORTS, THREADS_PER_PAGE } from "@/lib/comments";
+import { adjacentArticles, getArticle, listArticles } from "@/lib/content/articles";
+import { articleMetadata, blogPostingJsonLd } from "@/lib/seo";
+import { COMMENT_SORTS, THREADS_PER_PAGE } from "@/lib/comments/store";
 import { ArticleNav } from "@/components/ArticleNav";
 import { ArticleView } from "@/components/ArticleView";
 import { JsonLd } from "@/components/JsonLd";
@@ -37,7 +37,7 @@ const commentView = z.object({
 });
 
 // The page is rendered per request for its comments; the article's HTML, contents and metadata
-// come from lib/articles.ts, which renders each file once per process.
+// come from lib/content/articles.ts, which renders each file once per process.
 export default async function ArticlePage({ params, searchParams }: Props) {
   const article = await getArticle((await params).slug);
   if (!article) notFound();

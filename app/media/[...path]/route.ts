@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CONTENT_DIR } from "@/lib/articles";
-import { IMAGE_TYPES, isImageFile, mediaFile } from "@/lib/media";
+import { CONTENT_DIR } from "@/lib/content/articles";
+import { IMAGE_TYPES, isImageFile, mediaFile } from "@/lib/content/media";
 
 type Context = { params: Promise<{ path: string[] }> };
 

@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { ArticleIndex } from "@/components/ArticleIndex";
-import { listArticles } from "@/lib/articles";
-import { commentCountsForIndex } from "@/lib/comments";
-import { paginate, pagePath } from "@/lib/pagination";
-import { alternatesFor } from "@/lib/alternates";
+import { listArticles } from "@/lib/content/articles";
+import { commentCountsForIndex } from "@/lib/comments/store";
+import { paginate } from "@/lib/content/pagination";
+import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
+import { pagePath } from "@/lib/routes";
 
 type Props = { params: Promise<{ page: string }> };
 

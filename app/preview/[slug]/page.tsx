@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ArticleView } from "@/components/ArticleView";
-import { getArticle } from "@/lib/articles";
-import { isPreviewToken } from "@/lib/preview";
+import { getArticle } from "@/lib/content/articles";
+import { isPreviewToken } from "@/lib/server/preview";
 
 type Props = {
   params: Promise<{ slug: string }>;

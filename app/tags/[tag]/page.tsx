@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
-import { listArticles } from "@/lib/articles";
-import { alternatesFor } from "@/lib/alternates";
-import { articlesTagged, listTags, tagPath } from "@/lib/tags";
+import { listArticles } from "@/lib/content/articles";
+import { alternatesFor } from "@/lib/seo";
+import { articlesTagged, listTags } from "@/lib/content/tags";
+import { tagPath } from "@/lib/routes";
 
 type Props = { params: Promise<{ tag: string }> };
 

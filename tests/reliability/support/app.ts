@@ -4,7 +4,7 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { resolveDatabaseTarget } from "@/lib/database-url";
+import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { applyMigrations } from "@/scripts/lib/migrations";
@@ -37,7 +37,7 @@ export async function freshPostgres(): Promise<{ url: string; drop: () => Promis
 
 export type Db = SqliteClient;
 
-/** A Prisma client on the same database as a server (lib/db.ts is for the app: server-only). */
+/** A Prisma client on the same database as a server (lib/server/db.ts is for the app: server-only). */
 export function openDb(url: string): Db {
   const target = resolveDatabaseTarget(url);
   if (target.provider === "postgresql") {

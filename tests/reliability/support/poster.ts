@@ -1,10 +1,10 @@
 // Posts comments the way a browser with JavaScript off does: the comment form's hidden fields
 // (Next's $ACTION_* fields, slug, token) and the reader's text, as multipart/form-data, to the
 // article's URL. Each post needs a form token of its own; they are minted here exactly as
-// lib/spam.ts does, signed with the server's COOKIE_SECRET, instead of fetching the page (and
+// lib/comments/spam.ts does, signed with the server's COOKIE_SECRET, instead of fetching the page (and
 // rendering it) once more per comment.
 import { randomUUID } from "node:crypto";
-import { sign } from "@/lib/signing";
+import { sign } from "@/lib/server/signing";
 import { e2eEnv } from "../../e2e/support/servers";
 
 // The servers these tests start sign with the e2e secret.

@@ -1,5 +1,5 @@
-import { getArticle } from "@/lib/articles";
-import { listRecentComments } from "@/lib/comments";
+import { getArticle } from "@/lib/content/articles";
+import { listRecentComments } from "@/lib/comments/store";
 import { renderCommentAtom } from "@/lib/feeds";
 
 type Params = { params: Promise<{ slug: string }> };

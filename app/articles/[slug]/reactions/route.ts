@@ -1,5 +1,6 @@
-import { toggleReaction } from "@/lib/comments";
-import { ensureBrowserId } from "@/lib/reader";
+import { toggleReaction } from "@/lib/comments/store";
+import { ensureBrowserId } from "@/lib/comments/reader";
+import { articleUrl, commentAnchor } from "@/lib/routes";
 
 // 👍 on a comment, or taking it back: the target of the plain form in components/comments/
 // ReactionButton.tsx. proxy.ts has already refused posts from other sites and oversized bodies.
@@ -19,6 +20,6 @@ export async function POST(request: Request, { params }: Params) {
     console.error(`comments: cannot react to comment ${id} on "${slug}"`, error);
   }
   // A relative Location: right behind any proxy, whatever host name the server was reached by.
-  const back = `/articles/${encodeURIComponent(slug)}${id ? `#comment-${encodeURIComponent(id)}` : "#comments"}`;
+  const back = articleUrl(encodeURIComponent(slug), undefined, id ? commentAnchor(encodeURIComponent(id)) : "comments");
   return new Response(null, { status: 303, headers: { location: back } });
 }

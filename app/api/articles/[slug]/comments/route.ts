@@ -1,9 +1,9 @@
-import { getArticle } from "@/lib/articles";
-import { listComments, type CommentView } from "@/lib/comments";
-import { isJsonContentType } from "@/lib/media-type";
-import { submitComment, waitFor } from "@/lib/posting";
-import { clientIp } from "@/lib/request";
-import { issueFormToken } from "@/lib/spam";
+import { getArticle } from "@/lib/content/articles";
+import { listComments, type CommentView } from "@/lib/comments/store";
+import { isJsonContentType } from "@/lib/server/media-type";
+import { submitComment, waitFor } from "@/lib/comments/service";
+import { clientIp } from "@/lib/server/request";
+import { issueFormToken } from "@/lib/comments/spam";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
 // rules as the form and answers with HTTP status codes: 201, 400, 404, 413, 415, 429 with

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { renderCommentMarkdown } from "./comment-markdown";
-import { db as defaultDb, type Db } from "./db";
-import { forgetPages } from "./page-cache";
-import { COMMENT_STATUSES, MAX_DEPTH } from "./validations/comment-limits";
+import { renderCommentMarkdown } from "./markdown";
+import { db as defaultDb, type Db } from "../server/db";
+import { forgetPages } from "../server/page-cache";
+import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 
 export { MAX_DEPTH };
 export const THREADS_PER_PAGE = 50;

@@ -2,9 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { attemptLogin, endSession, isAdmin } from "@/lib/admin";
-import { moderateComment, type Moderation } from "@/lib/comments";
-import { clientIp } from "@/lib/request";
+import { attemptLogin, endSession, isAdmin } from "./admin";
+import { moderateComment, type Moderation } from "../comments/store";
+import { clientIp } from "./request";
+import { ADMIN_PATH, articlePath } from "../routes";
 
 export type LoginState = { message?: string };
 
@@ -17,25 +18,25 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   }
   if (result.kind === "disabled") return { message: "The admin is disabled: ADMIN_PASSWORD is not set." };
   if (result.kind === "wrong") return { message: "That password is not right." };
-  redirect("/admin");
+  redirect(ADMIN_PATH);
 }
 
 export async function logout(): Promise<void> {
   await endSession();
-  redirect("/admin");
+  redirect(ADMIN_PATH);
 }
 
 const MODERATIONS: readonly Moderation[] = ["approve", "hide", "unhide", "delete"];
 
 export async function moderate(formData: FormData): Promise<void> {
   // Every action checks the session itself: rendering the form only for admins protects nothing.
-  if (!(await isAdmin())) redirect("/admin");
+  if (!(await isAdmin())) redirect(ADMIN_PATH);
   const id = formData.get("id");
   const action = formData.get("action");
   const slug = formData.get("slug");
   if (typeof id !== "string" || !MODERATIONS.includes(action as Moderation)) return;
   await moderateComment(id, action as Moderation);
-  if (typeof slug === "string") revalidatePath(`/articles/${slug}`);
-  revalidatePath("/admin");
+  if (typeof slug === "string") revalidatePath(articlePath(slug));
+  revalidatePath(ADMIN_PATH);
   revalidatePath("/");
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { settings } from "./settings";
+import { settings } from "../settings";
+import { articlePath } from "../routes";
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
@@ -122,7 +123,7 @@ export function pageResponse(entry: Entry, values: { nonce: string; token: strin
 
 /** Drops the cached page of an article (of every article without a slug) after its comments changed. */
 export function forgetPages(slug?: string): void {
-  const paths = slug ? [`/articles/${slug}`] : [...state.entries.keys(), ...state.filling.keys()];
+  const paths = slug ? [articlePath(slug)] : [...state.entries.keys(), ...state.filling.keys()];
   for (const path of paths) {
     state.entries.delete(path);
     state.filling.delete(path);

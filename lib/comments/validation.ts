@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { countLinks } from "../comment-markdown";
-import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./comment-limits";
+import { countLinks } from "./markdown";
+import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./limits";
 
 export { BODY_MAX, LINKS_MAX, NAME_MAX };
 
@@ -79,4 +79,4 @@ export const commentInputSchema = z.object({
 });
 
 export type CommentInput = z.infer<typeof commentInputSchema>;
-export type { CommentField } from "./comment-limits";
+export type { CommentField } from "./limits";

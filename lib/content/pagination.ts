@@ -6,8 +6,3 @@ export function paginate<T>(items: T[], page: number, perPage: number): Page<T> 
   if (!Number.isInteger(page) || page < 1 || page > pageCount) return null;
   return { items: items.slice((page - 1) * perPage, page * perPage), page, pageCount };
 }
-
-/** Page 1 is the index itself; later pages live at /page/N. */
-export function pagePath(page: number): string {
-  return page === 1 ? "/" : `/page/${page}`;
-}

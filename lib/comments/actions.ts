@@ -3,14 +3,15 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { renderCommentMarkdown } from "@/lib/comment-markdown";
-import { deleteOwnComment, editOwnComment } from "@/lib/comments";
-import { postedMessage, submitComment, waitFor, type SubmitResult } from "@/lib/posting";
-import { ensureBrowserId, readViewer, rememberComment } from "@/lib/reader";
-import { clientIp } from "@/lib/request";
-import { settings } from "@/lib/settings";
-import { HONEYPOT_FIELD, issueFormToken } from "@/lib/spam";
-import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "@/lib/validations/comment";
+import { renderCommentMarkdown } from "./markdown";
+import { deleteOwnComment, editOwnComment } from "./store";
+import { postedMessage, submitComment, waitFor, type SubmitResult } from "./service";
+import { ensureBrowserId, readViewer, rememberComment } from "./reader";
+import { clientIp } from "../server/request";
+import { settings } from "../settings";
+import { HONEYPOT_FIELD, issueFormToken } from "./spam";
+import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
+import { articlePath, articleUrl, commentAnchor } from "../routes";
 
 export type CommentFormState = {
   status: "idle" | "error" | "posted" | "preview";
@@ -33,8 +34,6 @@ const field = (formData: FormData, name: string) => {
   const value = formData.get(name);
   return typeof value === "string" ? value : null;
 };
-
-const articlePath = (slug: string) => `/articles/${slug}`;
 
 export async function postComment(_previous: CommentFormState, formData: FormData): Promise<CommentFormState> {
   const values = { name: echo(formData.get("name"), NAME_MAX), body: echo(formData.get("body"), BODY_MAX) };
@@ -75,7 +74,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       // Without JavaScript the form is a plain POST: answer it with a redirect to the comment
       // (POST-redirect-GET), so a reload cannot post it again and the answer is not a whole page.
       if (!(await headers()).has("next-action")) {
-        redirect(result.kind === "posted" ? `${articlePath(slug)}?posted=${result.id}#comment-${result.id}` : `${articlePath(slug)}#comments`);
+        redirect(result.kind === "posted" ? articleUrl(slug, `posted=${result.id}`, commentAnchor(result.id)) : articleUrl(slug, undefined, "comments"));
       }
       return {
         status: "posted",

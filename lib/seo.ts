@@ -1,8 +1,24 @@
 import type { Metadata } from "next";
-import { alternatesFor } from "./alternates";
-import { articlePath, type ArticleSummary } from "./articles";
-import { commentFeedPath } from "./feeds";
+import { type ArticleSummary } from "./content/articles";
 import { absoluteUrl, site } from "./site";
+import { articlePath, ATOM_PATH, commentFeedPath, RSS_PATH } from "./routes";
+
+/**
+ * A page's canonical URL plus the feed links. Next replaces `alternates` as a whole in each page
+ * that sets it, so every page with a canonical URL must list the feeds again.
+ */
+export function alternatesFor(
+  pathname: string,
+  moreAtomFeeds: { url: string; title: string }[] = [],
+): NonNullable<Metadata["alternates"]> {
+  return {
+    canonical: absoluteUrl(pathname),
+    types: {
+      "application/rss+xml": [{ url: RSS_PATH, title: `${site.name} (RSS)` }],
+      "application/atom+xml": [{ url: ATOM_PATH, title: `${site.name} (Atom)` }, ...moreAtomFeeds],
+    },
+  };
+}
 
 const timestamp = (isoDay: string) => `${isoDay}T00:00:00Z`;
 

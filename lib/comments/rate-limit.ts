@@ -1,5 +1,5 @@
 import "server-only";
-import { db as defaultDb, type Db } from "./db";
+import { db as defaultDb, type Db } from "../server/db";
 
 export type Window = { limit: number; seconds: number };
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };

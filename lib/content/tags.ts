@@ -3,11 +3,6 @@ import { slugify } from "./slug";
 
 export type Tag = { name: string; slug: string; count: number };
 
-/** `/tags/next-js` for "Next.js": tags are matched by slug, so "Next.js" and "next.js" are one. */
-export function tagPath(name: string): string {
-  return `/tags/${slugify(name)}`;
-}
-
 /**
  * Every tag in use, most used first, then by name. A tag spelt differently in two articles
  * ("Next.js", "next.js") is one tag, named as its newest article spells it.

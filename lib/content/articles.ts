@@ -3,9 +3,10 @@ import path from "node:path";
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import { z } from "zod";
-import { ContentError, type ContentProblem } from "./content-problems";
+import { ContentError, type ContentProblem } from "./problems";
 import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
-import { absoluteUrl } from "./site";
+import { articlePath } from "../routes";
+import { absoluteUrl } from "../site";
 import { SLUG_PATTERN, slugify } from "./slug";
 
 export { ContentError };
@@ -238,8 +239,4 @@ export function adjacentArticles(
   const index = articles.findIndex((article) => article.slug === slug);
   if (index === -1) return { newer: null, older: null };
   return { newer: articles[index - 1] ?? null, older: articles[index + 1] ?? null };
-}
-
-export function articlePath(slug: string): string {
-  return `/articles/${slug}`;
 }

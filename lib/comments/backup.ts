@@ -1,7 +1,7 @@
 import "server-only";
-import { db as defaultDb, type Db } from "./db";
-import { forgetPages } from "./page-cache";
-import { checkPlacements, parseCommentExport, type ImportProblem, type Placement } from "./validations/comment-export";
+import { db as defaultDb, type Db } from "../server/db";
+import { forgetPages } from "../server/page-cache";
+import { checkPlacements, parseCommentExport, type ImportProblem, type Placement } from "./export-schema";
 
 /** Everything, for a backup or a move: comments (every state) and reactions, oldest first. */
 export type CommentExport = {
@@ -59,7 +59,7 @@ export type ImportResult = { kind: "imported"; comments: number; reactions: numb
 const LOOKUP_CHUNK = 1_000;
 
 /**
- * Loads an export: every record is checked first (lib/validations/comment-export.ts) and one
+ * Loads an export: every record is checked first (lib/comments/export-schema.ts) and one
  * problem refuses the whole file; then comments are created or overwritten by id, parents before
  * replies, all in one transaction.
  */

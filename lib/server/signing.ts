@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { cookieSecret } from "./settings";
+import { cookieSecret } from "../settings";
 
 // Cookies and form tokens are `value.signature`, the signature an HMAC-SHA256 of the value with
 // COOKIE_SECRET, so the server can trust what it handed out earlier without storing it.

@@ -2,8 +2,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { cookies } from "next/headers";
 import { cookieOptions } from "./cookies";
-import { check, record, reset } from "./rate-limit";
-import { settings } from "./settings";
+import { check, record, reset } from "../comments/rate-limit";
+import { settings } from "../settings";
 import { safeEqual, sign, unsign } from "./signing";
 
 const SESSION = "mg_admin";

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { settings } from "./settings";
-import { sign, unsign } from "./signing";
+import { settings } from "../settings";
+import { sign, unsign } from "../server/signing";
 
 /** A field people never see or fill in; bots that fill every field give themselves away. */
 export const HONEYPOT_FIELD = "website";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { site } from "./site";
+import { site } from "../site";
 import { slugify } from "./slug";
 
 /** Front matter and a first line for a new article: valid as it stands, and a draft. */

@@ -1,4 +1,5 @@
-import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./comments";
+import { articleUrl, commentAnchor, reactionsPath } from "../routes";
+import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
 // them): written as one string, which React passes through as it is, rather than as a tree of
@@ -23,8 +24,6 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeS
 
 export const commentTime = (date: Date) => `${timeFormat.format(date)} UTC`;
 
-export const reactionsPath = (slug: string) => `/articles/${slug}/reactions`;
-
 export const reactionLabel = (count: number, reacted: boolean) => `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
 
 /** A link that opens a reply or edit form, keeping the reader's sort and page of threads. */
@@ -32,7 +31,7 @@ export function commentLink(context: CommentContext, name: "reply" | "edit", id:
   const params = new URLSearchParams({ [name]: id });
   if (context.sort !== "oldest") params.set("sort", context.sort);
   if (context.threads !== THREADS_PER_PAGE) params.set("threads", String(context.threads));
-  return `/articles/${context.slug}?${params}${name === "reply" ? `#reply-${id}` : `#comment-${id}`}`;
+  return articleUrl(context.slug, params, name === "reply" ? `reply-${id}` : commentAnchor(id));
 }
 
 /** Whether this comment, or one under it, needs React: a form is open on it, or it is the reader's own (Edit, Delete, pending). */
@@ -51,7 +50,7 @@ const escape = (text: string) =>
 /** A comment and its replies as HTML: the inside of its <li>. */
 export function commentInnerHtml(comment: CommentView, context: CommentContext): string {
   // Escaped like every other value: an import brings ids that this server did not make.
-  const anchor = escape(`comment-${comment.id}`);
+  const anchor = escape(commentAnchor(comment.id));
   const replies = comment.replies.length
     ? `<ol class="comment-replies">${comment.replies.map((reply) => commentHtml(reply, context)).join("")}</ol>`
     : "";
@@ -70,10 +69,10 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     `<input type="hidden" name="id" value="${escape(comment.id)}"/>` +
     `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}"><span aria-hidden="true">👍</span> ${comment.reactions}</button></form>` +
     `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">Reply</a>`;
-  // The body is sanitized HTML from lib/comment-markdown.ts.
+  // The body is sanitized HTML from lib/comments/markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
 }
 
 export function commentHtml(comment: CommentView, context: CommentContext): string {
-  return `<li id="comment-${escape(comment.id)}" class="comment" data-depth="${comment.depth}">${commentInnerHtml(comment, context)}</li>`;
+  return `<li id="${escape(commentAnchor(comment.id))}" class="comment" data-depth="${comment.depth}">${commentInnerHtml(comment, context)}</li>`;
 }

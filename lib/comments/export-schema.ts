@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { SLUG_PATTERN } from "../slug";
-import { commentBodySchema, commentNameSchema } from "./comment";
-import { COMMENT_STATUSES, MAX_DEPTH } from "./comment-limits";
+import { SLUG_PATTERN } from "../content/slug";
+import { commentBodySchema, commentNameSchema } from "./validation";
+import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 
-// The file /admin/export writes and /admin/import reads back (see lib/comment-backup.ts). An
+// The file /admin/export writes and /admin/import reads back (see lib/comments/backup.ts). An
 // imported comment reaches every reader's page, so each record passes the rules a new comment
 // does, and its place in its thread is checked against the file and the database.
 

@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { getArticle } from "./articles";
-import { createComment } from "./comments";
+import { getArticle } from "../content/articles";
+import { createComment } from "./store";
 import { check, record } from "./rate-limit";
-import { settings } from "./settings";
+import { settings } from "../settings";
 import { checkFormToken } from "./spam";
-import { commentInputSchema, type CommentInput } from "./validations/comment";
+import { commentInputSchema, type CommentInput } from "./validation";
 
 /** What a reader (or a script) sent to post a comment, as untrusted as it came. */
 export type Submission = {

@@ -5,7 +5,7 @@ import type { Image, Root } from "mdast";
 import { getImageProps } from "next/image";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
-import { absoluteUrl } from "../site";
+import { absoluteUrl } from "../../site";
 import { isImageFile, isInside, mediaUrl } from "../media";
 
 export type ArticleImageOptions = {

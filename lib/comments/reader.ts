@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { cookies } from "next/headers";
-import { cookieOptions } from "./cookies";
-import { sign, unsign } from "./signing";
-import type { Viewer } from "./comments";
+import { cookieOptions } from "../server/cookies";
+import { sign, unsign } from "../server/signing";
+import type { Viewer } from "./store";
 
 // What the server remembers about a reader without an account, all in cookies it signed:
 // a random browser id (for 👍 and duplicate detection), the ids of the comments this browser

@@ -1,0 +1,71 @@
+// Every address of the site, in one place: pages, feeds, forms, redirects, the page cache and the
+// proxy build their paths here, so a route can move without a hunt through the tree.
+
+import { slugify } from "./content/slug";
+
+export const HOME_PATH = "/";
+export const SEARCH_PATH = "/search";
+export const TAGS_PATH = "/tags";
+export const RSS_PATH = "/feed.xml";
+export const ATOM_PATH = "/atom.xml";
+export const ADMIN_PATH = "/admin";
+export const ADMIN_EXPORT_PATH = "/admin/export";
+export const ADMIN_IMPORT_PATH = "/admin/import";
+
+const ARTICLES = "/articles";
+
+/** Page 1 is the index itself; later pages live at /page/N. */
+export function pagePath(page: number): string {
+  return page === 1 ? HOME_PATH : `/page/${page}`;
+}
+
+export function articlePath(slug: string): string {
+  return `${ARTICLES}/${slug}`;
+}
+
+/** The slug of an article page's path (`/articles/<slug>`, nothing below it), still encoded. */
+export function articleSlugOf(pathname: string): string | null {
+  const match = /^\/articles\/([^/]+)$/.exec(pathname);
+  return match ? match[1] : null;
+}
+
+/** An article path with a query (sort, page of threads, a form to open) and a fragment. */
+export function articleUrl(slug: string, query?: URLSearchParams | string, fragment?: string): string {
+  const search = query?.toString();
+  return `${articlePath(slug)}${search ? `?${search}` : ""}${fragment ? `#${fragment}` : ""}`;
+}
+
+/** A comment's anchor on its article page. */
+export function commentAnchor(id: string): string {
+  return `comment-${id}`;
+}
+
+export function commentPath(slug: string, id: string): string {
+  return articleUrl(slug, undefined, commentAnchor(id));
+}
+
+export function commentFeedPath(slug: string): string {
+  return `${articlePath(slug)}/comments.xml`;
+}
+
+export function reactionsPath(slug: string): string {
+  return `${articlePath(slug)}/reactions`;
+}
+
+export function commentsApiPath(slug: string): string {
+  return `/api${articlePath(slug)}/comments`;
+}
+
+export function previewPath(slug: string): string {
+  return `/preview/${slug}`;
+}
+
+/** `/tags/next-js` for "Next.js": tags are matched by slug, so "Next.js" and "next.js" are one. */
+export function tagPath(name: string): string {
+  return `${TAGS_PATH}/${slugify(name)}`;
+}
+
+export function adminPath(query?: Record<string, string>): string {
+  const search = query ? new URLSearchParams(query).toString() : "";
+  return search ? `${ADMIN_PATH}?${search}` : ADMIN_PATH;
+}

@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/server/page-cache";
 import { issueFormToken } from "./lib/comments/spam";
-import { THEME_SCRIPT_HASH } from "./lib/server/theme";
+import { THEME_SCRIPT_HASH } from "./lib/theme";
 import { ADMIN_IMPORT_PATH, articleSlugOf } from "./lib/routes";
+import { isDevelopment, serverOrigin } from "./lib/settings";
 
 // Requests that post to a page (server actions, plain form POSTs) are bounded before Next.js
 // parses them, so an oversized one gets a clear 413 instead of a server error. The admin's import
@@ -22,7 +23,7 @@ const page = (status: number, title: string, body: string) =>
  * files; inline style attributes (next/image sets some) stay allowed, scripts never inline.
  */
 export function contentSecurityPolicy(nonce: string, https: boolean): string {
-  const development = process.env.NODE_ENV === "development";
+  const development = isDevelopment();
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' '${THEME_SCRIPT_HASH}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
@@ -144,7 +145,7 @@ export async function proxy(request: NextRequest) {
   if (servedFromCache(request)) {
     // The template is this server's own page, asked for where `next start` listens (Next.js notes
     // that address in __NEXT_PRIVATE_ORIGIN; the Host header could be a proxy's public name).
-    const origin = process.env.__NEXT_PRIVATE_ORIGIN ?? request.nextUrl.origin;
+    const origin = serverOrigin() ?? request.nextUrl.origin;
     const entry = await cachedPage(pathname, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
     if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
   }

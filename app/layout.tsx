@@ -5,9 +5,10 @@ import { ContentRefresh } from "@/components/ContentRefresh";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
-import { THEME_SCRIPT } from "@/lib/server/theme";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 import { ATOM_PATH, RSS_PATH } from "@/lib/routes";
+import { isDevelopment } from "@/lib/settings";
 
 export const metadata: Metadata = {
   metadataBase: new URL(site.url),
@@ -59,7 +60,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {site.name} · Follow by <a href={RSS_PATH}>RSS</a> or <a href={ATOM_PATH}>Atom</a>
           </p>
         </footer>
-        {process.env.NODE_ENV === "development" && <ContentRefresh />}
+        {isDevelopment() && <ContentRefresh />}
       </body>
     </html>
   );

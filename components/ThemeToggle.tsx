@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { THEME_EVENT, THEME_STORAGE_KEY, type Theme } from "@/lib/server/theme";
+import { THEME_EVENT, THEME_STORAGE_KEY, type Theme } from "@/lib/theme";
 
 const darkQuery = () => window.matchMedia("(prefers-color-scheme: dark)");
 

@@ -1,8 +1,26 @@
 import { z } from "zod";
 
+// Every environment variable the app reads, parsed by one schema (the commented list is
+// .env.example). Nothing else reads process.env: a bad value fails with the variable's name, at
+// start (server.ts and the scripts call settings() first) rather than on the first request that
+// needs it.
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Canonical URLs, feeds, the sitemap and Open Graph tags; unset, links point at the dev server. */
+  SITE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://example.com" })
+    .default("http://localhost:3000")
+    .transform((url) => url.replace(/\/+$/, "")),
+  /** Where the articles are (the end-to-end tests point it at a fixture folder). */
+  CONTENT_DIR: z.string().optional(),
+  /** `file:` (SQLite, the default) or `postgres://`; lib/server/database-url.ts resolves it. */
+  DATABASE_URL: z.string().optional(),
+  /** Opens /preview/<slug>?token=…; without it (or shorter than 16 characters) previews are off. */
+  PREVIEW_TOKEN: z.string().optional(),
+  COOKIE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ADMIN_PASSWORD: z.string().min(1).optional(),
   COMMENTS_MODERATION: z.enum(["pre", "post"]).default("post"),
   COMMENT_RATE_PER_MINUTE: positiveInt(5),
@@ -18,9 +36,8 @@ const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
 let last: { key: string; value: Settings } | undefined;
 
 /**
- * Comment, moderation and cache settings from the environment, checked on use so a bad value
- * fails with the variable's name, and tests can change them between cases; parsed again only when
- * one of them changed (they are read several times per comment).
+ * The settings, parsed again only when one of the variables changed: they are read several times
+ * per comment, and tests change them between cases.
  */
 export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   const values = Object.fromEntries(NAMES.map((name) => [name, env[name] || undefined]));
@@ -34,13 +51,18 @@ export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   return result.data;
 }
 
-const secretSchema = z
-  .string({ error: "COOKIE_SECRET is not set: run `npm run setup` (or `npm run dev`, `npm start`) to generate it into .env.local" })
-  .min(32, "COOKIE_SECRET must be at least 32 characters");
-
 /** The key that signs cookies and form tokens. */
 export function cookieSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const result = secretSchema.safeParse(env.COOKIE_SECRET);
-  if (!result.success) throw new Error(result.error.issues[0].message);
-  return result.data;
+  const secret = settings(env).COOKIE_SECRET;
+  if (!secret) {
+    throw new Error("COOKIE_SECRET is not set: run `npm run setup` (or `npm run dev`, `npm start`) to generate it into .env.local");
+  }
+  return secret;
 }
+
+/** `next dev`: content is read afresh on every request, drafts show, nothing is cached. */
+export const isDevelopment = () => settings().NODE_ENV === "development";
+export const isProduction = () => settings().NODE_ENV === "production";
+
+/** Where this server listens, which `next start` notes for itself (the Host header may be a proxy's name). */
+export const serverOrigin = (): string | undefined => process.env.__NEXT_PRIVATE_ORIGIN;

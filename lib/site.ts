@@ -1,20 +1,12 @@
-import { z } from "zod";
-
-// Canonical URLs, feeds, the sitemap and Open Graph tags are rendered at build time, so SITE_URL is
-// read by `next build`. Unset (local work, tests), links point at the dev server.
-const siteUrlSchema = z
-  .url({ protocol: /^https?$/, error: "SITE_URL must be an http(s) URL such as https://example.com" })
-  .transform((url) => url.replace(/\/+$/, ""));
-
-function readSiteUrl(value = process.env.SITE_URL): string {
-  return siteUrlSchema.parse(value?.trim() || "http://localhost:3000");
-}
+import { settings } from "./settings";
 
 /** Site-wide settings: the layout, metadata, feeds and `npm run new` read them from here. */
 export const site = {
   name: "Marginalia",
   tagline: "Essays on building software, and the conversations they start.",
-  url: readSiteUrl(),
+  // Canonical URLs, feeds, the sitemap and Open Graph tags are rendered at build time, so SITE_URL
+  // is read by `next build`.
+  url: settings().SITE_URL,
   language: "en",
   locale: "en_GB",
   /** Written into new articles by `npm run new`, and named as the feeds' author. */

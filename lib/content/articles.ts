@@ -8,12 +8,14 @@ import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown
 import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
 import { SLUG_PATTERN, slugify } from "./slug";
+import { isProduction, settings } from "../settings";
 
 export { ContentError };
 
 /** content/, or CONTENT_DIR (the end-to-end tests point it at a fixture folder). */
-export const CONTENT_DIR = process.env.CONTENT_DIR
-  ? path.resolve(/*turbopackIgnore: true*/ process.env.CONTENT_DIR)
+const contentDirSetting = settings().CONTENT_DIR;
+export const CONTENT_DIR = contentDirSetting
+  ? path.resolve(/*turbopackIgnore: true*/ contentDirSetting)
   : path.join(process.cwd(), "content");
 const PUBLIC_DIR = path.join(process.cwd(), "public");
 
@@ -136,7 +138,7 @@ export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
   });
 }
 
-const production = process.env.NODE_ENV === "production";
+const production = isProduction();
 
 // A production build publishes the content it was built with, so files are read and rendered
 // once per process there; in development every call reads them afresh so edits show on reload.
@@ -179,7 +181,7 @@ function renderOrThrow(source: Source, dir: string, feedUrl?: string): Article {
 
 /** Drafts and articles dated in the future are visible while writing (`next dev`) only. */
 export function showDrafts(): boolean {
-  return process.env.NODE_ENV !== "production";
+  return !isProduction();
 }
 
 export type ReadOptions = {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { settings } from "../settings";
 
 /** Where comments live: an embedded SQLite file (the default) or a PostgreSQL server. */
 export type DatabaseTarget =
@@ -13,7 +14,7 @@ export const DEFAULT_SQLITE_URL = "file:./data/marginalia.db";
  * command and the tests all open the same file.
  */
 export function resolveDatabaseTarget(
-  url = process.env.DATABASE_URL || DEFAULT_SQLITE_URL,
+  url = settings().DATABASE_URL || DEFAULT_SQLITE_URL,
   root = process.cwd(),
 ): DatabaseTarget {
   if (/^postgres(ql)?:\/\//.test(url)) return { provider: "postgresql", url };

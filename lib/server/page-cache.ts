@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { settings } from "../settings";
+import { isProduction, settings } from "../settings";
 import { articlePath } from "../routes";
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
@@ -51,7 +51,7 @@ const STALE_LIMIT_MS = 60_000;
 const ttl = () => settings().PAGE_CACHE_SECONDS * 1000;
 
 export function pageCacheEnabled(): boolean {
-  return process.env.NODE_ENV === "production" && ttl() > 0;
+  return isProduction() && ttl() > 0;
 }
 
 /** Whether this request is the server rendering a template for the cache. */

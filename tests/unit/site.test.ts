@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { expect, it, vi } from "vitest";
-import { THEME_SCRIPT, THEME_SCRIPT_HASH } from "@/lib/server/theme";
+import { THEME_SCRIPT, THEME_SCRIPT_HASH } from "@/lib/theme";
 
 it("reads SITE_URL, drops a trailing slash, and refuses what is not an http(s) URL", async () => {
   const load = async (value: string | undefined) => {

@@ -18,3 +18,12 @@ test("the article still reads, and comments say they are unavailable", async ({ 
   // No stack trace or driver message reaches the reader.
   await expect(page.locator("body")).not.toContainText(/ECONNREFUSED|Prisma|Error:|\bat \S+ \(/);
 });
+
+test("the admin says moderation is unavailable, in the site's look, with a way back", async ({ page }) => {
+  await page.goto(`${server.url}/admin`);
+  await page.getByLabel("Password").fill("correct horse battery staple");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Moderation is unavailable right now");
+  await expect(page.getByRole("link", { name: "the moderation page" })).toHaveAttribute("href", "/admin");
+  await expect(page.locator("body")).not.toContainText(/ECONNREFUSED|Prisma|Error:|\bat \S+ \(/);
+});

@@ -1,0 +1,23 @@
+"use client";
+
+import Link from "next/link";
+
+// Moderation that failed (usually the database away): the decision was not applied, and saying so
+// beats a blank server error. The comment section on articles falls back the same way.
+export default function AdminError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return (
+    <>
+      <h1>Moderation is unavailable right now</h1>
+      <p>
+        The comments could not be read or changed, so nothing was applied. This usually means the database cannot be
+        reached; try again in a moment, or go back to <Link href="/admin">the moderation page</Link>.
+      </p>
+      <p>
+        <button type="button" onClick={reset}>
+          Try again
+        </button>
+      </p>
+      {error.digest && <p className="meta">Reference: {error.digest}</p>}
+    </>
+  );
+}

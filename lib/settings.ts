@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy } from "./trust-proxy";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -10,6 +11,17 @@ const schema = z.object({
   COMMENT_EDIT_MINUTES: positiveInt(15),
   COMMENT_MIN_FILL_SECONDS: z.coerce.number().nonnegative().default(3),
   PAGE_CACHE_SECONDS: z.coerce.number().nonnegative().default(1),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Settings = z.infer<typeof schema>;
@@ -18,7 +30,7 @@ const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
 let last: { key: string; value: Settings } | undefined;
 
 /**
- * Comment, moderation and cache settings from the environment, checked on use so a bad value
+ * Comment, moderation, cache and proxy settings from the environment, checked on use so a bad value
  * fails with the variable's name, and tests can change them between cases; parsed again only when
  * one of them changed (they are read several times per comment).
  */

@@ -1,7 +1,7 @@
 // Cross-site requests, the admin's defences and the security headers, read from real responses.
 import assert from "node:assert/strict";
 import { safeEqual } from "@/lib/signing";
-import { freshSqlite, loadEnv, openDb, seedComments, startServer } from "./support/app";
+import { freshSqlite, loadEnv, openDb, seedComments, startServer, type Db, type RunningServer } from "./support/app";
 import { commentFormFields, mintToken, postComment } from "./support/poster";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
@@ -21,6 +21,29 @@ const formData = (fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   return form;
 };
+
+/** Posts 8 comments, by the form or by the JSON API, the i-th sending X-Forwarded-For: `forwardedFor(i)`; how many were stored. */
+async function storedOfEight(db: Db, server: RunningServer, how: "form" | "api", forwardedFor: (i: number) => string): Promise<number> {
+  await db.rateLimitHit.deleteMany(); // each case starts with nothing counted
+  const pageUrl = `${server.url}/articles/${SLUG}`;
+  const fields = commentFormFields(await (await fetch(pageUrl)).text());
+  let stored = 0;
+  for (let i = 0; i < 8; i++) {
+    const comment = { name: "Many Faces", body: `address check ${how} ${i} ${Math.random()}`, ip: forwardedFor(i) };
+    if (how === "form") {
+      if ((await postComment(pageUrl, fields, comment)).acknowledged) stored++;
+      continue;
+    }
+    const response = await fetch(`${server.url}/api/articles/${SLUG}/comments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": comment.ip },
+      body: JSON.stringify({ name: comment.name, body: comment.body, token: mintToken() }),
+    });
+    await response.arrayBuffer();
+    if (response.status === 201) stored++;
+  }
+  return stored;
+}
 
 export async function securityChecks(port: number, check: Check): Promise<void> {
   const url = freshSqlite("reliability-security");
@@ -167,6 +190,30 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       const anywhere = await attempt(PASSWORD, "10.4.2.1");
       assert.ok(anywhere.locked && !anywhere.signedIn, "the overall lock holds for a fresh address");
       return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures per address and 100 overall`;
+    });
+    await check("client address: a made-up X-Forwarded-For per request posts no more than 5 a minute; behind TRUST_PROXY=1 only the last hop counts", async () => {
+      // The default limits, and servers of their own: one reached directly (no TRUST_PROXY), one
+      // behind a proxy (this test) that it trusts.
+      const limits = { COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "30" };
+      const direct = await startServer(port + 1, loadEnv(url, { ...limits, TRUST_PROXY: "" }), "data/reliability-security-direct.log");
+      try {
+        for (const how of ["form", "api"] as const) {
+          assert.equal(await storedOfEight(db, direct, how, (i) => `198.51.100.${i}`), 5, `${how}: a new X-Forwarded-For each time`);
+          assert.equal(await storedOfEight(db, direct, how, (i) => `127.0.0.1, 198.51.100.${i}`), 5, `${how}: a chain ending in a new address`);
+        }
+      } finally {
+        direct.stop();
+      }
+      const proxied = await startServer(port + 2, loadEnv(url, { ...limits, TRUST_PROXY: "1" }), "data/reliability-security-proxied.log");
+      try {
+        for (const how of ["form", "api"] as const) {
+          assert.equal(await storedOfEight(db, proxied, how, (i) => `198.51.100.${i}, 10.7.0.1`), 5, `${how}: a chain whose client-written part changes`);
+          assert.equal(await storedOfEight(db, proxied, how, (i) => `10.7.1.${i}`), 8, `${how}: 8 readers the proxy tells apart`);
+        }
+      } finally {
+        proxied.stop();
+      }
+      return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight";
     });
   } finally {
     server.stop();

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { attemptLogin, endSession, isAdmin } from "@/lib/admin";
+import { attemptLogin, endSession, isAdmin, startSession } from "@/lib/admin";
 import { moderateComment, type Moderation } from "@/lib/comments";
 import { clientIp } from "@/lib/request";
 
@@ -17,6 +17,7 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   }
   if (result.kind === "disabled") return { message: "The admin is disabled: ADMIN_PASSWORD is not set." };
   if (result.kind === "wrong") return { message: "That password is not right." };
+  await startSession(result.session);
   redirect("/admin");
 }
 

@@ -96,6 +96,29 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `export ${exportResponse.status}, import 401, moderation without the cookie changed nothing (${response.status})`;
     });
 
+    await check("signing out ends the session: a copy of the cookie no longer opens /admin or /admin/export", async () => {
+      const loginPage = await (await fetch(`${server.url}/admin`)).text();
+      const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
+      const signedIn = await fetch(`${server.url}/admin`, { method: "POST", body: login, headers: { origin: server.url, "x-forwarded-for": "10.6.1.1" }, redirect: "manual" });
+      const copied = signedIn.headers.getSetCookie().find((c) => c.startsWith("mg_admin="))?.split(";")[0];
+      assert.ok(copied, `no session cookie after signing in (${signedIn.status})`);
+      const opens = async () => {
+        const exported = await fetch(`${server.url}/admin/export`, { headers: { cookie: copied } });
+        await exported.arrayBuffer();
+        const admin = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
+        return { exported: exported.status, moderates: !admin.includes("login-form") };
+      };
+      assert.deepEqual(await opens(), { exported: 200, moderates: true }, "the session works before signing out");
+
+      const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
+      const logout = hidden(adminPage.slice(adminPage.lastIndexOf("<form")), "<form");
+      const signedOut = await fetch(`${server.url}/admin`, { method: "POST", body: formData(logout), headers: { origin: server.url, cookie: copied }, redirect: "manual" });
+      await signedOut.arrayBuffer();
+      assert.ok(signedOut.headers.getSetCookie().some((c) => /^mg_admin=;/.test(c) || /^mg_admin=.*Max-Age=0/i.test(c)), `signing out clears the cookie (${signedOut.status})`);
+      assert.deepEqual(await opens(), { exported: 401, moderates: false }, "a copy of the cookie kept from before signing out");
+      return "export 200 and moderation before; after signing out, the same cookie gets export 401 and the sign-in form";
+    });
+
     await check("headers: CSP with nonces and no 'unsafe-inline' scripts, and the other security headers", async () => {
       const nonces = new Set<string>();
       for (const path of ["/", `/articles/${SLUG}`, "/tags", "/search?q=monolith", "/admin", "/no-such-page"]) {

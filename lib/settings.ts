@@ -4,7 +4,8 @@ import { parseTrustProxy } from "./trust-proxy";
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
-  ADMIN_PASSWORD: z.string().min(1).optional(),
+  // Guessing stays impractical only with a long password: the lock-outs slow a guesser, no more.
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters (a passphrase of a few words)").optional(),
   COMMENTS_MODERATION: z.enum(["pre", "post"]).default("post"),
   COMMENT_RATE_PER_MINUTE: positiveInt(5),
   COMMENT_RATE_PER_HOUR: positiveInt(30),

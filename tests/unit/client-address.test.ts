@@ -70,6 +70,15 @@ describe("TRUST_PROXY", () => {
   });
 });
 
+describe("ADMIN_PASSWORD", () => {
+  it("is refused when shorter than 12 characters, naming the variable", () => {
+    vi.stubEnv("ADMIN_PASSWORD", "hunter2");
+    expect(() => settings()).toThrow("ADMIN_PASSWORD: must be at least 12 characters");
+    vi.stubEnv("ADMIN_PASSWORD", "correct horse battery staple");
+    expect(settings().ADMIN_PASSWORD).toBe("correct horse battery staple");
+  });
+});
+
 describe("the stamped address", () => {
   it("is believed only as server.ts wrote it, never as a client sent it", () => {
     const forged = new Headers({ [CLIENT_ADDRESS_HEADER]: "guess 6.6.6.6" });

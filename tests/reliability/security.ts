@@ -1,7 +1,7 @@
 // Cross-site requests, the admin's defences and the security headers, read from real responses.
 import assert from "node:assert/strict";
 import { safeEqual } from "@/lib/signing";
-import { freshSqlite, loadEnv, openDb, seedComments, startServer, type Db, type RunningServer } from "./support/app";
+import { freshSqlite, loadEnv, NEXT_START, openDb, seedComments, startServer, type Db, type RunningServer } from "./support/app";
 import { commentFormFields, mintToken, postComment } from "./support/poster";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
@@ -243,7 +243,16 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       } finally {
         proxied.stop();
       }
-      return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight";
+      // Started without server.ts, the site knows no address and believes no header: one limit for all.
+      const bare = await startServer(port + 3, loadEnv(url, { ...limits, TRUST_PROXY: "1" }), "data/reliability-security-next-start.log", NEXT_START);
+      try {
+        for (const how of ["form", "api"] as const) {
+          assert.equal(await storedOfEight(db, bare, how, (i) => `198.51.100.${i}`), 5, `${how}: plain next start, a new X-Forwarded-For each time`);
+        }
+      } finally {
+        bare.stop();
+      }
+      return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight; plain next start: 5 of 8";
     });
   } finally {
     server.stop();

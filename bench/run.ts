@@ -1,4 +1,4 @@
-// `npm run bench`: the figures in bench/results.md, against `next build && next start` on loopback.
+// `npm run bench`: the figures in bench/results.md, against `next build` and server.ts on loopback.
 // Every load generator runs in a process of its own (autocannon; bench/post-client.ts), and each
 // figure is measured right after its baseline in the same run, so ratios hold on a noisy machine.
 // BENCH_SECONDS (default 10) sets each autocannon run; BENCH_POSTS (default 2000) the comments per
@@ -113,7 +113,7 @@ async function main() {
   say(`# Benchmarks`);
   say();
   say(`Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on this machine (${(await import("node:os")).cpus().length} cores, shared), Node ${process.version}, by \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_POSTS=${POSTS}).`);
-  say(`Server: \`next build && next start\` on 127.0.0.1, SQLite unless said; load from separate processes.`);
+  say(`Server: \`next build\`, then server.ts (\`npm start\`) on 127.0.0.1, SQLite unless said; load from separate processes.`);
   say();
 
   // Reading: the article page against a bare node:http server with the same bytes.

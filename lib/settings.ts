@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy } from "./server/trust-proxy";
 
 // Every environment variable the app reads, parsed by one schema (the commented list is
 // .env.example). Nothing else reads process.env: a bad value fails with the variable's name, at
@@ -21,13 +22,25 @@ const schema = z.object({
   /** Opens /preview/<slug>?token=…; without it (or shorter than 16 characters) previews are off. */
   PREVIEW_TOKEN: z.string().optional(),
   COOKIE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  ADMIN_PASSWORD: z.string().min(1).optional(),
+  // Guessing stays impractical only with a long password: the lock-outs slow a guesser, no more.
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters (a passphrase of a few words)").optional(),
   COMMENTS_MODERATION: z.enum(["pre", "post"]).default("post"),
   COMMENT_RATE_PER_MINUTE: positiveInt(5),
   COMMENT_RATE_PER_HOUR: positiveInt(30),
   COMMENT_EDIT_MINUTES: positiveInt(15),
   COMMENT_MIN_FILL_SECONDS: z.coerce.number().nonnegative().default(3),
   PAGE_CACHE_SECONDS: z.coerce.number().nonnegative().default(1),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Settings = z.infer<typeof schema>;

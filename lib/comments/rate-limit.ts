@@ -56,3 +56,8 @@ export async function record(key: string, windows: Window[], db: Db = defaultDb(
 export async function reset(key: string, db: Db = defaultDb()): Promise<void> {
   await db.rateLimitHit.deleteMany({ where: { key } });
 }
+
+/** How many hits `key` had in the last `seconds` (the admin's login slows down as they grow). */
+export async function countHits(key: string, seconds: number, db: Db = defaultDb(), now = new Date()): Promise<number> {
+  return db.rateLimitHit.count({ where: { key, createdAt: { gt: new Date(now.getTime() - seconds * 1000) } } });
+}

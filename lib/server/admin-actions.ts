@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { attemptLogin, endSession, isAdmin } from "./admin";
+import { attemptLogin, endSession, isAdmin, startSession } from "./admin";
 import { moderateComment, type Moderation } from "../comments/store";
 import { clientIp } from "./request";
 import { ADMIN_PATH, articlePath } from "../routes";
@@ -18,6 +18,7 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   }
   if (result.kind === "disabled") return { message: "The admin is disabled: ADMIN_PASSWORD is not set." };
   if (result.kind === "wrong") return { message: "That password is not right." };
+  await startSession(result.session);
   redirect(ADMIN_PATH);
 }
 

@@ -1,5 +1,5 @@
-// The main e2e server (playwright.config.ts webServer): `next build && next start` on a fresh
-// SQLite file. E2E_SKIP_BUILD=1 reuses the last build.
+// The main e2e server (playwright.config.ts webServer): `next build`, then server.ts (as `npm
+// start` runs it) on a fresh SQLite file. E2E_SKIP_BUILD=1 reuses the last build.
 import { execSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import { E2E_CONTENT_DIR, e2eEnv, freshSqlite } from "./support/servers";
@@ -15,6 +15,6 @@ fs.cpSync("tests/fixtures/content-e2e", E2E_CONTENT_DIR, { recursive: true });
 const env = e2eEnv(freshSqlite("e2e"));
 if (!process.env.E2E_SKIP_BUILD) execSync("npx next build", { env, stdio: "inherit" });
 
-const server = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", port], { env, stdio: "inherit" });
+const server = spawn("node_modules/.bin/tsx", ["server.ts", "--hostname", "127.0.0.1", "--port", port], { env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,5 +1,5 @@
 // `npm run test:reliability` (full sizes) and `npm run test:reliability:short` (CI: smaller counts,
-// the same checks): real `next start` servers on a fresh build, real SQLite files and PostgreSQL.
+// the same checks): real servers (server.ts) on a fresh build, real SQLite files and PostgreSQL.
 // SKIP_BUILD=1 reuses the last build. Prints one line per check and "N passed, N failed".
 import assert from "node:assert/strict";
 import { setMaxListeners } from "node:events";

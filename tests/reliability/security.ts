@@ -1,7 +1,7 @@
 // Cross-site requests, the admin's defences and the security headers, read from real responses.
 import assert from "node:assert/strict";
 import { safeEqual } from "@/lib/server/signing";
-import { freshSqlite, loadEnv, openDb, seedComments, startServer } from "./support/app";
+import { freshSqlite, loadEnv, openDb, seedComments, startServer, NEXT_START, type Db, type RunningServer } from "./support/app";
 import { commentFormFields, mintToken, postComment } from "./support/poster";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
@@ -21,6 +21,29 @@ const formData = (fields: Record<string, string>) => {
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   return form;
 };
+
+/** Posts 8 comments, by the form or by the JSON API, the i-th sending X-Forwarded-For: `forwardedFor(i)`; how many were stored. */
+async function storedOfEight(db: Db, server: RunningServer, how: "form" | "api", forwardedFor: (i: number) => string): Promise<number> {
+  await db.rateLimitHit.deleteMany(); // each case starts with nothing counted
+  const pageUrl = `${server.url}/articles/${SLUG}`;
+  const fields = commentFormFields(await (await fetch(pageUrl)).text());
+  let stored = 0;
+  for (let i = 0; i < 8; i++) {
+    const comment = { name: "Many Faces", body: `address check ${how} ${i} ${Math.random()}`, ip: forwardedFor(i) };
+    if (how === "form") {
+      if ((await postComment(pageUrl, fields, comment)).acknowledged) stored++;
+      continue;
+    }
+    const response = await fetch(`${server.url}/api/articles/${SLUG}/comments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": comment.ip },
+      body: JSON.stringify({ name: comment.name, body: comment.body, token: mintToken() }),
+    });
+    await response.arrayBuffer();
+    if (response.status === 201) stored++;
+  }
+  return stored;
+}
 
 export async function securityChecks(port: number, check: Check): Promise<void> {
   const url = freshSqlite("reliability-security");
@@ -73,6 +96,29 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `export ${exportResponse.status}, import 401, moderation without the cookie changed nothing (${response.status})`;
     });
 
+    await check("signing out ends the session: a copy of the cookie no longer opens /admin or /admin/export", async () => {
+      const loginPage = await (await fetch(`${server.url}/admin`)).text();
+      const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
+      const signedIn = await fetch(`${server.url}/admin`, { method: "POST", body: login, headers: { origin: server.url, "x-forwarded-for": "10.6.1.1" }, redirect: "manual" });
+      const copied = signedIn.headers.getSetCookie().find((c) => c.startsWith("mg_admin="))?.split(";")[0];
+      assert.ok(copied, `no session cookie after signing in (${signedIn.status})`);
+      const opens = async () => {
+        const exported = await fetch(`${server.url}/admin/export`, { headers: { cookie: copied } });
+        await exported.arrayBuffer();
+        const admin = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
+        return { exported: exported.status, moderates: !admin.includes("login-form") };
+      };
+      assert.deepEqual(await opens(), { exported: 200, moderates: true }, "the session works before signing out");
+
+      const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
+      const logout = hidden(adminPage.slice(adminPage.lastIndexOf("<form")), "<form");
+      const signedOut = await fetch(`${server.url}/admin`, { method: "POST", body: formData(logout), headers: { origin: server.url, cookie: copied }, redirect: "manual" });
+      await signedOut.arrayBuffer();
+      assert.ok(signedOut.headers.getSetCookie().some((c) => /^mg_admin=;/.test(c) || /^mg_admin=.*Max-Age=0/i.test(c)), `signing out clears the cookie (${signedOut.status})`);
+      assert.deepEqual(await opens(), { exported: 401, moderates: false }, "a copy of the cookie kept from before signing out");
+      return "export 200 and moderation before; after signing out, the same cookie gets export 401 and the sign-in form";
+    });
+
     await check("headers: CSP with nonces and no 'unsafe-inline' scripts, and the other security headers", async () => {
       const nonces = new Set<string>();
       for (const path of ["/", `/articles/${SLUG}`, "/tags", "/search?q=monolith", "/admin", "/no-such-page"]) {
@@ -123,9 +169,31 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `${plain.length} cookies per post; Secure only behind https`;
     });
 
-    await check("admin login: constant-time comparison, and lock-outs per address and overall", async () => {
-      // Timing: a guess sharing all but the last character with the secret costs what a wrong first
-      // character does (the comparison hashes both sides first).
+    await check("admin login: constant-time comparison, a lock-out per address, and no lock-out of the author by anyone else", async () => {
+      const loginForm = hidden(await (await fetch(`${server.url}/admin`)).text(), '<form class="comment-form login-form"');
+      const attempt = async (password: string, ip: string) => {
+        const started = performance.now();
+        const form = formData({ ...loginForm, password });
+        const response = await fetch(`${server.url}/admin`, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
+        const html = await response.text();
+        const signedIn = response.headers.getSetCookie().some((c) => c.startsWith("mg_admin="));
+        return { signedIn, locked: /Too many failed attempts/.test(html), ms: performance.now() - started };
+      };
+      for (let i = 0; i < 10; i++) assert.equal((await attempt(`wrong ${i}`, "10.4.0.1")).locked, false);
+      const locked = await attempt(PASSWORD, "10.4.0.1");
+      assert.ok(locked.locked && !locked.signedIn, "the right password after 10 failures from one address is refused while locked");
+      assert.ok((await attempt(PASSWORD, "10.4.0.2")).signedIn, "another address can still sign in");
+      // A guesser with an address per try (20 at a time) slows every login down, and locks out no one.
+      for (let i = 0; i < 120; i += 20) {
+        const guesses = await Promise.all(Array.from({ length: 20 }, (_, j) => attempt(`wrong ${i + j}`, `10.4.1.${i + j}`)));
+        assert.ok(guesses.every((guess) => !guess.locked && !guess.signedIn), "a first guess from an address is answered \"not right\"");
+      }
+      const author = await attempt(PASSWORD, "10.4.2.1");
+      assert.ok(author.signedIn && !author.locked, "after 130 failures from other addresses, the author signs in from a fresh one");
+      assert.ok(author.ms >= 1_000, `a login after many failures site-wide is slowed down (answered in ${author.ms.toFixed(0)} ms)`);
+      // Timing, measured after the requests (a busy loop before them outlasts the server's keep-alive
+      // timeout, and the next request meets a closed connection): a guess sharing all but the last
+      // character with the secret costs what a wrong first character does (both sides are hashed first).
       const secret = PASSWORD.repeat(8);
       const batch = (guess: string) => {
         const started = process.hrtime.bigint();
@@ -150,23 +218,41 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       const near = median(nearSamples);
       const far = median(farSamples);
       assert.ok(near / far < 1.5 && far / near < 1.5, `near-miss ${near} ns vs first-character miss ${far} ns`);
+      return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures from one address; after 130 failures from rotating addresses the author signed in, in ${(author.ms / 1000).toFixed(1)} s`;
+    });
 
-      const attempt = async (password: string, ip: string) => {
-        const page = await (await fetch(`${server.url}/admin`)).text();
-        const form = formData({ ...hidden(page, '<form class="comment-form login-form"'), password });
-        const response = await fetch(`${server.url}/admin`, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
-        const html = await response.text();
-        return { signedIn: response.headers.getSetCookie().some((c) => c.startsWith("mg_admin=")), locked: /Too many failed attempts/.test(html) };
-      };
-      for (let i = 0; i < 10; i++) assert.equal((await attempt(`wrong ${i}`, "10.4.0.1")).locked, false);
-      const locked = await attempt(PASSWORD, "10.4.0.1");
-      assert.ok(locked.locked && !locked.signedIn, "the right password after 10 failures from one address is refused while locked");
-      assert.ok((await attempt(PASSWORD, "10.4.0.2")).signedIn, "another address can still sign in");
-      // A guesser who changes X-Forwarded-For on every try meets the overall lock after 100 failures.
-      for (let i = 0; i < 90; i++) await attempt(`wrong ${i}`, `10.4.1.${i}`);
-      const anywhere = await attempt(PASSWORD, "10.4.2.1");
-      assert.ok(anywhere.locked && !anywhere.signedIn, "the overall lock holds for a fresh address");
-      return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures per address and 100 overall`;
+    await check("client address: a made-up X-Forwarded-For per request posts no more than 5 a minute; behind TRUST_PROXY=1 only the last hop counts", async () => {
+      // The default limits, and servers of their own: one reached directly (no TRUST_PROXY), one
+      // behind a proxy (this test) that it trusts.
+      const limits = { COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "30" };
+      const direct = await startServer(port + 1, loadEnv(url, { ...limits, TRUST_PROXY: "" }), "data/reliability-security-direct.log");
+      try {
+        for (const how of ["form", "api"] as const) {
+          assert.equal(await storedOfEight(db, direct, how, (i) => `198.51.100.${i}`), 5, `${how}: a new X-Forwarded-For each time`);
+          assert.equal(await storedOfEight(db, direct, how, (i) => `127.0.0.1, 198.51.100.${i}`), 5, `${how}: a chain ending in a new address`);
+        }
+      } finally {
+        direct.stop();
+      }
+      const proxied = await startServer(port + 2, loadEnv(url, { ...limits, TRUST_PROXY: "1" }), "data/reliability-security-proxied.log");
+      try {
+        for (const how of ["form", "api"] as const) {
+          assert.equal(await storedOfEight(db, proxied, how, (i) => `198.51.100.${i}, 10.7.0.1`), 5, `${how}: a chain whose client-written part changes`);
+          assert.equal(await storedOfEight(db, proxied, how, (i) => `10.7.1.${i}`), 8, `${how}: 8 readers the proxy tells apart`);
+        }
+      } finally {
+        proxied.stop();
+      }
+      // Started without server.ts, the site knows no address and believes no header: one limit for all.
+      const bare = await startServer(port + 3, loadEnv(url, { ...limits, TRUST_PROXY: "1" }), "data/reliability-security-next-start.log", NEXT_START);
+      try {
+        for (const how of ["form", "api"] as const) {
+          assert.equal(await storedOfEight(db, bare, how, (i) => `198.51.100.${i}`), 5, `${how}: plain next start, a new X-Forwarded-For each time`);
+        }
+      } finally {
+        bare.stop();
+      }
+      return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight; plain next start: 5 of 8";
     });
   } finally {
     server.stop();

@@ -1,5 +1,5 @@
-// Production servers for the browser tests: `next start` on a build made beforehand, each on a
-// SQLite file of its own, migrated by the project's own command.
+// Production servers for the browser tests: server.ts (what `npm start` runs) on a build made
+// beforehand, each on a SQLite file of its own, migrated by the project's own command.
 import { execSync, spawn } from "node:child_process";
 import fs from "node:fs";
 
@@ -20,6 +20,9 @@ export function e2eEnv(database: string, extra: Record<string, string> = {}): No
     ADMIN_PASSWORD: "correct horse battery staple",
     // Playwright types faster than any person; the minimum fill time is covered by unit tests.
     COMMENT_MIN_FILL_SECONDS: "0",
+    // The tests play the proxy in front of the site: the X-Forwarded-For they send stands for a
+    // reader's address (tests/reliability/security.ts checks a server without it).
+    TRUST_PROXY: "loopback",
     ...extra,
   };
 }
@@ -36,15 +39,19 @@ const answers = (url: string) => fetch(url).then(() => true, () => false);
 
 export type RunningServer = { url: string; pid: number; stop: (signal?: NodeJS.Signals) => void };
 
+/** What `npm start` runs; the security checks also try plain `next start` (NEXT_START). */
+export const SERVER_TS = ["node_modules/.bin/tsx", "server.ts"];
+export const NEXT_START = ["node_modules/.bin/next", "start"];
+
 /**
- * Starts `next start` on `port` and resolves once it answers; `stop` ends it and its children
- * (SIGKILL for a crash). `log` names a file for its output; otherwise it is dropped.
+ * Starts server.ts (or `command`) on `port` and resolves once it answers; `stop` ends it and its
+ * children (SIGKILL for a crash). `log` names a file for its output; otherwise it is dropped.
  */
-export async function startServer(port: number, env: NodeJS.ProcessEnv, log?: string): Promise<RunningServer> {
+export async function startServer(port: number, env: NodeJS.ProcessEnv, log?: string, [program, ...args] = SERVER_TS): Promise<RunningServer> {
   const url = `http://127.0.0.1:${port}`;
   if (await answers(url)) throw new Error(`port ${port} is taken: stop what runs there first`);
-  // Its own process group, so stopping it also stops the next-server process it starts.
-  const server = spawn("node_modules/.bin/next", ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+  // Its own process group, so stopping it also stops the node process it starts.
+  const server = spawn(program, [...args, "--hostname", "127.0.0.1", "--port", String(port)], {
     env,
     stdio: log ? ["ignore", fs.openSync(log, "a"), fs.openSync(log, "a")] : "ignore",
     detached: true,

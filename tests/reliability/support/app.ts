@@ -9,9 +9,9 @@ import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { createTemporaryDatabase, postgresUnavailable } from "@/scripts/lib/schema-engine";
-import { E2E_CONTENT_DIR, e2eEnv, freshSqlite, startServer, type RunningServer } from "../../e2e/support/servers";
+import { E2E_CONTENT_DIR, e2eEnv, freshSqlite, NEXT_START, startServer, type RunningServer } from "../../e2e/support/servers";
 
-export { freshSqlite, postgresUnavailable, startServer, type RunningServer };
+export { freshSqlite, NEXT_START, postgresUnavailable, startServer, type RunningServer };
 export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** The environment of a load-test server: the e2e one, with the rate limit raised for the run. */

@@ -1,12 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/page-cache";
+import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./lib/request-body";
 import { issueFormToken } from "./lib/spam";
 import { THEME_SCRIPT_HASH } from "./lib/theme";
-
-// Requests that post to a page (server actions, plain form POSTs) are bounded before Next.js
-// parses them, so an oversized one gets a clear 413 instead of a server error. The admin's import
-// (a route handler with its own limit) is exempt.
-const MAX_POST_BYTES = 64 * 1024;
 
 const page = (status: number, title: string, body: string) =>
   new NextResponse(`<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><body>${body}</body></html>`, {
@@ -67,12 +63,12 @@ const json = (value: FormDataEntryValue | null) => {
  * for a POST without JavaScript: $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound
  * state in $ACTION_n:1…) were cut or altered: Next.js would answer either with a server error.
  */
-async function malformedForm(request: NextRequest): Promise<boolean> {
+async function malformedForm(request: NextRequest, body: Buffer): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
   let form: FormData;
   try {
-    form = await request.clone().formData();
+    form = await parseForm(body, type);
   } catch {
     return true;
   }
@@ -115,22 +111,23 @@ function servedFromCache(request: NextRequest): boolean {
 
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  const api = pathname.startsWith("/api/");
   if (request.method === "POST") {
-    const length = Number(request.headers.get("content-length") ?? 0);
-    if (length > MAX_POST_BYTES && pathname !== "/admin/import") {
+    // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
+    if (!api && crossSite(request)) {
+      return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
+    }
+    // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.
+    const body = await readBody(request, MAX_SUBMISSION_BYTES);
+    if (!body && api) return NextResponse.json({ error: "The body is larger than 64 KB." }, { status: 413 });
+    if (!body) {
       return page(
         413,
         "Too large",
         "<h1>That was too large to send</h1><p>This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.</p>",
       );
     }
-  }
-  // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
-  if (request.method === "POST" && !pathname.startsWith("/api/")) {
-    if (crossSite(request)) {
-      return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
-    }
-    if (pathname !== "/admin/import" && (await malformedForm(request))) {
+    if (!api && (await malformedForm(request, body))) {
       return page(400, "Not understood", "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>");
     }
   }
@@ -159,5 +156,7 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
-// Every page and form target; not Next's static files, whose responses carry no script.
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Every page and form target; not Next's static files, whose responses carry no script, nor the
+// admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
+// (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts).
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$).*)"] };

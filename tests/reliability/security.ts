@@ -22,6 +22,20 @@ const formData = (fields: Record<string, string>) => {
   return form;
 };
 
+/** A POST whose body is streamed with Transfer-Encoding: chunked, so it declares no length. */
+const postChunked = (url: string, body: FormData | string, headers: Record<string, string>) => {
+  const encoded = new Response(body, { headers: typeof body === "string" ? { "content-type": "application/json" } : {} });
+  // Node's fetch streams a body only with duplex "half" (not in the DOM's RequestInit type).
+  const init: RequestInit & { duplex: "half" } = {
+    method: "POST",
+    body: encoded.body,
+    duplex: "half",
+    headers: { "content-type": encoded.headers.get("content-type")!, ...headers },
+    redirect: "manual",
+  };
+  return fetch(url, init);
+};
+
 export async function securityChecks(port: number, check: Check): Promise<void> {
   const url = freshSqlite("reliability-security");
   const db = openDb(url);
@@ -167,6 +181,29 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       const anywhere = await attempt(PASSWORD, "10.4.2.1");
       assert.ok(anywhere.locked && !anywhere.signedIn, "the overall lock holds for a fresh address");
       return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures per address and 100 overall`;
+    });
+
+    await check("chunked uploads past 64 KB: 413 on the bytes sent, nothing stored, the server well", async () => {
+      // Valid comments, each padded past the limit with 2 MB in a field of its own.
+      const padding = "x".repeat(2 * 1024 * 1024);
+      const form = formData({ ...fields, token: mintToken(), name: "Chunked", body: "A chunked comment", website: "", padding });
+      const plain = await postChunked(pageUrl, form, { origin: server.url, "x-forwarded-for": "10.7.0.1" });
+      assert.equal(plain.status, 413, "a form posted without JavaScript");
+      assert.match(await plain.text(), /That was too large to send/);
+      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1]).id as string;
+      const scripted = await postChunked(pageUrl, form, { origin: server.url, "x-forwarded-for": "10.7.0.2", "next-action": action });
+      assert.equal(scripted.status, 413, "the server action, as JavaScript calls it");
+      await scripted.arrayBuffer();
+      const api = await postChunked(`${server.url}/api/articles/${SLUG}/comments`, JSON.stringify({ name: "Chunked", body: "A chunked comment", token: mintToken(), padding }), {
+        "x-forwarded-for": "10.7.0.3",
+      });
+      assert.equal(api.status, 413, "the JSON API");
+      assert.equal(typeof (await api.json()).error, "string");
+      assert.equal(await db.comment.count({ where: { authorName: "Chunked" } }), 0, "an oversized comment was stored");
+      assert.equal((await fetch(pageUrl)).status, 200);
+      const after = await postComment(pageUrl, fields, { name: "Ada", body: "posted after the chunked uploads", ip: "10.7.0.4" });
+      assert.ok(after.acknowledged, `a comment after them: ${after.status} ${after.message}`);
+      return "2 MB chunked: 413 for the plain form, the server action and the API; nothing stored; posting still works";
     });
   } finally {
     server.stop();

@@ -2,6 +2,7 @@ import { getArticle } from "@/lib/articles";
 import { listComments, type CommentView } from "@/lib/comments";
 import { submitComment, waitFor } from "@/lib/posting";
 import { clientIp } from "@/lib/request";
+import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/request-body";
 import { issueFormToken } from "@/lib/spam";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
@@ -43,9 +44,12 @@ export async function POST(request: Request, { params }: Params) {
   if (!request.headers.get("content-type")?.startsWith("application/json")) {
     return json(415, { error: "Send the comment as application/json." });
   }
+  // proxy.ts bounds the body too; read here with the same limit, in case it is reached another way.
+  const body = await readBody(request, MAX_SUBMISSION_BYTES);
+  if (!body) return json(413, { error: "The body is larger than 64 KB." });
   let input: Record<string, unknown>;
   try {
-    const parsed: unknown = await request.json();
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
     input = parsed as Record<string, unknown>;
   } catch {

@@ -109,9 +109,25 @@ function servedFromCache(request: NextRequest): boolean {
   );
 }
 
+/**
+ * Whether a path is valid percent-encoded UTF-8. Next.js decodes route parameters and, for one
+ * that is not (`/articles/%ff`), answers 500: it looks for a /400 page that App Router sites lack.
+ */
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const api = pathname.startsWith("/api/");
+  const decodable = decodes(pathname);
+  if (!decodable && api) return NextResponse.json({ error: "No such address." }, { status: 404 });
+
   if (request.method === "POST") {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
     if (!api && crossSite(request)) {
@@ -151,7 +167,9 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   if (!template) requestHeaders.delete(TEMPLATE_HEADER);
   requestHeaders.set("content-security-policy", rendered);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  const forward = { request: { headers: requestHeaders } };
+  // A path that does not decode names nothing here: the site's not-found page (Next's own route).
+  const response = decodable ? NextResponse.next(forward) : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
   response.headers.set("content-security-policy", rendered);
   return response;
 }

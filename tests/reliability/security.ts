@@ -183,6 +183,22 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures per address and 100 overall`;
     });
 
+    await check("addresses that are not valid percent-encoding: 404 with the site's page, or JSON for the API", async () => {
+      for (const path of ["/articles/%ff", "/tags/%ff", "/preview/%ff?token=x", "/media/..%c0%af..", "/articles/%e2%82"]) {
+        const response = await fetch(`${server.url}${path}`);
+        const html = await response.text();
+        assert.ok([400, 404].includes(response.status), `${path}: ${response.status}`);
+        assert.match(html, /<header class="site-header"/, `${path}: not the site's page: ${html.slice(0, 120)}`);
+        assert.match(html, /Page not found/, path);
+      }
+      for (const method of ["GET", "POST"]) {
+        const response = await fetch(`${server.url}/api/articles/%ff/comments`, { method, body: method === "POST" ? "{}" : undefined, headers: { "content-type": "application/json" } });
+        assert.ok([400, 404].includes(response.status), `API ${method}: ${response.status}`);
+        assert.equal(typeof (await response.json()).error, "string", `API ${method}: no JSON error`);
+      }
+      return "/articles, /tags, /preview, /media: 404 with the not-found page; the API: JSON 404";
+    });
+
     await check("chunked uploads past 64 KB: 413 on the bytes sent, nothing stored, the server well", async () => {
       // Valid comments, each padded past the limit with 2 MB in a field of its own.
       const padding = "x".repeat(2 * 1024 * 1024);

@@ -13,7 +13,8 @@ type Entry = {
   /** The page split at its placeholders: bytes, placeholder, bytes, … (encoded once, not per answer). */
   parts: (Buffer | string)[];
   status: number;
-  headers: [string, string][];
+  /** Header values split the same way: Next's preload Link header can carry the nonce too. */
+  headers: [string, string[]][];
   storedAt: number;
   /** Whether it is kept for the next readers, or only answers those who waited for this render. */
   kept: boolean;
@@ -65,14 +66,17 @@ export function templateRequestHeaders(): Record<string, string> {
 // Response headers that belong to one answer, not to the page.
 const PER_RESPONSE = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "content-security-policy"]);
 
+// Text, placeholder, text, …: the placeholders sit at the odd places.
+const split = (text: string) => text.split(PLACEHOLDERS);
+
 async function fill(path: string, render: () => Promise<Response>): Promise<Entry | null> {
   try {
     const response = await render();
     const html = await response.text();
     // A page that sets a cookie is someone's: never shared (not expected for a reader without any).
     if (response.headers.has("set-cookie")) return null;
-    const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
-    const parts = html.split(PLACEHOLDERS).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
+    const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase())).map(([name, value]): [string, string[]] => [name, split(value)]);
+    const parts = split(html).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
     // Kept only when complete: not an error, and with its comment form (a page rendered while the
     // database is away has none). Otherwise it answers the readers who waited for it, and no more.
     const kept = response.status === 200 && html.includes(state.token);
@@ -110,12 +114,15 @@ export async function cachedPage(path: string, render: () => Promise<Response>):
   return entry && age < STALE_LIMIT_MS ? entry : next;
 }
 
-/** The page for one answer: each placeholder replaced by this answer's nonce or token. */
+/**
+ * The page for one answer: each placeholder, in the body and in the headers, replaced by this
+ * answer's nonce or token. Every byte of a kept page passes through here, so none leaves with one.
+ */
 export function pageResponse(entry: Entry, values: { nonce: string; token: string }, headers: Record<string, string>): Response {
-  const nonce = Buffer.from(values.nonce);
-  const token = Buffer.from(values.token);
-  const body = Buffer.concat(entry.parts.map((part) => (typeof part !== "string" ? part : part === state.nonce ? nonce : token)));
-  const response = new Response(body, { status: entry.status, headers: entry.headers });
+  const answer = (placeholder: string) => (placeholder === state.nonce ? values.nonce : values.token);
+  const body = Buffer.concat(entry.parts.map((part) => (typeof part === "string" ? Buffer.from(answer(part)) : part)));
+  const pageHeaders = entry.headers.map(([name, parts]): [string, string] => [name, parts.map((part, i) => (i % 2 === 0 ? part : answer(part))).join("")]);
+  const response = new Response(body, { status: entry.status, headers: pageHeaders });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

@@ -1,0 +1,82 @@
+// The page cache (lib/page-cache.ts) seen from outside, on a server of its own: what leaves the
+// server from the first answer after a start.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import { freshSqlite, loadEnv, openDb, seedComments, type RunningServer } from "./support/app";
+
+type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
+const SLUG = "monolith-vs-microservices";
+const LOG = "data/reliability-page-cache.log";
+
+// The values a template is rendered with in place of each answer's nonce and form token.
+const PLACEHOLDER = /mg(nonce|token)[0-9a-f]{24}/;
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => resolve(true)).on("error", () => resolve(false));
+    socket.end();
+  });
+
+/** Waits until the port takes connections (`open`) or no longer does. */
+async function portState(port: number, open: boolean): Promise<boolean> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if ((await listening(port)) === open) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/**
+ * `next start`, ready once its port takes connections: startServer waits by asking for the home
+ * page, and the first page a process renders is the one answered with a preload Link header.
+ */
+async function startUnasked(port: number, env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const server = spawn("node_modules/.bin/next", ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    env,
+    stdio: ["ignore", fs.openSync(LOG, "a"), fs.openSync(LOG, "a")],
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  if (await portState(port, true)) return { url: `http://127.0.0.1:${port}`, pid: server.pid!, stop };
+  stop();
+  throw new Error(`the server on port ${port} did not start`);
+}
+
+export async function pageCacheChecks(port: number, check: Check): Promise<void> {
+  const url = freshSqlite("reliability-page-cache");
+  const db = openDb(url);
+  await seedComments(db, SLUG, 8);
+  await db.$disconnect();
+
+  await check("page cache: no answer carries a placeholder, from the first after a start on", async () => {
+    const server = await startUnasked(port, loadEnv(url));
+    const pageUrl = `${server.url}/articles/${SLUG}`;
+    try {
+      let answers = 0;
+      const inspect = async (method: "GET" | "HEAD") => {
+        const response = await fetch(pageUrl, { method });
+        const body = await response.text();
+        assert.equal(response.status, 200, `${method}: ${response.status}`);
+        for (const [name, value] of response.headers) assert.doesNotMatch(`${name}: ${value}`, PLACEHOLDER, `${method} answered with header ${name}: ${value}`);
+        assert.doesNotMatch(body, PLACEHOLDER, `${method} answered with a placeholder in its body`);
+        answers++;
+      };
+      // Readers arriving together at a server that has rendered nothing yet, then on over some
+      // seconds, as cached pages expire and are rendered again.
+      await Promise.all(Array.from({ length: 24 }, (_, i) => inspect(i % 4 === 3 ? "HEAD" : "GET")));
+      const until = Date.now() + 3_000;
+      for (let i = 0; Date.now() < until; i++) await inspect(i % 4 === 3 ? "HEAD" : "GET");
+      return `${answers} answers (GET and HEAD, 24 at once right after the start): no mgnonce/mgtoken value in any header or body`;
+    } finally {
+      server.stop();
+    }
+  });
+}

@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/page-cache";
 import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./lib/request-body";
+import { SLUG_PATTERN } from "./lib/slug";
 import { issueFormToken } from "./lib/spam";
 import { THEME_SCRIPT_HASH } from "./lib/theme";
 
@@ -88,25 +89,36 @@ async function malformedForm(request: NextRequest, body: Buffer): Promise<boolea
 }
 
 /**
- * An article page asked for by a reader without cookies (nothing on it is theirs), as a document:
- * not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
+ * The slug of an article page asked for by a reader without cookies (nothing on it is theirs), as a
+ * document: not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
  * skipProxyUrlNormalize in next.config.ts), nor a browser's fetch. lib/page-cache.ts serves it.
  */
-function servedFromCache(request: NextRequest): boolean {
+function cachedSlug(request: NextRequest): string | null {
   const { headers } = request;
   const destination = headers.get("sec-fetch-dest");
-  return (
+  const slug = /^\/articles\/([^/]+)$/.exec(request.nextUrl.pathname)?.[1];
+  const served =
     request.method === "GET" &&
     pageCacheEnabled() &&
-    /^\/articles\/[^/]+$/.test(request.nextUrl.pathname) &&
     request.nextUrl.search === "" &&
     (destination === null || destination === "document") &&
     !headers.has("cookie") &&
     !headers.has("rsc") &&
     !headers.has("next-router-state-tree") &&
     !headers.has("next-router-prefetch") &&
-    !headers.has(TEMPLATE_HEADER)
-  );
+    !headers.has(TEMPLATE_HEADER);
+  return served && slug && SLUG_PATTERN.test(slug) ? slug : null;
+}
+
+/**
+ * Where an article's address spelled another way (`/articles/%6Donolith-…`) belongs: Next.js
+ * decodes the slug and renders the same page, so every spelling would be a page of its own.
+ */
+function canonicalArticlePath(pathname: string): string | null {
+  const segment = /^\/articles\/([^/]+)$/.exec(pathname)?.[1];
+  if (!segment) return null;
+  const slug = decodeURIComponent(segment);
+  return slug !== segment && SLUG_PATTERN.test(slug) ? `/articles/${slug}` : null;
 }
 
 /**
@@ -127,6 +139,8 @@ export async function proxy(request: NextRequest) {
   const api = pathname.startsWith("/api/");
   const decodable = decodes(pathname);
   if (!decodable && api) return NextResponse.json({ error: "No such address." }, { status: 404 });
+  const canonical = decodable && (request.method === "GET" || request.method === "HEAD") && canonicalArticlePath(pathname);
+  if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
 
   if (request.method === "POST") {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
@@ -153,11 +167,12 @@ export async function proxy(request: NextRequest) {
   const https = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || request.nextUrl.protocol === "https:";
   const policy = contentSecurityPolicy(nonce, https);
 
-  if (servedFromCache(request)) {
+  const slug = cachedSlug(request);
+  if (slug) {
     // The template is this server's own page, asked for where `next start` listens (Next.js notes
     // that address in __NEXT_PRIVATE_ORIGIN; the Host header could be a proxy's public name).
     const origin = process.env.__NEXT_PRIVATE_ORIGIN ?? request.nextUrl.origin;
-    const entry = await cachedPage(pathname, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
+    const entry = await cachedPage(slug, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
     if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
   }
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { cachedPage, forgetPages, pageResponse, PLACEHOLDER } from "@/lib/page-cache";
+import { cachedPage, forgetPages, MAX_BYTES, MAX_PAGES, pageResponse, PLACEHOLDER } from "@/lib/page-cache";
 
 // Every value this process puts in a template: none may reach a reader.
 const PLACEHOLDER_VALUE = /mg(nonce|token)[0-9a-f]{24}/;
@@ -11,6 +11,16 @@ const template = (status = 200, body = "") => async () =>
     status,
     headers: { "content-type": "text/html", link: `</_next/static/chunks/site.css>; rel=preload; as="style"; nonce="${PLACEHOLDER.nonce}"` },
   });
+
+/** Asks for `slug`, and tells whether that rendered it (rather than answering from the cache). */
+async function renders(slug: string, render = template()): Promise<boolean> {
+  let rendered = false;
+  await cachedPage(slug, () => {
+    rendered = true;
+    return render();
+  });
+  return rendered;
+}
 
 beforeEach(() => forgetPages());
 
@@ -27,5 +37,34 @@ describe("the page cache", () => {
       for (const [name, value] of response.headers) expect(`${name}: ${value}`).not.toMatch(PLACEHOLDER_VALUE);
       expect(body).not.toMatch(PLACEHOLDER_VALUE);
     }
+  });
+
+  it("keeps one page per article, and forgets it when its comments change", async () => {
+    expect(await renders("an-article")).toBe(true);
+    expect(await renders("an-article")).toBe(false);
+    forgetPages("an-article");
+    expect(await renders("an-article")).toBe(true);
+  });
+
+  it("does not keep a page that is not found (an unknown slug)", async () => {
+    expect(await renders("no-such-article", template(404))).toBe(true);
+    expect(await renders("no-such-article", template(404))).toBe(true);
+  });
+
+  it(`holds at most ${MAX_PAGES} pages, dropping the least recently served`, async () => {
+    await renders("popular");
+    for (let i = 0; i < MAX_PAGES; i++) {
+      await renders(`article-${i}`);
+      if (i % 100 === 0) expect(await renders("popular")).toBe(false);
+    }
+    expect(await renders("popular")).toBe(false);
+    expect(await renders("article-0")).toBe(true);
+  });
+
+  it(`holds at most ${MAX_BYTES / 1024 / 1024} MB of pages`, async () => {
+    const big = template(200, "x".repeat(MAX_BYTES / 3));
+    for (const slug of ["big-1", "big-2", "big-3"]) await renders(slug, big);
+    expect(await renders("big-1", big)).toBe(true);
+    expect(await renders("big-3", big)).toBe(false);
   });
 });

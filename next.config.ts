@@ -10,6 +10,10 @@ const nextConfig: NextConfig = {
   experimental: {
     // A comment is at most 5,000 characters; no form of the site needs more than this.
     serverActions: { bodySizeLimit: "64kb" },
+    // Next.js buffers a copy of each request body for proxy.ts up to this size (default 10 MB) and
+    // cuts it there. proxy.ts refuses any past 64 KB, so a cut body never reaches a page, and an
+    // oversized upload holds 1 MB of memory while it lasts, not 10.
+    proxyClientMaxBodySize: "1mb",
   },
   // On every response, static files included; the Content-Security-Policy is set per response in
   // proxy.ts (it carries a nonce).

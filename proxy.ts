@@ -1,14 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/server/page-cache";
 import { issueFormToken } from "./lib/comments/spam";
+import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./lib/server/request-body";
+import { SLUG_PATTERN } from "./lib/content/slug";
 import { THEME_SCRIPT_HASH } from "./lib/theme";
-import { ADMIN_IMPORT_PATH, articleSlugOf } from "./lib/routes";
+import { articlePath, articleSlugOf } from "./lib/routes";
 import { isDevelopment, serverOrigin } from "./lib/settings";
-
-// Requests that post to a page (server actions, plain form POSTs) are bounded before Next.js
-// parses them, so an oversized one gets a clear 413 instead of a server error. The admin's import
-// (a route handler with its own limit) is exempt.
-const MAX_POST_BYTES = 64 * 1024;
 
 const page = (status: number, title: string, body: string) =>
   new NextResponse(`<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><body>${body}</body></html>`, {
@@ -69,12 +66,12 @@ const json = (value: FormDataEntryValue | null) => {
  * for a POST without JavaScript: $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound
  * state in $ACTION_n:1…) were cut or altered: Next.js would answer either with a server error.
  */
-async function malformedForm(request: NextRequest): Promise<boolean> {
+async function malformedForm(request: NextRequest, body: Buffer): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
   let form: FormData;
   try {
-    form = await request.clone().formData();
+    form = await parseForm(body, type);
   } catch {
     return true;
   }
@@ -94,45 +91,75 @@ async function malformedForm(request: NextRequest): Promise<boolean> {
 }
 
 /**
- * An article page asked for by a reader without cookies (nothing on it is theirs), as a document:
- * not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
+ * The slug of an article page asked for by a reader without cookies (nothing on it is theirs), as a
+ * document: not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
  * skipProxyUrlNormalize in next.config.ts), nor a browser's fetch. lib/server/page-cache.ts serves it.
  */
-function servedFromCache(request: NextRequest): boolean {
+function cachedSlug(request: NextRequest): string | null {
   const { headers } = request;
   const destination = headers.get("sec-fetch-dest");
-  return (
+  const slug = articleSlugOf(request.nextUrl.pathname);
+  const served =
     request.method === "GET" &&
     pageCacheEnabled() &&
-    articleSlugOf(request.nextUrl.pathname) !== null &&
     request.nextUrl.search === "" &&
     (destination === null || destination === "document") &&
     !headers.has("cookie") &&
     !headers.has("rsc") &&
     !headers.has("next-router-state-tree") &&
     !headers.has("next-router-prefetch") &&
-    !headers.has(TEMPLATE_HEADER)
-  );
+    !headers.has(TEMPLATE_HEADER);
+  return served && slug && SLUG_PATTERN.test(slug) ? slug : null;
+}
+
+/**
+ * Where an article's address spelled another way (`/articles/%6Donolith-…`) belongs: Next.js
+ * decodes the slug and renders the same page, so every spelling would be a page of its own.
+ */
+function canonicalArticlePath(pathname: string): string | null {
+  const segment = articleSlugOf(pathname);
+  if (!segment) return null;
+  const slug = decodeURIComponent(segment);
+  return slug !== segment && SLUG_PATTERN.test(slug) ? articlePath(slug) : null;
+}
+
+/**
+ * Whether a path is valid percent-encoded UTF-8. Next.js decodes route parameters and, for one
+ * that is not (`/articles/%ff`), answers 500: it looks for a /400 page that App Router sites lack.
+ */
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  const api = pathname.startsWith("/api/");
+  const decodable = decodes(pathname);
+  if (!decodable && api) return NextResponse.json({ error: "No such address." }, { status: 404 });
+  const canonical = decodable && (request.method === "GET" || request.method === "HEAD") && canonicalArticlePath(pathname);
+  if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
+
   if (request.method === "POST") {
-    const length = Number(request.headers.get("content-length") ?? 0);
-    if (length > MAX_POST_BYTES && pathname !== ADMIN_IMPORT_PATH) {
+    // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
+    if (!api && crossSite(request)) {
+      return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
+    }
+    // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.
+    const body = await readBody(request, MAX_SUBMISSION_BYTES);
+    if (!body && api) return NextResponse.json({ error: "The body is larger than 64 KB." }, { status: 413 });
+    if (!body) {
       return page(
         413,
         "Too large",
         "<h1>That was too large to send</h1><p>This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.</p>",
       );
     }
-  }
-  // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
-  if (request.method === "POST" && !pathname.startsWith("/api/")) {
-    if (crossSite(request)) {
-      return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
-    }
-    if (pathname !== ADMIN_IMPORT_PATH && (await malformedForm(request))) {
+    if (!api && (await malformedForm(request, body))) {
       return page(400, "Not understood", "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>");
     }
   }
@@ -142,11 +169,12 @@ export async function proxy(request: NextRequest) {
   const https = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || request.nextUrl.protocol === "https:";
   const policy = contentSecurityPolicy(nonce, https);
 
-  if (servedFromCache(request)) {
+  const slug = cachedSlug(request);
+  if (slug) {
     // The template is this server's own page, asked for where `next start` listens (Next.js notes
     // that address in __NEXT_PRIVATE_ORIGIN; the Host header could be a proxy's public name).
     const origin = serverOrigin() ?? request.nextUrl.origin;
-    const entry = await cachedPage(pathname, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
+    const entry = await cachedPage(slug, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
     if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
   }
 
@@ -156,10 +184,14 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   if (!template) requestHeaders.delete(TEMPLATE_HEADER);
   requestHeaders.set("content-security-policy", rendered);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  const forward = { request: { headers: requestHeaders } };
+  // A path that does not decode names nothing here: the site's not-found page (Next's own route).
+  const response = decodable ? NextResponse.next(forward) : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
   response.headers.set("content-security-policy", rendered);
   return response;
 }
 
-// Every page and form target; not Next's static files, whose responses carry no script.
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Every page and form target; not Next's static files, whose responses carry no script, nor the
+// admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
+// (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts).
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$).*)"] };

@@ -9,12 +9,16 @@ import { articlePath } from "../routes";
 // this server drops the article's page at once; with several instances behind a load balancer,
 // the others show it within PAGE_CACHE_SECONDS (default 1; 0 turns the cache off).
 // Readers with cookies (who posted, reacted or signed in) always get a page rendered for them.
+// Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own), only
+// complete pages of articles that exist, and within MAX_PAGES and MAX_BYTES.
 
 type Entry = {
   /** The page split at its placeholders: bytes, placeholder, bytes, … (encoded once, not per answer). */
   parts: (Buffer | string)[];
   status: number;
-  headers: [string, string][];
+  /** Header values split the same way: Next's preload Link header can carry the nonce too. */
+  headers: [string, string[]][];
+  bytes: number;
   storedAt: number;
   /** Whether it is kept for the next readers, or only answers those who waited for this render. */
   kept: boolean;
@@ -25,7 +29,9 @@ type State = {
   secret: string;
   nonce: string;
   token: string;
+  /** By slug, least recently served first. */
   entries: Map<string, Entry>;
+  bytes: number;
   filling: Map<string, Promise<Entry | null>>;
 };
 
@@ -37,6 +43,7 @@ const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
   nonce: `mgnonce${randomBytes(12).toString("hex")}`,
   token: `mgtoken${randomBytes(12).toString("hex")}`,
   entries: new Map(),
+  bytes: 0,
   filling: new Map(),
 });
 
@@ -47,6 +54,10 @@ const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token})`);
 
 /** An older page is still served while a fresh one renders; past this it is rendered first. */
 const STALE_LIMIT_MS = 60_000;
+
+/** Past either bound the least recently served pages go: a big site's pages do not all stay. */
+export const MAX_PAGES = 500;
+export const MAX_BYTES = 32 * 1024 * 1024;
 
 const ttl = () => settings().PAGE_CACHE_SECONDS * 1000;
 
@@ -66,66 +77,97 @@ export function templateRequestHeaders(): Record<string, string> {
 // Response headers that belong to one answer, not to the page.
 const PER_RESPONSE = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "content-security-policy"]);
 
-async function fill(path: string, render: () => Promise<Response>): Promise<Entry | null> {
+// Text, placeholder, text, …: the placeholders sit at the odd places.
+const split = (text: string) => text.split(PLACEHOLDERS);
+
+async function fill(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
   try {
     const response = await render();
     const html = await response.text();
     // A page that sets a cookie is someone's: never shared (not expected for a reader without any).
     if (response.headers.has("set-cookie")) return null;
-    const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
-    const parts = html.split(PLACEHOLDERS).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
+    const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase())).map(([name, value]): [string, string[]] => [name, split(value)]);
+    const parts = split(html).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
+    const bytes = parts.reduce((sum, part) => sum + part.length, 0) + headers.reduce((sum, [name, value]) => sum + name.length + value.join("").length, 0);
     // Kept only when complete: not an error, and with its comment form (a page rendered while the
-    // database is away has none). Otherwise it answers the readers who waited for it, and no more.
+    // database is away has none). Otherwise it answers the readers who waited for it, and no more;
+    // so is an unknown slug's not-found page.
     const kept = response.status === 200 && html.includes(state.token);
-    return { parts, status: response.status, headers, storedAt: Date.now(), kept };
+    return { parts, status: response.status, headers, bytes, storedAt: Date.now(), kept };
   } catch (error) {
-    console.error(`page cache: cannot render ${path}`, error);
+    console.error(`page cache: cannot render /articles/${slug}`, error);
     return null;
   }
 }
 
-function refresh(path: string, render: () => Promise<Response>): Promise<Entry | null> {
-  const running = state.filling.get(path);
+function drop(slug: string): void {
+  const entry = state.entries.get(slug);
+  if (!entry) return;
+  state.entries.delete(slug);
+  state.bytes -= entry.bytes;
+}
+
+function keep(slug: string, entry: Entry): void {
+  drop(slug);
+  state.entries.set(slug, entry);
+  state.bytes += entry.bytes;
+  for (const oldest of state.entries.keys()) {
+    if (state.entries.size <= MAX_PAGES && state.bytes <= MAX_BYTES) break;
+    drop(oldest);
+  }
+}
+
+function refresh(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
+  const running = state.filling.get(slug);
   if (running) return running;
-  const filling = fill(path, render).then((entry) => {
+  const filling = fill(slug, render).then((entry) => {
     // A comment change while this render ran makes it out of date: forgetPages dropped it.
-    if (state.filling.get(path) === filling) {
-      state.filling.delete(path);
-      if (entry?.kept) state.entries.set(path, entry);
+    if (state.filling.get(slug) === filling) {
+      state.filling.delete(slug);
+      if (entry?.kept) keep(slug, entry);
     }
     return entry;
   });
-  state.filling.set(path, filling);
+  state.filling.set(slug, filling);
   return filling;
 }
 
 /**
- * The cached page for `path`, rendered with `render` when there is none; a page older than the TTL
- * is served once more while its successor renders. Many readers arriving together share one render.
+ * The cached page of the article `slug`, rendered with `render` when there is none; a page older
+ * than the TTL is served once more while its successor renders. Many readers arriving together
+ * share one render.
  */
-export async function cachedPage(path: string, render: () => Promise<Response>): Promise<Entry | null> {
-  const entry = state.entries.get(path);
+export async function cachedPage(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
+  const entry = state.entries.get(slug);
   const age = entry ? Date.now() - entry.storedAt : Infinity;
+  if (entry) {
+    // Served again: the last to go when the cache is full.
+    state.entries.delete(slug);
+    state.entries.set(slug, entry);
+  }
   if (entry && age < ttl()) return entry;
-  const next = refresh(path, render);
+  const next = refresh(slug, render);
   return entry && age < STALE_LIMIT_MS ? entry : next;
 }
 
-/** The page for one answer: each placeholder replaced by this answer's nonce or token. */
+/**
+ * The page for one answer: each placeholder, in the body and in the headers, replaced by this
+ * answer's nonce or token. Every byte of a kept page passes through here, so none leaves with one.
+ */
 export function pageResponse(entry: Entry, values: { nonce: string; token: string }, headers: Record<string, string>): Response {
-  const nonce = Buffer.from(values.nonce);
-  const token = Buffer.from(values.token);
-  const body = Buffer.concat(entry.parts.map((part) => (typeof part !== "string" ? part : part === state.nonce ? nonce : token)));
-  const response = new Response(body, { status: entry.status, headers: entry.headers });
+  const answer = (placeholder: string) => (placeholder === state.nonce ? values.nonce : values.token);
+  const body = Buffer.concat(entry.parts.map((part) => (typeof part === "string" ? Buffer.from(answer(part)) : part)));
+  const pageHeaders = entry.headers.map(([name, parts]): [string, string] => [name, parts.map((part, i) => (i % 2 === 0 ? part : answer(part))).join("")]);
+  const response = new Response(body, { status: entry.status, headers: pageHeaders });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 
 /** Drops the cached page of an article (of every article without a slug) after its comments changed. */
 export function forgetPages(slug?: string): void {
-  const paths = slug ? [articlePath(slug)] : [...state.entries.keys(), ...state.filling.keys()];
-  for (const path of paths) {
-    state.entries.delete(path);
-    state.filling.delete(path);
+  const slugs = slug ? [slug] : [...state.entries.keys(), ...state.filling.keys()];
+  for (const each of slugs) {
+    drop(each);
+    state.filling.delete(each);
   }
 }

@@ -15,6 +15,7 @@ import { ensureBuild, freshPostgres, freshSqlite, loadEnv, openDb, POSTGRES_SERV
 import { commentStorm, type StormResult } from "./support/load";
 import { commentFormFields, postComment, readCommentForm } from "./support/poster";
 import { fuzzCommentAction } from "./fuzz";
+import { pageCacheChecks } from "./page-cache";
 import { securityChecks } from "./security";
 
 const SHORT = process.argv.includes("--short");
@@ -225,6 +226,7 @@ async function main() {
   await check("database away: PostgreSQL stopped and started during load", databaseAway);
   await check(`hostile input: ${SIZE.fuzz} generated bodies to the comment action and the API`, () => fuzzCommentAction(PORT + 4, SIZE.fuzz));
   await securityChecks(PORT + 5, check);
+  await pageCacheChecks(PORT + 6, check, SHORT ? 2_000 : 10_000);
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

@@ -44,6 +44,19 @@ async function storedOfEight(db: Db, server: RunningServer, how: "form" | "api",
   }
   return stored;
 }
+/** A POST whose body is streamed with Transfer-Encoding: chunked, so it declares no length. */
+const postChunked = (url: string, body: FormData | string, headers: Record<string, string>) => {
+  const encoded = new Response(body, { headers: typeof body === "string" ? { "content-type": "application/json" } : {} });
+  // Node's fetch streams a body only with duplex "half" (not in the DOM's RequestInit type).
+  const init: RequestInit & { duplex: "half" } = {
+    method: "POST",
+    body: encoded.body,
+    duplex: "half",
+    headers: { "content-type": encoded.headers.get("content-type")!, ...headers },
+    redirect: "manual",
+  };
+  return fetch(url, init);
+};
 
 export async function securityChecks(port: number, check: Check): Promise<void> {
   const url = freshSqlite("reliability-security");
@@ -253,6 +266,45 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
         bare.stop();
       }
       return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight; plain next start: 5 of 8";
+    });
+
+    await check("addresses that are not valid percent-encoding: 404 with the site's page, or JSON for the API", async () => {
+      for (const path of ["/articles/%ff", "/tags/%ff", "/preview/%ff?token=x", "/media/..%c0%af..", "/articles/%e2%82"]) {
+        const response = await fetch(`${server.url}${path}`);
+        const html = await response.text();
+        assert.ok([400, 404].includes(response.status), `${path}: ${response.status}`);
+        assert.match(html, /<header class="site-header"/, `${path}: not the site's page: ${html.slice(0, 120)}`);
+        assert.match(html, /Page not found/, path);
+      }
+      for (const method of ["GET", "POST"]) {
+        const response = await fetch(`${server.url}/api/articles/%ff/comments`, { method, body: method === "POST" ? "{}" : undefined, headers: { "content-type": "application/json" } });
+        assert.ok([400, 404].includes(response.status), `API ${method}: ${response.status}`);
+        assert.equal(typeof (await response.json()).error, "string", `API ${method}: no JSON error`);
+      }
+      return "/articles, /tags, /preview, /media: 404 with the not-found page; the API: JSON 404";
+    });
+
+    await check("chunked uploads past 64 KB: 413 on the bytes sent, nothing stored, the server well", async () => {
+      // Valid comments, each padded past the limit with 2 MB in a field of its own.
+      const padding = "x".repeat(2 * 1024 * 1024);
+      const form = formData({ ...fields, token: mintToken(), name: "Chunked", body: "A chunked comment", website: "", padding });
+      const plain = await postChunked(pageUrl, form, { origin: server.url, "x-forwarded-for": "10.7.0.1" });
+      assert.equal(plain.status, 413, "a form posted without JavaScript");
+      assert.match(await plain.text(), /That was too large to send/);
+      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1]).id as string;
+      const scripted = await postChunked(pageUrl, form, { origin: server.url, "x-forwarded-for": "10.7.0.2", "next-action": action });
+      assert.equal(scripted.status, 413, "the server action, as JavaScript calls it");
+      await scripted.arrayBuffer();
+      const api = await postChunked(`${server.url}/api/articles/${SLUG}/comments`, JSON.stringify({ name: "Chunked", body: "A chunked comment", token: mintToken(), padding }), {
+        "x-forwarded-for": "10.7.0.3",
+      });
+      assert.equal(api.status, 413, "the JSON API");
+      assert.equal(typeof (await api.json()).error, "string");
+      assert.equal(await db.comment.count({ where: { authorName: "Chunked" } }), 0, "an oversized comment was stored");
+      assert.equal((await fetch(pageUrl)).status, 200);
+      const after = await postComment(pageUrl, fields, { name: "Ada", body: "posted after the chunked uploads", ip: "10.7.0.4" });
+      assert.ok(after.acknowledged, `a comment after them: ${after.status} ${after.message}`);
+      return "2 MB chunked: 413 for the plain form, the server action and the API; nothing stored; posting still works";
     });
   } finally {
     server.stop();

@@ -2,6 +2,7 @@ import { isAdmin } from "@/lib/server/admin";
 import { importComments } from "@/lib/comments/backup";
 import { describeImportProblem } from "@/lib/comments/export-schema";
 import { adminPath } from "@/lib/routes";
+import { parseForm, readBody } from "@/lib/server/request-body";
 
 // A route handler rather than a server action: an export can be far larger than the 64 KB that
 // server actions accept.
@@ -19,10 +20,10 @@ export async function POST(request: Request) {
   if (origin && new URL(origin).host !== request.headers.get("host")) {
     return Response.json({ error: "Cross-site request refused." }, { status: 403 });
   }
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BYTES) {
-    return back({ importError: "The file is larger than 50 MB." });
-  }
-  const file = await request.formData().then((form) => form.get("file"), () => null);
+  // Counted as it arrives (a chunked upload declares no length); proxy.ts leaves this route alone.
+  const body = await readBody(request, MAX_BYTES);
+  if (!body) return back({ importError: "The file is larger than 50 MB." });
+  const file = await parseForm(body, request.headers.get("content-type") ?? "").then((form) => form.get("file"), () => null);
   if (!(file instanceof File) || file.size === 0) return back({ importError: "Choose an export file to import." });
 
   let data: unknown;

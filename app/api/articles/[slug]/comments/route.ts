@@ -4,6 +4,7 @@ import { isJsonContentType } from "@/lib/server/media-type";
 import { submitComment, waitFor } from "@/lib/comments/service";
 import { clientIp } from "@/lib/server/request";
 import { issueFormToken } from "@/lib/comments/spam";
+import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/server/request-body";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
 // rules as the form and answers with HTTP status codes: 201, 400, 404, 413, 415, 429 with
@@ -44,9 +45,12 @@ export async function POST(request: Request, { params }: Params) {
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return json(415, { error: "Send the comment as application/json." });
   }
+  // proxy.ts bounds the body too; read here with the same limit, in case it is reached another way.
+  const body = await readBody(request, MAX_SUBMISSION_BYTES);
+  if (!body) return json(413, { error: "The body is larger than 64 KB." });
   let input: Record<string, unknown>;
   try {
-    const parsed: unknown = await request.json();
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
     input = parsed as Record<string, unknown>;
   } catch {

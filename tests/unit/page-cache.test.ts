@@ -1,0 +1,70 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { cachedPage, forgetPages, MAX_BYTES, MAX_PAGES, pageResponse, PLACEHOLDER } from "@/lib/server/page-cache";
+
+// Every value this process puts in a template: none may reach a reader.
+const PLACEHOLDER_VALUE = /mg(nonce|token)[0-9a-f]{24}/;
+const ANSWER = { nonce: "bm9uY2Utb2YtdGhpcy1hbnN3ZXI=", token: "token-of-this-answer" };
+
+/** A template render as the server makes it: the first after a start has a preload Link header. */
+const template = (status = 200, body = "") => async () =>
+  new Response(`<script nonce="${PLACEHOLDER.nonce}"></script><input name="token" value="${PLACEHOLDER.token}">${body}`, {
+    status,
+    headers: { "content-type": "text/html", link: `</_next/static/chunks/site.css>; rel=preload; as="style"; nonce="${PLACEHOLDER.nonce}"` },
+  });
+
+/** Asks for `slug`, and tells whether that rendered it (rather than answering from the cache). */
+async function renders(slug: string, render = template()): Promise<boolean> {
+  let rendered = false;
+  await cachedPage(slug, () => {
+    rendered = true;
+    return render();
+  });
+  return rendered;
+}
+
+beforeEach(() => forgetPages());
+
+describe("the page cache", () => {
+  it("answers with this answer's nonce and token, in the body and in every header, never the placeholders", async () => {
+    // The answer that rendered the page, then one from the cache.
+    for (let i = 0; i < 2; i++) {
+      const entry = await cachedPage("an-article", template());
+      const response = pageResponse(entry!, ANSWER, { "content-security-policy": `script-src 'nonce-${ANSWER.nonce}'` });
+      const body = await response.text();
+      expect(body).toContain(`nonce="${ANSWER.nonce}"`);
+      expect(body).toContain(`value="${ANSWER.token}"`);
+      expect(response.headers.get("link")).toContain(`nonce="${ANSWER.nonce}"`);
+      for (const [name, value] of response.headers) expect(`${name}: ${value}`).not.toMatch(PLACEHOLDER_VALUE);
+      expect(body).not.toMatch(PLACEHOLDER_VALUE);
+    }
+  });
+
+  it("keeps one page per article, and forgets it when its comments change", async () => {
+    expect(await renders("an-article")).toBe(true);
+    expect(await renders("an-article")).toBe(false);
+    forgetPages("an-article");
+    expect(await renders("an-article")).toBe(true);
+  });
+
+  it("does not keep a page that is not found (an unknown slug)", async () => {
+    expect(await renders("no-such-article", template(404))).toBe(true);
+    expect(await renders("no-such-article", template(404))).toBe(true);
+  });
+
+  it(`holds at most ${MAX_PAGES} pages, dropping the least recently served`, async () => {
+    await renders("popular");
+    for (let i = 0; i < MAX_PAGES; i++) {
+      await renders(`article-${i}`);
+      if (i % 100 === 0) expect(await renders("popular")).toBe(false);
+    }
+    expect(await renders("popular")).toBe(false);
+    expect(await renders("article-0")).toBe(true);
+  });
+
+  it(`holds at most ${MAX_BYTES / 1024 / 1024} MB of pages`, async () => {
+    const big = template(200, "x".repeat(MAX_BYTES / 3));
+    for (const slug of ["big-1", "big-2", "big-3"]) await renders(slug, big);
+    expect(await renders("big-1", big)).toBe(true);
+    expect(await renders("big-3", big)).toBe(false);
+  });
+});

@@ -6,6 +6,8 @@ import { forgetPages } from "./page-cache";
 
 export const MAX_DEPTH = 3;
 export const THREADS_PER_PAGE = 50;
+/** The most threads an article page lists at once: what one request can make the server render. */
+export const MAX_THREADS_PER_PAGE = 1_000;
 
 export type CommentStatus = "published" | "pending" | "hidden";
 export type CommentSort = "oldest" | "newest" | "best";
@@ -37,6 +39,9 @@ export type CommentView = {
 };
 
 export type CommentPage = { count: number; threads: CommentView[]; hasMore: boolean };
+
+/** Where a page of threads ends, oldest first: the next page starts after it. */
+export type CommentCursor = { createdAt: Date; id: string };
 
 const rowSelect = {
   id: true,
@@ -100,6 +105,13 @@ export async function commentCountsForIndex(): Promise<Map<string, number> | nul
   }
 }
 
+/** An article's threads, as far as a reader may see them: a hidden thread with replies keeps its place. */
+function threadRoots(slug: string, viewer: Viewer) {
+  return { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] };
+}
+
+const OLDEST_FIRST = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+
 /**
  * The first `threads` threads of an article's discussion, nested up to MAX_DEPTH. A comment that
  * was deleted or hidden still holds its place (as a placeholder) while visible replies hang under it.
@@ -117,27 +129,62 @@ export async function listComments(
 
   const [count, roots] = await Promise.all([
     countComments(slug, db),
-    db.comment.findMany({
-      where: { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] },
-      orderBy,
-      take: limit + 1,
-      select: rowSelect,
-    }),
+    db.comment.findMany({ where: threadRoots(slug, viewer), orderBy, take: limit + 1, select: rowSelect }),
+  ]);
+  return { count, threads: await buildThreads(slug, roots.slice(0, limit), viewer, db), hasMore: roots.length > limit };
+}
+
+/**
+ * Up to `limit` threads, oldest first, after `after` (from the start without it): the JSON API's
+ * pages. A position rather than an offset, so a page neither repeats nor skips a thread when
+ * comments are added or deleted meanwhile.
+ */
+export async function pageComments(
+  slug: string,
+  options: { after?: CommentCursor | null; limit: number; viewer?: Viewer },
+  db: Db = defaultDb(),
+): Promise<{ count: number; threads: CommentView[]; next: CommentCursor | null }> {
+  const { after, limit, viewer = NOBODY } = options;
+  const later = after
+    ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+    : {};
+  const [count, roots] = await Promise.all([
+    countComments(slug, db),
+    db.comment.findMany({ where: { AND: [threadRoots(slug, viewer), later] }, orderBy: OLDEST_FIRST, take: limit + 1, select: rowSelect }),
   ]);
   const page = roots.slice(0, limit);
-  const replies = page.length
-    ? await db.comment.findMany({
-        where: { rootId: { in: page.map((r) => r.id) }, parentId: { not: null } },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  const last = page.at(-1);
+  return {
+    count,
+    threads: await buildThreads(slug, page, viewer, db),
+    // From the last root listed, not the last thread shown: a root with nothing visible is left out.
+    next: roots.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+// Prisma refuses a query with more bound values than the database takes (999 on SQLite), so a
+// long list of ids is sent in slices.
+const IDS_PER_QUERY = 500;
+
+/** The replies of these threads, nested under them, with what this reader may see of each. */
+async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db): Promise<CommentView[]> {
+  let replies: Row[] = [];
+  for (let i = 0; i < roots.length; i += IDS_PER_QUERY) {
+    const rootIds = roots.slice(i, i + IDS_PER_QUERY).map((r) => r.id);
+    replies = replies.concat(
+      await db.comment.findMany({
+        where: { rootId: { in: rootIds }, parentId: { not: null } },
+        orderBy: OLDEST_FIRST,
         select: rowSelect,
-      })
-    : [];
-  const rows: Row[] = [...page, ...replies];
+      }),
+    );
+  }
+  // The reader's 👍 on the whole article: a few rows, where a list of every comment's id would not fit.
   const reacted = viewer.voterId
     ? new Set(
         (
           await db.reaction.findMany({
-            where: { voterId: viewer.voterId, commentId: { in: rows.map((r) => r.id) } },
+            where: { voterId: viewer.voterId, comment: { articleSlug: slug } },
             select: { commentId: true },
           })
         ).map((r) => r.commentId),
@@ -145,7 +192,11 @@ export async function listComments(
     : new Set<string>();
 
   const childrenOf = new Map<string, Row[]>();
-  for (const reply of replies) childrenOf.set(reply.parentId!, [...(childrenOf.get(reply.parentId!) ?? []), reply]);
+  for (const reply of replies) {
+    const siblings = childrenOf.get(reply.parentId!);
+    if (siblings) siblings.push(reply);
+    else childrenOf.set(reply.parentId!, [reply]);
+  }
 
   const build = (row: Row): CommentView | null => {
     const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
@@ -169,12 +220,7 @@ export async function listComments(
       replies: children,
     };
   };
-
-  return {
-    count,
-    threads: page.map(build).filter((c): c is CommentView => c !== null),
-    hasMore: roots.length > limit,
-  };
+  return roots.map(build).filter((c): c is CommentView => c !== null);
 }
 
 export type NewComment = {

@@ -1,8 +1,10 @@
+import { z } from "zod";
 import { getArticle } from "@/lib/articles";
-import { listComments, type CommentView } from "@/lib/comments";
+import { pageComments, type CommentView } from "@/lib/comments";
 import { submitComment, waitFor } from "@/lib/posting";
 import { clientIp } from "@/lib/request";
 import { issueFormToken } from "@/lib/spam";
+import { commentListQuerySchema, encodeCursor } from "@/lib/validations/comment-api";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
 // rules as the form and answers with HTTP status codes: 201, 400, 404, 413, 415, 429 with
@@ -26,12 +28,22 @@ const toJson = (c: CommentView): unknown => ({
   replies: c.replies.map(toJson),
 });
 
-export async function GET(_request: Request, { params }: Params) {
+// A page of threads, oldest first: `?limit=` of them (1-100, default 50), each with all its replies,
+// and `next`, to send as `?after=` for the following page (null on the last). Every page carries
+// a fresh token. A bounded answer: an article with 10,000 threads is read in 100 requests.
+export async function GET(request: Request, { params }: Params) {
   const { slug } = await params;
   if (!(await getArticle(slug))) return json(404, { error: "No such article." });
+  const query = commentListQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) return json(400, { error: "Invalid query.", fields: z.flattenError(query.error).fieldErrors });
   try {
-    const page = await listComments(slug, { threads: 10_000 });
-    return json(200, { count: page.count, comments: page.threads.map(toJson), token: issueFormToken() });
+    const page = await pageComments(slug, query.data);
+    return json(200, {
+      count: page.count,
+      comments: page.threads.map(toJson),
+      next: page.next && encodeCursor(page.next),
+      token: issueFormToken(),
+    });
   } catch (error) {
     console.error(`api: cannot list comments for "${slug}"`, error);
     return json(503, { error: "Comments are unavailable right now." }, { "retry-after": "30" });

@@ -236,13 +236,16 @@ export type NewComment = {
 export type CreateResult =
   | { kind: "created"; id: string }
   | { kind: "duplicate"; id: string }
+  /** The form's submission id already made a comment, sent by another browser. */
+  | { kind: "already-sent" }
   | { kind: "parent-not-found" };
 
 const DUPLICATE_WINDOW_MS = 60_000;
 
 /**
- * Stores a validated comment. A second submission of the same form (same submission id), or the
- * same text from the same browser within a minute, stores nothing and returns the first comment.
+ * Stores a validated comment. A second submission of the same form (same submission id) from the
+ * same browser, or the same text from the same browser within a minute, stores nothing and returns
+ * the first comment. The same form from another browser stores nothing and gets nothing back.
  */
 export async function createComment(input: NewComment, db: Db = defaultDb(), now = new Date()): Promise<CreateResult> {
   if (input.browserId) {
@@ -292,8 +295,14 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
     // The form was sent before (a double submit, a retry): its submission id is taken. Checking
     // here rather than before the insert saves a query on every comment.
     if ((error as { code?: string }).code === "P2002" && input.submissionId) {
-      const winner = await db.comment.findUnique({ where: { submissionId: input.submissionId }, select: { id: true } });
-      if (winner) return { kind: "duplicate", id: winner.id };
+      const winner = await db.comment.findUnique({
+        where: { submissionId: input.submissionId },
+        select: { id: true, browserId: true },
+      });
+      // The first comment goes back only to the browser that sent it: its id would join the own-
+      // comments cookie of whoever holds a copy of the token, and with it the right to edit and
+      // delete it. The API sends no browser id, so its retries match each other.
+      if (winner) return winner.browserId === (input.browserId ?? null) ? { kind: "duplicate", id: winner.id } : { kind: "already-sent" };
     }
     throw error;
   }

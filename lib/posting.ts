@@ -22,6 +22,8 @@ export type SubmitResult =
   /** A bot gave itself away: it is told it posted, and nothing is stored. */
   | { kind: "ignored" }
   | { kind: "expired" }
+  /** The form's token already made a comment, sent from elsewhere: nothing stored, nothing handed over. */
+  | { kind: "already-sent" }
   | { kind: "invalid"; errors: Partial<Record<CommentField, string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
@@ -63,6 +65,7 @@ export async function submitComment(submission: Submission, from: { ip: string; 
     browserId: from.browserId,
   });
   if (result.kind === "parent-not-found") return { kind: "no-parent" };
+  if (result.kind === "already-sent") return result;
   // A duplicate is the same comment again: it is answered like the first, and not counted twice.
   if (result.kind === "created") await record(rateKey, windows);
   return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };

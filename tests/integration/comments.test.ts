@@ -135,6 +135,27 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect(await countComments(slug, db)).toBe(1);
     });
 
+    it("hands the first comment back only to the browser that sent the form", async () => {
+      const slug = nextSlug();
+      const form = { submissionId: `form-${slug}`, browserId: "ada" };
+      const id = await post(slug, "Ada", form);
+      // A double submit from the same browser is the same comment (later than the same-text check looks).
+      const again = { slug, name: "Ada", body: "Ada says hi", status: "published" as const, ...form };
+      expect(await createComment(again, db, new Date(Date.now() + minutes(2)))).toEqual({ kind: "duplicate", id });
+      // The same token from another browser, or from the API (no browser), gets nothing.
+      for (const browserId of ["mallory", null]) {
+        const reused = { slug, name: "Mallory", body: "Mine now", status: "published" as const, submissionId: form.submissionId, browserId };
+        expect(await createComment(reused, db)).toEqual({ kind: "already-sent" });
+      }
+      expect(await countComments(slug, db)).toBe(1);
+
+      // A token the API used answers the API's retry, and no browser.
+      const api = { slug, name: "Script", body: "Via the API", status: "published" as const, submissionId: `api-${slug}` };
+      const byApi = await post(slug, "Script", api);
+      expect(await createComment(api, db)).toEqual({ kind: "duplicate", id: byApi });
+      expect(await createComment({ ...api, browserId: "mallory" }, db)).toEqual({ kind: "already-sent" });
+    });
+
     it("stores one comment for the same text from the same browser within a minute", async () => {
       const slug = nextSlug();
       const now = new Date();

@@ -94,6 +94,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       };
     case "expired":
       return { status: "error", message: "This form had expired. Please post your comment again.", values, token: issueFormToken() };
+    case "already-sent":
+      return { status: "error", message: "This form was already sent. Please reload the page before posting again.", values };
     case "no-parent":
       return { status: "error", message: "The comment you replied to is no longer there.", values };
     case "no-article":

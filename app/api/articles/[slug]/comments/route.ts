@@ -7,9 +7,10 @@ import { issueFormToken } from "@/lib/spam";
 import { commentListQuerySchema, encodeCursor } from "@/lib/validations/comment-api";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
-// rules as the form and answers with HTTP status codes: 201, 400, 404, 413, 415, 429 with
+// rules as the form and answers with HTTP status codes: 201, 400, 404, 409, 413, 415, 429 with
 // Retry-After, 503. Each comment needs a token from a GET, at least a few seconds old; sending a
-// token again returns the comment it already made (200), so a retry never posts twice.
+// token again returns the comment it already made (200), so a retry never posts twice. A token a
+// browser's form already used is refused (409): the API never hands over a browser's comment.
 
 type Params = { params: Promise<{ slug: string }> };
 
@@ -74,6 +75,8 @@ export async function POST(request: Request, { params }: Params) {
         return json(201, { id: null, state: "published" });
       case "invalid":
         return json(400, { error: "The comment is not valid.", fields: result.errors });
+      case "already-sent":
+        return json(409, { error: "This token was already used: GET a new one." });
       case "expired":
         return json(400, { error: "Missing or invalid token: GET this URL first and send its token." });
       case "no-article":

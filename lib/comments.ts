@@ -388,25 +388,25 @@ export async function listLatestComments(options: { limit?: number; status?: Com
   });
 }
 
-/** Adds the browser's 👍 to a published comment, or takes it back. Null when there is no such comment. */
-export async function toggleReaction(
-  commentId: string,
-  voterId: string,
-  db: Db = defaultDb(),
-): Promise<{ reacted: boolean; count: number } | null> {
+export type ReactionChange = { kind: "added" | "removed" | "refused"; count: number } | { kind: "not-found" };
+
+/**
+ * Adds the browser's 👍 to a published comment, or takes it back. With `mayAdd` false (the caller's
+ * limits are reached) a 👍 can still be taken back, and none is added.
+ */
+export async function toggleReaction(commentId: string, voterId: string, db: Db = defaultDb(), mayAdd = true): Promise<ReactionChange> {
   const comment = await db.comment.findFirst({
     where: { id: commentId, status: "published", deletedAt: null },
     select: { id: true },
   });
-  if (!comment) return null;
+  if (!comment) return { kind: "not-found" };
   const key = { commentId_voterId: { commentId, voterId } };
   const removed = await db.reaction.deleteMany({ where: { commentId, voterId } });
-  if (removed.count === 0) {
-    // upsert: a concurrent second click from the same browser still leaves one reaction.
-    await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
-  }
-  forgetPages();
-  return { reacted: removed.count === 0, count: await db.reaction.count({ where: { commentId } }) };
+  const kind = removed.count > 0 ? "removed" : mayAdd ? "added" : "refused";
+  // upsert: a concurrent second click from the same browser still leaves one reaction.
+  if (kind === "added") await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
+  if (kind !== "refused") forgetPages();
+  return { kind, count: await db.reaction.count({ where: { commentId } }) };
 }
 
 /** An article's newest published comments, rendered, for its comment feed. */

@@ -247,12 +247,15 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
     it("counts one 👍 per browser and toggles it", async () => {
       const slug = nextSlug();
       const id = await post(slug, "Ada");
-      expect(await toggleReaction(id, "browser-a", db)).toEqual({ reacted: true, count: 1 });
-      expect(await toggleReaction(id, "browser-b", db)).toEqual({ reacted: true, count: 2 });
-      expect(await toggleReaction(id, "browser-a", db)).toEqual({ reacted: false, count: 1 });
+      expect(await toggleReaction(id, "browser-a", db)).toEqual({ kind: "added", count: 1 });
+      expect(await toggleReaction(id, "browser-b", db)).toEqual({ kind: "added", count: 2 });
+      expect(await toggleReaction(id, "browser-a", db)).toEqual({ kind: "removed", count: 1 });
       const [comment] = (await listComments(slug, { viewer: { ownIds: new Set(), voterId: "browser-b" } }, db)).threads;
       expect(comment).toMatchObject({ reactions: 1, reacted: true });
-      expect(await toggleReaction("missing", "browser-a", db)).toBeNull();
+      expect(await toggleReaction("missing", "browser-a", db)).toEqual({ kind: "not-found" });
+      // Past the caller's limits a 👍 can still be taken back, and none is added.
+      expect(await toggleReaction(id, "browser-c", db, false)).toEqual({ kind: "refused", count: 1 });
+      expect(await toggleReaction(id, "browser-b", db, false)).toEqual({ kind: "removed", count: 0 });
     });
   });
 

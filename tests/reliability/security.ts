@@ -163,6 +163,31 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return "double submit from the same browser → the same comment; the token from two other browsers → refused, no cookie, no Edit";
     });
 
+    await check("👍 stuffing: 20 cookie-less thumbs-up from one address count 3, and the page says so", async () => {
+      const target = await db.comment.findFirst({ where: { articleSlug: SLUG, status: "published" }, select: { id: true } });
+      const react = async (id: string, ip: string, slug = SLUG) => {
+        const response = await fetch(`${server.url}/articles/${slug}/reactions`, { method: "POST", body: formData({ id }), headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
+        assert.equal(response.status, 303, `👍 answered ${response.status}`);
+        assert.equal(response.headers.get("location"), `/articles/${slug}#comment-${id}`);
+      };
+      const before = await db.reaction.count({ where: { commentId: target!.id } });
+      for (let i = 0; i < 20; i++) await react(target!.id, "10.7.0.1");
+      const counted = (await db.reaction.count({ where: { commentId: target!.id } })) - before;
+      assert.equal(counted, 3, `${counted} of 20 cookie-less 👍 from one address counted`);
+      const page = await (await fetch(pageUrl)).text();
+      assert.match(page, new RegExp(`id="comment-${target!.id}"[\\s\\S]*?aria-label="Thumbs up \\(${before + 3}\\)"`));
+      await react(target!.id, "10.7.0.2");
+      assert.equal(await db.reaction.count({ where: { commentId: target!.id } }), before + 4, "another address can still add one");
+
+      // Across comments: 30 a minute per address.
+      await seedComments(db, "field-note-11", 40);
+      const others = await db.comment.findMany({ where: { articleSlug: "field-note-11" }, select: { id: true } });
+      for (const { id } of others) await react(id, "10.7.0.3", "field-note-11");
+      const spread = await db.reaction.count({ where: { comment: { articleSlug: "field-note-11" } } });
+      assert.equal(spread, 30, `${spread} of 40 👍 on 40 comments from one address in a minute counted`);
+      return `20 from one address → ${counted}; 40 across comments in a minute → ${spread}; every answer a 303 back to the comment`;
+    });
+
     await check("admin login: constant-time comparison, and lock-outs per address and overall", async () => {
       // Timing: a guess sharing all but the last character with the secret costs what a wrong first
       // character does (the comparison hashes both sides first).

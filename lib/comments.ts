@@ -29,8 +29,11 @@ export type CommentView = {
   markdown: string | null;
   createdAt: Date;
   editedAt: Date | null;
-  /** "deleted" or "removed" (hidden by a moderator) keep their place for the replies under them. */
-  placeholder: "deleted" | "removed" | null;
+  /**
+   * "deleted", "removed" (hidden by a moderator) or "pending" (edited, awaiting moderation again)
+   * keep their place for the replies under them.
+   */
+  placeholder: "deleted" | "removed" | "pending" | null;
   pending: boolean;
   reactions: number;
   reacted: boolean;
@@ -212,7 +215,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       markdown: visible && own ? row.body : null,
       createdAt: row.createdAt,
       editedAt: visible ? row.editedAt : null,
-      placeholder: visible ? null : row.deletedAt ? "deleted" : "removed",
+      placeholder: visible ? null : row.deletedAt ? "deleted" : row.status === "pending" ? "pending" : "removed",
       pending: visible && row.status === "pending",
       reactions: row._count.reactions,
       reacted: reacted.has(row.id),
@@ -325,10 +328,14 @@ export function editableUntil(createdAt: Date, editMinutes: number): Date {
   return new Date(createdAt.getTime() + editMinutes * 60_000);
 }
 
-/** A reader's edit of their own comment, within the edit window; `body` is already validated. */
+/**
+ * A reader's edit of their own comment, within the edit window; `body` is already validated. With
+ * `hold` (pre-moderation) the comment goes back to the moderators' queue whatever its state, so an
+ * approved comment cannot be turned into spam: until approved again only its author sees it.
+ */
 export async function editOwnComment(
   id: string,
-  body: string,
+  edit: { body: string; hold: boolean },
   viewer: Viewer,
   editMinutes: number,
   db: Db = defaultDb(),
@@ -336,7 +343,7 @@ export async function editOwnComment(
 ): Promise<OwnChange> {
   const allowed = await ownComment(id, viewer, editMinutes, db, now);
   if (allowed.kind !== "ok") return allowed;
-  await db.comment.update({ where: { id }, data: { body, editedAt: now } });
+  await db.comment.update({ where: { id }, data: { body: edit.body, editedAt: now, ...(edit.hold ? { status: "pending" } : {}) } });
   forgetPages();
   return allowed;
 }

@@ -174,8 +174,8 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       const posted = new Date(Date.now() - minutes(5));
       const id = await post(slug, "Ada", { body: "Frist" }, posted);
 
-      expect(await editOwnComment(id, "First", viewerOf(), 15, db)).toEqual({ kind: "not-yours" });
-      expect(await editOwnComment(id, "First", viewerOf(id), 15, db)).toEqual({ kind: "ok" });
+      expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(), 15, db)).toEqual({ kind: "not-yours" });
+      expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(id), 15, db)).toEqual({ kind: "ok" });
       const [edited] = (await listComments(slug, { viewer: viewerOf(id) }, db)).threads;
       expect(edited).toMatchObject({ html: "<p>First</p>", markdown: "First", own: true });
       expect(edited.editedAt).toBeInstanceOf(Date);
@@ -183,8 +183,27 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect((await listComments(slug, {}, db)).threads[0]).toMatchObject({ markdown: null, own: false });
 
       const late = new Date(posted.getTime() + minutes(15) + 1000);
-      expect(await editOwnComment(id, "Spam link", viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
+      expect(await editOwnComment(id, { body: "Spam link", hold: false }, viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
       expect(await deleteOwnComment(id, viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
+    });
+
+    it("sends an edit under pre-moderation back to the queue: others see nothing until it is approved", async () => {
+      const slug = nextSlug();
+      const id = await post(slug, "Ada", { body: "A fair point" });
+      await post(slug, "Grace", { parentId: id });
+      expect(await editOwnComment(id, { body: "Buy [pills](https://spam.example)", hold: true }, viewerOf(id), 15, db)).toEqual({ kind: "ok" });
+
+      // Others see the thread's replies under a placeholder, neither the old text nor the new.
+      const others = await listComments(slug, {}, db);
+      expect(shape(others.threads)).toEqual([["[pending]", ["Grace"]]]);
+      expect(others.threads[0]).toMatchObject({ html: "", authorName: "" });
+      expect(others.count).toBe(1);
+      const own = await listComments(slug, { viewer: viewerOf(id) }, db);
+      expect(own.threads[0]).toMatchObject({ pending: true, markdown: "Buy [pills](https://spam.example)" });
+      expect((await listLatestComments({ status: "pending" }, db)).map((c) => c.id)).toContain(id);
+
+      await moderateComment(id, "approve", db);
+      expect((await listComments(slug, {}, db)).threads[0].html).toContain("https://spam.example");
     });
 
     it("deletes a comment without replies outright and keeps one with replies as [deleted]", async () => {
@@ -294,7 +313,7 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       await post(slug, "Held", { status: "pending" });
       const hidden = await post(slug, "Hidden");
       await moderateComment(hidden, "hide", db);
-      await editOwnComment(root, "Root *edited*", viewerOf(root), 15, db);
+      await editOwnComment(root, { body: "Root *edited*", hold: false }, viewerOf(root), 15, db);
       await toggleReaction(root, "voter-x", db);
 
       const exported = await exportComments(db);

@@ -1,5 +1,5 @@
 import { editableUntil, type CommentView } from "@/lib/comments/store";
-import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext } from "@/lib/comments/html";
+import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext, PLACEHOLDER_TEXT } from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
 import { ReactionButton } from "./ReactionButton";
@@ -35,7 +35,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   return (
     <li id={anchor} className="comment" data-depth={comment.depth}>
       {comment.placeholder ? (
-        <p className="comment-placeholder">{comment.placeholder === "deleted" ? "[deleted]" : "[removed by a moderator]"}</p>
+        <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
       ) : (
         <>
           <p className="comment-meta">

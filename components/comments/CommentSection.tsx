@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import Link from "next/link";
-import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments/store";
+import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
 import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
@@ -97,12 +97,19 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
           ))}
         </ol>
       )}
-      {page.hasMore && (
+      {page.hasMore && threads < MAX_THREADS_PER_PAGE && (
         <p className="more">
-          <Link href={`${query({ threads: threads + THREADS_PER_PAGE })}#comments-more`} scroll={false} id="comments-more">
+          <Link
+            href={`${query({ threads: Math.min(threads + THREADS_PER_PAGE, MAX_THREADS_PER_PAGE) })}#comments-more`}
+            scroll={false}
+            id="comments-more"
+          >
             Show more comments
           </Link>
         </p>
+      )}
+      {page.hasMore && threads >= MAX_THREADS_PER_PAGE && (
+        <p className="more">{`The page shows ${MAX_THREADS_PER_PAGE.toLocaleString("en")} threads at most: sort by newest to read the latest.`}</p>
       )}
       <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
       <SoftNavigation />

@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { renderCommentMarkdown } from "./markdown";
 import { deleteOwnComment, editOwnComment } from "./store";
-import { postedMessage, submitComment, waitFor, type SubmitResult } from "./service";
+import { postedMessage, submitComment, waitFor, type SubmitResult, submitEdit, type EditResult } from "./service";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { settings } from "../settings";
@@ -93,6 +93,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       };
     case "expired":
       return { status: "error", message: "This form had expired. Please post your comment again.", values, token: issueFormToken() };
+    case "already-sent":
+      return { status: "error", message: "This form was already sent. Please reload the page before posting again.", values };
     case "no-parent":
       return { status: "error", message: "The comment you replied to is no longer there.", values };
     case "no-article":
@@ -106,17 +108,29 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
   const id = field(formData, "id") ?? "";
   const slug = field(formData, "slug") ?? "";
   const raw = echo(formData.get("body"), BODY_MAX);
-  const body = commentBodySchema.safeParse(formData.get("body"));
-  if (!body.success) return { status: "error", message: body.error.issues.map((i) => i.message).join(" "), body: raw };
+  let result: EditResult;
   try {
-    const result = await editOwnComment(id, body.data, await readViewer(), settings().COMMENT_EDIT_MINUTES);
-    if (result.kind !== "ok") return { status: "error", message: ownChangeRefused(result.kind), body: raw };
+    result = await submitEdit({ id, body: formData.get("body") }, { ip: await clientIp(), viewer: await readViewer() });
   } catch (error) {
     console.error(`comments: cannot edit comment ${id}`, error);
     return { status: "error", message: "Your edit could not be saved right now. Please try again.", body: raw };
   }
-  revalidatePath(articlePath(slug));
-  return { status: "saved", message: "Your edit is saved.", body: body.data };
+  switch (result.kind) {
+    case "saved":
+      revalidatePath(articlePath(slug));
+      if (result.pending) revalidatePath("/"); // the index counts published comments only
+      return {
+        status: "saved",
+        message: result.pending ? "Your edit is saved. It awaits moderation again: only you can see your comment until it is approved." : "Your edit is saved.",
+        body: result.body,
+      };
+    case "invalid":
+      return { status: "error", message: result.errors.join(" "), body: raw };
+    case "rate-limited":
+      return { status: "error", message: `You are commenting faster than we allow. Please try again in ${waitFor(result.retryAfterSeconds)}.`, body: raw };
+    default:
+      return { status: "error", message: ownChangeRefused(result.kind), body: raw };
+  }
 }
 
 function ownChangeRefused(kind: "not-yours" | "not-found" | "too-late"): string {

@@ -24,6 +24,9 @@ const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeS
 
 export const commentTime = (date: Date) => `${timeFormat.format(date)} UTC`;
 
+/** What stands in a removed comment's place while replies hang under it. */
+export const PLACEHOLDER_TEXT = { deleted: "[deleted]", removed: "[removed by a moderator]", pending: "[awaiting moderation]" } as const;
+
 export const reactionLabel = (count: number, reacted: boolean) => `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
 
 /** A link that opens a reply or edit form, keeping the reader's sort and page of threads. */
@@ -55,7 +58,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     ? `<ol class="comment-replies">${comment.replies.map((reply) => commentHtml(reply, context)).join("")}</ol>`
     : "";
   if (comment.placeholder) {
-    return `<p class="comment-placeholder">${comment.placeholder === "deleted" ? "[deleted]" : "[removed by a moderator]"}</p>${replies}`;
+    return `<p class="comment-placeholder">${PLACEHOLDER_TEXT[comment.placeholder]}</p>${replies}`;
   }
   const meta =
     `<p class="comment-meta"><span class="comment-author">${escape(comment.authorName)}</span>` +

@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { getArticle } from "../content/articles";
-import { createComment } from "./store";
+import { createComment, editOwnComment, type Viewer } from "./store";
 import { check, record } from "./rate-limit";
-import { settings } from "../settings";
+import { settings, type Settings } from "../settings";
 import { checkFormToken } from "./spam";
-import { commentInputSchema, type CommentInput } from "./validation";
+import { commentInputSchema, type CommentInput, commentBodySchema, type CommentField } from "./validation";
+import { db as defaultDb, type Db } from "../server/db";
 
 /** What a reader (or a script) sent to post a comment, as untrusted as it came. */
 export type Submission = {
@@ -22,6 +23,8 @@ export type SubmitResult =
   /** A bot gave itself away: it is told it posted, and nothing is stored. */
   | { kind: "ignored" }
   | { kind: "expired" }
+  /** The form's token already made a comment, sent from elsewhere: nothing stored, nothing handed over. */
+  | { kind: "already-sent" }
   | { kind: "invalid"; errors: Partial<Record<keyof CommentInput, string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
@@ -44,11 +47,7 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
 
   const config = settings();
-  const rateKey = `comment:${from.ip}`;
-  const windows = [
-    { limit: config.COMMENT_RATE_PER_MINUTE, seconds: 60 },
-    { limit: config.COMMENT_RATE_PER_HOUR, seconds: 3600 },
-  ];
+  const { key: rateKey, windows } = commentRate(from.ip, config);
   const rate = await check(rateKey, windows);
   if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
 
@@ -63,9 +62,47 @@ export async function submitComment(submission: Submission, from: { ip: string; 
     browserId: from.browserId,
   });
   if (result.kind === "parent-not-found") return { kind: "no-parent" };
+  if (result.kind === "already-sent") return result;
   // A duplicate is the same comment again: it is answered like the first, and not counted twice.
   if (result.kind === "created") await record(rateKey, windows);
   return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
+}
+
+/** New comments and edits from one address share one limit: an edit can carry as much as a comment. */
+function commentRate(ip: string, config: Settings) {
+  const windows = [
+    { limit: config.COMMENT_RATE_PER_MINUTE, seconds: 60 },
+    { limit: config.COMMENT_RATE_PER_HOUR, seconds: 3600 },
+  ];
+  return { key: `comment:${ip}`, windows };
+}
+
+export type EditResult =
+  | { kind: "saved"; body: string; pending: boolean }
+  | { kind: "invalid"; errors: string[] }
+  | { kind: "rate-limited"; retryAfterSeconds: number }
+  | { kind: "not-found" | "not-yours" | "too-late" };
+
+/**
+ * The rules every edit of one's own comment passes: validation, the per-address rate limit of new
+ * comments, and moderation: under pre-moderation the edited comment waits for approval again.
+ */
+export async function submitEdit(
+  edit: { id: string; body: unknown },
+  from: { ip: string; viewer: Viewer },
+  db: Db = defaultDb(),
+): Promise<EditResult> {
+  const body = commentBodySchema.safeParse(edit.body);
+  if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
+  const config = settings();
+  const { key, windows } = commentRate(from.ip, config);
+  const rate = await check(key, windows, db);
+  if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
+  const pending = config.COMMENTS_MODERATION === "pre";
+  const result = await editOwnComment(edit.id, { body: body.data, hold: pending }, from.viewer, config.COMMENT_EDIT_MINUTES, db);
+  if (result.kind !== "ok") return result;
+  await record(key, windows, db);
+  return { kind: "saved", body: body.data, pending };
 }
 
 /** What the form says once a comment is stored. */

@@ -7,6 +7,8 @@ import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 
 export { MAX_DEPTH };
 export const THREADS_PER_PAGE = 50;
+/** The most threads an article page lists at once: what one request can make the server render. */
+export const MAX_THREADS_PER_PAGE = 1_000;
 
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 export type CommentSort = "oldest" | "newest" | "best";
@@ -28,8 +30,11 @@ export type CommentView = {
   markdown: string | null;
   createdAt: Date;
   editedAt: Date | null;
-  /** "deleted" or "removed" (hidden by a moderator) keep their place for the replies under them. */
-  placeholder: "deleted" | "removed" | null;
+  /**
+   * "deleted", "removed" (hidden by a moderator) or "pending" (edited, awaiting moderation again)
+   * keep their place for the replies under them.
+   */
+  placeholder: "deleted" | "removed" | "pending" | null;
   pending: boolean;
   reactions: number;
   reacted: boolean;
@@ -38,6 +43,9 @@ export type CommentView = {
 };
 
 export type CommentPage = { count: number; threads: CommentView[]; hasMore: boolean };
+
+/** Where a page of threads ends, oldest first: the next page starts after it. */
+export type CommentCursor = { createdAt: Date; id: string };
 
 const rowSelect = {
   id: true,
@@ -101,6 +109,13 @@ export async function commentCountsForIndex(): Promise<Map<string, number> | nul
   }
 }
 
+/** An article's threads, as far as a reader may see them: a hidden thread with replies keeps its place. */
+function threadRoots(slug: string, viewer: Viewer) {
+  return { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] };
+}
+
+const OLDEST_FIRST = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+
 /**
  * The first `threads` threads of an article's discussion, nested up to MAX_DEPTH. A comment that
  * was deleted or hidden still holds its place (as a placeholder) while visible replies hang under it.
@@ -118,27 +133,62 @@ export async function listComments(
 
   const [count, roots] = await Promise.all([
     countComments(slug, db),
-    db.comment.findMany({
-      where: { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] },
-      orderBy,
-      take: limit + 1,
-      select: rowSelect,
-    }),
+    db.comment.findMany({ where: threadRoots(slug, viewer), orderBy, take: limit + 1, select: rowSelect }),
+  ]);
+  return { count, threads: await buildThreads(slug, roots.slice(0, limit), viewer, db), hasMore: roots.length > limit };
+}
+
+/**
+ * Up to `limit` threads, oldest first, after `after` (from the start without it): the JSON API's
+ * pages. A position rather than an offset, so a page neither repeats nor skips a thread when
+ * comments are added or deleted meanwhile.
+ */
+export async function pageComments(
+  slug: string,
+  options: { after?: CommentCursor | null; limit: number; viewer?: Viewer },
+  db: Db = defaultDb(),
+): Promise<{ count: number; threads: CommentView[]; next: CommentCursor | null }> {
+  const { after, limit, viewer = NOBODY } = options;
+  const later = after
+    ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+    : {};
+  const [count, roots] = await Promise.all([
+    countComments(slug, db),
+    db.comment.findMany({ where: { AND: [threadRoots(slug, viewer), later] }, orderBy: OLDEST_FIRST, take: limit + 1, select: rowSelect }),
   ]);
   const page = roots.slice(0, limit);
-  const replies = page.length
-    ? await db.comment.findMany({
-        where: { rootId: { in: page.map((r) => r.id) }, parentId: { not: null } },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  const last = page.at(-1);
+  return {
+    count,
+    threads: await buildThreads(slug, page, viewer, db),
+    // From the last root listed, not the last thread shown: a root with nothing visible is left out.
+    next: roots.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+// Prisma refuses a query with more bound values than the database takes (999 on SQLite), so a
+// long list of ids is sent in slices.
+const IDS_PER_QUERY = 500;
+
+/** The replies of these threads, nested under them, with what this reader may see of each. */
+async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db): Promise<CommentView[]> {
+  let replies: Row[] = [];
+  for (let i = 0; i < roots.length; i += IDS_PER_QUERY) {
+    const rootIds = roots.slice(i, i + IDS_PER_QUERY).map((r) => r.id);
+    replies = replies.concat(
+      await db.comment.findMany({
+        where: { rootId: { in: rootIds }, parentId: { not: null } },
+        orderBy: OLDEST_FIRST,
         select: rowSelect,
-      })
-    : [];
-  const rows: Row[] = [...page, ...replies];
+      }),
+    );
+  }
+  // The reader's 👍 on the whole article: a few rows, where a list of every comment's id would not fit.
   const reacted = viewer.voterId
     ? new Set(
         (
           await db.reaction.findMany({
-            where: { voterId: viewer.voterId, commentId: { in: rows.map((r) => r.id) } },
+            where: { voterId: viewer.voterId, comment: { articleSlug: slug } },
             select: { commentId: true },
           })
         ).map((r) => r.commentId),
@@ -146,7 +196,11 @@ export async function listComments(
     : new Set<string>();
 
   const childrenOf = new Map<string, Row[]>();
-  for (const reply of replies) childrenOf.set(reply.parentId!, [...(childrenOf.get(reply.parentId!) ?? []), reply]);
+  for (const reply of replies) {
+    const siblings = childrenOf.get(reply.parentId!);
+    if (siblings) siblings.push(reply);
+    else childrenOf.set(reply.parentId!, [reply]);
+  }
 
   const build = (row: Row): CommentView | null => {
     const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
@@ -162,7 +216,7 @@ export async function listComments(
       markdown: visible && own ? row.body : null,
       createdAt: row.createdAt,
       editedAt: visible ? row.editedAt : null,
-      placeholder: visible ? null : row.deletedAt ? "deleted" : "removed",
+      placeholder: visible ? null : row.deletedAt ? "deleted" : row.status === "pending" ? "pending" : "removed",
       pending: visible && row.status === "pending",
       reactions: row._count.reactions,
       reacted: reacted.has(row.id),
@@ -170,12 +224,7 @@ export async function listComments(
       replies: children,
     };
   };
-
-  return {
-    count,
-    threads: page.map(build).filter((c): c is CommentView => c !== null),
-    hasMore: roots.length > limit,
-  };
+  return roots.map(build).filter((c): c is CommentView => c !== null);
 }
 
 export type NewComment = {
@@ -191,13 +240,16 @@ export type NewComment = {
 export type CreateResult =
   | { kind: "created"; id: string }
   | { kind: "duplicate"; id: string }
+  /** The form's submission id already made a comment, sent by another browser. */
+  | { kind: "already-sent" }
   | { kind: "parent-not-found" };
 
 const DUPLICATE_WINDOW_MS = 60_000;
 
 /**
- * Stores a validated comment. A second submission of the same form (same submission id), or the
- * same text from the same browser within a minute, stores nothing and returns the first comment.
+ * Stores a validated comment. A second submission of the same form (same submission id) from the
+ * same browser, or the same text from the same browser within a minute, stores nothing and returns
+ * the first comment. The same form from another browser stores nothing and gets nothing back.
  */
 export async function createComment(input: NewComment, db: Db = defaultDb(), now = new Date()): Promise<CreateResult> {
   if (input.browserId) {
@@ -247,8 +299,14 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
     // The form was sent before (a double submit, a retry): its submission id is taken. Checking
     // here rather than before the insert saves a query on every comment.
     if ((error as { code?: string }).code === "P2002" && input.submissionId) {
-      const winner = await db.comment.findUnique({ where: { submissionId: input.submissionId }, select: { id: true } });
-      if (winner) return { kind: "duplicate", id: winner.id };
+      const winner = await db.comment.findUnique({
+        where: { submissionId: input.submissionId },
+        select: { id: true, browserId: true },
+      });
+      // The first comment goes back only to the browser that sent it: its id would join the own-
+      // comments cookie of whoever holds a copy of the token, and with it the right to edit and
+      // delete it. The API sends no browser id, so its retries match each other.
+      if (winner) return winner.browserId === (input.browserId ?? null) ? { kind: "duplicate", id: winner.id } : { kind: "already-sent" };
     }
     throw error;
   }
@@ -271,10 +329,14 @@ export function editableUntil(createdAt: Date, editMinutes: number): Date {
   return new Date(createdAt.getTime() + editMinutes * 60_000);
 }
 
-/** A reader's edit of their own comment, within the edit window; `body` is already validated. */
+/**
+ * A reader's edit of their own comment, within the edit window; `body` is already validated. With
+ * `hold` (pre-moderation) the comment goes back to the moderators' queue whatever its state, so an
+ * approved comment cannot be turned into spam: until approved again only its author sees it.
+ */
 export async function editOwnComment(
   id: string,
-  body: string,
+  edit: { body: string; hold: boolean },
   viewer: Viewer,
   editMinutes: number,
   db: Db = defaultDb(),
@@ -282,7 +344,7 @@ export async function editOwnComment(
 ): Promise<OwnChange> {
   const allowed = await ownComment(id, viewer, editMinutes, db, now);
   if (allowed.kind !== "ok") return allowed;
-  await db.comment.update({ where: { id }, data: { body, editedAt: now } });
+  await db.comment.update({ where: { id }, data: { body: edit.body, editedAt: now, ...(edit.hold ? { status: "pending" } : {}) } });
   forgetPages();
   return allowed;
 }
@@ -334,25 +396,25 @@ export async function listLatestComments(options: { limit?: number; status?: Com
   });
 }
 
-/** Adds the browser's 👍 to a published comment, or takes it back. Null when there is no such comment. */
-export async function toggleReaction(
-  commentId: string,
-  voterId: string,
-  db: Db = defaultDb(),
-): Promise<{ reacted: boolean; count: number } | null> {
+export type ReactionChange = { kind: "added" | "removed" | "refused"; count: number } | { kind: "not-found" };
+
+/**
+ * Adds the browser's 👍 to a published comment, or takes it back. With `mayAdd` false (the caller's
+ * limits are reached) a 👍 can still be taken back, and none is added.
+ */
+export async function toggleReaction(commentId: string, voterId: string, db: Db = defaultDb(), mayAdd = true): Promise<ReactionChange> {
   const comment = await db.comment.findFirst({
     where: { id: commentId, status: "published", deletedAt: null },
     select: { id: true },
   });
-  if (!comment) return null;
+  if (!comment) return { kind: "not-found" };
   const key = { commentId_voterId: { commentId, voterId } };
   const removed = await db.reaction.deleteMany({ where: { commentId, voterId } });
-  if (removed.count === 0) {
-    // upsert: a concurrent second click from the same browser still leaves one reaction.
-    await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
-  }
-  forgetPages();
-  return { reacted: removed.count === 0, count: await db.reaction.count({ where: { commentId } }) };
+  const kind = removed.count > 0 ? "removed" : mayAdd ? "added" : "refused";
+  // upsert: a concurrent second click from the same browser still leaves one reaction.
+  if (kind === "added") await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
+  if (kind !== "refused") forgetPages();
+  return { kind, count: await db.reaction.count({ where: { commentId } }) };
 }
 
 /** An article's newest published comments, rendered, for its comment feed. */

@@ -1,5 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import Database from "better-sqlite3";
+import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
 const API = "/api/articles/monolith-vs-microservices/comments";
 const headers = { "x-forwarded-for": "198.51.100.77" };
@@ -68,5 +70,75 @@ test.describe("what a script sends", () => {
     expect((await post("application/jsonx")).status()).toBe(415);
     expect((await post("application/json-seq")).status()).toBe(415);
     expect((await post("Application/JSON; charset=UTF-8")).status()).toBe(201);
+  });
+});
+
+test.describe("an article with 10,000 threads, the first with 10,000 replies", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  test.beforeAll(async () => {
+    const url = freshSqlite("e2e-api-long");
+    const sqlite = new Database(url.slice("file:".length));
+    const insert = sqlite.prepare(
+      `INSERT INTO "Comment" (id, articleSlug, parentId, rootId, depth, authorName, body, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // The time as Prisma writes it on SQLite, so the API's cursor compares like with like.
+    const at = (ms: number) => new Date(Date.parse("2026-01-01T00:00:00Z") + ms).toISOString().replace("Z", "+00:00");
+    sqlite.transaction(() => {
+      for (let i = 0; i < 10_000; i++) insert.run(`t${i}`, "monolith-vs-microservices", null, `t${i}`, 1, `Reader ${i}`, `Thread ${i}`, at(i * 1000));
+      for (let i = 0; i < 10_000; i++) insert.run(`r${i}`, "monolith-vs-microservices", "t0", "t0", 2, `Replier ${i}`, `Reply ${i}`, at(500 + i));
+    })();
+    sqlite.close();
+    server = await startServer(E2E_PORT + 5, e2eEnv(url));
+  });
+  test.afterAll(() => server?.stop());
+
+  test("the API answers in pages of at most 100 threads and a script reads every one, then posts", async ({ request }) => {
+    test.setTimeout(240_000);
+    const api = `${server.url}${API}`;
+    const first = await request.get(api, { headers });
+    expect(first.status()).toBe(200);
+    const firstPage = await first.json();
+    expect(firstPage).toMatchObject({ count: 20_000, next: expect.any(String), token: expect.any(String) });
+    expect(firstPage.comments).toHaveLength(50);
+    expect(firstPage.comments[0].replies).toHaveLength(10_000);
+    expect((await request.get(`${api}?limit=101`, { headers })).status()).toBe(400);
+    expect((await request.get(`${api}?after=not-a-cursor`, { headers })).status()).toBe(400);
+
+    const authors: string[] = [];
+    let replies = 0;
+    let next: string | null = null;
+    let token = "";
+    do {
+      const response = await request.get(`${api}?limit=100${next ? `&after=${next}` : ""}`, { headers });
+      expect(response.status()).toBe(200);
+      const page: { comments: { author: string; replies: unknown[] }[]; next: string | null; token: string } = await response.json();
+      expect(page.comments.length).toBeLessThanOrEqual(100);
+      for (const thread of page.comments) {
+        authors.push(thread.author);
+        replies += thread.replies.length;
+      }
+      ({ next, token } = page);
+    } while (next);
+    expect(authors).toEqual(Array.from({ length: 10_000 }, (_, i) => `Reader ${i}`));
+    expect(replies).toBe(10_000);
+
+    const posted = await request.post(api, { headers, data: { name: "Script", body: "Read all 20,000 of them.", token } });
+    expect(posted.status()).toBe(201);
+  });
+
+  test("the article page lists up to 1,000 threads and says so", async ({ request }) => {
+    test.setTimeout(120_000);
+    const article = `${server.url}/articles/monolith-vs-microservices`;
+    // Asserted on counts and booleans: a failing match on 20 MB of HTML would print all of it.
+    const most = await (await request.get(`${article}?threads=1000`)).text();
+    const threadsIn = (html: string) => html.match(/<li id="comment-t\d+"/g)?.length ?? 0;
+    expect(most.includes("Comments are unavailable"), "the comments are listed").toBe(false);
+    expect(threadsIn(most)).toBe(1_000);
+    expect(most.includes("The page shows 1,000 threads at most"), "the page says it shows no more").toBe(true);
+    expect(most.includes("Show more comments"), "no link to more").toBe(false);
+    // Beyond the bound, the page falls back to its first 50 threads.
+    const beyond = await (await request.get(`${article}?threads=5000`)).text();
+    expect(threadsIn(beyond)).toBe(50);
+    expect(beyond.includes("Show more comments"), "a link to more").toBe(true);
   });
 });

@@ -101,6 +101,42 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     await expect(other.locator("li.comment").filter({ hasText: text })).not.toContainText("Awaiting moderation");
     await expect(other.getByRole("heading", { name: "Comments (1)" })).toBeVisible();
   });
+
+  test("an approved comment edited into spam goes back to the queue: others no longer see it until approved", async ({ browser }) => {
+    test.slow(); // three browsers, two approvals
+    const author = await readerPage(browser, { baseURL: server.url });
+    await author.goto(ARTICLE);
+    const text = unique("A fair point");
+    await postComment(author, "Ada", text);
+    const admin = await readerPage(browser, { baseURL: server.url });
+    await signIn(admin);
+    await admin.getByRole("link", { name: "Awaiting approval" }).click();
+    await adminEntry(admin, text).getByRole("button", { name: "Approve" }).click();
+    await expect(adminEntry(admin, text)).toHaveCount(0);
+    const other = await readerPage(browser, { baseURL: server.url });
+    await other.goto(ARTICLE);
+    await expect(other.locator(".comment-body", { hasText: text })).toBeVisible();
+
+    await author.reload();
+    const own = author.locator("li.comment").filter({ hasText: text });
+    await own.getByRole("link", { name: "Edit" }).click();
+    const spam = unique("Cheap pills at https://spam.example");
+    await author.getByLabel("Edit your comment").fill(spam);
+    await author.getByRole("button", { name: "Save edit" }).click();
+    await expect(author.getByText("Your edit is saved. It awaits moderation again")).toBeVisible();
+
+    await other.reload();
+    await expect(other.locator(".comment-body", { hasText: spam })).toHaveCount(0);
+    await expect(other.locator(".comment-body", { hasText: text })).toHaveCount(0);
+    await author.goto(ARTICLE);
+    await expect(author.locator("li.comment").filter({ hasText: spam })).toContainText("Awaiting moderation");
+
+    await admin.getByRole("link", { name: "Awaiting approval" }).click();
+    await adminEntry(admin, spam).getByRole("button", { name: "Approve" }).click();
+    await expect(adminEntry(admin, spam)).toHaveCount(0);
+    await other.reload();
+    await expect(other.locator(".comment-body", { hasText: spam })).toBeVisible();
+  });
 });
 
 test.describe("a long discussion", () => {

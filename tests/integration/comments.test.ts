@@ -135,6 +135,27 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect(await countComments(slug, db)).toBe(1);
     });
 
+    it("hands the first comment back only to the browser that sent the form", async () => {
+      const slug = nextSlug();
+      const form = { submissionId: `form-${slug}`, browserId: "ada" };
+      const id = await post(slug, "Ada", form);
+      // A double submit from the same browser is the same comment (later than the same-text check looks).
+      const again = { slug, name: "Ada", body: "Ada says hi", status: "published" as const, ...form };
+      expect(await createComment(again, db, new Date(Date.now() + minutes(2)))).toEqual({ kind: "duplicate", id });
+      // The same token from another browser, or from the API (no browser), gets nothing.
+      for (const browserId of ["mallory", null]) {
+        const reused = { slug, name: "Mallory", body: "Mine now", status: "published" as const, submissionId: form.submissionId, browserId };
+        expect(await createComment(reused, db)).toEqual({ kind: "already-sent" });
+      }
+      expect(await countComments(slug, db)).toBe(1);
+
+      // A token the API used answers the API's retry, and no browser.
+      const api = { slug, name: "Script", body: "Via the API", status: "published" as const, submissionId: `api-${slug}` };
+      const byApi = await post(slug, "Script", api);
+      expect(await createComment(api, db)).toEqual({ kind: "duplicate", id: byApi });
+      expect(await createComment({ ...api, browserId: "mallory" }, db)).toEqual({ kind: "already-sent" });
+    });
+
     it("stores one comment for the same text from the same browser within a minute", async () => {
       const slug = nextSlug();
       const now = new Date();
@@ -153,8 +174,8 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       const posted = new Date(Date.now() - minutes(5));
       const id = await post(slug, "Ada", { body: "Frist" }, posted);
 
-      expect(await editOwnComment(id, "First", viewerOf(), 15, db)).toEqual({ kind: "not-yours" });
-      expect(await editOwnComment(id, "First", viewerOf(id), 15, db)).toEqual({ kind: "ok" });
+      expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(), 15, db)).toEqual({ kind: "not-yours" });
+      expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(id), 15, db)).toEqual({ kind: "ok" });
       const [edited] = (await listComments(slug, { viewer: viewerOf(id) }, db)).threads;
       expect(edited).toMatchObject({ html: "<p>First</p>", markdown: "First", own: true });
       expect(edited.editedAt).toBeInstanceOf(Date);
@@ -162,8 +183,27 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect((await listComments(slug, {}, db)).threads[0]).toMatchObject({ markdown: null, own: false });
 
       const late = new Date(posted.getTime() + minutes(15) + 1000);
-      expect(await editOwnComment(id, "Spam link", viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
+      expect(await editOwnComment(id, { body: "Spam link", hold: false }, viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
       expect(await deleteOwnComment(id, viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
+    });
+
+    it("sends an edit under pre-moderation back to the queue: others see nothing until it is approved", async () => {
+      const slug = nextSlug();
+      const id = await post(slug, "Ada", { body: "A fair point" });
+      await post(slug, "Grace", { parentId: id });
+      expect(await editOwnComment(id, { body: "Buy [pills](https://spam.example)", hold: true }, viewerOf(id), 15, db)).toEqual({ kind: "ok" });
+
+      // Others see the thread's replies under a placeholder, neither the old text nor the new.
+      const others = await listComments(slug, {}, db);
+      expect(shape(others.threads)).toEqual([["[pending]", ["Grace"]]]);
+      expect(others.threads[0]).toMatchObject({ html: "", authorName: "" });
+      expect(others.count).toBe(1);
+      const own = await listComments(slug, { viewer: viewerOf(id) }, db);
+      expect(own.threads[0]).toMatchObject({ pending: true, markdown: "Buy [pills](https://spam.example)" });
+      expect((await listLatestComments({ status: "pending" }, db)).map((c) => c.id)).toContain(id);
+
+      await moderateComment(id, "approve", db);
+      expect((await listComments(slug, {}, db)).threads[0].html).toContain("https://spam.example");
     });
 
     it("deletes a comment without replies outright and keeps one with replies as [deleted]", async () => {
@@ -226,12 +266,15 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
     it("counts one 👍 per browser and toggles it", async () => {
       const slug = nextSlug();
       const id = await post(slug, "Ada");
-      expect(await toggleReaction(id, "browser-a", db)).toEqual({ reacted: true, count: 1 });
-      expect(await toggleReaction(id, "browser-b", db)).toEqual({ reacted: true, count: 2 });
-      expect(await toggleReaction(id, "browser-a", db)).toEqual({ reacted: false, count: 1 });
+      expect(await toggleReaction(id, "browser-a", db)).toEqual({ kind: "added", count: 1 });
+      expect(await toggleReaction(id, "browser-b", db)).toEqual({ kind: "added", count: 2 });
+      expect(await toggleReaction(id, "browser-a", db)).toEqual({ kind: "removed", count: 1 });
       const [comment] = (await listComments(slug, { viewer: { ownIds: new Set(), voterId: "browser-b" } }, db)).threads;
       expect(comment).toMatchObject({ reactions: 1, reacted: true });
-      expect(await toggleReaction("missing", "browser-a", db)).toBeNull();
+      expect(await toggleReaction("missing", "browser-a", db)).toEqual({ kind: "not-found" });
+      // Past the caller's limits a 👍 can still be taken back, and none is added.
+      expect(await toggleReaction(id, "browser-c", db, false)).toEqual({ kind: "refused", count: 1 });
+      expect(await toggleReaction(id, "browser-b", db, false)).toEqual({ kind: "removed", count: 0 });
     });
   });
 
@@ -270,7 +313,7 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       await post(slug, "Held", { status: "pending" });
       const hidden = await post(slug, "Hidden");
       await moderateComment(hidden, "hide", db);
-      await editOwnComment(root, "Root *edited*", viewerOf(root), 15, db);
+      await editOwnComment(root, { body: "Root *edited*", hold: false }, viewerOf(root), 15, db);
       await toggleReaction(root, "voter-x", db);
 
       const exported = await exportComments(db);

@@ -182,6 +182,71 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `${plain.length} cookies per post; Secure only behind https`;
     });
 
+    await check("a reused form token: the same browser gets its comment back, another browser is refused and gains nothing", async () => {
+      const post = async (token: string, body: string, cookie = "") => {
+        const form = formData({ ...fields, token, name: "Ada", body, website: "" });
+        const headers = { origin: server.url, "x-forwarded-for": "10.5.3.1", ...(cookie ? { cookie } : {}) };
+        const response = await fetch(pageUrl, { method: "POST", body: form, headers, redirect: "manual" });
+        const html = await response.text();
+        const jar = response.headers.getSetCookie().map((c) => c.split(";")[0]);
+        return { status: response.status, location: response.headers.get("location") ?? "", html, jar };
+      };
+      const ownIds = (jar: string[]) => jar.find((c) => c.startsWith("mg_comments="))?.slice("mg_comments=".length) ?? "";
+      const token = mintToken();
+      const first = await post(token, "Ada's comment, sent once");
+      const firstId = first.location.match(/[?&]posted=([^&#]+)/)?.[1];
+      assert.ok(first.status === 303 && firstId, `the first post: ${first.status} ${first.location}`);
+      const jarA = first.jar.join("; ");
+      // The same browser sending the form again (a double click without JavaScript): the same comment.
+      const again = await post(token, "Ada's comment, sent once", jarA);
+      assert.equal(again.status, 303);
+      assert.match(again.location, new RegExp(`posted=${firstId}`));
+
+      // A second browser with a cookie jar of its own (it posted before, so it has a browser id)
+      // sends the same token: refused with a message, and its cookies never name Ada's comment.
+      const own = await post(mintToken(), "Mallory's own earlier comment");
+      const jarB = own.jar.join("; ");
+      const reused = await post(token, "Mallory reusing Ada's token", jarB);
+      assert.equal(reused.status, 200, `reused token: ${reused.status} ${reused.location}`);
+      assert.match(reused.html, /This form was already sent\. Please reload the page before posting again\./);
+      assert.ok(!ownIds(reused.jar).includes(firstId), "the second browser's own-comments cookie names the first comment");
+      // Nor a browser without any cookie.
+      const bare = await post(token, "A cookie-less browser reusing the token");
+      assert.ok(bare.status === 200 && !ownIds(bare.jar).includes(firstId), `cookie-less reuse: ${bare.status} ${bare.location}`);
+      assert.equal(await db.comment.count({ where: { body: { contains: "reusing" } } }), 0, "a comment was stored for a reused token");
+
+      // What each browser is offered: Ada may edit her comment, the second browser may not.
+      const edit = `edit=${firstId}`;
+      assert.ok((await (await fetch(pageUrl, { headers: { cookie: jarA } })).text()).includes(edit), "Ada is offered Edit");
+      assert.ok(!(await (await fetch(pageUrl, { headers: { cookie: jarB } })).text()).includes(edit), "the second browser is offered Edit");
+      return "double submit from the same browser → the same comment; the token from two other browsers → refused, no cookie, no Edit";
+    });
+
+    await check("👍 stuffing: 20 cookie-less thumbs-up from one address count 3, and the page says so", async () => {
+      const target = await db.comment.findFirst({ where: { articleSlug: SLUG, status: "published" }, select: { id: true } });
+      const react = async (id: string, ip: string, slug = SLUG) => {
+        const response = await fetch(`${server.url}/articles/${slug}/reactions`, { method: "POST", body: formData({ id }), headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
+        assert.equal(response.status, 303, `👍 answered ${response.status}`);
+        assert.equal(response.headers.get("location"), `/articles/${slug}#comment-${id}`);
+      };
+      const before = await db.reaction.count({ where: { commentId: target!.id } });
+      for (let i = 0; i < 20; i++) await react(target!.id, "10.7.0.1");
+      const counted = (await db.reaction.count({ where: { commentId: target!.id } })) - before;
+      assert.equal(counted, 3, `${counted} of 20 cookie-less 👍 from one address counted`);
+      const page = await (await fetch(pageUrl)).text();
+      assert.match(page, new RegExp(`id="comment-${target!.id}"[\\s\\S]*?aria-label="Thumbs up \\(${before + 3}\\)"`));
+      await react(target!.id, "10.7.0.2");
+      assert.equal(await db.reaction.count({ where: { commentId: target!.id } }), before + 4, "another address can still add one");
+
+      // Across comments: 30 a minute per address.
+      await seedComments(db, "field-note-11", 40);
+      const others = await db.comment.findMany({ where: { articleSlug: "field-note-11" }, select: { id: true } });
+      for (const { id } of others) await react(id, "10.7.0.3", "field-note-11");
+      const spread = await db.reaction.count({ where: { comment: { articleSlug: "field-note-11" } } });
+      assert.equal(spread, 30, `${spread} of 40 👍 on 40 comments from one address in a minute counted`);
+      return `20 from one address → ${counted}; 40 across comments in a minute → ${spread}; every answer a 303 back to the comment`;
+    });
+
     await check("admin login: constant-time comparison, a lock-out per address, and no lock-out of the author by anyone else", async () => {
       const loginForm = hidden(await (await fetch(`${server.url}/admin`)).text(), '<form class="comment-form login-form"');
       const attempt = async (password: string, ip: string) => {

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { adjacentArticles, getArticle, listArticles } from "@/lib/content/articles";
 import { articleMetadata, blogPostingJsonLd } from "@/lib/seo";
-import { COMMENT_SORTS, THREADS_PER_PAGE } from "@/lib/comments/store";
+import { COMMENT_SORTS, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
 import { ArticleNav } from "@/components/ArticleNav";
 import { ArticleView } from "@/components/ArticleView";
 import { JsonLd } from "@/components/JsonLd";
@@ -29,7 +29,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 // The discussion's view of the page: a malformed value falls back to the default, never an error.
 const commentView = z.object({
   sort: z.enum(COMMENT_SORTS).catch("oldest"),
-  threads: z.coerce.number().int().min(THREADS_PER_PAGE).max(10_000).catch(THREADS_PER_PAGE),
+  threads: z.coerce.number().int().min(THREADS_PER_PAGE).max(MAX_THREADS_PER_PAGE).catch(THREADS_PER_PAGE),
   reply: z.string().max(64).optional().catch(undefined),
   edit: z.string().max(64).optional().catch(undefined),
   /** Where a post without JavaScript lands (POST-redirect-GET): the form says it is posted. */

@@ -1,10 +1,13 @@
 import { toggleReaction } from "@/lib/comments/store";
 import { ensureBrowserId } from "@/lib/comments/reader";
 import { articleUrl, commentAnchor } from "@/lib/routes";
+import { submitReaction } from "@/lib/reactions";
+import { clientIp } from "@/lib/server/request";
 
 // 👍 on a comment, or taking it back: the target of the plain form in components/comments/
 // ReactionButton.tsx. proxy.ts has already refused posts from other sites and oversized bodies.
-// The answer sends the browser back to the comment (POST-redirect-GET).
+// The answer sends the browser back to the comment (POST-redirect-GET), also when the address is
+// over its limits (lib/reactions.ts): the page then shows the count unchanged.
 
 type Params = { params: Promise<{ slug: string }> };
 
@@ -14,7 +17,7 @@ export async function POST(request: Request, { params }: Params) {
   try {
     const value = (await request.formData()).get("id");
     id = typeof value === "string" ? value.slice(0, 64) : "";
-    if (id) await toggleReaction(id, await ensureBrowserId());
+    if (id) await submitReaction(id, { ip: await clientIp(), voterId: await ensureBrowserId() });
   } catch (error) {
     // A damaged form or the database away: the page it returns to shows the count as it is.
     console.error(`comments: cannot react to comment ${id} on "${slug}"`, error);

@@ -1,15 +1,18 @@
 import { getArticle } from "@/lib/content/articles";
-import { listComments, type CommentView } from "@/lib/comments/store";
+import { listComments, type CommentView, pageComments } from "@/lib/comments/store";
 import { isJsonContentType } from "@/lib/server/media-type";
 import { submitComment, waitFor } from "@/lib/comments/service";
 import { clientIp } from "@/lib/server/request";
 import { issueFormToken } from "@/lib/comments/spam";
 import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/server/request-body";
+import { z } from "zod";
+import { commentListQuerySchema, encodeCursor } from "@/lib/comments/api-schema";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
-// rules as the form and answers with HTTP status codes: 201, 400, 404, 413, 415, 429 with
+// rules as the form and answers with HTTP status codes: 201, 400, 404, 409, 413, 415, 429 with
 // Retry-After, 503. Each comment needs a token from a GET, at least a few seconds old; sending a
-// token again returns the comment it already made (200), so a retry never posts twice.
+// token again returns the comment it already made (200), so a retry never posts twice. A token a
+// browser's form already used is refused (409): the API never hands over a browser's comment.
 
 type Params = { params: Promise<{ slug: string }> };
 
@@ -28,12 +31,22 @@ const toJson = (c: CommentView): unknown => ({
   replies: c.replies.map(toJson),
 });
 
-export async function GET(_request: Request, { params }: Params) {
+// A page of threads, oldest first: `?limit=` of them (1-100, default 50), each with all its replies,
+// and `next`, to send as `?after=` for the following page (null on the last). Every page carries
+// a fresh token. A bounded answer: an article with 10,000 threads is read in 100 requests.
+export async function GET(request: Request, { params }: Params) {
   const { slug } = await params;
   if (!(await getArticle(slug))) return json(404, { error: "No such article." });
+  const query = commentListQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) return json(400, { error: "Invalid query.", fields: z.flattenError(query.error).fieldErrors });
   try {
-    const page = await listComments(slug, { threads: 10_000 });
-    return json(200, { count: page.count, comments: page.threads.map(toJson), token: issueFormToken() });
+    const page = await pageComments(slug, query.data);
+    return json(200, {
+      count: page.count,
+      comments: page.threads.map(toJson),
+      next: page.next && encodeCursor(page.next),
+      token: issueFormToken(),
+    });
   } catch (error) {
     console.error(`api: cannot list comments for "${slug}"`, error);
     return json(503, { error: "Comments are unavailable right now." }, { "retry-after": "30" });
@@ -67,6 +80,8 @@ export async function POST(request: Request, { params }: Params) {
         return json(201, { id: null, state: "published" });
       case "invalid":
         return json(400, { error: "The comment is not valid.", fields: result.errors });
+      case "already-sent":
+        return json(409, { error: "This token was already used: GET a new one." });
       case "expired":
         return json(400, { error: "Missing, invalid or expired token: GET this URL first and send its token." });
       case "no-article":

@@ -125,8 +125,9 @@ export async function proxy(request: NextRequest) {
       );
     }
   }
-  // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
-  if (request.method === "POST" && !pathname.startsWith("/api/")) {
+  // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
+  // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
+  if (request.method === "POST" && !pathname.startsWith("/api/") && pathname !== "/email/one-click") {
     if (crossSite(request)) {
       return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
     }

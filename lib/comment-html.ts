@@ -17,6 +17,8 @@ export type CommentContext = {
   token: string;
   editMinutes: number;
   now: number;
+  /** Mail is set up: forms offer reply notifications. */
+  mail?: boolean;
 };
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

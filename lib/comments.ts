@@ -185,6 +185,8 @@ export type NewComment = {
   status: CommentStatus;
   submissionId?: string | null;
   browserId?: string | null;
+  /** Runs in the comment's transaction: what the comment sets off (mails, webhooks) is stored with it or not at all. */
+  onCreated?: (tx: Db, id: string) => Promise<void>;
 };
 
 export type CreateResult =
@@ -229,19 +231,26 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
   }
 
   try {
-    await db.comment.create({
-      data: {
-        id,
-        articleSlug: input.slug,
-        ...placement,
-        authorName: input.name,
-        body: input.body,
-        status: input.status,
-        submissionId: input.submissionId ?? null,
-        browserId: input.browserId ?? null,
-        createdAt: now,
-      },
-    });
+    const data = {
+      id,
+      articleSlug: input.slug,
+      ...placement,
+      authorName: input.name,
+      body: input.body,
+      status: input.status,
+      submissionId: input.submissionId ?? null,
+      browserId: input.browserId ?? null,
+      createdAt: now,
+    };
+    const { onCreated } = input;
+    if (onCreated) {
+      await db.$transaction(async (tx) => {
+        await tx.comment.create({ data });
+        await onCreated(tx as unknown as Db, id);
+      });
+    } else {
+      await db.comment.create({ data });
+    }
   } catch (error) {
     // The form was sent before (a double submit, a retry): its submission id is taken. Checking
     // here rather than before the insert saves a query on every comment.

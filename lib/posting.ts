@@ -2,6 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { getArticle } from "./articles";
 import { createComment } from "./comments";
+import { commentEventsEnabled, recordNewComment } from "./comments/notifications";
+import { emailSchema } from "./comments/subscriptions";
+import { mailEnabled } from "./server/mail";
+import { wakeSender } from "./server/sender";
 import { check, record } from "./rate-limit";
 import { settings } from "./settings";
 import { checkFormToken } from "./spam";
@@ -15,6 +19,9 @@ export type Submission = {
   parentId?: unknown;
   token: unknown;
   honeypot?: unknown;
+  /** "Email me when someone replies" and its address (only when mail is set up). */
+  email?: unknown;
+  notify?: unknown;
 };
 
 export type SubmitResult =
@@ -22,7 +29,7 @@ export type SubmitResult =
   /** A bot gave itself away: it is told it posted, and nothing is stored. */
   | { kind: "ignored" }
   | { kind: "expired" }
-  | { kind: "invalid"; errors: Partial<Record<CommentField, string[]>> }
+  | { kind: "invalid"; errors: Partial<Record<CommentField | "email", string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
   | { kind: "rate-limited"; retryAfterSeconds: number };
@@ -41,7 +48,10 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   if (token.kind === "invalid") return { kind: "expired" };
 
   const parsed = commentInputSchema.safeParse({ name: submission.name, body: submission.body });
-  if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
+  const notify = readNotify(submission);
+  if (!parsed.success || notify.error) {
+    return { kind: "invalid", errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error } };
+  }
 
   const config = settings();
   const rateKey = `comment:${from.ip}`;
@@ -61,11 +71,36 @@ export async function submitComment(submission: Submission, from: { ip: string; 
     status: pending ? "pending" : "published",
     submissionId: token.submissionId,
     browserId: from.browserId,
+    onCreated: commentEventsEnabled()
+      ? (tx, id) =>
+          recordNewComment(tx, {
+            id,
+            slug,
+            answers: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
+            name: parsed.data.name,
+            body: parsed.data.body,
+            status: pending ? "pending" : "published",
+            browserId: from.browserId,
+            notifyEmail: notify.email,
+          })
+      : undefined,
   });
+  if (result.kind === "created" && commentEventsEnabled()) wakeSender();
   if (result.kind === "parent-not-found") return { kind: "no-parent" };
   // A duplicate is the same comment again: it is answered like the first, and not counted twice.
   if (result.kind === "created") await record(rateKey, windows);
   return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
+}
+
+/** The address to tell of replies, when the box is ticked; without mail set up, both are ignored. */
+function readNotify(submission: Submission): { email: string | null; error?: { email: string[] } } {
+  const ticked = submission.notify === true || submission.notify === "on";
+  if (!ticked || !mailEnabled()) return { email: null };
+  const email = typeof submission.email === "string" ? submission.email.trim() : "";
+  if (!email) return { email: null, error: { email: ["Enter your email address to be told of replies, or untick the box."] } };
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) return { email: null, error: { email: parsed.error.issues.map((i) => i.message) } };
+  return { email: parsed.data };
 }
 
 /** What the form says once a comment is stored. */

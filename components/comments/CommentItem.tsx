@@ -83,6 +83,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
                 parentId={comment.id}
                 replyingTo={comment.authorName}
                 cancelHref={`/articles/${slug}#${anchor}`}
+                mail={context.mail}
               />
             </div>
           )}

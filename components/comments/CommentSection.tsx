@@ -5,6 +5,7 @@ import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } fr
 import { isTemplateRender, PLACEHOLDER } from "@/lib/page-cache";
 import { postedMessage } from "@/lib/posting";
 import { readViewer, rememberedName } from "@/lib/reader";
+import { mailEnabled } from "@/lib/server/mail";
 import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/spam";
 import { CommentForm } from "./CommentForm";
@@ -47,6 +48,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       token: isTemplateRender(await headers()) ? PLACEHOLDER.token : issueFormToken(),
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       now: Date.now(),
+      mail: mailEnabled(),
     };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
@@ -105,7 +107,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
           </Link>
         </p>
       )}
-      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
+      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} mail={context.mail} />
       <SoftNavigation />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>

@@ -60,7 +60,8 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${comment.placeholder === "deleted" ? "[deleted]" : "[removed by a moderator]"}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta"><span class="comment-author">${escape(comment.authorName)}</span>` +
+    `<p class="comment-meta"><img class="avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24"/><span class="comment-author">${escape(comment.authorName)}</span>` +
+    (comment.byAuthor ? `<span class="author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}">${commentTime(comment.createdAt)}</time></a>` +
     (comment.editedAt ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>` : "") +

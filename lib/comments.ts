@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { renderCommentMarkdown } from "./comment-markdown";
+import { avatarDataUri } from "./comments/avatar";
 import { db as defaultDb, type Db } from "./db";
 import { forgetPages } from "./page-cache";
 
@@ -33,6 +34,10 @@ export type CommentView = {
   reactions: number;
   reacted: boolean;
   own: boolean;
+  /** Posted by the signed-in author: the "Author" badge. */
+  byAuthor: boolean;
+  /** A generated SVG avatar (data: URI) from the name and the posting browser. */
+  avatar: string;
   replies: CommentView[];
 };
 
@@ -49,6 +54,8 @@ const rowSelect = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
+  browserId: true,
+  byAuthor: true,
   _count: { select: { reactions: true } },
 } as const;
 
@@ -63,6 +70,8 @@ type Row = {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  browserId: string | null;
+  byAuthor: boolean;
   _count: { reactions: number };
 };
 
@@ -166,6 +175,8 @@ export async function listComments(
       reactions: row._count.reactions,
       reacted: reacted.has(row.id),
       own,
+      byAuthor: visible && row.byAuthor,
+      avatar: visible ? avatarDataUri(row.authorName, row.browserId, row.byAuthor) : "",
       replies: children,
     };
   };
@@ -185,6 +196,8 @@ export type NewComment = {
   status: CommentStatus;
   submissionId?: string | null;
   browserId?: string | null;
+  /** The signed-in author posted it (checked by the caller from the /admin session). */
+  byAuthor?: boolean;
   /** Runs in the comment's transaction: what the comment sets off (mails, webhooks) is stored with it or not at all. */
   onCreated?: (tx: Db, id: string) => Promise<void>;
 };
@@ -240,6 +253,7 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       status: input.status,
       submissionId: input.submissionId ?? null,
       browserId: input.browserId ?? null,
+      byAuthor: input.byAuthor ?? false,
       createdAt: now,
     };
     const { onCreated } = input;

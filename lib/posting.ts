@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getArticle } from "./articles";
 import { createComment } from "./comments";
+import { impersonatesAuthor } from "./comments/author-names";
 import { commentEventsEnabled, recordNewComment } from "./comments/notifications";
 import { emailSchema } from "./comments/subscriptions";
 import { mailEnabled } from "./server/mail";
@@ -39,7 +40,10 @@ export type SubmitResult =
  * JSON API): bot traps, validation, the per-address rate limit, duplicate detection, moderation.
  * Database errors are left to the caller, which knows how to tell the reader.
  */
-export async function submitComment(submission: Submission, from: { ip: string; browserId: string | null }): Promise<SubmitResult> {
+export async function submitComment(
+  submission: Submission,
+  from: { ip: string; browserId: string | null; isAuthor?: boolean },
+): Promise<SubmitResult> {
   const slug = typeof submission.slug === "string" ? submission.slug : "";
   if (!(await getArticle(slug))) return { kind: "no-article" };
   if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
@@ -51,6 +55,10 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   const notify = readNotify(submission);
   if (!parsed.success || notify.error) {
     return { kind: "invalid", errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error } };
+  }
+  // Only the signed-in author may post under an author's name, or anything that reads as it.
+  if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
+    return { kind: "invalid", errors: { name: ["This name belongs to the site's author. Please pick another name."] } };
   }
 
   const config = settings();
@@ -71,6 +79,7 @@ export async function submitComment(submission: Submission, from: { ip: string; 
     status: pending ? "pending" : "published",
     submissionId: token.submissionId,
     browserId: from.browserId,
+    byAuthor: from.isAuthor ?? false,
     onCreated: commentEventsEnabled()
       ? (tx, id) =>
           recordNewComment(tx, {

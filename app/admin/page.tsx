@@ -7,6 +7,7 @@ import { listLatestComments, type CommentStatus } from "@/lib/comments";
 import { settings } from "@/lib/settings";
 import { logout, moderate } from "./actions";
 import { LoginForm } from "./LoginForm";
+import { OutboxPanel } from "./OutboxPanel";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
 
@@ -131,6 +132,7 @@ export default async function AdminPage({ searchParams }: Props) {
           </button>
         </form>
       </section>
+      <OutboxPanel />
       <form action={logout}>
         <button type="submit" className="secondary">
           Sign out

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { isAdmin } from "@/lib/admin";
 import { renderCommentMarkdown } from "@/lib/comment-markdown";
 import { deleteOwnComment, editOwnComment } from "@/lib/comments";
 import { postedMessage, submitComment, waitFor, type SubmitResult } from "@/lib/posting";
@@ -67,7 +68,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
         email: formData.get("email"),
         notify: formData.get("notify"),
       },
-      { ip: await clientIp(), browserId: await ensureBrowserId() },
+      { ip: await clientIp(), browserId: await ensureBrowserId(), isAuthor: await isAdmin() },
     );
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch (error) {

@@ -10,6 +10,7 @@ import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
+import { FollowForm } from "./FollowForm";
 import { SoftNavigation } from "./SoftNavigation";
 
 export type CommentSectionProps = {
@@ -112,6 +113,12 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
       </p>
+      {context.mail && (
+        <>
+          <FollowForm kind="discussion" slug={slug} />
+          <FollowForm kind="articles" />
+        </>
+      )}
     </section>
   );
 }

@@ -10,8 +10,8 @@ import { enqueue } from "../server/outbox";
 // the key and queue nothing.
 
 /** Queues a mail per confirmed "articles" subscriber for each article not announced yet. */
-export async function announceNewArticles(db: Db, now = new Date()): Promise<string[]> {
-  const visible = listArticles({ includeDrafts: false, today: now.toISOString().slice(0, 10) });
+export async function announceNewArticles(db: Db, now = new Date(), dir?: string): Promise<string[]> {
+  const visible = listArticles({ dir, includeDrafts: false, today: now.toISOString().slice(0, 10) });
   if (visible.length === 0) return [];
   const known = new Set((await db.articleAnnouncement.findMany({ select: { slug: true } })).map((a) => a.slug));
   // The first run knows nothing yet: what is visible then was published before mail was set up.

@@ -151,6 +151,8 @@ export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): 
       return composeReplies(db, rows, now);
     case "author":
       return composeAuthorMail(db, rows);
+    case "article":
+      return composeArticleMail(db, leader);
     default:
       return { kind: "drop", reason: `no mail for "${leader.kind}"` };
   }
@@ -263,6 +265,32 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       text: `${parts.map((p) => p.text).join("\n\n---\n\n")}\n\n--\nEach link works once, for ${hours} hours, without signing in.`,
       html: layout(parts.map((p) => p.html).join("<hr>"), `Each link works once, for ${hours} hours, without signing in.`),
       messageId: rows[0].messageId,
+    },
+  };
+}
+
+async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
+  const { slug, subscriptionId } = payloadOf<{ slug: string; subscriptionId: string }>(row);
+  const subscriber = row.subscriberId ? await db.subscriber.findUnique({ where: { id: row.subscriberId } }) : null;
+  const subscription = await db.subscription.findUnique({ where: { id: subscriptionId } });
+  if (!subscriber?.confirmedAt || !subscription) return { kind: "drop", reason: "unsubscribed" };
+  const article = listArticles().find((a) => a.slug === slug);
+  if (!article) return { kind: "drop", reason: "the article is gone" };
+  const url = absoluteUrl(`/articles/${slug}`);
+  const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
+  const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
+  return {
+    kind: "send",
+    mail: {
+      to: subscriber.email,
+      subject: `New on ${site.name}: ${article.title}`,
+      text: `${article.title}\n\n${article.description}\n\nRead it: ${url}\n\n--\nStop new-article mails: ${stopOne}\nStop every mail and forget this address: ${stopAll}`,
+      html: layout(
+        `<h1 style="font-size:1.3em"><a href="${escapeHtml(url)}">${escapeHtml(article.title)}</a></h1><p>${escapeHtml(article.description)}</p>`,
+        `<a href="${escapeHtml(stopOne)}">Stop new-article mails</a> · <a href="${escapeHtml(stopAll)}">Stop every mail from ${escapeHtml(site.name)} and forget this address</a>`,
+      ),
+      messageId: row.messageId,
+      unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
     },
   };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHmac } from "node:crypto";
+import { announceNewArticles } from "../comments/announcements";
 import { composeMail, recipientKey } from "../comments/notifications";
 import { db as defaultDb, type Db } from "../db";
 import { check, record } from "../rate-limit";
@@ -72,8 +73,16 @@ async function handle(db: Db, row: OutboxRow, now: Date): Promise<void> {
   }
 }
 
+let announcedAt = 0;
+const ANNOUNCE_EVERY_MS = 60_000;
+
 /** Sends every due message once; returns how many were handled. */
 export async function sendDue(db: Db = defaultDb(), now = new Date()): Promise<number> {
+  // About once a minute: has an article become visible (its date came) since the last look?
+  if (mailEnabled() && now.getTime() - announcedAt >= ANNOUNCE_EVERY_MS) {
+    announcedAt = now.getTime();
+    await announceNewArticles(db, now);
+  }
   let handled = 0;
   for (;;) {
     const rows = await claimDue(db, now);

@@ -83,7 +83,7 @@ test("subscribe, confirm, a reply from another browser: exactly one notification
 
   const mails = await mailsTo(email, 2);
   const notification = mails[1];
-  expect(notification.subject).toBe("Grace Hopper replied on “Monolith vs Microservices: Choosing the Right Architecture”");
+  expect(notification.subject).toBe("Grace Hopper replied on “Monolith vs Microservices: What I Actually Prefer in My Tech Stack”");
   expect(notification.html).toContain("<strong>modular</strong>");
   expect(notification.text).toContain(graceText.replace(/\*\*/g, ""));
   // Exactly one: nothing more arrives after a while.
@@ -172,4 +172,55 @@ test("the address never appears in a page, a feed, the API or the default export
   expect(await admin.content()).not.toContain(email);
   const exported = await admin.request.get(`${server.url}/admin/export`);
   expect(await exported.text()).not.toContain(email);
+});
+
+test("the signed-in author's comment carries the Author badge; nobody else can take the name", async ({ browser }) => {
+  const author = await readerPage(browser);
+  await author.goto(`${server.url}/admin`);
+  await author.getByLabel("Password").fill("correct horse battery staple");
+  await author.getByRole("button", { name: "Sign in" }).click();
+  await expect(author.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await author.goto(`${server.url}${ARTICLE}`);
+  const text = unique("Thanks for reading");
+  await postComment(author, "Ahmad Waqar", text);
+  const mine = author.locator("li.comment", { hasText: text });
+  await expect(mine.locator(".author-badge")).toHaveText("Author");
+  await expect(mine.locator("img.avatar")).toHaveAttribute("src", /^data:image\/svg\+xml/);
+
+  // A look-alike name (Cyrillic "А", other spacing and case) is refused, with the text kept.
+  const reader = await readerPage(browser);
+  await reader.goto(`${server.url}${ARTICLE}`);
+  const form = commentForm(reader);
+  const attempt = unique("I am the author, trust me");
+  await form.getByLabel("Name").fill("Аhmad  waqar");
+  await form.getByLabel("Comment", { exact: true }).fill(attempt);
+  await form.getByRole("button", { name: "Post comment" }).click();
+  await expect(form.getByText("This name belongs to the site's author. Please pick another name.")).toBeVisible();
+  await expect(form.getByLabel("Comment", { exact: true })).toHaveValue(attempt);
+
+  // A made-up admin cookie earns neither the name nor the badge.
+  const forger = await readerPage(browser);
+  await forger.context().addCookies([{ name: "mg_admin", value: "admin.9999999999999.x.forged", url: server.url }]);
+  await forger.goto(`${server.url}${ARTICLE}`);
+  await commentForm(forger).getByLabel("Name").fill("Ahmad Waqar");
+  const forged = unique("Forged");
+  await commentForm(forger).getByLabel("Comment", { exact: true }).fill(forged);
+  await commentForm(forger).getByRole("button", { name: "Post comment" }).click();
+  await expect(commentForm(forger).getByText("This name belongs to the site's author.")).toBeVisible();
+  await reader.reload();
+  await expect(reader.locator(".comment-body", { hasText: forged })).toHaveCount(0);
+});
+
+test("follow a discussion by email without commenting: one confirmation mail", async ({ browser }) => {
+  const email = `follower.${Date.now()}@example.org`;
+  const page = await readerPage(browser);
+  await page.goto(`${server.url}${ARTICLE}`);
+  await page.getByLabel("Follow this discussion by email").fill(email);
+  await page.getByRole("button", { name: "Follow" }).click();
+  await expect(page.locator("#follow-discussion-status")).toContainText("Check your mail");
+  const [mail] = await mailsTo(email, 1);
+  expect(mail.subject).toBe("Confirm your address for Marginalia");
+  await page.getByLabel("Get new articles by email").fill("nope");
+  await page.getByRole("button", { name: "Subscribe" }).click();
+  await expect(page.locator("#follow-articles-status")).toContainText("That does not look like an email address.");
 });

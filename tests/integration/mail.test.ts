@@ -7,7 +7,10 @@ import { recordNewComment } from "@/lib/comments/notifications";
 import { confirmAddress, emailSchema, readUnsubscribeToken, unsubscribe } from "@/lib/comments/subscriptions";
 import { createDb, type Db } from "@/lib/db";
 import { claimDue, LEASE_MS } from "@/lib/server/outbox";
-import { sendDue } from "@/lib/server/sender";
+import { sendDue, webhookSignature } from "@/lib/server/sender";
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import { redeemMailToken } from "@/lib/comments/subscriptions";
 import { providers, type TestDatabase } from "../support/databases";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 
@@ -242,6 +245,64 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         expect(await db.outboxMessage.count({ where: { kind: "reply", status: "queued", lastError: null } })).toBeGreaterThan(0);
       } finally {
         delete process.env.MAIL_RATE_PER_RECIPIENT_HOUR;
+      }
+    });
+  });
+  describe.skipIf(skipReason)("the author", () => {
+    it("gets a mail per new comment whose moderation links work once", async () => {
+      process.env.AUTHOR_EMAIL = "author@example.org";
+      try {
+        const slug = nextSlug();
+        const id = await post(slug, "Mallory", { body: "Buy *cheap* things" });
+        const [mail] = await send();
+        expect(mail.to).toMatchObject({ text: "author@example.org" });
+        expect(mail.subject).toBe(`New comment by Mallory on “${slug}”`);
+        expect(mail.html).toContain("<em>cheap</em>");
+        const hide = linkIn(mail.text!, "/email/moderate").searchParams.getAll("t");
+        const hideLink = [...mail.text!.matchAll(/Hide: (\S+)/g)][0][1];
+        expect(hide.length).toBeGreaterThan(0);
+        const token = new URL(hideLink).searchParams.get("t")!;
+        const used = await redeemMailToken(db, token, later(1000));
+        expect(used).toMatchObject({ kind: "ok", purpose: "hide", subject: id });
+        expect(await redeemMailToken(db, token, later(1000))).toEqual({ kind: "used" });
+      } finally {
+        delete process.env.AUTHOR_EMAIL;
+      }
+    });
+
+    it("posts a signed webhook, retried until the receiver answers", async () => {
+      const received: { body: string; signature: string | undefined }[] = [];
+      let answer = 500;
+      const receiver = http.createServer((request, response) => {
+        let body = "";
+        request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        request.on("end", () => {
+          received.push({ body, signature: request.headers["x-marginalia-signature"] as string | undefined });
+          response.writeHead(answer).end();
+        });
+      });
+      const hookPort = name === "SQLite" ? 8551 : 8552;
+      await new Promise<void>((resolve) => receiver.listen(hookPort, "127.0.0.1", resolve));
+      process.env.WEBHOOK_URL = `http://127.0.0.1:${hookPort}/hook`;
+      process.env.WEBHOOK_SECRET = "webhook-secret-0123456789";
+      try {
+        await post(nextSlug(), "Hooked", { body: "Hello hook" });
+        await send(seconds(1));
+        expect(received).toHaveLength(1);
+        answer = 200;
+        await send(seconds(60));
+        expect(received).toHaveLength(2);
+        expect(received[1].body).toBe(received[0].body);
+        const expected = `sha256=${createHmac("sha256", "webhook-secret-0123456789").update(received[1].body).digest("hex")}`;
+        expect(received[1].signature).toBe(expected);
+        expect(webhookSignature(received[1].body, "webhook-secret-0123456789")).toBe(expected);
+        expect(JSON.parse(received[1].body)).toMatchObject({ type: "comment.created", comment: { author: "Hooked", body: "Hello hook" } });
+        await send(seconds(3600));
+        expect(received).toHaveLength(2);
+      } finally {
+        delete process.env.WEBHOOK_URL;
+        delete process.env.WEBHOOK_SECRET;
+        await new Promise((resolve) => receiver.close(resolve));
       }
     });
   });

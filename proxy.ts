@@ -4,7 +4,7 @@ import { issueFormToken } from "./lib/comments/spam";
 import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./lib/server/request-body";
 import { SLUG_PATTERN } from "./lib/content/slug";
 import { THEME_SCRIPT_HASH } from "./lib/theme";
-import { articlePath, articleSlugOf } from "./lib/routes";
+import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment, serverOrigin } from "./lib/settings";
 
 const page = (status: number, title: string, body: string) =>
@@ -145,8 +145,9 @@ export async function proxy(request: NextRequest) {
   if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
 
   if (request.method === "POST") {
-    // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there.
-    if (!api && crossSite(request)) {
+    // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
+    // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
+    if (!api && pathname !== EMAIL_ONE_CLICK_PATH && crossSite(request)) {
       return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
     }
     // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.

@@ -5,11 +5,18 @@ import { commentCountsForIndex } from "@/lib/comments/store";
 import { paginate } from "@/lib/content/pagination";
 import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
+import { FollowForm } from "@/components/comments/FollowForm";
+import { mailEnabled } from "@/lib/server/mail";
 
 export const metadata: Metadata = { alternates: alternatesFor("/") };
 
 export default async function HomePage() {
   // Page 1 always exists, empty or not.
   const page = paginate(listArticles(), 1, site.articlesPerPage) ?? { items: [], page: 1, pageCount: 1 };
-  return <ArticleIndex page={page} commentCounts={await commentCountsForIndex()} />;
+  return (
+    <>
+      <ArticleIndex page={page} commentCounts={await commentCountsForIndex()} />
+      {mailEnabled() && <FollowForm kind="articles" />}
+    </>
+  );
 }

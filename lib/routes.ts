@@ -11,6 +11,8 @@ export const ATOM_PATH = "/atom.xml";
 export const ADMIN_PATH = "/admin";
 export const ADMIN_EXPORT_PATH = "/admin/export";
 export const ADMIN_IMPORT_PATH = "/admin/import";
+/** Where mail providers POST an RFC 8058 one-click unsubscribe. */
+export const EMAIL_ONE_CLICK_PATH = "/email/one-click";
 
 const ARTICLES = "/articles";
 

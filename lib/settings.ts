@@ -41,6 +41,27 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  // Mail (lib/server/mail.ts, docs/configuration.md): without SMTP_URL nothing is queued and the
+  // subscription fields are hidden.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://, e.g. smtps://user:password@smtp.example.com:465")
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  AUTHOR_EMAIL: z.email("AUTHOR_EMAIL must be an email address").optional(),
+  /** 0: one mail per new comment; N: one digest per N minutes. */
+  AUTHOR_DIGEST_MINUTES: z.coerce.number().nonnegative().default(0),
+  /** Replies to one reader within this many seconds come as one mail. */
+  REPLY_BATCH_SECONDS: z.coerce.number().nonnegative().default(180),
+  MAIL_RATE_PER_RECIPIENT_HOUR: positiveInt(10),
+  MAIL_RATE_PER_HOUR: positiveInt(300),
+  /** The first retry's delay; each further one doubles it, up to an hour. */
+  MAIL_RETRY_SECONDS: z.coerce.number().positive().default(30),
+  MAIL_POLL_SECONDS: z.coerce.number().positive().default(5),
+  /** How long confirmation and moderation links in mails stay valid. */
+  MAIL_LINK_HOURS: positiveInt(72),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "WEBHOOK_URL must be an http(s) URL" }).optional(),
+  WEBHOOK_SECRET: z.string().min(16, "WEBHOOK_SECRET must be at least 16 characters").optional(),
 });
 
 export type Settings = z.infer<typeof schema>;

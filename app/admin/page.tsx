@@ -8,6 +8,7 @@ import { settings } from "@/lib/settings";
 import { logout, moderate } from "@/lib/server/admin-actions";
 import { LoginForm } from "./LoginForm";
 import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH, adminPath, commentPath } from "@/lib/routes";
+import { OutboxPanel } from "./OutboxPanel";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
 
@@ -132,6 +133,7 @@ export default async function AdminPage({ searchParams }: Props) {
           </button>
         </form>
       </section>
+      <OutboxPanel />
       <form action={logout}>
         <button type="submit" className="secondary">
           Sign out

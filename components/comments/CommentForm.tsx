@@ -16,13 +16,15 @@ type Props = {
   cancelHref?: string;
   /** Said in the form's status line until the next action: "Thanks! Your comment is posted." */
   notice?: string;
+  /** Mail is set up: offer "Email me when someone replies". */
+  mail?: boolean;
 };
 
 /**
  * A new comment or a reply, posted through a server action: a plain form POST without
  * JavaScript, in place with it. "Preview" goes through the same action and renders the markdown.
  */
-export function CommentForm({ slug, token, defaultName, parentId, replyingTo, cancelHref, notice }: Props) {
+export function CommentForm({ slug, token, defaultName, parentId, replyingTo, cancelHref, notice, mail }: Props) {
   const [state, formAction] = useActionState(postComment, {
     status: notice ? "posted" : "idle",
     message: notice,
@@ -66,6 +68,7 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
         </p>
         <FieldError id={id("body-error")} messages={state.errors?.body} />
       </div>
+      {mail && <NotifyFields id={id} values={state.values} errors={state.errors?.email} />}
       {state.status === "preview" && (
         <section className="comment-preview" aria-label="Preview">
           <p className="preview-label">Preview</p>
@@ -81,6 +84,30 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
         </p>
       </div>
     </form>
+  );
+}
+
+/** The optional address for reply notifications; never shown again on any page but this form's echo. */
+function NotifyFields({ id, values, errors }: { id: (field: string) => string; values: CommentFormState["values"]; errors?: string[] }) {
+  const invalid = Boolean(errors?.length);
+  return (
+    <div className="field notify-fields">
+      <label htmlFor={id("email")}>Email (optional, never shown)</label>
+      <input
+        id={id("email")}
+        name="email"
+        type="email"
+        autoComplete="email"
+        maxLength={254}
+        defaultValue={values.email ?? ""}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? id("email-error") : undefined}
+      />
+      <label className="checkbox">
+        <input type="checkbox" name="notify" defaultChecked={values.notify ?? false} /> Email me when someone replies
+      </label>
+      <FieldError id={id("email-error")} messages={errors} />
+    </div>
   );
 }
 

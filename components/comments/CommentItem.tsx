@@ -39,7 +39,10 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
       ) : (
         <>
           <p className="comment-meta">
+            {/* eslint-disable-next-line @next/next/no-img-element -- a tiny generated SVG, nothing to optimise */}
+            <img className="avatar" src={comment.avatar} alt="" width={24} height={24} />
             <span className="comment-author">{comment.authorName}</span>
+            {comment.byAuthor && <span className="author-badge">Author</span>}
             {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
             <a href={`#${anchor}`} className="comment-permalink">
               <time dateTime={comment.createdAt.toISOString()}>{commentTime(comment.createdAt)}</time>
@@ -84,6 +87,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
                 parentId={comment.id}
                 replyingTo={comment.authorName}
                 cancelHref={articleUrl(slug, undefined, anchor)}
+                mail={context.mail}
               />
             </div>
           )}

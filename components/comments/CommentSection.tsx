@@ -4,10 +4,12 @@ import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort, MAX
 import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
+import { mailEnabled } from "@/lib/server/mail";
 import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/comments/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
+import { FollowForm } from "./FollowForm";
 import { SoftNavigation } from "./SoftNavigation";
 import { articleUrl, commentFeedPath } from "@/lib/routes";
 
@@ -47,6 +49,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       token: isTemplateRender(await headers()) ? PLACEHOLDER.token : issueFormToken(),
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       now: Date.now(),
+      mail: mailEnabled(),
     };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
@@ -111,11 +114,17 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       {page.hasMore && threads >= MAX_THREADS_PER_PAGE && (
         <p className="more">{`The page shows ${MAX_THREADS_PER_PAGE.toLocaleString("en")} threads at most: sort by newest to read the latest.`}</p>
       )}
-      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
+      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} mail={context.mail} />
       <SoftNavigation />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
       </p>
+      {context.mail && (
+        <>
+          <FollowForm kind="discussion" slug={slug} />
+          <FollowForm kind="articles" />
+        </>
+      )}
     </section>
   );
 }

@@ -12,13 +12,14 @@ import { settings } from "../settings";
 import { HONEYPOT_FIELD, issueFormToken } from "./spam";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
 import { articlePath, articleUrl, commentAnchor } from "../routes";
+import { isAdmin } from "../server/admin";
 
 export type CommentFormState = {
   status: "idle" | "error" | "posted" | "preview";
   message?: string;
-  errors?: Partial<Record<CommentField, string[]>>;
+  errors?: Partial<Record<CommentField | "email", string[]>>;
   /** What the form shows after the action: the reader's text on failure, an empty body on success. */
-  values: { name: string; body: string };
+  values: { name: string; body: string; email?: string; notify?: boolean };
   /** A fresh form token after a post, so the next comment is not taken for a double submit. */
   token?: string;
   preview?: string;
@@ -35,8 +36,16 @@ const field = (formData: FormData, name: string) => {
   return typeof value === "string" ? value : null;
 };
 
+// Said whether or not the address is confirmed already, so the form does not tell who uses it.
+const CONFIRM_HINT = "If this address is new here, we sent it a link to confirm it first.";
+
 export async function postComment(_previous: CommentFormState, formData: FormData): Promise<CommentFormState> {
-  const values = { name: echo(formData.get("name"), NAME_MAX), body: echo(formData.get("body"), BODY_MAX) };
+  const values = {
+    name: echo(formData.get("name"), NAME_MAX),
+    body: echo(formData.get("body"), BODY_MAX),
+    email: echo(formData.get("email"), 254),
+    notify: formData.get("notify") === "on",
+  };
   const slug = field(formData, "slug") ?? "";
 
   if (formData.get("intent") === "preview") {
@@ -55,8 +64,10 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
         parentId: formData.get("parentId"),
         token: formData.get("token"),
         honeypot: formData.get(HONEYPOT_FIELD),
+        email: formData.get("email"),
+        notify: formData.get("notify"),
       },
-      { ip: await clientIp(), browserId: await ensureBrowserId() },
+      { ip: await clientIp(), browserId: await ensureBrowserId(), isAuthor: await isAdmin() },
     );
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch (error) {
@@ -78,8 +89,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       }
       return {
         status: "posted",
-        message: postedMessage(result.kind === "posted" && result.pending),
-        values: { name: values.name, body: "" },
+        message: postedMessage(result.kind === "posted" && result.pending) + (values.notify ? ` ${CONFIRM_HINT}` : ""),
+        values: { name: values.name, body: "", email: "", notify: false },
         token: issueFormToken(),
       };
     case "invalid":

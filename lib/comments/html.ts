@@ -18,6 +18,8 @@ export type CommentContext = {
   token: string;
   editMinutes: number;
   now: number;
+  /** Mail is set up: forms offer reply notifications. */
+  mail?: boolean;
 };
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -61,7 +63,8 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${PLACEHOLDER_TEXT[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta"><span class="comment-author">${escape(comment.authorName)}</span>` +
+    `<p class="comment-meta"><img class="avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24"/><span class="comment-author">${escape(comment.authorName)}</span>` +
+    (comment.byAuthor ? `<span class="author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}">${commentTime(comment.createdAt)}</time></a>` +
     (comment.editedAt ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>` : "") +

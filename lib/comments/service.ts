@@ -2,6 +2,11 @@ import "server-only";
 import { z } from "zod";
 import { getArticle } from "../content/articles";
 import { createComment, editOwnComment, type Viewer } from "./store";
+import { impersonatesAuthor } from "./author-names";
+import { commentEventsEnabled, recordNewComment } from "./notifications";
+import { emailSchema } from "./subscriptions";
+import { mailEnabled } from "../server/mail";
+import { wakeSender } from "../server/sender";
 import { check, record } from "./rate-limit";
 import { settings, type Settings } from "../settings";
 import { checkFormToken } from "./spam";
@@ -16,6 +21,9 @@ export type Submission = {
   parentId?: unknown;
   token: unknown;
   honeypot?: unknown;
+  /** "Email me when someone replies" and its address (only when mail is set up). */
+  email?: unknown;
+  notify?: unknown;
 };
 
 export type SubmitResult =
@@ -25,7 +33,7 @@ export type SubmitResult =
   | { kind: "expired" }
   /** The form's token already made a comment, sent from elsewhere: nothing stored, nothing handed over. */
   | { kind: "already-sent" }
-  | { kind: "invalid"; errors: Partial<Record<keyof CommentInput, string[]>> }
+  | { kind: "invalid"; errors: Partial<Record<keyof CommentInput | "email", string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
   | { kind: "rate-limited"; retryAfterSeconds: number };
@@ -35,7 +43,10 @@ export type SubmitResult =
  * JSON API): bot traps, validation, the per-address rate limit, duplicate detection, moderation.
  * Database errors are left to the caller, which knows how to tell the reader.
  */
-export async function submitComment(submission: Submission, from: { ip: string; browserId: string | null }): Promise<SubmitResult> {
+export async function submitComment(
+  submission: Submission,
+  from: { ip: string; browserId: string | null; isAuthor?: boolean },
+): Promise<SubmitResult> {
   const slug = typeof submission.slug === "string" ? submission.slug : "";
   if (!(await getArticle(slug))) return { kind: "no-article" };
   if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
@@ -44,7 +55,14 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   if (token.kind !== "ok") return { kind: "expired" };
 
   const parsed = commentInputSchema.safeParse({ name: submission.name, body: submission.body, parentId: submission.parentId });
-  if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
+  const notify = readNotify(submission);
+  if (!parsed.success || notify.error) {
+    return { kind: "invalid", errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error } };
+  }
+  // Only the signed-in author may post under an author's name, or anything that reads as it.
+  if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
+    return { kind: "invalid", errors: { name: ["This name belongs to the site's author. Please pick another name."] } };
+  }
 
   const config = settings();
   const { key: rateKey, windows } = commentRate(from.ip, config);
@@ -60,7 +78,22 @@ export async function submitComment(submission: Submission, from: { ip: string; 
     status: pending ? "pending" : "published",
     submissionId: token.submissionId,
     browserId: from.browserId,
+    byAuthor: from.isAuthor ?? false,
+    onCreated: commentEventsEnabled()
+      ? (tx, id) =>
+          recordNewComment(tx, {
+            id,
+            slug,
+            answers: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
+            name: parsed.data.name,
+            body: parsed.data.body,
+            status: pending ? "pending" : "published",
+            browserId: from.browserId,
+            notifyEmail: notify.email,
+          })
+      : undefined,
   });
+  if (result.kind === "created" && commentEventsEnabled()) wakeSender();
   if (result.kind === "parent-not-found") return { kind: "no-parent" };
   if (result.kind === "already-sent") return result;
   // A duplicate is the same comment again: it is answered like the first, and not counted twice.
@@ -103,6 +136,17 @@ export async function submitEdit(
   if (result.kind !== "ok") return result;
   await record(key, windows, db);
   return { kind: "saved", body: body.data, pending };
+}
+
+/** The address to tell of replies, when the box is ticked; without mail set up, both are ignored. */
+function readNotify(submission: Submission): { email: string | null; error?: { email: string[] } } {
+  const ticked = submission.notify === true || submission.notify === "on";
+  if (!ticked || !mailEnabled()) return { email: null };
+  const email = typeof submission.email === "string" ? submission.email.trim() : "";
+  if (!email) return { email: null, error: { email: ["Enter your email address to be told of replies, or untick the box."] } };
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) return { email: null, error: { email: parsed.error.issues.map((i) => i.message) } };
+  return { email: parsed.data };
 }
 
 /** What the form says once a comment is stored. */

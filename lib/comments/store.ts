@@ -4,6 +4,7 @@ import { renderCommentMarkdown } from "./markdown";
 import { db as defaultDb, type Db } from "../server/db";
 import { forgetPages } from "../server/page-cache";
 import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
+import { avatarDataUri } from "./avatar";
 
 export { MAX_DEPTH };
 export const THREADS_PER_PAGE = 50;
@@ -39,6 +40,10 @@ export type CommentView = {
   reactions: number;
   reacted: boolean;
   own: boolean;
+  /** Posted by the signed-in author: the "Author" badge. */
+  byAuthor: boolean;
+  /** A generated SVG avatar (data: URI) from the name and the posting browser. */
+  avatar: string;
   replies: CommentView[];
 };
 
@@ -58,6 +63,8 @@ const rowSelect = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
+  browserId: true,
+  byAuthor: true,
   _count: { select: { reactions: true } },
 } as const;
 
@@ -72,6 +79,8 @@ type Row = {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  browserId: string | null;
+  byAuthor: boolean;
   _count: { reactions: number };
 };
 
@@ -221,6 +230,8 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       reactions: row._count.reactions,
       reacted: reacted.has(row.id),
       own,
+      byAuthor: visible && row.byAuthor,
+      avatar: visible ? avatarDataUri(row.authorName, row.browserId, row.byAuthor) : "",
       replies: children,
     };
   };
@@ -235,6 +246,10 @@ export type NewComment = {
   status: CommentStatus;
   submissionId?: string | null;
   browserId?: string | null;
+  /** The signed-in author posted it (checked by the caller from the /admin session). */
+  byAuthor?: boolean;
+  /** Runs in the comment's transaction: what the comment sets off (mails, webhooks) is stored with it or not at all. */
+  onCreated?: (tx: Db, id: string) => Promise<void>;
 };
 
 export type CreateResult =
@@ -282,19 +297,27 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
   }
 
   try {
-    await db.comment.create({
-      data: {
-        id,
-        articleSlug: input.slug,
-        ...placement,
-        authorName: input.name,
-        body: input.body,
-        status: input.status,
-        submissionId: input.submissionId ?? null,
-        browserId: input.browserId ?? null,
-        createdAt: now,
-      },
-    });
+    const data = {
+      id,
+      articleSlug: input.slug,
+      ...placement,
+      authorName: input.name,
+      body: input.body,
+      status: input.status,
+      submissionId: input.submissionId ?? null,
+      browserId: input.browserId ?? null,
+      byAuthor: input.byAuthor ?? false,
+      createdAt: now,
+    };
+    const { onCreated } = input;
+    if (onCreated) {
+      await db.$transaction(async (tx) => {
+        await tx.comment.create({ data });
+        await onCreated(tx as unknown as Db, id);
+      });
+    } else {
+      await db.comment.create({ data });
+    }
   } catch (error) {
     // The form was sent before (a double submit, a retry): its submission id is taken. Checking
     // here rather than before the insert saves a query on every comment.

@@ -30,6 +30,8 @@ const comment = (id: string, changes: Partial<CommentView> = {}): CommentView =>
   reactions: 2,
   reacted: false,
   own: false,
+  byAuthor: false,
+  avatar: "data:image/svg+xml;utf8,%3Csvg%3E%3C/svg%3E",
   replies: [],
   ...changes,
 });

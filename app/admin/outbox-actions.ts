@@ -1,0 +1,17 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { isAdmin } from "@/lib/server/admin";
+import { db } from "@/lib/server/db";
+import { retryNow } from "@/lib/server/outbox";
+import { wakeSender } from "@/lib/server/sender";
+
+/** "Retry now" on a failing message: back to the front of the queue, and the sender woken. */
+export async function retryOutboxMessage(formData: FormData): Promise<void> {
+  if (!(await isAdmin())) redirect("/admin");
+  const id = formData.get("id");
+  if (typeof id === "string") await retryNow(db(), id);
+  wakeSender();
+  revalidatePath("/admin");
+}

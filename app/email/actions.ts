@@ -1,0 +1,77 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { moderateComment } from "@/lib/comments/store";
+import { getArticle } from "@/lib/content/articles";
+import { confirmAddress, emailSchema, readUnsubscribeToken, redeemMailToken, subscribe, unsubscribe } from "@/lib/comments/subscriptions";
+import { db } from "@/lib/server/db";
+import { consume } from "@/lib/comments/rate-limit";
+import { waitFor } from "@/lib/comments/service";
+import { clientIp } from "@/lib/server/request";
+import { mailEnabled } from "@/lib/server/mail";
+import { wakeSender } from "@/lib/server/sender";
+
+// The buttons of the pages mail links open. The links only show a page: a mail scanner that
+// follows every link changes nothing; the reader's click on the button does.
+
+const token = (formData: FormData) => {
+  const value = formData.get("t");
+  return typeof value === "string" ? value : "";
+};
+
+/** Link pages are writes too: at most 30 clicks a minute per address. */
+async function limited(): Promise<boolean> {
+  return !(await consume(`email-link:${await clientIp()}`, [{ limit: 30, seconds: 60 }])).ok;
+}
+
+export async function confirmSubscription(formData: FormData): Promise<void> {
+  const t = token(formData);
+  if (await limited()) redirect(`/email/confirm?result=busy`);
+  const result = await confirmAddress(db(), t);
+  redirect(`/email/confirm?result=${result}`);
+}
+
+export async function stopMails(formData: FormData): Promise<void> {
+  const target = readUnsubscribeToken(token(formData));
+  if (await limited()) redirect(`/email/unsubscribe?result=busy`);
+  if (!target) redirect(`/email/unsubscribe?result=invalid`);
+  const result = await unsubscribe(db(), target);
+  redirect(`/email/unsubscribe?result=${target.kind === "all" ? "all" : "one"}-${result}`);
+}
+
+export async function moderateFromMail(formData: FormData): Promise<void> {
+  if (await limited()) redirect(`/email/moderate?result=busy`);
+  const used = await redeemMailToken(db(), token(formData));
+  if (used.kind !== "ok") redirect(`/email/moderate?result=${used.kind}`);
+  if (used.purpose === "confirm") redirect(`/email/moderate?result=invalid`);
+  const found = await moderateComment(used.subject, used.purpose);
+  revalidatePath("/", "layout");
+  redirect(`/email/moderate?result=${found ? `done-${used.purpose}` : "gone"}`);
+}
+
+export type FollowState = { status: "idle" | "error" | "done"; message?: string; email: string };
+
+/** "Follow this discussion by email" and "Get new articles by email": a confirmation mail first. */
+export async function followByEmail(_previous: FollowState, formData: FormData): Promise<FollowState> {
+  const raw = typeof formData.get("email") === "string" ? String(formData.get("email")).slice(0, 300) : "";
+  if (!mailEnabled()) return { status: "error", message: "This site sends no mail.", email: raw };
+  const kind = formData.get("kind") === "articles" ? "articles" : "discussion";
+  const slug = typeof formData.get("slug") === "string" ? String(formData.get("slug")) : "";
+  const email = emailSchema.safeParse(raw);
+  if (!email.success) return { status: "error", message: email.error.issues[0].message, email: raw };
+  if (kind === "discussion" && !(await getArticle(slug))) return { status: "error", message: "This article cannot be found.", email: raw };
+  const rate = await consume(`follow:${await clientIp()}`, [{ limit: 5, seconds: 600 }]);
+  if (!rate.ok) return { status: "error", message: `Too many sign-ups from your address. Please try again in ${waitFor(rate.retryAfterSeconds)}.`, email: raw };
+  try {
+    await db().$transaction((tx) =>
+      subscribe(tx as never, { email: email.data, kind, target: kind === "articles" ? "" : slug }),
+    );
+  } catch (error) {
+    console.error("mail: cannot record a subscription", error);
+    return { status: "error", message: "That could not be saved right now. Please try again in a moment.", email: raw };
+  }
+  wakeSender();
+  // The same answer whether the address was known or not: the form tells nobody who subscribed.
+  return { status: "done", message: "Check your mail: if this address is new here, we sent it a link to confirm it.", email: "" };
+}

@@ -1,0 +1,299 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { listArticles } from "../content/articles";
+import { renderCommentMarkdown } from "./markdown";
+import type { Db } from "../server/db";
+import { mailEnabled, type OutgoingMail } from "../server/mail";
+import { enqueue, type OutboxRow, type Tx } from "../server/outbox";
+import { settings } from "../settings";
+import { absoluteUrl, site } from "../site";
+import { issueMailToken, linkTo, subscribe, unsubscribeAllToken, unsubscribeToken } from "./subscriptions";
+
+// What a new comment sets off: the commenter's subscription (and confirmation mail), reply
+// notifications to those who follow the comment answered or the discussion, the author's mail and
+// the webhook. All of it is written in the comment's own transaction (lib/server/outbox.ts); the
+// mails are composed when sent, from what is true then (a reply deleted meanwhile is not sent).
+
+export type CommentEvent = {
+  id: string;
+  slug: string;
+  /** The comment answered (as the reader chose it, before threads stop nesting). */
+  answers: string | null;
+  name: string;
+  body: string;
+  status: string;
+  browserId: string | null;
+  /** The address given on the form, when "Email me when someone replies" was ticked. */
+  notifyEmail?: string | null;
+};
+
+/** Whether a new comment has anything to queue: mail or a webhook is configured. */
+export function commentEventsEnabled(): boolean {
+  return mailEnabled() || Boolean(settings().WEBHOOK_URL);
+}
+
+/** Queues everything a new comment sets off, inside the transaction that stores it. */
+export async function recordNewComment(tx: Tx, event: CommentEvent, now = new Date()): Promise<void> {
+  const config = settings();
+  if (mailEnabled()) {
+    if (event.notifyEmail) {
+      await subscribe(tx, { email: event.notifyEmail, kind: "replies", target: event.id, browserId: event.browserId }, now);
+    }
+    await queueReplyNotifications(tx, event, now);
+    if (config.AUTHOR_EMAIL) {
+      const links = Object.fromEntries(
+        await Promise.all(
+          (["approve", "hide", "delete"] as const).map(async (action) => [
+            action,
+            linkTo("/email/moderate", await issueMailToken(tx, action, event.id, now)),
+          ]),
+        ),
+      );
+      const digest = config.AUTHOR_DIGEST_MINUTES;
+      await enqueue(
+        tx,
+        { kind: "author", payload: { commentId: event.id, links }, groupKey: digest > 0 ? "author" : null, delaySeconds: digest * 60 },
+        now,
+      );
+    }
+  }
+  if (config.WEBHOOK_URL) await queueWebhook(tx, "comment.created", event, now);
+}
+
+async function queueReplyNotifications(tx: Tx, event: CommentEvent, now: Date): Promise<void> {
+  const follows = await tx.subscription.findMany({
+    where: {
+      subscriber: { confirmedAt: { not: null } },
+      OR: [...(event.answers ? [{ kind: "replies", target: event.answers }] : []), { kind: "discussion", target: event.slug }],
+    },
+    select: { id: true, kind: true, subscriberId: true, subscriber: { select: { email: true, browserId: true } } },
+  });
+  const answered = event.answers
+    ? await tx.comment.findUnique({ where: { id: event.answers }, select: { browserId: true } })
+    : null;
+  const seen = new Set<string>();
+  // A follow of the comment answered wins over a follow of the whole discussion (its mail says "replied to you").
+  follows.sort((a, b) => (a.kind === "replies" ? -1 : 1) - (b.kind === "replies" ? -1 : 1));
+  for (const follow of follows) {
+    if (seen.has(follow.subscriberId)) continue;
+    seen.add(follow.subscriberId);
+    // No mail about one's own comment: same address, or the same browser that wrote the comment answered.
+    if (event.notifyEmail && follow.subscriber.email === event.notifyEmail) continue;
+    if (event.browserId && (follow.subscriber.browserId === event.browserId || (follow.kind === "replies" && answered?.browserId === event.browserId))) continue;
+    await enqueue(
+      tx,
+      {
+        kind: "reply",
+        subscriberId: follow.subscriberId,
+        groupKey: `reply:${follow.subscriberId}`,
+        payload: { commentId: event.id, subscriptionId: follow.id },
+        delaySeconds: settings().REPLY_BATCH_SECONDS,
+      },
+      now,
+    );
+  }
+}
+
+export async function queueWebhook(
+  tx: Tx,
+  type: "comment.created" | "comment.edited" | "comment.approved" | "comment.hidden" | "comment.deleted",
+  comment: { id: string; slug: string; name: string; body: string; status: string },
+  now = new Date(),
+): Promise<void> {
+  const body = {
+    type,
+    at: now.toISOString(),
+    comment: {
+      id: comment.id,
+      article: comment.slug,
+      author: comment.name,
+      body: comment.body,
+      status: comment.status,
+      url: absoluteUrl(`/articles/${comment.slug}#comment-${comment.id}`),
+    },
+  };
+  await enqueue(tx, { kind: "webhook", payload: body }, now);
+}
+
+// ---- Composing at send time ----
+
+export type Composed = { kind: "send"; mail: OutgoingMail } | { kind: "drop"; reason: string } | { kind: "wait"; until: Date };
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** The plain-text part of sanitized comment HTML: tags dropped, entities read back. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<\/(p|li|blockquote|pre|h\d)>/g, "\n")
+    .replace(/<br\s*\/?>/g, "\n")
+    .replace(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g, "$2 ($1)")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" })[e]!)
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+const articleTitle = (slug: string) => listArticles().find((a) => a.slug === slug)?.title ?? slug;
+
+const layout = (inner: string, footer: string) =>
+  `<!doctype html><html><body style="font-family:system-ui,sans-serif;max-width:40em;line-height:1.5">${inner}<hr><p style="font-size:small;color:#555">${footer}</p></body></html>`;
+
+const payloadOf = <T>(row: OutboxRow) => JSON.parse(row.payload) as T;
+
+/** Turns a claimed outbox row (and the rows merged into it) into the mail to send now, if any. */
+export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): Promise<Composed> {
+  const leader = rows[0];
+  switch (leader.kind) {
+    case "confirm":
+      return composeConfirmation(db, leader);
+    case "reply":
+      return composeReplies(db, rows, now);
+    case "author":
+      return composeAuthorMail(db, rows);
+    case "article":
+      return composeArticleMail(db, leader);
+    default:
+      return { kind: "drop", reason: `no mail for "${leader.kind}"` };
+  }
+}
+
+async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
+  const subscriber = row.subscriberId ? await db.subscriber.findUnique({ where: { id: row.subscriberId } }) : null;
+  if (!subscriber) return { kind: "drop", reason: "the address was removed" };
+  if (subscriber.confirmedAt) return { kind: "drop", reason: "already confirmed" };
+  const { link } = payloadOf<{ link: string }>(row);
+  const hours = settings().MAIL_LINK_HOURS;
+  const text = [
+    `Someone, probably you, asked ${site.name} (${site.url}) to send mail to this address.`,
+    "",
+    `To confirm, open this link within ${hours} hours:`,
+    link,
+    "",
+    "If it was not you, ignore this mail: nothing more will be sent to you.",
+  ].join("\n");
+  const html = layout(
+    `<p>Someone, probably you, asked <a href="${escapeHtml(site.url)}">${escapeHtml(site.name)}</a> to send mail to this address.</p>` +
+      `<p><a href="${escapeHtml(link)}">Confirm your address</a> (within ${hours} hours).</p>`,
+    "If it was not you, ignore this mail: nothing more will be sent to you.",
+  );
+  return { kind: "send", mail: { to: subscriber.email, subject: `Confirm your address for ${site.name}`, text, html, messageId: row.messageId } };
+}
+
+// A reply awaiting moderation is held this long at most; then it is not announced.
+const PENDING_HOLD_MS = 7 * 24 * 3_600_000;
+
+async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Composed> {
+  const leader = rows[0];
+  const subscriber = leader.subscriberId ? await db.subscriber.findUnique({ where: { id: leader.subscriberId } }) : null;
+  if (!subscriber?.confirmedAt) return { kind: "drop", reason: "the address was removed or is not confirmed" };
+  const items = rows.map((row) => payloadOf<{ commentId: string; subscriptionId: string }>(row));
+  const subscriptions = await db.subscription.findMany({ where: { id: { in: items.map((i) => i.subscriptionId) } } });
+  const live = new Set(subscriptions.map((s) => s.id));
+  const comments = await db.comment.findMany({
+    where: { id: { in: items.filter((i) => live.has(i.subscriptionId)).map((i) => i.commentId) }, deletedAt: null },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  if (comments.some((c) => c.status === "pending" && now.getTime() - c.createdAt.getTime() < PENDING_HOLD_MS)) {
+    return { kind: "wait", until: new Date(now.getTime() + 5 * 60_000) };
+  }
+  const published = comments.filter((c) => c.status === "published");
+  if (published.length === 0) return { kind: "drop", reason: "nothing left to announce" };
+
+  const title = articleTitle(published[0].articleSlug);
+  const subscription = subscriptions.find((s) => s.id === items[0].subscriptionId) ?? subscriptions[0];
+  const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
+  const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
+  const parts = published.map((c) => {
+    const html = renderCommentMarkdown(c.body);
+    const url = absoluteUrl(`/articles/${c.articleSlug}#comment-${c.id}`);
+    return {
+      html: `<p><strong>${escapeHtml(c.authorName)}</strong> replied on <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>:</p><blockquote>${html}</blockquote>`,
+      text: `${c.authorName} replied on "${title}":\n\n${htmlToText(html)}\n\nRead it there: ${url}`,
+    };
+  });
+  const subject =
+    published.length === 1 ? `${published[0].authorName} replied on “${title}”` : `${published.length} new replies on “${title}”`;
+  const footer = `You get this because you asked to be told of replies. Stop: ${stopOne} — stop every mail from ${site.name} and forget this address: ${stopAll}`;
+  return {
+    kind: "send",
+    mail: {
+      to: subscriber.email,
+      subject,
+      text: `${parts.map((p) => p.text).join("\n\n---\n\n")}\n\n--\n${footer}`,
+      html: layout(
+        parts.map((p) => p.html).join("<hr>"),
+        `You get this because you asked to be told of replies. <a href="${escapeHtml(stopOne)}">Stop these mails</a> · <a href="${escapeHtml(stopAll)}">Stop every mail from ${escapeHtml(site.name)} and forget this address</a>`,
+      ),
+      messageId: leader.messageId,
+      unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
+    },
+  };
+}
+
+async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
+  const to = settings().AUTHOR_EMAIL;
+  if (!to) return { kind: "drop", reason: "AUTHOR_EMAIL is no longer set" };
+  const items = rows.map((row) => payloadOf<{ commentId: string; links: Record<"approve" | "hide" | "delete", string> }>(row));
+  const comments = await db.comment.findMany({ where: { id: { in: items.map((i) => i.commentId) }, deletedAt: null } });
+  const byId = new Map(comments.map((c) => [c.id, c]));
+  const present = items.filter((i) => byId.has(i.commentId));
+  if (present.length === 0) return { kind: "drop", reason: "the comments were deleted" };
+  const parts = present.map(({ commentId, links }) => {
+    const c = byId.get(commentId)!;
+    const html = renderCommentMarkdown(c.body);
+    const url = absoluteUrl(`/articles/${c.articleSlug}#comment-${c.id}`);
+    const title = articleTitle(c.articleSlug);
+    const state = c.status === "pending" ? " (awaiting your approval)" : "";
+    return {
+      html:
+        `<p><strong>${escapeHtml(c.authorName)}</strong> commented on <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>${state}:</p><blockquote>${html}</blockquote>` +
+        `<p>${c.status === "pending" ? `<a href="${escapeHtml(links.approve)}">Approve</a> · ` : ""}<a href="${escapeHtml(links.hide)}">Hide</a> · <a href="${escapeHtml(links.delete)}">Delete</a></p>`,
+      text:
+        `${c.authorName} commented on "${title}"${state}:\n\n${htmlToText(html)}\n\n${url}\n` +
+        `${c.status === "pending" ? `Approve: ${links.approve}\n` : ""}Hide: ${links.hide}\nDelete: ${links.delete}`,
+    };
+  });
+  const first = byId.get(present[0].commentId)!;
+  const subject = present.length === 1 ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”` : `${present.length} new comments`;
+  const hours = settings().MAIL_LINK_HOURS;
+  return {
+    kind: "send",
+    mail: {
+      to,
+      subject,
+      text: `${parts.map((p) => p.text).join("\n\n---\n\n")}\n\n--\nEach link works once, for ${hours} hours, without signing in.`,
+      html: layout(parts.map((p) => p.html).join("<hr>"), `Each link works once, for ${hours} hours, without signing in.`),
+      messageId: rows[0].messageId,
+    },
+  };
+}
+
+async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
+  const { slug, subscriptionId } = payloadOf<{ slug: string; subscriptionId: string }>(row);
+  const subscriber = row.subscriberId ? await db.subscriber.findUnique({ where: { id: row.subscriberId } }) : null;
+  const subscription = await db.subscription.findUnique({ where: { id: subscriptionId } });
+  if (!subscriber?.confirmedAt || !subscription) return { kind: "drop", reason: "unsubscribed" };
+  const article = listArticles().find((a) => a.slug === slug);
+  if (!article) return { kind: "drop", reason: "the article is gone" };
+  const url = absoluteUrl(`/articles/${slug}`);
+  const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
+  const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
+  return {
+    kind: "send",
+    mail: {
+      to: subscriber.email,
+      subject: `New on ${site.name}: ${article.title}`,
+      text: `${article.title}\n\n${article.description}\n\nRead it: ${url}\n\n--\nStop new-article mails: ${stopOne}\nStop every mail and forget this address: ${stopAll}`,
+      html: layout(
+        `<h1 style="font-size:1.3em"><a href="${escapeHtml(url)}">${escapeHtml(article.title)}</a></h1><p>${escapeHtml(article.description)}</p>`,
+        `<a href="${escapeHtml(stopOne)}">Stop new-article mails</a> · <a href="${escapeHtml(stopAll)}">Stop every mail from ${escapeHtml(site.name)} and forget this address</a>`,
+      ),
+      messageId: row.messageId,
+      unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
+    },
+  };
+}
+
+/** The rate-limit key of a recipient: a hash, so the address is not written into another table. */
+export const recipientKey = (email: string) => `mail-to:${createHash("sha256").update(email.toLowerCase()).digest("base64url").slice(0, 22)}`;

@@ -1,0 +1,68 @@
+import "server-only";
+import nodemailer, { type Transporter } from "nodemailer";
+import { settings } from "../settings";
+import { site } from "../site";
+
+/** Whether the site sends mail at all: without SMTP_URL, nothing is queued and no address is asked for. */
+export function mailEnabled(): boolean {
+  return Boolean(settings().SMTP_URL);
+}
+
+/** The From header: MAIL_FROM, or the site's name at its own domain. */
+export function mailFrom(): string {
+  return settings().MAIL_FROM ?? `${site.name} <no-reply@${new URL(site.url).hostname}>`;
+}
+
+/** The Message-ID domain: the sender's, so ids are unique to this site. */
+export function messageIdDomain(): string {
+  const from = mailFrom();
+  return /@([^>\s]+)/.exec(from)?.[1] ?? new URL(site.url).hostname;
+}
+
+export type OutgoingMail = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  /** RFC 8058 one-click unsubscribe URL, for mails to readers. */
+  unsubscribeUrl?: string;
+};
+
+let cached: { url: string; transport: Transporter } | undefined;
+
+function transport(): Transporter {
+  const url = settings().SMTP_URL;
+  if (!url) throw new Error("SMTP_URL is not set");
+  if (cached?.url !== url) {
+    cached?.transport.close();
+    // Short timeouts: a mail server that is away should fail the attempt (and be retried later),
+    // not hold the sender loop for minutes.
+    cached = {
+      url,
+      transport: nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
+    };
+  }
+  return cached.transport;
+}
+
+/**
+ * Hands one mail to the SMTP server. nodemailer writes every header, encoding names and subjects
+ * (RFC 2047) and folding long lines, so nothing a reader typed can add or change a header.
+ */
+export async function deliverMail(mail: OutgoingMail): Promise<void> {
+  await transport().sendMail({
+    from: mailFrom(),
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    ...(mail.unsubscribeUrl
+      ? {
+          list: { unsubscribe: { url: mail.unsubscribeUrl, comment: "Unsubscribe" } },
+          headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,134 @@
+import "server-only";
+import { createHmac } from "node:crypto";
+import { announceNewArticles } from "../comments/announcements";
+import { composeMail, recipientKey } from "../comments/notifications";
+import { db as defaultDb, type Db } from "./db";
+import { check, record } from "../comments/rate-limit";
+import { settings } from "../settings";
+import { deliverMail, mailEnabled } from "./mail";
+import { claimDue, gatherGroup, markDropped, markFailed, markSent, postpone, type OutboxRow } from "./outbox";
+
+// The sender loop: one per server process (started by instrumentation.ts), polling the outbox every
+// MAIL_POLL_SECONDS and woken at once when a comment queued something. Several processes may run
+// it against one PostgreSQL database: claims keep each message to one of them.
+
+const SITE_KEY = "mail:site";
+
+/** The webhook body's signature: HMAC-SHA256 over the exact bytes sent, hex, in X-Marginalia-Signature. */
+export function webhookSignature(body: string, secret: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+async function deliverWebhook(row: OutboxRow): Promise<"sent" | "dropped"> {
+  const { WEBHOOK_URL: url, WEBHOOK_SECRET: secret } = settings();
+  if (!url) return "dropped";
+  const body = row.payload;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-marginalia-delivery": row.messageId.replace(/[<>]/g, ""),
+      ...(secret ? { "x-marginalia-signature": webhookSignature(body, secret) } : {}),
+    },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+  return "sent";
+}
+
+/** Handles one claimed message; failures are recorded on it and retried with backoff. */
+async function handle(db: Db, row: OutboxRow, now: Date): Promise<void> {
+  const config = settings();
+  try {
+    if (row.kind === "webhook") {
+      if ((await deliverWebhook(row)) === "dropped") await markDropped(db, row.id, "WEBHOOK_URL is no longer set");
+      else await markSent(db, row.id, new Date());
+      return;
+    }
+    if (!mailEnabled()) {
+      await markFailed(db, row, "SMTP_URL is not set", config.MAIL_RETRY_SECONDS, now);
+      return;
+    }
+    const rows = await gatherGroup(db, row);
+    const composed = await composeMail(db, rows, now);
+    if (composed.kind === "drop") return markDropped(db, row.id, composed.reason);
+    if (composed.kind === "wait") return postpone(db, row, composed.until);
+    // A reply storm or a loop must not turn into a mail bomb: over a limit, the mail waits.
+    const limits = [
+      [recipientKey(composed.mail.to), { limit: config.MAIL_RATE_PER_RECIPIENT_HOUR, seconds: 3600 }],
+      [SITE_KEY, { limit: config.MAIL_RATE_PER_HOUR, seconds: 3600 }],
+    ] as const;
+    for (const [key, window] of limits) {
+      const allowed = await check(key, [window], db, now);
+      if (!allowed.ok) return postpone(db, row, new Date(now.getTime() + allowed.retryAfterSeconds * 1000));
+    }
+    await deliverMail(composed.mail);
+    await markSent(db, row.id, new Date());
+    for (const [key, window] of limits) await record(key, [window], db, now);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.warn(`outbox: ${row.kind} ${row.id} failed (attempt ${row.attempts}): ${message}`);
+    await markFailed(db, row, message, config.MAIL_RETRY_SECONDS, new Date()).catch(() => undefined);
+  }
+}
+
+let announcedAt = 0;
+const ANNOUNCE_EVERY_MS = 60_000;
+
+/** Sends every due message once; returns how many were handled. */
+export async function sendDue(db: Db = defaultDb(), now = new Date()): Promise<number> {
+  // About once a minute: has an article become visible (its date came) since the last look?
+  if (mailEnabled() && now.getTime() - announcedAt >= ANNOUNCE_EVERY_MS) {
+    announcedAt = now.getTime();
+    await announceNewArticles(db, now);
+  }
+  let handled = 0;
+  for (;;) {
+    const rows = await claimDue(db, now);
+    for (const row of rows) await handle(db, row, now);
+    handled += rows.length;
+    if (rows.length < 10) return handled;
+  }
+}
+
+type SenderState = { running: boolean; timer?: NodeJS.Timeout; wake: () => void; again: boolean };
+// On globalThis: instrumentation.ts and the routes are bundled apart, and each bundle has its own
+// copy of this module; the process has one sender, which a route wakes through here.
+const globalForSender = globalThis as unknown as { marginaliaSender?: SenderState };
+
+/** Starts the sender loop in this process (once). */
+export function startSender(db: () => Db = defaultDb): void {
+  if (globalForSender.marginaliaSender) return;
+  const state: SenderState = { running: false, again: false, wake: () => undefined };
+  const schedule = (ms: number) => {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => void tick(), ms);
+    state.timer.unref();
+  };
+  const tick = async () => {
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      await sendDue(db());
+    } catch (error) {
+      // The database away: try again at the next tick.
+      console.warn(`outbox: cannot read the outbox (${(error as Error).message.split("\n").at(-1)})`);
+    } finally {
+      state.running = false;
+    }
+    schedule(state.again ? 0 : settings().MAIL_POLL_SECONDS * 1000);
+    state.again = false;
+  };
+  state.wake = () => schedule(50);
+  globalForSender.marginaliaSender = state;
+  schedule(1000);
+}
+
+/** Asks this process's sender to look at the outbox now (a comment just queued something). */
+export function wakeSender(): void {
+  globalForSender.marginaliaSender?.wake();
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Comment" ADD COLUMN     "byAuthor" BOOLEAN NOT NULL DEFAULT false;

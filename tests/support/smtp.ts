@@ -1,0 +1,66 @@
+// A real SMTP server for the tests (the `smtp-server` package on a local port), keeping every mail
+// it accepts, parsed back with `mailparser`. No TLS, no authentication: it only listens on 127.0.0.1.
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
+
+export type TestMailbox = {
+  url: string;
+  mails: ParsedMail[];
+  /** Raw header block of each mail, as received, to check what nodemailer wrote. */
+  raw: string[];
+  /** Stops listening (the "mail server away" case); start() listens again on the same port. */
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  /** Resolves when `count` mails have arrived (or rejects after `timeoutMs`). */
+  waitFor: (count: number, timeoutMs?: number) => Promise<ParsedMail[]>;
+  to: (address: string) => ParsedMail[];
+};
+
+export async function startMailbox(port: number): Promise<TestMailbox> {
+  const mails: ParsedMail[] = [];
+  const raw: string[] = [];
+  let server: SMTPServer | undefined;
+  const start = async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => {
+          const source = Buffer.concat(chunks);
+          raw.push(source.toString("utf8").split(/\r?\n\r?\n/)[0]);
+          simpleParser(source).then(
+            (mail) => {
+              mails.push(mail);
+              callback();
+            },
+            (error: Error) => callback(error),
+          );
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once("error", reject);
+      server!.listen(port, "127.0.0.1", () => resolve());
+    });
+  };
+  await start();
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    raw,
+    start,
+    stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    async waitFor(count, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (mails.length < count) {
+        if (Date.now() > until) throw new Error(`expected ${count} mails, got ${mails.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return mails;
+    },
+    to: (address) => mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address))),
+  };
+}

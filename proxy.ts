@@ -7,6 +7,8 @@ import { THEME_SCRIPT_HASH } from "./lib/theme";
 // parses them, so an oversized one gets a clear 413 instead of a server error. The admin's import
 // (a route handler with its own limit) is exempt.
 const MAX_POST_BYTES = 64 * 1024;
+/** Route handlers that take file uploads, each with its own limit. */
+const UPLOADS = new Set(["/admin/import", "/admin/import-comments"]);
 
 const page = (status: number, title: string, body: string) =>
   new NextResponse(`<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><body>${body}</body></html>`, {
@@ -117,7 +119,7 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (request.method === "POST") {
     const length = Number(request.headers.get("content-length") ?? 0);
-    if (length > MAX_POST_BYTES && pathname !== "/admin/import") {
+    if (length > MAX_POST_BYTES && !UPLOADS.has(pathname)) {
       return page(
         413,
         "Too large",
@@ -130,7 +132,7 @@ export async function proxy(request: NextRequest) {
     if (crossSite(request)) {
       return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
     }
-    if (pathname !== "/admin/import" && (await malformedForm(request))) {
+    if (!UPLOADS.has(pathname) && (await malformedForm(request))) {
       return page(400, "Not understood", "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>");
     }
   }

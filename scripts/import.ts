@@ -68,7 +68,8 @@ try {
   const report = await importFile({ format, file, slugs, maps, dryRun: args.values["dry-run"], onProgress }, db);
   if (tty) process.stderr.write("\r\x1b[K");
   console.log(formatReport(report));
-  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const peak = process.resourceUsage().maxRSS / 1024; // kilobytes
+  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s, peak memory ${peak.toFixed(0)} MB)`);
   process.exitCode = report.refusedCount > 0 ? 1 : 0;
 } catch (error) {
   if (tty) process.stderr.write("\r\x1b[K");

@@ -130,6 +130,26 @@ export default async function AdminPage({ searchParams }: Props) {
             Import
           </button>
         </form>
+        <form action="/admin/import-comments" method="post" encType="multipart/form-data" className="import-form">
+          <h3>Move in from another comment system</h3>
+          <label htmlFor="import-format">Export of</label>
+          <select id="import-format" name="format" required defaultValue="disqus">
+            <option value="disqus">Disqus (XML export)</option>
+            <option value="wordpress">WordPress (WXR export)</option>
+            <option value="remark42">Remark42 (backup, unzipped)</option>
+            <option value="isso">Isso (SQLite database)</option>
+          </select>
+          <label htmlFor="import-other-file">File</label>
+          <input id="import-other-file" name="file" type="file" required />
+          <label htmlFor="import-map">Old URLs to new, one per line (e.g. /2015/*=/articles/*)</label>
+          <textarea id="import-map" name="map" rows={2} maxLength={20000} />
+          <label>
+            <input type="checkbox" name="dryRun" defaultChecked /> Dry run: report only, change nothing
+          </label>
+          <button type="submit" className="secondary">
+            Import comments
+          </button>
+        </form>
       </section>
       <form action={logout}>
         <button type="submit" className="secondary">

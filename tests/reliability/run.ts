@@ -15,12 +15,13 @@ import { ensureBuild, freshPostgres, freshSqlite, loadEnv, openDb, POSTGRES_SERV
 import { commentStorm, type StormResult } from "./support/load";
 import { commentFormFields, postComment, readCommentForm } from "./support/poster";
 import { fuzzCommentAction } from "./fuzz";
+import { importMemoryCheck } from "./import";
 import { securityChecks } from "./security";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
-  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300 }
-  : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000 };
+  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300, importComments: 5_000 }
+  : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000, importComments: 100_000 };
 // RELIABILITY_PORT moves every server of the suite, so two checkouts can run it side by side.
 const PORT = Number(process.env.RELIABILITY_PORT ?? 3420);
 // `--only WORDS` runs the checks whose name contains WORDS (while working on one of them).
@@ -225,6 +226,7 @@ async function main() {
   await check("database away: PostgreSQL stopped and started during load", databaseAway);
   await check(`hostile input: ${SIZE.fuzz} generated bodies to the comment action and the API`, () => fuzzCommentAction(PORT + 4, SIZE.fuzz));
   await securityChecks(PORT + 5, check);
+  await check(`import: a ${SIZE.importComments}-comment Disqus export in bounded memory`, () => importMemoryCheck(SIZE.importComments));
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

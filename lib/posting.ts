@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getArticle } from "./articles";
 import { createComment } from "./comments";
+import { isThreadLocked } from "./comments/moderation";
 import { check, record } from "./rate-limit";
 import { settings } from "./settings";
 import { checkFormToken } from "./spam";
@@ -25,6 +26,8 @@ export type SubmitResult =
   | { kind: "invalid"; errors: Partial<Record<CommentField, string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
+  /** The author locked the discussion. */
+  | { kind: "locked" }
   | { kind: "rate-limited"; retryAfterSeconds: number };
 
 /**
@@ -35,6 +38,7 @@ export type SubmitResult =
 export async function submitComment(submission: Submission, from: { ip: string; browserId: string | null }): Promise<SubmitResult> {
   const slug = typeof submission.slug === "string" ? submission.slug : "";
   if (!(await getArticle(slug))) return { kind: "no-article" };
+  if (await isThreadLocked(slug)) return { kind: "locked" };
   if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
   const token = checkFormToken(submission.token);
   if (token.kind === "too-fast") return { kind: "ignored" };

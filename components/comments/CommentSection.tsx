@@ -6,9 +6,12 @@ import { isTemplateRender, PLACEHOLDER } from "@/lib/page-cache";
 import { postedMessage } from "@/lib/posting";
 import { readViewer, rememberedName } from "@/lib/reader";
 import { settings } from "@/lib/settings";
+import { isAdmin } from "@/lib/admin";
+import { isThreadLocked } from "@/lib/comments/moderation";
 import { issueFormToken } from "@/lib/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
+import { LockControl } from "./ModerationControls";
 import { SoftNavigation } from "./SoftNavigation";
 
 export type CommentSectionProps = {
@@ -20,6 +23,8 @@ export type CommentSectionProps = {
   editing?: string;
   /** The comment this reader just posted without JavaScript. */
   posted?: string;
+  /** The comment whose deletion the signed-in author is asked to confirm. */
+  confirm?: string;
 };
 
 const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
@@ -28,12 +33,14 @@ const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Ne
  * An article's discussion, rendered on the server for each request with the reader's own state, or
  * once for every reader without cookies (lib/page-cache.ts).
  */
-export async function CommentSection({ slug, sort, threads, replyTo, editing, posted }: CommentSectionProps) {
+export async function CommentSection({ slug, sort, threads, replyTo, editing, posted, confirm }: CommentSectionProps) {
   let page: CommentPage;
   let context: CommentContext;
   let notice: string | undefined;
   try {
-    const viewer = await readViewer();
+    // The author's session is a cookie: their page is rendered for them, never the shared one.
+    const [reader, admin, locked] = await Promise.all([readViewer(), isAdmin(), isThreadLocked(slug)]);
+    const viewer = { ...reader, admin };
     if (posted && viewer.ownIds.has(posted)) notice = postedMessage(settings().COMMENTS_MODERATION === "pre");
     page = await listComments(slug, { sort, threads, viewer });
     context = {
@@ -47,6 +54,9 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       token: isTemplateRender(await headers()) ? PLACEHOLDER.token : issueFormToken(),
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       now: Date.now(),
+      locked,
+      admin,
+      confirm: admin ? confirm : undefined,
     };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
@@ -105,7 +115,14 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
           </Link>
         </p>
       )}
-      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
+      {context.admin && <LockControl slug={slug} locked={Boolean(context.locked)} />}
+      {context.locked ? (
+        <p role="status" className="notice comments-locked">
+          This discussion is closed: it takes no new comments or replies.
+        </p>
+      ) : (
+        <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
+      )}
       <SoftNavigation />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>

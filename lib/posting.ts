@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getArticle } from "./articles";
 import { createComment } from "./comments";
-import { isThreadLocked } from "./comments/moderation";
+import { hasApprovedComment, isThreadLocked } from "./comments/moderation";
 import { check, record } from "./rate-limit";
 import { settings } from "./settings";
 import { checkFormToken } from "./spam";
@@ -56,7 +56,9 @@ export async function submitComment(submission: Submission, from: { ip: string; 
   const rate = await check(rateKey, windows);
   if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
 
-  const pending = config.COMMENTS_MODERATION === "pre";
+  const pending =
+    config.COMMENTS_MODERATION === "pre" ||
+    (config.COMMENTS_MODERATION === "first" && !(from.browserId && (await hasApprovedComment(from.browserId))));
   const result = await createComment({
     slug,
     parentId: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,

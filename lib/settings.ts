@@ -4,7 +4,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 const schema = z.object({
   ADMIN_PASSWORD: z.string().min(1).optional(),
-  COMMENTS_MODERATION: z.enum(["pre", "post"]).default("post"),
+  /** pre: every new comment waits; first: a browser's first, until one of its comments is approved; post: none. */
+  COMMENTS_MODERATION: z.enum(["pre", "first", "post"]).default("post"),
   COMMENT_RATE_PER_MINUTE: positiveInt(5),
   COMMENT_RATE_PER_HOUR: positiveInt(30),
   COMMENT_EDIT_MINUTES: positiveInt(15),

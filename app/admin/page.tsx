@@ -58,7 +58,8 @@ export default async function AdminPage({ searchParams }: Props) {
     <>
       <h1>Moderation</h1>
       <p className="meta">
-        New comments are {settings().COMMENTS_MODERATION === "pre" ? "held for approval (COMMENTS_MODERATION=pre)" : "published at once (COMMENTS_MODERATION=post)"}.
+        New comments are{" "}
+        {{ pre: "held for approval (COMMENTS_MODERATION=pre)", first: "held for approval until a browser has one approved comment (COMMENTS_MODERATION=first)", post: "published at once (COMMENTS_MODERATION=post)" }[settings().COMMENTS_MODERATION]}.
       </p>
       {imported !== undefined && (
         <p role="status" className="notice">

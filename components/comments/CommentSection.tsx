@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import Link from "next/link";
 import { commentFeedPath } from "@/lib/feeds";
-import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort } from "@/lib/comments";
+import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort, type CommentView } from "@/lib/comments";
 import { isTemplateRender, PLACEHOLDER } from "@/lib/page-cache";
 import { postedMessage } from "@/lib/posting";
 import { readViewer, rememberedName } from "@/lib/reader";
@@ -27,6 +27,15 @@ export type CommentSectionProps = {
   confirm?: string;
 };
 
+function findComment(threads: CommentView[], id: string): CommentView | undefined {
+  for (const comment of threads) {
+    if (comment.id === id) return comment;
+    const found = findComment(comment.replies, id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
 
 /**
@@ -41,8 +50,9 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
     // The author's session is a cookie: their page is rendered for them, never the shared one.
     const [reader, admin, locked] = await Promise.all([readViewer(), isAdmin(), isThreadLocked(slug)]);
     const viewer = { ...reader, admin };
-    if (posted && viewer.ownIds.has(posted)) notice = postedMessage(settings().COMMENTS_MODERATION === "pre");
     page = await listComments(slug, { sort, threads, viewer });
+    // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
+    if (posted && viewer.ownIds.has(posted)) notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");
     context = {
       slug,
       sort,

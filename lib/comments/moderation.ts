@@ -12,6 +12,14 @@ export async function setPinned(id: string, pinned: boolean, db: Db = defaultDb(
   return count > 0;
 }
 
+/**
+ * Whether this browser has a published comment, for COMMENTS_MODERATION=first (as WordPress's
+ * "comment author must have a previously approved comment", by the browser's signed id).
+ */
+export async function hasApprovedComment(browserId: string, db: Db = defaultDb()): Promise<boolean> {
+  return (await db.comment.count({ where: { browserId, status: "published", deletedAt: null } })) > 0;
+}
+
 export async function isThreadLocked(slug: string, db: Db = defaultDb()): Promise<boolean> {
   return (await db.threadLock.count({ where: { articleSlug: slug } })) > 0;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createComment, listComments } from "@/lib/comments";
-import { isThreadLocked, setPinned, setThreadLocked } from "@/lib/comments/moderation";
+import { hasApprovedComment, isThreadLocked, setPinned, setThreadLocked } from "@/lib/comments/moderation";
 import type { Db } from "@/lib/db";
 import { providers, type TestDatabase } from "../support/databases";
 
@@ -52,5 +52,14 @@ describe.each(providers)("moderation on the page, on %s", (_name, open, skipReas
     expect((await listComments("hidden", {}, db)).threads).toEqual([]);
     const admin = await listComments("hidden", { viewer: { ownIds: new Set(), admin: true } }, db);
     expect(admin.threads.map((c) => [c.authorName, c.hidden])).toEqual([["Hidden one", true]]);
+  });
+
+  it.skipIf(skipReason)("COMMENTS_MODERATION=first: a browser counts as known once one of its comments is published", async () => {
+    const result = await createComment({ slug: "first", name: "New", body: "my first", status: "pending", browserId: "browser-a" }, db);
+    expect(await hasApprovedComment("browser-a", db)).toBe(false);
+    if (result.kind !== "created") throw new Error(result.kind);
+    await db.comment.update({ where: { id: result.id }, data: { status: "published" } });
+    expect(await hasApprovedComment("browser-a", db)).toBe(true);
+    expect(await hasApprovedComment("browser-b", db)).toBe(false);
   });
 });

@@ -23,6 +23,7 @@ const commentOf = (page: Page, text: string) =>
 test("the author pins, hides, deletes (after confirming) and locks from the page, without JavaScript", async ({
   browser,
 }) => {
+  test.setTimeout(150_000); // a dozen page loads and posts, without JavaScript
   const poster = await readerPage(browser);
   await poster.goto(ARTICLE);
   const first = unique("First comment");

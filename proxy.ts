@@ -195,4 +195,4 @@ export async function proxy(request: NextRequest) {
 // Every page and form target; not Next's static files, whose responses carry no script, nor the
 // admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
 // (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts).
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$).*)"] };
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$).*)"] };

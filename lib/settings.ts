@@ -24,7 +24,8 @@ const schema = z.object({
   COOKIE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // Guessing stays impractical only with a long password: the lock-outs slow a guesser, no more.
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters (a passphrase of a few words)").optional(),
-  COMMENTS_MODERATION: z.enum(["pre", "post"]).default("post"),
+  /** pre: every new comment waits; first: a browser's first, until one of its comments is approved; post: none. */
+  COMMENTS_MODERATION: z.enum(["pre", "first", "post"]).default("post"),
   COMMENT_RATE_PER_MINUTE: positiveInt(5),
   COMMENT_RATE_PER_HOUR: positiveInt(30),
   COMMENT_EDIT_MINUTES: positiveInt(15),

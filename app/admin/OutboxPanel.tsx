@@ -2,7 +2,7 @@ import { db } from "@/lib/server/db";
 import { mailEnabled } from "@/lib/server/mail";
 import { outboxOverview } from "@/lib/server/outbox";
 import { settings } from "@/lib/settings";
-import { retryOutboxMessage } from "./outbox-actions";
+import { retryOutboxMessage } from "@/lib/server/outbox-actions";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 const KINDS: Record<string, string> = {

@@ -60,7 +60,8 @@ export default async function AdminPage({ searchParams }: Props) {
     <>
       <h1>Moderation</h1>
       <p className="meta">
-        New comments are {settings().COMMENTS_MODERATION === "pre" ? "held for approval (COMMENTS_MODERATION=pre)" : "published at once (COMMENTS_MODERATION=post)"}.
+        New comments are{" "}
+        {{ pre: "held for approval (COMMENTS_MODERATION=pre)", first: "held for approval until a browser has one approved comment (COMMENTS_MODERATION=first)", post: "published at once (COMMENTS_MODERATION=post)" }[settings().COMMENTS_MODERATION]}.
       </p>
       {imported !== undefined && (
         <p role="status" className="notice">
@@ -130,6 +131,26 @@ export default async function AdminPage({ searchParams }: Props) {
           <input id="import-file" name="file" type="file" accept="application/json,.json" required />
           <button type="submit" className="secondary">
             Import
+          </button>
+        </form>
+        <form action="/admin/import-comments" method="post" encType="multipart/form-data" className="import-form">
+          <h3>Move in from another comment system</h3>
+          <label htmlFor="import-format">Export of</label>
+          <select id="import-format" name="format" required defaultValue="disqus">
+            <option value="disqus">Disqus (XML export)</option>
+            <option value="wordpress">WordPress (WXR export)</option>
+            <option value="remark42">Remark42 (backup, unzipped)</option>
+            <option value="isso">Isso (SQLite database)</option>
+          </select>
+          <label htmlFor="import-other-file">File</label>
+          <input id="import-other-file" name="file" type="file" required />
+          <label htmlFor="import-map">Old URLs to new, one per line (e.g. /2015/*=/articles/*)</label>
+          <textarea id="import-map" name="map" rows={2} maxLength={20000} />
+          <label>
+            <input type="checkbox" name="dryRun" defaultChecked /> Dry run: report only, change nothing
+          </label>
+          <button type="submit" className="secondary">
+            Import comments
           </button>
         </form>
       </section>

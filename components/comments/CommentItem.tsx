@@ -2,6 +2,7 @@ import { editableUntil, type CommentView } from "@/lib/comments/store";
 import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext, PLACEHOLDER_TEXT } from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
+import { ModerationControls } from "./ModerationControls";
 import { ReactionButton } from "./ReactionButton";
 import { articleUrl, commentAnchor } from "@/lib/routes";
 
@@ -54,6 +55,8 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
               </span>
             )}
             {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
+            {comment.pinned && <span className="comment-pinned"> Pinned</span>}
+            {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
           </p>
           {context.editing === comment.id && editable && comment.markdown !== null ? (
             <EditCommentForm id={comment.id} slug={slug} body={comment.markdown} cancelHref={articleUrl(slug, undefined, anchor)} />
@@ -65,7 +68,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {!comment.pending && (
               <ReactionButton id={comment.id} slug={slug} count={comment.reactions} reacted={comment.reacted} />
             )}
-            {!comment.pending && (
+            {!comment.pending && !context.locked && (
               // SoftNavigation follows these links in place when JavaScript runs.
               <a href={commentLink(context, "reply", comment.id)} data-soft>
                 Reply
@@ -78,7 +81,10 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             )}
             {editable && <DeleteCommentButton id={comment.id} slug={slug} />}
           </div>
-          {context.replyTo === comment.id && !comment.pending && (
+          {context.admin && (
+            <ModerationControls comment={comment} slug={slug} confirming={context.confirm === comment.id} hidden={Boolean(comment.hidden)} />
+          )}
+          {context.replyTo === comment.id && !comment.pending && !context.locked && (
             <div id={`reply-${comment.id}`} className="reply-form">
               <CommentForm
                 slug={slug}

@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import Link from "next/link";
-import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
+import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort, MAX_THREADS_PER_PAGE, type CommentView } from "@/lib/comments/store";
 import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
@@ -10,6 +10,9 @@ import { issueFormToken } from "@/lib/comments/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
 import { FollowForm } from "./FollowForm";
+import { isAdmin } from "@/lib/server/admin";
+import { isThreadLocked } from "@/lib/comments/moderation";
+import { LockControl } from "./ModerationControls";
 import { SoftNavigation } from "./SoftNavigation";
 import { articleUrl, commentFeedPath } from "@/lib/routes";
 
@@ -22,7 +25,18 @@ export type CommentSectionProps = {
   editing?: string;
   /** The comment this reader just posted without JavaScript. */
   posted?: string;
+  /** The comment whose deletion the signed-in author is asked to confirm. */
+  confirm?: string;
 };
+
+function findComment(threads: CommentView[], id: string): CommentView | undefined {
+  for (const comment of threads) {
+    if (comment.id === id) return comment;
+    const found = findComment(comment.replies, id);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
 
@@ -30,14 +44,17 @@ const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Ne
  * An article's discussion, rendered on the server for each request with the reader's own state, or
  * once for every reader without cookies (lib/server/page-cache.ts).
  */
-export async function CommentSection({ slug, sort, threads, replyTo, editing, posted }: CommentSectionProps) {
+export async function CommentSection({ slug, sort, threads, replyTo, editing, posted, confirm }: CommentSectionProps) {
   let page: CommentPage;
   let context: CommentContext;
   let notice: string | undefined;
   try {
-    const viewer = await readViewer();
-    if (posted && viewer.ownIds.has(posted)) notice = postedMessage(settings().COMMENTS_MODERATION === "pre");
+    // The author's session is a cookie: their page is rendered for them, never the shared one.
+    const [reader, admin, locked] = await Promise.all([readViewer(), isAdmin(), isThreadLocked(slug)]);
+    const viewer = { ...reader, admin };
     page = await listComments(slug, { sort, threads, viewer });
+    // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
+    if (posted && viewer.ownIds.has(posted)) notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");
     context = {
       slug,
       sort,
@@ -50,6 +67,9 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       now: Date.now(),
       mail: mailEnabled(),
+      locked,
+      admin,
+      confirm: admin ? confirm : undefined,
     };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
@@ -114,7 +134,14 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       {page.hasMore && threads >= MAX_THREADS_PER_PAGE && (
         <p className="more">{`The page shows ${MAX_THREADS_PER_PAGE.toLocaleString("en")} threads at most: sort by newest to read the latest.`}</p>
       )}
-      <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} mail={context.mail} />
+      {context.admin && <LockControl slug={slug} locked={Boolean(context.locked)} />}
+      {context.locked ? (
+        <p role="status" className="notice comments-locked">
+          This discussion is closed: it takes no new comments or replies.
+        </p>
+      ) : (
+        <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} mail={context.mail} />
+      )}
       <SoftNavigation />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>

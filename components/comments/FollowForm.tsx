@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { followByEmail, type FollowState } from "@/app/email/actions";
+import { followByEmail, type FollowState } from "@/lib/comments/subscription-actions";
 import { SubmitButton } from "./CommentForm";
 
 const LABELS = {

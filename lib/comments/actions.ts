@@ -110,6 +110,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       return { status: "error", message: "The comment you replied to is no longer there.", values };
     case "no-article":
       return { status: "error", message: "This article cannot be found, so the comment was not posted.", values };
+    case "locked":
+      return { status: "error", message: "This discussion is closed: it takes no new comments or replies.", values };
   }
 }
 

@@ -20,6 +20,12 @@ export type CommentContext = {
   now: number;
   /** Mail is set up: forms offer reply notifications. */
   mail?: boolean;
+  /** The discussion is locked: no Reply links. */
+  locked?: boolean;
+  /** The signed-in author: every comment shows the moderation buttons (CommentItem). */
+  admin?: boolean;
+  /** The comment whose Delete the author asked to confirm. */
+  confirm?: string;
 };
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -42,6 +48,7 @@ export function commentLink(context: CommentContext, name: "reply" | "edit", id:
 /** Whether this comment, or one under it, needs React: a form is open on it, or it is the reader's own (Edit, Delete, pending). */
 export function isInteractive(comment: CommentView, context: CommentContext): boolean {
   return (
+    Boolean(context.admin) ||
     comment.own ||
     context.replyTo === comment.id ||
     context.editing === comment.id ||
@@ -68,13 +75,14 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}">${commentTime(comment.createdAt)}</time></a>` +
     (comment.editedAt ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>` : "") +
+    (comment.pinned ? `<span class="comment-pinned"> Pinned</span>` : "") +
     `</p>`;
   // Never the reader's own, so never pending: every one has 👍 and Reply.
   const actions =
     `<form class="inline-form" data-soft="true" action="${reactionsPath(context.slug)}" method="post">` +
     `<input type="hidden" name="id" value="${escape(comment.id)}"/>` +
     `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}"><span aria-hidden="true">👍</span> ${comment.reactions}</button></form>` +
-    `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">Reply</a>`;
+    (context.locked ? "" : `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">Reply</a>`);
   // The body is sanitized HTML from lib/comments/markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
 }

@@ -12,6 +12,7 @@ import { settings, type Settings } from "../settings";
 import { checkFormToken } from "./spam";
 import { commentInputSchema, type CommentInput, commentBodySchema, type CommentField } from "./validation";
 import { db as defaultDb, type Db } from "../server/db";
+import { hasApprovedComment, isThreadLocked } from "./moderation";
 
 /** What a reader (or a script) sent to post a comment, as untrusted as it came. */
 export type Submission = {
@@ -36,6 +37,8 @@ export type SubmitResult =
   | { kind: "invalid"; errors: Partial<Record<keyof CommentInput | "email", string[]>> }
   | { kind: "no-article" }
   | { kind: "no-parent" }
+  /** The author locked the discussion. */
+  | { kind: "locked" }
   | { kind: "rate-limited"; retryAfterSeconds: number };
 
 /**
@@ -49,6 +52,7 @@ export async function submitComment(
 ): Promise<SubmitResult> {
   const slug = typeof submission.slug === "string" ? submission.slug : "";
   if (!(await getArticle(slug))) return { kind: "no-article" };
+  if (await isThreadLocked(slug)) return { kind: "locked" };
   if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
   const token = checkFormToken(submission.token);
   if (token.kind === "too-fast") return { kind: "ignored" };
@@ -69,7 +73,9 @@ export async function submitComment(
   const rate = await check(rateKey, windows);
   if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
 
-  const pending = config.COMMENTS_MODERATION === "pre";
+  const pending =
+    config.COMMENTS_MODERATION === "pre" ||
+    (config.COMMENTS_MODERATION === "first" && !(from.browserId && (await hasApprovedComment(from.browserId))));
   const result = await createComment({
     slug,
     parentId: parsed.data.parentId,

@@ -16,7 +16,7 @@ export type CommentSort = "oldest" | "newest" | "best";
 export const COMMENT_SORTS: readonly CommentSort[] = ["oldest", "newest", "best"];
 
 /** Who is looking: what their signed cookies say they wrote and which browser they are. */
-export type Viewer = { ownIds: ReadonlySet<string>; voterId?: string | null };
+export type Viewer = { ownIds: ReadonlySet<string>; voterId?: string | null; admin?: boolean };
 const NOBODY: Viewer = { ownIds: new Set() };
 
 /** A comment as a reader sees it, with its replies. */
@@ -37,6 +37,10 @@ export type CommentView = {
    */
   placeholder: "deleted" | "removed" | "pending" | null;
   pending: boolean;
+  /** Pinned by the author: first in every sort. */
+  pinned: boolean;
+  /** Hidden by a moderator; shown (marked) only to the signed-in author. */
+  hidden?: boolean;
   reactions: number;
   reacted: boolean;
   own: boolean;
@@ -65,6 +69,7 @@ const rowSelect = {
   deletedAt: true,
   browserId: true,
   byAuthor: true,
+  pinned: true,
   _count: { select: { reactions: true } },
 } as const;
 
@@ -81,11 +86,14 @@ type Row = {
   deletedAt: Date | null;
   browserId: string | null;
   byAuthor: boolean;
+  pinned: boolean;
   _count: { reactions: number };
 };
 
 /** Comments a reader may see in full: published ones, and their own awaiting moderation. */
 function visibleTo(viewer: Viewer) {
+  // The signed-in author sees every comment, to moderate it.
+  if (viewer.admin) return { deletedAt: null };
   return {
     deletedAt: null,
     OR: [{ status: "published" }, { status: "pending", id: { in: [...viewer.ownIds] } }],
@@ -135,10 +143,12 @@ export async function listComments(
   db: Db = defaultDb(),
 ): Promise<CommentPage> {
   const { sort = "oldest", threads: limit = THREADS_PER_PAGE, viewer = NOBODY } = options;
-  const orderBy =
-    sort === "best"
+  const orderBy = [
+    { pinned: "desc" as const },
+    ...(sort === "best"
       ? [{ reactions: { _count: "desc" as const } }, { createdAt: "asc" as const }, { id: "asc" as const }]
-      : [{ createdAt: sort === "newest" ? ("desc" as const) : ("asc" as const) }, { id: "asc" as const }];
+      : [{ createdAt: sort === "newest" ? ("desc" as const) : ("asc" as const) }, { id: "asc" as const }]),
+  ];
 
   const [count, roots] = await Promise.all([
     countComments(slug, db),
@@ -214,7 +224,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
   const build = (row: Row): CommentView | null => {
     const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
     const own = viewer.ownIds.has(row.id);
-    const visible = !row.deletedAt && (row.status === "published" || (row.status === "pending" && own));
+    const visible = !row.deletedAt && (row.status === "published" || (row.status === "pending" && own) || Boolean(viewer.admin));
     if (!visible && children.length === 0) return null;
     return {
       id: row.id,
@@ -227,6 +237,8 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       editedAt: visible ? row.editedAt : null,
       placeholder: visible ? null : row.deletedAt ? "deleted" : row.status === "pending" ? "pending" : "removed",
       pending: visible && row.status === "pending",
+      pinned: visible && row.pinned,
+      hidden: visible && row.status === "hidden",
       reactions: row._count.reactions,
       reacted: reacted.has(row.id),
       own,

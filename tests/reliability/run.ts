@@ -16,12 +16,13 @@ import { commentStorm, type StormResult } from "./support/load";
 import { commentFormFields, postComment, readCommentForm } from "./support/poster";
 import { fuzzCommentAction } from "./fuzz";
 import { pageCacheChecks } from "./page-cache";
+import { importMemoryCheck } from "./import";
 import { securityChecks } from "./security";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
-  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300 }
-  : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000 };
+  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300, importComments: 5_000 }
+  : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000, importComments: 100_000 };
 // RELIABILITY_PORT moves every server of the suite, so two checkouts can run it side by side.
 const PORT = Number(process.env.RELIABILITY_PORT ?? 3420);
 // `--only WORDS` runs the checks whose name contains WORDS (while working on one of them).
@@ -227,6 +228,7 @@ async function main() {
   await check(`hostile input: ${SIZE.fuzz} generated bodies to the comment action and the API`, () => fuzzCommentAction(PORT + 4, SIZE.fuzz));
   await securityChecks(PORT + 5, check);
   await pageCacheChecks(PORT + 6, check, SHORT ? 2_000 : 10_000);
+  await check(`import: a ${SIZE.importComments}-comment Disqus export in bounded memory`, () => importMemoryCheck(SIZE.importComments));
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

@@ -27,6 +27,7 @@ const comment = (id: string, changes: Partial<CommentView> = {}): CommentView =>
   editedAt: null,
   placeholder: null,
   pending: false,
+  pinned: false,
   reactions: 2,
   reacted: false,
   own: false,

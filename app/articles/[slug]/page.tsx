@@ -34,6 +34,8 @@ const commentView = z.object({
   edit: z.string().max(64).optional().catch(undefined),
   /** Where a post without JavaScript lands (POST-redirect-GET): the form says it is posted. */
   posted: z.string().max(64).optional().catch(undefined),
+  /** The comment whose deletion the signed-in author is asked to confirm. */
+  confirm: z.string().max(64).optional().catch(undefined),
 });
 
 // The page is rendered per request for its comments; the article's HTML, contents and metadata
@@ -47,7 +49,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
       <JsonLd data={blogPostingJsonLd(article)} />
       <ArticleView article={article} />
       <ArticleNav {...adjacentArticles(article.slug)} />
-      <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} posted={view.posted} />
+      <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} posted={view.posted} confirm={view.confirm} />
     </>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { readMailToken } from "@/lib/comments/subscriptions";
 import { db } from "@/lib/server/db";
-import { confirmSubscription } from "../actions";
+import { confirmSubscription } from "@/lib/comments/subscription-actions";
 
 export const metadata: Metadata = { title: "Confirm your address", robots: { index: false, follow: false } };
 

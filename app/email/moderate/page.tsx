@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { readMailToken } from "@/lib/comments/subscriptions";
 import { db } from "@/lib/server/db";
-import { moderateFromMail } from "../actions";
+import { moderateFromMail } from "@/lib/comments/subscription-actions";
 
 export const metadata: Metadata = { title: "Moderate a comment", robots: { index: false, follow: false } };
 

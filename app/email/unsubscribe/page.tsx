@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { describeUnsubscribe, readUnsubscribeToken } from "@/lib/comments/subscriptions";
 import { db } from "@/lib/server/db";
-import { stopMails } from "../actions";
+import { stopMails } from "@/lib/comments/subscription-actions";
 
 export const metadata: Metadata = { title: "Unsubscribe", robots: { index: false, follow: false } };
 

@@ -86,6 +86,8 @@ export async function POST(request: Request, { params }: Params) {
         return json(400, { error: "Missing, invalid or expired token: GET this URL first and send its token." });
       case "no-article":
         return json(404, { error: "No such article." });
+      case "locked":
+        return json(403, { error: "This discussion is closed." });
       case "no-parent":
         return json(400, { error: "The comment replied to does not exist.", fields: { parentId: ["not found"] } });
       case "rate-limited":

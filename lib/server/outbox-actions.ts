@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { isAdmin } from "@/lib/server/admin";
-import { db } from "@/lib/server/db";
-import { retryNow } from "@/lib/server/outbox";
-import { wakeSender } from "@/lib/server/sender";
+import { isAdmin } from "./admin";
+import { db } from "./db";
+import { retryNow } from "./outbox";
+import { wakeSender } from "./sender";
 
 /** "Retry now" on a failing message: back to the front of the queue, and the sender woken. */
 export async function retryOutboxMessage(formData: FormData): Promise<void> {

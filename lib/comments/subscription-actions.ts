@@ -2,15 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { moderateComment } from "@/lib/comments/store";
-import { getArticle } from "@/lib/content/articles";
-import { confirmAddress, emailSchema, readUnsubscribeToken, redeemMailToken, subscribe, unsubscribe } from "@/lib/comments/subscriptions";
-import { db } from "@/lib/server/db";
-import { consume } from "@/lib/comments/rate-limit";
-import { waitFor } from "@/lib/comments/service";
-import { clientIp } from "@/lib/server/request";
-import { mailEnabled } from "@/lib/server/mail";
-import { wakeSender } from "@/lib/server/sender";
+import { moderateComment } from "./store";
+import { getArticle } from "../content/articles";
+import { confirmAddress, emailSchema, readUnsubscribeToken, redeemMailToken, subscribe, unsubscribe } from "./subscriptions";
+import { db } from "../server/db";
+import { consume } from "./rate-limit";
+import { waitFor } from "./service";
+import { clientIp } from "../server/request";
+import { mailEnabled } from "../server/mail";
+import { wakeSender } from "../server/sender";
 
 // The buttons of the pages mail links open. The links only show a page: a mail scanner that
 // follows every link changes nothing; the reader's click on the button does.

@@ -1,0 +1,205 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listComments, type CommentView } from "@/lib/comments/store";
+import { parseMap } from "@/lib/comments/import/paths";
+import { importFile, type ImportOptions } from "@/lib/comments/import/run";
+import type { ImportFormat } from "@/lib/comments/import/source";
+import type { Db } from "@/lib/server/db";
+import { providers, type TestDatabase } from "../support/databases";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/import");
+const SLUG = "monolith-vs-microservices";
+const slugs = new Set([SLUG, "another-article"]);
+const now = new Date("2026-01-01T00:00:00Z");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-import-"));
+
+function issoFile(): string {
+  const file = path.join(tmp, `isso-${Math.random().toString(36).slice(2)}.db`);
+  const db = new Database(file);
+  db.exec(fs.readFileSync(path.join(FIXTURES, "isso.sql"), "utf8"));
+  db.close();
+  return file;
+}
+function write(name: string, text: string | Buffer): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** Names in the discussion as a reader sees it, nested; pending ones marked. */
+function shape(threads: CommentView[]): unknown[] {
+  return threads.map((c) => {
+    const label = c.placeholder ? `[${c.placeholder}]` : `${c.authorName}${c.replyToName ? `→${c.replyToName}` : ""}`;
+    return c.replies.length ? [label, shape(c.replies)] : label;
+  });
+}
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe.each(providers)("importers on %s", (_name, open, skipReason) => {
+  let database: TestDatabase;
+  let db: Db;
+  const run = (format: ImportFormat, file: string, more: Partial<ImportOptions> = {}) =>
+    importFile({ format, file, slugs, now, ...more }, db);
+  beforeAll(async () => {
+    if (skipReason) return;
+    database = await open();
+    db = database.db;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  const wipe = async () => {
+    for (const depth of [3, 2, 1]) await db.comment.deleteMany({ where: { depth } });
+  };
+
+  describe.skipIf(skipReason)("Disqus", () => {
+    it("dry run reports per article, unmatched URLs and held comments, and writes nothing", async () => {
+      await wipe();
+      const report = await run("disqus", path.join(FIXTURES, "disqus.xml"), { dryRun: true });
+      expect(report.refused).toEqual([]);
+      expect(report.perArticle).toEqual({ [SLUG]: 7 });
+      expect(report.unmatched).toEqual({ "https://old.example.com/2013/05/a-post-that-is-gone.html": 1 });
+      expect(report.flagged).toBe(1); // the spam one
+      expect(report.skippedDeleted).toBe(1);
+      expect(await db.comment.count()).toBe(0);
+    });
+
+    it("imports threads, nesting, dates and states; a second import adds nothing", async () => {
+      await wipe();
+      const first = await run("disqus", path.join(FIXTURES, "disqus.xml"));
+      expect(first.added).toBe(7);
+      const page = await listComments(SLUG, {}, db);
+      expect(shape(page.threads)).toEqual([
+        ["Ada Lovelace", [["Grace Hopper", ["Linus", "Barbara→Linus"]]]],
+        ["[deleted]", ["Ada Lovelace"]],
+      ]);
+      const first3001 = page.threads[0];
+      expect(first3001.createdAt.toISOString()).toBe("2014-03-02T10:00:00.000Z");
+      expect(first3001.html).toContain(
+        '<a href="https://martinfowler.com/bliki/MonolithFirst.html" rel="nofollow ugc noopener">Monolith First</a>',
+      );
+      const linus = first3001.replies[0].replies[0];
+      expect(linus.html).not.toContain("<script");
+      expect(linus.html).not.toContain("<img");
+      expect(first3001.replies[0].html).toContain("café 😀 <em>emphasis</em>");
+      const spam = await db.comment.findFirstOrThrow({ where: { authorName: "Spammer" } });
+      expect(spam.status).toBe("hidden");
+      expect(spam.flags).toContain("spam");
+
+      const again = await run("disqus", path.join(FIXTURES, "disqus.xml"));
+      expect(again.added).toBe(0);
+      expect(again.alreadyThere).toBe(7);
+      expect(await db.comment.count()).toBe(7);
+    });
+
+    it("refuses a damaged file naming the record and field, and writes nothing", async () => {
+      await wipe();
+      const text = fs.readFileSync(path.join(FIXTURES, "disqus.xml"), "utf8");
+      const badDate = write("bad-date.xml", text.replace("2014-03-02T11:00:00Z", "yesterday"));
+      const report = await run("disqus", badDate);
+      expect(report.refused).toEqual([
+        {
+          record: expect.stringContaining('post dsq:id="3002"'),
+          field: "date",
+          reason: expect.stringContaining("yesterday"),
+        },
+      ]);
+      expect(report.added).toBe(0);
+      expect(await db.comment.count()).toBe(0);
+
+      const orphan = write("orphan.xml", text.replace('<parent dsq:id="3001" />', '<parent dsq:id="9999" />'));
+      expect((await run("disqus", orphan)).refused[0]).toMatchObject({
+        field: "parent",
+        reason: expect.stringContaining("9999"),
+      });
+      const truncated = write("truncated.xml", text.slice(0, text.length / 2));
+      expect((await run("disqus", truncated)).refused[0]).toMatchObject({ field: "xml" });
+      expect(await db.comment.count()).toBe(0);
+    });
+  });
+
+  describe.skipIf(skipReason)("WordPress", () => {
+    it("reads ISO-8859-1, maps old URL patterns, keeps author URLs, skips pingbacks", async () => {
+      await wipe();
+      const file = path.join(FIXTURES, "wordpress.xml");
+      const unmapped = await run("wordpress", file, { dryRun: true });
+      expect(unmapped.unmatched).toEqual({ "http://blog.example.org/2015/03/monolith-vs-microservices/": 4 });
+      expect(
+        (await run("wordpress", file, { dryRun: true, maps: [parseMap("/2015/*=/articles/*")] })).refused[0],
+      ).toMatchObject({
+        field: "author url",
+      });
+      // The file has a javascript: author URL: refused, naming it, until it is fixed.
+      const fixed = write(
+        "wp-fixed.xml",
+        Buffer.from(fs.readFileSync(file).toString("latin1").replace("javascript:alert(1)", ""), "latin1"),
+      );
+      const report = await run("wordpress", fixed, { maps: [parseMap("/2015/03/*=/articles/*")] });
+      expect(report.refused).toEqual([]);
+      expect(report.skippedOther).toBe(1);
+      expect(report.added).toBe(4);
+      const page = await listComments(SLUG, {}, db);
+      expect(shape(page.threads)).toEqual([["Émile Zola", ["Ana"]]]);
+      expect(page.threads[0].html).toBe(
+        '<p>J\'accuse... the microservices!</p>\n<p>Second paragraph with <strong>bold</strong><br>\nand a line break, <a href="http://example.org/" rel="nofollow ugc noopener">a link</a>.</p>',
+      );
+      const emile = await db.comment.findFirstOrThrow({ where: { authorName: "Émile Zola" } });
+      expect(emile.authorUrl).toBe("http://zola.example.org/");
+      expect(emile.createdAt.toISOString()).toBe("2015-03-02T10:30:00.000Z");
+      expect((await db.comment.findFirstOrThrow({ where: { authorName: "Waiting Walter" } })).status).toBe("pending");
+      expect((await db.comment.findFirstOrThrow({ where: { authorName: "Cheap Pills" } })).status).toBe("hidden");
+    });
+  });
+
+  describe.skipIf(skipReason)("Remark42", () => {
+    it("imports markdown as written, pins, nesting; over-long bodies are held for review", async () => {
+      await wipe();
+      const file = path.join(FIXTURES, "remark42.jsonl");
+      const report = await run("remark42", file);
+      expect(report.unmatched).toEqual({ "/posts/2018/old": 1 });
+      expect(report.added).toBe(2);
+      const ada = await db.comment.findFirstOrThrow({ where: { authorName: "Ada" } });
+      expect(ada).toMatchObject({ body: "Hello from **Remark42** [site](https://remark42.com)", pinned: true });
+      expect(ada.createdAt.toISOString()).toBe("2019-05-01T15:00:00.123Z");
+      expect(shape((await listComments(SLUG, {}, db)).threads)).toEqual([["Ada", ["Bob"]]]);
+
+      const long = `${fs.readFileSync(file, "utf8")}${JSON.stringify({ id: "r-5", pid: "", text: `<p>${"word ".repeat(1500)}</p>`, user: { name: "Long" }, locator: { url: `/articles/${SLUG}` }, time: "2019-06-01T00:00:00Z" })}\n`;
+      const held = await run("remark42", write("long.jsonl", long));
+      expect(held.added).toBe(1);
+      expect(await db.comment.findFirstOrThrow({ where: { authorName: "Long" } })).toMatchObject({
+        status: "pending",
+        flags: "Imported: longer than 5,000 characters",
+      });
+      const broken = await run(
+        "remark42",
+        write("broken.jsonl", long.replace('"time":"2019-05-01T11:00:00Z"', '"time":5')),
+      );
+      expect(broken.refused[0]).toMatchObject({ record: 'comment id="r-2" (line 3)', field: "time" });
+    });
+  });
+
+  describe.skipIf(skipReason)("Isso", () => {
+    it("imports from its SQLite database with states and website", async () => {
+      await wipe();
+      const report = await run("isso", issoFile());
+      expect(report.refused).toEqual([]);
+      expect(report.perArticle).toEqual({ [SLUG]: 6 });
+      expect(shape((await listComments(SLUG, {}, db)).threads)).toEqual([
+        ["Ida", ["Anonymous", ["[deleted]", ["Quinn"]]]],
+        "Rae",
+      ]);
+      expect(await db.comment.findFirstOrThrow({ where: { authorName: "Pat" } })).toMatchObject({ status: "pending" });
+      expect(await db.comment.findFirstOrThrow({ where: { authorName: "Ida" } })).toMatchObject({
+        authorUrl: "https://ida.example/",
+        body: "Isso *markdown* is kept as written.",
+      });
+      expect((await run("isso", issoFile())).added).toBe(0);
+      const notIsso = await run("isso", write("not-isso.db", "hello"));
+      expect(notIsso.refused[0]).toMatchObject({ field: "database" });
+    });
+  });
+});

@@ -7,7 +7,13 @@ import { alternatesFor } from "@/lib/alternates";
 import { ATOM_PATH, RSS_PATH } from "@/lib/feeds";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
+// Self-hosted variable fonts: the files come from npm and are served with the app, so no page
+// asks a font service for anything. Only the subsets a page's text needs are downloaded.
+import "@fontsource-variable/source-serif-4/wght.css";
+import "@fontsource-variable/source-serif-4/wght-italic.css";
+import "@fontsource-variable/inter/wght.css";
 import "./globals.css";
+import "./design.css";
 
 export const metadata: Metadata = {
   metadataBase: new URL(site.url),

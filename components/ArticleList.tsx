@@ -18,17 +18,23 @@ export function ArticleList({ articles, commentCounts }: { articles: ArticleSumm
             <h2>
               <Link href={articlePath(article.slug)}>{article.title}</Link>
             </h2>
+            {/* Each item keeps its words together: "6 comments" never breaks across lines on a phone. */}
             <p className="meta">
-              {article.author} · <time dateTime={article.date}>{formatDay(article.date)}</time> ·{" "}
-              {article.readingMinutes} min read
+              <span className="meta-item">{article.author}</span> ·{" "}
+              <time className="meta-item" dateTime={article.date}>
+                {formatDay(article.date)}
+              </time>{" "}
+              · <span className="meta-item">{article.readingMinutes} min read</span>
               {commentCounts && (
                 <>
                   {" · "}
-                  <Link href={`${articlePath(article.slug)}#comments`}>{plural(commentCounts.get(article.slug) ?? 0, "comment")}</Link>
+                  <Link className="meta-item" href={`${articlePath(article.slug)}#comments`}>
+                    {plural(commentCounts.get(article.slug) ?? 0, "comment")}
+                  </Link>
                 </>
               )}
             </p>
-            <p>{article.description}</p>
+            <p className="description">{article.description}</p>
             <TagList tags={article.tags} />
           </article>
         </li>

@@ -1,7 +1,8 @@
 import { editableUntil, type CommentView } from "@/lib/comments";
-import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext } from "@/lib/comment-html";
+import { commentInnerHtml, commentLink, commentTime, commentTimeTitle, isInteractive, type CommentContext } from "@/lib/comment-html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
+import { ReplyIcon } from "./icons";
 import { ReactionButton } from "./ReactionButton";
 
 export type { CommentContext };
@@ -41,7 +42,9 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             <span className="comment-author">{comment.authorName}</span>
             {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
             <a href={`#${anchor}`} className="comment-permalink">
-              <time dateTime={comment.createdAt.toISOString()}>{commentTime(comment.createdAt)}</time>
+              <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
+                {commentTime(comment.createdAt, context.now)}
+              </time>
             </a>
             {comment.editedAt && (
               <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
@@ -64,6 +67,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {!comment.pending && (
               // SoftNavigation follows these links in place when JavaScript runs.
               <a href={commentLink(context, "reply", comment.id)} data-soft>
+                <ReplyIcon />
                 Reply
               </a>
             )}

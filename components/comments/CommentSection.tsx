@@ -9,6 +9,7 @@ import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/spam";
 import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
+import { RelativeTimes } from "./RelativeTimes";
 import { SoftNavigation } from "./SoftNavigation";
 
 export type CommentSectionProps = {
@@ -107,6 +108,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       )}
       <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} />
       <SoftNavigation />
+      <RelativeTimes />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
       </p>

@@ -1,5 +1,8 @@
+// KaTeX's stylesheet and fonts, served with the app: math is drawn at build time, styled here.
+import "katex/dist/katex.min.css";
 import type { Article } from "@/lib/articles";
 import { formatDay } from "@/lib/site";
+import { CodeCopy } from "./CodeCopy";
 import { TableOfContents } from "./TableOfContents";
 import { TagList } from "./TagList";
 
@@ -22,6 +25,7 @@ export function ArticleView({ article }: { article: Article }) {
       <TableOfContents entries={article.toc} />
       {/* Rendered from the author's own markdown by lib/markdown.ts, which sanitizes it. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: article.html }} />
+      {article.html.includes('class="code-block"') && <CodeCopy />}
       <footer className="byline" aria-label="About the author">
         <p className="author-name">{article.author}</p>
         <p className="author-bio">{article.authorBio}</p>

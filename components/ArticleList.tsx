@@ -1,6 +1,9 @@
 import Link from "next/link";
 import { articlePath, type ArticleSummary } from "@/lib/articles";
+import { authorPath } from "@/lib/content/authors";
 import { formatDay } from "@/lib/site";
+import { CardCover } from "./CardCover";
+import { StatusBadge } from "./StatusBadge";
 import { TagList } from "./TagList";
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
@@ -12,15 +15,19 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export function ArticleList({ articles, commentCounts }: { articles: ArticleSummary[]; commentCounts?: Map<string, number> | null }) {
   return (
     <ol className="article-list">
-      {articles.map((article) => (
+      {articles.map((article, index) => (
         <li key={article.slug}>
           <article>
+            <CardCover article={article} priority={index === 0} />
             <h2>
-              <Link href={articlePath(article.slug)}>{article.title}</Link>
+              <Link href={articlePath(article.slug)}>{article.title}</Link> <StatusBadge article={article} />
             </h2>
             {/* Each item keeps its words together: "6 comments" never breaks across lines on a phone. */}
             <p className="meta">
-              <span className="meta-item">{article.author}</span> ·{" "}
+              <Link className="meta-item author-link" href={authorPath(article.author)}>
+                {article.author}
+              </Link>{" "}
+              ·{" "}
               <time className="meta-item" dateTime={article.date}>
                 {formatDay(article.date)}
               </time>{" "}

@@ -1,7 +1,10 @@
 // KaTeX's stylesheet and fonts, served with the app: math is drawn at build time, styled here.
 import "katex/dist/katex.min.css";
 import type { Article } from "@/lib/articles";
+import { authorPath } from "@/lib/content/authors";
 import { formatDay } from "@/lib/site";
+import Link from "next/link";
+import { StatusBadge } from "./StatusBadge";
 import { CodeCopy } from "./CodeCopy";
 import { TableOfContents } from "./TableOfContents";
 import { TagList } from "./TagList";
@@ -10,9 +13,15 @@ export function ArticleView({ article }: { article: Article }) {
   return (
     <article className="article">
       <header>
-        <h1>{article.title}</h1>
+        <h1>
+          {article.title} <StatusBadge article={article} />
+        </h1>
         <p className="meta">
-          By <span className="author-name">{article.author}</span> ·{" "}
+          By{" "}
+          <Link className="author-name" href={authorPath(article.author)}>
+            {article.author}
+          </Link>{" "}
+          ·{" "}
           <time dateTime={article.date}>{formatDay(article.date)}</time> · {article.readingMinutes} min read
         </p>
         {article.updated && article.updated !== article.date && (

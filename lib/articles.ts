@@ -3,6 +3,7 @@ import path from "node:path";
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import { z } from "zod";
+import { resolveCover } from "./content/cover";
 import { ContentError, type ContentProblem } from "./content-problems";
 import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
 import { absoluteUrl } from "./site";
@@ -52,6 +53,10 @@ export const frontMatterSchema = z
       .default([])
       .refine((tags) => new Set(tags.map(slugify)).size === tags.length, "lists the same tag twice"),
     draft: z.boolean().default(false),
+    /** The series the article is part of; its parts are ordered by date ("part 2 of 4"). */
+    series: z.string().trim().min(1).max(100).optional(),
+    /** A cover for the index card: a file in content/ (relative to the article) or public/. */
+    image: z.string().trim().min(1).optional(),
   })
   .refine((fm) => !fm.updated || fm.updated >= fm.date, { path: ["updated"], message: "must not be before date" });
 
@@ -94,6 +99,10 @@ function parseSource(file: string): Parsed {
         );
       }
     }
+  }
+  if (result.success && result.data.image) {
+    const cover = resolveCover(result.data.image, file, path.dirname(file));
+    if (typeof cover === "string") problems.push({ file, line: fieldLine(text, "image"), field: "image", message: cover });
   }
   if (problems.length > 0 || !result.success) return { problems };
   const body = parsed.content;

@@ -8,8 +8,8 @@ import { articlesTagged, listTags, tagPath } from "@/lib/tags";
 
 type Props = { params: Promise<{ tag: string }> };
 
-// Only tags in use have a page.
-export const dynamicParams = false;
+// Only tags in use have a page (findTag); a tag that a scheduled article brings is looked up
+// without a rebuild.
 
 export function generateStaticParams() {
   return listTags(listArticles()).map((tag) => ({ tag: tag.slug }));

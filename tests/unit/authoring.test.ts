@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { checkContent, listArticles } from "@/lib/articles";
 import { contentEventStream, watchContent } from "@/lib/content-watch";
 import { createArticle } from "@/lib/new-article";
@@ -107,14 +107,13 @@ describe("a broken file while writing (npm run dev)", () => {
     const dir = tempDir();
     createArticle("Good one", { dir, today: "2026-11-26" });
     fs.writeFileSync(path.join(dir, "broken.md"), "---\ntitle: Broken\ndescription: d\nauthor: A\nauthorBio: B\ndate: 2026-13-45\n---\n\nText.\n");
-    const env = process.env.NODE_ENV;
-    process.env.NODE_ENV = "development";
+    vi.stubEnv("NODE_ENV", "development");
     try {
       expect(listArticles({ dir, includeDrafts: true }).map((article) => article.slug)).toEqual(["good-one"]);
       const { getArticle } = await import("@/lib/articles");
       await expect(getArticle("broken", { dir, includeDrafts: true })).rejects.toThrow(/broken\.md:6: field "date"/);
     } finally {
-      process.env.NODE_ENV = env;
+      vi.unstubAllEnvs();
     }
   });
 });

@@ -13,11 +13,9 @@ export function ArticleView({ article }: { article: Article }) {
   return (
     <article className="article">
       <header>
-        <h1>
-          {article.title} <StatusBadge article={article} />
-        </h1>
+        <h1>{article.title}</h1>
         <p className="meta">
-          By{" "}
+          <StatusBadge article={article} /> By{" "}
           <Link className="author-name" href={authorPath(article.author)}>
             {article.author}
           </Link>{" "}

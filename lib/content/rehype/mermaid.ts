@@ -7,8 +7,8 @@ import { visit } from "unist-util-visit";
 
 // Drawn once, when the site is built (the feeds render every article then), and kept on disk
 // beside Next's own build cache, so `next start` serves the SVG without starting a browser.
-const CACHE_DIR = path.join(process.cwd(), ".next", "cache", "mermaid");
-const SCRIPT = path.join(process.cwd(), "scripts", "render-mermaid.mjs");
+const CACHE_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "cache", "mermaid");
+const SCRIPT = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts", "render-mermaid.mjs");
 // In memory too: a failed drawing is not retried on every render of the same process.
 const drawn = new Map<string, (string | null)[]>();
 

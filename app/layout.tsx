@@ -6,9 +6,15 @@ import { ThemeToggle } from "@/components/ThemeToggle";
 import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
+// Self-hosted variable fonts: the files come from npm and are served with the app, so no page
+// asks a font service for anything. Only the subsets a page's text needs are downloaded.
+import "@fontsource-variable/source-serif-4/wght.css";
+import "@fontsource-variable/source-serif-4/wght-italic.css";
+import "@fontsource-variable/inter/wght.css";
 import "./globals.css";
 import { ATOM_PATH, RSS_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
+import "./design.css";
 
 export const metadata: Metadata = {
   metadataBase: new URL(site.url),

@@ -6,6 +6,9 @@ import { articlePath, pagePath, tagPath } from "@/lib/routes";
 
 const lastChange = (article: { date: string; updated?: string }) => article.updated ?? article.date;
 
+// Written again at most every 5 minutes, so a scheduled article appears on its day without a rebuild.
+export const revalidate = 300;
+
 /** Every public page built from content/, with the day it last changed. */
 export default function sitemap(): MetadataRoute.Sitemap {
   const articles = listArticles();

@@ -20,7 +20,7 @@ import {
   type RunningServer,
 } from "../tests/reliability/support/app";
 import { percentile } from "../tests/reliability/support/poster";
-import { articleJavaScript } from "./weight";
+import { articleCss, articleJavaScript } from "./weight";
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -164,6 +164,8 @@ async function main() {
   say(`| JavaScript of an article page (${weight.articleFiles.length} files: build-manifest rootMainFiles + the layout's and page's entryJSFiles) | ${kb(weight.articleGzip)} |`);
   say(`| Next.js's minimal App Router page (rootMainFiles: runtime, React, router) | ${kb(weight.minimalGzip)} |`);
   say(`| difference (target ≤ 15 KB) | ${kb(weight.articleGzip - weight.minimalGzip)}: ${weight.articleGzip - weight.minimalGzip <= 15 * 1024 ? "met" : "missed"} |`);
+  const css = articleCss();
+  say(`| CSS of an article page (${css.cssFiles.length} files, target < 20 KB) | ${kb(css.cssGzip)}: ${css.cssGzip < 20 * 1024 ? "met" : "missed"} |`);
   say(`| HTML of /articles/${ARTICLE} with 200 comments (uncompressed / gzip) | ${kb(html.length)} / ${kb(fs.readFileSync("data/bench-article.html").length && (await import("node:zlib")).gzipSync(html).length)} |`);
   say();
 

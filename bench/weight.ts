@@ -20,3 +20,15 @@ export function articleJavaScript(): { articleFiles: string[]; articleGzip: numb
   const articleFiles = [...new Set([...build.rootMainFiles, ...pageFiles])];
   return { articleFiles, articleGzip: gzipBytes(articleFiles), minimalFiles: build.rootMainFiles, minimalGzip: gzipBytes(build.rootMainFiles) };
 }
+
+/** The stylesheets an article page links (the layout's and the page's), gzipped. */
+export function articleCss(): { cssFiles: string[]; cssGzip: number } {
+  const source = fs.readFileSync(".next/server/app/articles/[slug]/page_client-reference-manifest.js", "utf8");
+  const sandbox = { self: {} as Record<string, unknown> } as {
+    self: { __RSC_MANIFEST?: Record<string, { entryCSSFiles: Record<string, { path: string; inlined?: boolean }[]> }> };
+  };
+  new Function("self", "globalThis", source)(sandbox.self, sandbox.self);
+  const entries = sandbox.self.__RSC_MANIFEST?.["/articles/[slug]/page"]?.entryCSSFiles ?? {};
+  const cssFiles = [...new Set(Object.values(entries).flatMap((files) => files.map((file) => file.path)))];
+  return { cssFiles, cssGzip: gzipBytes(cssFiles) };
+}

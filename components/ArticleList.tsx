@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { type ArticleSummary } from "@/lib/content/articles";
 import { formatDay } from "@/lib/site";
+import { CardCover } from "./CardCover";
+import { StatusBadge } from "./StatusBadge";
 import { TagList } from "./TagList";
-import { articlePath } from "@/lib/routes";
+import { articlePath, authorPath } from "@/lib/routes";
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
@@ -13,23 +15,33 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export function ArticleList({ articles, commentCounts }: { articles: ArticleSummary[]; commentCounts?: Map<string, number> | null }) {
   return (
     <ol className="article-list">
-      {articles.map((article) => (
+      {articles.map((article, index) => (
         <li key={article.slug}>
           <article>
+            <CardCover article={article} priority={index === 0} />
             <h2>
-              <Link href={articlePath(article.slug)}>{article.title}</Link>
+              <Link href={articlePath(article.slug)}>{article.title}</Link> <StatusBadge article={article} />
             </h2>
+            {/* Each item keeps its words together: "6 comments" never breaks across lines on a phone. */}
             <p className="meta">
-              {article.author} · <time dateTime={article.date}>{formatDay(article.date)}</time> ·{" "}
-              {article.readingMinutes} min read
+              <Link className="meta-item author-link" href={authorPath(article.author)}>
+                {article.author}
+              </Link>{" "}
+              ·{" "}
+              <time className="meta-item" dateTime={article.date}>
+                {formatDay(article.date)}
+              </time>{" "}
+              · <span className="meta-item">{article.readingMinutes} min read</span>
               {commentCounts && (
                 <>
                   {" · "}
-                  <Link href={`${articlePath(article.slug)}#comments`}>{plural(commentCounts.get(article.slug) ?? 0, "comment")}</Link>
+                  <Link className="meta-item" href={`${articlePath(article.slug)}#comments`}>
+                    {plural(commentCounts.get(article.slug) ?? 0, "comment")}
+                  </Link>
                 </>
               )}
             </p>
-            <p>{article.description}</p>
+            <p className="description">{article.description}</p>
             <TagList tags={article.tags} />
           </article>
         </li>

@@ -1,7 +1,13 @@
+// KaTeX's stylesheet and fonts, served with the app: math is drawn at build time, styled here.
+import "katex/dist/katex.min.css";
 import type { Article } from "@/lib/content/articles";
 import { formatDay } from "@/lib/site";
+import Link from "next/link";
+import { StatusBadge } from "./StatusBadge";
+import { CodeCopy } from "./CodeCopy";
 import { TableOfContents } from "./TableOfContents";
 import { TagList } from "./TagList";
+import { authorPath } from "@/lib/routes";
 
 export function ArticleView({ article }: { article: Article }) {
   return (
@@ -9,7 +15,11 @@ export function ArticleView({ article }: { article: Article }) {
       <header>
         <h1>{article.title}</h1>
         <p className="meta">
-          By <span className="author-name">{article.author}</span> ·{" "}
+          <StatusBadge article={article} /> By{" "}
+          <Link className="author-name" href={authorPath(article.author)}>
+            {article.author}
+          </Link>{" "}
+          ·{" "}
           <time dateTime={article.date}>{formatDay(article.date)}</time> · {article.readingMinutes} min read
         </p>
         {article.updated && article.updated !== article.date && (
@@ -22,6 +32,7 @@ export function ArticleView({ article }: { article: Article }) {
       <TableOfContents entries={article.toc} />
       {/* Rendered from the author's own markdown by lib/content/markdown.ts, which sanitizes it. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: article.html }} />
+      {article.html.includes('class="code-block"') && <CodeCopy />}
       <footer className="byline" aria-label="About the author">
         <p className="author-name">{article.author}</p>
         <p className="author-bio">{article.authorBio}</p>

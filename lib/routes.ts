@@ -67,6 +67,11 @@ export function tagPath(name: string): string {
   return `${TAGS_PATH}/${slugify(name)}`;
 }
 
+/** An author's page, by their name as articles spell it. */
+export function authorPath(name: string): string {
+  return `/authors/${slugify(name)}`;
+}
+
 export function adminPath(query?: Record<string, string>): string {
   const search = query ? new URLSearchParams(query).toString() : "";
   return search ? `${ADMIN_PATH}?${search}` : ADMIN_PATH;

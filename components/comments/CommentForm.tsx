@@ -63,10 +63,11 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
         <label htmlFor={id("body")}>Comment</label>
         {/* The browser stops at the limit, so no reader sends more than the server accepts. */}
         <textarea {...fieldProps("body")} rows={parentId ? 4 : 6} maxLength={BODY_MAX} required />
+        {/* The error sits at the field it is about, above the hint. */}
+        <FieldError id={id("body-error")} messages={state.errors?.body} />
         <p className="hint">
           Markdown: *emphasis*, **strong**, `code`, [links](https://example.com), &gt; quotes, lists.
         </p>
-        <FieldError id={id("body-error")} messages={state.errors?.body} />
       </div>
       {mail && <NotifyFields id={id} values={state.values} errors={state.errors?.email} />}
       {state.status === "preview" && (

@@ -1,8 +1,9 @@
 import { editableUntil, type CommentView } from "@/lib/comments/store";
-import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext, PLACEHOLDER_TEXT } from "@/lib/comments/html";
+import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext, PLACEHOLDER_TEXT, commentTimeTitle } from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
+import { ReplyIcon } from "./icons";
 import { ReactionButton } from "./ReactionButton";
 import { articleUrl, commentAnchor } from "@/lib/routes";
 
@@ -41,12 +42,14 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
         <>
           <p className="comment-meta">
             {/* eslint-disable-next-line @next/next/no-img-element -- a tiny generated SVG, nothing to optimise */}
-            <img className="avatar" src={comment.avatar} alt="" width={24} height={24} />
+            <img className="comment-avatar" src={comment.avatar} alt="" width={24} height={24} />
             <span className="comment-author">{comment.authorName}</span>
-            {comment.byAuthor && <span className="author-badge">Author</span>}
+            {comment.byAuthor && <span className="comment-author-badge">Author</span>}
             {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
             <a href={`#${anchor}`} className="comment-permalink">
-              <time dateTime={comment.createdAt.toISOString()}>{commentTime(comment.createdAt)}</time>
+              <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
+                {commentTime(comment.createdAt, context.now)}
+              </time>
             </a>
             {comment.editedAt && (
               <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
@@ -71,6 +74,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {!comment.pending && !context.locked && (
               // SoftNavigation follows these links in place when JavaScript runs.
               <a href={commentLink(context, "reply", comment.id)} data-soft>
+                <ReplyIcon />
                 Reply
               </a>
             )}

@@ -13,6 +13,7 @@ import { FollowForm } from "./FollowForm";
 import { isAdmin } from "@/lib/server/admin";
 import { isThreadLocked } from "@/lib/comments/moderation";
 import { LockControl } from "./ModerationControls";
+import { RelativeTimes } from "./RelativeTimes";
 import { SoftNavigation } from "./SoftNavigation";
 import { articleUrl, commentFeedPath } from "@/lib/routes";
 
@@ -143,6 +144,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
         <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} mail={context.mail} />
       )}
       <SoftNavigation />
+      <RelativeTimes />
       <p className="meta comment-feed">
         <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
       </p>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { moderateOnPage } from "@/lib/comments/moderation-actions";
 import type { CommentView } from "@/lib/comments/store";
+import { articleUrl } from "@/lib/routes";
 
 // The signed-in author's buttons under each comment. Delete asks first: its link reloads the page
 // with ?confirm=<id>, where the comment shows a real delete button and a way back (no JavaScript).
@@ -26,7 +27,7 @@ export function ModerationControls({
         <button name="action" value="delete" className="danger">
           Yes, delete
         </button>{" "}
-        <Link href={`/articles/${slug}#${anchor}`}>Cancel</Link>
+        <Link href={articleUrl(slug, undefined, anchor)}>Cancel</Link>
       </form>
     );
   }
@@ -44,7 +45,7 @@ export function ModerationControls({
       <button name="action" value={comment.pinned ? "unpin" : "pin"} className="secondary">
         {comment.pinned ? "Unpin" : "Pin"}
       </button>{" "}
-      <Link href={`/articles/${slug}?confirm=${encodeURIComponent(comment.id)}#${anchor}`} className="danger-link">
+      <Link href={articleUrl(slug, `confirm=${encodeURIComponent(comment.id)}`, anchor)} className="danger-link">
         Delete…
       </Link>
     </form>

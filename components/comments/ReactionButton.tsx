@@ -1,5 +1,6 @@
 import { reactionLabel } from "@/lib/comments/html";
 import { reactionsPath } from "@/lib/routes";
+import { ThumbIcon } from "./icons";
 
 /**
  * 👍 on a comment: a plain form to app/articles/[slug]/reactions, so a page of many comments ships
@@ -10,7 +11,7 @@ export function ReactionButton({ id, slug, count, reacted }: { id: string; slug:
     <form method="post" action={reactionsPath(slug)} className="inline-form" data-soft>
       <input type="hidden" name="id" value={id} />
       <button type="submit" className="reaction" aria-pressed={reacted} aria-label={reactionLabel(count, reacted)}>
-        <span aria-hidden="true">👍</span> {count}
+        <ThumbIcon /> {count}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import { articleUrl, commentAnchor, reactionsPath } from "../routes";
 import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
+import { fullTime, relativeTime } from "../format";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
 // them): written as one string, which React passes through as it is, rather than as a tree of
@@ -28,9 +29,17 @@ export type CommentContext = {
   confirm?: string;
 };
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+/** "3 hours ago" as of the render; the full date is the time's title, and components/RelativeTimes keeps it current. */
+export const commentTime = (date: Date, now: number) => relativeTime(date, now);
+export const commentTimeTitle = fullTime;
 
-export const commentTime = (date: Date) => `${timeFormat.format(date)} UTC`;
+// Icons drawn inline (no emoji font needed), hidden from screen readers: the control's label speaks.
+// components/comments/icons.tsx draws the same ones for React.
+const ICON = `<svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">`;
+export const THUMB_PATH = "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm0 0 4-8a3 3 0 0 1 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7";
+export const REPLY_PATH = "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 5 5v6";
+const thumbIcon = `${ICON}<path d="${THUMB_PATH}"></path></svg>`;
+const replyIcon = `${ICON}<path d="${REPLY_PATH}"></path></svg>`;
 
 /** What stands in a removed comment's place while replies hang under it. */
 export const PLACEHOLDER_TEXT = { deleted: "[deleted]", removed: "[removed by a moderator]", pending: "[awaiting moderation]" } as const;
@@ -70,10 +79,10 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${PLACEHOLDER_TEXT[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta"><img class="avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24"/><span class="comment-author">${escape(comment.authorName)}</span>` +
-    (comment.byAuthor ? `<span class="author-badge">Author</span>` : "") +
+    `<p class="comment-meta"><img class="comment-avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24"/><span class="comment-author">${escape(comment.authorName)}</span>` +
+    (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
-    ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}">${commentTime(comment.createdAt)}</time></a>` +
+    ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +
     (comment.editedAt ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>` : "") +
     (comment.pinned ? `<span class="comment-pinned"> Pinned</span>` : "") +
     `</p>`;
@@ -81,8 +90,8 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   const actions =
     `<form class="inline-form" data-soft="true" action="${reactionsPath(context.slug)}" method="post">` +
     `<input type="hidden" name="id" value="${escape(comment.id)}"/>` +
-    `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}"><span aria-hidden="true">👍</span> ${comment.reactions}</button></form>` +
-    (context.locked ? "" : `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">Reply</a>`);
+    `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}">${thumbIcon} ${comment.reactions}</button></form>` +
+    (context.locked ? "" : `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">${replyIcon}Reply</a>`);
   // The body is sanitized HTML from lib/comments/markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
 }

@@ -8,6 +8,7 @@ import { enqueue, type OutboxRow, type Tx } from "../server/outbox";
 import { settings } from "../settings";
 import { absoluteUrl, site } from "../site";
 import { issueMailToken, linkTo, subscribe, unsubscribeAllToken, unsubscribeToken } from "./subscriptions";
+import { articlePath, commentPath } from "../routes";
 
 // What a new comment sets off: the commenter's subscription (and confirmation mail), reply
 // notifications to those who follow the comment answered or the discussion, the author's mail and
@@ -109,7 +110,7 @@ export async function queueWebhook(
       author: comment.name,
       body: comment.body,
       status: comment.status,
-      url: absoluteUrl(`/articles/${comment.slug}#comment-${comment.id}`),
+      url: absoluteUrl(commentPath(comment.slug, comment.id)),
     },
   };
   await enqueue(tx, { kind: "webhook", payload: body }, now);
@@ -206,7 +207,7 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
   const parts = published.map((c) => {
     const html = renderCommentMarkdown(c.body);
-    const url = absoluteUrl(`/articles/${c.articleSlug}#comment-${c.id}`);
+    const url = absoluteUrl(commentPath(c.articleSlug, c.id));
     return {
       html: `<p><strong>${escapeHtml(c.authorName)}</strong> replied on <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>:</p><blockquote>${html}</blockquote>`,
       text: `${c.authorName} replied on "${title}":\n\n${htmlToText(html)}\n\nRead it there: ${url}`,
@@ -242,7 +243,7 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
   const parts = present.map(({ commentId, links }) => {
     const c = byId.get(commentId)!;
     const html = renderCommentMarkdown(c.body);
-    const url = absoluteUrl(`/articles/${c.articleSlug}#comment-${c.id}`);
+    const url = absoluteUrl(commentPath(c.articleSlug, c.id));
     const title = articleTitle(c.articleSlug);
     const state = c.status === "pending" ? " (awaiting your approval)" : "";
     return {
@@ -276,7 +277,7 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
   if (!subscriber?.confirmedAt || !subscription) return { kind: "drop", reason: "unsubscribed" };
   const article = listArticles().find((a) => a.slug === slug);
   if (!article) return { kind: "drop", reason: "the article is gone" };
-  const url = absoluteUrl(`/articles/${slug}`);
+  const url = absoluteUrl(articlePath(slug));
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
   return {

@@ -4,6 +4,7 @@ import matter from "gray-matter";
 import yaml from "js-yaml";
 import { z } from "zod";
 import { ContentError, type ContentProblem } from "./problems";
+import { resolveCover } from "./cover";
 import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
 import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
@@ -55,6 +56,10 @@ export const frontMatterSchema = z
       .default([])
       .refine((tags) => new Set(tags.map(slugify)).size === tags.length, "lists the same tag twice"),
     draft: z.boolean().default(false),
+    /** The series the article is part of; its parts are ordered by date ("part 2 of 4"). */
+    series: z.string().trim().min(1).max(100).optional(),
+    /** A cover for the index card: a file in content/ (relative to the article) or public/. */
+    image: z.string().trim().min(1).optional(),
   })
   .refine((fm) => !fm.updated || fm.updated >= fm.date, { path: ["updated"], message: "must not be before date" });
 
@@ -63,7 +68,8 @@ export type ArticleSummary = FrontMatter & { slug: string; readingMinutes: numbe
 export type Article = ArticleSummary & { html: string; toc: TocEntry[] };
 
 type Source = { file: string; summary: ArticleSummary; body: string; bodyLine: number; text: string };
-type Parsed = { source?: Source; problems: ContentProblem[] };
+/** The body is kept when the front matter is wrong too, so one pass reports the problems of both. */
+type Parsed = { source?: Source; problems: ContentProblem[]; body?: { text: string; line: number } };
 
 /** Reads one content file, collecting every problem in its name and front matter. */
 function parseSource(file: string): Parsed {
@@ -84,6 +90,8 @@ function parseSource(file: string): Parsed {
     problems.push({ file, line: (mark?.line ?? 0) + 2, message: `front matter is not valid YAML: ${reason}` });
     return { problems };
   }
+  const body = parsed.content;
+  const bodyLine = text.slice(0, text.length - body.length).split("\n").length - 1;
   const result = frontMatterSchema.safeParse(parsed.data);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -98,9 +106,11 @@ function parseSource(file: string): Parsed {
       }
     }
   }
-  if (problems.length > 0 || !result.success) return { problems };
-  const body = parsed.content;
-  const bodyLine = text.slice(0, text.length - body.length).split("\n").length - 1;
+  if (result.success && result.data.image) {
+    const cover = resolveCover(result.data.image, file, path.dirname(file));
+    if (typeof cover === "string") problems.push({ file, line: fieldLine(text, "image"), field: "image", message: cover });
+  }
+  if (problems.length > 0 || !result.success) return { problems, body: { text: body, line: bodyLine } };
   const words = plainText(body);
   return {
     problems,
@@ -133,8 +143,23 @@ function contentFiles(dir: string): string[] {
  */
 export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
   return contentFiles(dir).flatMap((file) => {
-    const { source, problems } = parseSource(file);
-    return source ? render(source, dir).problems.map((problem) => ({ file, ...problem })) : problems;
+    const { source, problems, body } = parseSource(file);
+    if (source) {
+      // The template `npm run new` writes: fine to preview while writing, flagged before publishing.
+      const todo: ContentProblem[] = /^TODO\b/.test(source.summary.description)
+        ? [{ file, line: fieldLine(fs.readFileSync(file, "utf8"), "description"), field: "description", message: "still says TODO: write one or two sentences about the article" }]
+        : [];
+      return [...todo, ...render(source, dir).problems.map((problem) => ({ file, ...problem }))];
+    }
+    // Front matter problems first, then the body's, in one pass.
+    const bodyProblems = body
+      ? renderArticleMarkdown(body.text, { sourceFile: file, contentDir: dir, publicDir: PUBLIC_DIR }).problems.map((problem) => ({
+          file,
+          line: problem.line + body.line,
+          message: problem.message,
+        }))
+      : [];
+    return [...problems, ...bodyProblems];
   });
 }
 
@@ -143,6 +168,8 @@ const production = isProduction();
 // A production build publishes the content it was built with, so files are read and rendered
 // once per process there; in development every call reads them afresh so edits show on reload.
 const sourceCache = new Map<string, Source[]>();
+// In development a broken file leaves the others readable: its own page shows its problems.
+const brokenFiles = new Map<string, ContentProblem[]>();
 const renderCache = new Map<string, RenderedMarkdown>();
 
 function readAll(dir: string): Source[] {
@@ -150,7 +177,12 @@ function readAll(dir: string): Source[] {
   if (cached) return cached;
   const parsed = contentFiles(dir).map(parseSource);
   const problems = parsed.flatMap((result) => result.problems);
-  if (problems.length > 0) throw new ContentError(problems);
+  if (problems.length > 0 && process.env.NODE_ENV !== "development") throw new ContentError(problems);
+  brokenFiles.clear();
+  for (const problem of problems) {
+    const slug = path.basename(problem.file, ".md");
+    brokenFiles.set(slug, [...(brokenFiles.get(slug) ?? []), problem]);
+  }
   const sources = parsed.flatMap((result) => (result.source ? [result.source] : []));
   if (production) sourceCache.set(dir, sources);
   return sources;
@@ -217,6 +249,8 @@ export function listArticleTexts(options: ReadOptions = {}): { article: ArticleS
 export async function getArticle(slug: string, options: ReadOptions = {}): Promise<Article | null> {
   const dir = options.dir ?? CONTENT_DIR;
   const source = readAll(dir).find((candidate) => candidate.summary.slug === slug);
+  const broken = brokenFiles.get(slug);
+  if (!source && broken) throw new ContentError(broken);
   if (!source || !isVisible(source.summary, options)) return null;
   return renderOrThrow(source, dir);
 }

@@ -1,10 +1,19 @@
 import type { Root } from "mdast";
 import { defaultSchema, type Schema } from "hast-util-sanitize";
+import rehypeKatex from "rehype-katex";
+import rehypeSanitize from "rehype-sanitize";
+import rehypeStringify from "rehype-stringify";
 import { remark } from "remark";
 import remarkGfm from "remark-gfm";
-import remarkHtml from "remark-html";
+import remarkMath from "remark-math";
+import remarkRehype from "remark-rehype";
 import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
+import { rehypeCodeBlocks } from "./rehype/code-blocks";
+import { rehypeMermaidDiagrams } from "./rehype/mermaid";
+import { rehypeTaskLists } from "./rehype/task-lists";
+import { remarkCodeLines } from "./remark/code-lines";
+import { remarkFigures } from "./remark/figures";
 import { remarkArticleImages, type ArticleImageOptions } from "./remark/article-images";
 import { remarkHeadingIds, type TocEntry } from "./remark/heading-ids";
 import { remarkHighlightCode } from "./remark/highlight-code";
@@ -12,19 +21,20 @@ import { remarkHighlightCode } from "./remark/highlight-code";
 export type { TocEntry };
 
 // Articles are written by the site's author, so their markdown may use anything GitHub-flavoured
-// markdown offers (tables, task lists, strikethrough, footnotes); remark-html still sanitizes, so
-// a stray <script> in a content file never reaches a reader. The schema is GitHub's plus what our
+// markdown offers (tables, task lists, strikethrough, footnotes); rehype-sanitize still cleans the
+// HTML, so a stray <script> in a content file never reaches a reader. The schema is GitHub's plus what our
 // own plugins add. Ids are not prefixed ("clobbered"): raw HTML is dropped, so every id comes
 // from our plugins (heading slugs, footnotes), and the prefix would break footnote links, whose
 // ids mdast-util-to-hast has already prefixed.
 const schema: Schema = {
   ...defaultSchema,
   clobber: [],
+  tagNames: [...(defaultSchema.tagNames ?? []), "figure", "figcaption"],
   attributes: {
     ...defaultSchema.attributes,
     a: [...(defaultSchema.attributes?.a ?? []).filter((rule) => !isClassRule(rule)), ["className", "data-footnote-backref", "heading-anchor"]],
-    code: [["className", /^language-./, "hljs"]],
-    span: [["className", /^hljs-/, /^[a-z]+_$/]],
+    code: [["className", /^language-./, "hljs", "math-inline", "math-display", "line-numbers"]],
+    span: [["className", /^hljs-/, /^[a-z]+_$/, "line", "highlighted"]],
     img: [...(defaultSchema.attributes?.img ?? []), "srcSet", "sizes", "loading", "decoding"],
   },
 };
@@ -46,11 +56,23 @@ export function renderArticleMarkdown(markdown: string, options: RenderOptions):
   const file = new VFile({ value: markdown, path: options.sourceFile });
   const processor = remark()
     .use(remarkGfm)
+    .use(remarkMath)
     .use(remarkHeadingIds)
     .use(remarkHighlightCode)
+    .use(remarkCodeLines)
     .use(remarkArticleImages, options)
+    .use(remarkFigures)
     .use(remarkAbsoluteLinks, options.absoluteBase)
-    .use(remarkHtml, { sanitize: schema });
+    .use(remarkRehype)
+    .use(rehypeSanitize, schema)
+    // After the sanitizer: these write markup of their own (KaTeX's HTML and MathML, the diagram
+    // SVG, labels, code frames) from text the sanitizer has already cleaned.
+    .use(rehypeKatex)
+    .use(rehypeMermaidDiagrams)
+    .use(rehypeTaskLists)
+    .use(rehypeCodeBlocks)
+    // Raw nodes come only from rehypeMermaidDiagrams: the sanitizer removed any the author wrote.
+    .use(rehypeStringify, { allowDangerousHtml: true });
   const html = String(processor.processSync(file));
   return {
     html,
@@ -69,12 +91,16 @@ function remarkAbsoluteLinks(base: string | undefined) {
   };
 }
 
-const parser = remark().use(remarkGfm);
+const parser = remark().use(remarkGfm).use(remarkMath);
 
-/** The words a reader reads, for reading time and search: text and code, without markup. */
+/**
+ * The words a reader reads, for reading time and search: text and code, without markup, TeX or
+ * diagram sources (which would show as gibberish in a search excerpt).
+ */
 export function plainText(markdown: string): string {
   const words: string[] = [];
   visit(parser.parse(markdown) as Root, (node) => {
+    if (node.type === "code" && node.lang === "mermaid") return;
     if (node.type === "text" || node.type === "inlineCode" || node.type === "code") words.push(node.value);
     if (node.type === "image" && node.alt) words.push(node.alt);
   });

@@ -95,7 +95,7 @@ async function fill(slug: string, render: () => Promise<Response>): Promise<Entr
     const kept = response.status === 200 && html.includes(state.token);
     return { parts, status: response.status, headers, bytes, storedAt: Date.now(), kept };
   } catch (error) {
-    console.error(`page cache: cannot render /articles/${slug}`, error);
+    console.error(`page cache: cannot render ${articlePath(slug)}`, error);
     return null;
   }
 }

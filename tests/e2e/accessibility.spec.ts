@@ -3,7 +3,20 @@ import { expect, test } from "@playwright/test";
 
 // WCAG 2.1 A and AA rules, colour contrast among them, in both themes.
 for (const colorScheme of ["light", "dark"] as const) {
-  for (const path of ["/", "/articles/monolith-vs-microservices", "/articles/field-note-12", "/tags", "/search?q=field"]) {
+  // The technical note holds math, a diagram, numbered code, a task list and a figure.
+  for (const path of [
+    "/",
+    "/articles/monolith-vs-microservices",
+    "/articles/field-note-12",
+    "/articles/field-note-02",
+    "/articles/technical-note",
+    "/tags",
+    "/tags/next-js",
+    "/authors/test-author",
+    "/search?q=field",
+    "/no-such-page",
+    "/admin",
+  ]) {
     test(`${path} in the ${colorScheme} theme has no serious or critical axe violations`, async ({ page }) => {
       await page.emulateMedia({ colorScheme });
       await page.goto(path);

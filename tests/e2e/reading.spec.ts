@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 
 // Runs against the e2e content (tests/e2e/server.ts): the real article, dated 2026-11-20, and
-// twelve field notes dated 2026-01-01 to 2026-01-12, plus a draft and a scheduled note.
+// twelve field notes dated 2026-01-01 to 2026-01-12 (the first three a series, the last with a
+// cover), a technical note dated 2025-12-31, plus a draft and a scheduled note.
 const SEED_TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";
 const PREVIEW_TOKEN = "e2e-preview-token-0123456789";
 const entries = (page: import("@playwright/test").Page) => page.locator(".article-list > li");
@@ -37,8 +38,9 @@ test("the index shows ten articles a page, newest first, without drafts or sched
   await page.getByRole("link", { name: "Older articles →" }).click();
   await expect(page).toHaveURL("/page/2");
   await expect(page.getByText("Page 2 of 2")).toBeVisible();
-  await expect(entries(page)).toHaveCount(3);
-  await expect(entries(page).last()).toContainText("Field note 1: the otter");
+  await expect(entries(page)).toHaveCount(4);
+  await expect(entries(page).nth(2)).toContainText("Field note 1: the otter");
+  await expect(entries(page).last()).toContainText("A technical note");
   await page.getByRole("link", { name: "← Newer articles" }).click();
   await expect(page).toHaveURL("/");
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { checkContent, listArticles } from "@/lib/content/articles";
 import { contentEventStream, watchContent } from "@/lib/content/content-watch";
 import { createArticle } from "@/lib/content/new-article";
@@ -22,7 +22,10 @@ describe("npm run new", () => {
     const dir = tempDir();
     const file = createArticle('Quotes "and": colons # too', { dir, today: "2026-11-26" });
     expect(path.basename(file)).toBe("quotes-and-colons-too.md");
-    expect(checkContent(dir)).toEqual([]);
+    // Only the TODO description is flagged, so it is not published by mistake.
+    expect(checkContent(dir)).toEqual([
+      expect.objectContaining({ line: 3, field: "description", message: expect.stringContaining("TODO") }),
+    ]);
     expect(listArticles({ dir, includeDrafts: false })).toEqual([]);
     expect(listArticles({ dir, includeDrafts: true })[0]).toMatchObject({
       title: 'Quotes "and": colons # too',
@@ -81,5 +84,36 @@ describe("preview tokens", () => {
     expect(isPreviewToken("", "")).toBe(false);
     expect(isPreviewToken("anything", undefined)).toBe(false);
     expect(isPreviewToken("short", "short")).toBe(false);
+  });
+});
+
+describe("checking a file reports all its problems in one pass", () => {
+  it("lists front matter and body problems together", () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, "both.md"),
+      "---\ntitle: Both\ndescription: d\nauthor: A\nauthorBio: B\ndate: 2026-13-45\n---\n\n![](./missing.png)\n",
+    );
+    const problems = checkContent(dir);
+    expect(problems.map((problem) => [problem.line, problem.field ?? null])).toEqual([
+      [6, "date"],
+      [9, null],
+    ]);
+  });
+});
+
+describe("a broken file while writing (npm run dev)", () => {
+  it("fails only its own page, naming file, line and field; the others keep working", async () => {
+    const dir = tempDir();
+    createArticle("Good one", { dir, today: "2026-11-26" });
+    fs.writeFileSync(path.join(dir, "broken.md"), "---\ntitle: Broken\ndescription: d\nauthor: A\nauthorBio: B\ndate: 2026-13-45\n---\n\nText.\n");
+    vi.stubEnv("NODE_ENV", "development");
+    try {
+      expect(listArticles({ dir, includeDrafts: true }).map((article) => article.slug)).toEqual(["good-one"]);
+      const { getArticle } = await import("@/lib/content/articles");
+      await expect(getArticle("broken", { dir, includeDrafts: true })).rejects.toThrow(/broken\.md:6: field "date"/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

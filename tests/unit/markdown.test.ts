@@ -40,7 +40,7 @@ describe("heading ids and the table of contents", () => {
 
   it("keeps a link inside a heading rather than nesting links", () => {
     expect(render("## See [docs](https://example.com)\n").html).toBe(
-      '<h2 id="see-docs">See <a href="https://example.com">docs</a></h2>\n',
+      '<h2 id="see-docs">See <a href="https://example.com">docs</a></h2>',
     );
   });
 });
@@ -49,7 +49,7 @@ describe("code, footnotes and tables", () => {
   it("highlights code in a known language at build time and leaves others plain", () => {
     const { html } = render("```ts\nconst a = 1; // note\n```\n\n```nosuchlang\nx\n```\n\n```\nplain\n```\n");
     expect(html).toContain(
-      '<pre><code class="hljs language-ts"><span class="hljs-keyword">const</span> a = <span class="hljs-number">1</span>; <span class="hljs-comment">// note</span></code></pre>',
+      '<div class="code-block" data-language="ts"><pre><code class="hljs language-ts"><span class="hljs-keyword">const</span> a = <span class="hljs-number">1</span>; <span class="hljs-comment">// note</span></code></pre></div>',
     );
     expect(html).toContain('<pre><code class="language-nosuchlang">x\n</code></pre>');
     expect(html).toContain("<pre><code>plain\n</code></pre>");
@@ -92,7 +92,10 @@ describe("images", () => {
 
   it("points feeds at absolute URLs for images and links", () => {
     const [article] = listArticlesForFeed({ dir: fixtures("content-media"), includeDrafts: false });
-    expect(article.html).toContain('<img src="http://localhost:3000/media/pictures/bars.png" alt="Three bars" title="Bars" width="800" height="450">');
+    // The image's title is its caption.
+    expect(article.html).toContain(
+      '<figure><img src="http://localhost:3000/media/pictures/bars.png" alt="Three bars" width="800" height="450"><figcaption>Bars</figcaption></figure>',
+    );
     expect(article.html).toContain('<a href="http://localhost:3000/articles/other">the other article</a>');
     expect(article.html).toContain('<a href="http://localhost:3000/articles/with-images#a-section">the section</a>');
   });

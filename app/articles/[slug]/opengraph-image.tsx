@@ -9,8 +9,8 @@ export const alt = `An article on ${site.name}: its title, author and date`;
 export const size = { width: 1200, height: 630 };
 export const contentType = "image/png";
 
-// Built once per article. Set in next/og's bundled font: nothing is fetched.
-export const dynamicParams = false;
+// Built once per article (a scheduled one's on its first request). Set in next/og's bundled font:
+// nothing is fetched. Unknown slugs are a 404 below.
 
 export function generateStaticParams() {
   return listArticles().map(({ slug }) => ({ slug }));

@@ -4,7 +4,10 @@ import { z } from "zod";
 import { adjacentArticles, getArticle, listArticles } from "@/lib/content/articles";
 import { articleMetadata, blogPostingJsonLd } from "@/lib/seo";
 import { COMMENT_SORTS, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
+import { relatedArticles } from "@/lib/content/related";
+import { seriesOf } from "@/lib/content/series";
 import { ArticleNav } from "@/components/ArticleNav";
+import { RelatedArticles, SeriesBox } from "@/components/MoreToRead";
 import { ArticleView } from "@/components/ArticleView";
 import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
@@ -14,8 +17,9 @@ type Props = {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
-// Only the articles in content/ exist; any other slug is a 404.
-export const dynamicParams = false;
+// Only the articles in content/ exist: getArticle answers null for any other slug, a 404. Slugs
+// beyond the built list are still looked up, so an article created while `npm run dev` runs opens
+// at once, and a scheduled article goes live on its day without a rebuild.
 
 export function generateStaticParams() {
   return listArticles().map(({ slug }) => ({ slug }));
@@ -44,10 +48,14 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   const article = await getArticle((await params).slug);
   if (!article) notFound();
   const view = commentView.parse(await searchParams);
+  const published = listArticles();
+  const series = seriesOf(article, published);
   return (
     <>
       <JsonLd data={blogPostingJsonLd(article)} />
       <ArticleView article={article} />
+      {series && <SeriesBox series={series} slug={article.slug} />}
+      <RelatedArticles articles={relatedArticles(article, published)} />
       <ArticleNav {...adjacentArticles(article.slug)} />
       <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} posted={view.posted} confirm={view.confirm} />
     </>

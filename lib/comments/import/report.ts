@@ -1,4 +1,5 @@
 import type { ImportReport } from "./run";
+import { articlePath } from "../../routes";
 
 /** The report as the terminal shows it (the admin page renders the same fields as HTML). */
 export function formatReport(report: ImportReport): string {
@@ -16,7 +17,7 @@ export function formatReport(report: ImportReport): string {
   lines.push(
     `${report.dryRun ? "Would import" : report.refusedCount ? "Would have imported" : "Imported"} from ${report.format}: ${report.read} comments read`,
   );
-  for (const [slug, count] of articles) lines.push(`  /articles/${slug}: ${count}`);
+  for (const [slug, count] of articles) lines.push(`  ${articlePath(slug)}: ${count}`);
   if (unmatched.length) {
     lines.push("URLs that match no article (their comments are skipped; add --map old=new):");
     for (const [url, count] of unmatched) lines.push(`  ${url}: ${count}`);

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ArticleList } from "@/components/ArticleList";
+import { listArticles } from "@/lib/content/articles";
+import { alternatesFor } from "@/lib/seo";
+import { findAuthor } from "@/lib/content/authors";
+import { authorPath } from "@/lib/routes";
+
+type Props = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const author = findAuthor((await params).slug, listArticles());
+  if (!author) return {};
+  return { title: author.name, description: author.bio, alternates: alternatesFor(authorPath(author.name)) };
+}
+
+/** An author's bio and their articles, newest first; only authors of published articles have one. */
+export default async function AuthorPage({ params }: Props) {
+  const author = findAuthor((await params).slug, listArticles());
+  if (!author) notFound();
+  return (
+    <div className="author-page">
+      <h1>{author.name}</h1>
+      <p className="author-bio">{author.bio}</p>
+      <ArticleList articles={author.articles} />
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import path from "node:path";
+import { imageSize } from "image-size";
+import { isImageFile, isInside, mediaUrl } from "./media";
+
+export type Cover = { file: string; src: string; width: number; height: number };
+
+/**
+ * The file behind an article's `image:` front matter: relative to the article in content/, or a
+ * path in public/ starting with /. A string says what is wrong with it.
+ */
+export function resolveCover(image: string, articleFile: string, contentDir: string, publicDir = path.join(/*turbopackIgnore: true*/ process.cwd(), "public")): Cover | string {
+  if (/^[a-z][a-z\d+.-]*:|^\/\//i.test(image)) return "must be a file in content/ or public/, so its size is known when the site is built";
+  if (!isImageFile(image)) return "must be a .png, .jpg, .gif, .webp, .avif or .svg file";
+  const file = image.startsWith("/") ? path.join(/*turbopackIgnore: true*/ publicDir, image) : path.resolve(/*turbopackIgnore: true*/ path.dirname(articleFile), image);
+  const root = image.startsWith("/") ? publicDir : contentDir;
+  if (!isInside(file, root) || !fs.existsSync(file)) return `not found (looked for ${path.relative(process.cwd(), file)})`;
+  try {
+    const { width, height } = imageSize(fs.readFileSync(file));
+    return { file, src: image.startsWith("/") ? image : mediaUrl(file, contentDir), width, height };
+  } catch (error) {
+    return `cannot read its size (${(error as Error).message})`;
+  }
+}
+
+const blurs = new Map<string, Promise<string | undefined>>();
+
+/** A 12-pixel-wide blurred copy as a data URL, shown while the cover loads; once per file and process. */
+export function coverBlur(file: string): Promise<string | undefined> {
+  let blur = blurs.get(file);
+  if (!blur) {
+    blur = import("sharp")
+      .then(async ({ default: sharp }) => {
+        const data = await sharp(file).resize(12).webp({ quality: 40 }).toBuffer();
+        return `data:image/webp;base64,${data.toString("base64")}`;
+      })
+      .catch(() => undefined);
+    blurs.set(file, blur);
+  }
+  return blur;
+}

@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Element, Root } from "hast";
+import { visit } from "unist-util-visit";
+
+// Drawn once, when the site is built (the feeds render every article then), and kept on disk
+// beside Next's own build cache, so `next start` serves the SVG without starting a browser.
+const CACHE_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "cache", "mermaid");
+const SCRIPT = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts", "render-mermaid.mjs");
+// In memory too: a failed drawing is not retried on every render of the same process.
+const drawn = new Map<string, (string | null)[]>();
+
+/**
+ * ```` ```mermaid ```` blocks become inline SVG, drawn by rehype-mermaid with Chromium in a child
+ * process (scripts/render-mermaid.mjs; rendering stays synchronous). Where no browser can run, the
+ * block stays readable code with a note under it: a diagram never fails a build.
+ */
+export function rehypeMermaidDiagrams() {
+  return (tree: Root) => {
+    const blocks: { pre: Element; parent: Element | Root; source: string }[] = [];
+    visit(tree, "element", (pre: Element, _index, parent) => {
+      const code = pre.tagName === "pre" ? pre.children.find((child): child is Element => child.type === "element" && child.tagName === "code") : undefined;
+      const classes = code && Array.isArray(code.properties.className) ? code.properties.className : [];
+      if (code && parent && classes.includes("language-mermaid")) blocks.push({ pre, parent, source: textOf(code) });
+    });
+    if (blocks.length === 0) return;
+    const svgs = draw(blocks.map((block) => block.source));
+    for (const [i, { pre, parent, source }] of blocks.entries()) {
+      const index = parent.children.indexOf(pre);
+      const svg = svgs[i];
+      parent.children.splice(
+        index,
+        1,
+        svg
+          ? {
+              type: "element",
+              tagName: "figure",
+              properties: { className: ["mermaid-diagram"] },
+              // The diagram's source is its text alternative; the SVG comes from our own renderer.
+              children: [
+                { type: "raw", value: svg },
+                { type: "element", tagName: "figcaption", properties: { className: ["visually-hidden"] }, children: [{ type: "text", value: `Diagram: ${source}` }] },
+              ],
+            }
+          : pre,
+        ...(svg ? [] : [{ type: "element", tagName: "p", properties: { className: ["diagram-note"] }, children: [{ type: "text", value: "This diagram could not be drawn when the site was built; its source is shown above." }] } as Element]),
+      );
+    }
+  };
+}
+
+function draw(diagrams: string[]): (string | null)[] {
+  const key = createHash("sha256").update(JSON.stringify(diagrams)).digest("hex").slice(0, 16);
+  const remembered = drawn.get(key);
+  if (remembered) return remembered;
+  const file = path.join(CACHE_DIR, `${key}.json`);
+  let svgs: (string | null)[];
+  try {
+    svgs = JSON.parse(fs.readFileSync(file, "utf8")) as (string | null)[];
+  } catch {
+    svgs = run(diagrams, key);
+    if (svgs.some(Boolean)) {
+      fs.mkdirSync(CACHE_DIR, { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(svgs));
+    }
+  }
+  drawn.set(key, svgs);
+  return svgs;
+}
+
+function run(diagrams: string[], key: string): (string | null)[] {
+  if (process.env.MERMAID_RENDER === "off") return diagrams.map(() => null);
+  try {
+    const output = execFileSync(process.execPath, [SCRIPT], {
+      input: JSON.stringify({ diagrams, prefix: `mermaid-${key}` }),
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const svgs = JSON.parse(output.toString("utf8")) as unknown;
+    return Array.isArray(svgs) && svgs.length === diagrams.length ? svgs.map((svg) => (typeof svg === "string" ? svg : null)) : diagrams.map(() => null);
+  } catch (error) {
+    console.warn(`mermaid: diagrams left as code (${(error as Error).message.split("\n")[0]})`);
+    return diagrams.map(() => null);
+  }
+}
+
+/** The text as written: hast-util-to-text would collapse the diagram's line breaks. */
+function textOf(node: Element): string {
+  return node.children.map((child) => (child.type === "text" ? child.value : child.type === "element" ? textOf(child) : "")).join("");
+}

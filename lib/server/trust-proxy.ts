@@ -14,7 +14,7 @@ export type TrustProxy =
 const family = (address: string) => (isIPv6(address) ? "ipv6" : "ipv4");
 
 /** An IPv4 client reaching a dual-stack socket shows as ::ffff:a.b.c.d; one address, one spelling. */
-export const normalizeAddress = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+const normalizeAddress = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
 
 /**
  * Reads TRUST_PROXY: unset or `0` (no proxy), a hop count (`1` for one proxy in front), or a comma

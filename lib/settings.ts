@@ -38,7 +38,7 @@ const schema = z.object({
       try {
         return parseTrustProxy(value);
       } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        ctx.addIssue({ code: "custom", message: `must be a hop count or a list of addresses, CIDR ranges and loopback: ${(error as Error).message}` });
         return z.NEVER;
       }
     }),
@@ -46,10 +46,10 @@ const schema = z.object({
   // subscription fields are hidden.
   SMTP_URL: z
     .string()
-    .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://, e.g. smtps://user:password@smtp.example.com:465")
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://, e.g. smtps://user:password@smtp.example.com:465")
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
-  AUTHOR_EMAIL: z.email("AUTHOR_EMAIL must be an email address").optional(),
+  AUTHOR_EMAIL: z.email("must be an email address").optional(),
   /** 0: one mail per new comment; N: one digest per N minutes. */
   AUTHOR_DIGEST_MINUTES: z.coerce.number().nonnegative().default(0),
   /** Replies to one reader within this many seconds come as one mail. */
@@ -61,11 +61,26 @@ const schema = z.object({
   MAIL_POLL_SECONDS: z.coerce.number().positive().default(5),
   /** How long confirmation and moderation links in mails stay valid. */
   MAIL_LINK_HOURS: positiveInt(72),
-  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "WEBHOOK_URL must be an http(s) URL" }).optional(),
-  WEBHOOK_SECRET: z.string().min(16, "WEBHOOK_SECRET must be at least 16 characters").optional(),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type Settings = z.infer<typeof schema>;
+
+/** Messages for the checks that carry none of their own, to read as "NAME must be …". */
+function mustBe(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case "invalid_value":
+      return `must be one of ${issue.values.join(", ")}`;
+    case "too_small":
+      if (issue.origin === "string") return `must be at least ${issue.minimum} characters`;
+      return `must be ${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}`;
+    case "invalid_type":
+      return issue.expected === "number" || issue.expected === "int" ? "must be a number" : `must be a ${issue.expected}`;
+    default:
+      return "is not valid";
+  }
+}
 
 const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
 let last: { key: string; value: Settings } | undefined;
@@ -78,9 +93,9 @@ export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   const values = Object.fromEntries(NAMES.map((name) => [name, env[name] || undefined]));
   const key = JSON.stringify(values);
   if (last?.key === key) return last.value;
-  const result = schema.safeParse(values);
+  const result = schema.safeParse(values, { error: mustBe });
   if (!result.success) {
-    throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+    throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; "));
   }
   last = { key, value: result.data };
   return result.data;

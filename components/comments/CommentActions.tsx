@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
 import { deleteComment, editComment, type EditState, type SimpleState } from "@/lib/comments/actions";
 import { BODY_MAX } from "@/lib/comments/limits";
 import { SubmitButton } from "./CommentForm";

@@ -35,10 +35,11 @@ export function SoftNavigation() {
       }
     };
     document.addEventListener("click", follow);
-    document.addEventListener("submit", send);
+    const sendInBackground = (event: SubmitEvent) => void send(event);
+    document.addEventListener("submit", sendInBackground);
     return () => {
       document.removeEventListener("click", follow);
-      document.removeEventListener("submit", send);
+      document.removeEventListener("submit", sendInBackground);
     };
   }, [router]);
   return null;

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { renderCommentMarkdown } from "./markdown";
-import { deleteOwnComment, editOwnComment } from "./store";
+import { deleteOwnComment } from "./store";
 import { postedMessage, submitComment, waitFor, type SubmitResult, submitEdit, type EditResult } from "./service";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";

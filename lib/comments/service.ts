@@ -1,16 +1,16 @@
 import "server-only";
 import { z } from "zod";
 import { getArticle } from "../content/articles";
-import { createComment, editOwnComment, type Viewer } from "./store";
+import { createComment, editOwnComment, toggleReaction, type ReactionChange, type Viewer } from "./store";
 import { impersonatesAuthor } from "./author-names";
 import { commentEventsEnabled, recordNewComment } from "./notifications";
 import { emailSchema } from "./subscriptions";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
-import { check, record } from "./rate-limit";
+import { check, consume, record, type Window } from "./rate-limit";
 import { settings, type Settings } from "../settings";
 import { checkFormToken } from "./spam";
-import { commentInputSchema, type CommentInput, commentBodySchema, type CommentField } from "./validation";
+import { commentInputSchema, type CommentInput, commentBodySchema } from "./validation";
 import { db as defaultDb, type Db } from "../server/db";
 import { hasApprovedComment, isThreadLocked } from "./moderation";
 
@@ -142,6 +142,35 @@ export async function submitEdit(
   if (result.kind !== "ok") return result;
   await record(key, windows, db);
   return { kind: "saved", body: body.data, pending };
+}
+
+// A browser is only a cookie, so one client can be any number of browsers: 👍 are limited per
+// address too. Overall, so a script cannot flood the database; and per comment, so clearing
+// cookies adds a handful of 👍 to a comment, not any number. (Readers behind one address, an
+// office or a school, share these.)
+const REACTIONS_PER_ADDRESS: Window[] = [{ limit: 30, seconds: 60 }];
+const REACTIONS_PER_COMMENT: Window[] = [{ limit: 3, seconds: 24 * 60 * 60 }];
+
+/**
+ * "refused": this address has added its most 👍 to this comment today; "rate-limited": it sent too
+ * many this minute. Either way nothing changed.
+ */
+export type ReactionResult = ReactionChange | { kind: "rate-limited" };
+
+/** The rules every 👍 (or its taking back) passes, whichever browser it comes from. */
+export async function submitReaction(
+  commentId: string,
+  from: { ip: string; voterId: string },
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<ReactionResult> {
+  if (!(await consume(`reaction:${from.ip}`, REACTIONS_PER_ADDRESS, db, now)).ok) return { kind: "rate-limited" };
+  const commentKey = `reaction-on:${commentId}@${from.ip}`;
+  // Only adding a 👍 counts against the comment's limit; taking one back does not.
+  const mayAdd = (await check(commentKey, REACTIONS_PER_COMMENT, db, now)).ok;
+  const result = await toggleReaction(commentId, from.voterId, db, mayAdd);
+  if (result.kind === "added") await record(commentKey, REACTIONS_PER_COMMENT, db, now);
+  return result;
 }
 
 /** The address to tell of replies, when the box is ticked; without mail set up, both are ignored. */

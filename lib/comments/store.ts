@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { renderCommentMarkdown } from "./markdown";
 import { db as defaultDb, type Db } from "../server/db";
 import { forgetPages } from "../server/page-cache";
-import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
+import { type COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 import { avatarDataUri } from "./avatar";
 
 export { MAX_DEPTH };

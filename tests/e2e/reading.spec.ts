@@ -1,11 +1,11 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 // Runs against the e2e content (tests/e2e/server.ts): the real article, dated 2026-11-20, and
 // twelve field notes dated 2026-01-01 to 2026-01-12 (the first three a series, the last with a
 // cover), a technical note dated 2025-12-31, plus a draft and a scheduled note.
 const SEED_TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";
 const PREVIEW_TOKEN = "e2e-preview-token-0123456789";
-const entries = (page: import("@playwright/test").Page) => page.locator(".article-list > li");
+const entries = (page: Page) => page.locator(".article-list > li");
 
 test("index → tag → article → next article", async ({ page }) => {
   await page.goto("/");

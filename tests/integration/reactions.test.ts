@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createComment, listComments } from "@/lib/comments/store";
 import type { Db } from "@/lib/server/db";
-import { submitReaction } from "@/lib/reactions";
+import { submitReaction } from "@/lib/comments/service";
 import { providers, type TestDatabase } from "../support/databases";
 
 describe.each(providers)("👍 limits on %s", (_name, open, skipReason) => {

@@ -1,13 +1,12 @@
-import { toggleReaction } from "@/lib/comments/store";
 import { ensureBrowserId } from "@/lib/comments/reader";
 import { articleUrl, commentAnchor } from "@/lib/routes";
-import { submitReaction } from "@/lib/reactions";
+import { submitReaction } from "@/lib/comments/service";
 import { clientIp } from "@/lib/server/request";
 
 // 👍 on a comment, or taking it back: the target of the plain form in components/comments/
 // ReactionButton.tsx. proxy.ts has already refused posts from other sites and oversized bodies.
 // The answer sends the browser back to the comment (POST-redirect-GET), also when the address is
-// over its limits (lib/reactions.ts): the page then shows the count unchanged.
+// over its limits (submitReaction in lib/comments/service.ts): the page then shows the count unchanged.
 
 type Params = { params: Promise<{ slug: string }> };
 

@@ -1,5 +1,5 @@
 import { getArticle } from "@/lib/content/articles";
-import { listComments, type CommentView, pageComments } from "@/lib/comments/store";
+import { type CommentView, pageComments } from "@/lib/comments/store";
 import { isJsonContentType } from "@/lib/server/media-type";
 import { submitComment, waitFor } from "@/lib/comments/service";
 import { clientIp } from "@/lib/server/request";

@@ -1,3 +1,27 @@
+-- AlterTable
+ALTER TABLE "Comment" ADD COLUMN     "authorUrl" TEXT,
+ADD COLUMN     "byAuthor" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "flags" TEXT,
+ADD COLUMN     "pinned" BOOLEAN NOT NULL DEFAULT false;
+
+-- CreateTable
+CREATE TABLE "ThreadLock" (
+    "articleSlug" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ThreadLock_pkey" PRIMARY KEY ("articleSlug")
+);
+
+-- CreateTable
+CREATE TABLE "AdminSession" (
+    "id" TEXT NOT NULL,
+    "passwordTag" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AdminSession_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateTable
 CREATE TABLE "Subscriber" (
     "id" TEXT NOT NULL,
@@ -60,6 +84,9 @@ CREATE TABLE "ArticleAnnouncement" (
 
     CONSTRAINT "ArticleAnnouncement_pkey" PRIMARY KEY ("slug")
 );
+
+-- CreateIndex
+CREATE INDEX "AdminSession_expiresAt_idx" ON "AdminSession"("expiresAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Subscriber_email_key" ON "Subscriber"("email");

@@ -1,4 +1,18 @@
 -- CreateTable
+CREATE TABLE "ThreadLock" (
+    "articleSlug" TEXT NOT NULL PRIMARY KEY,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "AdminSession" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "passwordTag" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
 CREATE TABLE "Subscriber" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "email" TEXT NOT NULL,
@@ -51,6 +65,43 @@ CREATE TABLE "ArticleAnnouncement" (
     "slug" TEXT NOT NULL PRIMARY KEY,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
+
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Comment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "articleSlug" TEXT NOT NULL,
+    "parentId" TEXT,
+    "rootId" TEXT NOT NULL,
+    "depth" INTEGER NOT NULL DEFAULT 1,
+    "replyToName" TEXT,
+    "authorName" TEXT NOT NULL,
+    "authorUrl" TEXT,
+    "body" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'published',
+    "submissionId" TEXT,
+    "browserId" TEXT,
+    "byAuthor" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "editedAt" DATETIME,
+    "deletedAt" DATETIME,
+    "flags" TEXT,
+    "pinned" BOOLEAN NOT NULL DEFAULT false,
+    CONSTRAINT "Comment_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Comment" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+INSERT INTO "new_Comment" ("articleSlug", "authorName", "body", "browserId", "createdAt", "deletedAt", "depth", "editedAt", "id", "parentId", "replyToName", "rootId", "status", "submissionId") SELECT "articleSlug", "authorName", "body", "browserId", "createdAt", "deletedAt", "depth", "editedAt", "id", "parentId", "replyToName", "rootId", "status", "submissionId" FROM "Comment";
+DROP TABLE "Comment";
+ALTER TABLE "new_Comment" RENAME TO "Comment";
+CREATE UNIQUE INDEX "Comment_submissionId_key" ON "Comment"("submissionId");
+CREATE INDEX "Comment_articleSlug_parentId_createdAt_idx" ON "Comment"("articleSlug", "parentId", "createdAt");
+CREATE INDEX "Comment_rootId_idx" ON "Comment"("rootId");
+CREATE INDEX "Comment_createdAt_idx" ON "Comment"("createdAt");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+
+-- CreateIndex
+CREATE INDEX "AdminSession_expiresAt_idx" ON "AdminSession"("expiresAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Subscriber_email_key" ON "Subscriber"("email");

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Comment" ADD COLUMN     "byAuthor" BOOLEAN NOT NULL DEFAULT false;

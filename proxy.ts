@@ -1,5 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { cachedPage, isTemplateRender, pageCacheEnabled, pageResponse, PLACEHOLDER, TEMPLATE_HEADER, templateRequestHeaders } from "./lib/server/page-cache";
+import {
+  cachedPage,
+  isTemplateRender,
+  pageCacheEnabled,
+  pageResponse,
+  PLACEHOLDER,
+  TEMPLATE_HEADER,
+  templateRequestHeaders,
+} from "./lib/server/page-cache";
 import { issueFormToken } from "./lib/comments/spam";
 import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./lib/server/request-body";
 import { SLUG_PATTERN } from "./lib/content/slug";
@@ -8,10 +16,13 @@ import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment, serverOrigin } from "./lib/settings";
 
 const page = (status: number, title: string, body: string) =>
-  new NextResponse(`<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><body>${body}</body></html>`, {
-    status,
-    headers: { "content-type": "text/html; charset=utf-8" },
-  });
+  new NextResponse(
+    `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><body>${body}</body></html>`,
+    {
+      status,
+      headers: { "content-type": "text/html; charset=utf-8" },
+    },
+  );
 
 /**
  * The page's Content-Security-Policy. Scripts run only with this response's nonce (Next.js puts it
@@ -141,14 +152,19 @@ export async function proxy(request: NextRequest) {
   const api = pathname.startsWith("/api/");
   const decodable = decodes(pathname);
   if (!decodable && api) return NextResponse.json({ error: "No such address." }, { status: 404 });
-  const canonical = decodable && (request.method === "GET" || request.method === "HEAD") && canonicalArticlePath(pathname);
+  const canonical =
+    decodable && (request.method === "GET" || request.method === "HEAD") && canonicalArticlePath(pathname);
   if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
 
   if (request.method === "POST") {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
     // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
     if (!api && pathname !== EMAIL_ONE_CLICK_PATH && crossSite(request)) {
-      return page(403, "Refused", "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>");
+      return page(
+        403,
+        "Refused",
+        "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>",
+      );
     }
     // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.
     const body = await readBody(request, MAX_SUBMISSION_BYTES);
@@ -161,13 +177,19 @@ export async function proxy(request: NextRequest) {
       );
     }
     if (!api && (await malformedForm(request, body))) {
-      return page(400, "Not understood", "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>");
+      return page(
+        400,
+        "Not understood",
+        "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>",
+      );
     }
   }
 
   // A fresh nonce for every response; Next.js takes it from the CSP header set here.
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const https = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || request.nextUrl.protocol === "https:";
+  const https =
+    request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ||
+    request.nextUrl.protocol === "https:";
   const policy = contentSecurityPolicy(nonce, https);
 
   const slug = cachedSlug(request);
@@ -175,7 +197,9 @@ export async function proxy(request: NextRequest) {
     // The template is this server's own page, asked for where `next start` listens (Next.js notes
     // that address in __NEXT_PRIVATE_ORIGIN; the Host header could be a proxy's public name).
     const origin = serverOrigin() ?? request.nextUrl.origin;
-    const entry = await cachedPage(slug, () => fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }));
+    const entry = await cachedPage(slug, () =>
+      fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }),
+    );
     if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
   }
 
@@ -187,7 +211,9 @@ export async function proxy(request: NextRequest) {
   requestHeaders.set("content-security-policy", rendered);
   const forward = { request: { headers: requestHeaders } };
   // A path that does not decode names nothing here: the site's not-found page (Next's own route).
-  const response = decodable ? NextResponse.next(forward) : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
+  const response = decodable
+    ? NextResponse.next(forward)
+    : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
   response.headers.set("content-security-policy", rendered);
   return response;
 }
@@ -195,4 +221,6 @@ export async function proxy(request: NextRequest) {
 // Every page and form target; not Next's static files, whose responses carry no script, nor the
 // admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
 // (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts).
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$).*)"] };
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$).*)"],
+};

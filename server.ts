@@ -40,7 +40,12 @@ const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname;
 // Where the site asks for its own pages (proxy.ts's page cache, Next's server actions); `next start`
 // sets it once listening.
-const local = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "localhost" : isIPv6(hostname) ? `[${hostname}]` : hostname;
+const local =
+  !hostname || hostname === "0.0.0.0" || hostname === "::"
+    ? "localhost"
+    : isIPv6(hostname)
+      ? `[${hostname}]`
+      : hostname;
 process.env.__NEXT_PRIVATE_ORIGIN = `http://${local}:${port}`;
 
 const { default: next } = await import("next");
@@ -67,7 +72,9 @@ server.once("error", (error) => {
   console.error(`Cannot start: ${error.message}`);
   process.exit(1);
 });
-server.listen(port, hostname, () => console.log(`Marginalia ${dev ? "(development) " : ""}ready on ${process.env.__NEXT_PRIVATE_ORIGIN}`));
+server.listen(port, hostname, () =>
+  console.log(`Marginalia ${dev ? "(development) " : ""}ready on ${process.env.__NEXT_PRIVATE_ORIGIN}`),
+);
 
 // Finish the requests under way (a comment being stored) before leaving, as `next start` does, but
 // not for ever: a client may keep a connection open (development's hot reload always does).

@@ -15,7 +15,10 @@ export default function sitemap(): MetadataRoute.Sitemap {
   const newest = articles.map(lastChange).sort().at(-1);
   const pageCount = Math.max(1, Math.ceil(articles.length / site.articlesPerPage));
   return [
-    ...Array.from({ length: pageCount }, (_, index) => ({ url: absoluteUrl(pagePath(index + 1)), lastModified: newest })),
+    ...Array.from({ length: pageCount }, (_, index) => ({
+      url: absoluteUrl(pagePath(index + 1)),
+      lastModified: newest,
+    })),
     ...articles.map((article) => ({ url: absoluteUrl(articlePath(article.slug)), lastModified: lastChange(article) })),
     { url: absoluteUrl("/tags"), lastModified: newest },
     ...listTags(articles).map((tag) => ({

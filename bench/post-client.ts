@@ -8,5 +8,8 @@ const [pageUrl, clients, total, tag] = process.argv.slice(2);
 // (seconds, for the first few posts): the figures are for a server that has taken a few comments.
 await commentStorm({ pageUrl, clients: Number(clients), total: 100, tag: `${tag}-warm-up` });
 const result = await commentStorm({ pageUrl, clients: Number(clients), total: Number(total), tag });
-const failures = result.sent.filter((s) => !s.acknowledged).slice(0, 3).map((s) => `${s.status} ${s.message}`);
+const failures = result.sent
+  .filter((s) => !s.acknowledged)
+  .slice(0, 3)
+  .map((s) => `${s.status} ${s.message}`);
 console.log(JSON.stringify({ ...result, sent: undefined, failures }));

@@ -27,7 +27,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
 const PORT = 3410;
 const ARTICLE = "monolith-vs-microservices";
-const GROWTH: Array<[string, number]> = [["field-note-01", 10], ["field-note-03", 1_000], ["field-note-04", 5_000], ["field-note-05", 10_000]];
+const GROWTH: Array<[string, number]> = [
+  ["field-note-01", 10],
+  ["field-note-03", 1_000],
+  ["field-note-04", 5_000],
+  ["field-note-05", 10_000],
+];
 const lines: string[] = [];
 const say = (line = "") => {
   console.log(line);
@@ -45,7 +50,13 @@ async function autocannon(url: string, headers: string[] = []): Promise<Cannon> 
   const args = ["-c", "50", "-d", String(SECONDS), "-j", ...headers.flatMap((header) => ["-H", header]), url];
   const { stdout } = await run("node_modules/.bin/autocannon", args, { maxBuffer: 64 << 20 });
   const result = JSON.parse(stdout);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
 }
 
 /**
@@ -65,8 +76,17 @@ async function renderTimes(url: string, count: number): Promise<{ p50: number; p
 }
 
 async function postStorm(pageUrl: string, tag: string) {
-  const { stdout } = await run("node_modules/.bin/tsx", ["bench/post-client.ts", pageUrl, "50", String(POSTS), tag], { maxBuffer: 16 << 20 });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { acknowledged: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number>; failures: string[] };
+  const { stdout } = await run("node_modules/.bin/tsx", ["bench/post-client.ts", pageUrl, "50", String(POSTS), tag], {
+    maxBuffer: 16 << 20,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+    acknowledged: number;
+    perSecond: number;
+    p50: number;
+    p99: number;
+    statuses: Record<string, number>;
+    failures: string[];
+  };
 }
 
 /** The same number of comments written straight through Prisma by 50 concurrent loops: the database's ceiling. */
@@ -78,7 +98,16 @@ async function bareInserts(db: Db, slug: string): Promise<number> {
       while (next < POSTS) {
         const n = next++;
         const id = `bare-${slug}-${n}-${Math.random().toString(36).slice(2)}`;
-        await db.comment.create({ data: { id, articleSlug: slug, rootId: id, authorName: "Bare", body: `bare insert ${n}`, status: "published" } });
+        await db.comment.create({
+          data: {
+            id,
+            articleSlug: slug,
+            rootId: id,
+            authorName: "Bare",
+            body: `bare insert ${n}`,
+            status: "published",
+          },
+        });
       }
     }),
   );
@@ -112,8 +141,12 @@ async function main() {
 
   say(`# Benchmarks`);
   say();
-  say(`Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on this machine (${(await import("node:os")).cpus().length} cores, shared), Node ${process.version}, by \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_POSTS=${POSTS}).`);
-  say(`Server: \`next build\`, then server.ts (\`npm start\`) on 127.0.0.1, SQLite unless said; load from separate processes.`);
+  say(
+    `Measured ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on this machine (${(await import("node:os")).cpus().length} cores, shared), Node ${process.version}, by \`npm run bench\` (BENCH_SECONDS=${SECONDS}, BENCH_POSTS=${POSTS}).`,
+  );
+  say(
+    `Server: \`next build\`, then server.ts (\`npm start\`) on 127.0.0.1, SQLite unless said; load from separate processes.`,
+  );
   say();
 
   // Reading: the article page against a bare node:http server with the same bytes.
@@ -121,7 +154,11 @@ async function main() {
   const pageUrl = `${server.url}/articles/${ARTICLE}`;
   const html = Buffer.from(await (await fetch(pageUrl)).arrayBuffer());
   fs.writeFileSync("data/bench-article.html", html);
-  const ceiling = spawn("node_modules/.bin/tsx", ["bench/static-server.ts", "data/bench-article.html", String(PORT + 1)], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+  const ceiling = spawn(
+    "node_modules/.bin/tsx",
+    ["bench/static-server.ts", "data/bench-article.html", String(PORT + 1)],
+    { stdio: ["ignore", "pipe", "inherit"], detached: true },
+  );
   await new Promise((resolve) => ceiling.stdout!.once("data", resolve));
   try {
     await renderTimes(pageUrl, 20); // warm-up
@@ -132,24 +169,36 @@ async function main() {
     say();
     say(`| server | requests/s | p50 | p99 | errors / non-2xx |`);
     say(`| --- | --- | --- | --- | --- |`);
-    say(`| node:http, same ${kb(html.length)} from memory | ${base.rps.toFixed(0)} | ${ms(base.p50)} | ${ms(base.p99)} | ${base.errors} / ${base.non2xx} |`);
-    say(`| Marginalia, readers without cookies (page cache) | ${page.rps.toFixed(0)} | ${ms(page.p50)} | ${ms(page.p99)} | ${page.errors} / ${page.non2xx} |`);
-    say(`| Marginalia, readers with cookies (rendered per request) | ${rendered.rps.toFixed(0)} | ${ms(rendered.p50)} | ${ms(rendered.p99)} | ${rendered.errors} / ${rendered.non2xx} |`);
+    say(
+      `| node:http, same ${kb(html.length)} from memory | ${base.rps.toFixed(0)} | ${ms(base.p50)} | ${ms(base.p99)} | ${base.errors} / ${base.non2xx} |`,
+    );
+    say(
+      `| Marginalia, readers without cookies (page cache) | ${page.rps.toFixed(0)} | ${ms(page.p50)} | ${ms(page.p99)} | ${page.errors} / ${page.non2xx} |`,
+    );
+    say(
+      `| Marginalia, readers with cookies (rendered per request) | ${rendered.rps.toFixed(0)} | ${ms(rendered.p50)} | ${ms(rendered.p99)} | ${rendered.errors} / ${rendered.non2xx} |`,
+    );
     say();
-    say(`Ratio to the ceiling (readers without cookies, who are most readers of a busy link): **${(page.rps / base.rps).toFixed(3)}** (target ≥ 0.5: ${page.rps / base.rps >= 0.5 ? "met" : "missed"}); p99 ${ms(page.p99)} (target < 50 ms: ${page.p99 < 50 ? "met" : "missed"}).`);
+    say(
+      `Ratio to the ceiling (readers without cookies, who are most readers of a busy link): **${(page.rps / base.rps).toFixed(3)}** (target ≥ 0.5: ${page.rps / base.rps >= 0.5 ? "met" : "missed"}); p99 ${ms(page.p99)} (target < 50 ms: ${page.p99 < 50 ? "met" : "missed"}).`,
+    );
     say();
   } finally {
     process.kill(-ceiling.pid!, "SIGTERM");
   }
 
   // A long thread, and growth: the first page of threads whatever the thread's size.
-  say(`## Rendering by thread size (one request at a time, 30 requests each, first page of 50 threads, rendered per request)`);
+  say(
+    `## Rendering by thread size (one request at a time, 30 requests each, first page of 50 threads, rendered per request)`,
+  );
   say();
   say(`| comments on the article | comments shown | p50 | p99 | HTML |`);
   say(`| --- | --- | --- | --- | --- |`);
   for (const [slug, count] of [...GROWTH.slice(0, 1), [ARTICLE, 200] as [string, number], ...GROWTH.slice(1)]) {
     const times = await renderTimes(`${server.url}/articles/${slug}`, 30);
-    say(`| ${count.toLocaleString("en")}${count === 5_000 ? " (long thread: target p50 < 80 ms)" : ""} | ${Math.min(count, 200)} | ${ms(times.p50)} | ${ms(times.p99)} | ${kb(times.bytes)} |`);
+    say(
+      `| ${count.toLocaleString("en")}${count === 5_000 ? " (long thread: target p50 < 80 ms)" : ""} | ${Math.min(count, 200)} | ${ms(times.p50)} | ${ms(times.p99)} | ${kb(times.bytes)} |`,
+    );
   }
   say();
   server.stop();
@@ -161,12 +210,20 @@ async function main() {
   say();
   say(`| what | gzip |`);
   say(`| --- | --- |`);
-  say(`| JavaScript of an article page (${weight.articleFiles.length} files: build-manifest rootMainFiles + the layout's and page's entryJSFiles) | ${kb(weight.articleGzip)} |`);
+  say(
+    `| JavaScript of an article page (${weight.articleFiles.length} files: build-manifest rootMainFiles + the layout's and page's entryJSFiles) | ${kb(weight.articleGzip)} |`,
+  );
   say(`| Next.js's minimal App Router page (rootMainFiles: runtime, React, router) | ${kb(weight.minimalGzip)} |`);
-  say(`| difference (target ≤ 15 KB) | ${kb(weight.articleGzip - weight.minimalGzip)}: ${weight.articleGzip - weight.minimalGzip <= 15 * 1024 ? "met" : "missed"} |`);
+  say(
+    `| difference (target ≤ 15 KB) | ${kb(weight.articleGzip - weight.minimalGzip)}: ${weight.articleGzip - weight.minimalGzip <= 15 * 1024 ? "met" : "missed"} |`,
+  );
   const css = articleCss();
-  say(`| CSS of an article page (${css.cssFiles.length} files, target < 20 KB) | ${kb(css.cssGzip)}: ${css.cssGzip < 20 * 1024 ? "met" : "missed"} |`);
-  say(`| HTML of /articles/${ARTICLE} with 200 comments (uncompressed / gzip) | ${kb(html.length)} / ${kb(fs.readFileSync("data/bench-article.html").length && (await import("node:zlib")).gzipSync(html).length)} |`);
+  say(
+    `| CSS of an article page (${css.cssFiles.length} files, target < 20 KB) | ${kb(css.cssGzip)}: ${css.cssGzip < 20 * 1024 ? "met" : "missed"} |`,
+  );
+  say(
+    `| HTML of /articles/${ARTICLE} with 200 comments (uncompressed / gzip) | ${kb(html.length)} / ${kb(fs.readFileSync("data/bench-article.html").length && (await import("node:zlib")).gzipSync(html).length)} |`,
+  );
   say();
 
   // Posting, without JavaScript: the form's real POST, 50 clients, the rate limit raised.
@@ -186,7 +243,9 @@ async function main() {
     }
   }
   say();
-  say(`Tokens: each post carries a form token minted by the load generator as lib/comments/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the redirect to the new comment that a browser without JavaScript follows (POST-redirect-GET). Each run starts after 100 warm-up posts (a cold server takes seconds over its first few).`);
+  say(
+    `Tokens: each post carries a form token minted by the load generator as lib/comments/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the redirect to the new comment that a browser without JavaScript follows (POST-redirect-GET). Each run starts after 100 warm-up posts (a cold server takes seconds over its first few).`,
+  );
   fs.writeFileSync("bench/results.md", `${lines.join("\n")}\n`);
   console.log("\nwritten to bench/results.md");
 }

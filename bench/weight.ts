@@ -8,17 +8,32 @@ import zlib from "node:zlib";
 const gzipBytes = (files: string[]) =>
   files.reduce((sum, file) => sum + zlib.gzipSync(fs.readFileSync(path.join(".next", file)), { level: 9 }).length, 0);
 
-export function articleJavaScript(): { articleFiles: string[]; articleGzip: number; minimalFiles: string[]; minimalGzip: number } {
+export function articleJavaScript(): {
+  articleFiles: string[];
+  articleGzip: number;
+  minimalFiles: string[];
+  minimalGzip: number;
+} {
   const build = JSON.parse(fs.readFileSync(".next/build-manifest.json", "utf8")) as { rootMainFiles: string[] };
   const source = fs.readFileSync(".next/server/app/articles/[slug]/page_client-reference-manifest.js", "utf8");
-  const sandbox = { self: {} as Record<string, unknown> } as { self: { __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> } };
+  const sandbox = { self: {} as Record<string, unknown> } as {
+    self: { __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> };
+  };
   new Function("self", "globalThis", source)(sandbox.self, sandbox.self);
   const manifest = sandbox.self.__RSC_MANIFEST?.["/articles/[slug]/page"];
   if (!manifest) throw new Error("no client reference manifest for /articles/[slug]/page");
   const entries = manifest.entryJSFiles;
-  const pageFiles = [...(entries["[project]/app/layout"] ?? []), ...(entries["[project]/app/articles/[slug]/page"] ?? [])];
+  const pageFiles = [
+    ...(entries["[project]/app/layout"] ?? []),
+    ...(entries["[project]/app/articles/[slug]/page"] ?? []),
+  ];
   const articleFiles = [...new Set([...build.rootMainFiles, ...pageFiles])];
-  return { articleFiles, articleGzip: gzipBytes(articleFiles), minimalFiles: build.rootMainFiles, minimalGzip: gzipBytes(build.rootMainFiles) };
+  return {
+    articleFiles,
+    articleGzip: gzipBytes(articleFiles),
+    minimalFiles: build.rootMainFiles,
+    minimalGzip: gzipBytes(build.rootMainFiles),
+  };
 }
 
 /** The stylesheets an article page links (the layout's and the page's), gzipped. */

@@ -12,7 +12,13 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
  * Articles as the index, tag pages and the 404 page list them: title, byline, description, and on
  * the index the comment count (absent when the database cannot be reached).
  */
-export function ArticleList({ articles, commentCounts }: { articles: ArticleSummary[]; commentCounts?: Map<string, number> | null }) {
+export function ArticleList({
+  articles,
+  commentCounts,
+}: {
+  articles: ArticleSummary[];
+  commentCounts?: Map<string, number> | null;
+}) {
   return (
     <ol className="article-list">
       {articles.map((article, index) => (

@@ -19,8 +19,7 @@ export function ArticleView({ article }: { article: Article }) {
           <Link className="author-name" href={authorPath(article.author)}>
             {article.author}
           </Link>{" "}
-          ·{" "}
-          <time dateTime={article.date}>{formatDay(article.date)}</time> · {article.readingMinutes} min read
+          · <time dateTime={article.date}>{formatDay(article.date)}</time> · {article.readingMinutes} min read
         </p>
         {article.updated && article.updated !== article.date && (
           <p className="meta updated">

@@ -93,7 +93,11 @@ export type FeedComment = { id: string; authorName: string; html: string; create
 /** Atom 1.0 of an article's newest published comments, each linking to its permalink. */
 export function renderCommentAtom(article: Pick<Article, "slug" | "title">, comments: FeedComment[]): string {
   const articleUrl = absoluteUrl(articlePath(article.slug));
-  const updated = comments.map((c) => (c.editedAt ?? c.createdAt).toISOString()).sort().at(-1) ?? "1970-01-01T00:00:00.000Z";
+  const updated =
+    comments
+      .map((c) => (c.editedAt ?? c.createdAt).toISOString())
+      .sort()
+      .at(-1) ?? "1970-01-01T00:00:00.000Z";
   const entries = comments.map((comment) => {
     const url = `${articleUrl}#${commentAnchor(comment.id)}`;
     return `  <entry>

@@ -38,7 +38,10 @@ const schema = z.object({
       try {
         return parseTrustProxy(value);
       } catch (error) {
-        ctx.addIssue({ code: "custom", message: `must be a hop count or a list of addresses, CIDR ranges and loopback: ${(error as Error).message}` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a hop count or a list of addresses, CIDR ranges and loopback: ${(error as Error).message}`,
+        });
         return z.NEVER;
       }
     }),
@@ -76,7 +79,9 @@ function mustBe(issue: z.core.$ZodRawIssue): string {
       if (issue.origin === "string") return `must be at least ${issue.minimum} characters`;
       return `must be ${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}`;
     case "invalid_type":
-      return issue.expected === "number" || issue.expected === "int" ? "must be a number" : `must be a ${issue.expected}`;
+      return issue.expected === "number" || issue.expected === "int"
+        ? "must be a number"
+        : `must be a ${issue.expected}`;
     default:
       return "is not valid";
   }
@@ -105,7 +110,9 @@ export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
 export function cookieSecret(env: NodeJS.ProcessEnv = process.env): string {
   const secret = settings(env).COOKIE_SECRET;
   if (!secret) {
-    throw new Error("COOKIE_SECRET is not set: run `npm run setup` (or `npm run dev`, `npm start`) to generate it into .env.local");
+    throw new Error(
+      "COOKIE_SECRET is not set: run `npm run setup` (or `npm run dev`, `npm start`) to generate it into .env.local",
+    );
   }
   return secret;
 }

@@ -10,7 +10,9 @@ for (const problem of problems) console.error(formatProblem(problem));
 const where = path.relative(process.cwd(), dir) || ".";
 if (problems.length > 0) {
   const files = new Set(problems.map((problem) => problem.file)).size;
-  console.error(`${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}`);
+  console.error(
+    `${where}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}`,
+  );
   process.exit(1);
 }
 console.log(`${where}: no problems`);

@@ -39,7 +39,9 @@ async function create(args: string[]): Promise<void> {
     console.log("No schema changes: prisma/schema.prisma matches the migrations. Nothing written.");
     return;
   }
-  console.log(`Created migration ${result.migration} in ${result.folders.join(" and ")}. Apply it with npm run db:migrate.`);
+  console.log(
+    `Created migration ${result.migration} in ${result.folders.join(" and ")}. Apply it with npm run db:migrate.`,
+  );
 }
 
 const [command, ...args] = process.argv.slice(2);

@@ -5,12 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  derivePostgresSchema,
-  POSTGRES_SCHEMA_PATH,
-  PROJECT_ROOT,
-  SQLITE_SCHEMA_PATH,
-} from "./lib/prisma-schema";
+import { derivePostgresSchema, POSTGRES_SCHEMA_PATH, PROJECT_ROOT, SQLITE_SCHEMA_PATH } from "./lib/prisma-schema";
 
 const prismaBuild = path.join(PROJECT_ROOT, "node_modules/prisma/build");
 

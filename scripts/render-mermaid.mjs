@@ -8,7 +8,8 @@ import rehypeStringify from "rehype-stringify";
 import { unified } from "unified";
 
 const { diagrams, prefix } = JSON.parse(fs.readFileSync(0, "utf8"));
-const executablePath = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const executablePath =
+  process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const tree = {
   type: "root",
   children: diagrams.map((diagram) => ({
@@ -20,7 +21,14 @@ const tree = {
         type: "element",
         tagName: "pre",
         properties: {},
-        children: [{ type: "element", tagName: "code", properties: { className: ["language-mermaid"] }, children: [{ type: "text", value: diagram }] }],
+        children: [
+          {
+            type: "element",
+            tagName: "code",
+            properties: { className: ["language-mermaid"] },
+            children: [{ type: "text", value: diagram }],
+          },
+        ],
       },
     ],
   })),

@@ -24,7 +24,8 @@ export async function OutboxPanel() {
     );
   }
   const { counts, open } = await outboxOverview(db());
-  const failing = (row: (typeof open)[number]) => row.status === "failed" || Boolean(row.lastError && row.status === "queued");
+  const failing = (row: (typeof open)[number]) =>
+    row.status === "failed" || Boolean(row.lastError && row.status === "queued");
   return (
     <section className="admin-tools" aria-labelledby="outbox-heading">
       <h2 id="outbox-heading">Outbox</h2>

@@ -38,8 +38,8 @@ export default async function AdminPage({ searchParams }: Props) {
         <h1>Moderation</h1>
         <p>
           The admin is disabled because no password is set. To enable it, add a line
-          <code> ADMIN_PASSWORD=a-long-passphrase </code> to <code>.env.local</code> (or set the
-          environment variable) and restart the site.
+          <code> ADMIN_PASSWORD=a-long-passphrase </code> to <code>.env.local</code> (or set the environment variable)
+          and restart the site.
         </p>
       </>
     );
@@ -61,7 +61,14 @@ export default async function AdminPage({ searchParams }: Props) {
       <h1>Moderation</h1>
       <p className="meta">
         New comments are{" "}
-        {{ pre: "held for approval (COMMENTS_MODERATION=pre)", first: "held for approval until a browser has one approved comment (COMMENTS_MODERATION=first)", post: "published at once (COMMENTS_MODERATION=post)" }[settings().COMMENTS_MODERATION]}.
+        {
+          {
+            pre: "held for approval (COMMENTS_MODERATION=pre)",
+            first: "held for approval until a browser has one approved comment (COMMENTS_MODERATION=first)",
+            post: "published at once (COMMENTS_MODERATION=post)",
+          }[settings().COMMENTS_MODERATION]
+        }
+        .
       </p>
       {imported !== undefined && (
         <p role="status" className="notice">
@@ -75,7 +82,11 @@ export default async function AdminPage({ searchParams }: Props) {
       )}
       <nav className="comment-sort" aria-label="Filter comments">
         {FILTERS.map(([value, label]) => (
-          <Link key={label} href={adminPath(value ? { status: value } : undefined)} aria-current={value === status ? "true" : undefined}>
+          <Link
+            key={label}
+            href={adminPath(value ? { status: value } : undefined)}
+            aria-current={value === status ? "true" : undefined}
+          >
             {label}
           </Link>
         ))}
@@ -90,7 +101,8 @@ export default async function AdminPage({ searchParams }: Props) {
                 <span className="comment-author">{comment.authorName}</span> on{" "}
                 <Link href={commentPath(comment.articleSlug, comment.id)}>{comment.articleSlug}</Link>,{" "}
                 <time dateTime={comment.createdAt.toISOString()}>{timeFormat.format(comment.createdAt)} UTC</time>
-                {comment.editedAt && " (edited)"} · <span className={`status status-${comment.status}`}>{comment.status}</span>
+                {comment.editedAt && " (edited)"} ·{" "}
+                <span className={`status status-${comment.status}`}>{comment.status}</span>
               </p>
               {/* The raw markdown, shown as text: moderators see exactly what was written. */}
               <p className="comment-source">{comment.body}</p>

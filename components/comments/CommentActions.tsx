@@ -7,7 +7,17 @@ import { BODY_MAX } from "@/lib/comments/limits";
 import { SubmitButton } from "./CommentForm";
 
 /** Editing one's own comment in place (a plain form POST without JavaScript). */
-export function EditCommentForm({ id, slug, body, cancelHref }: { id: string; slug: string; body: string; cancelHref: string }) {
+export function EditCommentForm({
+  id,
+  slug,
+  body,
+  cancelHref,
+}: {
+  id: string;
+  slug: string;
+  body: string;
+  cancelHref: string;
+}) {
   const [state, formAction] = useActionState(editComment, { status: "idle", body } satisfies EditState);
   const errorId = `edit-${id}-error`;
   return (
@@ -31,7 +41,12 @@ export function EditCommentForm({ id, slug, body, cancelHref }: { id: string; sl
         <Link href={cancelHref} scroll={false}>
           {state.status === "saved" ? "Done" : "Cancel"}
         </Link>
-        <p id={errorId} role="status" aria-live="polite" className={state.status === "error" ? "form-message error" : "form-message"}>
+        <p
+          id={errorId}
+          role="status"
+          aria-live="polite"
+          className={state.status === "error" ? "form-message error" : "form-message"}
+        >
           {state.message}
         </p>
       </div>

@@ -79,8 +79,16 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
       )}
       <div className="form-footer">
         <SubmitButtons />
-        {cancelHref && <Link href={cancelHref} scroll={false}>Cancel</Link>}
-        <p role="status" aria-live="polite" className={state.status === "error" ? "form-message error" : "form-message"}>
+        {cancelHref && (
+          <Link href={cancelHref} scroll={false}>
+            Cancel
+          </Link>
+        )}
+        <p
+          role="status"
+          aria-live="polite"
+          className={state.status === "error" ? "form-message error" : "form-message"}
+        >
           {state.message}
         </p>
       </div>
@@ -89,7 +97,15 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
 }
 
 /** The optional address for reply notifications; never shown again on any page but this form's echo. */
-function NotifyFields({ id, values, errors }: { id: (field: string) => string; values: CommentFormState["values"]; errors?: string[] }) {
+function NotifyFields({
+  id,
+  values,
+  errors,
+}: {
+  id: (field: string) => string;
+  values: CommentFormState["values"];
+  errors?: string[];
+}) {
   const invalid = Boolean(errors?.length);
   return (
     <div className="field notify-fields">

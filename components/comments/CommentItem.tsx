@@ -1,5 +1,13 @@
 import { editableUntil, type CommentView } from "@/lib/comments/store";
-import { commentInnerHtml, commentLink, commentTime, isInteractive, type CommentContext, PLACEHOLDER_TEXT, commentTimeTitle } from "@/lib/comments/html";
+import {
+  commentInnerHtml,
+  commentLink,
+  commentTime,
+  isInteractive,
+  type CommentContext,
+  PLACEHOLDER_TEXT,
+  commentTimeTitle,
+} from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
@@ -32,7 +40,9 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   const { slug } = context;
   const anchor = commentAnchor(comment.id);
   const editable =
-    comment.own && !comment.placeholder && context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
+    comment.own &&
+    !comment.placeholder &&
+    context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
 
   return (
     <li id={anchor} className="comment" data-depth={comment.depth}>
@@ -62,7 +72,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
           </p>
           {context.editing === comment.id && editable && comment.markdown !== null ? (
-            <EditCommentForm id={comment.id} slug={slug} body={comment.markdown} cancelHref={articleUrl(slug, undefined, anchor)} />
+            <EditCommentForm
+              id={comment.id}
+              slug={slug}
+              body={comment.markdown}
+              cancelHref={articleUrl(slug, undefined, anchor)}
+            />
           ) : (
             // Sanitized by lib/comments/markdown.ts: an allow-list of tags, attributes and URL schemes.
             <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.html }} />
@@ -86,7 +101,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {editable && <DeleteCommentButton id={comment.id} slug={slug} />}
           </div>
           {context.admin && (
-            <ModerationControls comment={comment} slug={slug} confirming={context.confirm === comment.id} hidden={Boolean(comment.hidden)} />
+            <ModerationControls
+              comment={comment}
+              slug={slug}
+              confirming={context.confirm === comment.id}
+              hidden={Boolean(comment.hidden)}
+            />
           )}
           {context.replyTo === comment.id && !comment.pending && !context.locked && (
             <div id={`reply-${comment.id}`} className="reply-form">

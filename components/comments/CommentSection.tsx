@@ -1,6 +1,13 @@
 import { headers } from "next/headers";
 import Link from "next/link";
-import { listComments, THREADS_PER_PAGE, type CommentPage, type CommentSort, MAX_THREADS_PER_PAGE, type CommentView } from "@/lib/comments/store";
+import {
+  listComments,
+  THREADS_PER_PAGE,
+  type CommentPage,
+  type CommentSort,
+  MAX_THREADS_PER_PAGE,
+  type CommentView,
+} from "@/lib/comments/store";
 import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
@@ -55,7 +62,8 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
     const viewer = { ...reader, admin };
     page = await listComments(slug, { sort, threads, viewer });
     // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
-    if (posted && viewer.ownIds.has(posted)) notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");
+    if (posted && viewer.ownIds.has(posted))
+      notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");
     context = {
       slug,
       sort,
@@ -80,9 +88,8 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       <section className="comments" id="comments" aria-labelledby="comments-heading">
         <h2 id="comments-heading">Comments</h2>
         <p role="status" className="notice">
-          Comments are unavailable right now. The article is all here; please come back later to
-          read or join the discussion. If you just posted a comment, it could not be saved: please
-          try again in a few minutes.
+          Comments are unavailable right now. The article is all here; please come back later to read or join the
+          discussion. If you just posted a comment, it could not be saved: please try again in a few minutes.
         </p>
       </section>
     );

@@ -30,7 +30,12 @@ export function FollowForm({ kind, slug = "" }: { kind: keyof typeof LABELS; slu
         placeholder="you@example.com"
       />{" "}
       <SubmitButton label={LABELS[kind].button} pendingLabel="Sending…" />
-      <p id={`${id}-status`} role="status" aria-live="polite" className={state.status === "error" ? "form-message error" : "form-message"}>
+      <p
+        id={`${id}-status`}
+        role="status"
+        aria-live="polite"
+        className={state.status === "error" ? "form-message error" : "form-message"}
+      >
         {state.message}
       </p>
     </form>

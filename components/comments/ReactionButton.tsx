@@ -6,7 +6,17 @@ import { ThumbIcon } from "./icons";
  * 👍 on a comment: a plain form to app/articles/[slug]/reactions, so a page of many comments ships
  * no script for it; SoftNavigation sends it in place when JavaScript runs.
  */
-export function ReactionButton({ id, slug, count, reacted }: { id: string; slug: string; count: number; reacted: boolean }) {
+export function ReactionButton({
+  id,
+  slug,
+  count,
+  reacted,
+}: {
+  id: string;
+  slug: string;
+  count: number;
+  reacted: boolean;
+}) {
   return (
     <form method="post" action={reactionsPath(slug)} className="inline-form" data-soft>
       <input type="hidden" name="id" value={id} />

@@ -72,7 +72,11 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch (error) {
     console.error(`comments: cannot store a comment on "${slug}"`, error);
-    return { status: "error", message: "Your comment could not be saved right now. Please try again in a moment.", values };
+    return {
+      status: "error",
+      message: "Your comment could not be saved right now. Please try again in a moment.",
+      values,
+    };
   }
 
   switch (result.kind) {
@@ -85,7 +89,11 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       // Without JavaScript the form is a plain POST: answer it with a redirect to the comment
       // (POST-redirect-GET), so a reload cannot post it again and the answer is not a whole page.
       if (!(await headers()).has("next-action")) {
-        redirect(result.kind === "posted" ? articleUrl(slug, `posted=${result.id}`, commentAnchor(result.id)) : articleUrl(slug, undefined, "comments"));
+        redirect(
+          result.kind === "posted"
+            ? articleUrl(slug, `posted=${result.id}`, commentAnchor(result.id))
+            : articleUrl(slug, undefined, "comments"),
+        );
       }
       return {
         status: "posted",
@@ -103,9 +111,18 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
         values,
       };
     case "expired":
-      return { status: "error", message: "This form had expired. Please post your comment again.", values, token: issueFormToken() };
+      return {
+        status: "error",
+        message: "This form had expired. Please post your comment again.",
+        values,
+        token: issueFormToken(),
+      };
     case "already-sent":
-      return { status: "error", message: "This form was already sent. Please reload the page before posting again.", values };
+      return {
+        status: "error",
+        message: "This form was already sent. Please reload the page before posting again.",
+        values,
+      };
     case "no-parent":
       return { status: "error", message: "The comment you replied to is no longer there.", values };
     case "no-article":
@@ -134,13 +151,19 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
       if (result.pending) revalidatePath("/"); // the index counts published comments only
       return {
         status: "saved",
-        message: result.pending ? "Your edit is saved. It awaits moderation again: only you can see your comment until it is approved." : "Your edit is saved.",
+        message: result.pending
+          ? "Your edit is saved. It awaits moderation again: only you can see your comment until it is approved."
+          : "Your edit is saved.",
         body: result.body,
       };
     case "invalid":
       return { status: "error", message: result.errors.join(" "), body: raw };
     case "rate-limited":
-      return { status: "error", message: `You are commenting faster than we allow. Please try again in ${waitFor(result.retryAfterSeconds)}.`, body: raw };
+      return {
+        status: "error",
+        message: `You are commenting faster than we allow. Please try again in ${waitFor(result.retryAfterSeconds)}.`,
+        body: raw,
+      };
     default:
       return { status: "error", message: ownChangeRefused(result.kind), body: raw };
   }

@@ -16,7 +16,9 @@ export async function announceNewArticles(db: Db, now = new Date(), dir?: string
   const known = new Set((await db.articleAnnouncement.findMany({ select: { slug: true } })).map((a) => a.slug));
   // The first run knows nothing yet: what is visible then was published before mail was set up.
   if (known.size === 0) {
-    await db.articleAnnouncement.createMany({ data: visible.map((a) => ({ slug: a.slug, createdAt: now })) }).catch(() => undefined);
+    await db.articleAnnouncement
+      .createMany({ data: visible.map((a) => ({ slug: a.slug, createdAt: now })) })
+      .catch(() => undefined);
     return [];
   }
   const announced: string[] = [];
@@ -31,7 +33,11 @@ export async function announceNewArticles(db: Db, now = new Date(), dir?: string
         for (const follower of followers) {
           await enqueue(
             tx as unknown as Db,
-            { kind: "article", subscriberId: follower.subscriberId, payload: { slug: article.slug, subscriptionId: follower.id } },
+            {
+              kind: "article",
+              subscriberId: follower.subscriberId,
+              payload: { slug: article.slug, subscriptionId: follower.id },
+            },
             now,
           );
         }

@@ -10,6 +10,11 @@ const AUTHOR_SEED = `author:${site.author.name}`;
 
 /** The avatar of a comment as an <img> source (the CSP allows data: images). */
 export function avatarDataUri(name: string, browserId: string | null, byAuthor = false): string {
-  const seed = byAuthor ? AUTHOR_SEED : `${name}\u0000${createHash("sha256").update(browserId ?? "").digest("base64url").slice(0, 12)}`;
+  const seed = byAuthor
+    ? AUTHOR_SEED
+    : `${name}\u0000${createHash("sha256")
+        .update(browserId ?? "")
+        .digest("base64url")
+        .slice(0, 12)}`;
   return `data:image/svg+xml;utf8,${encodeURIComponent(minidenticon(seed, 60, 45))}`;
 }

@@ -39,7 +39,8 @@ function exportSchema(now: Date) {
       const fail = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
       if (!later(c.editedAt, c.createdAt)) fail("editedAt", "is before createdAt");
       if (!later(c.deletedAt, c.createdAt)) fail("deletedAt", "is before createdAt");
-      if ((c.depth === 1) !== (c.parentId === null)) fail("parentId", c.depth === 1 ? "must be null at depth 1" : "is missing for a reply");
+      if ((c.depth === 1) !== (c.parentId === null))
+        fail("parentId", c.depth === 1 ? "must be null at depth 1" : "is missing for a reply");
       if (c.depth === 1 && c.rootId !== c.id) fail("rootId", "must be the comment's own id at depth 1");
       if (c.replyToName !== null && c.depth !== MAX_DEPTH) fail("replyToName", `is only set at depth ${MAX_DEPTH}`);
       // A deleted comment keeps its place for its replies, and nothing of what it said.
@@ -90,7 +91,10 @@ export function parseCommentExport(data: unknown, now = new Date()): ParsedExpor
       },
     };
   }
-  return { kind: "invalid", problem: { record: "file", id: null, field: issue.path.join(".") || "file", message: issue.message } };
+  return {
+    kind: "invalid",
+    problem: { record: "file", id: null, field: issue.path.join(".") || "file", message: issue.message },
+  };
 }
 
 /** Where a comment sits: what a reply must agree with, and what an import may not change. */
@@ -105,7 +109,12 @@ const PLACEMENT_FIELDS = ["articleSlug", "parentId", "rootId", "depth"] as const
 export function checkPlacements(data: CommentExportData, stored: ReadonlyMap<string, Placement>): ImportProblem | null {
   const inFile = new Map<string, Placement>();
   for (const [index, c] of data.comments.entries()) {
-    const problem = (field: string, message: string): ImportProblem => ({ record: `comments[${index}]`, id: c.id, field, message });
+    const problem = (field: string, message: string): ImportProblem => ({
+      record: `comments[${index}]`,
+      id: c.id,
+      field,
+      message,
+    });
     if (inFile.has(c.id)) return problem("id", "appears twice in the file");
     inFile.set(c.id, c);
     const before = stored.get(c.id);
@@ -114,7 +123,12 @@ export function checkPlacements(data: CommentExportData, stored: ReadonlyMap<str
   }
   for (const [index, c] of data.comments.entries()) {
     if (c.parentId === null) continue;
-    const problem = (field: string, message: string): ImportProblem => ({ record: `comments[${index}]`, id: c.id, field, message });
+    const problem = (field: string, message: string): ImportProblem => ({
+      record: `comments[${index}]`,
+      id: c.id,
+      field,
+      message,
+    });
     const parent = inFile.get(c.parentId) ?? stored.get(c.parentId);
     if (!parent) return problem("parentId", "names no comment in the file or the database");
     if (parent.articleSlug !== c.articleSlug) return problem("parentId", "names a comment on another article");
@@ -123,7 +137,12 @@ export function checkPlacements(data: CommentExportData, stored: ReadonlyMap<str
   }
   for (const [index, r] of data.reactions.entries()) {
     if (!inFile.has(r.commentId) && !stored.has(r.commentId)) {
-      return { record: `reactions[${index}]`, id: r.commentId, field: "commentId", message: "names no comment in the file or the database" };
+      return {
+        record: `reactions[${index}]`,
+        id: r.commentId,
+        field: "commentId",
+        message: "names no comment in the file or the database",
+      };
     }
   }
   return null;
@@ -131,6 +150,9 @@ export function checkPlacements(data: CommentExportData, stored: ReadonlyMap<str
 
 /** "comments[3] (id "abc"), authorName: is before createdAt", for the admin page. */
 export function describeImportProblem(problem: ImportProblem): string {
-  const id = problem.id === null ? "" : ` (id ${JSON.stringify(problem.id.length > 40 ? `${problem.id.slice(0, 40)}…` : problem.id)})`;
+  const id =
+    problem.id === null
+      ? ""
+      : ` (id ${JSON.stringify(problem.id.length > 40 ? `${problem.id.slice(0, 40)}…` : problem.id)})`;
   return `${problem.record}${id}, ${problem.field}: ${problem.message}`;
 }

@@ -36,15 +36,21 @@ export const commentTimeTitle = fullTime;
 // Icons drawn inline (no emoji font needed), hidden from screen readers: the control's label speaks.
 // components/comments/icons.tsx draws the same ones for React.
 const ICON = `<svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">`;
-export const THUMB_PATH = "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm0 0 4-8a3 3 0 0 1 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7";
+export const THUMB_PATH =
+  "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm0 0 4-8a3 3 0 0 1 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7";
 export const REPLY_PATH = "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 5 5v6";
 const thumbIcon = `${ICON}<path d="${THUMB_PATH}"></path></svg>`;
 const replyIcon = `${ICON}<path d="${REPLY_PATH}"></path></svg>`;
 
 /** What stands in a removed comment's place while replies hang under it. */
-export const PLACEHOLDER_TEXT = { deleted: "[deleted]", removed: "[removed by a moderator]", pending: "[awaiting moderation]" } as const;
+export const PLACEHOLDER_TEXT = {
+  deleted: "[deleted]",
+  removed: "[removed by a moderator]",
+  pending: "[awaiting moderation]",
+} as const;
 
-export const reactionLabel = (count: number, reacted: boolean) => `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
+export const reactionLabel = (count: number, reacted: boolean) =>
+  `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
 
 /** A link that opens a reply or edit form, keeping the reader's sort and page of threads. */
 export function commentLink(context: CommentContext, name: "reply" | "edit", id: string): string {
@@ -83,7 +89,9 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +
-    (comment.editedAt ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>` : "") +
+    (comment.editedAt
+      ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>`
+      : "") +
     (comment.pinned ? `<span class="comment-pinned"> Pinned</span>` : "") +
     `</p>`;
   // Never the reader's own, so never pending: every one has 👍 and Reply.
@@ -91,7 +99,9 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     `<form class="inline-form" data-soft="true" action="${reactionsPath(context.slug)}" method="post">` +
     `<input type="hidden" name="id" value="${escape(comment.id)}"/>` +
     `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}">${thumbIcon} ${comment.reactions}</button></form>` +
-    (context.locked ? "" : `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">${replyIcon}Reply</a>`);
+    (context.locked
+      ? ""
+      : `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">${replyIcon}Reply</a>`);
   // The body is sanitized HTML from lib/comments/markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
 }

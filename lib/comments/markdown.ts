@@ -54,7 +54,9 @@ function commentSubset() {
         case "text": {
           // A line break in a comment is a line break, as on GitHub, not a soft wrap.
           if (!node.value.includes("\n")) return;
-          const parts: PhrasingContent[] = node.value.split("\n").flatMap((line, i) => (i ? [{ type: "break" }, text(line)] : [text(line)]));
+          const parts: PhrasingContent[] = node.value
+            .split("\n")
+            .flatMap((line, i) => (i ? [{ type: "break" }, text(line)] : [text(line)]));
           parent.children.splice(index, 1, ...(parts as (typeof parent.children)[number][]));
           return [SKIP, index + parts.length];
         }
@@ -101,7 +103,8 @@ export function renderCommentMarkdown(markdown: string): string {
   return html;
 }
 
-const escapeHtml = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeHtml = (value: string) =>
+  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 // Thousands of nested quotes or lists overflow the parser's recursion (a RangeError). Validation
 // refuses such comments (countLinks); one stored before that rule is shown as plain text.

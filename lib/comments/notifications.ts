@@ -38,7 +38,11 @@ export async function recordNewComment(tx: Tx, event: CommentEvent, now = new Da
   const config = settings();
   if (mailEnabled()) {
     if (event.notifyEmail) {
-      await subscribe(tx, { email: event.notifyEmail, kind: "replies", target: event.id, browserId: event.browserId }, now);
+      await subscribe(
+        tx,
+        { email: event.notifyEmail, kind: "replies", target: event.id, browserId: event.browserId },
+        now,
+      );
     }
     await queueReplyNotifications(tx, event, now);
     if (config.AUTHOR_EMAIL) {
@@ -53,7 +57,12 @@ export async function recordNewComment(tx: Tx, event: CommentEvent, now = new Da
       const digest = config.AUTHOR_DIGEST_MINUTES;
       await enqueue(
         tx,
-        { kind: "author", payload: { commentId: event.id, links }, groupKey: digest > 0 ? "author" : null, delaySeconds: digest * 60 },
+        {
+          kind: "author",
+          payload: { commentId: event.id, links },
+          groupKey: digest > 0 ? "author" : null,
+          delaySeconds: digest * 60,
+        },
         now,
       );
     }
@@ -65,7 +74,10 @@ async function queueReplyNotifications(tx: Tx, event: CommentEvent, now: Date): 
   const follows = await tx.subscription.findMany({
     where: {
       subscriber: { confirmedAt: { not: null } },
-      OR: [...(event.answers ? [{ kind: "replies", target: event.answers }] : []), { kind: "discussion", target: event.slug }],
+      OR: [
+        ...(event.answers ? [{ kind: "replies", target: event.answers }] : []),
+        { kind: "discussion", target: event.slug },
+      ],
     },
     select: { id: true, kind: true, subscriberId: true, subscriber: { select: { email: true, browserId: true } } },
   });
@@ -80,7 +92,12 @@ async function queueReplyNotifications(tx: Tx, event: CommentEvent, now: Date): 
     seen.add(follow.subscriberId);
     // No mail about one's own comment: same address, or the same browser that wrote the comment answered.
     if (event.notifyEmail && follow.subscriber.email === event.notifyEmail) continue;
-    if (event.browserId && (follow.subscriber.browserId === event.browserId || (follow.kind === "replies" && answered?.browserId === event.browserId))) continue;
+    if (
+      event.browserId &&
+      (follow.subscriber.browserId === event.browserId ||
+        (follow.kind === "replies" && answered?.browserId === event.browserId))
+    )
+      continue;
     await enqueue(
       tx,
       {
@@ -118,7 +135,8 @@ export async function queueWebhook(
 
 // ---- Composing at send time ----
 
-export type Composed = { kind: "send"; mail: OutgoingMail } | { kind: "drop"; reason: string } | { kind: "wait"; until: Date };
+export type Composed =
+  { kind: "send"; mail: OutgoingMail } | { kind: "drop"; reason: string } | { kind: "wait"; until: Date };
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -178,7 +196,16 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
       `<p><a href="${escapeHtml(link)}">Confirm your address</a> (within ${hours} hours).</p>`,
     "If it was not you, ignore this mail: nothing more will be sent to you.",
   );
-  return { kind: "send", mail: { to: subscriber.email, subject: `Confirm your address for ${site.name}`, text, html, messageId: row.messageId } };
+  return {
+    kind: "send",
+    mail: {
+      to: subscriber.email,
+      subject: `Confirm your address for ${site.name}`,
+      text,
+      html,
+      messageId: row.messageId,
+    },
+  };
 }
 
 // A reply awaiting moderation is held this long at most; then it is not announced.
@@ -186,7 +213,9 @@ const PENDING_HOLD_MS = 7 * 24 * 3_600_000;
 
 async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Composed> {
   const leader = rows[0];
-  const subscriber = leader.subscriberId ? await db.subscriber.findUnique({ where: { id: leader.subscriberId } }) : null;
+  const subscriber = leader.subscriberId
+    ? await db.subscriber.findUnique({ where: { id: leader.subscriberId } })
+    : null;
   if (!subscriber?.confirmedAt) return { kind: "drop", reason: "the address was removed or is not confirmed" };
   const items = rows.map((row) => payloadOf<{ commentId: string; subscriptionId: string }>(row));
   const subscriptions = await db.subscription.findMany({ where: { id: { in: items.map((i) => i.subscriptionId) } } });
@@ -214,7 +243,9 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
     };
   });
   const subject =
-    published.length === 1 ? `${published[0].authorName} replied on “${title}”` : `${published.length} new replies on “${title}”`;
+    published.length === 1
+      ? `${published[0].authorName} replied on “${title}”`
+      : `${published.length} new replies on “${title}”`;
   const footer = `You get this because you asked to be told of replies. Stop: ${stopOne} — stop every mail from ${site.name} and forget this address: ${stopAll}`;
   return {
     kind: "send",
@@ -235,7 +266,9 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
 async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
   const to = settings().AUTHOR_EMAIL;
   if (!to) return { kind: "drop", reason: "AUTHOR_EMAIL is no longer set" };
-  const items = rows.map((row) => payloadOf<{ commentId: string; links: Record<"approve" | "hide" | "delete", string> }>(row));
+  const items = rows.map((row) =>
+    payloadOf<{ commentId: string; links: Record<"approve" | "hide" | "delete", string> }>(row),
+  );
   const comments = await db.comment.findMany({ where: { id: { in: items.map((i) => i.commentId) }, deletedAt: null } });
   const byId = new Map(comments.map((c) => [c.id, c]));
   const present = items.filter((i) => byId.has(i.commentId));
@@ -256,7 +289,10 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
     };
   });
   const first = byId.get(present[0].commentId)!;
-  const subject = present.length === 1 ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”` : `${present.length} new comments`;
+  const subject =
+    present.length === 1
+      ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”`
+      : `${present.length} new comments`;
   const hours = settings().MAIL_LINK_HOURS;
   return {
     kind: "send",
@@ -264,7 +300,10 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       to,
       subject,
       text: `${parts.map((p) => p.text).join("\n\n---\n\n")}\n\n--\nEach link works once, for ${hours} hours, without signing in.`,
-      html: layout(parts.map((p) => p.html).join("<hr>"), `Each link works once, for ${hours} hours, without signing in.`),
+      html: layout(
+        parts.map((p) => p.html).join("<hr>"),
+        `Each link works once, for ${hours} hours, without signing in.`,
+      ),
       messageId: rows[0].messageId,
     },
   };
@@ -297,4 +336,5 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
 }
 
 /** The rate-limit key of a recipient: a hash, so the address is not written into another table. */
-export const recipientKey = (email: string) => `mail-to:${createHash("sha256").update(email.toLowerCase()).digest("base64url").slice(0, 22)}`;
+export const recipientKey = (email: string) =>
+  `mail-to:${createHash("sha256").update(email.toLowerCase()).digest("base64url").slice(0, 22)}`;

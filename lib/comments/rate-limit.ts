@@ -8,14 +8,24 @@ export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: num
  * Counts one request under `key` unless a window is already full. Hits are rows in the database,
  * so every app instance sees the same counts.
  */
-export async function consume(key: string, windows: Window[], db: Db = defaultDb(), now = new Date()): Promise<RateLimitResult> {
+export async function consume(
+  key: string,
+  windows: Window[],
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<RateLimitResult> {
   const result = await check(key, windows, db, now);
   if (result.ok) await record(key, windows, db, now);
   return result;
 }
 
 /** Whether `key` may make another request, without counting one. */
-export async function check(key: string, windows: Window[], db: Db = defaultDb(), now = new Date()): Promise<RateLimitResult> {
+export async function check(
+  key: string,
+  windows: Window[],
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<RateLimitResult> {
   // One query for every window: the newest hits of the longest window, as many as the largest limit.
   const longest = Math.max(...windows.map((w) => w.seconds));
   const hits = await db.rateLimitHit.findMany({

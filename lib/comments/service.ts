@@ -58,10 +58,17 @@ export async function submitComment(
   if (token.kind === "too-fast") return { kind: "ignored" };
   if (token.kind !== "ok") return { kind: "expired" };
 
-  const parsed = commentInputSchema.safeParse({ name: submission.name, body: submission.body, parentId: submission.parentId });
+  const parsed = commentInputSchema.safeParse({
+    name: submission.name,
+    body: submission.body,
+    parentId: submission.parentId,
+  });
   const notify = readNotify(submission);
   if (!parsed.success || notify.error) {
-    return { kind: "invalid", errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error } };
+    return {
+      kind: "invalid",
+      errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
+    };
   }
   // Only the signed-in author may post under an author's name, or anything that reads as it.
   if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
@@ -138,7 +145,13 @@ export async function submitEdit(
   const rate = await check(key, windows, db);
   if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
   const pending = config.COMMENTS_MODERATION === "pre";
-  const result = await editOwnComment(edit.id, { body: body.data, hold: pending }, from.viewer, config.COMMENT_EDIT_MINUTES, db);
+  const result = await editOwnComment(
+    edit.id,
+    { body: body.data, hold: pending },
+    from.viewer,
+    config.COMMENT_EDIT_MINUTES,
+    db,
+  );
   if (result.kind !== "ok") return result;
   await record(key, windows, db);
   return { kind: "saved", body: body.data, pending };
@@ -178,7 +191,8 @@ function readNotify(submission: Submission): { email: string | null; error?: { e
   const ticked = submission.notify === true || submission.notify === "on";
   if (!ticked || !mailEnabled()) return { email: null };
   const email = typeof submission.email === "string" ? submission.email.trim() : "";
-  if (!email) return { email: null, error: { email: ["Enter your email address to be told of replies, or untick the box."] } };
+  if (!email)
+    return { email: null, error: { email: ["Enter your email address to be told of replies, or untick the box."] } };
   const parsed = emailSchema.safeParse(email);
   if (!parsed.success) return { email: null, error: { email: parsed.error.issues.map((i) => i.message) } };
   return { email: parsed.data };

@@ -18,7 +18,8 @@ export function issueFormToken(now = Date.now()): string {
 /** A day: a reader may leave a form open overnight, but a harvested token does not serve for ever. */
 export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60_000;
 
-export type FormTokenCheck = { kind: "ok"; submissionId: string } | { kind: "too-fast" } | { kind: "expired" } | { kind: "invalid" };
+export type FormTokenCheck =
+  { kind: "ok"; submissionId: string } | { kind: "too-fast" } | { kind: "expired" } | { kind: "invalid" };
 
 export function checkFormToken(token: unknown, now = Date.now()): FormTokenCheck {
   const value = typeof token === "string" ? unsign(token) : null;

@@ -173,7 +173,12 @@ export async function pageComments(
     : {};
   const [count, roots] = await Promise.all([
     countComments(slug, db),
-    db.comment.findMany({ where: { AND: [threadRoots(slug, viewer), later] }, orderBy: OLDEST_FIRST, take: limit + 1, select: rowSelect }),
+    db.comment.findMany({
+      where: { AND: [threadRoots(slug, viewer), later] },
+      orderBy: OLDEST_FIRST,
+      take: limit + 1,
+      select: rowSelect,
+    }),
   ]);
   const page = roots.slice(0, limit);
   const last = page.at(-1);
@@ -224,7 +229,8 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
   const build = (row: Row): CommentView | null => {
     const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
     const own = viewer.ownIds.has(row.id);
-    const visible = !row.deletedAt && (row.status === "published" || (row.status === "pending" && own) || Boolean(viewer.admin));
+    const visible =
+      !row.deletedAt && (row.status === "published" || (row.status === "pending" && own) || Boolean(viewer.admin));
     if (!visible && children.length === 0) return null;
     return {
       id: row.id,
@@ -341,7 +347,10 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       // The first comment goes back only to the browser that sent it: its id would join the own-
       // comments cookie of whoever holds a copy of the token, and with it the right to edit and
       // delete it. The API sends no browser id, so its retries match each other.
-      if (winner) return winner.browserId === (input.browserId ?? null) ? { kind: "duplicate", id: winner.id } : { kind: "already-sent" };
+      if (winner)
+        return winner.browserId === (input.browserId ?? null)
+          ? { kind: "duplicate", id: winner.id }
+          : { kind: "already-sent" };
     }
     throw error;
   }
@@ -379,7 +388,10 @@ export async function editOwnComment(
 ): Promise<OwnChange> {
   const allowed = await ownComment(id, viewer, editMinutes, db, now);
   if (allowed.kind !== "ok") return allowed;
-  await db.comment.update({ where: { id }, data: { body: edit.body, editedAt: now, ...(edit.hold ? { status: "pending" } : {}) } });
+  await db.comment.update({
+    where: { id },
+    data: { body: edit.body, editedAt: now, ...(edit.hold ? { status: "pending" } : {}) },
+  });
   forgetPages();
   return allowed;
 }
@@ -412,7 +424,12 @@ async function removeComment(id: string, db: Db, now: Date): Promise<void> {
 export type Moderation = "approve" | "hide" | "unhide" | "delete";
 
 /** A moderator's decision on any comment. Returns false when there is no such comment. */
-export async function moderateComment(id: string, action: Moderation, db: Db = defaultDb(), now = new Date()): Promise<boolean> {
+export async function moderateComment(
+  id: string,
+  action: Moderation,
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<boolean> {
   const exists = await db.comment.findUnique({ where: { id }, select: { id: true } });
   if (!exists) return false;
   if (action === "delete") await removeComment(id, db, now);
@@ -422,12 +439,23 @@ export async function moderateComment(id: string, action: Moderation, db: Db = d
 }
 
 /** The newest comments across every article, for the moderator, in every state. */
-export async function listLatestComments(options: { limit?: number; status?: CommentStatus } = {}, db: Db = defaultDb()) {
+export async function listLatestComments(
+  options: { limit?: number; status?: CommentStatus } = {},
+  db: Db = defaultDb(),
+) {
   return db.comment.findMany({
     where: { deletedAt: null, ...(options.status ? { status: options.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: options.limit ?? 100,
-    select: { id: true, articleSlug: true, authorName: true, body: true, status: true, createdAt: true, editedAt: true },
+    select: {
+      id: true,
+      articleSlug: true,
+      authorName: true,
+      body: true,
+      status: true,
+      createdAt: true,
+      editedAt: true,
+    },
   });
 }
 
@@ -437,7 +465,12 @@ export type ReactionChange = { kind: "added" | "removed" | "refused"; count: num
  * Adds the browser's 👍 to a published comment, or takes it back. With `mayAdd` false (the caller's
  * limits are reached) a 👍 can still be taken back, and none is added.
  */
-export async function toggleReaction(commentId: string, voterId: string, db: Db = defaultDb(), mayAdd = true): Promise<ReactionChange> {
+export async function toggleReaction(
+  commentId: string,
+  voterId: string,
+  db: Db = defaultDb(),
+  mayAdd = true,
+): Promise<ReactionChange> {
   const comment = await db.comment.findFirst({
     where: { id: commentId, status: "published", deletedAt: null },
     select: { id: true },

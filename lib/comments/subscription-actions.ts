@@ -4,7 +4,14 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { moderateComment } from "./store";
 import { getArticle } from "../content/articles";
-import { confirmAddress, emailSchema, readUnsubscribeToken, redeemMailToken, subscribe, unsubscribe } from "./subscriptions";
+import {
+  confirmAddress,
+  emailSchema,
+  readUnsubscribeToken,
+  redeemMailToken,
+  subscribe,
+  unsubscribe,
+} from "./subscriptions";
 import { db } from "../server/db";
 import { consume } from "./rate-limit";
 import { waitFor } from "./service";
@@ -60,9 +67,15 @@ export async function followByEmail(_previous: FollowState, formData: FormData):
   const slug = typeof formData.get("slug") === "string" ? String(formData.get("slug")) : "";
   const email = emailSchema.safeParse(raw);
   if (!email.success) return { status: "error", message: email.error.issues[0].message, email: raw };
-  if (kind === "discussion" && !(await getArticle(slug))) return { status: "error", message: "This article cannot be found.", email: raw };
+  if (kind === "discussion" && !(await getArticle(slug)))
+    return { status: "error", message: "This article cannot be found.", email: raw };
   const rate = await consume(`follow:${await clientIp()}`, [{ limit: 5, seconds: 600 }]);
-  if (!rate.ok) return { status: "error", message: `Too many sign-ups from your address. Please try again in ${waitFor(rate.retryAfterSeconds)}.`, email: raw };
+  if (!rate.ok)
+    return {
+      status: "error",
+      message: `Too many sign-ups from your address. Please try again in ${waitFor(rate.retryAfterSeconds)}.`,
+      email: raw,
+    };
   try {
     await db().$transaction((tx) =>
       subscribe(tx as never, { email: email.data, kind, target: kind === "articles" ? "" : slug }),
@@ -73,5 +86,9 @@ export async function followByEmail(_previous: FollowState, formData: FormData):
   }
   wakeSender();
   // The same answer whether the address was known or not: the form tells nobody who subscribed.
-  return { status: "done", message: "Check your mail: if this address is new here, we sent it a link to confirm it.", email: "" };
+  return {
+    status: "done",
+    message: "Check your mail: if this address is new here, we sent it a link to confirm it.",
+    email: "",
+  };
 }

@@ -23,7 +23,12 @@ export type SubscriptionKind = "replies" | "discussion" | "articles";
 /** Signed one-time link tokens, kept in MailToken so a second use is refused. */
 export type TokenPurpose = "confirm" | "approve" | "hide" | "delete";
 
-export async function issueMailToken(tx: Tx, purpose: TokenPurpose, subject: string, now = new Date()): Promise<string> {
+export async function issueMailToken(
+  tx: Tx,
+  purpose: TokenPurpose,
+  subject: string,
+  now = new Date(),
+): Promise<string> {
   const id = randomBytes(18).toString("base64url");
   const expiresAt = new Date(now.getTime() + settings().MAIL_LINK_HOURS * 3_600_000);
   await tx.mailToken.create({ data: { id, purpose, subject, expiresAt, createdAt: now } });
@@ -81,7 +86,15 @@ export async function subscribe(
   if (!subscriber.confirmSentAt || now.getTime() - subscriber.confirmSentAt.getTime() > resendAfter) {
     const token = await issueMailToken(tx, "confirm", subscriber.id, now);
     await tx.subscriber.update({ where: { id: subscriber.id }, data: { confirmSentAt: now } });
-    await enqueue(tx, { kind: "confirm", subscriberId: subscriber.id, payload: { link: linkTo("/email/confirm", token), what: input.kind } }, now);
+    await enqueue(
+      tx,
+      {
+        kind: "confirm",
+        subscriberId: subscriber.id,
+        payload: { link: linkTo("/email/confirm", token), what: input.kind },
+      },
+      now,
+    );
   }
   return { confirmed: false, subscriberId: subscriber.id };
 }
@@ -93,9 +106,13 @@ export async function confirmAddress(db: Db, token: string, now = new Date()): P
   const used = await redeemMailToken(db, token, now);
   if (used.kind !== "ok") return used.kind;
   if (used.purpose !== "confirm") return "invalid";
-  const { count } = await db.subscriber.updateMany({ where: { id: used.subject, confirmedAt: null }, data: { confirmedAt: now } });
+  const { count } = await db.subscriber.updateMany({
+    where: { id: used.subject, confirmedAt: null },
+    data: { confirmedAt: now },
+  });
   // Already confirmed (by another link) is fine; a deleted address is not.
-  if (count === 0 && !(await db.subscriber.findUnique({ where: { id: used.subject }, select: { id: true } }))) return "invalid";
+  if (count === 0 && !(await db.subscriber.findUnique({ where: { id: used.subject }, select: { id: true } })))
+    return "invalid";
   return "ok";
 }
 
@@ -128,9 +145,15 @@ export async function unsubscribe(db: Db, target: UnsubscribeTarget): Promise<"d
 /** What an unsubscribe page says it will stop. */
 export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Promise<string | null> {
   if (target.kind === "all") {
-    return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } })) ? "every mail from this site" : null;
+    return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } }))
+      ? "every mail from this site"
+      : null;
   }
   const row = await db.subscription.findUnique({ where: { id: target.id }, select: { kind: true } });
   if (!row) return null;
-  return row.kind === "replies" ? "mails about replies to your comment" : row.kind === "discussion" ? "mails about this discussion" : "mails about new articles";
+  return row.kind === "replies"
+    ? "mails about replies to your comment"
+    : row.kind === "discussion"
+      ? "mails about this discussion"
+      : "mails about new articles";
 }

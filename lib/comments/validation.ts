@@ -35,7 +35,10 @@ function text(options: { max: number; strip: RegExp; required: string; tooLong: 
   return z
     .string({ error: options.required })
     .transform((value) => {
-      const clean = value.replace(/\r\n?/g, "\n").replace(options.strip, options.oneLine ? " " : "").replace(NOT_XML, "");
+      const clean = value
+        .replace(/\r\n?/g, "\n")
+        .replace(options.strip, options.oneLine ? " " : "")
+        .replace(NOT_XML, "");
       return trimInvisible(options.oneLine ? clean.replace(/\s+/g, " ") : clean);
     })
     .pipe(
@@ -54,8 +57,10 @@ export const commentBodySchema = text({
   tooLong: `Your comment can be at most ${BODY_MAX.toLocaleString("en")} characters.`,
 }).superRefine((body, ctx) => {
   const links = countLinks(body);
-  if (links === Number.POSITIVE_INFINITY) ctx.addIssue({ code: "custom", message: "Your comment nests quotes or lists too deeply." });
-  else if (links > LINKS_MAX) ctx.addIssue({ code: "custom", message: `A comment can hold at most ${LINKS_MAX} links.` });
+  if (links === Number.POSITIVE_INFINITY)
+    ctx.addIssue({ code: "custom", message: "Your comment nests quotes or lists too deeply." });
+  else if (links > LINKS_MAX)
+    ctx.addIssue({ code: "custom", message: `A comment can hold at most ${LINKS_MAX} links.` });
 });
 
 /** A commenter's name, the same rules for a new comment and an imported one. */

@@ -101,20 +101,29 @@ function parseSource(file: string): Parsed {
         const key = field.split(".")[0];
         const present = typeof parsed.data === "object" && parsed.data !== null && key in parsed.data;
         problems.push(
-          present ? { file, line: fieldLine(text, key), field, message: issue.message } : { file, line: 1, field, message: "is required" },
+          present
+            ? { file, line: fieldLine(text, key), field, message: issue.message }
+            : { file, line: 1, field, message: "is required" },
         );
       }
     }
   }
   if (result.success && result.data.image) {
     const cover = resolveCover(result.data.image, file, path.dirname(file));
-    if (typeof cover === "string") problems.push({ file, line: fieldLine(text, "image"), field: "image", message: cover });
+    if (typeof cover === "string")
+      problems.push({ file, line: fieldLine(text, "image"), field: "image", message: cover });
   }
   if (problems.length > 0 || !result.success) return { problems, body: { text: body, line: bodyLine } };
   const words = plainText(body);
   return {
     problems,
-    source: { file, body, bodyLine, text: words, summary: { slug, ...result.data, readingMinutes: readingMinutes(words) } },
+    source: {
+      file,
+      body,
+      bodyLine,
+      text: words,
+      summary: { slug, ...result.data, readingMinutes: readingMinutes(words) },
+    },
   };
 }
 
@@ -147,17 +156,26 @@ export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
     if (source) {
       // The template `npm run new` writes: fine to preview while writing, flagged before publishing.
       const todo: ContentProblem[] = /^TODO\b/.test(source.summary.description)
-        ? [{ file, line: fieldLine(fs.readFileSync(file, "utf8"), "description"), field: "description", message: "still says TODO: write one or two sentences about the article" }]
+        ? [
+            {
+              file,
+              line: fieldLine(fs.readFileSync(file, "utf8"), "description"),
+              field: "description",
+              message: "still says TODO: write one or two sentences about the article",
+            },
+          ]
         : [];
       return [...todo, ...render(source, dir).problems.map((problem) => ({ file, ...problem }))];
     }
     // Front matter problems first, then the body's, in one pass.
     const bodyProblems = body
-      ? renderArticleMarkdown(body.text, { sourceFile: file, contentDir: dir, publicDir: PUBLIC_DIR }).problems.map((problem) => ({
-          file,
-          line: problem.line + body.line,
-          message: problem.message,
-        }))
+      ? renderArticleMarkdown(body.text, { sourceFile: file, contentDir: dir, publicDir: PUBLIC_DIR }).problems.map(
+          (problem) => ({
+            file,
+            line: problem.line + body.line,
+            message: problem.message,
+          }),
+        )
       : [];
     return [...problems, ...bodyProblems];
   });

@@ -3,7 +3,6 @@ import { slugify } from "./slug";
 
 export type Author = { name: string; slug: string; bio: string; articles: ArticleSummary[] };
 
-
 /** Everyone who wrote a published article, with the bio of their newest one. */
 export function listAuthors(articles: ArticleSummary[]): Author[] {
   const authors = new Map<string, Author>();

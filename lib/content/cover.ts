@@ -9,12 +9,21 @@ export type Cover = { file: string; src: string; width: number; height: number }
  * The file behind an article's `image:` front matter: relative to the article in content/, or a
  * path in public/ starting with /. A string says what is wrong with it.
  */
-export function resolveCover(image: string, articleFile: string, contentDir: string, publicDir = path.join(/*turbopackIgnore: true*/ process.cwd(), "public")): Cover | string {
-  if (/^[a-z][a-z\d+.-]*:|^\/\//i.test(image)) return "must be a file in content/ or public/, so its size is known when the site is built";
+export function resolveCover(
+  image: string,
+  articleFile: string,
+  contentDir: string,
+  publicDir = path.join(/*turbopackIgnore: true*/ process.cwd(), "public"),
+): Cover | string {
+  if (/^[a-z][a-z\d+.-]*:|^\/\//i.test(image))
+    return "must be a file in content/ or public/, so its size is known when the site is built";
   if (!isImageFile(image)) return "must be a .png, .jpg, .gif, .webp, .avif or .svg file";
-  const file = image.startsWith("/") ? path.join(/*turbopackIgnore: true*/ publicDir, image) : path.resolve(/*turbopackIgnore: true*/ path.dirname(articleFile), image);
+  const file = image.startsWith("/")
+    ? path.join(/*turbopackIgnore: true*/ publicDir, image)
+    : path.resolve(/*turbopackIgnore: true*/ path.dirname(articleFile), image);
   const root = image.startsWith("/") ? publicDir : contentDir;
-  if (!isInside(file, root) || !fs.existsSync(file)) return `not found (looked for ${path.relative(process.cwd(), file)})`;
+  if (!isInside(file, root) || !fs.existsSync(file))
+    return `not found (looked for ${path.relative(process.cwd(), file)})`;
   try {
     const { width, height } = imageSize(fs.readFileSync(file));
     return { file, src: image.startsWith("/") ? image : mediaUrl(file, contentDir), width, height };

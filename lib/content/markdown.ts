@@ -32,7 +32,10 @@ const schema: Schema = {
   tagNames: [...(defaultSchema.tagNames ?? []), "figure", "figcaption"],
   attributes: {
     ...defaultSchema.attributes,
-    a: [...(defaultSchema.attributes?.a ?? []).filter((rule) => !isClassRule(rule)), ["className", "data-footnote-backref", "heading-anchor"]],
+    a: [
+      ...(defaultSchema.attributes?.a ?? []).filter((rule) => !isClassRule(rule)),
+      ["className", "data-footnote-backref", "heading-anchor"],
+    ],
     code: [["className", /^language-./, "hljs", "math-inline", "math-display", "line-numbers"]],
     span: [["className", /^hljs-/, /^[a-z]+_$/, "line", "highlighted"]],
     img: [...(defaultSchema.attributes?.img ?? []), "srcSet", "sizes", "loading", "decoding"],

@@ -30,7 +30,8 @@ export function createArticle(title: string, options: { dir: string; today?: str
   try {
     fs.writeFileSync(file, newArticleText(trimmed, today), { flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new Error(`${path.relative(process.cwd(), file)} already exists`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      throw new Error(`${path.relative(process.cwd(), file)} already exists`);
     throw error;
   }
   return file;

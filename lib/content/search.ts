@@ -20,7 +20,10 @@ export function searchTerms(query: string): string[] {
  */
 function fold(text: string): string {
   return Array.from(text, (char) => {
-    const folded = char.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const folded = char
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
     if (folded.length === char.length) return folded;
     const lower = char.toLowerCase();
     return lower.length === char.length ? lower : char;

@@ -27,7 +27,8 @@ export function loginDelayMs(failuresFromAllAddresses: number): number {
 }
 
 /** Sessions name the password they were opened with (keyed, so the database never holds its plain hash). */
-const passwordTag = (password: string) => createHmac("sha256", cookieSecret()).update(`admin-password:${password}`).digest("base64url");
+const passwordTag = (password: string) =>
+  createHmac("sha256", cookieSecret()).update(`admin-password:${password}`).digest("base64url");
 
 export function adminEnabled(): boolean {
   return Boolean(settings().ADMIN_PASSWORD);
@@ -41,7 +42,13 @@ export type LoginResult =
   | { kind: "disabled" };
 
 /** Checks a login attempt from `ip`; failures count towards the lock-out, a success clears them and opens a session. */
-export async function attemptLogin(password: string, ip: string, db: Db = defaultDb(), now = new Date(), wait: (ms: number) => Promise<unknown> = sleep): Promise<LoginResult> {
+export async function attemptLogin(
+  password: string,
+  ip: string,
+  db: Db = defaultDb(),
+  now = new Date(),
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<LoginResult> {
   const expected = settings().ADMIN_PASSWORD;
   if (!expected) return { kind: "disabled" };
   const key = `login:${ip}`;
@@ -64,7 +71,11 @@ export async function attemptLogin(password: string, ip: string, db: Db = defaul
 }
 
 /** Whether a session cookie's value names a session still open, opened with the current password. */
-export async function sessionActive(session: string | undefined, db: Db = defaultDb(), now = new Date()): Promise<boolean> {
+export async function sessionActive(
+  session: string | undefined,
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<boolean> {
   const password = settings().ADMIN_PASSWORD;
   const id = unsign(session);
   if (!password || !id) return false;

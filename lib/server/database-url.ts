@@ -3,8 +3,7 @@ import { settings } from "../settings";
 
 /** Where comments live: an embedded SQLite file (the default) or a PostgreSQL server. */
 export type DatabaseTarget =
-  | { provider: "sqlite"; url: string; file: string }
-  | { provider: "postgresql"; url: string };
+  { provider: "sqlite"; url: string; file: string } | { provider: "postgresql"; url: string };
 
 export const DEFAULT_SQLITE_URL = "file:./data/marginalia.db";
 

@@ -40,7 +40,12 @@ function transport(): Transporter {
     // not hold the sender loop for minutes.
     cached = {
       url,
-      transport: nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
+      transport: nodemailer.createTransport({
+        url,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
     };
   }
   return cached.transport;

@@ -23,7 +23,13 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 
 export async function enqueue(
   tx: Tx,
-  message: { kind: OutboxKind; payload: unknown; subscriberId?: string | null; groupKey?: string | null; delaySeconds?: number },
+  message: {
+    kind: OutboxKind;
+    payload: unknown;
+    subscriberId?: string | null;
+    groupKey?: string | null;
+    delaySeconds?: number;
+  },
   now = new Date(),
 ): Promise<string> {
   const id = randomUUID();
@@ -83,7 +89,10 @@ export async function claimDue(db: Db, now = new Date(), limit = 10): Promise<Ou
       });
       if (count === 1) claimed.push(id);
     }
-    return tx.outboxMessage.findMany({ where: { id: { in: claimed } }, orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }] });
+    return tx.outboxMessage.findMany({
+      where: { id: { in: claimed } },
+      orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
+    });
   };
   const ids = candidates.map((c) => c.id);
   // SQLite: each conditional update is atomic on its own; a transaction held across awaits would
@@ -113,12 +122,18 @@ export async function gatherGroup(db: Db, leader: OutboxRow): Promise<OutboxRow[
       data: { status: "merged", mergedInto: leader.id },
     });
   }
-  const merged = await db.outboxMessage.findMany({ where: { mergedInto: leader.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const merged = await db.outboxMessage.findMany({
+    where: { mergedInto: leader.id },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
   return [leader, ...merged];
 }
 
 export async function markSent(db: Db, id: string, now = new Date()): Promise<void> {
-  await db.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: now, lockedUntil: null, lastError: null } });
+  await db.outboxMessage.update({
+    where: { id },
+    data: { status: "sent", sentAt: now, lockedUntil: null, lastError: null },
+  });
 }
 
 /** Nothing left to send (the reply was deleted, the reader unsubscribed): not an error. */
@@ -135,7 +150,13 @@ export async function postpone(db: Db, row: OutboxRow, until: Date): Promise<voi
 }
 
 /** A failed attempt: retried after 1, 2, 4… × MAIL_RETRY_SECONDS (at most an hour), given up after MAX_ATTEMPTS. */
-export async function markFailed(db: Db, row: OutboxRow, error: string, retrySeconds: number, now = new Date()): Promise<void> {
+export async function markFailed(
+  db: Db,
+  row: OutboxRow,
+  error: string,
+  retrySeconds: number,
+  now = new Date(),
+): Promise<void> {
   const delay = Math.min(retrySeconds * 1000 * 2 ** Math.max(0, row.attempts - 1), MAX_BACKOFF_MS);
   await db.outboxMessage.update({
     where: { id: row.id },
@@ -165,7 +186,15 @@ export async function outboxOverview(db: Db, limit = 50) {
       where: { status: { in: ["queued", "sending", "failed"] } },
       orderBy: [{ nextAttemptAt: "asc" }],
       take: limit,
-      select: { id: true, kind: true, status: true, attempts: true, nextAttemptAt: true, lastError: true, createdAt: true },
+      select: {
+        id: true,
+        kind: true,
+        status: true,
+        attempts: true,
+        nextAttemptAt: true,
+        lastError: true,
+        createdAt: true,
+      },
     }),
   ]);
   const counts = Object.fromEntries(groups.map((g) => [g.status, g._count._all])) as Record<string, number>;

@@ -75,7 +75,15 @@ export function templateRequestHeaders(): Record<string, string> {
 }
 
 // Response headers that belong to one answer, not to the page.
-const PER_RESPONSE = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date", "content-security-policy"]);
+const PER_RESPONSE = new Set([
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "date",
+  "content-security-policy",
+]);
 
 // Text, placeholder, text, …: the placeholders sit at the odd places.
 const split = (text: string) => text.split(PLACEHOLDERS);
@@ -86,9 +94,13 @@ async function fill(slug: string, render: () => Promise<Response>): Promise<Entr
     const html = await response.text();
     // A page that sets a cookie is someone's: never shared (not expected for a reader without any).
     if (response.headers.has("set-cookie")) return null;
-    const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase())).map(([name, value]): [string, string[]] => [name, split(value)]);
+    const headers = [...response.headers]
+      .filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()))
+      .map(([name, value]): [string, string[]] => [name, split(value)]);
     const parts = split(html).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
-    const bytes = parts.reduce((sum, part) => sum + part.length, 0) + headers.reduce((sum, [name, value]) => sum + name.length + value.join("").length, 0);
+    const bytes =
+      parts.reduce((sum, part) => sum + part.length, 0) +
+      headers.reduce((sum, [name, value]) => sum + name.length + value.join("").length, 0);
     // Kept only when complete: not an error, and with its comment form (a page rendered while the
     // database is away has none). Otherwise it answers the readers who waited for it, and no more;
     // so is an unknown slug's not-found page.
@@ -154,10 +166,17 @@ export async function cachedPage(slug: string, render: () => Promise<Response>):
  * The page for one answer: each placeholder, in the body and in the headers, replaced by this
  * answer's nonce or token. Every byte of a kept page passes through here, so none leaves with one.
  */
-export function pageResponse(entry: Entry, values: { nonce: string; token: string }, headers: Record<string, string>): Response {
+export function pageResponse(
+  entry: Entry,
+  values: { nonce: string; token: string },
+  headers: Record<string, string>,
+): Response {
   const answer = (placeholder: string) => (placeholder === state.nonce ? values.nonce : values.token);
   const body = Buffer.concat(entry.parts.map((part) => (typeof part === "string" ? Buffer.from(answer(part)) : part)));
-  const pageHeaders = entry.headers.map(([name, parts]): [string, string] => [name, parts.map((part, i) => (i % 2 === 0 ? part : answer(part))).join("")]);
+  const pageHeaders = entry.headers.map(([name, parts]): [string, string] => [
+    name,
+    parts.map((part, i) => (i % 2 === 0 ? part : answer(part))).join(""),
+  ]);
   const response = new Response(body, { status: entry.status, headers: pageHeaders });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;

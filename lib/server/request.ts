@@ -15,7 +15,9 @@ export async function clientIp(): Promise<string> {
   if (address) return address;
   if (!warned) {
     warned = true;
-    console.warn("Client addresses are unknown (the site was not started with server.ts: use npm start): every reader shares one rate limit.");
+    console.warn(
+      "Client addresses are unknown (the site was not started with server.ts: use npm start): every reader shares one rate limit.",
+    );
   }
   return "unknown";
 }

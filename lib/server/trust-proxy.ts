@@ -33,7 +33,11 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     }
     const [address, prefix, extra] = item.split("/");
     const bits = isIP(address) === 4 ? 32 : 128;
-    if (!isIP(address) || extra !== undefined || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+    if (
+      !isIP(address) ||
+      extra !== undefined ||
+      (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))
+    ) {
       throw new Error(`"${item}" is not a hop count, an address, a CIDR range or loopback`);
     }
     if (prefix === undefined) list.addAddress(address, family(address));

@@ -11,12 +11,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { resolveDatabaseTarget, type DatabaseTarget } from "@/lib/server/database-url";
 import { derivePostgresSchema, POSTGRES_SCHEMA_PATH, PROJECT_ROOT, SQLITE_SCHEMA_PATH } from "./prisma-schema";
-import {
-  createTemporaryDatabase,
-  runOnPostgres,
-  withSchemaEngine,
-  type SchemaFile,
-} from "./schema-engine";
+import { createTemporaryDatabase, runOnPostgres, withSchemaEngine, type SchemaFile } from "./schema-engine";
 
 type Provider = DatabaseTarget["provider"];
 
@@ -44,16 +39,18 @@ export async function readMigrationList(baseDir: string): Promise<MigrationList>
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
   const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   const migrationDirectories = await Promise.all(
-    folders.sort((a, b) => a.localeCompare(b)).map(async (folder) => ({
-      path: folder,
-      migrationFile: {
-        path: MIGRATION_FILE,
-        content: await readFile(path.join(baseDir, folder, MIGRATION_FILE), "utf8").then(
-          (value) => ({ tag: "ok" as const, value }),
-          (error: Error) => ({ tag: "error" as const, value: error.message }),
-        ),
-      },
-    })),
+    folders
+      .sort((a, b) => a.localeCompare(b))
+      .map(async (folder) => ({
+        path: folder,
+        migrationFile: {
+          path: MIGRATION_FILE,
+          content: await readFile(path.join(baseDir, folder, MIGRATION_FILE), "utf8").then(
+            (value) => ({ tag: "ok" as const, value }),
+            (error: Error) => ({ tag: "error" as const, value: error.message }),
+          ),
+        },
+      })),
   );
   return {
     baseDir,
@@ -100,7 +97,8 @@ async function draftMigration(target: DatabaseTarget, name: string): Promise<Dra
     await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     // devDiagnostic replays the history on a shadow database and fills a cache createMigration needs.
     const { action } = await engine.devDiagnostic({ migrationsList, filters: NO_FILTER });
-    if (action.tag === "reset") throw new Error(`The ${target.provider} migration history is inconsistent: ${action.reason}`);
+    if (action.tag === "reset")
+      throw new Error(`The ${target.provider} migration history is inconsistent: ${action.reason}`);
     const result = await engine.createMigration({
       draft: false,
       migrationName: name,
@@ -140,7 +138,9 @@ export async function createMigrations(
   if (!drafts.sqlite && !drafts.postgresql) return null;
   if (!drafts.sqlite || !drafts.postgresql) {
     const behind = drafts.sqlite ? "postgresql" : "sqlite";
-    throw new Error(`Only one provider has schema changes: ${path.relative(PROJECT_ROOT, MIGRATIONS_DIRS[behind])} is out of step. Nothing written.`);
+    throw new Error(
+      `Only one provider has schema changes: ${path.relative(PROJECT_ROOT, MIGRATIONS_DIRS[behind])} is out of step. Nothing written.`,
+    );
   }
 
   const migration = drafts.sqlite.folder; // the engine names it <timestamp>_<name>

@@ -20,10 +20,15 @@ for (const colorScheme of ["light", "dark"] as const) {
     test(`${path} in the ${colorScheme} theme has no serious or critical axe violations`, async ({ page }) => {
       await page.emulateMedia({ colorScheme });
       await page.goto(path);
-      const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
       const serious = violations
         .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-        .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`);
+        .map(
+          (violation) =>
+            `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
+        );
       expect(serious).toEqual([]);
     });
   }
@@ -37,6 +42,7 @@ test("the skip link is the first stop and moves focus to the content, with a vis
   await expect(skip).toHaveCSS("outline-style", "solid");
   await page.keyboard.press("Enter");
   await expect(page.locator("main")).toBeFocused();
-  for (const landmark of ["banner", "main", "contentinfo"] as const) await expect(page.getByRole(landmark)).toHaveCount(1);
+  for (const landmark of ["banner", "main", "contentinfo"] as const)
+    await expect(page.getByRole(landmark)).toHaveCount(1);
   await expect(page.getByRole("navigation", { name: "Site" })).toBeVisible();
 });

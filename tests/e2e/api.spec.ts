@@ -6,7 +6,9 @@ import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 const API = "/api/articles/monolith-vs-microservices/comments";
 const headers = { "x-forwarded-for": "198.51.100.77" };
 
-test("a script reads the discussion as JSON and is told 429 with Retry-After when posting too fast", async ({ request }) => {
+test("a script reads the discussion as JSON and is told 429 with Retry-After when posting too fast", async ({
+  request,
+}) => {
   const listing = await request.get(API, { headers });
   expect(listing.status()).toBe(200);
   expect(Array.isArray((await listing.json()).comments)).toBe(true);
@@ -41,16 +43,25 @@ test("an unknown article is a 404", async ({ request }) => {
 test.describe("what a script sends", () => {
   // An address of its own: the first test above uses up its address's comments for the minute.
   const client = { "x-forwarded-for": "198.51.100.78" };
-  const token = async (request: APIRequestContext) => (await (await request.get(API, { headers: client })).json()).token as string;
+  const token = async (request: APIRequestContext) =>
+    (await (await request.get(API, { headers: client })).json()).token as string;
 
-  test("characters XML forbids are dropped, and the comment feed still parses and carries the comment", async ({ request }) => {
+  test("characters XML forbids are dropped, and the comment feed still parses and carries the comment", async ({
+    request,
+  }) => {
     const text = `Feed-safe ${Math.random().toString(36).slice(2, 8)}`;
     const name = "Eve\uFFFE\uFFFF\u0001 \uD800Bad";
-    const posted = await request.post(API, { headers: client, data: { name, body: `${text}\uFFFF with\u0008 \uDC00 halves`, token: await token(request) } });
+    const posted = await request.post(API, {
+      headers: client,
+      data: { name, body: `${text}\uFFFF with\u0008 \uDC00 halves`, token: await token(request) },
+    });
     expect(posted.status()).toBe(201);
     const xml = await (await request.get("/articles/monolith-vs-microservices/comments.xml")).text();
     expect(XMLValidator.validate(xml)).toBe(true);
-    const entries = new XMLParser({ isArray: (tag) => tag === "entry" }).parse(xml).feed.entry as Array<{ author: { name: string }; content: string }>;
+    const entries = new XMLParser({ isArray: (tag) => tag === "entry" }).parse(xml).feed.entry as Array<{
+      author: { name: string };
+      content: string;
+    }>;
     const entry = entries.find((e) => e.content.includes(text));
     expect(entry?.author.name).toBe("Eve Bad");
     expect(entry?.content).toMatch(new RegExp(`${text} with\\s+halves`));
@@ -58,7 +69,10 @@ test.describe("what a script sends", () => {
 
   test("a parentId that is a number or an object is a 400 naming parentId, not a new thread", async ({ request }) => {
     for (const parentId of [42, { id: "x" }]) {
-      const response = await request.post(API, { headers: client, data: { name: "Script", body: `Reply ${JSON.stringify(parentId)}`, parentId, token: await token(request) } });
+      const response = await request.post(API, {
+        headers: client,
+        data: { name: "Script", body: `Reply ${JSON.stringify(parentId)}`, parentId, token: await token(request) },
+      });
       expect(response.status()).toBe(400);
       expect(Object.keys((await response.json()).fields)).toEqual(["parentId"]);
     }
@@ -84,15 +98,19 @@ test.describe("an article with 10,000 threads, the first with 10,000 replies", (
     // The time as Prisma writes it on SQLite, so the API's cursor compares like with like.
     const at = (ms: number) => new Date(Date.parse("2026-01-01T00:00:00Z") + ms).toISOString().replace("Z", "+00:00");
     sqlite.transaction(() => {
-      for (let i = 0; i < 10_000; i++) insert.run(`t${i}`, "monolith-vs-microservices", null, `t${i}`, 1, `Reader ${i}`, `Thread ${i}`, at(i * 1000));
-      for (let i = 0; i < 10_000; i++) insert.run(`r${i}`, "monolith-vs-microservices", "t0", "t0", 2, `Replier ${i}`, `Reply ${i}`, at(500 + i));
+      for (let i = 0; i < 10_000; i++)
+        insert.run(`t${i}`, "monolith-vs-microservices", null, `t${i}`, 1, `Reader ${i}`, `Thread ${i}`, at(i * 1000));
+      for (let i = 0; i < 10_000; i++)
+        insert.run(`r${i}`, "monolith-vs-microservices", "t0", "t0", 2, `Replier ${i}`, `Reply ${i}`, at(500 + i));
     })();
     sqlite.close();
     server = await startServer(E2E_PORT + 5, e2eEnv(url));
   });
   test.afterAll(() => server?.stop());
 
-  test("the API answers in pages of at most 100 threads and a script reads every one, then posts", async ({ request }) => {
+  test("the API answers in pages of at most 100 threads and a script reads every one, then posts", async ({
+    request,
+  }) => {
     test.setTimeout(240_000);
     const api = `${server.url}${API}`;
     const first = await request.get(api, { headers });
@@ -111,7 +129,8 @@ test.describe("an article with 10,000 threads, the first with 10,000 replies", (
     do {
       const response = await request.get(`${api}?limit=100${next ? `&after=${next}` : ""}`, { headers });
       expect(response.status()).toBe(200);
-      const page: { comments: { author: string; replies: unknown[] }[]; next: string | null; token: string } = await response.json();
+      const page: { comments: { author: string; replies: unknown[] }[]; next: string | null; token: string } =
+        await response.json();
       expect(page.comments.length).toBeLessThanOrEqual(100);
       for (const thread of page.comments) {
         authors.push(thread.author);
@@ -122,7 +141,10 @@ test.describe("an article with 10,000 threads, the first with 10,000 replies", (
     expect(authors).toEqual(Array.from({ length: 10_000 }, (_, i) => `Reader ${i}`));
     expect(replies).toBe(10_000);
 
-    const posted = await request.post(api, { headers, data: { name: "Script", body: "Read all 20,000 of them.", token } });
+    const posted = await request.post(api, {
+      headers,
+      data: { name: "Script", body: "Read all 20,000 of them.", token },
+    });
     expect(posted.status()).toBe(201);
   });
 

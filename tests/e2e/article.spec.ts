@@ -28,11 +28,19 @@ test("the index lists the article and leads to it, with its headings and byline"
 
   await expect(page).toHaveURL(ARTICLE);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(TITLE);
-  for (const heading of ["1. Monolith for Simplicity (Next.js)", "2. Microservices for Complex Features (FastAPI)", "Conclusion"]) {
+  for (const heading of [
+    "1. Monolith for Simplicity (Next.js)",
+    "2. Microservices for Complex Features (FastAPI)",
+    "Conclusion",
+  ]) {
     await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible();
   }
   await expect(page.locator(".prose li").first()).toContainText("Speed:");
-  await expect(page.getByText("Full-Stack Developer & Technical Writer. Passionate about building great software and sharing knowledge.")).toBeVisible();
+  await expect(
+    page.getByText(
+      "Full-Stack Developer & Technical Writer. Passionate about building great software and sharing knowledge.",
+    ),
+  ).toBeVisible();
   await expect(page.locator("article header time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}$/);
 });
 
@@ -61,7 +69,9 @@ test("a posted comment appears, is counted, and survives a reload", async ({ pag
 
   await page.reload();
   await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
-  await expect(comments(page).getByRole("listitem").filter({ hasText: "Grace" })).toContainText("Services when it hurts.");
+  await expect(comments(page).getByRole("listitem").filter({ hasText: "Grace" })).toContainText(
+    "Services when it hurts.",
+  );
 });
 
 test("an empty comment shows the field's error and keeps the name", async ({ page }) => {
@@ -93,7 +103,9 @@ test.describe("with JavaScript off", () => {
 
     await postComment(page, "Linus", "Posted without a line of script.");
     await expect(page.getByRole("status").filter({ hasText: "Thanks! Your comment is posted." })).toBeVisible();
-    await expect(comments(page).getByRole("listitem").filter({ hasText: "Linus" })).toContainText("Posted without a line of script.");
+    await expect(comments(page).getByRole("listitem").filter({ hasText: "Linus" })).toContainText(
+      "Posted without a line of script.",
+    );
     await expect(comments(page).getByRole("heading", { name: "Comments (3)" })).toBeVisible();
 
     // The answer was a redirect to the comment, so reloading shows it again rather than posting it again.
@@ -110,7 +122,9 @@ test.describe("with JavaScript off", () => {
   });
 });
 
-test("each reader without cookies gets their own nonce and form token, and the newest comments", async ({ browser }) => {
+test("each reader without cookies gets their own nonce and form token, and the newest comments", async ({
+  browser,
+}) => {
   const visit = async () => {
     const response = await fetch(`${server.url}${ARTICLE}`);
     const html = await response.text();

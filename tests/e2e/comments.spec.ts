@@ -6,7 +6,11 @@ import { e2eEnv } from "./support/servers";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 
-const commentWith = (page: Page, text: string) => page.locator("li.comment").filter({ has: page.locator(".comment-body", { hasText: text }) }).first();
+const commentWith = (page: Page, text: string) =>
+  page
+    .locator("li.comment")
+    .filter({ has: page.locator(".comment-body", { hasText: text }) })
+    .first();
 
 // A form left open for more than a day: its token (lib/comments/spam.ts), signed as the e2e server signs, is a day and a minute old.
 process.env.COOKIE_SECRET = e2eEnv("").COOKIE_SECRET;
@@ -84,7 +88,9 @@ test("preview renders the markdown without posting it", async ({ browser }) => {
   const preview = page.getByRole("region", { name: "Preview" });
   await expect(preview.locator("strong")).toHaveText(text);
   await expect(preview.getByRole("link", { name: "a link" })).toHaveAttribute("rel", "nofollow ugc noopener");
-  await expect(page.getByLabel("Comment", { exact: true })).toHaveValue(`**${text}** and [a link](https://example.com)`);
+  await expect(page.getByLabel("Comment", { exact: true })).toHaveValue(
+    `**${text}** and [a link](https://example.com)`,
+  );
   await page.reload();
   await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
 });
@@ -115,7 +121,10 @@ test("a thumbs-up is counted once per browser and can be taken back", async ({ b
   const like = commentWith(page, text).getByRole("button", { name: /thumbs up/i });
   await expect(like).toHaveAttribute("aria-pressed", "false");
   await like.click();
-  await expect(commentWith(page, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toHaveAttribute("aria-pressed", "true");
+  await expect(commentWith(page, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
   await page.reload();
   await commentWith(page, text).getByRole("button", { name: "Remove your thumbs up (1)" }).click();
   await expect(commentWith(page, text).getByRole("button", { name: "Thumbs up (0)" })).toBeVisible();
@@ -132,7 +141,10 @@ test("a thumbs-up works without JavaScript, on another reader's comment", async 
   await commentWith(reader, text).getByRole("button", { name: "Thumbs up (0)" }).click();
   // The form's answer brings the reader back to the comment, counted.
   await expect(reader).toHaveURL(new RegExp(`${ARTICLE}#comment-`));
-  await expect(commentWith(reader, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toHaveAttribute("aria-pressed", "true");
+  await expect(commentWith(reader, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
   await author.reload();
   await expect(commentWith(author, text).getByRole("button", { name: "Thumbs up (1)" })).toBeVisible();
 });
@@ -143,7 +155,9 @@ test("the discussion's Atom feed carries a new comment", async ({ browser }) => 
   const text = unique("Feed me");
   await postComment(page, "Ada", `**${text}**`);
   const href = await page.getByRole("link", { name: "Follow this discussion (Atom feed)" }).getAttribute("href");
-  await expect(page.locator('link[rel="alternate"][type="application/atom+xml"][href$="/comments.xml"]')).toHaveCount(1);
+  await expect(page.locator('link[rel="alternate"][type="application/atom+xml"][href$="/comments.xml"]')).toHaveCount(
+    1,
+  );
   const feed = await page.request.get(href!);
   expect(feed.headers()["content-type"]).toContain("application/atom+xml");
   expect(await feed.text()).toContain(`&lt;strong&gt;${text}&lt;/strong&gt;`);
@@ -175,7 +189,10 @@ test("posting too fast is refused with when to try again", async ({ browser }) =
   const form = page.locator("form.comment-form").last();
   await form.getByLabel("Comment", { exact: true }).fill(unique("One too many"));
   await form.getByRole("button", { name: "Post comment" }).click();
-  await expect(form.getByRole("status")).toContainText(/faster than we allow\. Please try again in (\d+ seconds?|1 minute)\./, { timeout: 15_000 });
+  await expect(form.getByRole("status")).toContainText(
+    /faster than we allow\. Please try again in (\d+ seconds?|1 minute)\./,
+    { timeout: 15_000 },
+  );
   // What the reader typed is still there.
   await expect(form.getByLabel("Comment", { exact: true })).toHaveValue(/One too many/);
 });
@@ -201,22 +218,30 @@ test("a name made only of invisible characters is no name", async ({ browser }) 
 
 /** Opens the article with the page's form token swapped for an expired one, everywhere it appears. */
 async function openWithExpiredForm(page: Page) {
-  await page.route(`**${ARTICLE}`, async (route) => {
-    const response = await route.fetch();
-    const html = await response.text();
-    const token = html.match(/name="token" value="([^"]+)"/)![1];
-    await route.fulfill({ response, body: html.replaceAll(token, expiredToken()) });
-  }, { times: 1 });
+  await page.route(
+    `**${ARTICLE}`,
+    async (route) => {
+      const response = await route.fetch();
+      const html = await response.text();
+      const token = html.match(/name="token" value="([^"]+)"/)![1];
+      await route.fulfill({ response, body: html.replaceAll(token, expiredToken()) });
+    },
+    { times: 1 },
+  );
   await page.goto(ARTICLE);
 }
 
 for (const javaScriptEnabled of [true, false]) {
-  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+    browser,
+  }) => {
     const page = await readerPage(browser, { javaScriptEnabled });
     await openWithExpiredForm(page);
     const text = unique("Written overnight");
     await sendComment(commentForm(page), "Ada", text);
-    await expect(commentForm(page).getByRole("status")).toHaveText("This form had expired. Please post your comment again.");
+    await expect(commentForm(page).getByRole("status")).toHaveText(
+      "This form had expired. Please post your comment again.",
+    );
     await expect(commentForm(page).getByLabel("Name")).toHaveValue("Ada");
     await expect(commentForm(page).getByLabel("Comment", { exact: true })).toHaveValue(text);
 

@@ -63,7 +63,9 @@ async function reply(page: Page, to: string, name: string, text: string) {
   await postComment(page, name, text, form);
 }
 
-test("subscribe, confirm, a reply from another browser: exactly one notification, and its links stop it", async ({ browser }) => {
+test("subscribe, confirm, a reply from another browser: exactly one notification, and its links stop it", async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
   const email = `ada.${Date.now()}@example.org`;
   const ada = await readerPage(browser);
@@ -83,7 +85,9 @@ test("subscribe, confirm, a reply from another browser: exactly one notification
 
   const mails = await mailsTo(email, 2);
   const notification = mails[1];
-  expect(notification.subject).toBe("Grace Hopper replied on “Monolith vs Microservices: What I Actually Prefer in My Tech Stack”");
+  expect(notification.subject).toBe(
+    "Grace Hopper replied on “Monolith vs Microservices: What I Actually Prefer in My Tech Stack”",
+  );
   expect(notification.html).toContain("<strong>modular</strong>");
   expect(notification.text).toContain(graceText.replace(/\*\*/g, ""));
   // Exactly one: nothing more arrives after a while.
@@ -125,7 +129,9 @@ test("the link in the mail unsubscribes with one click, and 'everything' forgets
   const [, notification] = await mailsTo(email, 2);
 
   // The "stop every mail" link (the second) deletes the address.
-  const links = [...notification.text!.matchAll(/https?:\/\/\S*\/email\/unsubscribe\?t=\S+/g)].map((m) => new URL(m[0]));
+  const links = [...notification.text!.matchAll(/https?:\/\/\S*\/email\/unsubscribe\?t=\S+/g)].map(
+    (m) => new URL(m[0]),
+  );
   expect(links).toHaveLength(2);
   await linus.goto(`${server.url}${links[1].pathname}${links[1].search}`);
   await linus.getByRole("button", { name: "Stop everything and delete my address" }).click();
@@ -157,7 +163,14 @@ test("the address never appears in a page, a feed, the API or the default export
   await subscribe(page, "Private Person", email, unique("Hidden address"));
   await mailsTo(email, 1);
   const slug = ARTICLE.split("/").pop();
-  for (const path of [ARTICLE, `${ARTICLE}/comments.xml`, "/feed.xml", "/atom.xml", `/api/articles/${slug}/comments`, "/"]) {
+  for (const path of [
+    ARTICLE,
+    `${ARTICLE}/comments.xml`,
+    "/feed.xml",
+    "/atom.xml",
+    `/api/articles/${slug}/comments`,
+    "/",
+  ]) {
     const body = await (await fetch(`${server.url}${path}`)).text();
     expect(body, path).not.toContain(email);
   }

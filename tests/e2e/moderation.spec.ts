@@ -82,7 +82,9 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     await author.goto(ARTICLE);
     const text = unique("Held for review");
     await postComment(author, "Ada", text);
-    await expect(author.locator("form.comment-form").getByRole("status")).toHaveText("Thanks! Your comment is awaiting moderation.");
+    await expect(author.locator("form.comment-form").getByRole("status")).toHaveText(
+      "Thanks! Your comment is awaiting moderation.",
+    );
     const own = author.locator("li.comment").filter({ hasText: text });
     await expect(own).toContainText("Awaiting moderation");
     await expect(author.getByRole("heading", { name: "Comments (0)" })).toBeVisible();
@@ -102,7 +104,9 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     await expect(other.getByRole("heading", { name: "Comments (1)" })).toBeVisible();
   });
 
-  test("an approved comment edited into spam goes back to the queue: others no longer see it until approved", async ({ browser }) => {
+  test("an approved comment edited into spam goes back to the queue: others no longer see it until approved", async ({
+    browser,
+  }) => {
     test.slow(); // three browsers, two approvals
     const author = await readerPage(browser, { baseURL: server.url });
     await author.goto(ARTICLE);
@@ -151,7 +155,14 @@ test.describe("a long discussion", () => {
     const start = Date.parse("2026-01-01T00:00:00Z");
     for (let i = 1; i <= 60; i++) {
       const id = `seed-${String(i).padStart(2, "0")}`;
-      insert.run(id, "monolith-vs-microservices", id, `Reader ${i}`, `Thread number ${i}`, new Date(start + i * 1000).toISOString());
+      insert.run(
+        id,
+        "monolith-vs-microservices",
+        id,
+        `Reader ${i}`,
+        `Thread number ${i}`,
+        new Date(start + i * 1000).toISOString(),
+      );
     }
     sqlite.close();
     server = await startServer(E2E_PORT + 3, e2eEnv(url));
@@ -159,7 +170,9 @@ test.describe("a long discussion", () => {
   test.afterAll(() => server?.stop());
 
   for (const javaScriptEnabled of [true, false]) {
-    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+      browser,
+    }) => {
       const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled });
       const page = await context.newPage();
       await page.goto(ARTICLE);

@@ -57,7 +57,9 @@ test("the tag index lists every tag with its count", async ({ page }) => {
   await expect(entries(page)).toHaveCount(4);
 });
 
-test("an article shows reading time, tags, contents, highlighted code, a table, a footnote and a sized image", async ({ page }) => {
+test("an article shows reading time, tags, contents, highlighted code, a table, a footnote and a sized image", async ({
+  page,
+}) => {
   await page.goto("/articles/field-note-12");
   const contents = page.getByRole("navigation", { name: "Contents" });
   await contents.getByRole("link", { name: "A picture" }).click();
@@ -69,7 +71,9 @@ test("an article shows reading time, tags, contents, highlighted code, a table, 
   await expect(image).toHaveAttribute("height", "450");
   await expect(image).toHaveAttribute("srcset", /\/_next\/image\?url=%2Fmedia%2Fimages%2Fbars\.png&w=\d+/);
   await image.scrollIntoViewIfNeeded();
-  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
 
   await expect(page.locator("pre code.hljs .hljs-keyword").first()).toHaveText("export");
   await expect(page.locator(".prose table th").first()).toHaveText("Animal");
@@ -118,7 +122,9 @@ test("an unknown page is a 404 that suggests articles", async ({ page }) => {
   await expect(entries(page)).toHaveCount(5);
 });
 
-test("drafts and scheduled articles are hidden, and the preview URL shows them with the token only", async ({ page }) => {
+test("drafts and scheduled articles are hidden, and the preview URL shows them with the token only", async ({
+  page,
+}) => {
   for (const slug of ["draft-note", "scheduled-note"]) {
     expect((await page.request.get(`/articles/${slug}`)).status()).toBe(404);
     expect((await page.request.get(`/preview/${slug}`)).status()).toBe(404);
@@ -135,9 +141,17 @@ test("drafts and scheduled articles are hidden, and the preview URL shows them w
 
 test("pages fit a 320px screen without sideways scrolling", async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const path of ["/", "/articles/field-note-12", "/articles/monolith-vs-microservices", "/tags", "/search?q=field"]) {
+  for (const path of [
+    "/",
+    "/articles/field-note-12",
+    "/articles/monolith-vs-microservices",
+    "/tags",
+    "/search?q=field",
+  ]) {
     await page.goto(path);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, path).toBe(0);
   }
 });
@@ -152,7 +166,10 @@ test("pages do not shift while they load", async ({ page }) => {
         new Promise<number>((resolve) => {
           let total = 0;
           new PerformanceObserver((list) => {
-            for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            for (const entry of list.getEntries() as (PerformanceEntry & {
+              value: number;
+              hadRecentInput: boolean;
+            })[]) {
               if (!entry.hadRecentInput) total += entry.value;
             }
           }).observe({ type: "layout-shift", buffered: true });

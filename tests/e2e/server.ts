@@ -15,6 +15,9 @@ fs.cpSync("tests/fixtures/content-e2e", E2E_CONTENT_DIR, { recursive: true });
 const env = e2eEnv(freshSqlite("e2e"));
 if (!process.env.E2E_SKIP_BUILD) execSync("npx next build", { env, stdio: "inherit" });
 
-const server = spawn("node_modules/.bin/tsx", ["server.ts", "--hostname", "127.0.0.1", "--port", port], { env, stdio: "inherit" });
+const server = spawn("node_modules/.bin/tsx", ["server.ts", "--hostname", "127.0.0.1", "--port", port], {
+  env,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

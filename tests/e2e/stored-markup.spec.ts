@@ -31,12 +31,19 @@ const LIVE_MARKUP = /<(?:img|script|svg)\b|<[a-z][^>]*\s(?:on[a-z]+|data-xss|hre
 
 /** Everything the page's DOM would hold had a payload got through. */
 async function expectInert(page: Page) {
-  const found = await page.evaluate((mark) => ({
-    ran: (window as { __xss?: unknown }).__xss ?? null,
-    marked: document.querySelectorAll(`[${mark}]`).length,
-    handlers: [...document.querySelectorAll("*")].filter((el) => [...el.attributes].some((a) => a.name.startsWith("on"))).length,
-    scriptLinks: [...document.querySelectorAll("[href]")].filter((el) => /^\s*javascript:/i.test(el.getAttribute("href")!)).length,
-  }), MARK);
+  const found = await page.evaluate(
+    (mark) => ({
+      ran: (window as { __xss?: unknown }).__xss ?? null,
+      marked: document.querySelectorAll(`[${mark}]`).length,
+      handlers: [...document.querySelectorAll("*")].filter((el) =>
+        [...el.attributes].some((a) => a.name.startsWith("on")),
+      ).length,
+      scriptLinks: [...document.querySelectorAll("[href]")].filter((el) =>
+        /^\s*javascript:/i.test(el.getAttribute("href")!),
+      ).length,
+    }),
+    MARK,
+  );
   expect(found).toEqual({ ran: null, marked: 0, handlers: 0, scriptLinks: 0 });
 }
 
@@ -51,7 +58,9 @@ async function adminPage(browser: Browser, baseURL: string): Promise<Page> {
 
 async function importFile(admin: Page, file: unknown) {
   await admin.goto("/admin");
-  await admin.getByLabel(/Import an export file/).setInputFiles({ name: "export.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await admin
+    .getByLabel(/Import an export file/)
+    .setInputFiles({ name: "export.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
   await admin.getByRole("button", { name: "Import", exact: true }).click();
 }
 
@@ -71,24 +80,42 @@ test.describe("hostile names, bodies and ids", () => {
       .prepare(`INSERT INTO "Comment" (id, articleSlug, rootId, authorName, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)`)
       .run(HOSTILE_ID, SLUG, HOSTILE_ID, `Old\uFFFE ${NAMES[0]}`, `Old\uFFFF ${BODY}`, "2026-01-01T00:00:00.000Z");
     sqlite.close();
-    server = await startServer(E2E_PORT + 7, e2eEnv(url, { COMMENT_RATE_PER_MINUTE: "1000", COMMENT_RATE_PER_HOUR: "1000" }));
+    server = await startServer(
+      E2E_PORT + 7,
+      e2eEnv(url, { COMMENT_RATE_PER_MINUTE: "1000", COMMENT_RATE_PER_HOUR: "1000" }),
+    );
 
     // Through the API: a thread three deep and one more reply, which names whom it answers.
     const api = (await readerPage(browser, { baseURL: server.url })).request;
     for (const [index, name] of NAMES.slice(0, 3).entries()) {
       const { token } = await (await api.get(API)).json();
-      const response = await api.post(API, { data: { name, body: `${BODY} #${index}`, parentId: ids.at(-1) ?? null, token } });
+      const response = await api.post(API, {
+        data: { name, body: `${BODY} #${index}`, parentId: ids.at(-1) ?? null, token },
+      });
       expect(response.status()).toBe(201);
       ids.push((await response.json()).id);
     }
     const { token } = await (await api.get(API)).json();
-    expect((await api.post(API, { data: { name: "Ada", body: "Answering the third", parentId: ids[2], token } })).status()).toBe(201);
+    expect(
+      (await api.post(API, { data: { name: "Ada", body: "Answering the third", parentId: ids[2], token } })).status(),
+    ).toBe(201);
 
     // Through the import: valid ids, hostile text, a reply naming a hostile author.
     admin = await adminPage(browser, server.url);
     const record = (id: string, changes: object) => ({
-      id, articleSlug: SLUG, parentId: null, rootId: id, depth: 1, replyToName: null, authorName: NAMES[3], body: BODY,
-      status: "published", createdAt: "2026-02-01T00:00:00.000Z", editedAt: null, deletedAt: null, ...changes,
+      id,
+      articleSlug: SLUG,
+      parentId: null,
+      rootId: id,
+      depth: 1,
+      replyToName: null,
+      authorName: NAMES[3],
+      body: BODY,
+      status: "published",
+      createdAt: "2026-02-01T00:00:00.000Z",
+      editedAt: null,
+      deletedAt: null,
+      ...changes,
     });
     await importFile(admin, {
       format: "marginalia-comments",
@@ -122,12 +149,40 @@ test.describe("hostile names, bodies and ids", () => {
       version: 1,
       exportedAt: "2026-02-02T00:00:00.000Z",
       comments: [
-        { id: "fine-1", articleSlug: SLUG, parentId: null, rootId: "fine-1", depth: 1, replyToName: null, authorName: "Ada", body: "Fine", status: "published", createdAt: "2026-02-01T00:00:00.000Z", editedAt: null, deletedAt: null },
-        { id: HOSTILE_ID, articleSlug: SLUG, parentId: null, rootId: HOSTILE_ID, depth: 1, replyToName: null, authorName: "Eve", body: "Hi", status: "published", createdAt: "2026-02-01T00:00:00.000Z", editedAt: null, deletedAt: null },
+        {
+          id: "fine-1",
+          articleSlug: SLUG,
+          parentId: null,
+          rootId: "fine-1",
+          depth: 1,
+          replyToName: null,
+          authorName: "Ada",
+          body: "Fine",
+          status: "published",
+          createdAt: "2026-02-01T00:00:00.000Z",
+          editedAt: null,
+          deletedAt: null,
+        },
+        {
+          id: HOSTILE_ID,
+          articleSlug: SLUG,
+          parentId: null,
+          rootId: HOSTILE_ID,
+          depth: 1,
+          replyToName: null,
+          authorName: "Eve",
+          body: "Hi",
+          status: "published",
+          createdAt: "2026-02-01T00:00:00.000Z",
+          editedAt: null,
+          deletedAt: null,
+        },
       ],
       reactions: [],
     });
-    await expect(admin.locator("p.form-message.error")).toHaveText(`Nothing was imported: comments[1] (id ${JSON.stringify(HOSTILE_ID)}), id: must be 1 to 64 letters, digits, - or _`);
+    await expect(admin.locator("p.form-message.error")).toHaveText(
+      `Nothing was imported: comments[1] (id ${JSON.stringify(HOSTILE_ID)}), id: must be 1 to 64 letters, digits, - or _`,
+    );
     await expectInert(admin);
     const after = await admin.request.get("/admin/export").then((r) => r.json());
     expect(after.comments).toEqual(before.comments);
@@ -135,7 +190,12 @@ test.describe("hostile names, bodies and ids", () => {
 
   test("the article page shows every one as text, in the string HTML and in React's", async ({ browser }) => {
     const page = await reader(browser);
-    for (const path of [ARTICLE, `${ARTICLE}?reply=${ids[0]}`, `${ARTICLE}?reply=${encodeURIComponent(HOSTILE_ID)}`, `${ARTICLE}?reply=imported-3`]) {
+    for (const path of [
+      ARTICLE,
+      `${ARTICLE}?reply=${ids[0]}`,
+      `${ARTICLE}?reply=${encodeURIComponent(HOSTILE_ID)}`,
+      `${ARTICLE}?reply=imported-3`,
+    ]) {
       await page.goto(path);
       await expect(page.locator("li.comment")).toHaveCount(8);
       await expectInert(page);
@@ -149,9 +209,17 @@ test.describe("hostile names, bodies and ids", () => {
     // The old row's id stays one attribute value: its element is found by it, its permalink points at it.
     const old = await page.evaluate((id) => {
       const li = document.getElementById(id);
-      return li && { permalink: li.querySelector(".comment-permalink")?.getAttribute("href"), body: li.querySelector(".comment-body")?.textContent };
+      return (
+        li && {
+          permalink: li.querySelector(".comment-permalink")?.getAttribute("href"),
+          body: li.querySelector(".comment-body")?.textContent,
+        }
+      );
     }, `comment-${HOSTILE_ID}`);
-    expect(old).toEqual({ permalink: `#comment-${HOSTILE_ID}`, body: expect.stringContaining(`<img src=x ${MARK} onerror=window.__xss=1>`) });
+    expect(old).toEqual({
+      permalink: `#comment-${HOSTILE_ID}`,
+      body: expect.stringContaining(`<img src=x ${MARK} onerror=window.__xss=1>`),
+    });
   });
 
   test("the admin page shows every one as text", async () => {
@@ -168,10 +236,23 @@ test.describe("hostile names, bodies and ids", () => {
     expect(xml).not.toMatch(/[\uFFFE\uFFFF]/);
     const feed = new XMLParser({ isArray: (tag) => tag === "entry" }).parse(xml).feed;
     expect(feed.entry).toHaveLength(8);
-    expect(new Set(feed.entry.map((e: { author: { name: string } }) => e.author.name))).toEqual(new Set([...NAMES, `Old ${NAMES[0]}`, "Ada"]));
+    expect(new Set(feed.entry.map((e: { author: { name: string } }) => e.author.name))).toEqual(
+      new Set([...NAMES, `Old ${NAMES[0]}`, "Ada"]),
+    );
     // Inside the XML every payload is text: the only elements are the feed's own.
     const elements = new Set([...xml.matchAll(/<([a-z:]+)[\s>/]/gi)].map((m) => m[1]));
-    expect([...elements].sort()).toEqual(["author", "content", "entry", "feed", "id", "link", "name", "published", "title", "updated"]);
+    expect([...elements].sort()).toEqual([
+      "author",
+      "content",
+      "entry",
+      "feed",
+      "id",
+      "link",
+      "name",
+      "published",
+      "title",
+      "updated",
+    ]);
     // And the HTML a feed reader shows from <content> is the sanitized rendering.
     for (const entry of feed.entry as Array<{ content: string }>) {
       expect(entry.content).not.toMatch(LIVE_MARKUP);
@@ -201,7 +282,9 @@ test.describe("hostile names, bodies and ids", () => {
     expect(exported.comments.map((c: { authorName: string }) => c.authorName)).toEqual(expect.arrayContaining(NAMES));
 
     await importFile(admin, exported);
-    await expect(admin.locator("p.form-message.error")).toContainText(`(id ${JSON.stringify(HOSTILE_ID)}), id: must be 1 to 64 letters, digits, - or _`);
+    await expect(admin.locator("p.form-message.error")).toContainText(
+      `(id ${JSON.stringify(HOSTILE_ID)}), id: must be 1 to 64 letters, digits, - or _`,
+    );
     await expectInert(admin);
   });
 });

@@ -18,7 +18,9 @@ async function recordFirstFrame(page: Page) {
 }
 
 const firstFrame = (page: Page) =>
-  page.waitForFunction(() => (window as unknown as { firstFrame?: object }).firstFrame).then((handle) => handle.jsonValue());
+  page
+    .waitForFunction(() => (window as unknown as { firstFrame?: object }).firstFrame)
+    .then((handle) => handle.jsonValue());
 
 test("the toggle switches the theme, remembers it across pages and reloads, and it never flashes", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });

@@ -25,7 +25,11 @@ test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage({ baseURL: `http://127.0.0.1:${E2E_PORT}` });
   const existing = (await (await page.request.get(API)).json()) as { count?: number; comments?: unknown[] };
   if ((existing.count ?? existing.comments?.length ?? 0) === 0) {
-    const first = await post(page, "Grace", "Two paragraphs, to show their spacing.\n\nThe second one, with `code` and a list:\n\n- one\n- two");
+    const first = await post(
+      page,
+      "Grace",
+      "Two paragraphs, to show their spacing.\n\nThe second one, with `code` and a list:\n\n- one\n- two",
+    );
     const reply = await post(page, "Linus", "A reply, on the thread line.", first);
     await post(page, "Ada", "A reply to the reply.", reply);
   }
@@ -61,11 +65,16 @@ for (const width of [375, 1280]) {
         // Comment counts and times move as other tests post: masked.
         const options = {
           animations: "disabled" as const,
-          mask: [page.locator('.article-list a[href$="#comments"]'), page.locator(".comment-permalink time"), page.locator("h2#comments-heading")],
+          mask: [
+            page.locator('.article-list a[href$="#comments"]'),
+            page.locator(".comment-permalink time"),
+            page.locator("h2#comments-heading"),
+          ],
           maxDiffPixelRatio: 0.01,
         };
         const file = `${name}-${width}-${colorScheme}.png`;
-        if (name === "comment-form-error") await expect(page.locator("form.comment-form").last()).toHaveScreenshot(file, options);
+        if (name === "comment-form-error")
+          await expect(page.locator("form.comment-form").last()).toHaveScreenshot(file, options);
         else await expect(page).toHaveScreenshot(file, { ...options, fullPage: true });
       });
     }

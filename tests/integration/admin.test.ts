@@ -1,5 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { attemptLogin, loginDelayMs, MAX_LOGIN_DELAY_MS, revokeSession, sessionActive, type LoginResult } from "@/lib/server/admin";
+import {
+  attemptLogin,
+  loginDelayMs,
+  MAX_LOGIN_DELAY_MS,
+  revokeSession,
+  sessionActive,
+  type LoginResult,
+} from "@/lib/server/admin";
 import type { Db } from "@/lib/server/db";
 import { providers, type TestDatabase } from "../support/databases";
 

@@ -25,12 +25,16 @@ describe.each(providers)("new-article mails on %s", (name, open, skipReason) => 
   });
 
   it.skipIf(skipReason)("announces each article once, when its date comes, to confirmed followers only", async () => {
-    const confirmed = await db.$transaction((tx) => subscribe(tx as never, { email: "reader@example.org", kind: "articles", target: "" }));
+    const confirmed = await db.$transaction((tx) =>
+      subscribe(tx as never, { email: "reader@example.org", kind: "articles", target: "" }),
+    );
     const token = (await db.mailToken.findFirstOrThrow({ where: { subject: confirmed.subscriberId } })).id;
     // The link's token is signed; confirm through the same path as the page does.
     const { sign } = await import("@/lib/server/signing");
     expect(await confirmAddress(db, sign(`confirm:${token}`))).toBe("ok");
-    await db.$transaction((tx) => subscribe(tx as never, { email: "unconfirmed@example.org", kind: "articles", target: "" }));
+    await db.$transaction((tx) =>
+      subscribe(tx as never, { email: "unconfirmed@example.org", kind: "articles", target: "" }),
+    );
 
     // The first look only notes what is already out.
     expect(await announceNewArticles(db, day("2026-01-05"), FIXTURES)).toEqual([]);
@@ -40,8 +44,14 @@ describe.each(providers)("new-article mails on %s", (name, open, skipReason) => 
       // SQLite has one writer, and one app process: its two senders take turns.
       const [a, b] =
         name === "PostgreSQL"
-          ? await Promise.all([announceNewArticles(db, day("2026-01-08"), FIXTURES), announceNewArticles(other, day("2026-01-08"), FIXTURES)])
-          : [await announceNewArticles(db, day("2026-01-08"), FIXTURES), await announceNewArticles(other, day("2026-01-08"), FIXTURES)];
+          ? await Promise.all([
+              announceNewArticles(db, day("2026-01-08"), FIXTURES),
+              announceNewArticles(other, day("2026-01-08"), FIXTURES),
+            ])
+          : [
+              await announceNewArticles(db, day("2026-01-08"), FIXTURES),
+              await announceNewArticles(other, day("2026-01-08"), FIXTURES),
+            ];
       expect([...a, ...b].sort()).toHaveLength(3);
       expect(new Set([...a, ...b]).size).toBe(3);
     } finally {

@@ -53,14 +53,32 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
     });
     const root = base({});
     root.rootId = root.id;
-    const reply = base({ parentId: root.id, rootId: root.id, depth: 2, authorName: "Grace", createdAt: "2026-05-01T11:00:00.000Z" });
-    const deep = base({ parentId: reply.id, rootId: root.id, depth: 3, authorName: "Linus", replyToName: "Grace", createdAt: "2026-05-01T12:00:00.000Z" });
+    const reply = base({
+      parentId: root.id,
+      rootId: root.id,
+      depth: 2,
+      authorName: "Grace",
+      createdAt: "2026-05-01T11:00:00.000Z",
+    });
+    const deep = base({
+      parentId: reply.id,
+      rootId: root.id,
+      depth: 3,
+      authorName: "Linus",
+      replyToName: "Grace",
+      createdAt: "2026-05-01T12:00:00.000Z",
+    });
     return {
       slug,
       root,
       reply,
       deep,
-      file: (comments: ExportRow[] = [root, reply, deep], reactions = [{ commentId: root.id, voterId: "0b7c8a3e-5f1d-4c2a-9e8b-7d6f5e4c3b2a", createdAt: "2026-05-02T00:00:00Z" }]) => ({
+      file: (
+        comments: ExportRow[] = [root, reply, deep],
+        reactions = [
+          { commentId: root.id, voterId: "0b7c8a3e-5f1d-4c2a-9e8b-7d6f5e4c3b2a", createdAt: "2026-05-02T00:00:00Z" },
+        ],
+      ) => ({
         format: "marginalia-comments",
         version: 1,
         exportedAt: "2026-05-03T00:00:00.000Z",
@@ -70,7 +88,8 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
     };
   }
 
-  const matches = (message: string | RegExp) => (typeof message === "string" ? message : expect.stringMatching(message));
+  const matches = (message: string | RegExp) =>
+    typeof message === "string" ? message : expect.stringMatching(message);
   const stored = (slug: string) => db.comment.count({ where: { articleSlug: slug } });
 
   beforeAll(async () => {
@@ -85,31 +104,62 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
   describe.skipIf(skipReason)("a valid file", () => {
     it("is stored whole: threads, a reaction, a deleted comment's place, ids of the first version (cuid)", async () => {
       const t = thread();
-      const gone = { ...t.reply, id: "clh3am8wh0000qzrmn831i7rn", authorName: "", body: "", deletedAt: "2026-05-01T11:30:00Z" };
+      const gone = {
+        ...t.reply,
+        id: "clh3am8wh0000qzrmn831i7rn",
+        authorName: "",
+        body: "",
+        deletedAt: "2026-05-01T11:30:00Z",
+      };
       const under = { ...t.deep, parentId: gone.id };
       const result = await importComments(t.file([t.root, gone, under]), db, NOW);
       expect(result).toEqual({ kind: "imported", comments: 3, reactions: 1 });
       const page = await listComments(t.slug, {}, db);
-      expect(page.threads[0]).toMatchObject({ authorName: "Ada", reactions: 1, replies: [{ placeholder: "deleted", replies: [{ authorName: "Linus", replyToName: "Grace" }] }] });
+      expect(page.threads[0]).toMatchObject({
+        authorName: "Ada",
+        reactions: 1,
+        replies: [{ placeholder: "deleted", replies: [{ authorName: "Linus", replyToName: "Grace" }] }],
+      });
     });
 
     it("cleans names and bodies as a new comment's are, and takes dates with an offset or a little ahead", async () => {
       const t = thread();
-      const root = { ...t.root, authorName: "  Ada\u0000 \uFFFE\u200B", body: "Hello\uFFFF\r\nthere\u202E ", createdAt: "2026-06-01T14:03:00+02:00" };
+      const root = {
+        ...t.root,
+        authorName: "  Ada\u0000 \uFFFE\u200B",
+        body: "Hello\uFFFF\r\nthere\u202E ",
+        createdAt: "2026-06-01T14:03:00+02:00",
+      };
       expect(await importComments(t.file([root], []), db, NOW)).toMatchObject({ kind: "imported" });
       const row = await db.comment.findUniqueOrThrow({ where: { id: root.id } });
-      expect(row).toMatchObject({ authorName: "Ada", body: "Hello\nthere", createdAt: new Date("2026-06-01T12:03:00Z") });
+      expect(row).toMatchObject({
+        authorName: "Ada",
+        body: "Hello\nthere",
+        createdAt: new Date("2026-06-01T12:03:00Z"),
+      });
     });
 
     it("may hang replies and reactions under comments already in the database", async () => {
       const slug = nextSlug();
-      const parent = await createComment({ slug, name: "Stored", body: "Already here", status: "published" }, db, new Date("2026-05-01T09:00:00Z"));
+      const parent = await createComment(
+        { slug, name: "Stored", body: "Already here", status: "published" },
+        db,
+        new Date("2026-05-01T09:00:00Z"),
+      );
       if (parent.kind !== "created") throw new Error(parent.kind);
       const t = thread(slug);
       const reply = { ...t.reply, parentId: parent.id, rootId: parent.id };
-      const result = await importComments(t.file([reply], [{ commentId: parent.id, voterId: "voter_1", createdAt: "2026-05-02T00:00:00Z" }]), db, NOW);
+      const result = await importComments(
+        t.file([reply], [{ commentId: parent.id, voterId: "voter_1", createdAt: "2026-05-02T00:00:00Z" }]),
+        db,
+        NOW,
+      );
       expect(result).toEqual({ kind: "imported", comments: 1, reactions: 1 });
-      expect((await listComments(slug, {}, db)).threads[0]).toMatchObject({ authorName: "Stored", reactions: 1, replies: [{ authorName: "Grace" }] });
+      expect((await listComments(slug, {}, db)).threads[0]).toMatchObject({
+        authorName: "Stored",
+        reactions: 1,
+        replies: [{ authorName: "Grace" }],
+      });
     });
   });
 
@@ -119,53 +169,193 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
     // [what is wrong, the file's comments, the field named, the record's index, its message]
     const cases: Array<[string, (t: T) => ExportRow[], string, number, string | RegExp]> = [
       ["an id with markup", (t) => [{ ...t.root, id: HOSTILE_ID, rootId: HOSTILE_ID }], "id", 0, /letters, digits/],
-      ["an id of 65 characters", (t) => [{ ...t.root, id: "a".repeat(65), rootId: "a".repeat(65) }], "id", 0, /letters, digits/],
+      [
+        "an id of 65 characters",
+        (t) => [{ ...t.root, id: "a".repeat(65), rootId: "a".repeat(65) }],
+        "id",
+        0,
+        /letters, digits/,
+      ],
       ["an empty id", (t) => [{ ...t.root, id: "", rootId: "" }], "id", 0, /letters, digits/],
-      ["a parentId with markup", (t) => [t.root, { ...t.reply, parentId: HOSTILE_ID }], "parentId", 1, /letters, digits/],
-      ["a name too long", (t) => [{ ...t.root, authorName: "n".repeat(81) }], "authorName", 0, "Your name can be at most 80 characters."],
-      ["an invisible name", (t) => [{ ...t.root, authorName: "\u200B\u3164\u200D" }], "authorName", 0, "Please enter your name."],
+      [
+        "a parentId with markup",
+        (t) => [t.root, { ...t.reply, parentId: HOSTILE_ID }],
+        "parentId",
+        1,
+        /letters, digits/,
+      ],
+      [
+        "a name too long",
+        (t) => [{ ...t.root, authorName: "n".repeat(81) }],
+        "authorName",
+        0,
+        "Your name can be at most 80 characters.",
+      ],
+      [
+        "an invisible name",
+        (t) => [{ ...t.root, authorName: "\u200B\u3164\u200D" }],
+        "authorName",
+        0,
+        "Please enter your name.",
+      ],
       ["an empty body", (t) => [{ ...t.root, body: " \n" }], "body", 0, "Please write a comment."],
-      ["a body too long", (t) => [{ ...t.root, body: "b".repeat(5_001) }], "body", 0, "Your comment can be at most 5,000 characters."],
-      ["a body with six links", (t) => [{ ...t.root, body: [1, 2, 3, 4, 5, 6].map((n) => `https://e${n}.example`).join(" ") }], "body", 0, "A comment can hold at most 5 links."],
-      ["a deleted comment that kept its text", (t) => [{ ...t.root, deletedAt: "2026-05-02T00:00:00Z" }], "authorName", 0, "must be empty for a deleted comment"],
-      ["a replyToName with markup beyond the limit", (t) => [t.root, t.reply, { ...t.deep, replyToName: "<b>".repeat(30) }], "replyToName", 2, "Your name can be at most 80 characters."],
-      ["a replyToName above the deepest level", (t) => [t.root, { ...t.reply, replyToName: "Ada" }], "replyToName", 1, "is only set at depth 3"],
+      [
+        "a body too long",
+        (t) => [{ ...t.root, body: "b".repeat(5_001) }],
+        "body",
+        0,
+        "Your comment can be at most 5,000 characters.",
+      ],
+      [
+        "a body with six links",
+        (t) => [{ ...t.root, body: [1, 2, 3, 4, 5, 6].map((n) => `https://e${n}.example`).join(" ") }],
+        "body",
+        0,
+        "A comment can hold at most 5 links.",
+      ],
+      [
+        "a deleted comment that kept its text",
+        (t) => [{ ...t.root, deletedAt: "2026-05-02T00:00:00Z" }],
+        "authorName",
+        0,
+        "must be empty for a deleted comment",
+      ],
+      [
+        "a replyToName with markup beyond the limit",
+        (t) => [t.root, t.reply, { ...t.deep, replyToName: "<b>".repeat(30) }],
+        "replyToName",
+        2,
+        "Your name can be at most 80 characters.",
+      ],
+      [
+        "a replyToName above the deepest level",
+        (t) => [t.root, { ...t.reply, replyToName: "Ada" }],
+        "replyToName",
+        1,
+        "is only set at depth 3",
+      ],
       ["an unknown status", (t) => [{ ...t.root, status: "spam" }], "status", 0, /published/],
       ["a depth of 4", (t) => [t.root, t.reply, { ...t.deep, depth: 4 }], "depth", 2, /<=3/],
-      ["a reply one level too deep", (t) => [t.root, { ...t.reply, depth: 3 }], "depth", 1, "must be one more than its parent's (1)"],
-      ["a reply without a parent", (t) => [t.root, { ...t.reply, parentId: null }], "parentId", 1, "is missing for a reply"],
-      ["a thread's first comment with a parent", (t) => [t.root, { ...t.reply, depth: 1 }], "parentId", 1, "must be null at depth 1"],
-      ["a thread's first comment in another thread", (t) => [{ ...t.root, rootId: "elsewhere" }], "rootId", 0, "must be the comment's own id at depth 1"],
-      ["a reply in another thread than its parent's", (t) => [t.root, t.reply, { ...t.deep, rootId: t.reply.id }], "rootId", 2, "must be its parent's thread"],
-      ["a parent nowhere", (t) => [t.root, { ...t.reply, parentId: "no-such-comment" }], "parentId", 1, "names no comment in the file or the database"],
-      ["a parent on another article", (t) => [t.root, { ...t.reply, articleSlug: "another-article" }], "parentId", 1, "names a comment on another article"],
-      ["an article slug that is a path", (t) => [{ ...t.root, articleSlug: "../admin" }], "articleSlug", 0, "must be an article's slug"],
+      [
+        "a reply one level too deep",
+        (t) => [t.root, { ...t.reply, depth: 3 }],
+        "depth",
+        1,
+        "must be one more than its parent's (1)",
+      ],
+      [
+        "a reply without a parent",
+        (t) => [t.root, { ...t.reply, parentId: null }],
+        "parentId",
+        1,
+        "is missing for a reply",
+      ],
+      [
+        "a thread's first comment with a parent",
+        (t) => [t.root, { ...t.reply, depth: 1 }],
+        "parentId",
+        1,
+        "must be null at depth 1",
+      ],
+      [
+        "a thread's first comment in another thread",
+        (t) => [{ ...t.root, rootId: "elsewhere" }],
+        "rootId",
+        0,
+        "must be the comment's own id at depth 1",
+      ],
+      [
+        "a reply in another thread than its parent's",
+        (t) => [t.root, t.reply, { ...t.deep, rootId: t.reply.id }],
+        "rootId",
+        2,
+        "must be its parent's thread",
+      ],
+      [
+        "a parent nowhere",
+        (t) => [t.root, { ...t.reply, parentId: "no-such-comment" }],
+        "parentId",
+        1,
+        "names no comment in the file or the database",
+      ],
+      [
+        "a parent on another article",
+        (t) => [t.root, { ...t.reply, articleSlug: "another-article" }],
+        "parentId",
+        1,
+        "names a comment on another article",
+      ],
+      [
+        "an article slug that is a path",
+        (t) => [{ ...t.root, articleSlug: "../admin" }],
+        "articleSlug",
+        0,
+        "must be an article's slug",
+      ],
       ["an id twice", (t) => [t.root, { ...t.root }], "id", 1, "appears twice in the file"],
-      ["a date that is not one", (t) => [{ ...t.root, createdAt: "yesterday" }], "createdAt", 0, "must be an ISO 8601 date and time"],
-      ["the 30th of February", (t) => [{ ...t.root, createdAt: "2026-02-30T10:00:00Z" }], "createdAt", 0, "must be an ISO 8601 date and time"],
+      [
+        "a date that is not one",
+        (t) => [{ ...t.root, createdAt: "yesterday" }],
+        "createdAt",
+        0,
+        "must be an ISO 8601 date and time",
+      ],
+      [
+        "the 30th of February",
+        (t) => [{ ...t.root, createdAt: "2026-02-30T10:00:00Z" }],
+        "createdAt",
+        0,
+        "must be an ISO 8601 date and time",
+      ],
       ["a date an hour ahead", (t) => [{ ...t.root, createdAt: future }], "createdAt", 0, "is in the future"],
-      ["an edit before the comment", (t) => [{ ...t.root, editedAt: "2026-04-30T10:00:00Z" }], "editedAt", 0, "is before createdAt"],
-      ["a deletion before the comment", (t) => [t.root, { ...t.reply, authorName: "", body: "", deletedAt: "2026-05-01T10:59:59Z" }, t.deep], "deletedAt", 1, "is before createdAt"],
+      [
+        "an edit before the comment",
+        (t) => [{ ...t.root, editedAt: "2026-04-30T10:00:00Z" }],
+        "editedAt",
+        0,
+        "is before createdAt",
+      ],
+      [
+        "a deletion before the comment",
+        (t) => [t.root, { ...t.reply, authorName: "", body: "", deletedAt: "2026-05-01T10:59:59Z" }, t.deep],
+        "deletedAt",
+        1,
+        "is before createdAt",
+      ],
       ["an edit in the future", (t) => [{ ...t.root, editedAt: future }], "editedAt", 0, "is in the future"],
     ];
 
-    it.each(cases)("%s is refused, naming the record and the field, and nothing is stored", async (_label, comments, field, index, message) => {
-      const t = thread();
-      const records = comments(t);
-      const result = await importComments(t.file(records, []), db, NOW);
-      expect(result).toEqual({ kind: "refused", problem: { record: `comments[${index}]`, id: records[index].id, field, message: matches(message) } });
-      expect(await stored(t.slug)).toBe(0);
-    });
+    it.each(cases)(
+      "%s is refused, naming the record and the field, and nothing is stored",
+      async (_label, comments, field, index, message) => {
+        const t = thread();
+        const records = comments(t);
+        const result = await importComments(t.file(records, []), db, NOW);
+        expect(result).toEqual({
+          kind: "refused",
+          problem: { record: `comments[${index}]`, id: records[index].id, field, message: matches(message) },
+        });
+        expect(await stored(t.slug)).toBe(0);
+      },
+    );
 
     it.each([
-      ["a comment nowhere", { commentId: "no-such-comment" }, "commentId", "names no comment in the file or the database"],
+      [
+        "a comment nowhere",
+        { commentId: "no-such-comment" },
+        "commentId",
+        "names no comment in the file or the database",
+      ],
       ["a voter id with markup", { voterId: HOSTILE_ID }, "voterId", /letters, digits/],
       ["a date in the future", { createdAt: future }, "createdAt", "is in the future"],
     ])("a reaction on %s is refused, and nothing is stored", async (_label, change, field, message) => {
       const t = thread();
       const reaction = { commentId: t.root.id, voterId: "voter-1", createdAt: "2026-05-02T00:00:00Z", ...change };
       const result = await importComments(t.file([t.root, t.reply, t.deep], [reaction]), db, NOW);
-      expect(result).toEqual({ kind: "refused", problem: { record: "reactions[0]", id: reaction.commentId, field, message: matches(message) } });
+      expect(result).toEqual({
+        kind: "refused",
+        problem: { record: "reactions[0]", id: reaction.commentId, field, message: matches(message) },
+      });
       expect(await stored(t.slug)).toBe(0);
     });
 
@@ -174,19 +364,35 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
       expect(await importComments(t.file([t.root]), db, NOW)).toMatchObject({ kind: "imported" });
       const moved = { ...t.root, articleSlug: nextSlug(), body: "Changed" };
       const result = await importComments(t.file([moved], []), db, NOW);
-      expect(result).toMatchObject({ kind: "refused", problem: { record: "comments[0]", field: "articleSlug", message: expect.stringContaining("cannot move") } });
-      expect(await db.comment.findUniqueOrThrow({ where: { id: t.root.id } })).toMatchObject({ articleSlug: t.slug, body: "A *fine* comment" });
+      expect(result).toMatchObject({
+        kind: "refused",
+        problem: { record: "comments[0]", field: "articleSlug", message: expect.stringContaining("cannot move") },
+      });
+      expect(await db.comment.findUniqueOrThrow({ where: { id: t.root.id } })).toMatchObject({
+        articleSlug: t.slug,
+        body: "A *fine* comment",
+      });
     });
 
     it("names the problem for the admin page, with the id shortened and quoted", () => {
-      expect(describeImportProblem({ record: "comments[3]", id: HOSTILE_ID.repeat(3), field: "id", message: "must be 1 to 64 letters, digits, - or _" })).toBe(
+      expect(
+        describeImportProblem({
+          record: "comments[3]",
+          id: HOSTILE_ID.repeat(3),
+          field: "id",
+          message: "must be 1 to 64 letters, digits, - or _",
+        }),
+      ).toBe(
         `comments[3] (id ${JSON.stringify(`${HOSTILE_ID.repeat(3).slice(0, 40)}…`)}), id: must be 1 to 64 letters, digits, - or _`,
       );
     });
 
     it("refuses what is not an export at all", async () => {
       expect(await importComments([], db, NOW)).toMatchObject({ kind: "refused", problem: { record: "file" } });
-      expect(await importComments({ ...thread().file(), format: "other" }, db, NOW)).toMatchObject({ kind: "refused", problem: { record: "file", field: "format" } });
+      expect(await importComments({ ...thread().file(), format: "other" }, db, NOW)).toMatchObject({
+        kind: "refused",
+        problem: { record: "file", field: "format" },
+      });
     });
   });
 });

@@ -24,7 +24,11 @@ const viewerOf = (...ids: string[]): Viewer => ({ ownIds: new Set(ids) });
 /** Names in a listed page, nested as the reader sees them. */
 function shape(threads: CommentView[]): unknown[] {
   return threads.map((c) => {
-    const label = c.placeholder ? `[${c.placeholder}]` : c.replyToName ? `${c.authorName}→${c.replyToName}` : c.authorName;
+    const label = c.placeholder
+      ? `[${c.placeholder}]`
+      : c.replyToName
+        ? `${c.authorName}→${c.replyToName}`
+        : c.authorName;
     return c.replies.length ? [label, shape(c.replies)] : label;
   });
 }
@@ -36,7 +40,11 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
   // Each test gets its own article, so tests do not see each other's comments.
   const nextSlug = () => `article-${++article}`;
   async function post(slug: string, name: string, fields: Partial<NewComment> = {}, now?: Date): Promise<string> {
-    const result = await createComment({ slug, name, body: `${name} says hi`, status: "published", ...fields }, db, now);
+    const result = await createComment(
+      { slug, name, body: `${name} says hi`, status: "published", ...fields },
+      db,
+      now,
+    );
     if (result.kind !== "created") throw new Error(`not created: ${result.kind}`);
     return result.id;
   }
@@ -73,7 +81,9 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
     it("refuses a reply to a comment of another article or one that does not exist", async () => {
       const slug = nextSlug();
       const elsewhere = await post(nextSlug(), "Ada");
-      expect(await createComment({ slug, parentId: elsewhere, name: "Eve", body: "x", status: "published" }, db)).toEqual({
+      expect(
+        await createComment({ slug, parentId: elsewhere, name: "Eve", body: "x", status: "published" }, db),
+      ).toEqual({
         kind: "parent-not-found",
       });
       expect(await createComment({ slug, parentId: "nope", name: "Eve", body: "x", status: "published" }, db)).toEqual({
@@ -129,7 +139,13 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
   describe.skipIf(skipReason)("duplicates", () => {
     it("stores one comment for a double submit of one form", async () => {
       const slug = nextSlug();
-      const submission = { slug, name: "Ada", body: "Once", status: "published" as const, submissionId: `form-${slug}` };
+      const submission = {
+        slug,
+        name: "Ada",
+        body: "Once",
+        status: "published" as const,
+        submissionId: `form-${slug}`,
+      };
       const [a, b] = await Promise.all([createComment(submission, db), createComment(submission, db)]);
       expect(new Set([a.kind, b.kind])).toEqual(new Set(["created", "duplicate"]));
       expect(await countComments(slug, db)).toBe(1);
@@ -144,13 +160,26 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect(await createComment(again, db, new Date(Date.now() + minutes(2)))).toEqual({ kind: "duplicate", id });
       // The same token from another browser, or from the API (no browser), gets nothing.
       for (const browserId of ["mallory", null]) {
-        const reused = { slug, name: "Mallory", body: "Mine now", status: "published" as const, submissionId: form.submissionId, browserId };
+        const reused = {
+          slug,
+          name: "Mallory",
+          body: "Mine now",
+          status: "published" as const,
+          submissionId: form.submissionId,
+          browserId,
+        };
         expect(await createComment(reused, db)).toEqual({ kind: "already-sent" });
       }
       expect(await countComments(slug, db)).toBe(1);
 
       // A token the API used answers the API's retry, and no browser.
-      const api = { slug, name: "Script", body: "Via the API", status: "published" as const, submissionId: `api-${slug}` };
+      const api = {
+        slug,
+        name: "Script",
+        body: "Via the API",
+        status: "published" as const,
+        submissionId: `api-${slug}`,
+      };
       const byApi = await post(slug, "Script", api);
       expect(await createComment(api, db)).toEqual({ kind: "duplicate", id: byApi });
       expect(await createComment({ ...api, browserId: "mallory" }, db)).toEqual({ kind: "already-sent" });
@@ -159,11 +188,27 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
     it("stores one comment for the same text from the same browser within a minute", async () => {
       const slug = nextSlug();
       const now = new Date();
-      const first = await createComment({ slug, name: "Ada", body: "Same", status: "published", browserId: "b1" }, db, now);
-      const again = await createComment({ slug, name: "Ada", body: "Same", status: "published", browserId: "b1" }, db, new Date(now.getTime() + 30_000));
+      const first = await createComment(
+        { slug, name: "Ada", body: "Same", status: "published", browserId: "b1" },
+        db,
+        now,
+      );
+      const again = await createComment(
+        { slug, name: "Ada", body: "Same", status: "published", browserId: "b1" },
+        db,
+        new Date(now.getTime() + 30_000),
+      );
       expect(again).toEqual({ kind: "duplicate", id: (first as { id: string }).id });
-      const otherBrowser = await createComment({ slug, name: "Ada", body: "Same", status: "published", browserId: "b2" }, db, now);
-      const later = await createComment({ slug, name: "Ada", body: "Same", status: "published", browserId: "b1" }, db, new Date(now.getTime() + 61_000));
+      const otherBrowser = await createComment(
+        { slug, name: "Ada", body: "Same", status: "published", browserId: "b2" },
+        db,
+        now,
+      );
+      const later = await createComment(
+        { slug, name: "Ada", body: "Same", status: "published", browserId: "b1" },
+        db,
+        new Date(now.getTime() + 61_000),
+      );
       expect([otherBrowser.kind, later.kind]).toEqual(["created", "created"]);
     });
   });
@@ -174,7 +219,9 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       const posted = new Date(Date.now() - minutes(5));
       const id = await post(slug, "Ada", { body: "Frist" }, posted);
 
-      expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(), 15, db)).toEqual({ kind: "not-yours" });
+      expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(), 15, db)).toEqual({
+        kind: "not-yours",
+      });
       expect(await editOwnComment(id, { body: "First", hold: false }, viewerOf(id), 15, db)).toEqual({ kind: "ok" });
       const [edited] = (await listComments(slug, { viewer: viewerOf(id) }, db)).threads;
       expect(edited).toMatchObject({ html: "<p>First</p>", markdown: "First", own: true });
@@ -183,7 +230,9 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect((await listComments(slug, {}, db)).threads[0]).toMatchObject({ markdown: null, own: false });
 
       const late = new Date(posted.getTime() + minutes(15) + 1000);
-      expect(await editOwnComment(id, { body: "Spam link", hold: false }, viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
+      expect(await editOwnComment(id, { body: "Spam link", hold: false }, viewerOf(id), 15, db, late)).toEqual({
+        kind: "too-late",
+      });
       expect(await deleteOwnComment(id, viewerOf(id), 15, db, late)).toEqual({ kind: "too-late" });
     });
 
@@ -191,7 +240,9 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       const slug = nextSlug();
       const id = await post(slug, "Ada", { body: "A fair point" });
       await post(slug, "Grace", { parentId: id });
-      expect(await editOwnComment(id, { body: "Buy [pills](https://spam.example)", hold: true }, viewerOf(id), 15, db)).toEqual({ kind: "ok" });
+      expect(
+        await editOwnComment(id, { body: "Buy [pills](https://spam.example)", hold: true }, viewerOf(id), 15, db),
+      ).toEqual({ kind: "ok" });
 
       // Others see the thread's replies under a placeholder, neither the old text nor the new.
       const others = await listComments(slug, {}, db);
@@ -233,7 +284,10 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
       expect((await listLatestComments({ status: "pending" }, db)).map((c) => c.id)).toContain(id);
 
       expect(await moderateComment(id, "approve", db)).toBe(true);
-      expect(await listComments(slug, {}, db)).toMatchObject({ count: 1, threads: [{ authorName: "Ada", pending: false }] });
+      expect(await listComments(slug, {}, db)).toMatchObject({
+        count: 1,
+        threads: [{ authorName: "Ada", pending: false }],
+      });
     });
 
     it("hides and unhides; a hidden comment with replies keeps its place", async () => {
@@ -286,13 +340,18 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
         { limit: 30, seconds: 3600 },
       ];
       const start = new Date("2026-01-01T10:00:00Z");
-      for (let i = 0; i < 5; i++) expect(await consume(key, windows, db, new Date(start.getTime() + i * 1000))).toEqual({ ok: true });
-      expect(await consume(key, windows, db, new Date(start.getTime() + 10_000))).toEqual({ ok: false, retryAfterSeconds: 50 });
+      for (let i = 0; i < 5; i++)
+        expect(await consume(key, windows, db, new Date(start.getTime() + i * 1000))).toEqual({ ok: true });
+      expect(await consume(key, windows, db, new Date(start.getTime() + 10_000))).toEqual({
+        ok: false,
+        retryAfterSeconds: 50,
+      });
       // A minute after the first hit, one more fits.
       expect(await consume(key, windows, db, new Date(start.getTime() + 60_001))).toEqual({ ok: true });
 
       // Fill the hour: 30 hits spread over it, then the hourly window refuses.
-      for (let minute = 2; minute <= 50; minute += 2) await consume(key, windows, db, new Date(start.getTime() + minutes(minute)));
+      for (let minute = 2; minute <= 50; minute += 2)
+        await consume(key, windows, db, new Date(start.getTime() + minutes(minute)));
       const refused = await consume(key, windows, db, new Date(start.getTime() + minutes(55)));
       expect(refused.ok).toBe(false);
       expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(60);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createComment, listComments, MAX_THREADS_PER_PAGE, pageComments, toggleReaction, type CommentCursor } from "@/lib/comments/store";
+import {
+  createComment,
+  listComments,
+  MAX_THREADS_PER_PAGE,
+  pageComments,
+  toggleReaction,
+  type CommentCursor,
+} from "@/lib/comments/store";
 import type { Db } from "@/lib/server/db";
 import { providers, type TestDatabase } from "../support/databases";
 
@@ -13,7 +20,14 @@ async function seed(db: Db): Promise<void> {
   const rows = [];
   for (let i = 0; i < THREADS; i++) {
     const id = `thread-${String(i).padStart(5, "0")}`;
-    rows.push({ id, articleSlug: SLUG, rootId: id, authorName: `Reader ${i}`, body: `Thread ${i}`, createdAt: new Date(start + i * 1000) });
+    rows.push({
+      id,
+      articleSlug: SLUG,
+      rootId: id,
+      authorName: `Reader ${i}`,
+      body: `Thread ${i}`,
+      createdAt: new Date(start + i * 1000),
+    });
   }
   for (let i = 0; i < REPLIES; i++) {
     rows.push({
@@ -66,30 +80,45 @@ describe.each(providers)("a discussion of 10,000 threads on %s", (_name, open, s
       expect(page.hasMore).toBe(false);
     });
 
-    it("pages through every thread and reply with a cursor, none twice, then takes a new comment", { timeout: 240_000 }, async () => {
-      const seen: string[] = [];
-      let replies = 0;
-      let after: CommentCursor | null = null;
-      let pages = 0;
-      do {
-        const page: Awaited<ReturnType<typeof pageComments>> = await pageComments(SLUG, { after, limit: 100, viewer: reader }, db);
-        expect(page.threads.length).toBeLessThanOrEqual(100);
-        for (const thread of page.threads) {
-          seen.push(thread.authorName);
-          replies += thread.replies.length;
-        }
-        after = page.next;
-        pages++;
-      } while (after);
-      expect(pages).toBe(THREADS / 100);
-      expect(seen).toEqual(Array.from({ length: THREADS }, (_, i) => `Reader ${i}`));
-      expect(replies).toBe(REPLIES);
+    it(
+      "pages through every thread and reply with a cursor, none twice, then takes a new comment",
+      { timeout: 240_000 },
+      async () => {
+        const seen: string[] = [];
+        let replies = 0;
+        let after: CommentCursor | null = null;
+        let pages = 0;
+        do {
+          const page: Awaited<ReturnType<typeof pageComments>> = await pageComments(
+            SLUG,
+            { after, limit: 100, viewer: reader },
+            db,
+          );
+          expect(page.threads.length).toBeLessThanOrEqual(100);
+          for (const thread of page.threads) {
+            seen.push(thread.authorName);
+            replies += thread.replies.length;
+          }
+          after = page.next;
+          pages++;
+        } while (after);
+        expect(pages).toBe(THREADS / 100);
+        expect(seen).toEqual(Array.from({ length: THREADS }, (_, i) => `Reader ${i}`));
+        expect(replies).toBe(REPLIES);
 
-      const posted = await createComment({ slug: SLUG, name: "Latecomer", body: "Still room?", status: "published" }, db);
-      expect(posted.kind).toBe("created");
-      const last = await pageComments(SLUG, { after: { createdAt: new Date(start + (THREADS - 1) * 1000), id: "thread-09999" }, limit: 100 }, db);
-      expect(last.threads.map((t) => t.authorName)).toEqual(["Latecomer"]);
-      expect(last.next).toBeNull();
-    });
+        const posted = await createComment(
+          { slug: SLUG, name: "Latecomer", body: "Still room?", status: "published" },
+          db,
+        );
+        expect(posted.kind).toBe("created");
+        const last = await pageComments(
+          SLUG,
+          { after: { createdAt: new Date(start + (THREADS - 1) * 1000), id: "thread-09999" }, limit: 100 },
+          db,
+        );
+        expect(last.threads.map((t) => t.authorName)).toEqual(["Latecomer"]);
+        expect(last.next).toBeNull();
+      },
+    );
   });
 });

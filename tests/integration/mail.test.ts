@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComment } from "@/lib/comments/store";
 import { recordNewComment } from "@/lib/comments/notifications";
-import { confirmAddress, emailSchema, readUnsubscribeToken, unsubscribe, redeemMailToken } from "@/lib/comments/subscriptions";
+import {
+  confirmAddress,
+  emailSchema,
+  readUnsubscribeToken,
+  unsubscribe,
+  redeemMailToken,
+} from "@/lib/comments/subscriptions";
 import { createDb, type Db } from "@/lib/server/db";
 import { claimDue, LEASE_MS } from "@/lib/server/outbox";
 import { sendDue, webhookSignature } from "@/lib/server/sender";
@@ -26,7 +32,11 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
   const later = (ms: number) => new Date((clock += ms));
   const port = name === "SQLite" ? 8531 : 8532;
 
-  async function post(slug: string, author: string, options: { parentId?: string; email?: string; browserId?: string; body?: string } = {}) {
+  async function post(
+    slug: string,
+    author: string,
+    options: { parentId?: string; email?: string; browserId?: string; body?: string } = {},
+  ) {
     const now = later(1000);
     const body = options.body ?? `${author} says hi`;
     const result = await createComment(
@@ -95,7 +105,8 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
   afterAll(async () => {
     await mailbox?.stop();
     await database?.drop();
-    for (const key of ["SMTP_URL", "MAIL_FROM", "REPLY_BATCH_SECONDS", "MAIL_RETRY_SECONDS", "AUTHOR_EMAIL"]) delete process.env[key];
+    for (const key of ["SMTP_URL", "MAIL_FROM", "REPLY_BATCH_SECONDS", "MAIL_RETRY_SECONDS", "AUTHOR_EMAIL"])
+      delete process.env[key];
   });
   beforeEach(() => {
     if (mailbox) mailbox.mails.length = 0;
@@ -121,7 +132,10 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
     it("tells a confirmed reader of a reply: who, the sanitized text in both parts, the permalink, how to stop", async () => {
       const slug = nextSlug();
       const ada = await confirmedSubscriber(slug, "reader1@example.org");
-      const reply = await post(slug, "Grace <b>", { parentId: ada, body: "**Agreed**. <script>alert(1)</script> [see](javascript:alert(1))" });
+      const reply = await post(slug, "Grace <b>", {
+        parentId: ada,
+        body: "**Agreed**. <script>alert(1)</script> [see](javascript:alert(1))",
+      });
       const [mail] = await send();
       expect(mailbox.mails).toHaveLength(1);
       expect(mail.subject).toBe(`Grace <b> replied on “${slug}”`);
@@ -171,10 +185,13 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       const roots = [];
       for (const [i, slug] of slugs.entries()) roots.push(await confirmedSubscriber(slug, `storm${i}@example.org`));
       await mailbox.stop();
-      for (const [i, slug] of slugs.entries()) for (let n = 0; n < 4; n++) await post(slug, `Replier ${n}`, { parentId: roots[i] });
+      for (const [i, slug] of slugs.entries())
+        for (let n = 0; n < 4; n++) await post(slug, `Replier ${n}`, { parentId: roots[i] });
       await send();
       await send(seconds(10));
-      const failing = await db.outboxMessage.findMany({ where: { kind: "reply", status: "queued", lastError: { not: null } } });
+      const failing = await db.outboxMessage.findMany({
+        where: { kind: "reply", status: "queued", lastError: { not: null } },
+      });
       expect(failing.length).toBe(3);
       await mailbox.start();
       await send(seconds(3600));
@@ -218,14 +235,22 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       const slug = nextSlug();
       const ada = await confirmedSubscriber(slug, "headers@example.org");
       const name = "Eve\r\nBcc: victim@example.org\r\nSubject: pwned " + "é".repeat(200);
-      await post(slug, name, { parentId: ada, body: "line\r\nBcc: victim@example.org\r\n\r\n<img src=x onerror=alert(1)>" });
+      await post(slug, name, {
+        parentId: ada,
+        body: "line\r\nBcc: victim@example.org\r\n\r\n<img src=x onerror=alert(1)>",
+      });
       const [mail] = await send();
       expect(mail.bcc).toBeUndefined();
       expect(mail.headers.get("bcc")).toBeUndefined();
       expect(mail.subject).toContain("Eve");
       expect(mail.subject).not.toMatch(/^pwned/);
       expect(mailbox.raw.at(-1)).not.toMatch(/^Bcc:/im);
-      expect(mailbox.raw.at(-1)!.split(/\r?\n/).every((line) => line.length <= 998)).toBe(true);
+      expect(
+        mailbox.raw
+          .at(-1)!
+          .split(/\r?\n/)
+          .every((line) => line.length <= 998),
+      ).toBe(true);
       // The body's HTML arrives as text, escaped.
       expect(mail.html).not.toMatch(/<img/i);
     });
@@ -241,7 +266,9 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         }
         // The confirmation counted as one: one more reply mail went out, the rest wait.
         expect(mailbox.to("flood@example.org").length).toBeLessThanOrEqual(2);
-        expect(await db.outboxMessage.count({ where: { kind: "reply", status: "queued", lastError: null } })).toBeGreaterThan(0);
+        expect(
+          await db.outboxMessage.count({ where: { kind: "reply", status: "queued", lastError: null } }),
+        ).toBeGreaterThan(0);
       } finally {
         delete process.env.MAIL_RATE_PER_RECIPIENT_HOUR;
       }
@@ -295,7 +322,10 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         const expected = `sha256=${createHmac("sha256", "webhook-secret-0123456789").update(received[1].body).digest("hex")}`;
         expect(received[1].signature).toBe(expected);
         expect(webhookSignature(received[1].body, "webhook-secret-0123456789")).toBe(expected);
-        expect(JSON.parse(received[1].body)).toMatchObject({ type: "comment.created", comment: { author: "Hooked", body: "Hello hook" } });
+        expect(JSON.parse(received[1].body)).toMatchObject({
+          type: "comment.created",
+          comment: { author: "Hooked", body: "Hello hook" },
+        });
         await send(seconds(3600));
         expect(received).toHaveLength(2);
       } finally {

@@ -24,7 +24,9 @@ async function migrationsOnDisk(dir: string) {
   return Promise.all(
     folders.sort().map(async (name) => ({
       name,
-      checksum: createHash("sha256").update(await readFile(path.join(dir, name, "migration.sql"))).digest("hex"),
+      checksum: createHash("sha256")
+        .update(await readFile(path.join(dir, name, "migration.sql")))
+        .digest("hex"),
     })),
   );
 }
@@ -89,7 +91,9 @@ describe.skipIf(pgReason)("db:migrate on PostgreSQL", () => {
     expect(await applyMigrations(target)).toEqual({ applied: all });
     expect(await applyMigrations(target)).toEqual({ applied: [] });
 
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url }) }) as unknown as Client;
+    const client = new PostgresClient({
+      adapter: new PrismaPg({ connectionString: database.url }),
+    }) as unknown as Client;
     try {
       await expectMigrated(client, MIGRATIONS_DIRS.postgresql);
     } finally {
@@ -106,7 +110,8 @@ describe("the db:migrate command", () => {
     });
     await expect(run).rejects.toMatchObject({
       code: 1,
-      stderr: "Migration failed: Cannot connect to PostgreSQL at 127.0.0.1:1/marginalia: connect ECONNREFUSED 127.0.0.1:1\n",
+      stderr:
+        "Migration failed: Cannot connect to PostgreSQL at 127.0.0.1:1/marginalia: connect ECONNREFUSED 127.0.0.1:1\n",
     });
   });
 });

@@ -54,12 +54,18 @@ describe.each(providers)("moderation on the page, on %s", (_name, open, skipReas
     expect(admin.threads.map((c) => [c.authorName, c.hidden])).toEqual([["Hidden one", true]]);
   });
 
-  it.skipIf(skipReason)("COMMENTS_MODERATION=first: a browser counts as known once one of its comments is published", async () => {
-    const result = await createComment({ slug: "first", name: "New", body: "my first", status: "pending", browserId: "browser-a" }, db);
-    expect(await hasApprovedComment("browser-a", db)).toBe(false);
-    if (result.kind !== "created") throw new Error(result.kind);
-    await db.comment.update({ where: { id: result.id }, data: { status: "published" } });
-    expect(await hasApprovedComment("browser-a", db)).toBe(true);
-    expect(await hasApprovedComment("browser-b", db)).toBe(false);
-  });
+  it.skipIf(skipReason)(
+    "COMMENTS_MODERATION=first: a browser counts as known once one of its comments is published",
+    async () => {
+      const result = await createComment(
+        { slug: "first", name: "New", body: "my first", status: "pending", browserId: "browser-a" },
+        db,
+      );
+      expect(await hasApprovedComment("browser-a", db)).toBe(false);
+      if (result.kind !== "created") throw new Error(result.kind);
+      await db.comment.update({ where: { id: result.id }, data: { status: "published" } });
+      expect(await hasApprovedComment("browser-a", db)).toBe(true);
+      expect(await hasApprovedComment("browser-b", db)).toBe(false);
+    },
+  );
 });

@@ -41,7 +41,11 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const id = await post(slug);
       expect(await seenByOthers(slug)).toEqual(["<p>A fair point</p>"]);
 
-      expect(await submitEdit({ id, body: SPAM }, { ip: nextIp(), viewer: viewerOf(id) }, db)).toEqual({ kind: "saved", body: SPAM, pending: true });
+      expect(await submitEdit({ id, body: SPAM }, { ip: nextIp(), viewer: viewerOf(id) }, db)).toEqual({
+        kind: "saved",
+        body: SPAM,
+        pending: true,
+      });
       expect(await seenByOthers(slug)).toEqual([]);
       const [own] = (await listComments(slug, { viewer: viewerOf(id) }, db)).threads;
       expect(own).toMatchObject({ pending: true, markdown: SPAM });
@@ -50,7 +54,9 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
     it("under post-moderation, an edit shows at once", async () => {
       const slug = nextSlug();
       const id = await post(slug);
-      expect(await submitEdit({ id, body: "A fairer point" }, { ip: nextIp(), viewer: viewerOf(id) }, db)).toMatchObject({ kind: "saved", pending: false });
+      expect(
+        await submitEdit({ id, body: "A fairer point" }, { ip: nextIp(), viewer: viewerOf(id) }, db),
+      ).toMatchObject({ kind: "saved", pending: false });
       expect(await seenByOthers(slug)).toEqual(["<p>A fairer point</p>"]);
     });
 
@@ -59,9 +65,13 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const ip = nextIp();
       const id = await post(slug);
       // Two comments posted from the address (as lib/comments/service.ts counts them), then three edits: five a minute.
-      const windows = [{ limit: 5, seconds: 60 }, { limit: 30, seconds: 3600 }];
+      const windows = [
+        { limit: 5, seconds: 60 },
+        { limit: 30, seconds: 3600 },
+      ];
       for (let i = 0; i < 2; i++) await record(`comment:${ip}`, windows, db);
-      for (let i = 1; i <= 3; i++) expect((await submitEdit({ id, body: `Edit ${i}` }, { ip, viewer: viewerOf(id) }, db)).kind).toBe("saved");
+      for (let i = 1; i <= 3; i++)
+        expect((await submitEdit({ id, body: `Edit ${i}` }, { ip, viewer: viewerOf(id) }, db)).kind).toBe("saved");
       const refused = await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf(id) }, db);
       expect(refused).toMatchObject({ kind: "rate-limited" });
       expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
@@ -72,8 +82,13 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const slug = nextSlug();
       const id = await post(slug);
       const ip = nextIp();
-      expect(await submitEdit({ id, body: "   " }, { ip, viewer: viewerOf(id) }, db)).toEqual({ kind: "invalid", errors: ["Please write a comment."] });
-      expect(await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf("someone-else") }, db)).toEqual({ kind: "not-yours" });
+      expect(await submitEdit({ id, body: "   " }, { ip, viewer: viewerOf(id) }, db)).toEqual({
+        kind: "invalid",
+        errors: ["Please write a comment."],
+      });
+      expect(await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf("someone-else") }, db)).toEqual({
+        kind: "not-yours",
+      });
       expect(await seenByOthers(slug)).toEqual(["<p>A fair point</p>"]);
     });
   });

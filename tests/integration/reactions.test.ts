@@ -10,7 +10,10 @@ describe.each(providers)("👍 limits on %s", (_name, open, skipReason) => {
   let article = 0;
   const nextSlug = () => `reactions-${++article}`;
   async function post(slug: string): Promise<string> {
-    const result = await createComment({ slug, name: "Ada", body: `A comment ${Math.random()}`, status: "published" }, db);
+    const result = await createComment(
+      { slug, name: "Ada", body: `A comment ${Math.random()}`, status: "published" },
+      db,
+    );
     if (result.kind !== "created") throw new Error(result.kind);
     return result.id;
   }
@@ -30,17 +33,27 @@ describe.each(providers)("👍 limits on %s", (_name, open, skipReason) => {
       const slug = nextSlug();
       const id = await post(slug);
       const kinds = [];
-      for (let i = 0; i < 20; i++) kinds.push((await submitReaction(id, { ip: "10.1.0.1", voterId: `cookie-less-${i}` }, db)).kind);
+      for (let i = 0; i < 20; i++)
+        kinds.push((await submitReaction(id, { ip: "10.1.0.1", voterId: `cookie-less-${i}` }, db)).kind);
       expect(kinds.filter((k) => k === "added")).toHaveLength(3);
       expect(kinds.slice(3).every((k) => k === "refused")).toBe(true);
       expect(await count(slug)).toEqual([3]);
 
       // The same browser can still take its 👍 back; another address can still add one.
-      expect(await submitReaction(id, { ip: "10.1.0.1", voterId: "cookie-less-0" }, db)).toEqual({ kind: "removed", count: 2 });
-      expect(await submitReaction(id, { ip: "10.1.0.2", voterId: "elsewhere" }, db)).toEqual({ kind: "added", count: 3 });
+      expect(await submitReaction(id, { ip: "10.1.0.1", voterId: "cookie-less-0" }, db)).toEqual({
+        kind: "removed",
+        count: 2,
+      });
+      expect(await submitReaction(id, { ip: "10.1.0.2", voterId: "elsewhere" }, db)).toEqual({
+        kind: "added",
+        count: 3,
+      });
       // A day later the address may add again.
       const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000 + 1000);
-      expect(await submitReaction(id, { ip: "10.1.0.1", voterId: "next-day" }, db, tomorrow)).toEqual({ kind: "added", count: 4 });
+      expect(await submitReaction(id, { ip: "10.1.0.1", voterId: "next-day" }, db, tomorrow)).toEqual({
+        kind: "added",
+        count: 4,
+      });
     });
 
     it("takes 30 👍 a minute from one address across comments, then refuses until the minute is over", async () => {
@@ -49,7 +62,10 @@ describe.each(providers)("👍 limits on %s", (_name, open, skipReason) => {
       for (let i = 0; i < 35; i++) ids.push(await post(slug));
       const start = new Date();
       const kinds = [];
-      for (const [i, id] of ids.entries()) kinds.push((await submitReaction(id, { ip: "10.1.1.1", voterId: `v${i}` }, db, new Date(start.getTime() + i))).kind);
+      for (const [i, id] of ids.entries())
+        kinds.push(
+          (await submitReaction(id, { ip: "10.1.1.1", voterId: `v${i}` }, db, new Date(start.getTime() + i))).kind,
+        );
       expect(kinds.filter((k) => k === "added")).toHaveLength(30);
       expect(kinds.slice(30)).toEqual(Array(5).fill("rate-limited"));
       expect((await count(slug)).reduce((a, b) => a + b)).toBe(30);

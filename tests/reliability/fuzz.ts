@@ -16,7 +16,9 @@ const bomb = fc.oneof(
   fc.integer({ min: 1, max: 6_000 }).map((n) => `${repeat(">", n)} deep`),
   fc.integer({ min: 1, max: 3_000 }).map((n) => `${repeat("[", n)}x${repeat("](http://a.example)", n)}`),
   fc.integer({ min: 1, max: 5_000 }).map((n) => repeat("*_", n)),
-  fc.integer({ min: 1, max: 1_000 }).map((n) => Array.from({ length: n }, (_, i) => `${repeat("  ", i)}- item`).join("\n")),
+  fc
+    .integer({ min: 1, max: 1_000 })
+    .map((n) => Array.from({ length: n }, (_, i) => `${repeat("  ", i)}- item`).join("\n")),
   fc.integer({ min: 1, max: 2_000 }).map((n) => repeat("https://x.example/ ", n)),
   fc.integer({ min: 1, max: 2_000 }).map((n) => repeat("[l](https://x.example) ", n)),
   fc.integer({ min: 1, max: 3_000 }).map((n) => repeat("`", n) + repeat("<", n)),
@@ -24,14 +26,27 @@ const bomb = fc.oneof(
   fc.integer({ min: 1, max: 2_000 }).map((n) => repeat("\u202e\u0007\u001b[31m", n)),
   fc.constant("<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))"),
 );
-const text = fc.oneof(fc.string({ unit: "binary", maxLength: 6_000 }), fc.string({ maxLength: 200 }), bomb, fc.constant(""));
+const text = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 6_000 }),
+  fc.string({ maxLength: 200 }),
+  bomb,
+  fc.constant(""),
+);
 /** A field's value: text, raw bytes (often invalid UTF-8), a huge text, or absent. */
 const value = fc.oneof(
   // Plausible words mixed with hostile text, so that many cases are stored and then checked.
-  { weight: 4, arbitrary: fc.tuple(fc.lorem({ maxCount: 12 }), text).map(([words, odd]) => ({ kind: "text" as const, s: `${words} ${odd.slice(0, 300)}` })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.lorem({ maxCount: 12 }), text)
+      .map(([words, odd]) => ({ kind: "text" as const, s: `${words} ${odd.slice(0, 300)}` })),
+  },
   { weight: 6, arbitrary: text.map((s) => ({ kind: "text" as const, s })) },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 4_000 }).map((b) => ({ kind: "bytes" as const, b })) },
-  { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 200_000 }).map((n) => ({ kind: "text" as const, s: "a".repeat(n) })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 60_000, max: 200_000 }).map((n) => ({ kind: "text" as const, s: "a".repeat(n) })),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "absent" as const }) },
 );
 const actionCase = fc.record({
@@ -46,10 +61,23 @@ const actionCase = fc.record({
   ),
   intent: fc.constantFrom(undefined, "preview"),
   // Now and then not a form at all: random bytes under a multipart content type.
-  raw: fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 3_000 }) }),
+  raw: fc.oneof(
+    { weight: 7, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 3_000 }) },
+  ),
 });
-const jsonValue = fc.oneof(text, fc.integer(), fc.constant(null), fc.array(fc.string()), fc.dictionary(fc.string(), fc.string()), fc.boolean());
-const apiCase = fc.record({ name: jsonValue, body: jsonValue, token: fc.oneof(jsonValue, fc.constant("fresh")), parentId: jsonValue }, { requiredKeys: [] });
+const jsonValue = fc.oneof(
+  text,
+  fc.integer(),
+  fc.constant(null),
+  fc.array(fc.string()),
+  fc.dictionary(fc.string(), fc.string()),
+  fc.boolean(),
+);
+const apiCase = fc.record(
+  { name: jsonValue, body: jsonValue, token: fc.oneof(jsonValue, fc.constant("fresh")), parentId: jsonValue },
+  { requiredKeys: [] },
+);
 
 const fieldBlob = (field: { kind: "text"; s: string } | { kind: "bytes"; b: Uint8Array }) =>
   field.kind === "text" ? field.s : new Blob([new Uint8Array(field.b)]);
@@ -88,7 +116,10 @@ export async function fuzzCommentAction(port: number, runs: number): Promise<str
     let ip = 0;
     await fc.assert(
       fc.asyncProperty(actionCase, async (input) => {
-        const headers: Record<string, string> = { origin: server.url, "x-forwarded-for": `10.77.${(ip >> 8) & 255}.${ip++ & 255}` };
+        const headers: Record<string, string> = {
+          origin: server.url,
+          "x-forwarded-for": `10.77.${(ip >> 8) & 255}.${ip++ & 255}`,
+        };
         let body: FormData | Blob;
         if (input.raw) {
           body = new Blob([new Uint8Array(input.raw)]);
@@ -145,11 +176,18 @@ export async function fuzzCommentAction(port: number, runs: number): Promise<str
     for (const row of rows) {
       const clean = commentInputSchema.safeParse({ name: row.authorName, body: row.body });
       assert.ok(clean.success, `a stored comment breaks the rules: ${JSON.stringify(row).slice(0, 200)}`);
-      assert.deepEqual(clean.data, { name: row.authorName, body: row.body, parentId: null }, "a stored comment was not cleaned");
+      assert.deepEqual(
+        clean.data,
+        { name: row.authorName, body: row.body, parentId: null },
+        "a stored comment was not cleaned",
+      );
       assert.ok(countLinks(row.body) <= 5);
     }
     const rssAfter = groupRssMb(server.pid);
-    assert.ok(rssAfter < 1_500 && rssAfter - rssBefore < 400, `memory grew from ${rssBefore.toFixed(0)} MB to ${rssAfter.toFixed(0)} MB`);
+    assert.ok(
+      rssAfter < 1_500 && rssAfter - rssBefore < 400,
+      `memory grew from ${rssBefore.toFixed(0)} MB to ${rssAfter.toFixed(0)} MB`,
+    );
     const page = await fetch(pageUrl);
     assert.equal(page.status, 200, "the article after the fuzzing");
     return `statuses ${JSON.stringify(statuses)}; ${rows.length} stored, all within the rules; slowest ${slowest.toFixed(0)} ms; server RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`;

@@ -57,7 +57,8 @@ function rssMegabytes(server: RunningServer): number {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const group = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (group === server.pid) kilobytes += Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      if (group === server.pid)
+        kilobytes += Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       // a process that ended meanwhile
     }
@@ -86,7 +87,8 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
         const response = await fetch(pageUrl, { method });
         const body = await response.text();
         assert.equal(response.status, 200, `${method}: ${response.status}`);
-        for (const [name, value] of response.headers) assert.doesNotMatch(`${name}: ${value}`, PLACEHOLDER, `${method} answered with header ${name}: ${value}`);
+        for (const [name, value] of response.headers)
+          assert.doesNotMatch(`${name}: ${value}`, PLACEHOLDER, `${method} answered with header ${name}: ${value}`);
         assert.doesNotMatch(body, PLACEHOLDER, `${method} answered with a placeholder in its body`);
         answers++;
       };
@@ -112,8 +114,12 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
         for (let i = from; i < from + count; i += 20) {
           await Promise.all(
             Array.from({ length: Math.min(20, from + count - i) }, async (_, k) => {
-              const response = await fetch(`${server.url}/articles/${spelling(SLUG, i + k)}`, { redirect: "manual" }).catch((error: Error) =>
-                assert.fail(`no answer after ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests (${error.message}): out of memory? See ${LOG}`),
+              const response = await fetch(`${server.url}/articles/${spelling(SLUG, i + k)}`, {
+                redirect: "manual",
+              }).catch((error: Error) =>
+                assert.fail(
+                  `no answer after ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests (${error.message}): out of memory? See ${LOG}`,
+                ),
               );
               await response.arrayBuffer();
               statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);

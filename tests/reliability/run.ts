@@ -11,7 +11,18 @@ import Database from "better-sqlite3";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { runOnPostgres } from "@/scripts/lib/schema-engine";
-import { ensureBuild, freshPostgres, freshSqlite, loadEnv, openDb, POSTGRES_SERVER_URL, postgresUnavailable, seedComments, startServer, type Db } from "./support/app";
+import {
+  ensureBuild,
+  freshPostgres,
+  freshSqlite,
+  loadEnv,
+  openDb,
+  POSTGRES_SERVER_URL,
+  postgresUnavailable,
+  seedComments,
+  startServer,
+  type Db,
+} from "./support/app";
 import { commentStorm, type StormResult } from "./support/load";
 import { commentFormFields, postComment, readCommentForm } from "./support/poster";
 import { fuzzCommentAction } from "./fuzz";
@@ -47,11 +58,18 @@ async function check(name: string, body: () => Promise<string | void>): Promise<
 
 /** Every acknowledged comment is stored exactly once, on the article, under the comment it answered. */
 async function assertStored(db: Db, tag: string, storm: Pick<StormResult, "sent">, slug = SLUG): Promise<string> {
-  const rows = await db.comment.findMany({ where: { body: { startsWith: `${tag} ` } }, select: { body: true, parentId: true, articleSlug: true } });
+  const rows = await db.comment.findMany({
+    where: { body: { startsWith: `${tag} ` } },
+    select: { body: true, parentId: true, articleSlug: true },
+  });
   const stored = new Map<string, typeof rows>();
   for (const row of rows) stored.set(row.body, [...(stored.get(row.body) ?? []), row]);
   const duplicated = [...stored.values()].filter((copies) => copies.length > 1);
-  assert.equal(duplicated.length, 0, `${duplicated.length} comments stored more than once, e.g. ${duplicated[0]?.[0].body}`);
+  assert.equal(
+    duplicated.length,
+    0,
+    `${duplicated.length} comments stored more than once, e.g. ${duplicated[0]?.[0].body}`,
+  );
   const acknowledged = storm.sent.filter((s) => s.acknowledged);
   const missing = acknowledged.filter((s) => !stored.has(s.body));
   assert.equal(missing.length, 0, `${missing.length} acknowledged comments are missing, e.g. ${missing[0]?.body}`);
@@ -76,7 +94,11 @@ async function noLoss(provider: string, url: string, port: number): Promise<stri
       tag,
       parents: [`seed-${SLUG}-0`, `seed-${SLUG}-1`],
     });
-    assert.equal(storm.acknowledged, SIZE.storm, `only ${storm.acknowledged} of ${SIZE.storm} acknowledged: ${JSON.stringify(storm.statuses)} ${storm.sent.find((s) => !s.acknowledged)?.message}`);
+    assert.equal(
+      storm.acknowledged,
+      SIZE.storm,
+      `only ${storm.acknowledged} of ${SIZE.storm} acknowledged: ${JSON.stringify(storm.statuses)} ${storm.sent.find((s) => !s.acknowledged)?.message}`,
+    );
     return `${await assertStored(db, tag, storm)}; ${storm.perSecond.toFixed(0)} comments/s, p99 ${storm.p99.toFixed(0)} ms`;
   } finally {
     server.stop();
@@ -113,7 +135,8 @@ async function crash(): Promise<string> {
   assert.ok(killedAt > 0, "the server was never killed");
   await db.$disconnect();
 
-  const file = resolveDatabaseTarget(url).provider === "sqlite" ? (resolveDatabaseTarget(url) as { file: string }).file : "";
+  const file =
+    resolveDatabaseTarget(url).provider === "sqlite" ? (resolveDatabaseTarget(url) as { file: string }).file : "";
   server = await startServer(PORT + 2, loadEnv(url), "data/reliability-crash.log");
   const reopened = openDb(url);
   try {
@@ -122,7 +145,11 @@ async function crash(): Promise<string> {
     assert.equal(integrity, "ok", `PRAGMA integrity_check: ${integrity}`);
     const page = await fetch(`${server.url}/articles/${SLUG}`);
     assert.equal(page.status, 200);
-    const after = await postComment(`${server.url}/articles/${SLUG}`, commentFormFields(await page.text()), { name: "After", body: `${tag}-after restart`, ip: "10.9.9.9" });
+    const after = await postComment(`${server.url}/articles/${SLUG}`, commentFormFields(await page.text()), {
+      name: "After",
+      body: `${tag}-after restart`,
+      ip: "10.9.9.9",
+    });
     assert.ok(after.acknowledged, `posting after the restart: ${after.status} ${after.message}`);
     return `killed with SIGKILL after ${killedAt} acknowledgements; ${stored}; integrity_check ok; serving and posting again`;
   } finally {
@@ -133,17 +160,22 @@ async function crash(): Promise<string> {
 
 /** A PostgreSQL server of our own, to stop and start: initdb as the postgres user on a spare port. */
 function ownPostgres(port: number) {
-  const bin = ["/usr/lib/postgresql"].flatMap((root) => (fs.existsSync(root) ? fs.readdirSync(root).map((v) => path.join(root, v, "bin")) : [])).find((dir) => fs.existsSync(path.join(dir, "initdb")));
+  const bin = ["/usr/lib/postgresql"]
+    .flatMap((root) => (fs.existsSync(root) ? fs.readdirSync(root).map((v) => path.join(root, v, "bin")) : []))
+    .find((dir) => fs.existsSync(path.join(dir, "initdb")));
   if (!bin) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-pg-"));
   const asPostgres = (command: string, args: string[]) =>
-    execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
   execFileSync("chown", ["postgres:postgres", dir]);
   asPostgres("initdb", ["-D", path.join(dir, "data"), "-A", "trust", "-U", "postgres"]);
   const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () => asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-o", options, "-l", path.join(dir, "log"), "-w", "start"]),
+    start: () =>
+      asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-o", options, "-l", path.join(dir, "log"), "-w", "start"]),
     stop: () => asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "stop"]),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
@@ -166,7 +198,14 @@ async function databaseAway(): Promise<string> {
     setMaxListeners(0, abort.signal);
     const answers: number[] = [];
     // Not awaited: its last requests may still be in flight when the check ends (the runner exits).
-    void commentStorm({ pageUrl, clients: 10, total: 100_000, tag: `away-${Date.now()}`, signal: abort.signal, onOutcome: (o) => answers.push(o.acknowledged ? 201 : o.status) });
+    void commentStorm({
+      pageUrl,
+      clients: 10,
+      total: 100_000,
+      tag: `away-${Date.now()}`,
+      signal: abort.signal,
+      onOutcome: (o) => answers.push(o.acknowledged ? 201 : o.status),
+    });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     pg.stop();
     const down = performance.now();
@@ -176,7 +215,11 @@ async function databaseAway(): Promise<string> {
       assert.equal(page.status, 200, "the article while the database is away");
       assert.match(html, /Comments are unavailable right now/);
       assert.match(html, /<h1[^>]*>[^<]+/);
-      const posted = await postComment(pageUrl, fields, { name: "Away", body: "Posted while the database is away", ip: "10.8.8.8" });
+      const posted = await postComment(pageUrl, fields, {
+        name: "Away",
+        body: "Posted while the database is away",
+        ip: "10.8.8.8",
+      });
       // Without JavaScript the answer is the page again, whose comment section says so; with it,
       // the form shows the action's own message (tests/e2e covers both wordings).
       assert.equal(posted.status, 200);
@@ -186,10 +229,18 @@ async function databaseAway(): Promise<string> {
       pg.start();
     }
     const upAt = performance.now();
-    let after = await postComment(pageUrl, fields, { name: "Back", body: "Posted once the database is back", ip: "10.8.8.9" });
+    let after = await postComment(pageUrl, fields, {
+      name: "Back",
+      body: "Posted once the database is back",
+      ip: "10.8.8.9",
+    });
     while (!after.acknowledged && performance.now() - upAt < 30_000) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      after = await postComment(pageUrl, fields, { name: "Back", body: `Posted once the database is back ${Date.now()}`, ip: "10.8.8.9" });
+      after = await postComment(pageUrl, fields, {
+        name: "Back",
+        body: `Posted once the database is back ${Date.now()}`,
+        ip: "10.8.8.9",
+      });
     }
     abort.abort();
     assert.ok(after.acknowledged, `posting after PostgreSQL came back: ${after.message}`);
@@ -210,25 +261,34 @@ async function databaseAway(): Promise<string> {
 async function main() {
   console.log(`reliability suite (${SHORT ? "short" : "full"}): ${JSON.stringify(SIZE)}`);
   ensureBuild();
-  await check(`no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on SQLite`, () => noLoss("sqlite", freshSqlite("reliability-noloss"), PORT));
+  await check(`no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on SQLite`, () =>
+    noLoss("sqlite", freshSqlite("reliability-noloss"), PORT),
+  );
   const pgReason = await postgresUnavailable(POSTGRES_SERVER_URL);
   if (pgReason) console.log(`- PostgreSQL checks skipped: ${pgReason}`);
   else {
-    await check(`no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on PostgreSQL`, async () => {
-      const pg = await freshPostgres();
-      try {
-        return await noLoss("postgres", pg.url, PORT + 1);
-      } finally {
-        await pg.drop();
-      }
-    });
+    await check(
+      `no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on PostgreSQL`,
+      async () => {
+        const pg = await freshPostgres();
+        try {
+          return await noLoss("postgres", pg.url, PORT + 1);
+        } finally {
+          await pg.drop();
+        }
+      },
+    );
   }
   await check("crash: kill -9 mid-load, restart, nothing acknowledged lost, integrity ok", crash);
   await check("database away: PostgreSQL stopped and started during load", databaseAway);
-  await check(`hostile input: ${SIZE.fuzz} generated bodies to the comment action and the API`, () => fuzzCommentAction(PORT + 4, SIZE.fuzz));
+  await check(`hostile input: ${SIZE.fuzz} generated bodies to the comment action and the API`, () =>
+    fuzzCommentAction(PORT + 4, SIZE.fuzz),
+  );
   await securityChecks(PORT + 5, check);
   await pageCacheChecks(PORT + 6, check, SHORT ? 2_000 : 10_000);
-  await check(`import: a ${SIZE.importComments}-comment Disqus export in bounded memory`, () => importMemoryCheck(SIZE.importComments));
+  await check(`import: a ${SIZE.importComments}-comment Disqus export in bounded memory`, () =>
+    importMemoryCheck(SIZE.importComments),
+  );
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

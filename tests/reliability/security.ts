@@ -1,7 +1,16 @@
 // Cross-site requests, the admin's defences and the security headers, read from real responses.
 import assert from "node:assert/strict";
 import { safeEqual } from "@/lib/server/signing";
-import { freshSqlite, loadEnv, openDb, seedComments, startServer, NEXT_START, type Db, type RunningServer } from "./support/app";
+import {
+  freshSqlite,
+  loadEnv,
+  openDb,
+  seedComments,
+  startServer,
+  NEXT_START,
+  type Db,
+  type RunningServer,
+} from "./support/app";
 import { commentFormFields, mintToken, postComment } from "./support/poster";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
@@ -12,7 +21,8 @@ const hidden = (html: string, from: string) => {
   const start = html.indexOf(from);
   const form = html.slice(start, html.indexOf("</form>", start));
   const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)) fields[m[1]] = (m[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g))
+    fields[m[1]] = (m[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
   return fields;
 };
 
@@ -23,7 +33,12 @@ const formData = (fields: Record<string, string>) => {
 };
 
 /** Posts 8 comments, by the form or by the JSON API, the i-th sending X-Forwarded-For: `forwardedFor(i)`; how many were stored. */
-async function storedOfEight(db: Db, server: RunningServer, how: "form" | "api", forwardedFor: (i: number) => string): Promise<number> {
+async function storedOfEight(
+  db: Db,
+  server: RunningServer,
+  how: "form" | "api",
+  forwardedFor: (i: number) => string,
+): Promise<number> {
   await db.rateLimitHit.deleteMany(); // each case starts with nothing counted
   const pageUrl = `${server.url}/articles/${SLUG}`;
   const fields = commentFormFields(await (await fetch(pageUrl)).text());
@@ -46,7 +61,9 @@ async function storedOfEight(db: Db, server: RunningServer, how: "form" | "api",
 }
 /** A POST whose body is streamed with Transfer-Encoding: chunked, so it declares no length. */
 const postChunked = (url: string, body: FormData | string, headers: Record<string, string>) => {
-  const encoded = new Response(body, { headers: typeof body === "string" ? { "content-type": "application/json" } : {} });
+  const encoded = new Response(body, {
+    headers: typeof body === "string" ? { "content-type": "application/json" } : {},
+  });
   // Node's fetch streams a body only with duplex "half" (not in the DOM's RequestInit type).
   const init: RequestInit & { duplex: "half" } = {
     method: "POST",
@@ -69,13 +86,29 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
 
     await check("cross-site: a comment POST from another origin, or with no Origin, is refused", async () => {
       for (const origin of ["https://evil.example", null, "null"]) {
-        const form = formData({ ...fields, token: mintToken(), name: "Mallory", body: `cross-site ${origin}`, website: "" });
-        const response = await fetch(pageUrl, { method: "POST", body: form, headers: origin ? { origin } : {}, redirect: "manual" });
+        const form = formData({
+          ...fields,
+          token: mintToken(),
+          name: "Mallory",
+          body: `cross-site ${origin}`,
+          website: "",
+        });
+        const response = await fetch(pageUrl, {
+          method: "POST",
+          body: form,
+          headers: origin ? { origin } : {},
+          redirect: "manual",
+        });
         assert.equal(response.status, 403, `Origin ${origin}: ${response.status}`);
       }
       // JavaScript's path (the Next-Action header) is refused the same way.
-      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1]).id as string;
-      const scripted = await fetch(pageUrl, { method: "POST", body: "[]", headers: { origin: "https://evil.example", "next-action": action, "content-type": "text/plain" } });
+      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1])
+        .id as string;
+      const scripted = await fetch(pageUrl, {
+        method: "POST",
+        body: "[]",
+        headers: { origin: "https://evil.example", "next-action": action, "content-type": "text/plain" },
+      });
       assert.equal(scripted.status, 403);
       assert.equal(await db.comment.count({ where: { authorName: "Mallory" } }), 0, "a refused comment was stored");
       const same = await postComment(pageUrl, fields, { name: "Ada", body: "same-site comment", ip: "10.5.0.2" });
@@ -87,50 +120,89 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       const exportResponse = await fetch(`${server.url}/admin/export`, { redirect: "manual" });
       assert.ok([401, 403, 303, 307].includes(exportResponse.status), `export: ${exportResponse.status}`);
       assert.doesNotMatch(await exportResponse.text(), /marginalia-comments/);
-      const importResponse = await fetch(`${server.url}/admin/import`, { method: "POST", body: new FormData(), headers: { origin: server.url } });
+      const importResponse = await fetch(`${server.url}/admin/import`, {
+        method: "POST",
+        body: new FormData(),
+        headers: { origin: server.url },
+      });
       assert.equal(importResponse.status, 401);
 
       // Sign in to read the moderation form's action, then send it without the session cookie.
       const loginPage = await (await fetch(`${server.url}/admin`)).text();
       const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
-      const signedIn = await fetch(`${server.url}/admin`, { method: "POST", body: login, headers: { origin: server.url, "x-forwarded-for": "10.6.0.1" }, redirect: "manual" });
+      const signedIn = await fetch(`${server.url}/admin`, {
+        method: "POST",
+        body: login,
+        headers: { origin: server.url, "x-forwarded-for": "10.6.0.1" },
+        redirect: "manual",
+      });
       const session = signedIn.headers.getSetCookie().find((c) => c.startsWith("mg_admin="));
       assert.ok(session, `no session cookie after signing in (${signedIn.status})`);
       assert.match(session, /HttpOnly/i);
       assert.match(session, /SameSite=lax/i);
-      const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: session.split(";")[0] } })).text();
+      const adminPage = await (
+        await fetch(`${server.url}/admin`, { headers: { cookie: session.split(";")[0] } })
+      ).text();
       const target = await db.comment.findFirst({ where: { status: "published" }, select: { id: true } });
       const moderation = hidden(adminPage, `<form`);
       const hide = formData({ ...moderation, id: target!.id, action: "hide", slug: SLUG });
-      const response = await fetch(`${server.url}/admin`, { method: "POST", body: hide, headers: { origin: server.url }, redirect: "manual" });
+      const response = await fetch(`${server.url}/admin`, {
+        method: "POST",
+        body: hide,
+        headers: { origin: server.url },
+        redirect: "manual",
+      });
       assert.ok(response.status < 500, `moderation without a session: ${response.status}`);
       const after = await db.comment.findUnique({ where: { id: target!.id }, select: { status: true } });
       assert.equal(after?.status, "published", "a moderation without a session changed a comment");
       return `export ${exportResponse.status}, import 401, moderation without the cookie changed nothing (${response.status})`;
     });
 
-    await check("signing out ends the session: a copy of the cookie no longer opens /admin or /admin/export", async () => {
-      const loginPage = await (await fetch(`${server.url}/admin`)).text();
-      const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
-      const signedIn = await fetch(`${server.url}/admin`, { method: "POST", body: login, headers: { origin: server.url, "x-forwarded-for": "10.6.1.1" }, redirect: "manual" });
-      const copied = signedIn.headers.getSetCookie().find((c) => c.startsWith("mg_admin="))?.split(";")[0];
-      assert.ok(copied, `no session cookie after signing in (${signedIn.status})`);
-      const opens = async () => {
-        const exported = await fetch(`${server.url}/admin/export`, { headers: { cookie: copied } });
-        await exported.arrayBuffer();
-        const admin = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
-        return { exported: exported.status, moderates: !admin.includes("login-form") };
-      };
-      assert.deepEqual(await opens(), { exported: 200, moderates: true }, "the session works before signing out");
+    await check(
+      "signing out ends the session: a copy of the cookie no longer opens /admin or /admin/export",
+      async () => {
+        const loginPage = await (await fetch(`${server.url}/admin`)).text();
+        const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
+        const signedIn = await fetch(`${server.url}/admin`, {
+          method: "POST",
+          body: login,
+          headers: { origin: server.url, "x-forwarded-for": "10.6.1.1" },
+          redirect: "manual",
+        });
+        const copied = signedIn.headers
+          .getSetCookie()
+          .find((c) => c.startsWith("mg_admin="))
+          ?.split(";")[0];
+        assert.ok(copied, `no session cookie after signing in (${signedIn.status})`);
+        const opens = async () => {
+          const exported = await fetch(`${server.url}/admin/export`, { headers: { cookie: copied } });
+          await exported.arrayBuffer();
+          const admin = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
+          return { exported: exported.status, moderates: !admin.includes("login-form") };
+        };
+        assert.deepEqual(await opens(), { exported: 200, moderates: true }, "the session works before signing out");
 
-      const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
-      const logout = hidden(adminPage.slice(adminPage.lastIndexOf("<form")), "<form");
-      const signedOut = await fetch(`${server.url}/admin`, { method: "POST", body: formData(logout), headers: { origin: server.url, cookie: copied }, redirect: "manual" });
-      await signedOut.arrayBuffer();
-      assert.ok(signedOut.headers.getSetCookie().some((c) => /^mg_admin=;/.test(c) || /^mg_admin=.*Max-Age=0/i.test(c)), `signing out clears the cookie (${signedOut.status})`);
-      assert.deepEqual(await opens(), { exported: 401, moderates: false }, "a copy of the cookie kept from before signing out");
-      return "export 200 and moderation before; after signing out, the same cookie gets export 401 and the sign-in form";
-    });
+        const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: copied } })).text();
+        const logout = hidden(adminPage.slice(adminPage.lastIndexOf("<form")), "<form");
+        const signedOut = await fetch(`${server.url}/admin`, {
+          method: "POST",
+          body: formData(logout),
+          headers: { origin: server.url, cookie: copied },
+          redirect: "manual",
+        });
+        await signedOut.arrayBuffer();
+        assert.ok(
+          signedOut.headers.getSetCookie().some((c) => /^mg_admin=;/.test(c) || /^mg_admin=.*Max-Age=0/i.test(c)),
+          `signing out clears the cookie (${signedOut.status})`,
+        );
+        assert.deepEqual(
+          await opens(),
+          { exported: 401, moderates: false },
+          "a copy of the cookie kept from before signing out",
+        );
+        return "export 200 and moderation before; after signing out, the same cookie gets export 401 and the sign-in form";
+      },
+    );
 
     await check("headers: CSP with nonces and no 'unsafe-inline' scripts, and the other security headers", async () => {
       const nonces = new Set<string>();
@@ -152,9 +224,13 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
         const html = await response.text();
         for (const tag of html.matchAll(/<script(?![^>]*\bsrc=)(?![^>]*application\/ld\+json)([^>]*)>([^<]{0,40})/g)) {
           const themeScript = tag[2].startsWith("try{var t=localStorage");
-          assert.ok(themeScript || tag[1].includes(`nonce="${nonce}"`), `${path}: inline script without the nonce: ${tag[0].slice(0, 80)}`);
+          assert.ok(
+            themeScript || tag[1].includes(`nonce="${nonce}"`),
+            `${path}: inline script without the nonce: ${tag[0].slice(0, 80)}`,
+          );
         }
-        for (const tag of html.matchAll(/<script([^>]*\bsrc=[^>]*)>/g)) assert.ok(tag[1].includes(`nonce="${nonce}"`), `${path}: ${tag[0]}`);
+        for (const tag of html.matchAll(/<script([^>]*\bsrc=[^>]*)>/g))
+          assert.ok(tag[1].includes(`nonce="${nonce}"`), `${path}: ${tag[0]}`);
       }
       assert.equal(nonces.size, 6, "every response has a nonce of its own");
       const https = await fetch(pageUrl, { headers: { "x-forwarded-proto": "https" } });
@@ -164,8 +240,23 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
 
     await check("cookies: HttpOnly and SameSite=Lax, Secure behind HTTPS", async () => {
       const post = async (proto?: string) => {
-        const form = formData({ ...fields, token: mintToken(), name: "Cookie", body: `cookie check ${proto} ${Math.random()}`, website: "" });
-        const response = await fetch(pageUrl, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": "10.5.1.1", ...(proto ? { "x-forwarded-proto": proto } : {}) }, redirect: "manual" });
+        const form = formData({
+          ...fields,
+          token: mintToken(),
+          name: "Cookie",
+          body: `cookie check ${proto} ${Math.random()}`,
+          website: "",
+        });
+        const response = await fetch(pageUrl, {
+          method: "POST",
+          body: form,
+          headers: {
+            origin: server.url,
+            "x-forwarded-for": "10.5.1.1",
+            ...(proto ? { "x-forwarded-proto": proto } : {}),
+          },
+          redirect: "manual",
+        });
         assert.equal(response.status, 303, "a stored comment is answered with a redirect to it");
         await response.arrayBuffer();
         return response.headers.getSetCookie();
@@ -182,50 +273,78 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `${plain.length} cookies per post; Secure only behind https`;
     });
 
-    await check("a reused form token: the same browser gets its comment back, another browser is refused and gains nothing", async () => {
-      const post = async (token: string, body: string, cookie = "") => {
-        const form = formData({ ...fields, token, name: "Ada", body, website: "" });
-        const headers = { origin: server.url, "x-forwarded-for": "10.5.3.1", ...(cookie ? { cookie } : {}) };
-        const response = await fetch(pageUrl, { method: "POST", body: form, headers, redirect: "manual" });
-        const html = await response.text();
-        const jar = response.headers.getSetCookie().map((c) => c.split(";")[0]);
-        return { status: response.status, location: response.headers.get("location") ?? "", html, jar };
-      };
-      const ownIds = (jar: string[]) => jar.find((c) => c.startsWith("mg_comments="))?.slice("mg_comments=".length) ?? "";
-      const token = mintToken();
-      const first = await post(token, "Ada's comment, sent once");
-      const firstId = first.location.match(/[?&]posted=([^&#]+)/)?.[1];
-      assert.ok(first.status === 303 && firstId, `the first post: ${first.status} ${first.location}`);
-      const jarA = first.jar.join("; ");
-      // The same browser sending the form again (a double click without JavaScript): the same comment.
-      const again = await post(token, "Ada's comment, sent once", jarA);
-      assert.equal(again.status, 303);
-      assert.match(again.location, new RegExp(`posted=${firstId}`));
+    await check(
+      "a reused form token: the same browser gets its comment back, another browser is refused and gains nothing",
+      async () => {
+        const post = async (token: string, body: string, cookie = "") => {
+          const form = formData({ ...fields, token, name: "Ada", body, website: "" });
+          const headers = { origin: server.url, "x-forwarded-for": "10.5.3.1", ...(cookie ? { cookie } : {}) };
+          const response = await fetch(pageUrl, { method: "POST", body: form, headers, redirect: "manual" });
+          const html = await response.text();
+          const jar = response.headers.getSetCookie().map((c) => c.split(";")[0]);
+          return { status: response.status, location: response.headers.get("location") ?? "", html, jar };
+        };
+        const ownIds = (jar: string[]) =>
+          jar.find((c) => c.startsWith("mg_comments="))?.slice("mg_comments=".length) ?? "";
+        const token = mintToken();
+        const first = await post(token, "Ada's comment, sent once");
+        const firstId = first.location.match(/[?&]posted=([^&#]+)/)?.[1];
+        assert.ok(first.status === 303 && firstId, `the first post: ${first.status} ${first.location}`);
+        const jarA = first.jar.join("; ");
+        // The same browser sending the form again (a double click without JavaScript): the same comment.
+        const again = await post(token, "Ada's comment, sent once", jarA);
+        assert.equal(again.status, 303);
+        assert.match(again.location, new RegExp(`posted=${firstId}`));
 
-      // A second browser with a cookie jar of its own (it posted before, so it has a browser id)
-      // sends the same token: refused with a message, and its cookies never name Ada's comment.
-      const own = await post(mintToken(), "Mallory's own earlier comment");
-      const jarB = own.jar.join("; ");
-      const reused = await post(token, "Mallory reusing Ada's token", jarB);
-      assert.equal(reused.status, 200, `reused token: ${reused.status} ${reused.location}`);
-      assert.match(reused.html, /This form was already sent\. Please reload the page before posting again\./);
-      assert.ok(!ownIds(reused.jar).includes(firstId), "the second browser's own-comments cookie names the first comment");
-      // Nor a browser without any cookie.
-      const bare = await post(token, "A cookie-less browser reusing the token");
-      assert.ok(bare.status === 200 && !ownIds(bare.jar).includes(firstId), `cookie-less reuse: ${bare.status} ${bare.location}`);
-      assert.equal(await db.comment.count({ where: { body: { contains: "reusing" } } }), 0, "a comment was stored for a reused token");
+        // A second browser with a cookie jar of its own (it posted before, so it has a browser id)
+        // sends the same token: refused with a message, and its cookies never name Ada's comment.
+        const own = await post(mintToken(), "Mallory's own earlier comment");
+        const jarB = own.jar.join("; ");
+        const reused = await post(token, "Mallory reusing Ada's token", jarB);
+        assert.equal(reused.status, 200, `reused token: ${reused.status} ${reused.location}`);
+        assert.match(reused.html, /This form was already sent\. Please reload the page before posting again\./);
+        assert.ok(
+          !ownIds(reused.jar).includes(firstId),
+          "the second browser's own-comments cookie names the first comment",
+        );
+        // Nor a browser without any cookie.
+        const bare = await post(token, "A cookie-less browser reusing the token");
+        assert.ok(
+          bare.status === 200 && !ownIds(bare.jar).includes(firstId),
+          `cookie-less reuse: ${bare.status} ${bare.location}`,
+        );
+        assert.equal(
+          await db.comment.count({ where: { body: { contains: "reusing" } } }),
+          0,
+          "a comment was stored for a reused token",
+        );
 
-      // What each browser is offered: Ada may edit her comment, the second browser may not.
-      const edit = `edit=${firstId}`;
-      assert.ok((await (await fetch(pageUrl, { headers: { cookie: jarA } })).text()).includes(edit), "Ada is offered Edit");
-      assert.ok(!(await (await fetch(pageUrl, { headers: { cookie: jarB } })).text()).includes(edit), "the second browser is offered Edit");
-      return "double submit from the same browser → the same comment; the token from two other browsers → refused, no cookie, no Edit";
-    });
+        // What each browser is offered: Ada may edit her comment, the second browser may not.
+        const edit = `edit=${firstId}`;
+        assert.ok(
+          (await (await fetch(pageUrl, { headers: { cookie: jarA } })).text()).includes(edit),
+          "Ada is offered Edit",
+        );
+        assert.ok(
+          !(await (await fetch(pageUrl, { headers: { cookie: jarB } })).text()).includes(edit),
+          "the second browser is offered Edit",
+        );
+        return "double submit from the same browser → the same comment; the token from two other browsers → refused, no cookie, no Edit";
+      },
+    );
 
     await check("👍 stuffing: 20 cookie-less thumbs-up from one address count 3, and the page says so", async () => {
-      const target = await db.comment.findFirst({ where: { articleSlug: SLUG, status: "published" }, select: { id: true } });
+      const target = await db.comment.findFirst({
+        where: { articleSlug: SLUG, status: "published" },
+        select: { id: true },
+      });
       const react = async (id: string, ip: string, slug = SLUG) => {
-        const response = await fetch(`${server.url}/articles/${slug}/reactions`, { method: "POST", body: formData({ id }), headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
+        const response = await fetch(`${server.url}/articles/${slug}/reactions`, {
+          method: "POST",
+          body: formData({ id }),
+          headers: { origin: server.url, "x-forwarded-for": ip },
+          redirect: "manual",
+        });
         assert.equal(response.status, 303, `👍 answered ${response.status}`);
         assert.equal(response.headers.get("location"), `/articles/${slug}#comment-${id}`);
       };
@@ -236,7 +355,11 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       const page = await (await fetch(pageUrl)).text();
       assert.match(page, new RegExp(`id="comment-${target!.id}"[\\s\\S]*?aria-label="Thumbs up \\(${before + 3}\\)"`));
       await react(target!.id, "10.7.0.2");
-      assert.equal(await db.reaction.count({ where: { commentId: target!.id } }), before + 4, "another address can still add one");
+      assert.equal(
+        await db.reaction.count({ where: { commentId: target!.id } }),
+        before + 4,
+        "another address can still add one",
+      );
 
       // Across comments: 30 a minute per address.
       await seedComments(db, "field-note-11", 40);
@@ -247,127 +370,221 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       return `20 from one address → ${counted}; 40 across comments in a minute → ${spread}; every answer a 303 back to the comment`;
     });
 
-    await check("admin login: constant-time comparison, a lock-out per address, and no lock-out of the author by anyone else", async () => {
-      const loginForm = hidden(await (await fetch(`${server.url}/admin`)).text(), '<form class="comment-form login-form"');
-      const attempt = async (password: string, ip: string) => {
-        const started = performance.now();
-        const form = formData({ ...loginForm, password });
-        const response = await fetch(`${server.url}/admin`, { method: "POST", body: form, headers: { origin: server.url, "x-forwarded-for": ip }, redirect: "manual" });
-        const html = await response.text();
-        const signedIn = response.headers.getSetCookie().some((c) => c.startsWith("mg_admin="));
-        return { signedIn, locked: /Too many failed attempts/.test(html), ms: performance.now() - started };
-      };
-      for (let i = 0; i < 10; i++) assert.equal((await attempt(`wrong ${i}`, "10.4.0.1")).locked, false);
-      const locked = await attempt(PASSWORD, "10.4.0.1");
-      assert.ok(locked.locked && !locked.signedIn, "the right password after 10 failures from one address is refused while locked");
-      assert.ok((await attempt(PASSWORD, "10.4.0.2")).signedIn, "another address can still sign in");
-      // A guesser with an address per try (20 at a time) slows every login down, and locks out no one.
-      for (let i = 0; i < 120; i += 20) {
-        const guesses = await Promise.all(Array.from({ length: 20 }, (_, j) => attempt(`wrong ${i + j}`, `10.4.1.${i + j}`)));
-        assert.ok(guesses.every((guess) => !guess.locked && !guess.signedIn), "a first guess from an address is answered \"not right\"");
-      }
-      const author = await attempt(PASSWORD, "10.4.2.1");
-      assert.ok(author.signedIn && !author.locked, "after 130 failures from other addresses, the author signs in from a fresh one");
-      assert.ok(author.ms >= 1_000, `a login after many failures site-wide is slowed down (answered in ${author.ms.toFixed(0)} ms)`);
-      // Timing, measured after the requests (a busy loop before them outlasts the server's keep-alive
-      // timeout, and the next request meets a closed connection): a guess sharing all but the last
-      // character with the secret costs what a wrong first character does (both sides are hashed first).
-      const secret = PASSWORD.repeat(8);
-      const batch = (guess: string) => {
-        const started = process.hrtime.bigint();
-        for (let i = 0; i < 2_000; i++) safeEqual(guess, secret);
-        return Number(process.hrtime.bigint() - started);
-      };
-      const median = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
-      // Warmed up first, then the two guesses interleaved, so JIT compilation and other load on the
-      // machine fall on both alike.
-      const nearGuess = `${secret.slice(0, -1)}x`;
-      const farGuess = `x${secret.slice(1)}`;
-      for (let round = 0; round < 5; round++) {
-        batch(nearGuess);
-        batch(farGuess);
-      }
-      const nearSamples: number[] = [];
-      const farSamples: number[] = [];
-      for (let round = 0; round < 31; round++) {
-        nearSamples.push(batch(nearGuess));
-        farSamples.push(batch(farGuess));
-      }
-      const near = median(nearSamples);
-      const far = median(farSamples);
-      assert.ok(near / far < 1.5 && far / near < 1.5, `near-miss ${near} ns vs first-character miss ${far} ns`);
-      return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures from one address; after 130 failures from rotating addresses the author signed in, in ${(author.ms / 1000).toFixed(1)} s`;
-    });
+    await check(
+      "admin login: constant-time comparison, a lock-out per address, and no lock-out of the author by anyone else",
+      async () => {
+        const loginForm = hidden(
+          await (await fetch(`${server.url}/admin`)).text(),
+          '<form class="comment-form login-form"',
+        );
+        const attempt = async (password: string, ip: string) => {
+          const started = performance.now();
+          const form = formData({ ...loginForm, password });
+          const response = await fetch(`${server.url}/admin`, {
+            method: "POST",
+            body: form,
+            headers: { origin: server.url, "x-forwarded-for": ip },
+            redirect: "manual",
+          });
+          const html = await response.text();
+          const signedIn = response.headers.getSetCookie().some((c) => c.startsWith("mg_admin="));
+          return { signedIn, locked: /Too many failed attempts/.test(html), ms: performance.now() - started };
+        };
+        for (let i = 0; i < 10; i++) assert.equal((await attempt(`wrong ${i}`, "10.4.0.1")).locked, false);
+        const locked = await attempt(PASSWORD, "10.4.0.1");
+        assert.ok(
+          locked.locked && !locked.signedIn,
+          "the right password after 10 failures from one address is refused while locked",
+        );
+        assert.ok((await attempt(PASSWORD, "10.4.0.2")).signedIn, "another address can still sign in");
+        // A guesser with an address per try (20 at a time) slows every login down, and locks out no one.
+        for (let i = 0; i < 120; i += 20) {
+          const guesses = await Promise.all(
+            Array.from({ length: 20 }, (_, j) => attempt(`wrong ${i + j}`, `10.4.1.${i + j}`)),
+          );
+          assert.ok(
+            guesses.every((guess) => !guess.locked && !guess.signedIn),
+            'a first guess from an address is answered "not right"',
+          );
+        }
+        const author = await attempt(PASSWORD, "10.4.2.1");
+        assert.ok(
+          author.signedIn && !author.locked,
+          "after 130 failures from other addresses, the author signs in from a fresh one",
+        );
+        assert.ok(
+          author.ms >= 1_000,
+          `a login after many failures site-wide is slowed down (answered in ${author.ms.toFixed(0)} ms)`,
+        );
+        // Timing, measured after the requests (a busy loop before them outlasts the server's keep-alive
+        // timeout, and the next request meets a closed connection): a guess sharing all but the last
+        // character with the secret costs what a wrong first character does (both sides are hashed first).
+        const secret = PASSWORD.repeat(8);
+        const batch = (guess: string) => {
+          const started = process.hrtime.bigint();
+          for (let i = 0; i < 2_000; i++) safeEqual(guess, secret);
+          return Number(process.hrtime.bigint() - started);
+        };
+        const median = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+        // Warmed up first, then the two guesses interleaved, so JIT compilation and other load on the
+        // machine fall on both alike.
+        const nearGuess = `${secret.slice(0, -1)}x`;
+        const farGuess = `x${secret.slice(1)}`;
+        for (let round = 0; round < 5; round++) {
+          batch(nearGuess);
+          batch(farGuess);
+        }
+        const nearSamples: number[] = [];
+        const farSamples: number[] = [];
+        for (let round = 0; round < 31; round++) {
+          nearSamples.push(batch(nearGuess));
+          farSamples.push(batch(farGuess));
+        }
+        const near = median(nearSamples);
+        const far = median(farSamples);
+        assert.ok(near / far < 1.5 && far / near < 1.5, `near-miss ${near} ns vs first-character miss ${far} ns`);
+        return `timing near/far ${(near / far).toFixed(2)}; locked after 10 failures from one address; after 130 failures from rotating addresses the author signed in, in ${(author.ms / 1000).toFixed(1)} s`;
+      },
+    );
 
-    await check("client address: a made-up X-Forwarded-For per request posts no more than 5 a minute; behind TRUST_PROXY=1 only the last hop counts", async () => {
-      // The default limits, and servers of their own: one reached directly (no TRUST_PROXY), one
-      // behind a proxy (this test) that it trusts.
-      const limits = { COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "30" };
-      const direct = await startServer(port + 1, loadEnv(url, { ...limits, TRUST_PROXY: "" }), "data/reliability-security-direct.log");
-      try {
-        for (const how of ["form", "api"] as const) {
-          assert.equal(await storedOfEight(db, direct, how, (i) => `198.51.100.${i}`), 5, `${how}: a new X-Forwarded-For each time`);
-          assert.equal(await storedOfEight(db, direct, how, (i) => `127.0.0.1, 198.51.100.${i}`), 5, `${how}: a chain ending in a new address`);
+    await check(
+      "client address: a made-up X-Forwarded-For per request posts no more than 5 a minute; behind TRUST_PROXY=1 only the last hop counts",
+      async () => {
+        // The default limits, and servers of their own: one reached directly (no TRUST_PROXY), one
+        // behind a proxy (this test) that it trusts.
+        const limits = { COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "30" };
+        const direct = await startServer(
+          port + 1,
+          loadEnv(url, { ...limits, TRUST_PROXY: "" }),
+          "data/reliability-security-direct.log",
+        );
+        try {
+          for (const how of ["form", "api"] as const) {
+            assert.equal(
+              await storedOfEight(db, direct, how, (i) => `198.51.100.${i}`),
+              5,
+              `${how}: a new X-Forwarded-For each time`,
+            );
+            assert.equal(
+              await storedOfEight(db, direct, how, (i) => `127.0.0.1, 198.51.100.${i}`),
+              5,
+              `${how}: a chain ending in a new address`,
+            );
+          }
+        } finally {
+          direct.stop();
         }
-      } finally {
-        direct.stop();
-      }
-      const proxied = await startServer(port + 2, loadEnv(url, { ...limits, TRUST_PROXY: "1" }), "data/reliability-security-proxied.log");
-      try {
-        for (const how of ["form", "api"] as const) {
-          assert.equal(await storedOfEight(db, proxied, how, (i) => `198.51.100.${i}, 10.7.0.1`), 5, `${how}: a chain whose client-written part changes`);
-          assert.equal(await storedOfEight(db, proxied, how, (i) => `10.7.1.${i}`), 8, `${how}: 8 readers the proxy tells apart`);
+        const proxied = await startServer(
+          port + 2,
+          loadEnv(url, { ...limits, TRUST_PROXY: "1" }),
+          "data/reliability-security-proxied.log",
+        );
+        try {
+          for (const how of ["form", "api"] as const) {
+            assert.equal(
+              await storedOfEight(db, proxied, how, (i) => `198.51.100.${i}, 10.7.0.1`),
+              5,
+              `${how}: a chain whose client-written part changes`,
+            );
+            assert.equal(
+              await storedOfEight(db, proxied, how, (i) => `10.7.1.${i}`),
+              8,
+              `${how}: 8 readers the proxy tells apart`,
+            );
+          }
+        } finally {
+          proxied.stop();
         }
-      } finally {
-        proxied.stop();
-      }
-      // Started without server.ts, the site knows no address and believes no header: one limit for all.
-      const bare = await startServer(port + 3, loadEnv(url, { ...limits, TRUST_PROXY: "1" }), "data/reliability-security-next-start.log", NEXT_START);
-      try {
-        for (const how of ["form", "api"] as const) {
-          assert.equal(await storedOfEight(db, bare, how, (i) => `198.51.100.${i}`), 5, `${how}: plain next start, a new X-Forwarded-For each time`);
+        // Started without server.ts, the site knows no address and believes no header: one limit for all.
+        const bare = await startServer(
+          port + 3,
+          loadEnv(url, { ...limits, TRUST_PROXY: "1" }),
+          "data/reliability-security-next-start.log",
+          NEXT_START,
+        );
+        try {
+          for (const how of ["form", "api"] as const) {
+            assert.equal(
+              await storedOfEight(db, bare, how, (i) => `198.51.100.${i}`),
+              5,
+              `${how}: plain next start, a new X-Forwarded-For each time`,
+            );
+          }
+        } finally {
+          bare.stop();
         }
-      } finally {
-        bare.stop();
-      }
-      return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight; plain next start: 5 of 8";
-    });
+        return "direct: 5 of 8 by form and by API, with a new address or chain each time; TRUST_PROXY=1: 5 of 8 for one last hop, 8 of 8 for eight; plain next start: 5 of 8";
+      },
+    );
 
-    await check("addresses that are not valid percent-encoding: 404 with the site's page, or JSON for the API", async () => {
-      for (const path of ["/articles/%ff", "/tags/%ff", "/preview/%ff?token=x", "/media/..%c0%af..", "/articles/%e2%82"]) {
-        const response = await fetch(`${server.url}${path}`);
-        const html = await response.text();
-        assert.ok([400, 404].includes(response.status), `${path}: ${response.status}`);
-        assert.match(html, /<header class="site-header"/, `${path}: not the site's page: ${html.slice(0, 120)}`);
-        assert.match(html, /Page not found/, path);
-      }
-      for (const method of ["GET", "POST"]) {
-        const response = await fetch(`${server.url}/api/articles/%ff/comments`, { method, body: method === "POST" ? "{}" : undefined, headers: { "content-type": "application/json" } });
-        assert.ok([400, 404].includes(response.status), `API ${method}: ${response.status}`);
-        assert.equal(typeof (await response.json()).error, "string", `API ${method}: no JSON error`);
-      }
-      return "/articles, /tags, /preview, /media: 404 with the not-found page; the API: JSON 404";
-    });
+    await check(
+      "addresses that are not valid percent-encoding: 404 with the site's page, or JSON for the API",
+      async () => {
+        for (const path of [
+          "/articles/%ff",
+          "/tags/%ff",
+          "/preview/%ff?token=x",
+          "/media/..%c0%af..",
+          "/articles/%e2%82",
+        ]) {
+          const response = await fetch(`${server.url}${path}`);
+          const html = await response.text();
+          assert.ok([400, 404].includes(response.status), `${path}: ${response.status}`);
+          assert.match(html, /<header class="site-header"/, `${path}: not the site's page: ${html.slice(0, 120)}`);
+          assert.match(html, /Page not found/, path);
+        }
+        for (const method of ["GET", "POST"]) {
+          const response = await fetch(`${server.url}/api/articles/%ff/comments`, {
+            method,
+            body: method === "POST" ? "{}" : undefined,
+            headers: { "content-type": "application/json" },
+          });
+          assert.ok([400, 404].includes(response.status), `API ${method}: ${response.status}`);
+          assert.equal(typeof (await response.json()).error, "string", `API ${method}: no JSON error`);
+        }
+        return "/articles, /tags, /preview, /media: 404 with the not-found page; the API: JSON 404";
+      },
+    );
 
     await check("chunked uploads past 64 KB: 413 on the bytes sent, nothing stored, the server well", async () => {
       // Valid comments, each padded past the limit with 2 MB in a field of its own.
       const padding = "x".repeat(2 * 1024 * 1024);
-      const form = formData({ ...fields, token: mintToken(), name: "Chunked", body: "A chunked comment", website: "", padding });
+      const form = formData({
+        ...fields,
+        token: mintToken(),
+        name: "Chunked",
+        body: "A chunked comment",
+        website: "",
+        padding,
+      });
       const plain = await postChunked(pageUrl, form, { origin: server.url, "x-forwarded-for": "10.7.0.1" });
       assert.equal(plain.status, 413, "a form posted without JavaScript");
       assert.match(await plain.text(), /That was too large to send/);
-      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1]).id as string;
-      const scripted = await postChunked(pageUrl, form, { origin: server.url, "x-forwarded-for": "10.7.0.2", "next-action": action });
+      const action = JSON.parse(Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1])
+        .id as string;
+      const scripted = await postChunked(pageUrl, form, {
+        origin: server.url,
+        "x-forwarded-for": "10.7.0.2",
+        "next-action": action,
+      });
       assert.equal(scripted.status, 413, "the server action, as JavaScript calls it");
       await scripted.arrayBuffer();
-      const api = await postChunked(`${server.url}/api/articles/${SLUG}/comments`, JSON.stringify({ name: "Chunked", body: "A chunked comment", token: mintToken(), padding }), {
-        "x-forwarded-for": "10.7.0.3",
-      });
+      const api = await postChunked(
+        `${server.url}/api/articles/${SLUG}/comments`,
+        JSON.stringify({ name: "Chunked", body: "A chunked comment", token: mintToken(), padding }),
+        {
+          "x-forwarded-for": "10.7.0.3",
+        },
+      );
       assert.equal(api.status, 413, "the JSON API");
       assert.equal(typeof (await api.json()).error, "string");
       assert.equal(await db.comment.count({ where: { authorName: "Chunked" } }), 0, "an oversized comment was stored");
       assert.equal((await fetch(pageUrl)).status, 200);
-      const after = await postComment(pageUrl, fields, { name: "Ada", body: "posted after the chunked uploads", ip: "10.7.0.4" });
+      const after = await postComment(pageUrl, fields, {
+        name: "Ada",
+        body: "posted after the chunked uploads",
+        ip: "10.7.0.4",
+      });
       assert.ok(after.acknowledged, `a comment after them: ${after.status} ${after.message}`);
       return "2 MB chunked: 413 for the plain form, the server action and the API; nothing stored; posting still works";
     });

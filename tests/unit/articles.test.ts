@@ -10,7 +10,8 @@ describe("the real content", () => {
     expect(article).toMatchObject({
       title: "Monolith vs Microservices: What I Actually Prefer in My Tech Stack",
       author: "Ahmad Waqar",
-      authorBio: "Full-Stack Developer & Technical Writer. Passionate about building great software and sharing knowledge.",
+      authorBio:
+        "Full-Stack Developer & Technical Writer. Passionate about building great software and sharing knowledge.",
       draft: false,
       readingMinutes: 2,
     });

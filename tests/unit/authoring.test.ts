@@ -106,7 +106,10 @@ describe("a broken file while writing (npm run dev)", () => {
   it("fails only its own page, naming file, line and field; the others keep working", async () => {
     const dir = tempDir();
     createArticle("Good one", { dir, today: "2026-11-26" });
-    fs.writeFileSync(path.join(dir, "broken.md"), "---\ntitle: Broken\ndescription: d\nauthor: A\nauthorBio: B\ndate: 2026-13-45\n---\n\nText.\n");
+    fs.writeFileSync(
+      path.join(dir, "broken.md"),
+      "---\ntitle: Broken\ndescription: d\nauthor: A\nauthorBio: B\ndate: 2026-13-45\n---\n\nText.\n",
+    );
     vi.stubEnv("NODE_ENV", "development");
     try {
       expect(listArticles({ dir, includeDrafts: true }).map((article) => article.slug)).toEqual(["good-one"]);

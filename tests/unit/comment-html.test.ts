@@ -40,7 +40,9 @@ const comment = (id: string, changes: Partial<CommentView> = {}): CommentView =>
 // The same tree as the browser reads it: attribute quoting, entities and React's text separators aside.
 const normalized = (html: string) => {
   const strip = (node: { childNodes?: unknown[] }) => {
-    node.childNodes = (node.childNodes ?? []).filter((child) => (child as { nodeName: string }).nodeName !== "#comment");
+    node.childNodes = (node.childNodes ?? []).filter(
+      (child) => (child as { nodeName: string }).nodeName !== "#comment",
+    );
     for (const child of node.childNodes) strip(child as { childNodes?: unknown[] });
     return node;
   };
@@ -53,7 +55,12 @@ describe("a comment written as one string of HTML", () => {
     reacted: true,
     editedAt: new Date("2026-05-01T11:00:00Z"),
     replies: [
-      comment("deleted", { depth: 2, placeholder: "deleted", html: "", replies: [comment("deep", { depth: 3, replyToName: "Ada & Co" })] }),
+      comment("deleted", {
+        depth: 2,
+        placeholder: "deleted",
+        html: "",
+        replies: [comment("deep", { depth: 3, replyToName: "Ada & Co" })],
+      }),
     ],
   });
 
@@ -85,7 +92,9 @@ describe("a comment written as one string of HTML", () => {
     expect(html).toContain(`href="#comment-x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"`);
     // The same markup as React's, which escapes every attribute.
     const thread = comment(hostile);
-    expect(normalized(commentHtml(thread, context))).toBe(normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: thread, context }))));
+    expect(normalized(commentHtml(thread, context))).toBe(
+      normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: thread, context }))),
+    );
   });
 
   it("is used only where no form is open and nothing is the reader's own", () => {

@@ -19,7 +19,10 @@ describe("name", () => {
 
   it("is trimmed, whitespace-only is empty, and line breaks or controls become spaces", () => {
     expect(errorsOf("   \t ", "hi").name).toBe("Please enter your name.");
-    expect(parse("  Ada \n Lovelace\u0000\u202E ", "hi")).toMatchObject({ success: true, data: { name: "Ada Lovelace" } });
+    expect(parse("  Ada \n Lovelace\u0000\u202E ", "hi")).toMatchObject({
+      success: true,
+      data: { name: "Ada Lovelace" },
+    });
   });
 
   it("counts characters as readers see them", () => {
@@ -56,11 +59,17 @@ describe("name", () => {
 describe("characters XML forbids", () => {
   it("are dropped from names and bodies, so no comment can break its feed", () => {
     const result = parse("Ada\uFFFE \uFFFFLovelace\uD800", "body\uFFFF with\uDC00 a lone half\u0001 and 😀");
-    expect(result).toMatchObject({ success: true, data: { name: "Ada Lovelace", body: "body with a lone half and 😀" } });
+    expect(result).toMatchObject({
+      success: true,
+      data: { name: "Ada Lovelace", body: "body with a lone half and 😀" },
+    });
   });
 
   it("leave nothing when they are all there is", () => {
-    expect(errorsOf("\uFFFE\uFFFF", "\uD800\uFFFE")).toEqual({ name: "Please enter your name.", body: "Please write a comment." });
+    expect(errorsOf("\uFFFE\uFFFF", "\uD800\uFFFE")).toEqual({
+      name: "Please enter your name.",
+      body: "Please write a comment.",
+    });
   });
 });
 
@@ -104,7 +113,10 @@ describe("body", () => {
   });
 
   it("allows at most 5 links, however they are written", () => {
-    const links = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? `https://e${i}.example` : `[l${i}](https://e${i}.example)`)).join(" ");
+    const links = (n: number) =>
+      Array.from({ length: n }, (_, i) => (i % 2 ? `https://e${i}.example` : `[l${i}](https://e${i}.example)`)).join(
+        " ",
+      );
     expect(parse("Ada", links(5)).success).toBe(true);
     expect(errorsOf("Ada", links(6)).body).toBe("A comment can hold at most 5 links.");
   });

@@ -31,7 +31,10 @@ it("finds nothing wrong with good content, the real content/ included", () => {
 it("`npm run check:content` prints the problems and exits 1, or says all is well", () => {
   const run = (dir?: string) => {
     try {
-      const stdout = execFileSync("npx", ["tsx", "scripts/check-content.ts", ...(dir ? [dir] : [])], { encoding: "utf8", stdio: "pipe" });
+      const stdout = execFileSync("npx", ["tsx", "scripts/check-content.ts", ...(dir ? [dir] : [])], {
+        encoding: "utf8",
+        stdio: "pipe",
+      });
       return { code: 0, output: stdout };
     } catch (error) {
       const failed = error as { status: number; stderr: string };
@@ -40,7 +43,9 @@ it("`npm run check:content` prints the problems and exits 1, or says all is well
   };
   const broken = run(relative("content-broken"));
   expect(broken.code).toBe(1);
-  expect(broken.output).toContain(`${relative("content-broken")}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD\n`);
+  expect(broken.output).toContain(
+    `${relative("content-broken")}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD\n`,
+  );
   expect(broken.output).toContain("9 problems in 4 files");
   expect(run()).toEqual({ code: 0, output: "content: no problems\n" });
 });

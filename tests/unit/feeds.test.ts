@@ -5,7 +5,10 @@ import type { Article } from "@/lib/content/articles";
 import { listArticlesForFeed } from "@/lib/content/articles";
 import { renderAtom, renderCommentAtom, renderRss } from "@/lib/feeds";
 
-const articles = listArticlesForFeed({ dir: path.join(import.meta.dirname, "../fixtures/content-ok"), includeDrafts: false });
+const articles = listArticlesForFeed({
+  dir: path.join(import.meta.dirname, "../fixtures/content-ok"),
+  includeDrafts: false,
+});
 // Text that would break a careless feed: markup in a title, and a CDATA terminator in the body.
 const tricky: Article = {
   ...articles[0],
@@ -15,8 +18,19 @@ const tricky: Article = {
   tags: ["C&C"],
   updated: "2026-03-04",
 };
-const lists = ["rss.channel.item", "rss.channel.item.category", "feed.link", "feed.entry", "feed.entry.link", "feed.entry.category"];
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (_name, jpath) => lists.includes(String(jpath)) });
+const lists = [
+  "rss.channel.item",
+  "rss.channel.item.category",
+  "feed.link",
+  "feed.entry",
+  "feed.entry.link",
+  "feed.entry.category",
+];
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  isArray: (_name, jpath) => lists.includes(String(jpath)),
+});
 
 describe("RSS 2.0", () => {
   const xml = renderRss([tricky, ...articles]);
@@ -63,7 +77,11 @@ describe("Atom 1.0", () => {
 
   it("gives each entry an id, dates, a link and its full HTML", () => {
     const [first, hello] = feed.entry;
-    expect(first).toMatchObject({ title: tricky.title, published: "2026-01-02T00:00:00Z", updated: "2026-03-04T00:00:00Z" });
+    expect(first).toMatchObject({
+      title: tricky.title,
+      published: "2026-01-02T00:00:00Z",
+      updated: "2026-03-04T00:00:00Z",
+    });
     expect(first.content).toMatchObject({ "#text": tricky.html, "@type": "html" });
     expect(hello).toMatchObject({ id: "http://localhost:3000/articles/hello-world", author: { name: "Test Author" } });
     expect(hello.link[0]["@href"]).toBe("http://localhost:3000/articles/hello-world");
@@ -73,8 +91,20 @@ describe("Atom 1.0", () => {
 
 describe("an article's comment feed (Atom 1.0)", () => {
   const comments = [
-    { id: "c2", authorName: "Eve <script>", html: "<p>Edited ]]> reply</p>", createdAt: new Date("2026-02-02T10:00:00Z"), editedAt: new Date("2026-02-02T10:05:00Z") },
-    { id: "c1", authorName: "Ada", html: "<p><strong>First</strong></p>", createdAt: new Date("2026-02-01T09:00:00Z"), editedAt: null },
+    {
+      id: "c2",
+      authorName: "Eve <script>",
+      html: "<p>Edited ]]> reply</p>",
+      createdAt: new Date("2026-02-02T10:00:00Z"),
+      editedAt: new Date("2026-02-02T10:05:00Z"),
+    },
+    {
+      id: "c1",
+      authorName: "Ada",
+      html: "<p><strong>First</strong></p>",
+      createdAt: new Date("2026-02-01T09:00:00Z"),
+      editedAt: null,
+    },
   ];
   const xml = renderCommentAtom({ slug: "hello-world", title: "Hello & welcome" }, comments);
   const { feed } = parser.parse(xml);
@@ -82,7 +112,9 @@ describe("an article's comment feed (Atom 1.0)", () => {
   it("is well-formed, titled after the article, with its self link and newest change", () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(feed.title).toBe("Comments on “Hello & welcome”");
-    expect(feed.link).toContainEqual(expect.objectContaining({ "@rel": "self", "@href": "http://localhost:3000/articles/hello-world/comments.xml" }));
+    expect(feed.link).toContainEqual(
+      expect.objectContaining({ "@rel": "self", "@href": "http://localhost:3000/articles/hello-world/comments.xml" }),
+    );
     expect(feed.updated).toBe("2026-02-02T10:05:00.000Z");
   });
 
@@ -102,7 +134,13 @@ describe("an article's comment feed (Atom 1.0)", () => {
 describe("a comment feed with a row stored before names and bodies were cleaned", () => {
   // Characters XML 1.0 forbids, even as character references: one of them used to make every
   // subscriber's parser refuse the whole feed.
-  const bad = { id: "c1", authorName: "Eve\uFFFE\u0001 Bad", html: "<p>Still\uFFFF here\u0008\uD800 😀</p>", createdAt: new Date("2026-02-01T09:00:00Z"), editedAt: null };
+  const bad = {
+    id: "c1",
+    authorName: "Eve\uFFFE\u0001 Bad",
+    html: "<p>Still\uFFFF here\u0008\uD800 😀</p>",
+    createdAt: new Date("2026-02-01T09:00:00Z"),
+    editedAt: null,
+  };
   const xml = renderCommentAtom({ slug: "hello-world", title: "Hello\u000B" }, [bad]);
 
   it("stays well-formed and keeps the comment, without the forbidden characters", () => {

@@ -68,9 +68,22 @@ describe("tags", () => {
 
 describe("search", () => {
   const documents = [
-    { article: article("monolith", { title: "Monolith first", tags: ["architecture"], date: "2026-03-01" }), text: "Start with one deployable. Split later." },
-    { article: article("services", { title: "Services later", description: "When a monolith hurts.", date: "2026-02-01" }), text: "Split out the parts that scale differently." },
-    { article: article("cafe", { title: "Café notes", date: "2026-01-01" }), text: "Nothing about architecture here, but coffee." },
+    {
+      article: article("monolith", { title: "Monolith first", tags: ["architecture"], date: "2026-03-01" }),
+      text: "Start with one deployable. Split later.",
+    },
+    {
+      article: article("services", {
+        title: "Services later",
+        description: "When a monolith hurts.",
+        date: "2026-02-01",
+      }),
+      text: "Split out the parts that scale differently.",
+    },
+    {
+      article: article("cafe", { title: "Café notes", date: "2026-01-01" }),
+      text: "Nothing about architecture here, but coffee.",
+    },
   ];
   const slugs = (query: string) => searchArticles(query, documents).map((result) => result.article.slug);
 

@@ -5,7 +5,11 @@ import { plainText, readingMinutes, renderArticleMarkdown } from "@/lib/content/
 
 const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
 const render = (markdown: string) =>
-  renderArticleMarkdown(markdown, { sourceFile: fixtures("content-media/x.md"), contentDir: fixtures("content-media"), publicDir: fixtures("public") });
+  renderArticleMarkdown(markdown, {
+    sourceFile: fixtures("content-media/x.md"),
+    contentDir: fixtures("content-media"),
+    publicDir: fixtures("public"),
+  });
 
 it("renders headings, emphasis, links, lists, code and GFM tables, and drops raw scripts", async () => {
   const article = await getArticle("hello-world", { dir: fixtures("content-ok") });
@@ -21,7 +25,9 @@ it("renders headings, emphasis, links, lists, code and GFM tables, and drops raw
 
 describe("heading ids and the table of contents", () => {
   it("slugs headings like GitHub, unique within the article and clear of the page's own ids", () => {
-    const { html, toc } = render("## Hello *World*!\n\n### Hello World\n\n## Comments\n\n## Main\n\n#### Deep\n\n## Ünïcode & Next.js 16\n");
+    const { html, toc } = render(
+      "## Hello *World*!\n\n### Hello World\n\n## Comments\n\n## Main\n\n#### Deep\n\n## Ünïcode & Next.js 16\n",
+    );
     expect(toc).toEqual([
       { id: "hello-world", text: "Hello World!", depth: 2 },
       { id: "hello-world-1", text: "Hello World", depth: 3 },
@@ -30,7 +36,9 @@ describe("heading ids and the table of contents", () => {
       { id: "ünïcode--nextjs-16", text: "Ünïcode & Next.js 16", depth: 2 },
     ]);
     expect(html).toContain('<h4 id="deep"><a href="#deep" class="heading-anchor">Deep</a></h4>');
-    expect(html).toContain('<h2 id="hello-world"><a href="#hello-world" class="heading-anchor">Hello <em>World</em>!</a></h2>');
+    expect(html).toContain(
+      '<h2 id="hello-world"><a href="#hello-world" class="heading-anchor">Hello <em>World</em>!</a></h2>',
+    );
   });
 
   it("gives the same ids on every render", () => {
@@ -57,9 +65,13 @@ describe("code, footnotes and tables", () => {
 
   it("links footnote references and back-references to each other", () => {
     const { html } = render("Claim.[^1]\n\n[^1]: Source.\n");
-    expect(html).toContain('<a href="#user-content-fn-1" id="user-content-fnref-1" data-footnote-ref aria-describedby="footnote-label">1</a>');
+    expect(html).toContain(
+      '<a href="#user-content-fn-1" id="user-content-fnref-1" data-footnote-ref aria-describedby="footnote-label">1</a>',
+    );
     expect(html).toContain('<li id="user-content-fn-1">');
-    expect(html).toContain('<a href="#user-content-fnref-1" data-footnote-backref="" aria-label="Back to reference 1" class="data-footnote-backref">↩</a>');
+    expect(html).toContain(
+      '<a href="#user-content-fnref-1" data-footnote-backref="" aria-label="Back to reference 1" class="data-footnote-backref">↩</a>',
+    );
     expect(html).toContain('<h2 class="sr-only" id="footnote-label">Footnotes</h2>');
   });
 
@@ -80,7 +92,9 @@ describe("images", () => {
   });
 
   it("reports images it cannot size, with their line", () => {
-    const { problems } = render("Text.\n\n![Gone](./gone.png)\n\n![Far](https://example.com/a.png)\n\n![](./pictures/bars.png)\n\n![Outside](../content-ok/x.png)\n");
+    const { problems } = render(
+      "Text.\n\n![Gone](./gone.png)\n\n![Far](https://example.com/a.png)\n\n![](./pictures/bars.png)\n\n![Outside](../content-ok/x.png)\n",
+    );
     expect(problems.map((problem) => `${problem.line}: ${problem.message.split(":")[0]}`)).toEqual([
       '3: image "./gone.png"',
       '5: image "https',
@@ -110,8 +124,8 @@ describe("reading time", () => {
   });
 
   it("reads text and code but not markup or URLs", () => {
-    expect(plainText("## Title\n\nSome **bold** [link](https://example.com/a-b-c) and `code`.\n\n```\nx = 1\n```\n")).toBe(
-      "Title Some bold link and code . x = 1",
-    );
+    expect(
+      plainText("## Title\n\nSome **bold** [link](https://example.com/a-b-c) and `code`.\n\n```\nx = 1\n```\n"),
+    ).toBe("Title Some bold link and code . x = 1");
   });
 });

@@ -5,7 +5,11 @@ import { highlightedLines } from "@/lib/content/remark/code-lines";
 
 const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
 const render = (markdown: string) =>
-  renderArticleMarkdown(markdown, { sourceFile: fixtures("content-media/x.md"), contentDir: fixtures("content-media"), publicDir: fixtures("public") });
+  renderArticleMarkdown(markdown, {
+    sourceFile: fixtures("content-media/x.md"),
+    contentDir: fixtures("content-media"),
+    publicDir: fixtures("public"),
+  });
 
 describe("math", () => {
   it("renders $…$ and $$…$$ with KaTeX at build time, as HTML and MathML, with no TeX left in the text", () => {
@@ -30,15 +34,21 @@ describe("math", () => {
 describe("task lists", () => {
   it("labels each checkbox with its item's text and keeps its state", () => {
     const { html } = render("- [x] Done thing\n- [ ] Open thing\n");
-    expect(html).toContain('<li class="task-list-item"><label><input type="checkbox" checked disabled> Done thing</label></li>');
+    expect(html).toContain(
+      '<li class="task-list-item"><label><input type="checkbox" checked disabled> Done thing</label></li>',
+    );
     expect(html).toContain('<label><input type="checkbox" disabled> Open thing</label>');
   });
 });
 
 describe("figures", () => {
   it("turns an image with a title into a figure with a caption, and leaves other images alone", () => {
-    const { html } = render('![Three bars](./pictures/bars.png "Sales by quarter")\n\nText ![Three bars](./pictures/bars.png "inline") more.\n');
-    expect(html).toMatch(/<figure><img [^>]*alt="Three bars"[^>]*><figcaption>Sales by quarter<\/figcaption><\/figure>/);
+    const { html } = render(
+      '![Three bars](./pictures/bars.png "Sales by quarter")\n\nText ![Three bars](./pictures/bars.png "inline") more.\n',
+    );
+    expect(html).toMatch(
+      /<figure><img [^>]*alt="Three bars"[^>]*><figcaption>Sales by quarter<\/figcaption><\/figure>/,
+    );
     expect(html).toMatch(/<p>Text <img [^>]*title="inline"/);
   });
 });
@@ -48,7 +58,9 @@ describe("code blocks", () => {
     const { html } = render("```ts showLineNumbers {2}\nconst a = `x\ny`;\nconst b = 2;\n```\n");
     expect(html).toContain('<code class="hljs language-ts line-numbers">');
     // A string that spans a line end is cut into one span per line.
-    expect(html).toContain('<span class="line"><span class="hljs-keyword">const</span> a = <span class="hljs-string">`x</span></span>\n<span class="line highlighted"><span class="hljs-string">y`</span>;</span>');
+    expect(html).toContain(
+      '<span class="line"><span class="hljs-keyword">const</span> a = <span class="hljs-string">`x</span></span>\n<span class="line highlighted"><span class="hljs-string">y`</span>;</span>',
+    );
     expect(highlightedLines("{1,3-4}")).toEqual(new Set([1, 3, 4]));
     expect(highlightedLines("")).toEqual(new Set());
   });

@@ -23,7 +23,10 @@ export async function POST(request: Request) {
   // Counted as it arrives (a chunked upload declares no length); proxy.ts leaves this route alone.
   const body = await readBody(request, MAX_BYTES);
   if (!body) return back({ importError: "The file is larger than 50 MB." });
-  const file = await parseForm(body, request.headers.get("content-type") ?? "").then((form) => form.get("file"), () => null);
+  const file = await parseForm(body, request.headers.get("content-type") ?? "").then(
+    (form) => form.get("file"),
+    () => null,
+  );
   if (!(file instanceof File) || file.size === 0) return back({ importError: "Choose an export file to import." });
 
   let data: unknown;

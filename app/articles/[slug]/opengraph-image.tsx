@@ -21,29 +21,29 @@ export default async function ArticleImage({ params }: Props) {
   const article = listArticles().find((candidate) => candidate.slug === slug);
   if (!article) notFound();
   return new ImageResponse(
-    (
+    <div
+      style={{
+        width: "100%",
+        height: "100%",
+        display: "flex",
+        flexDirection: "column",
+        justifyContent: "space-between",
+        padding: "72px 80px",
+        background: "#fdfcf9",
+        color: "#1d1c1a",
+        borderTop: "16px solid #8a3b12",
+      }}
+    >
+      <div style={{ display: "flex", fontSize: 34, color: "#8a3b12", letterSpacing: 1 }}>{site.name}</div>
       <div
-        style={{
-          width: "100%",
-          height: "100%",
-          display: "flex",
-          flexDirection: "column",
-          justifyContent: "space-between",
-          padding: "72px 80px",
-          background: "#fdfcf9",
-          color: "#1d1c1a",
-          borderTop: "16px solid #8a3b12",
-        }}
+        style={{ display: "flex", fontSize: article.title.length > 70 ? 56 : 68, lineHeight: 1.15, fontWeight: 700 }}
       >
-        <div style={{ display: "flex", fontSize: 34, color: "#8a3b12", letterSpacing: 1 }}>{site.name}</div>
-        <div style={{ display: "flex", fontSize: article.title.length > 70 ? 56 : 68, lineHeight: 1.15, fontWeight: 700 }}>
-          {article.title}
-        </div>
-        <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>
-          {`${article.author} · ${formatDay(article.date)} · ${article.readingMinutes} min read`}
-        </div>
+        {article.title}
       </div>
-    ),
+      <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>
+        {`${article.author} · ${formatDay(article.date)} · ${article.readingMinutes} min read`}
+      </div>
+    </div>,
     size,
   );
 }

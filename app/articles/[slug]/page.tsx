@@ -57,7 +57,15 @@ export default async function ArticlePage({ params, searchParams }: Props) {
       {series && <SeriesBox series={series} slug={article.slug} />}
       <RelatedArticles articles={relatedArticles(article, published)} />
       <ArticleNav {...adjacentArticles(article.slug)} />
-      <CommentSection slug={article.slug} sort={view.sort} threads={view.threads} replyTo={view.reply} editing={view.edit} posted={view.posted} confirm={view.confirm} />
+      <CommentSection
+        slug={article.slug}
+        sort={view.sort}
+        threads={view.threads}
+        replyTo={view.reply}
+        editing={view.edit}
+        posted={view.posted}
+        confirm={view.confirm}
+      />
     </>
   );
 }

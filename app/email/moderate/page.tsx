@@ -42,7 +42,10 @@ export default async function ModeratePage({ searchParams }: Props) {
       </>
     );
   }
-  const comment = await db().comment.findFirst({ where: { id: check.subject, deletedAt: null }, select: { authorName: true, articleSlug: true } });
+  const comment = await db().comment.findFirst({
+    where: { id: check.subject, deletedAt: null },
+    select: { authorName: true, articleSlug: true },
+  });
   return (
     <>
       <h1>Moderate a comment</h1>

@@ -43,7 +43,9 @@ export default async function UnsubscribePage({ searchParams }: Props) {
         <form action={stopMails}>
           <input type="hidden" name="t" value={t} />
           <p>Stop {what}?</p>
-          <button type="submit">{target.kind === "all" ? "Stop everything and delete my address" : "Unsubscribe"}</button>
+          <button type="submit">
+            {target.kind === "all" ? "Stop everything and delete my address" : "Unsubscribe"}
+          </button>
         </form>
       )}
     </>

@@ -14,7 +14,10 @@ type Props = { params: Promise<{ page: string }> };
 // Page 1 is the index at /; /page/2 onwards are built, any page past the end is a 404 (indexPage),
 // and a page that a scheduled article adds later is looked up without a rebuild.
 
-const pageNumber = z.string().regex(/^[1-9]\d*$/).transform(Number);
+const pageNumber = z
+  .string()
+  .regex(/^[1-9]\d*$/)
+  .transform(Number);
 
 function indexPage(param: string) {
   const parsed = pageNumber.safeParse(param);

@@ -10,7 +10,11 @@ type Props = {
 };
 
 // The token is in the URL: keep it out of Referer headers and search engines.
-export const metadata: Metadata = { title: "Preview", robots: { index: false, follow: false }, referrer: "no-referrer" };
+export const metadata: Metadata = {
+  title: "Preview",
+  robots: { index: false, follow: false },
+  referrer: "no-referrer",
+};
 
 /**
  * /preview/<slug>?token=PREVIEW_TOKEN shows any article, draft or scheduled, as it will look;

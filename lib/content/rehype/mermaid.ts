@@ -21,7 +21,10 @@ export function rehypeMermaidDiagrams() {
   return (tree: Root) => {
     const blocks: { pre: Element; parent: Element | Root; source: string }[] = [];
     visit(tree, "element", (pre: Element, _index, parent) => {
-      const code = pre.tagName === "pre" ? pre.children.find((child): child is Element => child.type === "element" && child.tagName === "code") : undefined;
+      const code =
+        pre.tagName === "pre"
+          ? pre.children.find((child): child is Element => child.type === "element" && child.tagName === "code")
+          : undefined;
       const classes = code && Array.isArray(code.properties.className) ? code.properties.className : [];
       if (code && parent && classes.includes("language-mermaid")) blocks.push({ pre, parent, source: textOf(code) });
     });
@@ -41,11 +44,30 @@ export function rehypeMermaidDiagrams() {
               // The diagram's source is its text alternative; the SVG comes from our own renderer.
               children: [
                 { type: "raw", value: svg },
-                { type: "element", tagName: "figcaption", properties: { className: ["visually-hidden"] }, children: [{ type: "text", value: `Diagram: ${source}` }] },
+                {
+                  type: "element",
+                  tagName: "figcaption",
+                  properties: { className: ["visually-hidden"] },
+                  children: [{ type: "text", value: `Diagram: ${source}` }],
+                },
               ],
             }
           : pre,
-        ...(svg ? [] : [{ type: "element", tagName: "p", properties: { className: ["diagram-note"] }, children: [{ type: "text", value: "This diagram could not be drawn when the site was built; its source is shown above." }] } as Element]),
+        ...(svg
+          ? []
+          : [
+              {
+                type: "element",
+                tagName: "p",
+                properties: { className: ["diagram-note"] },
+                children: [
+                  {
+                    type: "text",
+                    value: "This diagram could not be drawn when the site was built; its source is shown above.",
+                  },
+                ],
+              } as Element,
+            ]),
       );
     }
   };
@@ -80,7 +102,9 @@ function run(diagrams: string[], key: string): (string | null)[] {
       stdio: ["pipe", "pipe", "pipe"],
     });
     const svgs = JSON.parse(output.toString("utf8")) as unknown;
-    return Array.isArray(svgs) && svgs.length === diagrams.length ? svgs.map((svg) => (typeof svg === "string" ? svg : null)) : diagrams.map(() => null);
+    return Array.isArray(svgs) && svgs.length === diagrams.length
+      ? svgs.map((svg) => (typeof svg === "string" ? svg : null))
+      : diagrams.map(() => null);
   } catch (error) {
     console.warn(`mermaid: diagrams left as code (${(error as Error).message.split("\n")[0]})`);
     return diagrams.map(() => null);
@@ -89,5 +113,7 @@ function run(diagrams: string[], key: string): (string | null)[] {
 
 /** The text as written: hast-util-to-text would collapse the diagram's line breaks. */
 function textOf(node: Element): string {
-  return node.children.map((child) => (child.type === "text" ? child.value : child.type === "element" ? textOf(child) : "")).join("");
+  return node.children
+    .map((child) => (child.type === "text" ? child.value : child.type === "element" ? textOf(child) : ""))
+    .join("");
 }

@@ -18,7 +18,12 @@ export function rehypeTaskLists() {
       if (start === -1) return;
       let end = start + 1;
       while (end < element.children.length && !isBlock(element.children[end])) end++;
-      const label: Element = { type: "element", tagName: "label", properties: {}, children: element.children.slice(start, end) };
+      const label: Element = {
+        type: "element",
+        tagName: "label",
+        properties: {},
+        children: element.children.slice(start, end),
+      };
       element.children.splice(start, end - start, label);
     });
   };

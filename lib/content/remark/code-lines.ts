@@ -15,21 +15,26 @@ export function remarkCodeLines() {
       const numbered = /\bshowLineNumbers\b/.test(meta);
       const marked = highlightedLines(meta);
       if (!numbered && marked.size === 0) return;
-      const content: ElementContent[] = (code.data?.hChildren as ElementContent[] | undefined) ?? [{ type: "text", value: code.value }];
-      const lines = splitLines(content).map(
-        (children, index): Element => ({
-          type: "element",
-          tagName: "span",
-          properties: { className: marked.has(index + 1) ? ["line", "highlighted"] : ["line"] },
-          children,
-        }),
-      );
-      const className = [...((code.data?.hProperties?.className as string[] | undefined) ?? []), ...(numbered ? ["line-numbers"] : [])];
+      const content: ElementContent[] = (code.data?.hChildren as ElementContent[] | undefined) ?? [
+        { type: "text", value: code.value },
+      ];
+      const lines = splitLines(content).map((children, index): Element => ({
+        type: "element",
+        tagName: "span",
+        properties: { className: marked.has(index + 1) ? ["line", "highlighted"] : ["line"] },
+        children,
+      }));
+      const className = [
+        ...((code.data?.hProperties?.className as string[] | undefined) ?? []),
+        ...(numbered ? ["line-numbers"] : []),
+      ];
       code.data = {
         ...code.data,
         hProperties: { ...code.data?.hProperties, className },
         // Lines end with their newline, so copying the block gives the code back.
-        hChildren: lines.flatMap((line, index) => (index < lines.length - 1 ? [line, { type: "text", value: "\n" } as Text] : [line])),
+        hChildren: lines.flatMap((line, index) =>
+          index < lines.length - 1 ? [line, { type: "text", value: "\n" } as Text] : [line],
+        ),
       };
     });
   };

@@ -9,13 +9,22 @@ export function remarkFigures() {
   return (tree: Root) => {
     visit(tree, "paragraph", (paragraph: Paragraph) => {
       const [image, ...rest] = paragraph.children;
-      if (image?.type !== "image" || !image.title?.trim() || rest.some((node) => node.type !== "text" || node.value.trim())) return;
+      if (
+        image?.type !== "image" ||
+        !image.title?.trim() ||
+        rest.some((node) => node.type !== "text" || node.value.trim())
+      )
+        return;
       const caption = image.title.trim();
       image.title = null;
       paragraph.children = [image];
       paragraph.data = { ...paragraph.data, hName: "figure" };
       // mdast has no figcaption: a text node that remark-rehype turns into one through hName.
-      paragraph.children.push({ type: "text", value: caption, data: { hName: "figcaption", hChildren: [{ type: "text", value: caption }] } });
+      paragraph.children.push({
+        type: "text",
+        value: caption,
+        data: { hName: "figcaption", hChildren: [{ type: "text", value: caption }] },
+      });
     });
   };
 }

@@ -14,7 +14,15 @@ declare module "vfile" {
 
 // Ids the page around the article already uses: a heading with the same text gets a suffixed id
 // ("comments-1") rather than stealing the skip link's or the comment section's target.
-const PAGE_IDS = ["main", "toc-heading", "footnote-label", "comments", "comments-heading", "comment-name", "comment-body"];
+const PAGE_IDS = [
+  "main",
+  "toc-heading",
+  "footnote-label",
+  "comments",
+  "comments-heading",
+  "comment-name",
+  "comment-body",
+];
 
 /**
  * Gives every heading a GitHub-style id (the same ids rehype-slug would give: stable across builds
@@ -35,7 +43,12 @@ export function remarkHeadingIds() {
       const hasLink = heading.children.some((child) => child.type === "link" || child.type === "linkReference");
       if (!hasLink) {
         heading.children = [
-          { type: "link", url: `#${id}`, children: heading.children, data: { hProperties: { className: ["heading-anchor"] } } },
+          {
+            type: "link",
+            url: `#${id}`,
+            children: heading.children,
+            data: { hProperties: { className: ["heading-anchor"] } },
+          },
         ];
       }
       if (heading.depth === 2 || heading.depth === 3) toc.push({ id, text, depth: heading.depth });

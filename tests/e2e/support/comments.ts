@@ -9,7 +9,10 @@ const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
  * A page in a browser of its own (no cookies), posting from an address of its own, so the
  * per-address rate limit and lock-outs meet only the test that is about them.
  */
-export async function readerPage(browser: Browser, options: { baseURL?: string; javaScriptEnabled?: boolean } = {}): Promise<Page> {
+export async function readerPage(
+  browser: Browser,
+  options: { baseURL?: string; javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
   const context = await browser.newContext({ ...options, extraHTTPHeaders: { "x-forwarded-for": freshAddress() } });
   return context.newPage();
 }

@@ -35,7 +35,11 @@ export function freshSqlite(name: string): string {
   return url;
 }
 
-const answers = (url: string) => fetch(url).then(() => true, () => false);
+const answers = (url: string) =>
+  fetch(url).then(
+    () => true,
+    () => false,
+  );
 
 export type RunningServer = { url: string; pid: number; stop: (signal?: NodeJS.Signals) => void };
 
@@ -47,7 +51,12 @@ export const NEXT_START = ["node_modules/.bin/next", "start"];
  * Starts server.ts (or `command`) on `port` and resolves once it answers; `stop` ends it and its
  * children (SIGKILL for a crash). `log` names a file for its output; otherwise it is dropped.
  */
-export async function startServer(port: number, env: NodeJS.ProcessEnv, log?: string, [program, ...args] = SERVER_TS): Promise<RunningServer> {
+export async function startServer(
+  port: number,
+  env: NodeJS.ProcessEnv,
+  log?: string,
+  [program, ...args] = SERVER_TS,
+): Promise<RunningServer> {
   const url = `http://127.0.0.1:${port}`;
   if (await answers(url)) throw new Error(`port ${port} is taken: stop what runs there first`);
   // Its own process group, so stopping it also stops the node process it starts.

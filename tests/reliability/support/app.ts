@@ -9,7 +9,14 @@ import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { createTemporaryDatabase, postgresUnavailable } from "@/scripts/lib/schema-engine";
-import { E2E_CONTENT_DIR, e2eEnv, freshSqlite, NEXT_START, startServer, type RunningServer } from "../../e2e/support/servers";
+import {
+  E2E_CONTENT_DIR,
+  e2eEnv,
+  freshSqlite,
+  NEXT_START,
+  startServer,
+  type RunningServer,
+} from "../../e2e/support/servers";
 
 export { freshSqlite, NEXT_START, postgresUnavailable, startServer, type RunningServer };
 export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -50,7 +57,12 @@ export function openDb(url: string): Db {
  * Seeds `count` published comments on `slug` in threads of four: a comment, a reply, a reply to
  * that, and a second reply to the first, each text different (like real readers' comments).
  */
-export async function seedComments(db: Db, slug: string, count: number, start = new Date("2026-01-01T00:00:00Z")): Promise<void> {
+export async function seedComments(
+  db: Db,
+  slug: string,
+  count: number,
+  start = new Date("2026-01-01T00:00:00Z"),
+): Promise<void> {
   const rows = [];
   let root = "";
   let second = "";

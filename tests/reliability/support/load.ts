@@ -51,7 +51,12 @@ export async function commentStorm(options: StormOptions): Promise<StormResult> 
       const body = `${options.tag} comment ${n} from client ${index}: *fine* words and a [link](https://example.com/${n}).`;
       let outcome: SentComment;
       try {
-        const { html: _page, ...answer } = await postComment(options.pageUrl, fields, { name: `Client ${index}`, body, parentId: parentId ?? undefined, ip }, options.signal);
+        const { html: _page, ...answer } = await postComment(
+          options.pageUrl,
+          fields,
+          { name: `Client ${index}`, body, parentId: parentId ?? undefined, ip },
+          options.signal,
+        );
         outcome = { body, parentId, ...answer };
       } catch (error) {
         outcome = { body, parentId, status: 0, acknowledged: false, message: (error as Error).message, ms: 0 };

@@ -13,7 +13,12 @@ process.env.COOKIE_SECRET ??= e2eEnv("").COOKIE_SECRET;
 export type FormFields = Record<string, string>;
 
 const unescape = (value: string) =>
-  value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /** The hidden fields of the page's main comment form (the last form.comment-form on the page). */
 export function commentFormFields(html: string): FormFields {
@@ -52,7 +57,12 @@ export type Comment = { name: string; body: string; parentId?: string; ip: strin
 
 const FORM_MESSAGE = /<p role="status" aria-live="polite" class="form-message[^"]*">([^<]*)</;
 
-export async function postComment(pageUrl: string, fields: FormFields, comment: Comment, signal?: AbortSignal): Promise<PostOutcome> {
+export async function postComment(
+  pageUrl: string,
+  fields: FormFields,
+  comment: Comment,
+  signal?: AbortSignal,
+): Promise<PostOutcome> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   form.set("token", comment.token ?? mintToken());
@@ -89,7 +99,9 @@ export async function postComment(pageUrl: string, fields: FormFields, comment: 
   // alive, and the storm keeps every message.
   const location = response.headers.get("location") ?? "";
   const acknowledged = response.status === 303 && /[?&]posted=[^&#]+#comment-/.test(location);
-  const message = acknowledged ? `posted: ${location}` : Buffer.from(unescape(html.match(FORM_MESSAGE)?.[1] ?? "")).toString();
+  const message = acknowledged
+    ? `posted: ${location}`
+    : Buffer.from(unescape(html.match(FORM_MESSAGE)?.[1] ?? "")).toString();
   return {
     status: response.status,
     acknowledged,

@@ -71,7 +71,14 @@ export async function POST(request: Request, { params }: Params) {
   }
 
   try {
-    const submission = { slug, name: input.name, body: input.body, parentId: input.parentId, token: input.token, honeypot: input.website };
+    const submission = {
+      slug,
+      name: input.name,
+      body: input.body,
+      parentId: input.parentId,
+      token: input.token,
+      honeypot: input.website,
+    };
     const result = await submitComment(submission, { ip: await clientIp(), browserId: null });
     switch (result.kind) {
       case "posted":
@@ -93,7 +100,10 @@ export async function POST(request: Request, { params }: Params) {
       case "rate-limited":
         return json(
           429,
-          { error: `Too many comments. Try again in ${waitFor(result.retryAfterSeconds)}.`, retryAfterSeconds: result.retryAfterSeconds },
+          {
+            error: `Too many comments. Try again in ${waitFor(result.retryAfterSeconds)}.`,
+            retryAfterSeconds: result.retryAfterSeconds,
+          },
           { "retry-after": String(result.retryAfterSeconds) },
         );
     }

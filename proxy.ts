@@ -9,9 +9,10 @@ import {
   templateRequestHeaders,
 } from "./lib/server/page-cache";
 import { issueFormToken } from "./lib/comments/spam";
-import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./lib/server/request-body";
+import { MAX_SUBMISSION_BYTES, readBody } from "./lib/server/request-body";
+import { decodes, isCrossSite, isHttps, isMalformedForm } from "./lib/server/request-guards";
+import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { SLUG_PATTERN } from "./lib/content/slug";
-import { THEME_SCRIPT_HASH } from "./lib/theme";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment, serverOrigin } from "./lib/settings";
 
@@ -23,83 +24,6 @@ const page = (status: number, title: string, body: string) =>
       headers: { "content-type": "text/html; charset=utf-8" },
     },
   );
-
-/**
- * The page's Content-Security-Policy. Scripts run only with this response's nonce (Next.js puts it
- * on its own scripts when it renders the page) or, for the constant theme script in <head>, by
- * hash; 'strict-dynamic' lets those scripts load Next's chunks. Styles come from the site's CSS
- * files; inline style attributes (next/image sets some) stay allowed, scripts never inline.
- */
-export function contentSecurityPolicy(nonce: string, https: boolean): string {
-  const development = isDevelopment();
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' '${THEME_SCRIPT_HASH}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    ...(https ? ["upgrade-insecure-requests"] : []),
-  ].join("; ");
-}
-
-/**
- * A POST that another site's page could have sent. Browsers send Origin with every POST a form or
- * script makes, so one without it comes from a script, not from a reader's browser: refused too,
- * rather than let through with Next's warning. The JSON API, for scripts, is not cookie-based.
- */
-function crossSite(request: NextRequest): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin || origin === "null") return true;
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
-const json = (value: FormDataEntryValue | null) => {
-  if (typeof value !== "string") return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * A form body that cannot be parsed, or whose server-action fields (what React writes into a form
- * for a POST without JavaScript: $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound
- * state in $ACTION_n:1…) were cut or altered: Next.js would answer either with a server error.
- */
-async function malformedForm(request: NextRequest, body: Buffer): Promise<boolean> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
-  let form: FormData;
-  try {
-    form = await parseForm(body, type);
-  } catch {
-    return true;
-  }
-  if (request.headers.get("next-action")) return false;
-  const names = [...form.keys()].filter((name) => name.startsWith("$ACTION_"));
-  if (names.length === 0) return false;
-  for (const name of names) {
-    const ref = /^\$ACTION_REF_(\d+)$/.exec(name)?.[1];
-    if (ref === undefined) continue;
-    const action = json(form.get(`$ACTION_${ref}:0`)) as { id?: unknown; bound?: unknown } | undefined;
-    if (typeof action?.id !== "string") return true;
-    const bound = typeof action.bound === "string" ? /^\$@(\d+)$/.exec(action.bound)?.[1] : undefined;
-    if (action.bound !== null && !Array.isArray(json(form.get(`$ACTION_${ref}:${bound}`)))) return true;
-  }
-  const referenced = names.some((name) => /^\$ACTION_(REF|ID)_/.test(name));
-  return !referenced || names.some((name) => /^\$ACTION_\d+:\d+$/.test(name) && json(form.get(name)) === undefined);
-}
 
 /**
  * The slug of an article page asked for by a reader without cookies (nothing on it is theirs), as a
@@ -134,19 +58,6 @@ function canonicalArticlePath(pathname: string): string | null {
   return slug !== segment && SLUG_PATTERN.test(slug) ? articlePath(slug) : null;
 }
 
-/**
- * Whether a path is valid percent-encoded UTF-8. Next.js decodes route parameters and, for one
- * that is not (`/articles/%ff`), answers 500: it looks for a /400 page that App Router sites lack.
- */
-function decodes(pathname: string): boolean {
-  try {
-    decodeURIComponent(pathname);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const api = pathname.startsWith("/api/");
@@ -159,7 +70,7 @@ export async function proxy(request: NextRequest) {
   if (request.method === "POST") {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
     // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
-    if (!api && pathname !== EMAIL_ONE_CLICK_PATH && crossSite(request)) {
+    if (!api && pathname !== EMAIL_ONE_CLICK_PATH && isCrossSite(request.headers)) {
       return page(
         403,
         "Refused",
@@ -176,7 +87,7 @@ export async function proxy(request: NextRequest) {
         "<h1>That was too large to send</h1><p>This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.</p>",
       );
     }
-    if (!api && (await malformedForm(request, body))) {
+    if (!api && (await isMalformedForm(request.headers, body))) {
       return page(
         400,
         "Not understood",
@@ -186,11 +97,9 @@ export async function proxy(request: NextRequest) {
   }
 
   // A fresh nonce for every response; Next.js takes it from the CSP header set here.
-  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const https =
-    request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ||
-    request.nextUrl.protocol === "https:";
-  const policy = contentSecurityPolicy(nonce, https);
+  const nonce = newNonce();
+  const csp = { https: isHttps(request.headers, request.nextUrl), development: isDevelopment() };
+  const policy = contentSecurityPolicy(nonce, csp);
 
   const slug = cachedSlug(request);
   if (slug) {
@@ -205,7 +114,7 @@ export async function proxy(request: NextRequest) {
 
   // A template for the cache is rendered with placeholders where each answer's nonce goes.
   const template = isTemplateRender(request.headers);
-  const rendered = template ? contentSecurityPolicy(PLACEHOLDER.nonce, https) : policy;
+  const rendered = template ? contentSecurityPolicy(PLACEHOLDER.nonce, csp) : policy;
   const requestHeaders = new Headers(request.headers);
   if (!template) requestHeaders.delete(TEMPLATE_HEADER);
   requestHeaders.set("content-security-policy", rendered);

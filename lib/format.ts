@@ -25,3 +25,8 @@ export function relativeTime(date: Date, now: number): string {
   }
   return `${plural(Math.floor(seconds / (86_400 * 365)), "year")} ago`;
 }
+
+/** "42 seconds", "3 minutes": when a rate-limited reader may try again. */
+export function waitFor(seconds: number): string {
+  return seconds < 60 ? plural(seconds, "second") : plural(Math.ceil(seconds / 60), "minute");
+}

@@ -13,7 +13,7 @@ const serverOnly = require.resolve("server-only");
 require.cache[serverOnly] = { id: serverOnly, filename: serverOnly, loaded: true, exports: {} } as NodeJS.Module;
 const { listArticles } = await import("@/lib/content/articles");
 const { createDb } = await import("@/lib/server/db");
-const { importFile } = await import("../lib/comments/import/run");
+const { importFrom } = await import("../lib/comments/service");
 const { formatReport } = await import("../lib/comments/import/report");
 const { parseMap, parseMapFile } = await import("../lib/comments/import/paths");
 const { IMPORT_FORMATS, ImportFileError } = await import("../lib/comments/import/source");
@@ -65,7 +65,7 @@ try {
   ];
   const slugs = new Set(listArticles({ includeDrafts: true }).map((article) => article.slug));
   const started = performance.now();
-  const report = await importFile({ format, file, slugs, maps, dryRun: args.values["dry-run"], onProgress }, db);
+  const report = await importFrom({ format, file, slugs, maps, dryRun: args.values["dry-run"], onProgress }, db);
   if (tty) process.stderr.write("\r\x1b[K");
   console.log(formatReport(report));
   const peak = process.resourceUsage().maxRSS / 1024; // kilobytes

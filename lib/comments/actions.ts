@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { renderCommentMarkdown } from "./markdown";
-import { deleteOwnComment } from "./store";
-import { postedMessage, submitComment, waitFor, type SubmitResult, submitEdit, type EditResult } from "./service";
+import { postedMessage, submitComment, submitDelete, submitEdit, type EditResult, type SubmitResult } from "./service";
+import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { settings } from "../settings";
@@ -181,7 +181,7 @@ export async function deleteComment(_previous: SimpleState, formData: FormData):
   const id = field(formData, "id") ?? "";
   const slug = field(formData, "slug") ?? "";
   try {
-    const result = await deleteOwnComment(id, await readViewer(), settings().COMMENT_EDIT_MINUTES);
+    const result = await submitDelete(id, { viewer: await readViewer() });
     if (result.kind !== "ok") return { message: ownChangeRefused(result.kind), error: true };
   } catch (error) {
     console.error(`comments: cannot delete comment ${id}`, error);

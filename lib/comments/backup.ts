@@ -1,6 +1,5 @@
 import "server-only";
 import { db as defaultDb, type Db } from "../server/db";
-import { forgetPages } from "../server/page-cache";
 import { checkPlacements, parseCommentExport, type ImportProblem, type Placement } from "./export-schema";
 
 /** Everything, for a backup or a move: comments (every state) and reactions, oldest first. */
@@ -121,6 +120,5 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
     { timeout: 120_000, maxWait: 10_000 },
   );
   if (problem) return { kind: "refused", problem };
-  forgetPages();
   return { kind: "imported", comments: comments.length, reactions: data.reactions.length };
 }

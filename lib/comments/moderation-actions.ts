@@ -2,9 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { isAdmin } from "../server/admin";
-import { articlePath } from "../routes";
-import { moderateComment } from "./store";
-import { setPinned, setThreadLocked } from "./moderation";
+import { articleUrl, commentAnchor } from "../routes";
+import { lockDiscussion, moderate } from "./service";
 
 // The author's buttons on the article page. Plain forms: without JavaScript each is a POST
 // answered by a redirect back to the comment (POST-redirect-GET), so a reload repeats nothing.
@@ -20,15 +19,14 @@ export async function moderateOnPage(formData: FormData): Promise<void> {
   const id = formData.get("id");
   const action = formData.get("action") as PageModeration;
   if (typeof slug !== "string" || !SLUG.test(slug)) redirect("/");
-  const back = articlePath(slug);
+  const discussion = articleUrl(slug, undefined, "comments");
   // Every action checks the session itself: rendering the buttons only for the author protects nothing.
-  if (!(await isAdmin()) || !ACTIONS.includes(action)) redirect(`${back}#comments`);
+  if (!(await isAdmin()) || !ACTIONS.includes(action)) redirect(discussion);
   if (action === "lock" || action === "unlock") {
-    await setThreadLocked(slug, action === "lock");
-    redirect(`${back}#comments`);
+    await lockDiscussion(slug, action === "lock");
+    redirect(discussion);
   }
-  if (typeof id !== "string" || !ID.test(id)) redirect(`${back}#comments`);
-  if (action === "pin" || action === "unpin") await setPinned(id, action === "pin");
-  else await moderateComment(id, action);
-  redirect(action === "delete" ? `${back}#comments` : `${back}#comment-${id}`);
+  if (typeof id !== "string" || !ID.test(id)) redirect(discussion);
+  await moderate(id, action);
+  redirect(action === "delete" ? discussion : articleUrl(slug, undefined, commentAnchor(id)));
 }

@@ -1,14 +1,13 @@
 import "server-only";
 import { db as defaultDb, type Db } from "../server/db";
-import { forgetPages } from "../server/page-cache";
 
-// The author's moderation on the article page, beyond lib/comments/store.ts's approve/hide/delete:
-// pinning a comment (first in every sort) and locking a discussion (no new comments or replies).
+// The rows of the author's moderation beyond lib/comments/store.ts's approve/hide/delete: pins
+// (first in every sort) and locked discussions (no new comments or replies). Changes go through
+// lib/comments/service.ts, which drops the cached pages they change.
 
 /** Pins or unpins a comment; false when there is no such comment. */
 export async function setPinned(id: string, pinned: boolean, db: Db = defaultDb()): Promise<boolean> {
   const { count } = await db.comment.updateMany({ where: { id, deletedAt: null }, data: { pinned } });
-  if (count > 0) forgetPages();
   return count > 0;
 }
 
@@ -27,5 +26,4 @@ export async function isThreadLocked(slug: string, db: Db = defaultDb()): Promis
 export async function setThreadLocked(slug: string, locked: boolean, db: Db = defaultDb()): Promise<void> {
   if (locked) await db.threadLock.upsert({ where: { articleSlug: slug }, create: { articleSlug: slug }, update: {} });
   else await db.threadLock.deleteMany({ where: { articleSlug: slug } });
-  forgetPages(slug);
 }

@@ -112,9 +112,12 @@ async function queueReplyNotifications(tx: Tx, event: CommentEvent, now: Date): 
   }
 }
 
+export type WebhookEvent =
+  "comment.created" | "comment.edited" | "comment.approved" | "comment.hidden" | "comment.deleted";
+
 export async function queueWebhook(
   tx: Tx,
-  type: "comment.created" | "comment.edited" | "comment.approved" | "comment.hidden" | "comment.deleted",
+  type: WebhookEvent,
   comment: { id: string; slug: string; name: string; body: string; status: string },
   now = new Date(),
 ): Promise<void> {

@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { renderCommentMarkdown } from "./markdown";
 import { db as defaultDb, type Db } from "../server/db";
-import { forgetPages } from "../server/page-cache";
 import { type COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 import { avatarDataUri } from "./avatar";
 
@@ -354,7 +353,6 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
     }
     throw error;
   }
-  forgetPages(input.slug);
   return { kind: "created", id };
 }
 
@@ -392,7 +390,6 @@ export async function editOwnComment(
     where: { id },
     data: { body: edit.body, editedAt: now, ...(edit.hold ? { status: "pending" } : {}) },
   });
-  forgetPages();
   return allowed;
 }
 
@@ -418,15 +415,14 @@ async function removeComment(id: string, db: Db, now: Date): Promise<void> {
   } else {
     await db.comment.delete({ where: { id } });
   }
-  forgetPages();
 }
 
-export type Moderation = "approve" | "hide" | "unhide" | "delete";
+export type CommentDecision = "approve" | "hide" | "unhide" | "delete";
 
 /** A moderator's decision on any comment. Returns false when there is no such comment. */
 export async function moderateComment(
   id: string,
-  action: Moderation,
+  action: CommentDecision,
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<boolean> {
@@ -434,7 +430,6 @@ export async function moderateComment(
   if (!exists) return false;
   if (action === "delete") await removeComment(id, db, now);
   else await db.comment.update({ where: { id }, data: { status: action === "hide" ? "hidden" : "published" } });
-  forgetPages();
   return true;
 }
 
@@ -481,8 +476,16 @@ export async function toggleReaction(
   const kind = removed.count > 0 ? "removed" : mayAdd ? "added" : "refused";
   // upsert: a concurrent second click from the same browser still leaves one reaction.
   if (kind === "added") await db.reaction.upsert({ where: key, create: { commentId, voterId }, update: {} });
-  if (kind !== "refused") forgetPages();
   return { kind, count: await db.reaction.count({ where: { commentId } }) };
+}
+
+/** What a webhook says of a comment (lib/comments/notifications.ts): null when there is no such comment. */
+export async function commentForEvent(id: string, db: Db = defaultDb()) {
+  const row = await db.comment.findFirst({
+    where: { id, deletedAt: null },
+    select: { id: true, articleSlug: true, authorName: true, body: true, status: true },
+  });
+  return row && { id: row.id, slug: row.articleSlug, name: row.authorName, body: row.body, status: row.status };
 }
 
 /** An article's newest published comments, rendered, for its comment feed. */

@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { moderateComment } from "./store";
 import { getArticle } from "../content/articles";
 import {
   confirmAddress,
@@ -14,7 +13,8 @@ import {
 } from "./subscriptions";
 import { db } from "../server/db";
 import { consume } from "./rate-limit";
-import { waitFor } from "./service";
+import { moderate } from "./service";
+import { waitFor } from "../format";
 import { clientIp } from "../server/request";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
@@ -52,7 +52,7 @@ export async function moderateFromMail(formData: FormData): Promise<void> {
   const used = await redeemMailToken(db(), token(formData));
   if (used.kind !== "ok") redirect(`/email/moderate?result=${used.kind}`);
   if (used.purpose === "confirm") redirect(`/email/moderate?result=invalid`);
-  const found = await moderateComment(used.subject, used.purpose);
+  const found = await moderate(used.subject, used.purpose);
   revalidatePath("/", "layout");
   redirect(`/email/moderate?result=${found ? `done-${used.purpose}` : "gone"}`);
 }

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { attemptLogin, endSession, isAdmin, startSession } from "./admin";
-import { moderateComment, type Moderation } from "../comments/store";
+import { moderate as moderateComment, MODERATIONS, type Moderation } from "../comments/service";
+import { plural } from "../format";
 import { clientIp } from "./request";
 import { ADMIN_PATH, articlePath } from "../routes";
 
@@ -13,8 +14,9 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   const password = formData.get("password");
   const result = await attemptLogin(typeof password === "string" ? password : "", await clientIp());
   if (result.kind === "locked") {
-    const minutes = Math.ceil(result.retryAfterSeconds / 60);
-    return { message: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
+    return {
+      message: `Too many failed attempts. Try again in ${plural(Math.ceil(result.retryAfterSeconds / 60), "minute")}.`,
+    };
   }
   if (result.kind === "disabled") return { message: "The admin is disabled: ADMIN_PASSWORD is not set." };
   if (result.kind === "wrong") return { message: "That password is not right." };
@@ -26,8 +28,6 @@ export async function logout(): Promise<void> {
   await endSession();
   redirect(ADMIN_PATH);
 }
-
-const MODERATIONS: readonly Moderation[] = ["approve", "hide", "unhide", "delete"];
 
 export async function moderate(formData: FormData): Promise<void> {
   // Every action checks the session itself: rendering the form only for admins protects nothing.

@@ -5,10 +5,11 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { isAdmin } from "@/lib/server/admin";
+import { isCrossSite } from "@/lib/server/request-guards";
 import { listArticles } from "@/lib/content/articles";
 import { parseMapFile, type PathMap } from "@/lib/comments/import/paths";
 import { formatReport } from "@/lib/comments/import/report";
-import { importFile } from "@/lib/comments/import/run";
+import { importFrom } from "@/lib/comments/service";
 import { IMPORT_FORMATS, ImportFileError } from "@/lib/comments/import/source";
 import { db } from "@/lib/server/db";
 
@@ -31,9 +32,7 @@ function page(title: string, text: string, status = 200): Response {
 
 export async function POST(request: Request) {
   if (!(await isAdmin())) return page("Sign in first", "Sign in at /admin first.", 401);
-  const origin = request.headers.get("origin");
-  if (origin && new URL(origin).host !== request.headers.get("host"))
-    return page("Refused", "Cross-site request refused.", 403);
+  if (isCrossSite(request.headers)) return page("Refused", "Cross-site request refused.", 403);
   if (Number(request.headers.get("content-length") ?? MAX_BYTES + 1) > MAX_BYTES) {
     return page("Import refused", "The file is larger than 100 MB: use npm run import on the server.", 413);
   }
@@ -58,7 +57,7 @@ export async function POST(request: Request) {
       return page("Import refused", (error as Error).message, 400);
     }
     const slugs = new Set(listArticles({ includeDrafts: true }).map((article) => article.slug));
-    const report = await importFile({ format, file: saved, slugs, maps, dryRun: form?.get("dryRun") === "on" }, db());
+    const report = await importFrom({ format, file: saved, slugs, maps, dryRun: form?.get("dryRun") === "on" }, db());
     const title = report.refusedCount > 0 ? "Import refused" : report.dryRun ? "Import: a dry run" : "Import done";
     return page(title, formatReport(report), report.refusedCount > 0 ? 422 : 200);
   } catch (error) {

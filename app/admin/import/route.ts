@@ -1,5 +1,6 @@
 import { isAdmin } from "@/lib/server/admin";
-import { importComments } from "@/lib/comments/backup";
+import { isCrossSite } from "@/lib/server/request-guards";
+import { importBackup } from "@/lib/comments/service";
 import { describeImportProblem } from "@/lib/comments/export-schema";
 import { adminPath } from "@/lib/routes";
 import { parseForm, readBody } from "@/lib/server/request-body";
@@ -15,9 +16,8 @@ const back = (params: Record<string, string>) =>
 export async function POST(request: Request) {
   if (!(await isAdmin())) return Response.json({ error: "Sign in at /admin first." }, { status: 401 });
   // The session cookie is SameSite=Lax, so another site cannot post here as the admin; the Origin
-  // check refuses such a request before reading its body.
-  const origin = request.headers.get("origin");
-  if (origin && new URL(origin).host !== request.headers.get("host")) {
+  // check (proxy.ts's, which leaves this route alone) refuses such a request before reading its body.
+  if (isCrossSite(request.headers)) {
     return Response.json({ error: "Cross-site request refused." }, { status: 403 });
   }
   // Counted as it arrives (a chunked upload declares no length); proxy.ts leaves this route alone.
@@ -36,7 +36,7 @@ export async function POST(request: Request) {
     return back({ importError: "That file is not JSON." });
   }
   try {
-    const result = await importComments(data);
+    const result = await importBackup(data);
     if (result.kind === "refused") {
       // The admin page shows at most 300 characters of it.
       return back({ importError: `Nothing was imported: ${describeImportProblem(result.problem)}`.slice(0, 300) });

@@ -1,6 +1,5 @@
 import { MAX_DEPTH } from "../store";
 import type { Db } from "../../server/db";
-import { forgetPages } from "../../server/page-cache";
 import { readDisqus } from "./disqus";
 import { readIsso } from "./isso";
 import { matchArticle, type PathMap } from "./paths";
@@ -222,7 +221,6 @@ export async function importFile(options: ImportOptions, db: Db): Promise<Import
     },
     { timeout: 30 * 60_000, maxWait: 10_000 },
   );
-  if (report.added > 0) forgetPages();
   return report;
 }
 

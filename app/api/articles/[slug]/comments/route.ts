@@ -1,7 +1,8 @@
 import { getArticle } from "@/lib/content/articles";
 import { type CommentView, pageComments } from "@/lib/comments/store";
 import { isJsonContentType } from "@/lib/server/media-type";
-import { submitComment, waitFor } from "@/lib/comments/service";
+import { submitComment } from "@/lib/comments/service";
+import { waitFor } from "@/lib/format";
 import { clientIp } from "@/lib/server/request";
 import { issueFormToken } from "@/lib/comments/spam";
 import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/server/request-body";

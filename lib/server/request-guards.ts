@@ -1,0 +1,77 @@
+import { parseForm } from "./request-body";
+
+// Checks proxy.ts runs on requests before Next.js sees them (and the admin's upload routes, which
+// the proxy leaves alone): each takes what a request carries, so tests can hand it anything.
+
+/**
+ * A POST that another site's page could have sent. Browsers send Origin with every POST a form or
+ * script makes, so one without it comes from a script, not from a reader's browser: refused too,
+ * rather than let through with Next's warning. X-Forwarded-Host counts only because server.ts
+ * strips it from anyone but a trusted proxy (TRUST_PROXY).
+ */
+export function isCrossSite(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  if (!origin || origin === "null") return true;
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+const json = (value: FormDataEntryValue | null) => {
+  if (typeof value !== "string") return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A form body that cannot be parsed, or whose server-action fields (what React writes into a form
+ * for a POST without JavaScript: $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound
+ * state in $ACTION_n:1…) were cut or altered: Next.js would answer either with a server error.
+ */
+export async function isMalformedForm(headers: Headers, body: Buffer): Promise<boolean> {
+  const type = headers.get("content-type") ?? "";
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
+  let form: FormData;
+  try {
+    form = await parseForm(body, type);
+  } catch {
+    return true;
+  }
+  if (headers.get("next-action")) return false;
+  const names = [...form.keys()].filter((name) => name.startsWith("$ACTION_"));
+  if (names.length === 0) return false;
+  for (const name of names) {
+    const ref = /^\$ACTION_REF_(\d+)$/.exec(name)?.[1];
+    if (ref === undefined) continue;
+    const action = json(form.get(`$ACTION_${ref}:0`)) as { id?: unknown; bound?: unknown } | undefined;
+    if (typeof action?.id !== "string") return true;
+    const bound = typeof action.bound === "string" ? /^\$@(\d+)$/.exec(action.bound)?.[1] : undefined;
+    if (action.bound !== null && !Array.isArray(json(form.get(`$ACTION_${ref}:${bound}`)))) return true;
+  }
+  const referenced = names.some((name) => /^\$ACTION_(REF|ID)_/.test(name));
+  return !referenced || names.some((name) => /^\$ACTION_\d+:\d+$/.test(name) && json(form.get(name)) === undefined);
+}
+
+/**
+ * Whether a path is valid percent-encoded UTF-8. Next.js decodes route parameters and, for one
+ * that is not (`/articles/%ff`), answers 500: it looks for a /400 page that App Router sites lack.
+ */
+export function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the request reached the site over HTTPS (X-Forwarded-Proto is a trusted proxy's, as above). */
+export function isHttps(headers: Headers, url: URL): boolean {
+  return headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" || url.protocol === "https:";
+}

@@ -1,0 +1,166 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  importBackup,
+  lockDiscussion,
+  moderate,
+  submitComment,
+  submitDelete,
+  submitEdit,
+  submitReaction,
+} from "@/lib/comments/service";
+import { exportComments } from "@/lib/comments/backup";
+import { listComments } from "@/lib/comments/store";
+import { issueFormToken } from "@/lib/comments/spam";
+import { cachedPage, PLACEHOLDER } from "@/lib/server/page-cache";
+import type { Db } from "@/lib/server/db";
+import { providers, type TestDatabase } from "../support/databases";
+
+// The one door to the comment store (lib/comments/service.ts): every write keeps its rules, drops
+// the cached page it changes, and, with a webhook set up, queues its event with the change.
+
+const SLUG = "monolith-vs-microservices";
+const aged = () => issueFormToken(Date.now() - 10_000); // older than the minimum fill time
+
+describe.each(providers)("the comment service on %s", (_name, open, skipReason) => {
+  let database: TestDatabase;
+  let db: Db;
+  let address = 0;
+  const nextIp = () => `10.9.${Math.floor(++address / 250)}.${address % 250}`;
+
+  async function post(body: string, options: { parentId?: string; browserId?: string; ip?: string } = {}) {
+    const result = await submitComment(
+      { slug: SLUG, name: "Ada", body, parentId: options.parentId, token: aged() },
+      { ip: options.ip ?? nextIp(), browserId: options.browserId ?? null },
+      db,
+    );
+    if (result.kind !== "posted") throw new Error(`not posted: ${result.kind}`);
+    return result.id;
+  }
+  const published = async () =>
+    (await listComments(SLUG, { threads: 1_000 }, db)).threads.map((c) => ({ id: c.id, html: c.html }));
+  const webhooks = async () =>
+    (await db.outboxMessage.findMany({ where: { kind: "webhook" }, orderBy: { createdAt: "asc" } })).map(
+      (row) => JSON.parse(row.payload) as { type: string; comment: { id: string; status: string; body: string } },
+    );
+
+  /** Whether the cached article page is rendered again on the next request (a change dropped it). */
+  async function cacheDropsAfter(change: () => Promise<unknown>): Promise<boolean> {
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      return new Response(`<p>${PLACEHOLDER.token}</p>`, { status: 200 });
+    };
+    await cachedPage(SLUG, render);
+    await cachedPage(SLUG, render);
+    const before = renders;
+    await change();
+    await cachedPage(SLUG, render);
+    return renders > before;
+  }
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    database = await open();
+    db = database.db;
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  describe.skipIf(skipReason)("writes", () => {
+    it("posts through the rules: invalid input, a locked discussion and the rate limit refuse, nothing stored", async () => {
+      const ip = nextIp();
+      const invalid = await submitComment(
+        { slug: SLUG, name: "", body: "", token: aged() },
+        { ip, browserId: null },
+        db,
+      );
+      expect(invalid.kind).toBe("invalid");
+
+      await lockDiscussion(SLUG, true, db);
+      const locked = await submitComment(
+        { slug: SLUG, name: "Ada", body: "Closed?", token: aged() },
+        { ip, browserId: null },
+        db,
+      );
+      expect(locked.kind).toBe("locked");
+      await lockDiscussion(SLUG, false, db);
+
+      vi.stubEnv("COMMENT_RATE_PER_MINUTE", "2");
+      await post("One", { ip });
+      await post("Two", { ip });
+      const third = await submitComment(
+        { slug: SLUG, name: "Ada", body: "Three", token: aged() },
+        { ip, browserId: null },
+        db,
+      );
+      expect(third.kind).toBe("rate-limited");
+      expect((await published()).map((c) => c.html)).not.toContain("<p>Three</p>");
+    });
+
+    it("drops the cached page on every change: post, edit, 👍, moderation, lock, import", async () => {
+      vi.stubEnv("NODE_ENV", "production");
+      vi.stubEnv("PAGE_CACHE_SECONDS", "600");
+      const id = await post("Cached?");
+      const viewer = { ownIds: new Set([id]) };
+      expect(await cacheDropsAfter(() => post("A new comment"))).toBe(true);
+      expect(await cacheDropsAfter(() => submitEdit({ id, body: "Edited" }, { ip: nextIp(), viewer }, db))).toBe(true);
+      expect(await cacheDropsAfter(() => submitReaction(id, { ip: nextIp(), voterId: "voter-1" }, db))).toBe(true);
+      expect(await cacheDropsAfter(() => moderate(id, "pin", db))).toBe(true);
+      expect(await cacheDropsAfter(() => moderate(id, "hide", db))).toBe(true);
+      expect(await cacheDropsAfter(() => lockDiscussion(SLUG, true, db))).toBe(true);
+      await lockDiscussion(SLUG, false, db);
+      const backup = await exportComments(db);
+      expect(await cacheDropsAfter(() => importBackup(backup, db))).toBe(true);
+      // A refused change drops nothing.
+      expect(await cacheDropsAfter(() => submitEdit({ id, body: "" }, { ip: nextIp(), viewer }, db))).toBe(false);
+      expect(await cacheDropsAfter(() => moderate("no-such-comment", "hide", db))).toBe(false);
+    });
+
+    it("deletes one's own comment only, within the window", async () => {
+      const id = await post("Mine to delete");
+      expect(await submitDelete(id, { viewer: { ownIds: new Set() } }, db)).toEqual({ kind: "not-yours" });
+      expect(await submitDelete(id, { viewer: { ownIds: new Set([id]) } }, db)).toEqual({ kind: "ok" });
+      expect((await published()).map((c) => c.id)).not.toContain(id);
+    });
+  });
+
+  describe.skipIf(skipReason)("webhook events", () => {
+    it("queues an event for each change with the change itself: created, edited, hidden, approved, deleted", async () => {
+      vi.stubEnv("WEBHOOK_URL", "http://127.0.0.1:9/hook");
+      await db.outboxMessage.deleteMany({});
+      const id = await post("Hooked");
+      const viewer = { ownIds: new Set([id]) };
+      expect((await submitEdit({ id, body: "Hooked, edited" }, { ip: nextIp(), viewer }, db)).kind).toBe("saved");
+      expect(await moderate(id, "hide", db)).toBe(true);
+      expect(await moderate(id, "approve", db)).toBe(true);
+      expect(await moderate(id, "pin", db)).toBe(true); // no event of its own
+      expect(await moderate(id, "delete", db)).toBe(true);
+      // Refused changes queue nothing.
+      expect((await submitEdit({ id: "missing", body: "x" }, { ip: nextIp(), viewer }, db)).kind).toBe("not-yours");
+      expect(await moderate("missing", "hide", db)).toBe(false);
+
+      const events = await webhooks();
+      expect(events.map((e) => [e.type, e.comment.id, e.comment.status])).toEqual([
+        ["comment.created", id, "published"],
+        ["comment.edited", id, "published"],
+        ["comment.hidden", id, "hidden"],
+        ["comment.approved", id, "published"],
+        ["comment.deleted", id, "deleted"],
+      ]);
+      expect(events[1].comment.body).toBe("Hooked, edited");
+      // A deleted comment's text is not sent on.
+      expect(events[4].comment.body).toBe("");
+    });
+
+    it("queues nothing without a webhook", async () => {
+      await db.outboxMessage.deleteMany({});
+      const id = await post("No hook");
+      await moderate(id, "hide", db);
+      expect(await webhooks()).toEqual([]);
+    });
+  });
+});

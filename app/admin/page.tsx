@@ -136,7 +136,12 @@ export default async function AdminPage({ searchParams }: Props) {
         <p>
           <a href={ADMIN_EXPORT_PATH} download>
             Export all comments (JSON)
-          </a>
+          </a>{" "}
+          ·{" "}
+          <a href={`${ADMIN_EXPORT_PATH}?emails=1`} download>
+            with subscribers&apos; email addresses
+          </a>{" "}
+          (keep that file private: it holds readers&apos; addresses)
         </p>
         <form action={ADMIN_IMPORT_PATH} method="post" encType="multipart/form-data" className="import-form">
           <label htmlFor="import-file">Import an export file (comments are added or overwritten by id)</label>

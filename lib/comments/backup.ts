@@ -1,38 +1,41 @@
 import "server-only";
 import { db as defaultDb, type Db } from "../server/db";
-import { checkPlacements, parseCommentExport, type ImportProblem, type Placement } from "./export-schema";
+import { randomUUID } from "node:crypto";
+import {
+  checkPlacements,
+  EXPORT_VERSION,
+  parseCommentExport,
+  type CommentExport,
+  type ImportProblem,
+  type Placement,
+} from "./export-schema";
+import type { CommentStatus } from "./store";
+import type { SubscriptionKind } from "./validation";
 
-/** Everything, for a backup or a move: comments (every state) and reactions, oldest first. */
-export type CommentExport = {
-  format: "marginalia-comments";
-  version: 1;
-  exportedAt: string;
-  comments: Array<{
-    id: string;
-    articleSlug: string;
-    parentId: string | null;
-    rootId: string;
-    depth: number;
-    replyToName: string | null;
-    authorName: string;
-    body: string;
-    status: string;
-    createdAt: string;
-    editedAt: string | null;
-    deletedAt: string | null;
-  }>;
-  reactions: Array<{ commentId: string; voterId: string; createdAt: string }>;
-};
-
-export async function exportComments(db: Db = defaultDb(), now = new Date()): Promise<CommentExport> {
-  const [comments, reactions] = await Promise.all([
+/**
+ * Everything, for a backup or a move: comments (every state), reactions and locked discussions,
+ * oldest first; readers' email addresses and what they follow only when the author asks for them.
+ */
+export async function exportComments(
+  db: Db = defaultDb(),
+  now = new Date(),
+  options: { emails?: boolean } = {},
+): Promise<CommentExport> {
+  const [comments, reactions, locks, subscribers] = await Promise.all([
     db.comment.findMany({ orderBy: [{ depth: "asc" }, { createdAt: "asc" }, { id: "asc" }] }),
     db.reaction.findMany({ orderBy: [{ createdAt: "asc" }, { commentId: "asc" }, { voterId: "asc" }] }),
+    db.threadLock.findMany({ orderBy: { articleSlug: "asc" } }),
+    options.emails
+      ? db.subscriber.findMany({
+          orderBy: { email: "asc" },
+          include: { subscriptions: { orderBy: { createdAt: "asc" } } },
+        })
+      : null,
   ]);
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
     format: "marginalia-comments",
-    version: 1,
+    version: EXPORT_VERSION,
     exportedAt: now.toISOString(),
     comments: comments.map((c) => ({
       id: c.id,
@@ -43,16 +46,28 @@ export async function exportComments(db: Db = defaultDb(), now = new Date()): Pr
       replyToName: c.replyToName,
       authorName: c.authorName,
       body: c.body,
-      status: c.status,
+      status: c.status as CommentStatus,
       createdAt: c.createdAt.toISOString(),
       editedAt: iso(c.editedAt),
       deletedAt: iso(c.deletedAt),
+      authorUrl: c.authorUrl,
+      byAuthor: c.byAuthor,
+      pinned: c.pinned,
+      flags: c.flags,
     })),
     reactions: reactions.map((r) => ({
       commentId: r.commentId,
       voterId: r.voterId,
       createdAt: r.createdAt.toISOString(),
     })),
+    locks: locks.map((lock) => lock.articleSlug),
+    ...(subscribers && {
+      subscribers: subscribers.map((s) => ({
+        email: s.email,
+        confirmedAt: iso(s.confirmedAt),
+        subscriptions: s.subscriptions.map(({ kind, target }) => ({ kind: kind as SubscriptionKind, target })),
+      })),
+    }),
   };
 }
 
@@ -105,6 +120,10 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
           createdAt: new Date(c.createdAt),
           editedAt: date(c.editedAt),
           deletedAt: date(c.deletedAt),
+          authorUrl: c.authorUrl,
+          byAuthor: c.byAuthor,
+          pinned: c.pinned,
+          flags: c.flags,
         };
         await tx.comment.upsert({ where: { id: c.id }, create: { id: c.id, ...fields }, update: fields });
       }
@@ -114,6 +133,25 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
           create: { commentId: r.commentId, voterId: r.voterId, createdAt: new Date(r.createdAt) },
           update: {},
         });
+      }
+      for (const articleSlug of data.locks) {
+        await tx.threadLock.upsert({ where: { articleSlug }, create: { articleSlug }, update: {} });
+      }
+      // A confirmed address stays confirmed; one the file has as confirmed is taken as it is.
+      for (const s of data.subscribers ?? []) {
+        const confirmedAt = date(s.confirmedAt);
+        const { id } = await tx.subscriber.upsert({
+          where: { email: s.email },
+          create: { id: randomUUID(), email: s.email, confirmedAt },
+          update: confirmedAt ? { confirmedAt } : {},
+        });
+        for (const { kind, target } of s.subscriptions) {
+          await tx.subscription.upsert({
+            where: { subscriberId_kind_target: { subscriberId: id, kind, target } },
+            create: { id: randomUUID(), subscriberId: id, kind, target },
+            update: {},
+          });
+        }
       }
       return null;
     },

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { SLUG_PATTERN } from "../content/slug";
-import { commentBodySchema, commentNameSchema } from "./validation";
+import { commentBodySchema, commentNameSchema, emailSchema, SUBSCRIPTION_KINDS } from "./validation";
 import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 
 // The file /admin/export writes and /admin/import reads back (see lib/comments/backup.ts). An
 // imported comment reaches every reader's page, so each record passes the rules a new comment
-// does, and its place in its thread is checked against the file and the database.
+// does, and its place in its thread is checked against the file and the database. Version 1 files
+// (no pins, author badges, web sites, flags, locks or subscribers) still import.
 
 /** Comment and browser ids as this app makes them (UUIDs; cuids in its first version). */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -34,6 +35,14 @@ function exportSchema(now: Date) {
       createdAt: date,
       editedAt: date.nullable(),
       deletedAt: date.nullable(),
+      authorUrl: z
+        .url({ protocol: /^https?$/, error: "must be an http(s) address" })
+        .max(500)
+        .nullable()
+        .default(null),
+      byAuthor: z.boolean().default(false),
+      pinned: z.boolean().default(false),
+      flags: z.string().max(2_000).nullable().default(null),
     })
     .transform((c, ctx) => {
       const fail = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
@@ -56,15 +65,30 @@ function exportSchema(now: Date) {
       return name.success && body.success ? { ...c, authorName: name.data, body: body.data } : z.NEVER;
     });
 
+  const subscriber = z.object({
+    email: emailSchema,
+    confirmedAt: date.nullable(),
+    subscriptions: z.array(z.object({ kind: z.enum(SUBSCRIPTION_KINDS), target: z.string().max(200) })).max(10_000),
+  });
+
   return z.object({
     format: z.literal("marginalia-comments"),
-    version: z.literal(1),
+    version: z.union([z.literal(1), z.literal(EXPORT_VERSION)]),
     exportedAt: date,
     comments: z.array(comment),
     reactions: z.array(z.object({ commentId: id, voterId: id, createdAt: date })),
+    /** Discussions the author locked. */
+    locks: z.array(z.string().max(200).regex(SLUG_PATTERN, "must be an article's slug")).default([]),
+    /** Only in an export the author asked to take with email addresses. */
+    subscribers: z.array(subscriber).optional(),
   });
 }
 
+export const EXPORT_VERSION = 2;
+
+/** The file as it is written: what exportComments returns. */
+export type CommentExport = z.input<ReturnType<typeof exportSchema>>;
+/** The file as checked, names and bodies cleaned and defaults filled in. */
 export type CommentExportData = z.output<ReturnType<typeof exportSchema>>;
 
 /** What stops an import: the record (`comments[3]`, `reactions[0]` or `file`), its id, the field. */

@@ -17,13 +17,12 @@ import { commentEventsEnabled, queueWebhook, recordNewComment, type WebhookEvent
 import { importComments, type ImportResult } from "./backup";
 import { importFile, type ImportOptions, type ImportReport } from "./import/run";
 import { forgetPages } from "../server/page-cache";
-import { emailSchema } from "./subscriptions";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
 import { check, consume, record, type Window } from "./rate-limit";
 import { settings, type Settings } from "../settings";
 import { checkFormToken } from "./spam";
-import { commentInputSchema, type CommentInput, commentBodySchema } from "./validation";
+import { commentInputSchema, type CommentInput, commentBodySchema, emailSchema } from "./validation";
 import { db as defaultDb, type Db } from "../server/db";
 import { hasApprovedComment, isThreadLocked, setPinned, setThreadLocked } from "./moderation";
 

@@ -3,14 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getArticle } from "../content/articles";
-import {
-  confirmAddress,
-  emailSchema,
-  readUnsubscribeToken,
-  redeemMailToken,
-  subscribe,
-  unsubscribe,
-} from "./subscriptions";
+import { confirmAddress, readUnsubscribeToken, redeemMailToken, subscribe, unsubscribe } from "./subscriptions";
+import { emailSchema } from "./validation";
 import { db } from "../server/db";
 import { consume } from "./rate-limit";
 import { moderate } from "./service";

@@ -1,24 +1,15 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { Db } from "../server/db";
 import { enqueue, type Tx } from "../server/outbox";
 import { settings } from "../settings";
 import { sign, unsign } from "../server/signing";
 import { absoluteUrl } from "../site";
+import type { SubscriptionKind } from "./validation";
 
 // Readers' addresses and what they follow. An address gets one confirmation mail and nothing else
 // until its link is clicked; it then stays confirmed. Unsubscribing from everything deletes it
 // (and, by cascade, its subscriptions and queued mails).
-
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254, "That address is too long.")
-  .pipe(z.email("That does not look like an email address."))
-  .transform((email) => email.toLowerCase());
-
-export type SubscriptionKind = "replies" | "discussion" | "articles";
 
 /** Signed one-time link tokens, kept in MailToken so a second use is refused. */
 export type TokenPurpose = "confirm" | "approve" | "hide" | "delete";

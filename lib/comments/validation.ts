@@ -85,3 +85,14 @@ export const commentInputSchema = z.object({
 
 export type CommentInput = z.infer<typeof commentInputSchema>;
 export type { CommentField } from "./limits";
+
+/** A reader's address for mail, as the forms take it (lower-cased: one subscriber per address). */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, "That address is too long.")
+  .pipe(z.email("That does not look like an email address."))
+  .transform((email) => email.toLowerCase());
+
+export const SUBSCRIPTION_KINDS = ["replies", "discussion", "articles"] as const;
+export type SubscriptionKind = (typeof SUBSCRIPTION_KINDS)[number];

@@ -6,11 +6,11 @@ import { createComment } from "@/lib/comments/store";
 import { recordNewComment } from "@/lib/comments/notifications";
 import {
   confirmAddress,
-  emailSchema,
   readUnsubscribeToken,
   unsubscribe,
   redeemMailToken,
 } from "@/lib/comments/subscriptions";
+import { emailSchema } from "@/lib/comments/validation";
 import { createDb, type Db } from "@/lib/server/db";
 import { claimDue, LEASE_MS } from "@/lib/server/outbox";
 import { sendDue, webhookSignature } from "@/lib/server/sender";

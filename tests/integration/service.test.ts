@@ -9,7 +9,9 @@ import {
   submitReaction,
 } from "@/lib/comments/service";
 import { exportComments } from "@/lib/comments/backup";
-import { listComments } from "@/lib/comments/store";
+import { createComment, listComments } from "@/lib/comments/store";
+import { subscribe } from "@/lib/comments/subscriptions";
+import { isThreadLocked } from "@/lib/comments/moderation";
 import { issueFormToken } from "@/lib/comments/spam";
 import { cachedPage, PLACEHOLDER } from "@/lib/server/page-cache";
 import type { Db } from "@/lib/server/db";
@@ -161,6 +163,52 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       const id = await post("No hook");
       await moderate(id, "hide", db);
       expect(await webhooks()).toEqual([]);
+    });
+  });
+
+  describe.skipIf(skipReason)("export and import", () => {
+    it("carries pins, author badges, web sites, flags and locks; emails only when asked for, then back in", async () => {
+      const slug = "service-export";
+      const created = await createComment(
+        { slug, name: "Ahmad Waqar", body: "From the author", status: "published", byAuthor: true },
+        db,
+      );
+      if (created.kind !== "created") throw new Error(created.kind);
+      await moderate(created.id, "pin", db);
+      await db.comment.update({
+        where: { id: created.id },
+        data: { authorUrl: "https://waqar.example/", flags: "Imported: longer than 5,000 characters" },
+      });
+      await lockDiscussion(slug, true, db);
+      await db.$transaction((tx) =>
+        subscribe(tx as never, { email: "reader@example.com", kind: "discussion", target: slug }),
+      );
+      await db.subscriber.updateMany({ data: { confirmedAt: new Date("2026-11-01T00:00:00Z") } });
+
+      const plain = await exportComments(db);
+      expect(JSON.stringify(plain)).not.toContain("reader@example.com");
+      expect(plain).not.toHaveProperty("subscribers");
+      const full = await exportComments(db, new Date(), { emails: true });
+      expect(full.subscribers).toEqual([
+        {
+          email: "reader@example.com",
+          confirmedAt: "2026-11-01T00:00:00.000Z",
+          subscriptions: [{ kind: "discussion", target: slug }],
+        },
+      ]);
+
+      const target = await open();
+      try {
+        expect((await importBackup(JSON.parse(JSON.stringify(full)), target.db)).kind).toBe("imported");
+        const again = await exportComments(target.db, new Date(), { emails: true });
+        expect(again.comments).toEqual(full.comments);
+        expect(again.subscribers).toEqual(full.subscribers);
+        expect(await isThreadLocked(slug, target.db)).toBe(true);
+        const [comment] = (await listComments(slug, {}, target.db)).threads;
+        expect(comment).toMatchObject({ pinned: true, byAuthor: true });
+      } finally {
+        await target.drop();
+      }
     });
   });
 });

@@ -12,7 +12,7 @@ import "@fontsource-variable/source-serif-4/wght.css";
 import "@fontsource-variable/source-serif-4/wght-italic.css";
 import "@fontsource-variable/inter/wght.css";
 import "./globals.css";
-import { ATOM_PATH, RSS_PATH } from "@/lib/routes";
+import { ATOM_PATH, RSS_PATH, SEARCH_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
 import "./design.css";
 
@@ -54,7 +54,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <nav aria-label="Site" className="site-nav">
             <Link href="/">Articles</Link>
             <Link href="/tags">Tags</Link>
-            <Link href="/search">Search</Link>
+            <Link href={SEARCH_PATH}>Search</Link>
           </nav>
           <ThemeToggle />
         </header>

@@ -1,7 +1,7 @@
 // KaTeX's stylesheet and fonts, served with the app: math is drawn at build time, styled here.
 import "katex/dist/katex.min.css";
 import type { Article } from "@/lib/content/articles";
-import { formatDay } from "@/lib/site";
+import { formatDay } from "@/lib/format";
 import Link from "next/link";
 import { StatusBadge } from "./StatusBadge";
 import { CodeCopy } from "./CodeCopy";

@@ -1,5 +1,5 @@
 import type { ArticleSummary } from "@/lib/content/articles";
-import { formatDay } from "@/lib/site";
+import { formatDay } from "@/lib/format";
 
 /** "Draft" or "Scheduled for 3 March 2027": only articles readers cannot see yet (dev and previews) carry one. */
 export function StatusBadge({

@@ -6,6 +6,16 @@ const fullFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeSty
 /** "28 November 2026 at 15:05 UTC": for the title of a relative time. */
 export const fullTime = (date: Date) => `${fullFormat.format(date)} UTC`;
 
+const shortFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+
+/** "28 Nov 2026, 15:05:09 UTC": where the moderator compares times. */
+export const shortTime = (date: Date) => `${shortFormat.format(date)} UTC`;
+
+const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+/** "20 November 2026": dates are calendar days in the author's front matter (YYYY-MM-DD), shown as written. */
+export const formatDay = (isoDay: string) => dayFormat.format(new Date(`${isoDay}T00:00:00Z`));
+
 export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 const UNITS: [limit: number, seconds: number, name: string][] = [

@@ -21,13 +21,3 @@ export const site = {
 export function absoluteUrl(pathname: string): string {
   return `${site.url}${pathname.startsWith("/") ? "" : "/"}${pathname}`;
 }
-
-/** "20 November 2026": dates are calendar days in the author's front matter, shown as written. */
-export function formatDay(isoDay: string): string {
-  return new Date(`${isoDay}T00:00:00Z`).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}

@@ -1,8 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
 import { login } from "@/lib/server/admin-actions";
+import { FormMessage, SubmitButton } from "@/components/FormStatus";
 
 export function LoginForm() {
   const [state, formAction] = useActionState(login, {});
@@ -20,20 +20,9 @@ export function LoginForm() {
         />
       </div>
       <div className="form-footer">
-        <SignInButton />
-        <p id="admin-login-error" role="status" aria-live="polite" className="form-message error">
-          {state.message}
-        </p>
+        <SubmitButton label="Sign in" pendingLabel="Signing in…" />
+        <FormMessage id="admin-login-error" message={state.message} error />
       </div>
     </form>
-  );
-}
-
-function SignInButton() {
-  const { pending } = useFormStatus();
-  return (
-    <button type="submit" disabled={pending}>
-      {pending ? "Signing in…" : "Sign in"}
-    </button>
   );
 }

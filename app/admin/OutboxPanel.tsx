@@ -1,10 +1,10 @@
 import { db } from "@/lib/server/db";
+import { plural, shortTime } from "@/lib/format";
 import { mailEnabled } from "@/lib/server/mail";
 import { outboxOverview } from "@/lib/server/outbox";
 import { settings } from "@/lib/settings";
 import { retryOutboxMessage } from "@/lib/server/outbox-actions";
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 const KINDS: Record<string, string> = {
   confirm: "confirmation",
   reply: "reply notification",
@@ -38,8 +38,8 @@ export async function OutboxPanel() {
           {open.map((row) => (
             <li key={row.id} className="outbox-message" data-status={failing(row) ? "failing" : row.status}>
               <p className="comment-meta">
-                {KINDS[row.kind] ?? row.kind} · {failing(row) ? "failing" : row.status} · {row.attempts} attempt
-                {row.attempts === 1 ? "" : "s"} · next {timeFormat.format(row.nextAttemptAt)} UTC
+                {KINDS[row.kind] ?? row.kind} · {failing(row) ? "failing" : row.status} ·{" "}
+                {plural(row.attempts, "attempt")} · next {shortTime(row.nextAttemptAt)}
               </p>
               {row.lastError && <p className="comment-source">Last error: {row.lastError}</p>}
               {failing(row) && (

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { adminEnabled, isAdmin } from "@/lib/server/admin";
 import { listLatestComments, type CommentStatus } from "@/lib/comments/store";
 import { settings } from "@/lib/settings";
+import { shortTime } from "@/lib/format";
 import { logout, moderate } from "@/lib/server/admin-actions";
 import { LoginForm } from "./LoginForm";
 import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH, adminPath, commentPath } from "@/lib/routes";
@@ -21,7 +22,6 @@ const query = z.object({
   importError: z.string().max(300).optional().catch(undefined),
 });
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const FILTERS: Array<[CommentStatus | undefined, string]> = [
   [undefined, "All"],
   ["pending", "Awaiting approval"],
@@ -100,7 +100,7 @@ export default async function AdminPage({ searchParams }: Props) {
               <p className="comment-meta">
                 <span className="comment-author">{comment.authorName}</span> on{" "}
                 <Link href={commentPath(comment.articleSlug, comment.id)}>{comment.articleSlug}</Link>,{" "}
-                <time dateTime={comment.createdAt.toISOString()}>{timeFormat.format(comment.createdAt)} UTC</time>
+                <time dateTime={comment.createdAt.toISOString()}>{shortTime(comment.createdAt)}</time>
                 {comment.editedAt && " (edited)"} ·{" "}
                 <span className={`status status-${comment.status}`}>{comment.status}</span>
               </p>

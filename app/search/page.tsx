@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { z } from "zod";
-import { TagList } from "@/components/TagList";
+import { ArticleItem } from "@/components/ArticleItem";
 import { listArticleTexts } from "@/lib/content/articles";
 import { markTerms, searchArticles, searchTerms } from "@/lib/content/search";
-import { formatDay } from "@/lib/site";
-import { articlePath } from "@/lib/routes";
+import { SEARCH_PATH } from "@/lib/routes";
+import { plural } from "@/lib/format";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -29,7 +28,7 @@ export default async function SearchPage({ searchParams }: Props) {
   return (
     <>
       <h1>Search</h1>
-      <form action="/search" method="get" role="search" className="search-form">
+      <form action={SEARCH_PATH} method="get" role="search" className="search-form">
         <label htmlFor="search-query">Search articles</label>
         <div className="search-row">
           <input id="search-query" name="q" type="search" defaultValue={query} maxLength={200} />
@@ -41,26 +40,17 @@ export default async function SearchPage({ searchParams }: Props) {
           <h2 id="results-heading">
             {results.length === 0
               ? `No articles match “${query}”`
-              : `${results.length} ${results.length === 1 ? "article matches" : "articles match"} “${query}”`}
+              : `${plural(results.length, "article")} ${results.length === 1 ? "matches" : "match"} “${query}”`}
           </h2>
           <ol className="article-list search-results">
             {results.map(({ article, excerpt }) => (
-              <li key={article.slug}>
-                <article>
-                  <h3>
-                    <Link href={articlePath(article.slug)}>{article.title}</Link>
-                  </h3>
-                  <p className="meta">
-                    {article.author} · <time dateTime={article.date}>{formatDay(article.date)}</time>
-                  </p>
-                  <p>
-                    {markTerms(excerpt, terms).map((part, index) =>
-                      part.match ? <mark key={index}>{part.text}</mark> : part.text,
-                    )}
-                  </p>
-                  <TagList tags={article.tags} />
-                </article>
-              </li>
+              <ArticleItem key={article.slug} article={article} heading="h3">
+                <p>
+                  {markTerms(excerpt, terms).map((part, index) =>
+                    part.match ? <mark key={index}>{part.text}</mark> : part.text,
+                  )}
+                </p>
+              </ArticleItem>
             ))}
           </ol>
         </section>

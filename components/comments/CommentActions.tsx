@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { deleteComment, editComment, type EditState, type SimpleState } from "@/lib/comments/actions";
 import { BODY_MAX } from "@/lib/comments/limits";
-import { SubmitButton } from "./CommentForm";
+import { FormMessage, SubmitButton } from "../FormStatus";
 
 /** Editing one's own comment in place (a plain form POST without JavaScript). */
 export function EditCommentForm({
@@ -41,14 +41,7 @@ export function EditCommentForm({
         <Link href={cancelHref} scroll={false}>
           {state.status === "saved" ? "Done" : "Cancel"}
         </Link>
-        <p
-          id={errorId}
-          role="status"
-          aria-live="polite"
-          className={state.status === "error" ? "form-message error" : "form-message"}
-        >
-          {state.message}
-        </p>
+        <FormMessage id={errorId} message={state.message} error={state.status === "error"} />
       </div>
     </form>
   );

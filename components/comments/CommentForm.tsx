@@ -5,6 +5,7 @@ import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { postComment, type CommentFormState } from "@/lib/comments/actions";
 import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/comments/limits";
+import { FormMessage } from "../FormStatus";
 
 type Props = {
   slug: string;
@@ -84,13 +85,7 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
             Cancel
           </Link>
         )}
-        <p
-          role="status"
-          aria-live="polite"
-          className={state.status === "error" ? "form-message error" : "form-message"}
-        >
-          {state.message}
-        </p>
+        <FormMessage message={state.message} error={state.status === "error"} />
       </div>
     </form>
   );
@@ -150,14 +145,5 @@ function SubmitButtons() {
         {previewing ? "Rendering…" : "Preview"}
       </button>
     </>
-  );
-}
-
-export function SubmitButton({ label, pendingLabel }: { label: string; pendingLabel: string }) {
-  const { pending } = useFormStatus();
-  return (
-    <button type="submit" disabled={pending}>
-      {pending ? pendingLabel : label}
-    </button>
   );
 }

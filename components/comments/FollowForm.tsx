@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { followByEmail, type FollowState } from "@/lib/comments/subscription-actions";
-import { SubmitButton } from "./CommentForm";
+import { FormMessage, SubmitButton } from "../FormStatus";
 
 const LABELS = {
   discussion: { heading: "Follow this discussion by email", button: "Follow" },
@@ -30,14 +30,7 @@ export function FollowForm({ kind, slug = "" }: { kind: keyof typeof LABELS; slu
         placeholder="you@example.com"
       />{" "}
       <SubmitButton label={LABELS[kind].button} pendingLabel="Sending…" />
-      <p
-        id={`${id}-status`}
-        role="status"
-        aria-live="polite"
-        className={state.status === "error" ? "form-message error" : "form-message"}
-      >
-        {state.message}
-      </p>
+      <FormMessage id={`${id}-status`} message={state.message} error={state.status === "error"} />
     </form>
   );
 }

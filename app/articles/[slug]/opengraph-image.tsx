@@ -1,7 +1,8 @@
 import { notFound } from "next/navigation";
 import { ImageResponse } from "next/og";
 import { listArticles } from "@/lib/content/articles";
-import { formatDay, site } from "@/lib/site";
+import { site } from "@/lib/site";
+import { formatDay } from "@/lib/format";
 
 type Props = { params: Promise<{ slug: string }> };
 

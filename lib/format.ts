@@ -1,5 +1,5 @@
 // Times and counts as readers read them. Server and client share this module: the server writes
-// "3 hours ago" into the page (right without JavaScript), components/RelativeTimes refreshes it.
+// "3 hours ago" into the page (right without JavaScript), components/comments/RelativeTimes refreshes it.
 
 const fullFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 

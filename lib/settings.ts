@@ -15,6 +15,8 @@ const schema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://example.com" })
     .default("http://localhost:3000")
     .transform((url) => url.replace(/\/+$/, "")),
+  /** `off`: mermaid diagrams stay code blocks with a note, without starting a browser at build. */
+  MERMAID_RENDER: z.enum(["on", "off"]).default("on"),
   /** Where the articles are (the end-to-end tests point it at a fixture folder). */
   CONTENT_DIR: z.string().optional(),
   /** `file:` (SQLite, the default) or `postgres://`; lib/server/database-url.ts resolves it. */

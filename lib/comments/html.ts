@@ -29,7 +29,7 @@ export type CommentContext = {
   confirm?: string;
 };
 
-/** "3 hours ago" as of the render; the full date is the time's title, and components/RelativeTimes keeps it current. */
+/** "3 hours ago" as of the render; the full date is the time's title, and components/comments/RelativeTimes keeps it current. */
 export const commentTime = (date: Date, now: number) => relativeTime(date, now);
 export const commentTimeTitle = fullTime;
 

@@ -9,7 +9,7 @@ import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown
 import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
 import { SLUG_PATTERN, slugify } from "./slug";
-import { isProduction, settings } from "../settings";
+import { isDevelopment, isProduction, settings } from "../settings";
 
 export { ContentError };
 
@@ -195,7 +195,7 @@ function readAll(dir: string): Source[] {
   if (cached) return cached;
   const parsed = contentFiles(dir).map(parseSource);
   const problems = parsed.flatMap((result) => result.problems);
-  if (problems.length > 0 && process.env.NODE_ENV !== "development") throw new ContentError(problems);
+  if (problems.length > 0 && !isDevelopment()) throw new ContentError(problems);
   brokenFiles.clear();
   for (const problem of problems) {
     const slug = path.basename(problem.file, ".md");

@@ -39,7 +39,7 @@ const length = (value: string) => [...value].length;
 
 // Parsing markdown costs a few milliseconds, which a 100,000-comment import feels: a body with
 // no more link-like marks than LINKS_MAX cannot hold more links than that, so it is not parsed.
-// (Quote and list nesting is bounded by lib/validations through countLinks, so a body that could
+// (Quote and list nesting is bounded by lib/comments/validation.ts through countLinks, so a body that could
 // nest deeply is parsed too.)
 const LINK_MARKS = /https?:|www\.|mailto:|@|\]\(|\]\[|\]:/g;
 function mayHoldManyLinks(body: string): boolean {

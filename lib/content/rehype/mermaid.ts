@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Element, Root } from "hast";
 import { visit } from "unist-util-visit";
+import { settings } from "../../settings";
 
 // Drawn once, when the site is built (the feeds render every article then), and kept on disk
 // beside Next's own build cache, so `next start` serves the SVG without starting a browser.
@@ -93,7 +94,7 @@ function draw(diagrams: string[]): (string | null)[] {
 }
 
 function run(diagrams: string[], key: string): (string | null)[] {
-  if (process.env.MERMAID_RENDER === "off") return diagrams.map(() => null);
+  if (settings().MERMAID_RENDER === "off") return diagrams.map(() => null);
   try {
     const output = execFileSync(process.execPath, [SCRIPT], {
       input: JSON.stringify({ diagrams, prefix: `mermaid-${key}` }),

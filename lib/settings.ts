@@ -64,6 +64,8 @@ const schema = z.object({
   /** The first retry's delay; each further one doubles it, up to an hour. */
   MAIL_RETRY_SECONDS: z.coerce.number().positive().default(30),
   MAIL_POLL_SECONDS: z.coerce.number().positive().default(5),
+  /** How long a sender holds a message it is sending before another may take it over. */
+  MAIL_LEASE_SECONDS: z.coerce.number().positive().default(120),
   /** How long confirmation and moderation links in mails stay valid. */
   MAIL_LINK_HOURS: positiveInt(72),
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "./db";
 import { messageIdDomain } from "./mail";
+import { settings } from "../settings";
 
 // The transactional outbox: a message is a row written in the same transaction as what caused it
 // (a comment), so it exists exactly when the cause does. The sender (lib/server/sender.ts) claims
@@ -17,8 +18,8 @@ export type OutboxRow = Awaited<ReturnType<Db["outboxMessage"]["findMany"]>>[num
 
 /** Attempts after which a message is given up as failed (about a day of retries with the backoff cap). */
 export const MAX_ATTEMPTS = 30;
-/** How long a sender may take over one message before another takes it over. */
-export const LEASE_MS = 2 * 60_000;
+/** How long a sender may hold one message before another takes it over (the first one crashed). */
+export const leaseMs = () => settings().MAIL_LEASE_SECONDS * 1000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 
 export async function enqueue(
@@ -79,7 +80,7 @@ export async function claimDue(db: Db, now = new Date(), limit = 10): Promise<Ou
     candidates.length,
     ...candidates.filter((c) => !c.groupKey || (!groups.has(c.groupKey) && groups.add(c.groupKey))),
   );
-  const lease = new Date(now.getTime() + LEASE_MS);
+  const lease = new Date(now.getTime() + leaseMs());
   const claim = async (tx: Pick<Db, "outboxMessage">, ids: string[]) => {
     const claimed: string[] = [];
     for (const id of ids) {

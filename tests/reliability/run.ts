@@ -29,11 +29,21 @@ import { fuzzCommentAction } from "./fuzz";
 import { pageCacheChecks } from "./page-cache";
 import { importMemoryCheck } from "./import";
 import { securityChecks } from "./security";
+import { mailCheck } from "./mail";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
-  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300, importComments: 5_000 }
-  : { storm: 5_000, clients: 100, crash: 2_000, crashAfter: 600, fuzz: 3_000, importComments: 100_000 };
+  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300, importComments: 5_000, followers: 3, replies: 20 }
+  : {
+      storm: 5_000,
+      clients: 100,
+      crash: 2_000,
+      crashAfter: 600,
+      fuzz: 3_000,
+      importComments: 100_000,
+      followers: 20,
+      replies: 200,
+    };
 // RELIABILITY_PORT moves every server of the suite, so two checkouts can run it side by side.
 const PORT = Number(process.env.RELIABILITY_PORT ?? 3420);
 // `--only WORDS` runs the checks whose name contains WORDS (while working on one of them).
@@ -289,6 +299,21 @@ async function main() {
   await check(`import: a ${SIZE.importComments}-comment Disqus export in bounded memory`, () =>
     importMemoryCheck(SIZE.importComments),
   );
+  const mailSize = { followers: SIZE.followers, comments: SIZE.replies };
+  const mailStorm = `${SIZE.replies} replies to ${SIZE.followers} followers with SMTP away, then kill -9 mid-send`;
+  await check(`mail on SQLite: ${mailStorm}: every follower told of each, once`, () =>
+    mailCheck("sqlite", freshSqlite("reliability-mail"), PORT + 30, mailSize),
+  );
+  if (!pgReason) {
+    await check(`mail on PostgreSQL: ${mailStorm}: every follower told of each, once`, async () => {
+      const pg = await freshPostgres();
+      try {
+        return await mailCheck("postgres", pg.url, PORT + 31, mailSize);
+      } finally {
+        await pg.drop();
+      }
+    });
+  }
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

@@ -16,7 +16,8 @@ export type TestMailbox = {
   to: (address: string) => ParsedMail[];
 };
 
-export async function startMailbox(port: number): Promise<TestMailbox> {
+/** `delayMs`: how long the server takes over each mail, as a slow relay does (to crash a sender mid-send). */
+export async function startMailbox(port: number, options: { delayMs?: number } = {}): Promise<TestMailbox> {
   const mails: ParsedMail[] = [];
   const raw: string[] = [];
   let server: SMTPServer | undefined;
@@ -34,7 +35,7 @@ export async function startMailbox(port: number): Promise<TestMailbox> {
           simpleParser(source).then(
             (mail) => {
               mails.push(mail);
-              callback();
+              setTimeout(callback, options.delayMs ?? 0);
             },
             (error: Error) => callback(error),
           );

@@ -114,14 +114,24 @@ export async function claimDue(db: Db, now = new Date(), limit = 10): Promise<Ou
 /**
  * The claimed message and every queued one with its group key, sent together as one mail (replies
  * within a few minutes). Rows merged before a crash stay merged into the same leader, so a retry
- * composes the same mail.
+ * composes the same mail. A queued row can itself lead rows merged into it by an attempt that
+ * failed: they follow it into this mail, or they would never be sent.
  */
 export async function gatherGroup(db: Db, leader: OutboxRow): Promise<OutboxRow[]> {
   if (leader.groupKey) {
-    await db.outboxMessage.updateMany({
+    const queued = await db.outboxMessage.findMany({
       where: { groupKey: leader.groupKey, status: "queued", id: { not: leader.id } },
-      data: { status: "merged", mergedInto: leader.id },
+      select: { id: true },
     });
+    for (const { id } of queued) {
+      // Conditional, like a claim: a row another sender claimed meanwhile stays its own, with its rows.
+      const { count } = await db.outboxMessage.updateMany({
+        where: { id, status: "queued" },
+        data: { status: "merged", mergedInto: leader.id },
+      });
+      if (count === 1)
+        await db.outboxMessage.updateMany({ where: { mergedInto: id }, data: { mergedInto: leader.id } });
+    }
   }
   const merged = await db.outboxMessage.findMany({
     where: { mergedInto: leader.id },

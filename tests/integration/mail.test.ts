@@ -4,12 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComment } from "@/lib/comments/store";
 import { recordNewComment } from "@/lib/comments/notifications";
-import {
-  confirmAddress,
-  readUnsubscribeToken,
-  unsubscribe,
-  redeemMailToken,
-} from "@/lib/comments/subscriptions";
+import { confirmAddress, readUnsubscribeToken, unsubscribe, redeemMailToken } from "@/lib/comments/subscriptions";
 import { emailSchema } from "@/lib/comments/validation";
 import { createDb, type Db } from "@/lib/server/db";
 import { claimDue, leaseMs } from "@/lib/server/outbox";
@@ -199,6 +194,29 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       for (const i of [0, 1, 2]) expect(mailbox.to(`storm${i}@example.org`)[0].text).toContain("Replier 3 replied");
       await send(seconds(3600));
       expect(mailbox.mails).toHaveLength(3);
+    });
+
+    it("keeps replies gathered by a failed attempt when a newer reply leads the next one", async () => {
+      const slug = nextSlug();
+      const ada = await confirmedSubscriber(slug, "gathered@example.org");
+      process.env.REPLY_BATCH_SECONDS = "0";
+      process.env.MAIL_RETRY_SECONDS = "100000";
+      await mailbox.stop();
+      // One attempt gathers two replies and fails (the next one a day later); a third reply is due first.
+      await post(slug, "Grace", { parentId: ada, body: "First reply" });
+      await post(slug, "Linus", { parentId: ada, body: "Second reply" });
+      await send(0);
+      await post(slug, "Alan", { parentId: ada, body: "Third reply" });
+      await mailbox.start();
+      await send(0);
+      process.env.REPLY_BATCH_SECONDS = "120";
+      process.env.MAIL_RETRY_SECONDS = "5";
+      const text = mailbox
+        .to("gathered@example.org")
+        .map((m) => m.text)
+        .join("\n");
+      for (const reply of ["First reply", "Second reply", "Third reply"]) expect(text).toContain(reply);
+      expect(mailbox.mails).toHaveLength(1);
     });
 
     it("resends a mail whose sender crashed after SMTP took it with the same Message-ID, and only then", async () => {

@@ -33,7 +33,16 @@ import { mailCheck } from "./mail";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
-  ? { storm: 200, clients: 20, crash: 200, crashAfter: 60, fuzz: 300, importComments: 5_000, followers: 3, replies: 20 }
+  ? {
+      storm: 200,
+      clients: 20,
+      crash: 200,
+      crashAfter: 60,
+      fuzz: 300,
+      importComments: 5_000,
+      followers: 10,
+      replies: 20,
+    }
   : {
       storm: 5_000,
       clients: 100,

@@ -4,12 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComment } from "@/lib/comments/store";
 import { recordNewComment } from "@/lib/comments/notifications";
-import {
-  confirmAddress,
-  readUnsubscribeToken,
-  unsubscribe,
-  redeemMailToken,
-} from "@/lib/comments/subscriptions";
+import { confirmAddress, readUnsubscribeToken, unsubscribe, redeemMailToken } from "@/lib/comments/subscriptions";
 import { emailSchema } from "@/lib/comments/validation";
 import { createDb, type Db } from "@/lib/server/db";
 import { claimDue, LEASE_MS } from "@/lib/server/outbox";

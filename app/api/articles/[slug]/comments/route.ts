@@ -96,6 +96,8 @@ export async function POST(request: Request, { params }: Params) {
         return json(404, { error: "No such article." });
       case "locked":
         return json(403, { error: "This discussion is closed." });
+      case "refused":
+        return json(403, { error: result.message });
       case "no-parent":
         return json(400, { error: "The comment replied to does not exist.", fields: { parentId: ["not found"] } });
       case "rate-limited":

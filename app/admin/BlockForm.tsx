@@ -79,7 +79,8 @@ export function BlockForm() {
           {actionError}
         </p>
       )}
-      <p role="status" aria-live="polite" className={`form-message${state.status === "error" ? " error" : ""}`}>
+      {/* A live region without the status role: the page's one status is the notice at its top. */}
+      <p aria-live="polite" className={`form-message${state.status === "error" ? " error" : ""}`}>
         {state.message}
       </p>
     </form>

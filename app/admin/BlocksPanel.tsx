@@ -32,8 +32,8 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
       <p className="meta">
         A comment from a banned address, browser or name, or with a blocked word or link, is shown to its author alone
         (they are not told: a shadow ban), sent to the queue, or refused with a message, as its entry says. Names and
-        words match their look-alikes (“Tr0ll”, “ｃａｓｉｎｏ”); a word ending in * matches any ending; a domain matches
-        its subdomains; an address may be a range (203.0.113.0/24).
+        words match their look-alikes (“Tr0ll”, “cas1no”); a word ending in * matches any ending; a domain matches its
+        subdomains; an address may be a range (203.0.113.0/24).
       </p>
       {blocks.length === 0 ? (
         <p className="empty">No bans or blocked words yet.</p>

@@ -232,7 +232,7 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
         aria-label={`Select the comment by ${name}: ${excerpt(row.body)}`}
       />
       <div className="admin-comment-main">
-        <p className="comment-meta">
+        <p className="comment-meta admin-meta">
           <label htmlFor={checkbox} className="comment-author">
             {name}
           </label>

@@ -78,7 +78,7 @@ function BanForm({ target, slug, anchor }: { target: BanTarget; slug: string; an
       <fieldset>
         <legend role="alert">Ban {name}?</legend>
         <p className="hint">
-          Bans are listed, and lifted, in /admin. The comment itself stays as it is unless you tick the last box.
+          Bans are listed, and lifted, in /admin; one by name alone also catches people who happen to share it.
         </p>
         {target.browserId && (
           <label>

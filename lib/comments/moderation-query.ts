@@ -8,6 +8,10 @@ import { ADMIN_PATH } from "../routes";
 
 export const PAGE_SIZES = [20, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;
+/** What the moderation list's buttons do to the ticked comments (or to one, from its own row). */
+export const BULK_ACTIONS = ["approve", "hide", "unhide", "delete", "ban"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
 /** Ids are ours (UUIDs) or an import's stable ids. */
 export const COMMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -14,7 +14,7 @@ import {
   type BlockField,
   type Moderation,
 } from "../comments/service";
-import { backQuery, COMMENT_ID, moderationUrl } from "../comments/moderation-query";
+import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } from "../comments/moderation-query";
 import { plural } from "../format";
 import { clientIp } from "./request";
 import { ADMIN_PATH, articlePath } from "../routes";
@@ -52,10 +52,6 @@ export async function moderate(formData: FormData): Promise<void> {
   revalidatePath(ADMIN_PATH);
   revalidatePath("/");
 }
-
-/** What the moderation list's buttons do to the ticked comments (or to one, from its own row). */
-export const BULK_ACTIONS = ["approve", "hide", "unhide", "delete", "ban"] as const;
-export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /**
  * The moderation list's one form: a row's button names its action and comment (`row=hide:<id>`),

@@ -198,7 +198,7 @@ test("the signed-in author's comment carries the Author badge; nobody else can t
   await postComment(author, "Ahmad Waqar", text);
   const mine = author.locator("li.comment", { hasText: text });
   await expect(mine.locator(".comment-author-badge")).toHaveText("Author");
-  await expect(mine.locator("img.avatar")).toHaveAttribute("src", /^data:image\/svg\+xml/);
+  await expect(mine.locator("img.comment-avatar")).toHaveAttribute("src", /^data:image\/svg\+xml/);
 
   // A look-alike name (Cyrillic "А", other spacing and case) is refused, with the text kept.
   const reader = await readerPage(browser);

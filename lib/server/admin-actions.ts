@@ -3,21 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { attemptLogin, endSession, isAdmin, startSession } from "./admin";
-import {
-  addBlock,
-  banAuthors,
-  MAX_BULK,
-  moderate as moderateComment,
-  moderateMany,
-  MODERATIONS,
-  removeBlock,
-  type BlockField,
-  type Moderation,
-} from "../comments/service";
+import { addBlock, banAuthors, MAX_BULK, moderateMany, removeBlock, type BlockField } from "../comments/service";
 import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } from "../comments/moderation-query";
 import { plural } from "../format";
 import { clientIp } from "./request";
-import { ADMIN_PATH, articlePath } from "../routes";
+import { ADMIN_PATH } from "../routes";
 
 export type LoginState = { message?: string };
 
@@ -38,19 +28,6 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
 export async function logout(): Promise<void> {
   await endSession();
   redirect(ADMIN_PATH);
-}
-
-export async function moderate(formData: FormData): Promise<void> {
-  // Every action checks the session itself: rendering the form only for admins protects nothing.
-  if (!(await isAdmin())) redirect(ADMIN_PATH);
-  const id = formData.get("id");
-  const action = formData.get("action");
-  const slug = formData.get("slug");
-  if (typeof id !== "string" || !MODERATIONS.includes(action as Moderation)) return;
-  await moderateComment(id, action as Moderation);
-  if (typeof slug === "string") revalidatePath(articlePath(slug));
-  revalidatePath(ADMIN_PATH);
-  revalidatePath("/");
 }
 
 /**

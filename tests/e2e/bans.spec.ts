@@ -290,3 +290,36 @@ test.describe("with COMMENTS_MODERATION=first", () => {
     });
   }
 });
+
+test("a ban set to refuse tells the reader, on the form without JavaScript and in the API", async ({ browser }) => {
+  const ARTICLE = "/articles/field-note-06";
+  const address = `10.66.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  const admin = await author(browser);
+  await admin.goto("/admin#bans");
+  const add = admin.locator("form.admin-block-form");
+  await add.getByLabel("Block").selectOption("address");
+  await add.getByLabel("Value").fill(address);
+  await add.getByLabel("Such comments are").selectOption("refuse");
+  await add.getByLabel("Note (for you)").fill("refused in a test");
+  await add.getByRole("button", { name: "Add" }).click();
+  await expect(admin.locator(".admin-blocks tbody tr").filter({ hasText: address })).toContainText("refused");
+
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    extraHTTPHeaders: { "x-forwarded-for": address },
+  });
+  const reader = await context.newPage();
+  await reader.goto(ARTICLE);
+  const text = unique("Let me in");
+  await sendComment(commentForm(reader), "Refused", text);
+  await expect(commentForm(reader).locator(".form-message")).toHaveText("This site does not accept comments from you.");
+  await expect(commentForm(reader).getByLabel("Comment", { exact: true })).toHaveValue(text);
+
+  const api = "/api/articles/field-note-06/comments";
+  const { token } = (await (await reader.request.get(api)).json()) as { token: string };
+  const answer = await reader.request.post(api, { data: { name: "Refused", body: text, token } });
+  expect(answer.status()).toBe(403);
+  expect(await answer.json()).toEqual({ error: "This site does not accept comments from you." });
+  await context.close();
+  await removeEntries(admin, "refused in a test");
+});

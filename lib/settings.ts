@@ -32,6 +32,8 @@ const schema = z.object({
   COMMENT_RATE_PER_HOUR: positiveInt(30),
   COMMENT_EDIT_MINUTES: positiveInt(15),
   COMMENT_MIN_FILL_SECONDS: z.coerce.number().nonnegative().default(3),
+  /** The spam score (lib/comments/spam.ts) from which a comment waits for approval in any mode; 0: no score. */
+  SPAM_THRESHOLD: z.coerce.number().int().nonnegative().default(5),
   PAGE_CACHE_SECONDS: z.coerce.number().nonnegative().default(1),
   TRUST_PROXY: z
     .string()

@@ -3,31 +3,24 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { z } from "zod";
 import { adminEnabled, isAdmin } from "@/lib/server/admin";
-import { listLatestComments, type CommentStatus } from "@/lib/comments/store";
 import { settings } from "@/lib/settings";
-import { shortTime } from "@/lib/format";
-import { logout, moderate } from "@/lib/server/admin-actions";
+import { logout } from "@/lib/server/admin-actions";
 import { LoginForm } from "./LoginForm";
-import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH, adminPath, commentPath } from "@/lib/routes";
+import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH } from "@/lib/routes";
 import { OutboxPanel } from "./OutboxPanel";
+import { parseModerationQuery } from "@/lib/comments/moderation-query";
+import { ModerationList } from "./ModerationList";
+import { BlocksPanel } from "./BlocksPanel";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const query = z.object({
-  status: z.enum(["pending", "published", "hidden"]).optional().catch(undefined),
+const notices = z.object({
   imported: z.coerce.number().int().optional().catch(undefined),
   reactions: z.coerce.number().int().optional().catch(undefined),
   importError: z.string().max(300).optional().catch(undefined),
 });
-
-const FILTERS: Array<[CommentStatus | undefined, string]> = [
-  [undefined, "All"],
-  ["pending", "Awaiting approval"],
-  ["published", "Published"],
-  ["hidden", "Hidden"],
-];
 
 export default async function AdminPage({ searchParams }: Props) {
   // Rendered per request: whether the admin is enabled is read from the running server's environment.
@@ -54,10 +47,12 @@ export default async function AdminPage({ searchParams }: Props) {
     );
   }
 
-  const { status, imported, reactions, importError } = query.parse(await searchParams);
-  const comments = await listLatestComments({ status, limit: 200 });
+  const params = await searchParams;
+  const { imported, reactions, importError } = notices.parse(params);
+  const query = parseModerationQuery(params);
+  const config = settings();
   return (
-    <>
+    <div className="admin">
       <h1>Moderation</h1>
       <p className="meta">
         New comments are{" "}
@@ -66,9 +61,12 @@ export default async function AdminPage({ searchParams }: Props) {
             pre: "held for approval (COMMENTS_MODERATION=pre)",
             first: "held for approval until a browser has one approved comment (COMMENTS_MODERATION=first)",
             post: "published at once (COMMENTS_MODERATION=post)",
-          }[settings().COMMENTS_MODERATION]
+          }[config.COMMENTS_MODERATION]
         }
-        .
+        {config.SPAM_THRESHOLD > 0
+          ? `; a spam score of ${config.SPAM_THRESHOLD} or more holds any comment (SPAM_THRESHOLD)`
+          : "; the spam score is off (SPAM_THRESHOLD=0)"}
+        . <a href="#bans">Bans and blocklists</a> · <a href="#backup-heading">Backup and import</a>
       </p>
       {imported !== undefined && (
         <p role="status" className="notice">
@@ -80,57 +78,8 @@ export default async function AdminPage({ searchParams }: Props) {
           {importError}
         </p>
       )}
-      <nav className="comment-sort" aria-label="Filter comments">
-        {FILTERS.map(([value, label]) => (
-          <Link
-            key={label}
-            href={adminPath(value ? { status: value } : undefined)}
-            aria-current={value === status ? "true" : undefined}
-          >
-            {label}
-          </Link>
-        ))}
-      </nav>
-      {comments.length === 0 ? (
-        <p className="empty">No comments here.</p>
-      ) : (
-        <ol className="admin-list">
-          {comments.map((comment) => (
-            <li key={comment.id} className="admin-comment" data-status={comment.status}>
-              <p className="comment-meta">
-                <span className="comment-author">{comment.authorName}</span> on{" "}
-                <Link href={commentPath(comment.articleSlug, comment.id)}>{comment.articleSlug}</Link>,{" "}
-                <time dateTime={comment.createdAt.toISOString()}>{shortTime(comment.createdAt)}</time>
-                {comment.editedAt && " (edited)"} ·{" "}
-                <span className={`status status-${comment.status}`}>{comment.status}</span>
-              </p>
-              {/* The raw markdown, shown as text: moderators see exactly what was written. */}
-              <p className="comment-source">{comment.body}</p>
-              <form action={moderate} className="admin-actions">
-                <input type="hidden" name="id" value={comment.id} />
-                <input type="hidden" name="slug" value={comment.articleSlug} />
-                {comment.status === "pending" && (
-                  <button name="action" value="approve">
-                    Approve
-                  </button>
-                )}
-                {comment.status === "hidden" ? (
-                  <button name="action" value="unhide" className="secondary">
-                    Unhide
-                  </button>
-                ) : (
-                  <button name="action" value="hide" className="secondary">
-                    Hide
-                  </button>
-                )}
-                <button name="action" value="delete" className="danger">
-                  Delete
-                </button>
-              </form>
-            </li>
-          ))}
-        </ol>
-      )}
+      <ModerationList query={query} params={params} />
+      <BlocksPanel query={query} />
       <section className="admin-tools" aria-labelledby="backup-heading">
         <h2 id="backup-heading">Backup</h2>
         <p>
@@ -177,6 +126,9 @@ export default async function AdminPage({ searchParams }: Props) {
           Sign out
         </button>
       </form>
-    </>
+      <p className="meta">
+        <Link href="/">Back to the site</Link>
+      </p>
+    </div>
   );
 }

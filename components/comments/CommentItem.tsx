@@ -70,6 +70,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
             {comment.pinned && <span className="comment-pinned"> Pinned</span>}
             {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
+            {comment.shadow && <span className="comment-pending"> Banned author: only they and you can see it.</span>}
           </p>
           {context.editing === comment.id && editable && comment.markdown !== null ? (
             <EditCommentForm
@@ -105,6 +106,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
               comment={comment}
               slug={slug}
               confirming={context.confirm === comment.id}
+              banning={context.ban?.id === comment.id ? context.ban : null}
               hidden={Boolean(comment.hidden)}
             />
           )}

@@ -18,7 +18,8 @@ import { CommentForm } from "./CommentForm";
 import { CommentItem, type CommentContext } from "./CommentItem";
 import { FollowForm } from "./FollowForm";
 import { isAdmin } from "@/lib/server/admin";
-import { isThreadLocked } from "@/lib/comments/moderation";
+import { banTarget, isThreadLocked } from "@/lib/comments/moderation";
+import { ADMIN_PATH } from "@/lib/routes";
 import { LockControl } from "./ModerationControls";
 import { RelativeTimes } from "./RelativeTimes";
 import { SoftNavigation } from "./SoftNavigation";
@@ -35,6 +36,9 @@ export type CommentSectionProps = {
   posted?: string;
   /** The comment whose deletion the signed-in author is asked to confirm. */
   confirm?: string;
+  /** The comment whose author the signed-in author is asked to ban; `banned`: they just did. */
+  ban?: string;
+  banned?: boolean;
 };
 
 function findComment(threads: CommentView[], id: string): CommentView | undefined {
@@ -52,7 +56,17 @@ const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Ne
  * An article's discussion, rendered on the server for each request with the reader's own state, or
  * once for every reader without cookies (lib/server/page-cache.ts).
  */
-export async function CommentSection({ slug, sort, threads, replyTo, editing, posted, confirm }: CommentSectionProps) {
+export async function CommentSection({
+  slug,
+  sort,
+  threads,
+  replyTo,
+  editing,
+  posted,
+  confirm,
+  ban,
+  banned,
+}: CommentSectionProps) {
   let page: CommentPage;
   let context: CommentContext;
   let notice: string | undefined;
@@ -81,6 +95,7 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
       locked,
       admin,
       confirm: admin ? confirm : undefined,
+      ban: admin && ban ? await banTarget(ban) : null,
     };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
@@ -120,6 +135,11 @@ export async function CommentSection({ slug, sort, threads, replyTo, editing, po
             </Link>
           ))}
         </nav>
+      )}
+      {context.admin && banned && (
+        <p role="status" className="notice">
+          Banned. Bans are listed, and lifted, in <Link href={`${ADMIN_PATH}#bans`}>the moderation page</Link>.
+        </p>
       )}
       {page.threads.length === 0 ? (
         <p className="empty">No comments yet. Be the first to share your thoughts!</p>

@@ -129,6 +129,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       return { status: "error", message: "This article cannot be found, so the comment was not posted.", values };
     case "locked":
       return { status: "error", message: "This discussion is closed: it takes no new comments or replies.", values };
+    case "refused":
+      return { status: "error", message: result.message, values };
   }
 }
 

@@ -65,11 +65,16 @@ const CONFUSABLES: Record<string, string> = {
   œ: "oe",
 };
 
-/** The skeleton of a name: what it looks like once everything that fools the eye is removed. */
-export function nameSkeleton(name: string): string {
-  const folded = name
+/**
+ * Text as it reads: full-width and styled letters, accents, case, invisible characters and
+ * look-alike letters folded away; runs of anything but letters and digits become one space. Two
+ * texts that fold alike look alike.
+ */
+export function lookAlikeFold(text: string): string {
+  const folded = text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "") // accents
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, "") // zero-width spaces and joiners
     .toLowerCase();
   let skeleton = "";
   for (const char of folded) skeleton += CONFUSABLES[char] ?? char;
@@ -77,7 +82,13 @@ export function nameSkeleton(name: string): string {
     .replace(/rn/g, "m") // "rn" reads as "m"
     .replace(/vv/g, "w")
     .replace(/i/g, "l") // "I" and "l" look alike in many fonts
-    .replace(/[^\p{L}\p{N}]/gu, ""); // spaces, punctuation, invisible characters
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** The skeleton of a name: what it looks like once everything that fools the eye is removed. */
+export function nameSkeleton(name: string): string {
+  return lookAlikeFold(name).replace(/ /g, ""); // spaces and punctuation do not make another name
 }
 
 /** The site's and the articles' author names. */

@@ -1,5 +1,6 @@
 import { articleUrl, commentAnchor, reactionsPath } from "../routes";
 import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
+import type { BanTarget } from "./moderation";
 import { fullTime, relativeTime } from "../format";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
@@ -27,6 +28,8 @@ export type CommentContext = {
   admin?: boolean;
   /** The comment whose Delete the author asked to confirm. */
   confirm?: string;
+  /** Who wrote the comment whose author the signed-in author asked to ban. */
+  ban?: BanTarget | null;
 };
 
 /** "3 hours ago" as of the render; the full date is the time's title, and components/comments/RelativeTimes keeps it current. */

@@ -145,3 +145,36 @@ export function countLinks(markdown: string): number {
   }
   return links;
 }
+
+/**
+ * The addresses a comment links to (written, referenced or bare), in order, and its text outside
+ * them: for the spam score and the blocked domains. Empty when it nests too deeply to be parsed
+ * (validation refuses those).
+ */
+export function linksAndText(markdown: string): { urls: string[]; text: string } {
+  if (nestingDepth(markdown) > MAX_NESTING) return { urls: [], text: "" };
+  const urls: string[] = [];
+  const references: string[] = [];
+  const definitions = new Map<string, string>();
+  const text: string[] = [];
+  try {
+    visit(parser.parse(markdown), (node) => {
+      if (node.type === "link") urls.push(node.url);
+      else if (node.type === "linkReference") references.push(node.identifier.toLowerCase());
+      else if (node.type === "definition") definitions.set(node.identifier.toLowerCase(), node.url);
+      else if (node.type === "text" || node.type === "inlineCode" || node.type === "code") text.push(node.value);
+      // What a link says is the link's, not the reader's own words.
+      return node.type === "link" || node.type === "linkReference" ? SKIP : undefined;
+    });
+  } catch (error) {
+    if (error instanceof RangeError) return { urls: [], text: "" };
+    throw error;
+  }
+  for (const reference of references) {
+    const url = definitions.get(reference);
+    if (url) urls.push(url);
+  }
+  return { urls, text: text.join(" ") };
+}
+
+export const linkUrls = (markdown: string): string[] => linksAndText(markdown).urls;

@@ -3,7 +3,8 @@
 import { redirect } from "next/navigation";
 import { isAdmin } from "../server/admin";
 import { articleUrl, commentAnchor } from "../routes";
-import { lockDiscussion, moderate } from "./service";
+import { banAuthor, BLOCK_DAYS, lockDiscussion, moderate } from "./service";
+import { BAN_KINDS, BLOCK_ACTIONS, type BlockAction } from "./blocklist";
 
 // The author's buttons on the article page. Plain forms: without JavaScript each is a POST
 // answered by a redirect back to the comment (POST-redirect-GET), so a reload repeats nothing.
@@ -29,4 +30,25 @@ export async function moderateOnPage(formData: FormData): Promise<void> {
   if (typeof id !== "string" || !ID.test(id)) redirect(discussion);
   await moderate(id, action);
   redirect(action === "delete" ? discussion : articleUrl(slug, undefined, commentAnchor(id)));
+}
+
+/** "Ban author" after its confirmation form: the bans, then back to the comment, which shows what became of it. */
+export async function banOnPage(formData: FormData): Promise<void> {
+  const slug = formData.get("slug");
+  const id = formData.get("id");
+  if (typeof slug !== "string" || !SLUG.test(slug)) redirect("/");
+  const discussion = articleUrl(slug, undefined, "comments");
+  if (!(await isAdmin()) || typeof id !== "string" || !ID.test(id)) redirect(discussion);
+  const by = formData.getAll("by").filter((v): v is (typeof BAN_KINDS)[number] => BAN_KINDS.includes(v as never));
+  const action = formData.get("banAction");
+  const days = Number(formData.get("days"));
+  const result = await banAuthor(id, {
+    by,
+    action: BLOCK_ACTIONS.includes(action as BlockAction) ? (action as BlockAction) : "shadow",
+    days: (BLOCK_DAYS as readonly number[]).includes(days) ? days : null,
+    shadowExisting: formData.get("shadowExisting") === "on",
+  });
+  // Nothing chosen to ban by: the form again, which says what it can ban by.
+  if (result.kind === "nothing") redirect(articleUrl(slug, `ban=${encodeURIComponent(id)}`, commentAnchor(id)));
+  redirect(articleUrl(slug, result.kind === "banned" ? "banned=1" : undefined, commentAnchor(id)));
 }

@@ -44,8 +44,10 @@ export async function recordNewComment(tx: Tx, event: CommentEvent, now = new Da
         now,
       );
     }
-    await queueReplyNotifications(tx, event, now);
-    if (config.AUTHOR_EMAIL) {
+    // A shadow-banned reader's comment is news to nobody: no reply mails, no mail to the author.
+    const shadow = event.status === "shadow";
+    if (!shadow) await queueReplyNotifications(tx, event, now);
+    if (config.AUTHOR_EMAIL && !shadow) {
       const links = Object.fromEntries(
         await Promise.all(
           (["approve", "hide", "delete"] as const).map(async (action) => [

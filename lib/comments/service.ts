@@ -19,12 +19,42 @@ import { importFile, type ImportOptions, type ImportReport } from "./import/run"
 import { forgetPages } from "../server/page-cache";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
-import { check, consume, record, type Window } from "./rate-limit";
+import { check, consume, countHits, record, type Window } from "./rate-limit";
 import { settings, type Settings } from "../settings";
-import { checkFormToken } from "./spam";
+import {
+  assessComment,
+  BURST_MINUTES,
+  checkFormToken,
+  joinFlags,
+  REPEAT_DAYS,
+  textFingerprint,
+  type Verdict,
+} from "./spam";
 import { commentInputSchema, type CommentInput, commentBodySchema, emailSchema } from "./validation";
 import { db as defaultDb, type Db } from "../server/db";
-import { hasApprovedComment, isThreadLocked, setPinned, setThreadLocked } from "./moderation";
+import {
+  activeBlocks,
+  articlesWithSameText,
+  banTarget,
+  deleteBlock,
+  hasApprovedComment,
+  isThreadLocked,
+  MAX_BLOCKS,
+  countBlocks,
+  saveBlock,
+  setPinned,
+  setThreadLocked,
+  shadowAuthorComments,
+} from "./moderation";
+import {
+  actionsFor,
+  type BAN_KINDS,
+  BLOCK_ACTIONS,
+  BLOCK_KINDS,
+  normalizeBlock,
+  type BlockAction,
+  type BlockRule,
+} from "./blocklist";
 
 // The one door to the comment store (as Remark42's service package is to its engine): every write
 // (post, edit, delete, 👍, moderation, import) comes through here, with its rules: validation, the
@@ -57,6 +87,8 @@ export type SubmitResult =
   | { kind: "no-parent" }
   /** The author locked the discussion. */
   | { kind: "locked" }
+  /** A ban set to refuse: the reader is told so, nothing is stored. */
+  | { kind: "refused"; message: string }
   | { kind: "rate-limited"; retryAfterSeconds: number };
 
 /**
@@ -99,19 +131,42 @@ export async function submitComment(
   const rate = await check(rateKey, windows, db);
   if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
 
-  const pending =
-    config.COMMENTS_MODERATION === "pre" ||
-    (config.COMMENTS_MODERATION === "first" && !(from.browserId && (await hasApprovedComment(from.browserId, db))));
+  // Bans, blocklists and the spam score; the site's author meets none of them.
+  const fingerprint = textFingerprint(parsed.data.body);
+  const verdict: Verdict = from.isAuthor
+    ? { kind: "pass", flags: [] }
+    : await judge({ slug, name: parsed.data.name, body: parsed.data.body, fingerprint, ...from }, db);
+  if (verdict.kind === "refuse") {
+    // Counted like a comment: a refused sender cannot probe the rules at will.
+    await record(rateKey, windows, db);
+    return verdict.field
+      ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
+      : { kind: "refused", message: verdict.message };
+  }
+  const status =
+    verdict.kind === "shadow"
+      ? "shadow"
+      : verdict.kind === "queue" ||
+          config.COMMENTS_MODERATION === "pre" ||
+          (config.COMMENTS_MODERATION === "first" &&
+            !(from.browserId && (await hasApprovedComment(from.browserId, db))))
+        ? "pending"
+        : "published";
+  // A shadow-banned reader is told their comment is posted, as anyone else is.
+  const pending = status === "pending";
   const result = await createComment(
     {
       slug,
       parentId: parsed.data.parentId,
       name: parsed.data.name,
       body: parsed.data.body,
-      status: pending ? "pending" : "published",
+      status,
       submissionId: token.submissionId,
       browserId: from.browserId,
       byAuthor: from.isAuthor ?? false,
+      ip: from.ip,
+      fingerprint,
+      flags: joinFlags(verdict.flags),
       onCreated: commentEventsEnabled()
         ? (tx, id) =>
             recordNewComment(tx, {
@@ -120,7 +175,7 @@ export async function submitComment(
               answers: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
               name: parsed.data.name,
               body: parsed.data.body,
-              status: pending ? "pending" : "published",
+              status,
               browserId: from.browserId,
               notifyEmail: notify.email,
             })
@@ -137,6 +192,41 @@ export async function submitComment(
   // A duplicate is the same comment again: it is answered like the first, and not counted twice.
   if (result.kind === "created") await record(rateKey, windows, db);
   return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
+}
+
+/**
+ * What the rules say of a comment: the bans and blocklists in force, and the spam score with the
+ * two counts it needs (the same text on other articles, recent comments from the address).
+ */
+async function judge(
+  comment: {
+    slug: string;
+    name: string;
+    body: string;
+    fingerprint: string | null;
+    ip: string;
+    browserId: string | null;
+  },
+  db: Db,
+  now = new Date(),
+): Promise<Verdict> {
+  const threshold = settings().SPAM_THRESHOLD;
+  const ip = comment.ip === "unknown" ? null : comment.ip;
+  const [rules, sameTextElsewhere, recentFromAddress] = await Promise.all([
+    activeBlocks(db, now),
+    threshold > 0 && comment.fingerprint
+      ? articlesWithSameText(comment.fingerprint, comment.slug, new Date(now.getTime() - REPEAT_DAYS * 86_400_000), db)
+      : 0,
+    // The rate limit's own hits: every comment and edit from the address, this one not yet counted.
+    threshold > 0 && ip ? countHits(`comment:${ip}`, BURST_MINUTES * 60, db, now) : 0,
+  ]);
+  return assessComment(
+    { name: comment.name, body: comment.body, ip, browserId: comment.browserId },
+    { sameTextElsewhere, recentFromAddress },
+    rules,
+    threshold,
+    now,
+  );
 }
 
 /** New comments and edits from one address share one limit: an edit can carry as much as a comment. */
@@ -156,7 +246,9 @@ export type EditResult =
 
 /**
  * The rules every edit of one's own comment passes: validation, the per-address rate limit of new
- * comments, and moderation: under pre-moderation the edited comment waits for approval again.
+ * comments, bans, blocklists and the spam score as for a new comment, and moderation: under
+ * pre-moderation (or flagged) the edited comment waits for approval again; a banned reader's goes
+ * into the shadow, so a ban also keeps them from rewriting what they posted before it.
  */
 export async function submitEdit(
   edit: { id: string; body: unknown },
@@ -169,16 +261,47 @@ export async function submitEdit(
   const { key, windows } = commentRate(from.ip, config);
   const rate = await check(key, windows, db);
   if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
-  const pending = config.COMMENTS_MODERATION === "pre";
+  const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
+  const fingerprint = textFingerprint(body.data);
+  const verdict: Verdict = current
+    ? await judge(
+        {
+          slug: current.slug,
+          name: current.name,
+          body: body.data,
+          fingerprint,
+          ip: from.ip,
+          browserId: from.viewer.voterId ?? null,
+        },
+        db,
+      )
+    : { kind: "pass", flags: [] };
+  if (verdict.kind === "refuse") {
+    await record(key, windows, db);
+    return { kind: "invalid", errors: [verdict.message] };
+  }
+  const status =
+    verdict.kind === "shadow"
+      ? "shadow"
+      : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
+        ? "pending"
+        : undefined;
   const result = await changeComment(
     db,
     { type: "comment.edited", id: edit.id },
-    (tx) => editOwnComment(edit.id, { body: body.data, hold: pending }, from.viewer, config.COMMENT_EDIT_MINUTES, tx),
+    (tx) =>
+      editOwnComment(
+        edit.id,
+        { body: body.data, status, flags: joinFlags(verdict.flags), fingerprint },
+        from.viewer,
+        config.COMMENT_EDIT_MINUTES,
+        tx,
+      ),
     (change) => change.kind === "ok",
   );
   if (result.kind !== "ok") return result;
   await record(key, windows, db);
-  return { kind: "saved", body: body.data, pending };
+  return { kind: "saved", body: body.data, pending: status === "pending" };
 }
 
 /** A reader's deletion of their own comment, within the edit window. */
@@ -214,6 +337,154 @@ export async function moderate(id: string, action: Moderation, db: Db = defaultD
     (tx) => (pin ? setPinned(id, action === "pin", tx) : moderateComment(id, action, tx)),
     (found) => found,
   );
+}
+
+/** The most comments one bulk action in /admin changes: one page of the list at its largest. */
+export const MAX_BULK = 100;
+
+/** A moderator's decision on several comments at once (the caller has checked who asks); how many it changed. */
+export async function moderateMany(ids: readonly string[], action: Moderation, db: Db = defaultDb()): Promise<number> {
+  let changed = 0;
+  for (const id of [...new Set(ids)].slice(0, MAX_BULK)) if (await moderate(id, action, db)) changed++;
+  return changed;
+}
+
+/** How long a ban or blocklist entry lasts, in days; null: until removed. */
+export const BLOCK_DAYS = [1, 7, 30, 365] as const;
+
+const blockInputSchema = z
+  .object({
+    kind: z.enum(BLOCK_KINDS, { error: "Choose what to block." }),
+    value: z.string({ error: "Enter what to block." }),
+    action: z.enum(BLOCK_ACTIONS, { error: "Choose what happens to such comments." }),
+    note: z
+      .string()
+      .trim()
+      .max(200, "A note can be at most 200 characters.")
+      .optional()
+      .transform((note) => note || null),
+    days: z.coerce
+      .number()
+      .refine((days) => (BLOCK_DAYS as readonly number[]).includes(days), "Choose how long it lasts.")
+      .nullish(),
+  })
+  .superRefine((input, ctx) => {
+    if (!actionsFor(input.kind).includes(input.action))
+      ctx.addIssue({ code: "custom", path: ["action"], message: "A word or a domain sends to the queue or refuses." });
+  });
+
+export type BlockField = "kind" | "value" | "action" | "note" | "days";
+export type BlockResult =
+  { kind: "saved"; rule: BlockRule } | { kind: "invalid"; errors: Partial<Record<BlockField, string[]>> };
+
+const expiry = (days: number | null | undefined, now: Date) =>
+  days ? new Date(now.getTime() + days * 86_400_000) : null;
+
+/** Adds a ban or blocklist entry from /admin (or changes the one with the same kind and value). */
+export async function addBlock(
+  input: { kind: unknown; value: unknown; action: unknown; note?: unknown; days?: unknown },
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<BlockResult> {
+  const parsed = blockInputSchema.safeParse(input);
+  if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
+  const value = normalizeBlock(parsed.data.kind, parsed.data.value);
+  if (!value.ok) return { kind: "invalid", errors: { value: [value.error] } };
+  if ((await countBlocks(db)) >= MAX_BLOCKS)
+    return { kind: "invalid", errors: { value: [`There are ${MAX_BLOCKS} entries already: remove some first.`] } };
+  const rule = await saveBlock(
+    {
+      kind: parsed.data.kind,
+      value: value.value,
+      action: parsed.data.action,
+      note: parsed.data.note,
+      expiresAt: expiry(parsed.data.days, now),
+    },
+    db,
+    now,
+  );
+  return { kind: "saved", rule };
+}
+
+/** Removes a ban or blocklist entry; false when there was none. */
+export async function removeBlock(id: string, db: Db = defaultDb()): Promise<boolean> {
+  return deleteBlock(id, db);
+}
+
+export type BanOptions = {
+  /** What to ban the comment's author by. */
+  by: readonly (typeof BAN_KINDS)[number][];
+  action?: BlockAction;
+  days?: number | null;
+  /** Move this comment and the others from the same browser or address into the shadow too. */
+  shadowExisting?: boolean;
+};
+
+export type BanResult =
+  | { kind: "banned"; bans: number; moved: number }
+  | { kind: "not-found" }
+  /** The site's author wrote it. */
+  | { kind: "author" }
+  /** Nothing to ban it by: an imported comment has no browser or address, and the name was not chosen. */
+  | { kind: "nothing" };
+
+/**
+ * "Ban author" on the article page: bans whoever wrote a comment by its browser, address and/or
+ * name (shadow, unless said otherwise) and, if asked, moves their comments into the shadow, so the
+ * other readers stop seeing them while their author notices nothing.
+ */
+export async function banAuthor(
+  commentId: string,
+  options: BanOptions,
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<BanResult> {
+  const target = await banTarget(commentId, db);
+  if (!target) return { kind: "not-found" };
+  if (target.byAuthor) return { kind: "author" };
+  const action = options.action ?? "shadow";
+  const values: Record<(typeof BAN_KINDS)[number], string | null> = {
+    browser: target.browserId,
+    address: target.authorIp && target.authorIp !== "unknown" ? target.authorIp : null,
+    name: target.authorName || null,
+  };
+  let bans = 0;
+  for (const kind of new Set(options.by)) {
+    const raw = values[kind];
+    const value = raw ? normalizeBlock(kind, raw) : null;
+    if (!value?.ok) continue;
+    const note = `${target.authorName || "a deleted comment"} on ${target.articleSlug}`.slice(0, 200);
+    await saveBlock({ kind, value: value.value, action, note, expiresAt: expiry(options.days, now) }, db, now);
+    bans++;
+  }
+  if (bans === 0) return { kind: "nothing" };
+  let moved = 0;
+  if (options.shadowExisting) {
+    const by = new Set(options.by);
+    moved = await shadowAuthorComments(
+      {
+        commentId,
+        browserId: by.has("browser") ? values.browser : null,
+        ip: by.has("address") ? values.address : null,
+      },
+      db,
+    );
+    forgetPages();
+  }
+  return { kind: "banned", bans, moved };
+}
+
+/**
+ * "Ban the authors" of ticked comments in /admin: each by browser and address, shadow, their
+ * comments into the shadow with it. How many authors were banned.
+ */
+export async function banAuthors(ids: readonly string[], db: Db = defaultDb()): Promise<number> {
+  let banned = 0;
+  for (const id of [...new Set(ids)].slice(0, MAX_BULK)) {
+    const result = await banAuthor(id, { by: ["browser", "address"], shadowExisting: true }, db);
+    if (result.kind === "banned") banned++;
+  }
+  return banned;
 }
 
 /** Locks a discussion (no new comments or replies, a note says so) or opens it again. */

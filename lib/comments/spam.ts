@@ -1,7 +1,10 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { settings } from "../settings";
 import { sign, unsign } from "../server/signing";
+import { lookAlikeFold } from "./author-names";
+import { matchBlocks, type BlockAction, type BlockMatch, type BlockRule, type Candidate } from "./blocklist";
+import { linksAndText } from "./markdown";
 
 /** A field people never see or fill in; bots that fill every field give themselves away. */
 export const HONEYPOT_FIELD = "website";
@@ -28,4 +31,168 @@ export function checkFormToken(token: unknown, now = Date.now()): FormTokenCheck
   if (now - Number(issuedAt) > FORM_TOKEN_MAX_AGE_MS) return { kind: "expired" };
   if (now - Number(issuedAt) < settings().COMMENT_MIN_FILL_SECONDS * 1000) return { kind: "too-fast" };
   return { kind: "ok", submissionId };
+}
+
+// ---- The spam score ----
+//
+// Computed here, from the comment and two counts the service reads (the same text on other
+// articles, recent comments from the address): no network service. Each signal adds points;
+// at SPAM_THRESHOLD or more the comment waits in the queue whatever the moderation mode, its
+// reasons in its flags for the moderator. One signal alone stays under the default threshold
+// of 5, save the same text on two other articles; two together mostly do not.
+
+export const SPAM_POINTS = {
+  /** Each link after the first. */
+  link: 1,
+  /** Nothing but a link (or a few): no words of the reader's own. */
+  onlyLink: 4,
+  /** The same text on another article within REPEAT_DAYS; on two or more. */
+  repeatedOnce: 3,
+  repeatedOften: 5,
+  /** BURST_COMMENTS comments and edits from the address within BURST_MINUTES; twice as many. */
+  burst: 2,
+  burstHeavy: 4,
+  /** A word mixing Latin with Cyrillic, Greek… letters that look Latin ("vіagra"), each (at most 2). */
+  lookAlikeWord: 3,
+  /** A name mixing scripts that way. */
+  lookAlikeName: 3,
+  /** Styled letters (𝐟𝐫𝐞𝐞, ｆｒｅｅ) or invisible characters inside words: text dressed up to slip past filters. */
+  disguised: 2,
+  /** A name that is a web address. */
+  nameLink: 2,
+} as const;
+
+export const REPEAT_DAYS = 7;
+/** Shorter texts ("Thanks!", "+1") are said again honestly all the time. */
+export const REPEAT_MIN_LETTERS = 20;
+export const BURST_MINUTES = 10;
+export const BURST_COMMENTS = 3;
+
+/** A comment's text as it reads (case, spaces, punctuation and look-alikes folded), hashed: the same text, told apart from its spelling. */
+export function textFingerprint(body: string): string | null {
+  const folded = lookAlikeFold(body).replace(/ /g, "");
+  if ([...folded].length < REPEAT_MIN_LETTERS) return null;
+  return createHash("sha256").update(folded).digest("base64url").slice(0, 32);
+}
+
+export type SpamSignals = {
+  name: string;
+  body: string;
+  /** Other articles with the same text (textFingerprint) within REPEAT_DAYS. */
+  sameTextElsewhere: number;
+  /** Comments and edits from the same address within BURST_MINUTES, this one not counted. */
+  recentFromAddress: number;
+};
+
+export type SpamReason = { points: number; reason: string };
+export type SpamScore = { score: number; reasons: SpamReason[] };
+
+// Scripts with letters that pass for Latin ones.
+const LATIN = /\p{Script=Latin}/u;
+const LOOK_ALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
+const WORDS = /[\p{L}\p{M}\p{N}\p{Default_Ignorable_Code_Point}]+/gu;
+
+const mixedScriptWords = (text: string) =>
+  (text.match(WORDS) ?? []).filter((word) => LATIN.test(word) && LOOK_ALIKE_SCRIPT.test(word)).length;
+
+/** Letters that NFKC turns into plain ones (full-width, mathematical), or invisible characters between letters. */
+const disguised = (text: string) =>
+  /[\p{L}\p{N}][\p{Default_Ignorable_Code_Point}]+[\p{L}\p{N}]/u.test(text) ||
+  [...text].some(
+    (char) => /\p{L}/u.test(char) && char.normalize("NFKC") !== char && /^[a-z0-9]$/i.test(char.normalize("NFKC")),
+  );
+
+/** The points of each signal a comment shows; pure, so the rules are tested without a database. */
+export function spamScore(signals: SpamSignals): SpamScore {
+  const reasons: SpamReason[] = [];
+  const add = (points: number, reason: string) => reasons.push({ points, reason });
+  const { urls, text } = linksAndText(signals.body);
+  if (urls.length > 1) add((urls.length - 1) * SPAM_POINTS.link, `${urls.length} links`);
+  // Fewer than two words of the reader's own beside the links.
+  if (urls.length > 0 && (text.match(/[\p{L}\p{N}]{2,}/gu) ?? []).length < 2)
+    add(SPAM_POINTS.onlyLink, "nothing but a link");
+  if (signals.sameTextElsewhere > 0)
+    add(
+      signals.sameTextElsewhere > 1 ? SPAM_POINTS.repeatedOften : SPAM_POINTS.repeatedOnce,
+      `the same text on ${signals.sameTextElsewhere > 1 ? `${signals.sameTextElsewhere} other articles` : "another article"} within ${REPEAT_DAYS} days`,
+    );
+  if (signals.recentFromAddress >= BURST_COMMENTS)
+    add(
+      signals.recentFromAddress >= 2 * BURST_COMMENTS ? SPAM_POINTS.burstHeavy : SPAM_POINTS.burst,
+      `${signals.recentFromAddress} other comments from this address within ${BURST_MINUTES} minutes`,
+    );
+  const mixed = mixedScriptWords(signals.body);
+  if (mixed > 0)
+    add(
+      Math.min(mixed, 2) * SPAM_POINTS.lookAlikeWord,
+      `${mixed === 1 ? "a word" : `${mixed} words`} mixing look-alike letters of other scripts`,
+    );
+  if (mixedScriptWords(signals.name) > 0)
+    add(SPAM_POINTS.lookAlikeName, "a name mixing look-alike letters of other scripts");
+  if (disguised(`${signals.name}\n${signals.body}`))
+    add(SPAM_POINTS.disguised, "styled or invisible characters inside words");
+  if (/https?:\/\/|www\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co)\b/i.test(signals.name))
+    add(SPAM_POINTS.nameLink, "a name that is a web address");
+  return { score: reasons.reduce((sum, r) => sum + r.points, 0), reasons };
+}
+
+// ---- What becomes of a comment ----
+
+export type Verdict =
+  /** Not stored: the reader is told `message` (about `field`, or the whole comment). */
+  | { kind: "refuse"; message: string; field: "name" | "body" | null; flags: string[] }
+  /** Stored, shown to its author alone. */
+  | { kind: "shadow"; flags: string[] }
+  /** Stored, waiting for approval whatever the moderation mode. */
+  | { kind: "queue"; flags: string[] }
+  /** Nothing against it: the moderation mode decides. */
+  | { kind: "pass"; flags: string[] };
+
+/** Flags are shown to the moderator and exported: a bounded column. */
+export const FLAGS_MAX = 2_000;
+export const joinFlags = (flags: readonly string[]): string | null =>
+  flags.length ? flags.join("\n").slice(0, FLAGS_MAX) : null;
+
+const ACTION_RANK: Record<BlockAction, number> = { queue: 1, shadow: 2, refuse: 3 };
+
+/**
+ * The decision on a comment: the strictest rule it meets (refuse, then shadow, then queue), else
+ * the queue when its spam score reaches `threshold` (0: no score), else nothing. The flags say why.
+ */
+export function assessComment(
+  candidate: Candidate,
+  signals: Pick<SpamSignals, "sameTextElsewhere" | "recentFromAddress">,
+  rules: readonly BlockRule[],
+  threshold: number,
+  now = new Date(),
+): Verdict {
+  const matches = matchBlocks(candidate, rules, now);
+  const spam = threshold > 0 ? spamScore({ ...signals, name: candidate.name, body: candidate.body }) : null;
+  const flags = matches.map((m) => m.reason);
+  if (spam && spam.score >= threshold) {
+    flags.push(`Spam score ${spam.score} (the queue starts at ${threshold})`);
+    for (const { points, reason } of spam.reasons) flags.push(`Spam: ${reason} (+${points})`);
+  }
+  const strictest = matches.reduce<BlockMatch | null>(
+    (worst, m) => (!worst || ACTION_RANK[m.rule.action] > ACTION_RANK[worst.rule.action] ? m : worst),
+    null,
+  );
+  if (strictest?.rule.action === "refuse") return { kind: "refuse", ...refusal(strictest, candidate), flags };
+  if (strictest?.rule.action === "shadow") return { kind: "shadow", flags };
+  if (strictest || (spam && spam.score >= threshold)) return { kind: "queue", flags };
+  return { kind: "pass", flags };
+}
+
+/** What a refused reader is told: a word or domain by name, so they can rephrase; a ban plainly. */
+function refusal({ rule }: BlockMatch, candidate: Candidate): { message: string; field: "name" | "body" | null } {
+  if (rule.kind === "word") {
+    const inName = matchBlocks({ ...candidate, body: "" }, [rule]).length > 0;
+    return {
+      message: `“${rule.value.replace(/\*$/, "")}” is not accepted in comments here. Please rephrase.`,
+      field: inName ? "name" : "body",
+    };
+  }
+  if (rule.kind === "domain")
+    return { message: `Links to ${rule.value} are not accepted here. Please remove them.`, field: "body" };
+  return { message: "This site does not accept comments from you.", field: null };
 }

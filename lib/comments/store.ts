@@ -40,6 +40,8 @@ export type CommentView = {
   pinned: boolean;
   /** Hidden by a moderator; shown (marked) only to the signed-in author. */
   hidden?: boolean;
+  /** From a banned reader: shown as published to its author, marked to the signed-in author, to nobody else. */
+  shadow?: boolean;
   reactions: number;
   reacted: boolean;
   own: boolean;
@@ -89,19 +91,32 @@ type Row = {
   _count: { reactions: number };
 };
 
-/** Comments a reader may see in full: published ones, and their own awaiting moderation. */
+/**
+ * Comments a reader may see in full: published ones, and their own awaiting moderation or
+ * shadow-banned (which they see as published: a shadow ban tells them nothing).
+ */
 function visibleTo(viewer: Viewer) {
   // The signed-in author sees every comment, to moderate it.
   if (viewer.admin) return { deletedAt: null };
   return {
     deletedAt: null,
-    OR: [{ status: "published" }, { status: "pending", id: { in: [...viewer.ownIds] } }],
+    OR: [{ status: "published" }, { status: { in: ["pending", "shadow"] }, id: { in: [...viewer.ownIds] } }],
   };
 }
 
-/** How many published comments an article has, as shown in its heading and on the index. */
-export async function countComments(slug: string, db: Db = defaultDb()): Promise<number> {
-  return db.comment.count({ where: { articleSlug: slug, status: "published", deletedAt: null } });
+/**
+ * How many published comments an article has, as shown in its heading and on the index; for a
+ * reader with shadow-banned comments, those count too, as they would if published.
+ */
+export async function countComments(slug: string, db: Db = defaultDb(), viewer: Viewer = NOBODY): Promise<number> {
+  const own = viewer.admin ? [] : [...viewer.ownIds];
+  return db.comment.count({
+    where: {
+      articleSlug: slug,
+      deletedAt: null,
+      OR: [{ status: "published" }, ...(own.length ? [{ status: "shadow", id: { in: own } }] : [])],
+    },
+  });
 }
 
 /** Published comment counts for every article that has any. */
@@ -150,7 +165,7 @@ export async function listComments(
   ];
 
   const [count, roots] = await Promise.all([
-    countComments(slug, db),
+    countComments(slug, db, viewer),
     db.comment.findMany({ where: threadRoots(slug, viewer), orderBy, take: limit + 1, select: rowSelect }),
   ]);
   return { count, threads: await buildThreads(slug, roots.slice(0, limit), viewer, db), hasMore: roots.length > limit };
@@ -229,7 +244,10 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
     const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
     const own = viewer.ownIds.has(row.id);
     const visible =
-      !row.deletedAt && (row.status === "published" || (row.status === "pending" && own) || Boolean(viewer.admin));
+      !row.deletedAt &&
+      (row.status === "published" ||
+        ((row.status === "pending" || row.status === "shadow") && own) ||
+        Boolean(viewer.admin));
     if (!visible && children.length === 0) return null;
     return {
       id: row.id,
@@ -244,6 +262,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       pending: visible && row.status === "pending",
       pinned: visible && row.pinned,
       hidden: visible && row.status === "hidden",
+      shadow: visible && Boolean(viewer.admin) && row.status === "shadow",
       reactions: row._count.reactions,
       reacted: reacted.has(row.id),
       own,
@@ -265,6 +284,12 @@ export type NewComment = {
   browserId?: string | null;
   /** The signed-in author posted it (checked by the caller from the /admin session). */
   byAuthor?: boolean;
+  /** The client address it came from, for bans (lib/server/request.ts). */
+  ip?: string | null;
+  /** lib/comments/spam.ts textFingerprint, to find the same text elsewhere. */
+  fingerprint?: string | null;
+  /** Why a moderator should look at it, one reason per line. */
+  flags?: string | null;
   /** Runs in the comment's transaction: what the comment sets off (mails, webhooks) is stored with it or not at all. */
   onCreated?: (tx: Db, id: string) => Promise<void>;
 };
@@ -301,8 +326,14 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
   const id: string = randomUUID();
   let placement = { parentId: null as string | null, rootId: id, depth: 1, replyToName: null as string | null };
   if (input.parentId) {
+    // A shadow-banned reader may answer their own shadow comments, as they see them published.
     const parent = await db.comment.findFirst({
-      where: { id: input.parentId, articleSlug: input.slug, status: "published", deletedAt: null },
+      where: {
+        id: input.parentId,
+        articleSlug: input.slug,
+        status: input.status === "shadow" ? { in: ["published", "shadow"] } : "published",
+        deletedAt: null,
+      },
       select: { id: true, parentId: true, rootId: true, depth: true, authorName: true },
     });
     if (!parent) return { kind: "parent-not-found" };
@@ -324,6 +355,9 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       submissionId: input.submissionId ?? null,
       browserId: input.browserId ?? null,
       byAuthor: input.byAuthor ?? false,
+      authorIp: input.ip ?? null,
+      fingerprint: input.fingerprint ?? null,
+      flags: input.flags ?? null,
       createdAt: now,
     };
     const { onCreated } = input;
@@ -373,12 +407,13 @@ export function editableUntil(createdAt: Date, editMinutes: number): Date {
 
 /**
  * A reader's edit of their own comment, within the edit window; `body` is already validated. With
- * `hold` (pre-moderation) the comment goes back to the moderators' queue whatever its state, so an
- * approved comment cannot be turned into spam: until approved again only its author sees it.
+ * a `status` (pre-moderation, the spam score, a ban) the comment goes back to the moderators' queue
+ * or into the shadow whatever its state, so an approved comment cannot be turned into spam: until
+ * approved again only its author sees it. New `flags` replace the old ones.
  */
 export async function editOwnComment(
   id: string,
-  edit: { body: string; hold: boolean },
+  edit: { body: string; status?: "pending" | "shadow"; flags?: string | null; fingerprint?: string | null },
   viewer: Viewer,
   editMinutes: number,
   db: Db = defaultDb(),
@@ -388,7 +423,13 @@ export async function editOwnComment(
   if (allowed.kind !== "ok") return allowed;
   await db.comment.update({
     where: { id },
-    data: { body: edit.body, editedAt: now, ...(edit.hold ? { status: "pending" } : {}) },
+    data: {
+      body: edit.body,
+      editedAt: now,
+      ...(edit.status ? { status: edit.status } : {}),
+      ...(edit.flags ? { flags: edit.flags } : {}),
+      ...(edit.fingerprint !== undefined ? { fingerprint: edit.fingerprint } : {}),
+    },
   });
   return allowed;
 }
@@ -431,27 +472,6 @@ export async function moderateComment(
   if (action === "delete") await removeComment(id, db, now);
   else await db.comment.update({ where: { id }, data: { status: action === "hide" ? "hidden" : "published" } });
   return true;
-}
-
-/** The newest comments across every article, for the moderator, in every state. */
-export async function listLatestComments(
-  options: { limit?: number; status?: CommentStatus } = {},
-  db: Db = defaultDb(),
-) {
-  return db.comment.findMany({
-    where: { deletedAt: null, ...(options.status ? { status: options.status } : {}) },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: options.limit ?? 100,
-    select: {
-      id: true,
-      articleSlug: true,
-      authorName: true,
-      body: true,
-      status: true,
-      createdAt: true,
-      editedAt: true,
-    },
-  });
 }
 
 export type ReactionChange = { kind: "added" | "removed" | "refused"; count: number } | { kind: "not-found" };

@@ -3,10 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { attemptLogin, endSession, isAdmin, startSession } from "./admin";
-import { moderate as moderateComment, MODERATIONS, type Moderation } from "../comments/service";
+import { addBlock, banAuthors, MAX_BULK, moderateMany, removeBlock, type BlockField } from "../comments/service";
+import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } from "../comments/moderation-query";
 import { plural } from "../format";
 import { clientIp } from "./request";
-import { ADMIN_PATH, articlePath } from "../routes";
+import { ADMIN_PATH } from "../routes";
 
 export type LoginState = { message?: string };
 
@@ -29,15 +30,73 @@ export async function logout(): Promise<void> {
   redirect(ADMIN_PATH);
 }
 
-export async function moderate(formData: FormData): Promise<void> {
-  // Every action checks the session itself: rendering the form only for admins protects nothing.
+/**
+ * The moderation list's one form: a row's button names its action and comment (`row=hide:<id>`),
+ * the bar's buttons act on the ticked comments (`ids`). Deleting asks first: the list comes back
+ * with a confirmation naming the comments, whose button sends `confirmed=yes`. Then back to the
+ * same list (POST-redirect-GET), saying what was done.
+ */
+export async function moderateSelected(formData: FormData): Promise<void> {
+  if (!(await isAdmin())) redirect(ADMIN_PATH);
+  const query = backQuery(formData.get("back"));
+  const row = formData.get("row");
+  const [action, ids] =
+    typeof row === "string"
+      ? [row.split(":")[0], [row.slice(row.indexOf(":") + 1)]]
+      : [formData.get("action"), formData.getAll("ids")];
+  const valid = [...new Set(ids.filter((id): id is string => typeof id === "string" && COMMENT_ID.test(id)))].slice(
+    0,
+    MAX_BULK,
+  );
+  if (!BULK_ACTIONS.includes(action as BulkAction)) redirect(moderationUrl(query));
+  if (valid.length === 0) redirect(moderationUrl(query, {}, { done: "none" }));
+  if (action === "delete" && formData.get("confirmed") !== "yes")
+    redirect(moderationUrl(query, {}, { confirm: valid.join(",") }, "confirm-delete"));
+  const count =
+    action === "ban" ? await banAuthors(valid) : await moderateMany(valid, action as Exclude<BulkAction, "ban">);
+  revalidatePath("/", "layout");
+  redirect(moderationUrl(query, {}, { done: String(action), n: String(count) }));
+}
+
+export type BlockFormValues = { kind: string; value: string; action: string; note: string; days: string };
+export type BlockFormState = {
+  status: "idle" | "saved" | "error";
+  message?: string;
+  errors?: Partial<Record<BlockField, string[]>>;
+  values: BlockFormValues;
+};
+
+const text = (formData: FormData, name: string, max: number) => {
+  const value = formData.get(name);
+  return typeof value === "string" ? value.slice(0, max) : "";
+};
+
+/** Adds a ban or blocklist entry from /admin; on a mistake the form comes back with what was typed. */
+export async function saveBlockEntry(_previous: BlockFormState, formData: FormData): Promise<BlockFormState> {
+  const values: BlockFormValues = {
+    kind: text(formData, "kind", 20),
+    value: text(formData, "value", 400),
+    action: text(formData, "action", 20),
+    note: text(formData, "note", 400),
+    days: text(formData, "days", 10),
+  };
+  if (!(await isAdmin())) return { status: "error", message: "Your session has ended: sign in again.", values };
+  const result = await addBlock({ ...values, days: values.days || null });
+  if (result.kind === "invalid")
+    return { status: "error", message: "Please correct the highlighted fields.", errors: result.errors, values };
+  revalidatePath(ADMIN_PATH);
+  return {
+    status: "saved",
+    message: `Saved: ${result.rule.kind} ${result.rule.value}.`,
+    values: { kind: values.kind, value: "", action: values.action, note: "", days: values.days },
+  };
+}
+
+/** Lifts a ban or removes a blocklist entry. */
+export async function removeBlockEntry(formData: FormData): Promise<void> {
   if (!(await isAdmin())) redirect(ADMIN_PATH);
   const id = formData.get("id");
-  const action = formData.get("action");
-  const slug = formData.get("slug");
-  if (typeof id !== "string" || !MODERATIONS.includes(action as Moderation)) return;
-  await moderateComment(id, action as Moderation);
-  if (typeof slug === "string") revalidatePath(articlePath(slug));
+  if (typeof id === "string" && COMMENT_ID.test(id)) await removeBlock(id);
   revalidatePath(ADMIN_PATH);
-  revalidatePath("/");
+  redirect(moderationUrl(backQuery(formData.get("back")), {}, {}, "bans"));
 }

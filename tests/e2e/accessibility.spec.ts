@@ -1,5 +1,17 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
+    );
+}
 
 // WCAG 2.1 A and AA rules, colour contrast among them, in both themes.
 for (const colorScheme of ["light", "dark"] as const) {
@@ -20,18 +32,31 @@ for (const colorScheme of ["light", "dark"] as const) {
     test(`${path} in the ${colorScheme} theme has no serious or critical axe violations`, async ({ page }) => {
       await page.emulateMedia({ colorScheme });
       await page.goto(path);
-      const { violations } = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-        .analyze();
-      const serious = violations
-        .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-        .map(
-          (violation) =>
-            `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
-        );
-      expect(serious).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
     });
   }
+
+  // What only the signed-in author sees: the moderation list with a flagged comment, and "Ban author…".
+  test(`the moderation page and the ban form in the ${colorScheme} theme have no serious or critical axe violations`, async ({
+    page,
+  }) => {
+    const api = "/api/articles/field-note-05/comments";
+    const { token } = (await (await page.request.get(api)).json()) as { token: string };
+    const posted = await page.request.post(api, {
+      data: { name: "Axe", body: "https://flagged.example", token },
+      headers: { "x-forwarded-for": `10.44.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
+    });
+    const { id } = (await posted.json()) as { id: string };
+    await page.emulateMedia({ colorScheme });
+    await page.goto("/admin");
+    await page.getByLabel("Password").fill("correct horse battery staple");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`/articles/field-note-05?ban=${id}#comment-${id}`);
+    await expect(page.locator("form.ban-form")).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
 }
 
 test("the skip link is the first stop and moves focus to the content, with a visible focus ring", async ({ page }) => {

@@ -96,6 +96,8 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     const admin = await readerPage(browser, { baseURL: server.url });
     await signIn(admin);
     await admin.getByRole("link", { name: "Awaiting approval" }).click();
+    // The list's buttons send the moderator back to the list they are on: wait until it is the queue.
+    await expect(admin).toHaveURL(/status=pending/);
     await adminEntry(admin, text).getByRole("button", { name: "Approve" }).click();
     await expect(adminEntry(admin, text)).toHaveCount(0);
 
@@ -115,6 +117,8 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     const admin = await readerPage(browser, { baseURL: server.url });
     await signIn(admin);
     await admin.getByRole("link", { name: "Awaiting approval" }).click();
+    // The list's buttons send the moderator back to the list they are on: wait until it is the queue.
+    await expect(admin).toHaveURL(/status=pending/);
     await adminEntry(admin, text).getByRole("button", { name: "Approve" }).click();
     await expect(adminEntry(admin, text)).toHaveCount(0);
     const other = await readerPage(browser, { baseURL: server.url });
@@ -136,6 +140,8 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
     await expect(author.locator("li.comment").filter({ hasText: spam })).toContainText("Awaiting moderation");
 
     await admin.getByRole("link", { name: "Awaiting approval" }).click();
+    // The list's buttons send the moderator back to the list they are on: wait until it is the queue.
+    await expect(admin).toHaveURL(/status=pending/);
     await adminEntry(admin, spam).getByRole("button", { name: "Approve" }).click();
     await expect(adminEntry(admin, spam)).toHaveCount(0);
     await other.reload();

@@ -144,18 +144,33 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
         await fetch(`${server.url}/admin`, { headers: { cookie: session.split(";")[0] } })
       ).text();
       const target = await db.comment.findFirst({ where: { status: "published" }, select: { id: true } });
-      const moderation = hidden(adminPage, `<form`);
-      const hide = formData({ ...moderation, id: target!.id, action: "hide", slug: SLUG });
+      // The moderation list's form (its server action's hidden fields), ticking one comment.
+      const moderation = hidden(adminPage, `<form class="admin-bulk"`);
+      assert.ok(
+        Object.keys(moderation).some((name) => name.startsWith("$ACTION")),
+        "no moderation form on the admin page",
+      );
+      const hide = () => formData({ ...moderation, ids: target!.id, action: "hide" });
       const response = await fetch(`${server.url}/admin`, {
         method: "POST",
-        body: hide,
+        body: hide(),
         headers: { origin: server.url },
         redirect: "manual",
       });
       assert.ok(response.status < 500, `moderation without a session: ${response.status}`);
       const after = await db.comment.findUnique({ where: { id: target!.id }, select: { status: true } });
       assert.equal(after?.status, "published", "a moderation without a session changed a comment");
-      return `export ${exportResponse.status}, import 401, moderation without the cookie changed nothing (${response.status})`;
+      // The same form with the session does hide it: the check above sent a form that works.
+      await fetch(`${server.url}/admin`, {
+        method: "POST",
+        body: hide(),
+        headers: { origin: server.url, cookie: session.split(";")[0] },
+        redirect: "manual",
+      });
+      const withSession = await db.comment.findUnique({ where: { id: target!.id }, select: { status: true } });
+      assert.equal(withSession?.status, "hidden", "the moderation form did not hide the comment with the session");
+      await db.comment.update({ where: { id: target!.id }, data: { status: "published" } });
+      return `export ${exportResponse.status}, import 401, moderation without the cookie changed nothing (${response.status}), with it hid the comment`;
     });
 
     await check(

@@ -40,6 +40,9 @@ const commentView = z.object({
   posted: z.string().max(64).optional().catch(undefined),
   /** The comment whose deletion the signed-in author is asked to confirm. */
   confirm: z.string().max(64).optional().catch(undefined),
+  /** The comment whose author the signed-in author is asked to ban; `banned`: they just did. */
+  ban: z.string().max(64).optional().catch(undefined),
+  banned: z.literal("1").optional().catch(undefined),
 });
 
 // The page is rendered per request for its comments; the article's HTML, contents and metadata
@@ -65,6 +68,8 @@ export default async function ArticlePage({ params, searchParams }: Props) {
         editing={view.edit}
         posted={view.posted}
         confirm={view.confirm}
+        ban={view.ban}
+        banned={view.banned === "1"}
       />
     </>
   );

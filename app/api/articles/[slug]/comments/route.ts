@@ -10,7 +10,7 @@ import { z } from "zod";
 import { commentListQuerySchema, encodeCursor } from "@/lib/comments/api-schema";
 
 // The discussion as JSON, for scripts and other non-browser clients. Posting follows the same
-// rules as the form and answers with HTTP status codes: 201, 400, 404, 409, 413, 415, 429 with
+// rules as the form and answers with HTTP status codes: 201, 400, 403, 404, 409, 413, 415, 429 with
 // Retry-After, 503. Each comment needs a token from a GET, at least a few seconds old; sending a
 // token again returns the comment it already made (200), so a retry never posts twice. A token a
 // browser's form already used is refused (409): the API never hands over a browser's comment.
@@ -96,6 +96,8 @@ export async function POST(request: Request, { params }: Params) {
         return json(404, { error: "No such article." });
       case "locked":
         return json(403, { error: "This discussion is closed." });
+      case "refused":
+        return json(403, { error: result.message });
       case "no-parent":
         return json(400, { error: "The comment replied to does not exist.", fields: { parentId: ["not found"] } });
       case "rate-limited":

@@ -1,0 +1,162 @@
+import { BlockList, isIP } from "node:net";
+import { lookAlikeFold, nameSkeleton } from "./author-names";
+import { linkUrls } from "./markdown";
+
+// Bans and blocklists: who may not comment (an address or range, a browser, a name and its
+// look-alikes) and what a comment may not say (words, link domains). Pure: the rows come from
+// lib/comments/moderation.ts, the decision is lib/comments/spam.ts's assessComment, the door is
+// lib/comments/service.ts.
+
+export const BAN_KINDS = ["address", "browser", "name"] as const;
+export const LIST_KINDS = ["word", "domain"] as const;
+export const BLOCK_KINDS = [...BAN_KINDS, ...LIST_KINDS] as const;
+export type BlockKind = (typeof BLOCK_KINDS)[number];
+
+/**
+ * shadow: the comment is stored and shown to its author alone (a shadow ban); queue: it waits for
+ * approval; refuse: it is not stored and the reader is told why.
+ */
+export const BLOCK_ACTIONS = ["shadow", "queue", "refuse"] as const;
+export type BlockAction = (typeof BLOCK_ACTIONS)[number];
+
+/** Which actions each kind takes: a word or domain is not a person, so it has no shadow. */
+export function actionsFor(kind: BlockKind): readonly BlockAction[] {
+  return (LIST_KINDS as readonly string[]).includes(kind) ? ["queue", "refuse"] : BLOCK_ACTIONS;
+}
+
+export type BlockRule = {
+  id: string;
+  kind: BlockKind;
+  value: string;
+  action: BlockAction;
+  note?: string | null;
+  expiresAt?: Date | null;
+};
+
+export const BLOCK_VALUE_MAX = 200;
+
+export type Normalized = { ok: true; value: string } | { ok: false; error: string };
+
+/** An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d (lib/server/trust-proxy.ts): one spelling. */
+const plainAddress = (address: string) => address.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+
+/**
+ * A moderator's entry as it is stored, or why it cannot be: an address or CIDR range; a browser id;
+ * a name; a word or phrase (a trailing * matches any ending); a domain, from a bare host or a
+ * whole address (https://www.spam.example/page is spam.example).
+ */
+export function normalizeBlock(kind: BlockKind, raw: string): Normalized {
+  const value = raw.normalize("NFKC").trim().replace(/\s+/g, " ");
+  if (!value) return { ok: false, error: "Enter what to block." };
+  if ([...value].length > BLOCK_VALUE_MAX) return { ok: false, error: `At most ${BLOCK_VALUE_MAX} characters.` };
+  switch (kind) {
+    case "address": {
+      const [address, prefix, extra] = value.split("/");
+      const ip = plainAddress(address);
+      const family = isIP(ip);
+      const bits = family === 4 ? 32 : 128;
+      if (!family || extra !== undefined || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && +prefix <= bits)))
+        return { ok: false, error: "Enter an address (203.0.113.7, 2001:db8::1) or a range (203.0.113.0/24)." };
+      return { ok: true, value: prefix === undefined || +prefix === bits ? ip : `${ip}/${+prefix}` };
+    }
+    case "browser":
+      return /^[A-Za-z0-9-]{8,64}$/.test(value)
+        ? { ok: true, value }
+        : { ok: false, error: "A browser id is the one shown with a comment in /admin." };
+    case "name":
+      return nameSkeleton(value) ? { ok: true, value } : { ok: false, error: "Enter a name with letters or digits." };
+    case "word": {
+      const word = value.toLowerCase();
+      return lookAlikeFold(word.replace(/\*$/, ""))
+        ? { ok: true, value: word }
+        : { ok: false, error: "Enter a word or phrase with letters or digits." };
+    }
+    case "domain": {
+      const host = hostOf(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+      return host && /^([a-z0-9-]+\.)+[a-z0-9-]+$/.test(host)
+        ? { ok: true, value: host }
+        : { ok: false, error: "Enter a domain such as spam.example (its subdomains are blocked too)." };
+    }
+  }
+}
+
+/** The host of an address, lower-cased (IDNs as punycode), without "www."; null when it has none. */
+function hostOf(url: string): string | null {
+  try {
+    const host = new URL(url).hostname.toLowerCase().replace(/\.$/, "");
+    return host.replace(/^www\./, "") || null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a comment is matched on: what the reader wrote, and where it came from. */
+export type Candidate = { name: string; body: string; ip: string | null; browserId: string | null };
+
+export type BlockMatch = { rule: BlockRule; reason: string };
+
+/** The hosts a comment names: those it links to and domain names written as text ("spam.example"). */
+export function mentionedHosts(text: string, links: readonly string[]): Set<string> {
+  const hosts = new Set<string>();
+  for (const link of links) {
+    const host = hostOf(link);
+    if (host) hosts.add(host);
+  }
+  for (const [token] of text.toLowerCase().matchAll(/(?:[\p{L}\p{N}-]+\.)+\p{L}[\p{L}\p{N}-]+/gu)) {
+    const host = hostOf(`http://${token}`);
+    if (host) hosts.add(host);
+  }
+  return hosts;
+}
+
+const quoted = (value: string) => `“${value}”`;
+
+/** Every rule in force (not expired) that the comment meets. */
+export function matchBlocks(candidate: Candidate, rules: readonly BlockRule[], now = new Date()): BlockMatch[] {
+  const live = rules.filter((rule) => !rule.expiresAt || rule.expiresAt > now);
+  if (live.length === 0) return [];
+  const matches: BlockMatch[] = [];
+  const ip = candidate.ip ? plainAddress(candidate.ip) : null;
+  const family = ip ? isIP(ip) : 0;
+  const skeleton = nameSkeleton(candidate.name);
+  // Words are looked for in the name and the text, folded alike, between word boundaries.
+  const folded = ` ${lookAlikeFold(`${candidate.name}\n${candidate.body}`)} `;
+  let hosts: Set<string> | undefined;
+  for (const rule of live) {
+    const note = rule.note ? ` (${rule.note})` : "";
+    switch (rule.kind) {
+      case "address": {
+        if (!ip || !family) break;
+        const list = new BlockList();
+        const [address, prefix] = rule.value.split("/");
+        const ruleFamily = isIP(address) === 6 ? "ipv6" : "ipv4";
+        if (prefix === undefined) list.addAddress(address, ruleFamily);
+        else list.addSubnet(address, Number(prefix), ruleFamily);
+        if (list.check(ip, family === 6 ? "ipv6" : "ipv4"))
+          matches.push({ rule, reason: `Banned address ${rule.value}${note}` });
+        break;
+      }
+      case "browser":
+        if (candidate.browserId && candidate.browserId === rule.value)
+          matches.push({ rule, reason: `Banned browser${note}` });
+        break;
+      case "name":
+        if (skeleton && skeleton === nameSkeleton(rule.value))
+          matches.push({ rule, reason: `Banned name ${quoted(rule.value)}${note}` });
+        break;
+      case "word": {
+        const prefix = rule.value.endsWith("*");
+        const word = lookAlikeFold(prefix ? rule.value.slice(0, -1) : rule.value);
+        if (word && folded.includes(prefix ? ` ${word}` : ` ${word} `))
+          matches.push({ rule, reason: `Blocked word ${quoted(rule.value)}` });
+        break;
+      }
+      case "domain":
+        hosts ??= mentionedHosts(`${candidate.name}\n${candidate.body}`, linkUrls(candidate.body));
+        if ([...hosts].some((host) => host === rule.value || host.endsWith(`.${rule.value}`)))
+          matches.push({ rule, reason: `Blocked domain ${rule.value}` });
+        break;
+    }
+  }
+  return matches;
+}

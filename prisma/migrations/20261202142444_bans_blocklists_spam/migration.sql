@@ -1,0 +1,23 @@
+-- AlterTable
+ALTER TABLE "Comment" ADD COLUMN "authorIp" TEXT;
+ALTER TABLE "Comment" ADD COLUMN "fingerprint" TEXT;
+
+-- CreateTable
+CREATE TABLE "Block" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "kind" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "note" TEXT,
+    "expiresAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Block_kind_value_key" ON "Block"("kind", "value");
+
+-- CreateIndex
+CREATE INDEX "Comment_status_createdAt_idx" ON "Comment"("status", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Comment_fingerprint_idx" ON "Comment"("fingerprint");

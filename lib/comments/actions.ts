@@ -13,6 +13,7 @@ import { HONEYPOT_FIELD, issueFormToken } from "./spam";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
 import { articlePath, articleUrl, commentAnchor } from "../routes";
 import { isAdmin } from "../server/admin";
+import { logCommentChange } from "../server/log";
 
 export type CommentFormState = {
   status: "idle" | "error" | "posted" | "preview";
@@ -71,7 +72,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
     );
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch (error) {
-    console.error(`comments: cannot store a comment on "${slug}"`, error);
+    logCommentChange({ action: "post", outcome: "failed", slug }, error);
     return {
       status: "error",
       message: "Your comment could not be saved right now. Please try again in a moment.",
@@ -79,6 +80,12 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
     };
   }
 
+  logCommentChange({
+    action: "post",
+    outcome: result.kind === "posted" && result.duplicate ? "duplicate" : result.kind,
+    slug,
+    ...(result.kind === "posted" ? { commentId: result.id, pending: result.pending } : {}),
+  });
   switch (result.kind) {
     case "posted":
     case "ignored":
@@ -142,9 +149,10 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
   try {
     result = await submitEdit({ id, body: formData.get("body") }, { ip: await clientIp(), viewer: await readViewer() });
   } catch (error) {
-    console.error(`comments: cannot edit comment ${id}`, error);
+    logCommentChange({ action: "edit", outcome: "failed", slug, commentId: id.slice(0, 64) }, error);
     return { status: "error", message: "Your edit could not be saved right now. Please try again.", body: raw };
   }
+  logCommentChange({ action: "edit", outcome: result.kind, slug, commentId: id.slice(0, 64) });
   switch (result.kind) {
     case "saved":
       revalidatePath(articlePath(slug));
@@ -182,9 +190,15 @@ export async function deleteComment(_previous: SimpleState, formData: FormData):
   const slug = field(formData, "slug") ?? "";
   try {
     const result = await deleteOwnComment(id, await readViewer(), settings().COMMENT_EDIT_MINUTES);
+    logCommentChange({
+      action: "delete",
+      outcome: result.kind === "ok" ? "deleted" : result.kind,
+      slug,
+      commentId: id.slice(0, 64),
+    });
     if (result.kind !== "ok") return { message: ownChangeRefused(result.kind), error: true };
   } catch (error) {
-    console.error(`comments: cannot delete comment ${id}`, error);
+    logCommentChange({ action: "delete", outcome: "failed", slug, commentId: id.slice(0, 64) }, error);
     return { message: "The comment could not be deleted right now. Please try again.", error: true };
   }
   revalidatePath(articlePath(slug));

@@ -5,6 +5,7 @@ import { isAdmin } from "../server/admin";
 import { articlePath } from "../routes";
 import { moderateComment } from "./store";
 import { setPinned, setThreadLocked } from "./moderation";
+import { logCommentChange } from "../server/log";
 
 // The author's buttons on the article page. Plain forms: without JavaScript each is a POST
 // answered by a redirect back to the comment (POST-redirect-GET), so a reload repeats nothing.
@@ -25,10 +26,12 @@ export async function moderateOnPage(formData: FormData): Promise<void> {
   if (!(await isAdmin()) || !ACTIONS.includes(action)) redirect(`${back}#comments`);
   if (action === "lock" || action === "unlock") {
     await setThreadLocked(slug, action === "lock");
+    logCommentChange({ action, outcome: "done", slug, by: "author" });
     redirect(`${back}#comments`);
   }
   if (typeof id !== "string" || !ID.test(id)) redirect(`${back}#comments`);
-  if (action === "pin" || action === "unpin") await setPinned(id, action === "pin");
-  else await moderateComment(id, action);
+  const found =
+    action === "pin" || action === "unpin" ? await setPinned(id, action === "pin") : await moderateComment(id, action);
+  logCommentChange({ action, outcome: found ? "done" : "not-found", slug, commentId: id, by: "author" });
   redirect(action === "delete" ? `${back}#comments` : `${back}#comment-${id}`);
 }

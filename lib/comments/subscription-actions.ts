@@ -18,6 +18,7 @@ import { waitFor } from "./service";
 import { clientIp } from "../server/request";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
+import { logCommentChange } from "../server/log";
 
 // The buttons of the pages mail links open. The links only show a page: a mail scanner that
 // follows every link changes nothing; the reader's click on the button does.
@@ -53,6 +54,12 @@ export async function moderateFromMail(formData: FormData): Promise<void> {
   if (used.kind !== "ok") redirect(`/email/moderate?result=${used.kind}`);
   if (used.purpose === "confirm") redirect(`/email/moderate?result=invalid`);
   const found = await moderateComment(used.subject, used.purpose);
+  logCommentChange({
+    action: used.purpose,
+    outcome: found ? "done" : "not-found",
+    commentId: used.subject,
+    by: "mail",
+  });
   revalidatePath("/", "layout");
   redirect(`/email/moderate?result=${found ? `done-${used.purpose}` : "gone"}`);
 }

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { attemptLogin, endSession, isAdmin, startSession } from "./admin";
 import { moderateComment, type Moderation } from "../comments/store";
 import { clientIp } from "./request";
+import { logCommentChange, logger } from "./log";
 import { ADMIN_PATH, articlePath } from "../routes";
 
 export type LoginState = { message?: string };
@@ -12,6 +13,8 @@ export type LoginState = { message?: string };
 export async function login(_previous: LoginState, formData: FormData): Promise<LoginState> {
   const password = formData.get("password");
   const result = await attemptLogin(typeof password === "string" ? password : "", await clientIp());
+  // Who tried is in the rate-limit rows; the log says what came of it.
+  logger().info({ event: "admin-login", outcome: result.kind }, "admin login");
   if (result.kind === "locked") {
     const minutes = Math.ceil(result.retryAfterSeconds / 60);
     return { message: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` };
@@ -36,7 +39,14 @@ export async function moderate(formData: FormData): Promise<void> {
   const action = formData.get("action");
   const slug = formData.get("slug");
   if (typeof id !== "string" || !MODERATIONS.includes(action as Moderation)) return;
-  await moderateComment(id, action as Moderation);
+  const found = await moderateComment(id, action as Moderation);
+  logCommentChange({
+    action: action as Moderation,
+    outcome: found ? "done" : "not-found",
+    commentId: id,
+    by: "admin",
+    ...(typeof slug === "string" ? { slug } : {}),
+  });
   if (typeof slug === "string") revalidatePath(articlePath(slug));
   revalidatePath(ADMIN_PATH);
   revalidatePath("/");

@@ -11,6 +11,7 @@ import { formatReport } from "@/lib/comments/import/report";
 import { importFile } from "@/lib/comments/import/run";
 import { IMPORT_FORMATS, ImportFileError } from "@/lib/comments/import/source";
 import { db } from "@/lib/server/db";
+import { logCommentChange } from "@/lib/server/log";
 
 // The same import as `npm run import`, from /admin as an upload. A route handler, not a server
 // action: exports are far larger than the 64 KB server actions accept (proxy.ts exempts this path).
@@ -59,6 +60,12 @@ export async function POST(request: Request) {
     }
     const slugs = new Set(listArticles({ includeDrafts: true }).map((article) => article.slug));
     const report = await importFile({ format, file: saved, slugs, maps, dryRun: form?.get("dryRun") === "on" }, db());
+    logCommentChange({
+      action: "import",
+      via: format,
+      outcome: report.refusedCount > 0 ? "refused" : report.dryRun ? "dry-run" : "done",
+      added: report.added,
+    });
     const title = report.refusedCount > 0 ? "Import refused" : report.dryRun ? "Import: a dry run" : "Import done";
     return page(title, formatReport(report), report.refusedCount > 0 ? 422 : 200);
   } catch (error) {

@@ -3,6 +3,7 @@ import { importComments } from "@/lib/comments/backup";
 import { describeImportProblem } from "@/lib/comments/export-schema";
 import { adminPath } from "@/lib/routes";
 import { parseForm, readBody } from "@/lib/server/request-body";
+import { logCommentChange } from "@/lib/server/log";
 
 // A route handler rather than a server action: an export can be far larger than the 64 KB that
 // server actions accept.
@@ -37,6 +38,11 @@ export async function POST(request: Request) {
   }
   try {
     const result = await importComments(data);
+    logCommentChange({
+      action: "import",
+      outcome: result.kind === "refused" ? "refused" : "done",
+      ...(result.kind === "refused" ? {} : { comments: result.comments, reactions: result.reactions }),
+    });
     if (result.kind === "refused") {
       // The admin page shows at most 300 characters of it.
       return back({ importError: `Nothing was imported: ${describeImportProblem(result.problem)}`.slice(0, 300) });

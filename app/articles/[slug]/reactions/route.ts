@@ -2,6 +2,7 @@ import { ensureBrowserId } from "@/lib/comments/reader";
 import { articleUrl, commentAnchor } from "@/lib/routes";
 import { submitReaction } from "@/lib/comments/service";
 import { clientIp } from "@/lib/server/request";
+import { logCommentChange } from "@/lib/server/log";
 
 // 👍 on a comment, or taking it back: the target of the plain form in components/comments/
 // ReactionButton.tsx. proxy.ts has already refused posts from other sites and oversized bodies.
@@ -16,10 +17,13 @@ export async function POST(request: Request, { params }: Params) {
   try {
     const value = (await request.formData()).get("id");
     id = typeof value === "string" ? value.slice(0, 64) : "";
-    if (id) await submitReaction(id, { ip: await clientIp(), voterId: await ensureBrowserId() });
+    if (id) {
+      const result = await submitReaction(id, { ip: await clientIp(), voterId: await ensureBrowserId() });
+      logCommentChange({ action: "react", outcome: result.kind, slug, commentId: id });
+    }
   } catch (error) {
     // A damaged form or the database away: the page it returns to shows the count as it is.
-    console.error(`comments: cannot react to comment ${id} on "${slug}"`, error);
+    logCommentChange({ action: "react", outcome: "failed", slug, commentId: id }, error);
   }
   // A relative Location: right behind any proxy, whatever host name the server was reached by.
   const back = articleUrl(encodeURIComponent(slug), undefined, id ? commentAnchor(encodeURIComponent(id)) : "comments");

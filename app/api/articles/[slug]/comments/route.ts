@@ -3,6 +3,7 @@ import { type CommentView, pageComments } from "@/lib/comments/store";
 import { isJsonContentType } from "@/lib/server/media-type";
 import { submitComment, waitFor } from "@/lib/comments/service";
 import { clientIp } from "@/lib/server/request";
+import { logCommentChange } from "@/lib/server/log";
 import { issueFormToken } from "@/lib/comments/spam";
 import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/server/request-body";
 import { z } from "zod";
@@ -80,6 +81,13 @@ export async function POST(request: Request, { params }: Params) {
       honeypot: input.website,
     };
     const result = await submitComment(submission, { ip: await clientIp(), browserId: null });
+    logCommentChange({
+      action: "post",
+      via: "api",
+      outcome: result.kind === "posted" && result.duplicate ? "duplicate" : result.kind,
+      slug,
+      ...(result.kind === "posted" ? { commentId: result.id, pending: result.pending } : {}),
+    });
     switch (result.kind) {
       case "posted":
         return json(result.duplicate ? 200 : 201, { id: result.id, state: result.pending ? "pending" : "published" });
@@ -108,7 +116,7 @@ export async function POST(request: Request, { params }: Params) {
         );
     }
   } catch (error) {
-    console.error(`api: cannot store a comment on "${slug}"`, error);
+    logCommentChange({ action: "post", via: "api", outcome: "failed", slug }, error);
     return json(503, { error: "Comments cannot be saved right now." }, { "retry-after": "30" });
   }
 }

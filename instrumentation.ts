@@ -1,8 +1,33 @@
+import type { Instrumentation } from "next";
+
 // Next.js calls register() once when a server process starts: the outbox's sender loop runs there,
-// one per process (see lib/server/sender.ts). Not in the Edge runtime, which has no database.
+// one per process (see lib/server/sender.ts), and so does the page cache's channel to the other
+// instances (lib/server/cache-channel.ts). Not in the Edge runtime, which has no database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startSender } = await import("./lib/server/sender");
     startSender();
+    const { startCacheChannel } = await import("./lib/server/cache-channel");
+    startCacheChannel();
   }
 }
+
+// A page, action or route that failed: one log line that ties the digest the error page shows
+// after a client-side navigation to the request's id (Next.js logs the error itself, with its stack).
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { isRequestId, loggedPath, logger } = await import("./lib/server/log");
+  const id = request.headers["x-request-id"];
+  logger().error(
+    {
+      event: "error",
+      ...(isRequestId(id) ? { requestId: id } : {}),
+      digest: (error as { digest?: unknown }).digest,
+      method: request.method,
+      path: loggedPath(request.path),
+      route: context.routePath,
+      routeType: context.routeType,
+    },
+    "request failed",
+  );
+};

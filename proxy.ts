@@ -15,6 +15,7 @@ import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { SLUG_PATTERN } from "./lib/content/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment, serverOrigin } from "./lib/settings";
+import { isRequestId, REQUEST_ID_HEADER } from "./lib/server/request-id";
 
 const page = (status: number, title: string, body: string) =>
   new NextResponse(
@@ -109,7 +110,11 @@ export async function proxy(request: NextRequest) {
     const entry = await cachedPage(slug, () =>
       fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }),
     );
-    if (entry) return pageResponse(entry, { nonce, token: issueFormToken() }, { "content-security-policy": policy });
+    if (entry) {
+      const id = request.headers.get(REQUEST_ID_HEADER);
+      const values = { nonce, token: issueFormToken(), requestId: isRequestId(id) ? id : "" };
+      return pageResponse(entry, values, { "content-security-policy": policy });
+    }
   }
 
   // A template for the cache is rendered with placeholders where each answer's nonce goes.
@@ -129,7 +134,8 @@ export async function proxy(request: NextRequest) {
 
 // Every page and form target; not Next's static files, whose responses carry no script, nor the
 // admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
-// (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts).
+// (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts); nor the
+// health checks (HEALTH_PATH, READY_PATH), polled every second. The matcher must be a literal.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$|healthz$|readyz$).*)"],
 };

@@ -2,15 +2,34 @@
 // `next start` cannot: tell the app which address each request came from. Rate limits and the
 // admin's lock-out count per address, and any client can write X-Forwarded-For; so the address is
 // the connection's peer, unless TRUST_PROXY names the proxies whose forwarded headers to believe.
+// It also gives each request an id and a JSON log line (lib/server/log.ts), and stops gracefully.
 //
-//   tsx server.ts [--dev] [--hostname 127.0.0.1] [--port 3000]
-import { createServer } from "node:http";
+//   node --import tsx server.ts [--hostname 127.0.0.1] [--port 3000]     (npm start)
+//   tsx server.ts --dev                                                  (npm run dev)
+//
+// In production it runs in node itself, with tsx as a loader: the tsx command runs a child process
+// and SIGKILLs it when it does not acknowledge a signal within 30 ms, which a busy server cannot
+// promise, and a killed server drops the requests it was answering.
+import { createServer, type ServerResponse } from "node:http";
 import { isIPv6 } from "node:net";
 import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import { stampClientAddress } from "./lib/server/client-address";
 import { cookieSecret, settings } from "./lib/settings";
 import { clientAddress, trustsPeer } from "./lib/server/trust-proxy";
+import { closeAll, isDraining, startDraining } from "./lib/server/lifecycle";
+import {
+  consoleToLog,
+  loggedPath,
+  logger,
+  newRequestId,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  scrubbedError,
+  withRequest,
+} from "./lib/server/log";
+import { isTemplateSecret, TEMPLATE_HEADER } from "./lib/server/page-cache";
+import { HEALTH_PATH, READY_PATH } from "./lib/routes";
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +53,10 @@ function checkedSettings() {
     process.exit(1);
   }
 }
-const trust = checkedSettings().TRUST_PROXY;
+const { TRUST_PROXY: trust, SHUTDOWN_TIMEOUT_SECONDS } = checkedSettings();
+// In production every line on stdout is JSON, Next.js's own included; development keeps its console.
+const log = logger();
+if (!dev) consoleToLog();
 
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname;
@@ -54,7 +76,11 @@ const app = next({ dev, hostname, port, httpServer: server });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Requests being answered, to finish before the process stops.
+const underWay = new Set<ServerResponse>();
+
 server.on("request", (request, response) => {
+  const started = performance.now();
   const peer = request.socket.remoteAddress ?? "unknown";
   // From anyone but a trusted proxy, X-Forwarded-* say nothing true: Next.js then fills them in
   // from the connection itself (the Secure cookie flag and proxy.ts read them).
@@ -62,8 +88,39 @@ server.on("request", (request, response) => {
     for (const name of Object.keys(request.headers)) if (name.startsWith("x-forwarded-")) delete request.headers[name];
   }
   stampClientAddress(request.headers, clientAddress(peer, String(request.headers["x-forwarded-for"] ?? ""), trust));
-  handle(request, response).catch((error: unknown) => {
-    console.error(`Failed to handle ${request.method} ${request.url}`, error);
+  // The id the proxy in front gave the request (nginx's $request_id), when it is well formed, else
+  // a new one; the app reads it from the header. A page cache template render carries the cache's
+  // placeholder there (filled in per answer), and is logged under an id of its own.
+  const template = isTemplateSecret(request.headers[TEMPLATE_HEADER]);
+  const id = template ? newRequestId() : requestIdOf(request.headers[REQUEST_ID_HEADER]);
+  if (!template) request.headers[REQUEST_ID_HEADER] = id;
+  response.setHeader(REQUEST_ID_HEADER, id);
+  // While stopping, no connection is kept open after its answer.
+  if (isDraining()) response.setHeader("connection", "close");
+  underWay.add(response);
+  const path = loggedPath(request.url);
+  response.once("close", () => {
+    underWay.delete(response);
+    if (isDraining()) setImmediate(() => server.closeIdleConnections());
+    // Health checks are polled every second or so: they would drown the log. Development's
+    // console is Next.js's own.
+    if (dev || path === HEALTH_PATH || path === READY_PATH) return;
+    log.info(
+      {
+        requestId: id,
+        method: request.method,
+        path,
+        status: response.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(template ? { template: true } : {}),
+        // The client left before the answer was complete.
+        ...(response.writableFinished ? {} : { aborted: true }),
+      },
+      "request",
+    );
+  });
+  withRequest({ id }, () => handle(request, response)).catch((error: unknown) => {
+    log.error({ err: scrubbedError(error), requestId: id, path }, "request failed");
     if (!response.headersSent) response.statusCode = 500;
     response.end();
   });
@@ -73,15 +130,47 @@ server.once("error", (error) => {
   process.exit(1);
 });
 server.listen(port, hostname, () =>
-  console.log(`Marginalia ${dev ? "(development) " : ""}ready on ${process.env.__NEXT_PRIVATE_ORIGIN}`),
+  log.info(
+    { url: process.env.__NEXT_PRIVATE_ORIGIN, mode: dev ? "development" : "production" },
+    `Marginalia ${dev ? "(development) " : ""}ready on ${process.env.__NEXT_PRIVATE_ORIGIN}`,
+  ),
 );
 
-// Finish the requests under way (a comment being stored) before leaving, as `next start` does, but
-// not for ever: a client may keep a connection open (development's hot reload always does).
+/**
+ * SIGTERM (systemd's stop, a rolling restart) or SIGINT: stop taking connections, let the requests
+ * under way finish (a comment being stored) for up to SHUTDOWN_TIMEOUT_SECONDS, closing each
+ * connection after its answer and the idle ones at once, then close the database connections and
+ * exit 0; 1 if requests had to be cut. A second signal changes nothing (npm and systemd may both
+ * send one); /readyz answers 503 meanwhile, for a proxy that asks.
+ */
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (isDraining()) return;
+  startDraining();
+  const boundMs = SHUTDOWN_TIMEOUT_SECONDS * 1000;
+  log.info({ signal, underWay: underWay.size, boundMs }, "stopping: finishing the requests under way");
+  for (const response of underWay) if (!response.headersSent) response.setHeader("connection", "close");
+  const drained = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), boundMs)));
+  const clean = await Promise.race([drained, cut]);
+  clearTimeout(timer);
+  if (!clean) {
+    log.warn({ cut: underWay.size }, `stopping: ${underWay.size} request(s) still under way after ${boundMs} ms, cut`);
+    server.closeAllConnections();
+  }
+  // What the app opened (database clients, the cache channel, the outbox sender), then Next.js.
+  const failed = await closeAll(5_000);
+  await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
+  if (failed.length) log.warn({ failed }, `stopping: could not close ${failed.join(", ")}`);
+  log.info({ clean: clean && failed.length === 0 }, "stopped");
+  process.exit(clean && failed.length === 0 ? 0 : 1);
+}
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    // Development's hot reload keeps connections open for ever, and nothing there needs draining.
     if (dev) process.exit(0);
-    server.close(() => void app.close().finally(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 10_000);
+    void shutdown(signal);
   });
 }

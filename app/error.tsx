@@ -1,10 +1,13 @@
 "use client";
 
 import Link from "next/link";
+import { useErrorReference } from "@/components/RequestId";
 
 // A page that failed to render (the database away, a bug): the site's look, what happened in
-// words, and ways on. The digest names the failure in the server's log without showing its details.
+// words, and ways on. The reference (the request's id) finds the failure in the server's log without
+// showing its details.
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const reference = useErrorReference(error.digest);
   return (
     <>
       <h1>This page could not be shown</h1>
@@ -17,7 +20,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
           Try again
         </button>
       </p>
-      {error.digest && <p className="meta">Reference: {error.digest}</p>}
+      {reference && <p className="meta">Reference: {reference}</p>}
     </>
   );
 }

@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { ContentRefresh } from "@/components/ContentRefresh";
+import { RequestIdProvider } from "@/components/RequestId";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { alternatesFor } from "@/lib/seo";
 import { site } from "@/lib/site";
@@ -14,6 +16,7 @@ import "@fontsource-variable/inter/wght.css";
 import "./globals.css";
 import { ATOM_PATH, RSS_PATH, SEARCH_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
+import { isRequestId, REQUEST_ID_HEADER } from "@/lib/server/request-id";
 import "./design.css";
 
 export const metadata: Metadata = {
@@ -37,6 +40,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Every page is rendered per request so that Next.js can put the CSP nonce from proxy.ts on its
   // scripts: a page written at build time would carry none, and its scripts would be refused.
   await connection();
+  // For the error pages' reference (server.ts sets it; under plain `next start` it is the client's).
+  const requestId = (await headers()).get(REQUEST_ID_HEADER);
   return (
     // The head script sets data-theme and a class on <html> before React hydrates.
     <html lang={site.language} suppressHydrationWarning>
@@ -59,7 +64,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <ThemeToggle />
         </header>
         <main id="main" tabIndex={-1}>
-          {children}
+          <RequestIdProvider id={isRequestId(requestId) ? requestId : ""}>{children}</RequestIdProvider>
         </main>
         <footer className="site-footer">
           <p>

@@ -21,6 +21,7 @@ import {
 } from "../tests/reliability/support/app";
 import { percentile } from "../tests/reliability/support/poster";
 import { articleCss, articleJavaScript } from "./weight";
+import { scaleBench, SCALE_HEADING, withSection, writeResults } from "./scale";
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -246,8 +247,16 @@ async function main() {
   say(
     `Tokens: each post carries a form token minted by the load generator as lib/comments/spam.ts mints them (HMAC with the server's COOKIE_SECRET), so no page is fetched between posts; each answer is the redirect to the new comment that a browser without JavaScript follows (POST-redirect-GET). Each run starts after 100 warm-up posts (a cold server takes seconds over its first few).`,
   );
-  fs.writeFileSync("bench/results.md", `${lines.join("\n")}\n`);
+  // The scale-out figures (`--scale`) are measured apart: kept as the last run left them.
+  const previous = fs.existsSync("bench/results.md") ? fs.readFileSync("bench/results.md", "utf8") : "";
+  const start = previous.indexOf(SCALE_HEADING);
+  const end = start < 0 ? -1 : previous.indexOf("\n## ", start + SCALE_HEADING.length);
+  const kept = start < 0 ? "" : previous.slice(start, end < 0 ? undefined : end);
+  const results = `${lines.join("\n")}\n`;
+  await writeResults(kept ? withSection(results, kept) : results);
   console.log("\nwritten to bench/results.md");
 }
 
-await main();
+// `npm run bench -- --scale`: one instance and two behind nginx (bench/scale.ts) instead.
+if (process.argv.includes("--scale")) await scaleBench();
+else await main();

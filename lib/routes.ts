@@ -76,3 +76,8 @@ export function adminPath(query?: Record<string, string>): string {
   const search = query ? new URLSearchParams(query).toString() : "";
   return search ? `${ADMIN_PATH}?${search}` : ADMIN_PATH;
 }
+
+/** Liveness: 200 while the process answers (cheap: no database). */
+export const HEALTH_PATH = "/healthz";
+/** Readiness: 200 when the database answers and its migrations are current, else 503 with the reason. */
+export const READY_PATH = "/readyz";

@@ -35,6 +35,10 @@ const schema = z.object({
   /** The spam score (lib/comments/spam.ts) from which a comment waits for approval in any mode; 0: no score. */
   SPAM_THRESHOLD: z.coerce.number().int().nonnegative().default(5),
   PAGE_CACHE_SECONDS: z.coerce.number().nonnegative().default(1),
+  /** How long a stopping server (SIGTERM) lets the requests under way finish before it cuts them. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
+  /** The least severe JSON log lines written (pino's levels); `silent` writes none. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY: z
     .string()
     .optional()

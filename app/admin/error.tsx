@@ -1,10 +1,12 @@
 "use client";
 
 import Link from "next/link";
+import { useErrorReference } from "@/components/RequestId";
 
 // Moderation that failed (usually the database away): the decision was not applied, and saying so
 // beats a blank server error. The comment section on articles falls back the same way.
 export default function AdminError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const reference = useErrorReference(error.digest);
   return (
     <>
       <h1>Moderation is unavailable right now</h1>
@@ -17,7 +19,7 @@ export default function AdminError({ error, reset }: { error: Error & { digest?:
           Try again
         </button>
       </p>
-      {error.digest && <p className="meta">Reference: {error.digest}</p>}
+      {reference && <p className="meta">Reference: {reference}</p>}
     </>
   );
 }

@@ -70,8 +70,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       { ip: await clientIp(), browserId: await ensureBrowserId(), isAuthor: await isAdmin() },
     );
     if (result.kind === "posted") await rememberComment(result.id, result.name);
-  } catch (error) {
-    console.error(`comments: cannot store a comment on "${slug}"`, error);
+  } catch {
+    // The database away: the service logged it.
     return {
       status: "error",
       message: "Your comment could not be saved right now. Please try again in a moment.",
@@ -143,8 +143,8 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
   let result: EditResult;
   try {
     result = await submitEdit({ id, body: formData.get("body") }, { ip: await clientIp(), viewer: await readViewer() });
-  } catch (error) {
-    console.error(`comments: cannot edit comment ${id}`, error);
+  } catch {
+    // The database away: the service logged it.
     return { status: "error", message: "Your edit could not be saved right now. Please try again.", body: raw };
   }
   switch (result.kind) {
@@ -185,8 +185,8 @@ export async function deleteComment(_previous: SimpleState, formData: FormData):
   try {
     const result = await submitDelete(id, { viewer: await readViewer() });
     if (result.kind !== "ok") return { message: ownChangeRefused(result.kind), error: true };
-  } catch (error) {
-    console.error(`comments: cannot delete comment ${id}`, error);
+  } catch {
+    // The database away: the service logged it.
     return { message: "The comment could not be deleted right now. Please try again.", error: true };
   }
   revalidatePath(articlePath(slug));

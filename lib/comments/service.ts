@@ -17,6 +17,7 @@ import { commentEventsEnabled, queueWebhook, recordNewComment, type WebhookEvent
 import { importComments, type ImportResult } from "./backup";
 import { importFile, type ImportOptions, type ImportReport } from "./import/run";
 import { forgetPages } from "../server/page-cache";
+import { logCommentChange } from "../server/log";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
 import { check, consume, countHits, record, type Window } from "./rate-limit";
@@ -101,97 +102,109 @@ export async function submitComment(
   from: { ip: string; browserId: string | null; isAuthor?: boolean },
   db: Db = defaultDb(),
 ): Promise<SubmitResult> {
-  const slug = typeof submission.slug === "string" ? submission.slug : "";
-  if (!(await getArticle(slug))) return { kind: "no-article" };
-  if (await isThreadLocked(slug, db)) return { kind: "locked" };
-  if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
-  const token = checkFormToken(submission.token);
-  if (token.kind === "too-fast") return { kind: "ignored" };
-  if (token.kind !== "ok") return { kind: "expired" };
+  return logged(
+    { action: "post", slug: typeof submission.slug === "string" ? submission.slug : "" },
+    async () => {
+      const slug = typeof submission.slug === "string" ? submission.slug : "";
+      if (!(await getArticle(slug))) return { kind: "no-article" };
+      if (await isThreadLocked(slug, db)) return { kind: "locked" };
+      if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
+      const token = checkFormToken(submission.token);
+      if (token.kind === "too-fast") return { kind: "ignored" };
+      if (token.kind !== "ok") return { kind: "expired" };
 
-  const parsed = commentInputSchema.safeParse({
-    name: submission.name,
-    body: submission.body,
-    parentId: submission.parentId,
-  });
-  const notify = readNotify(submission);
-  if (!parsed.success || notify.error) {
-    return {
-      kind: "invalid",
-      errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
-    };
-  }
-  // Only the signed-in author may post under an author's name, or anything that reads as it.
-  if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
-    return { kind: "invalid", errors: { name: ["This name belongs to the site's author. Please pick another name."] } };
-  }
+      const parsed = commentInputSchema.safeParse({
+        name: submission.name,
+        body: submission.body,
+        parentId: submission.parentId,
+      });
+      const notify = readNotify(submission);
+      if (!parsed.success || notify.error) {
+        return {
+          kind: "invalid",
+          errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
+        };
+      }
+      // Only the signed-in author may post under an author's name, or anything that reads as it.
+      if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
+        return {
+          kind: "invalid",
+          errors: { name: ["This name belongs to the site's author. Please pick another name."] },
+        };
+      }
 
-  const config = settings();
-  const { key: rateKey, windows } = commentRate(from.ip, config);
-  const rate = await check(rateKey, windows, db);
-  if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
+      const config = settings();
+      const { key: rateKey, windows } = commentRate(from.ip, config);
+      const rate = await check(rateKey, windows, db);
+      if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
 
-  // Bans, blocklists and the spam score; the site's author meets none of them.
-  const fingerprint = textFingerprint(parsed.data.body);
-  const verdict: Verdict = from.isAuthor
-    ? { kind: "pass", flags: [] }
-    : await judge({ slug, name: parsed.data.name, body: parsed.data.body, fingerprint, ...from }, db);
-  if (verdict.kind === "refuse") {
-    // Counted like a comment: a refused sender cannot probe the rules at will.
-    await record(rateKey, windows, db);
-    return verdict.field
-      ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
-      : { kind: "refused", message: verdict.message };
-  }
-  const status =
-    verdict.kind === "shadow"
-      ? "shadow"
-      : verdict.kind === "queue" ||
-          config.COMMENTS_MODERATION === "pre" ||
-          (config.COMMENTS_MODERATION === "first" &&
-            !(from.browserId && (await hasApprovedComment(from.browserId, db))))
-        ? "pending"
-        : "published";
-  // A shadow-banned reader is told their comment is posted, as anyone else is.
-  const pending = status === "pending";
-  const result = await createComment(
-    {
-      slug,
-      parentId: parsed.data.parentId,
-      name: parsed.data.name,
-      body: parsed.data.body,
-      status,
-      submissionId: token.submissionId,
-      browserId: from.browserId,
-      byAuthor: from.isAuthor ?? false,
-      ip: from.ip,
-      fingerprint,
-      flags: joinFlags(verdict.flags),
-      onCreated: commentEventsEnabled()
-        ? (tx, id) =>
-            recordNewComment(tx, {
-              id,
-              slug,
-              answers: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
-              name: parsed.data.name,
-              body: parsed.data.body,
-              status,
-              browserId: from.browserId,
-              notifyEmail: notify.email,
-            })
-        : undefined,
+      // Bans, blocklists and the spam score; the site's author meets none of them.
+      const fingerprint = textFingerprint(parsed.data.body);
+      const verdict: Verdict = from.isAuthor
+        ? { kind: "pass", flags: [] }
+        : await judge({ slug, name: parsed.data.name, body: parsed.data.body, fingerprint, ...from }, db);
+      if (verdict.kind === "refuse") {
+        // Counted like a comment: a refused sender cannot probe the rules at will.
+        await record(rateKey, windows, db);
+        return verdict.field
+          ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
+          : { kind: "refused", message: verdict.message };
+      }
+      const status =
+        verdict.kind === "shadow"
+          ? "shadow"
+          : verdict.kind === "queue" ||
+              config.COMMENTS_MODERATION === "pre" ||
+              (config.COMMENTS_MODERATION === "first" &&
+                !(from.browserId && (await hasApprovedComment(from.browserId, db))))
+            ? "pending"
+            : "published";
+      // A shadow-banned reader is told their comment is posted, as anyone else is.
+      const pending = status === "pending";
+      const result = await createComment(
+        {
+          slug,
+          parentId: parsed.data.parentId,
+          name: parsed.data.name,
+          body: parsed.data.body,
+          status,
+          submissionId: token.submissionId,
+          browserId: from.browserId,
+          byAuthor: from.isAuthor ?? false,
+          ip: from.ip,
+          fingerprint,
+          flags: joinFlags(verdict.flags),
+          onCreated: commentEventsEnabled()
+            ? (tx, id) =>
+                recordNewComment(tx, {
+                  id,
+                  slug,
+                  answers: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
+                  name: parsed.data.name,
+                  body: parsed.data.body,
+                  status,
+                  browserId: from.browserId,
+                  notifyEmail: notify.email,
+                })
+            : undefined,
+        },
+        db,
+      );
+      if (result.kind === "created") {
+        forgetPages(slug);
+        if (commentEventsEnabled()) wakeSender();
+      }
+      if (result.kind === "parent-not-found") return { kind: "no-parent" };
+      if (result.kind === "already-sent") return result;
+      // A duplicate is the same comment again: it is answered like the first, and not counted twice.
+      if (result.kind === "created") await record(rateKey, windows, db);
+      return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
     },
-    db,
+    (r) =>
+      r.kind === "posted"
+        ? { outcome: r.duplicate ? "duplicate" : "posted", commentId: r.id, pending: r.pending }
+        : { outcome: r.kind },
   );
-  if (result.kind === "created") {
-    forgetPages(slug);
-    if (commentEventsEnabled()) wakeSender();
-  }
-  if (result.kind === "parent-not-found") return { kind: "no-parent" };
-  if (result.kind === "already-sent") return result;
-  // A duplicate is the same comment again: it is answered like the first, and not counted twice.
-  if (result.kind === "created") await record(rateKey, windows, db);
-  return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
 }
 
 /**
@@ -255,63 +268,75 @@ export async function submitEdit(
   from: { ip: string; viewer: Viewer },
   db: Db = defaultDb(),
 ): Promise<EditResult> {
-  const body = commentBodySchema.safeParse(edit.body);
-  if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
-  const config = settings();
-  const { key, windows } = commentRate(from.ip, config);
-  const rate = await check(key, windows, db);
-  if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
-  const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
-  const fingerprint = textFingerprint(body.data);
-  const verdict: Verdict = current
-    ? await judge(
-        {
-          slug: current.slug,
-          name: current.name,
-          body: body.data,
-          fingerprint,
-          ip: from.ip,
-          browserId: from.viewer.voterId ?? null,
-        },
+  return logged(
+    { action: "edit", commentId: edit.id },
+    async () => {
+      const body = commentBodySchema.safeParse(edit.body);
+      if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
+      const config = settings();
+      const { key, windows } = commentRate(from.ip, config);
+      const rate = await check(key, windows, db);
+      if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
+      const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
+      const fingerprint = textFingerprint(body.data);
+      const verdict: Verdict = current
+        ? await judge(
+            {
+              slug: current.slug,
+              name: current.name,
+              body: body.data,
+              fingerprint,
+              ip: from.ip,
+              browserId: from.viewer.voterId ?? null,
+            },
+            db,
+          )
+        : { kind: "pass", flags: [] };
+      if (verdict.kind === "refuse") {
+        await record(key, windows, db);
+        return { kind: "invalid", errors: [verdict.message] };
+      }
+      const status =
+        verdict.kind === "shadow"
+          ? "shadow"
+          : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
+            ? "pending"
+            : undefined;
+      const result = await changeComment(
         db,
-      )
-    : { kind: "pass", flags: [] };
-  if (verdict.kind === "refuse") {
-    await record(key, windows, db);
-    return { kind: "invalid", errors: [verdict.message] };
-  }
-  const status =
-    verdict.kind === "shadow"
-      ? "shadow"
-      : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
-        ? "pending"
-        : undefined;
-  const result = await changeComment(
-    db,
-    { type: "comment.edited", id: edit.id },
-    (tx) =>
-      editOwnComment(
-        edit.id,
-        { body: body.data, status, flags: joinFlags(verdict.flags), fingerprint },
-        from.viewer,
-        config.COMMENT_EDIT_MINUTES,
-        tx,
-      ),
-    (change) => change.kind === "ok",
+        { type: "comment.edited", id: edit.id },
+        (tx) =>
+          editOwnComment(
+            edit.id,
+            { body: body.data, status, flags: joinFlags(verdict.flags), fingerprint },
+            from.viewer,
+            config.COMMENT_EDIT_MINUTES,
+            tx,
+          ),
+        (change) => change.kind === "ok",
+      );
+      if (result.kind !== "ok") return result;
+      await record(key, windows, db);
+      return { kind: "saved", body: body.data, pending: status === "pending" };
+    },
+    (r) => ({ outcome: r.kind }),
   );
-  if (result.kind !== "ok") return result;
-  await record(key, windows, db);
-  return { kind: "saved", body: body.data, pending: status === "pending" };
 }
 
 /** A reader's deletion of their own comment, within the edit window. */
 export async function submitDelete(id: string, from: { viewer: Viewer }, db: Db = defaultDb()): Promise<OwnChange> {
-  const editMinutes = settings().COMMENT_EDIT_MINUTES;
-  return changeComment(
-    db,
-    { type: "comment.deleted", id },
-    (tx) => deleteOwnComment(id, from.viewer, editMinutes, tx),
-    (change) => change.kind === "ok",
+  return logged(
+    { action: "delete", commentId: id },
+    async () => {
+      const editMinutes = settings().COMMENT_EDIT_MINUTES;
+      return changeComment(
+        db,
+        { type: "comment.deleted", id },
+        (tx) => deleteOwnComment(id, from.viewer, editMinutes, tx),
+        (change) => change.kind === "ok",
+      );
+    },
+    (r) => ({ outcome: r.kind === "ok" ? "deleted" : r.kind }),
   );
 }
 
@@ -330,12 +355,18 @@ const MODERATION_EVENTS: Record<Moderation, WebhookEvent | null> = {
 
 /** A moderator's decision on a comment (the caller has checked who asks); false when there is no such comment. */
 export async function moderate(id: string, action: Moderation, db: Db = defaultDb()): Promise<boolean> {
-  const pin = action === "pin" || action === "unpin";
-  return changeComment(
-    db,
-    { type: MODERATION_EVENTS[action], id },
-    (tx) => (pin ? setPinned(id, action === "pin", tx) : moderateComment(id, action, tx)),
-    (found) => found,
+  return logged(
+    { action, commentId: id, by: "author" },
+    async () => {
+      const pin = action === "pin" || action === "unpin";
+      return changeComment(
+        db,
+        { type: MODERATION_EVENTS[action], id },
+        (tx) => (pin ? setPinned(id, action === "pin", tx) : moderateComment(id, action, tx)),
+        (found) => found,
+      );
+    },
+    (found) => ({ outcome: found ? "done" : "not-found" }),
   );
 }
 
@@ -344,9 +375,15 @@ export const MAX_BULK = 100;
 
 /** A moderator's decision on several comments at once (the caller has checked who asks); how many it changed. */
 export async function moderateMany(ids: readonly string[], action: Moderation, db: Db = defaultDb()): Promise<number> {
-  let changed = 0;
-  for (const id of [...new Set(ids)].slice(0, MAX_BULK)) if (await moderate(id, action, db)) changed++;
-  return changed;
+  return logged(
+    { action, by: "author", asked: ids.length },
+    async () => {
+      let changed = 0;
+      for (const id of [...new Set(ids)].slice(0, MAX_BULK)) if (await moderate(id, action, db)) changed++;
+      return changed;
+    },
+    (count) => ({ outcome: "done", changed: count }),
+  );
 }
 
 /** How long a ban or blocklist entry lasts, in days; null: until removed. */
@@ -386,29 +423,41 @@ export async function addBlock(
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<BlockResult> {
-  const parsed = blockInputSchema.safeParse(input);
-  if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
-  const value = normalizeBlock(parsed.data.kind, parsed.data.value);
-  if (!value.ok) return { kind: "invalid", errors: { value: [value.error] } };
-  if ((await countBlocks(db)) >= MAX_BLOCKS)
-    return { kind: "invalid", errors: { value: [`There are ${MAX_BLOCKS} entries already: remove some first.`] } };
-  const rule = await saveBlock(
-    {
-      kind: parsed.data.kind,
-      value: value.value,
-      action: parsed.data.action,
-      note: parsed.data.note,
-      expiresAt: expiry(parsed.data.days, now),
+  return logged(
+    { action: "block", by: "author" },
+    async () => {
+      const parsed = blockInputSchema.safeParse(input);
+      if (!parsed.success) return { kind: "invalid", errors: z.flattenError(parsed.error).fieldErrors };
+      const value = normalizeBlock(parsed.data.kind, parsed.data.value);
+      if (!value.ok) return { kind: "invalid", errors: { value: [value.error] } };
+      if ((await countBlocks(db)) >= MAX_BLOCKS)
+        return { kind: "invalid", errors: { value: [`There are ${MAX_BLOCKS} entries already: remove some first.`] } };
+      const rule = await saveBlock(
+        {
+          kind: parsed.data.kind,
+          value: value.value,
+          action: parsed.data.action,
+          note: parsed.data.note,
+          expiresAt: expiry(parsed.data.days, now),
+        },
+        db,
+        now,
+      );
+      return { kind: "saved", rule };
     },
-    db,
-    now,
+    (r) => ({ outcome: r.kind }),
   );
-  return { kind: "saved", rule };
 }
 
 /** Removes a ban or blocklist entry; false when there was none. */
 export async function removeBlock(id: string, db: Db = defaultDb()): Promise<boolean> {
-  return deleteBlock(id, db);
+  return logged(
+    { action: "unblock", by: "author" },
+    async () => {
+      return deleteBlock(id, db);
+    },
+    (found) => ({ outcome: found ? "done" : "not-found" }),
+  );
 }
 
 export type BanOptions = {
@@ -439,39 +488,45 @@ export async function banAuthor(
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<BanResult> {
-  const target = await banTarget(commentId, db);
-  if (!target) return { kind: "not-found" };
-  if (target.byAuthor) return { kind: "author" };
-  const action = options.action ?? "shadow";
-  const values: Record<(typeof BAN_KINDS)[number], string | null> = {
-    browser: target.browserId,
-    address: target.authorIp && target.authorIp !== "unknown" ? target.authorIp : null,
-    name: target.authorName || null,
-  };
-  let bans = 0;
-  for (const kind of new Set(options.by)) {
-    const raw = values[kind];
-    const value = raw ? normalizeBlock(kind, raw) : null;
-    if (!value?.ok) continue;
-    const note = `${target.authorName || "a deleted comment"} on ${target.articleSlug}`.slice(0, 200);
-    await saveBlock({ kind, value: value.value, action, note, expiresAt: expiry(options.days, now) }, db, now);
-    bans++;
-  }
-  if (bans === 0) return { kind: "nothing" };
-  let moved = 0;
-  if (options.shadowExisting) {
-    const by = new Set(options.by);
-    moved = await shadowAuthorComments(
-      {
-        commentId,
-        browserId: by.has("browser") ? values.browser : null,
-        ip: by.has("address") ? values.address : null,
-      },
-      db,
-    );
-    forgetPages();
-  }
-  return { kind: "banned", bans, moved };
+  return logged(
+    { action: "ban", commentId, by: "author" },
+    async () => {
+      const target = await banTarget(commentId, db);
+      if (!target) return { kind: "not-found" };
+      if (target.byAuthor) return { kind: "author" };
+      const action = options.action ?? "shadow";
+      const values: Record<(typeof BAN_KINDS)[number], string | null> = {
+        browser: target.browserId,
+        address: target.authorIp && target.authorIp !== "unknown" ? target.authorIp : null,
+        name: target.authorName || null,
+      };
+      let bans = 0;
+      for (const kind of new Set(options.by)) {
+        const raw = values[kind];
+        const value = raw ? normalizeBlock(kind, raw) : null;
+        if (!value?.ok) continue;
+        const note = `${target.authorName || "a deleted comment"} on ${target.articleSlug}`.slice(0, 200);
+        await saveBlock({ kind, value: value.value, action, note, expiresAt: expiry(options.days, now) }, db, now);
+        bans++;
+      }
+      if (bans === 0) return { kind: "nothing" };
+      let moved = 0;
+      if (options.shadowExisting) {
+        const by = new Set(options.by);
+        moved = await shadowAuthorComments(
+          {
+            commentId,
+            browserId: by.has("browser") ? values.browser : null,
+            ip: by.has("address") ? values.address : null,
+          },
+          db,
+        );
+        forgetPages();
+      }
+      return { kind: "banned", bans, moved };
+    },
+    (r) => ({ outcome: r.kind }),
+  );
 }
 
 /**
@@ -479,32 +534,59 @@ export async function banAuthor(
  * comments into the shadow with it. How many authors were banned.
  */
 export async function banAuthors(ids: readonly string[], db: Db = defaultDb()): Promise<number> {
-  let banned = 0;
-  for (const id of [...new Set(ids)].slice(0, MAX_BULK)) {
-    const result = await banAuthor(id, { by: ["browser", "address"], shadowExisting: true }, db);
-    if (result.kind === "banned") banned++;
-  }
-  return banned;
+  return logged(
+    { action: "ban", by: "author", asked: ids.length },
+    async () => {
+      let banned = 0;
+      for (const id of [...new Set(ids)].slice(0, MAX_BULK)) {
+        const result = await banAuthor(id, { by: ["browser", "address"], shadowExisting: true }, db);
+        if (result.kind === "banned") banned++;
+      }
+      return banned;
+    },
+    (count) => ({ outcome: "done", changed: count }),
+  );
 }
 
 /** Locks a discussion (no new comments or replies, a note says so) or opens it again. */
 export async function lockDiscussion(slug: string, locked: boolean, db: Db = defaultDb()): Promise<void> {
-  await setThreadLocked(slug, locked, db);
-  forgetPages(slug);
+  return logged(
+    { action: locked ? "lock" : "unlock", slug, by: "author" },
+    async () => {
+      await setThreadLocked(slug, locked, db);
+      forgetPages(slug);
+    },
+    () => ({ outcome: "done" }),
+  );
 }
 
 /** Loads a Marginalia export (lib/comments/backup.ts): all of it or, with one bad record, nothing. */
 export async function importBackup(file: unknown, db: Db = defaultDb()): Promise<ImportResult> {
-  const result = await importComments(file, db);
-  if (result.kind === "imported") forgetPages();
-  return result;
+  return logged(
+    { action: "import", via: "marginalia" },
+    async () => {
+      const result = await importComments(file, db);
+      if (result.kind === "imported") forgetPages();
+      return result;
+    },
+    (r) =>
+      r.kind === "imported"
+        ? { outcome: "done", comments: r.comments, reactions: r.reactions }
+        : { outcome: "refused" },
+  );
 }
 
 /** Imports another system's export (lib/comments/import/): all of it or, with one bad record, nothing. */
 export async function importFrom(options: ImportOptions, db: Db = defaultDb()): Promise<ImportReport> {
-  const report = await importFile(options, db);
-  if (report.added > 0) forgetPages();
-  return report;
+  return logged(
+    { action: "import", via: options.format },
+    async () => {
+      const report = await importFile(options, db);
+      if (report.added > 0) forgetPages();
+      return report;
+    },
+    (r) => ({ outcome: r.refusedCount > 0 ? "refused" : r.dryRun ? "dry-run" : "done", added: r.added }),
+  );
 }
 
 /**
@@ -562,14 +644,20 @@ export async function submitReaction(
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<ReactionResult> {
-  if (!(await consume(`reaction:${from.ip}`, REACTIONS_PER_ADDRESS, db, now)).ok) return { kind: "rate-limited" };
-  const commentKey = `reaction-on:${commentId}@${from.ip}`;
-  // Only adding a 👍 counts against the comment's limit; taking one back does not.
-  const mayAdd = (await check(commentKey, REACTIONS_PER_COMMENT, db, now)).ok;
-  const result = await toggleReaction(commentId, from.voterId, db, mayAdd);
-  if (result.kind === "added") await record(commentKey, REACTIONS_PER_COMMENT, db, now);
-  if (result.kind === "added" || result.kind === "removed") forgetPages();
-  return result;
+  return logged(
+    { action: "react", commentId },
+    async () => {
+      if (!(await consume(`reaction:${from.ip}`, REACTIONS_PER_ADDRESS, db, now)).ok) return { kind: "rate-limited" };
+      const commentKey = `reaction-on:${commentId}@${from.ip}`;
+      // Only adding a 👍 counts against the comment's limit; taking one back does not.
+      const mayAdd = (await check(commentKey, REACTIONS_PER_COMMENT, db, now)).ok;
+      const result = await toggleReaction(commentId, from.voterId, db, mayAdd);
+      if (result.kind === "added") await record(commentKey, REACTIONS_PER_COMMENT, db, now);
+      if (result.kind === "added" || result.kind === "removed") forgetPages();
+      return result;
+    },
+    (r) => ({ outcome: r.kind }),
+  );
 }
 
 /** The address to tell of replies, when the box is ticked; without mail set up, both are ignored. */
@@ -587,4 +675,24 @@ function readNotify(submission: Submission): { email: string | null; error?: { e
 /** What the form says once a comment is stored. */
 export function postedMessage(pending: boolean): string {
   return pending ? "Thanks! Your comment is awaiting moderation." : "Thanks! Your comment is posted.";
+}
+
+/**
+ * Runs one write through this door and logs what came of it, one line (lib/server/log.ts): what
+ * was asked, where, and the outcome; a database error is logged as "failed" and thrown on to the
+ * caller, which tells the reader.
+ */
+async function logged<T>(
+  change: { action: string; slug?: string; commentId?: string; [key: string]: string | number | undefined },
+  write: () => Promise<T>,
+  describe: (result: T) => Record<string, string | number | boolean | undefined>,
+): Promise<T> {
+  try {
+    const result = await write();
+    logCommentChange({ ...change, outcome: "done", ...describe(result) });
+    return result;
+  } catch (error) {
+    logCommentChange({ ...change, outcome: "failed" }, error);
+    throw error;
+  }
 }

@@ -8,12 +8,15 @@ import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } f
 import { plural } from "../format";
 import { clientIp } from "./request";
 import { ADMIN_PATH } from "../routes";
+import { logger } from "./log";
 
 export type LoginState = { message?: string };
 
 export async function login(_previous: LoginState, formData: FormData): Promise<LoginState> {
   const password = formData.get("password");
   const result = await attemptLogin(typeof password === "string" ? password : "", await clientIp());
+  // Who tried is in the rate-limit rows; the log says what came of it.
+  logger().info({ event: "admin-login", outcome: result.kind }, "admin login");
   if (result.kind === "locked") {
     return {
       message: `Too many failed attempts. Try again in ${plural(Math.ceil(result.retryAfterSeconds / 60), "minute")}.`,

@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "../generated/postgres/client";
 import { resolveDatabaseTarget } from "./database-url";
+import { onShutdown } from "./lifecycle";
 
 // Two clients generated from one schema (see scripts/prisma-generate.ts): a client refuses an
 // adapter for the other provider. Their model APIs are identical, so one type serves both.
@@ -26,6 +27,11 @@ export function createDb(url?: string): Db {
 const globalForDb = globalThis as unknown as { marginaliaDb?: Db };
 
 export function db(): Db {
-  globalForDb.marginaliaDb ??= createDb();
+  if (!globalForDb.marginaliaDb) {
+    const client = createDb();
+    globalForDb.marginaliaDb = client;
+    // A stopping server closes its pool, so PostgreSQL is not left with connections to time out.
+    onShutdown("database", () => client.$disconnect(), { connection: true });
+  }
   return globalForDb.marginaliaDb;
 }

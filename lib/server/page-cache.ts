@@ -5,9 +5,11 @@ import { articlePath } from "../routes";
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
 // still gets a nonce and a form token of its own: the page is kept as a template with
-// placeholders in their place, which proxy.ts fills in per response. A comment change made on
-// this server drops the article's page at once; with several instances behind a load balancer,
-// the others show it within PAGE_CACHE_SECONDS (default 1; 0 turns the cache off).
+// placeholders in their place, which proxy.ts fills in per response. A comment change drops the
+// article's page at once: on this server here, and on the others behind a load balancer through
+// PostgreSQL's LISTEN/NOTIFY (lib/server/cache-channel.ts), within milliseconds. Pages are also
+// rendered again after PAGE_CACHE_SECONDS (default 1; 0 turns the cache off), which bounds how
+// stale a page can be while that channel is down, and on SQLite's single instance changes nothing.
 // Readers with cookies (who posted, reacted or signed in) always get a page rendered for them.
 // Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own), only
 // complete pages of articles that exist, and within MAX_PAGES and MAX_BYTES.
@@ -20,6 +22,10 @@ type Entry = {
   headers: [string, string[]][];
   bytes: number;
   storedAt: number;
+  /** When a reader was last answered with it. */
+  servedAt: number;
+  /** How it was rendered: again the same way when another instance changed its comments. */
+  render?: () => Promise<Response>;
   /** Whether it is kept for the next readers, or only answers those who waited for this render. */
   kept: boolean;
 };
@@ -29,10 +35,13 @@ type State = {
   secret: string;
   nonce: string;
   token: string;
+  requestId: string;
   /** By slug, least recently served first. */
   entries: Map<string, Entry>;
   bytes: number;
   filling: Map<string, Promise<Entry | null>>;
+  /** Tells the other instances that pages changed (set by the cache channel while it is connected). */
+  broadcast?: (slug: string | null) => void;
 };
 
 // proxy.ts and the pages are bundled apart but run in one process: the state lives on globalThis.
@@ -42,15 +51,16 @@ const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
   // Letters and digits only, so they read the same in HTML, in JSON and in script strings.
   nonce: `mgnonce${randomBytes(12).toString("hex")}`,
   token: `mgtoken${randomBytes(12).toString("hex")}`,
+  requestId: `mgrequest${randomBytes(12).toString("hex")}`,
   entries: new Map(),
   bytes: 0,
   filling: new Map(),
 });
 
 export const TEMPLATE_HEADER = "x-marginalia-template";
-/** What the template render puts where each answer's nonce and form token go. */
-export const PLACEHOLDER = { nonce: state.nonce, token: state.token } as const;
-const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token})`);
+/** What the template render puts where each answer's nonce, form token and request id go. */
+export const PLACEHOLDER = { nonce: state.nonce, token: state.token, requestId: state.requestId } as const;
+const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token}|${state.requestId})`);
 
 /** An older page is still served while a fresh one renders; past this it is rendered first. */
 const STALE_LIMIT_MS = 60_000;
@@ -67,11 +77,17 @@ export function pageCacheEnabled(): boolean {
 
 /** Whether this request is the server rendering a template for the cache. */
 export function isTemplateRender(headers: Headers): boolean {
-  return headers.get(TEMPLATE_HEADER) === state.secret;
+  return isTemplateSecret(headers.get(TEMPLATE_HEADER));
+}
+
+/** The same, from a header's value as node:http has it (server.ts). */
+export function isTemplateSecret(value: string | string[] | null | undefined): boolean {
+  return value === state.secret;
 }
 
 export function templateRequestHeaders(): Record<string, string> {
-  return { [TEMPLATE_HEADER]: state.secret, "accept-encoding": "identity" };
+  // The request id too: the page carries its answer's (for the error page), filled in per answer.
+  return { [TEMPLATE_HEADER]: state.secret, "accept-encoding": "identity", "x-request-id": state.requestId };
 }
 
 // Response headers that belong to one answer, not to the page.
@@ -83,6 +99,8 @@ const PER_RESPONSE = new Set([
   "keep-alive",
   "date",
   "content-security-policy",
+  // server.ts's, for the request that rendered the template; each answer has its own.
+  "x-request-id",
 ]);
 
 // Text, placeholder, text, …: the placeholders sit at the odd places.
@@ -105,7 +123,7 @@ async function fill(slug: string, render: () => Promise<Response>): Promise<Entr
     // database is away has none). Otherwise it answers the readers who waited for it, and no more;
     // so is an unknown slug's not-found page.
     const kept = response.status === 200 && html.includes(state.token);
-    return { parts, status: response.status, headers, bytes, storedAt: Date.now(), kept };
+    return { parts, status: response.status, headers, bytes, storedAt: Date.now(), servedAt: Date.now(), kept };
   } catch (error) {
     console.error(`page cache: cannot render ${articlePath(slug)}`, error);
     return null;
@@ -136,7 +154,7 @@ function refresh(slug: string, render: () => Promise<Response>): Promise<Entry |
     // A comment change while this render ran makes it out of date: forgetPages dropped it.
     if (state.filling.get(slug) === filling) {
       state.filling.delete(slug);
-      if (entry?.kept) keep(slug, entry);
+      if (entry?.kept) keep(slug, { ...entry, render });
     }
     return entry;
   });
@@ -156,6 +174,7 @@ export async function cachedPage(slug: string, render: () => Promise<Response>):
     // Served again: the last to go when the cache is full.
     state.entries.delete(slug);
     state.entries.set(slug, entry);
+    entry.servedAt = Date.now();
   }
   if (entry && age < ttl()) return entry;
   const next = refresh(slug, render);
@@ -168,10 +187,11 @@ export async function cachedPage(slug: string, render: () => Promise<Response>):
  */
 export function pageResponse(
   entry: Entry,
-  values: { nonce: string; token: string },
+  values: { nonce: string; token: string; requestId?: string },
   headers: Record<string, string>,
 ): Response {
-  const answer = (placeholder: string) => (placeholder === state.nonce ? values.nonce : values.token);
+  const answer = (placeholder: string) =>
+    placeholder === state.nonce ? values.nonce : placeholder === state.token ? values.token : (values.requestId ?? "");
   const body = Buffer.concat(entry.parts.map((part) => (typeof part === "string" ? Buffer.from(answer(part)) : part)));
   const pageHeaders = entry.headers.map(([name, parts]): [string, string] => [
     name,
@@ -182,11 +202,34 @@ export function pageResponse(
   return response;
 }
 
-/** Drops the cached page of an article (of every article without a slug) after its comments changed. */
+/**
+ * Drops the cached page of an article (of every article without a slug) after its comments changed,
+ * here and, on PostgreSQL, on every other instance.
+ */
 export function forgetPages(slug?: string): void {
+  forgetPagesHere(slug);
+  state.broadcast?.(slug ?? null);
+}
+
+/**
+ * Drops pages on this instance only. With `renderAgain` (the cache channel, hearing of another
+ * instance's change to one article), a page readers asked for lately is rendered again at once,
+ * so that the next reader finds it ready rather than waiting for it. At most one such render per
+ * page kept: a second change during it drops it, and leaves nothing to render again.
+ */
+export function forgetPagesHere(slug?: string, { renderAgain = false } = {}): void {
   const slugs = slug ? [slug] : [...state.entries.keys(), ...state.filling.keys()];
   for (const each of slugs) {
+    const entry = state.entries.get(each);
     drop(each);
     state.filling.delete(each);
+    if (renderAgain && slug && entry?.render && Date.now() - entry.servedAt < STALE_LIMIT_MS) {
+      void refresh(each, entry.render);
+    }
   }
+}
+
+/** For the cache channel: how forgetPages tells the other instances (undefined: it cannot, now). */
+export function setBroadcast(broadcast: State["broadcast"]): void {
+  state.broadcast = broadcast;
 }

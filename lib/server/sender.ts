@@ -6,6 +6,7 @@ import { db as defaultDb, type Db } from "./db";
 import { check, record } from "../comments/rate-limit";
 import { settings } from "../settings";
 import { deliverMail, mailEnabled } from "./mail";
+import { onShutdown } from "./lifecycle";
 import { claimDue, gatherGroup, markDropped, markFailed, markSent, postpone, type OutboxRow } from "./outbox";
 
 // The sender loop: one per server process (started by instrumentation.ts), polling the outbox every
@@ -92,7 +93,15 @@ export async function sendDue(db: Db = defaultDb(), now = new Date()): Promise<n
   }
 }
 
-type SenderState = { running: boolean; timer?: NodeJS.Timeout; wake: () => void; again: boolean };
+type SenderState = {
+  running: boolean;
+  timer?: NodeJS.Timeout;
+  wake: () => void;
+  again: boolean;
+  stopped?: boolean;
+  /** The tick under way, for a stopping server to wait for (a mail being handed over). */
+  tick?: Promise<void>;
+};
 // On globalThis: instrumentation.ts and the routes are bundled apart, and each bundle has its own
 // copy of this module; the process has one sender, which a route wakes through here.
 const globalForSender = globalThis as unknown as { marginaliaSender?: SenderState };
@@ -102,6 +111,7 @@ export function startSender(db: () => Db = defaultDb): void {
   if (globalForSender.marginaliaSender) return;
   const state: SenderState = { running: false, again: false, wake: () => undefined };
   const schedule = (ms: number) => {
+    if (state.stopped) return;
     clearTimeout(state.timer);
     state.timer = setTimeout(() => void tick(), ms);
     state.timer.unref();
@@ -112,20 +122,24 @@ export function startSender(db: () => Db = defaultDb): void {
       return;
     }
     state.running = true;
-    try {
-      await sendDue(db());
-    } catch (error) {
+    state.tick = sendDue(db()).then(
+      () => undefined,
       // The database away: try again at the next tick.
-      console.warn(`outbox: cannot read the outbox (${(error as Error).message.split("\n").at(-1)})`);
-    } finally {
-      state.running = false;
-    }
+      (error: Error) => console.warn(`outbox: cannot read the outbox (${error.message.split("\n").at(-1)})`),
+    );
+    await state.tick;
+    state.running = false;
     schedule(state.again ? 0 : settings().MAIL_POLL_SECONDS * 1000);
     state.again = false;
   };
   state.wake = () => schedule(50);
   globalForSender.marginaliaSender = state;
   schedule(1000);
+  onShutdown("outbox sender", async () => {
+    state.stopped = true;
+    clearTimeout(state.timer);
+    await state.tick;
+  });
 }
 
 /** Asks this process's sender to look at the outbox now (a comment just queued something). */

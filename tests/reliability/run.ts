@@ -3,10 +3,6 @@
 // SKIP_BUILD=1 reuses the last build. Prints one line per check and "N passed, N failed".
 import assert from "node:assert/strict";
 import { setMaxListeners } from "node:events";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { applyMigrations } from "@/scripts/lib/migrations";
@@ -21,15 +17,16 @@ import {
   postgresUnavailable,
   seedComments,
   startServer,
-  type Db,
 } from "./support/app";
-import { commentStorm, type StormResult } from "./support/load";
+import { assertStored, commentStorm } from "./support/load";
+import { ownPostgres } from "./support/postgres";
 import { commentFormFields, postComment, readCommentForm } from "./support/poster";
 import { fuzzCommentAction } from "./fuzz";
 import { pageCacheChecks } from "./page-cache";
 import { importMemoryCheck } from "./import";
 import { securityChecks } from "./security";
 import { mailCheck } from "./mail";
+import { scaleChecks, type ScaleSizes } from "./scale";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
@@ -50,9 +47,13 @@ const SIZE = SHORT
       crashAfter: 600,
       fuzz: 3_000,
       importComments: 100_000,
-      followers: 20,
+      followers: 30,
       replies: 200,
     };
+// Two instances behind nginx on a PostgreSQL server of the suite's own (tests/reliability/scale.ts).
+const SCALE: ScaleSizes = SHORT
+  ? { short: true, storm: 300, clients: 30, crash: 300, crashAfter: 80, trials: 6, load: 10 }
+  : { short: false, storm: 5_000, clients: 100, crash: 1_500, crashAfter: 400, trials: 20, load: 20 };
 // RELIABILITY_PORT moves every server of the suite, so two checkouts can run it side by side.
 const PORT = Number(process.env.RELIABILITY_PORT ?? 3420);
 // `--only WORDS` runs the checks whose name contains WORDS (while working on one of them).
@@ -75,31 +76,6 @@ async function check(name: string, body: () => Promise<string | void>): Promise<
   }
 }
 
-/** Every acknowledged comment is stored exactly once, on the article, under the comment it answered. */
-async function assertStored(db: Db, tag: string, storm: Pick<StormResult, "sent">, slug = SLUG): Promise<string> {
-  const rows = await db.comment.findMany({
-    where: { body: { startsWith: `${tag} ` } },
-    select: { body: true, parentId: true, articleSlug: true },
-  });
-  const stored = new Map<string, typeof rows>();
-  for (const row of rows) stored.set(row.body, [...(stored.get(row.body) ?? []), row]);
-  const duplicated = [...stored.values()].filter((copies) => copies.length > 1);
-  assert.equal(
-    duplicated.length,
-    0,
-    `${duplicated.length} comments stored more than once, e.g. ${duplicated[0]?.[0].body}`,
-  );
-  const acknowledged = storm.sent.filter((s) => s.acknowledged);
-  const missing = acknowledged.filter((s) => !stored.has(s.body));
-  assert.equal(missing.length, 0, `${missing.length} acknowledged comments are missing, e.g. ${missing[0]?.body}`);
-  for (const sent of acknowledged) {
-    const [row] = stored.get(sent.body)!;
-    assert.equal(row.articleSlug, slug, `${sent.body} is on ${row.articleSlug}`);
-    assert.equal(row.parentId, sent.parentId, `${sent.body} hangs under ${row.parentId}, not ${sent.parentId}`);
-  }
-  return `${acknowledged.length}/${storm.sent.length} acknowledged, ${rows.length} stored, none twice`;
-}
-
 async function noLoss(provider: string, url: string, port: number): Promise<string> {
   const db = openDb(url);
   await seedComments(db, SLUG, 4);
@@ -118,7 +94,7 @@ async function noLoss(provider: string, url: string, port: number): Promise<stri
       SIZE.storm,
       `only ${storm.acknowledged} of ${SIZE.storm} acknowledged: ${JSON.stringify(storm.statuses)} ${storm.sent.find((s) => !s.acknowledged)?.message}`,
     );
-    return `${await assertStored(db, tag, storm)}; ${storm.perSecond.toFixed(0)} comments/s, p99 ${storm.p99.toFixed(0)} ms`;
+    return `${await assertStored(db, tag, storm, SLUG)}; ${storm.perSecond.toFixed(0)} comments/s, p99 ${storm.p99.toFixed(0)} ms`;
   } finally {
     server.stop();
     await db.$disconnect();
@@ -159,7 +135,7 @@ async function crash(): Promise<string> {
   server = await startServer(PORT + 2, loadEnv(url), "data/reliability-crash.log");
   const reopened = openDb(url);
   try {
-    const stored = await assertStored(reopened, tag, storm);
+    const stored = await assertStored(reopened, tag, storm, SLUG);
     const integrity = new Database(file, { readonly: true }).pragma("integrity_check", { simple: true });
     assert.equal(integrity, "ok", `PRAGMA integrity_check: ${integrity}`);
     const page = await fetch(`${server.url}/articles/${SLUG}`);
@@ -175,29 +151,6 @@ async function crash(): Promise<string> {
     server.stop();
     await reopened.$disconnect();
   }
-}
-
-/** A PostgreSQL server of our own, to stop and start: initdb as the postgres user on a spare port. */
-function ownPostgres(port: number) {
-  const bin = ["/usr/lib/postgresql"]
-    .flatMap((root) => (fs.existsSync(root) ? fs.readdirSync(root).map((v) => path.join(root, v, "bin")) : []))
-    .find((dir) => fs.existsSync(path.join(dir, "initdb")));
-  if (!bin) return null;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-pg-"));
-  const asPostgres = (command: string, args: string[]) =>
-    execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-  execFileSync("chown", ["postgres:postgres", dir]);
-  asPostgres("initdb", ["-D", path.join(dir, "data"), "-A", "trust", "-U", "postgres"]);
-  const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1`;
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () =>
-      asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-o", options, "-l", path.join(dir, "log"), "-w", "start"]),
-    stop: () => asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "stop"]),
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
 }
 
 async function databaseAway(): Promise<string> {
@@ -278,7 +231,9 @@ async function databaseAway(): Promise<string> {
 }
 
 async function main() {
-  console.log(`reliability suite (${SHORT ? "short" : "full"}): ${JSON.stringify(SIZE)}`);
+  console.log(
+    `reliability suite (${SHORT ? "short" : "full"}): ${JSON.stringify(SIZE)}, scale-out ${JSON.stringify(SCALE)}`,
+  );
   ensureBuild();
   await check(`no loss, no duplicates: ${SIZE.storm} comments from ${SIZE.clients} clients on SQLite`, () =>
     noLoss("sqlite", freshSqlite("reliability-noloss"), PORT),
@@ -311,18 +266,19 @@ async function main() {
   const mailSize = { followers: SIZE.followers, comments: SIZE.replies };
   const mailStorm = `${SIZE.replies} replies to ${SIZE.followers} followers with SMTP away, then kill -9 mid-send`;
   await check(`mail on SQLite: ${mailStorm}: every follower told of each, once`, () =>
-    mailCheck("sqlite", freshSqlite("reliability-mail"), PORT + 30, mailSize),
+    mailCheck("sqlite", freshSqlite("reliability-mail"), PORT + 40, mailSize),
   );
   if (!pgReason) {
     await check(`mail on PostgreSQL: ${mailStorm}: every follower told of each, once`, async () => {
       const pg = await freshPostgres();
       try {
-        return await mailCheck("postgres", pg.url, PORT + 31, mailSize);
+        return await mailCheck("postgres", pg.url, PORT + 41, mailSize);
       } finally {
         await pg.drop();
       }
     });
   }
+  await scaleChecks(PORT + 30, check, SCALE, (name) => !ONLY || name.includes(ONLY));
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

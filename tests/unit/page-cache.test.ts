@@ -1,8 +1,17 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { cachedPage, forgetPages, MAX_BYTES, MAX_PAGES, pageResponse, PLACEHOLDER } from "@/lib/server/page-cache";
+import {
+  cachedPage,
+  forgetPages,
+  forgetPagesHere,
+  MAX_BYTES,
+  MAX_PAGES,
+  pageResponse,
+  PLACEHOLDER,
+  setBroadcast,
+} from "@/lib/server/page-cache";
 
 // Every value this process puts in a template: none may reach a reader.
-const PLACEHOLDER_VALUE = /mg(nonce|token)[0-9a-f]{24}/;
+const PLACEHOLDER_VALUE = /mg(nonce|token|request)[0-9a-f]{24}/;
 const ANSWER = { nonce: "bm9uY2Utb2YtdGhpcy1hbnN3ZXI=", token: "token-of-this-answer" };
 
 /** A template render as the server makes it: the first after a start has a preload Link header. */
@@ -76,5 +85,53 @@ describe("the page cache", () => {
     for (const slug of ["big-1", "big-2", "big-3"]) await renders(slug, big);
     expect(await renders("big-1", big)).toBe(true);
     expect(await renders("big-3", big)).toBe(false);
+  });
+});
+
+describe("the page cache with several instances", () => {
+  it("fills in each answer's request id, and keeps none of the render's own", async () => {
+    const render = async () =>
+      new Response(`<p data-request="${PLACEHOLDER.requestId}"></p><input value="${PLACEHOLDER.token}">`, {
+        headers: { "content-type": "text/html", "x-request-id": "template-render-0001" },
+      });
+    for (const requestId of ["reader-request-0001", "reader-request-0002"]) {
+      const response = pageResponse((await cachedPage("ids", render))!, { ...ANSWER, requestId }, {});
+      const body = await response.text();
+      expect(body).toContain(`data-request="${requestId}"`);
+      expect(body).not.toMatch(PLACEHOLDER_VALUE);
+      expect(response.headers.get("x-request-id")).toBeNull();
+    }
+  });
+
+  it("tells the other instances of each change, and hears theirs without telling again", () => {
+    const told: (string | null)[] = [];
+    setBroadcast((slug) => told.push(slug));
+    try {
+      forgetPages("an-article");
+      forgetPages();
+      forgetPagesHere("another-article");
+      forgetPagesHere();
+      expect(told).toEqual(["an-article", null]);
+    } finally {
+      setBroadcast(undefined);
+    }
+  });
+
+  it("renders a page readers asked for at once again when another instance changed its comments", async () => {
+    let count = 0;
+    const render = () => {
+      count++;
+      return template()();
+    };
+    await cachedPage("busy-article", render);
+    expect(count).toBe(1);
+    forgetPagesHere("busy-article", { renderAgain: true });
+    expect(count).toBe(2);
+    await cachedPage("busy-article", render);
+    expect(count).toBe(2); // the next reader got that render
+    // Without a page kept (dropped again during the render), nothing is rendered ahead.
+    forgetPagesHere("busy-article");
+    forgetPagesHere("busy-article", { renderAgain: true });
+    expect(count).toBe(2);
   });
 });

@@ -44,7 +44,7 @@ const answers = (url: string) =>
 export type RunningServer = { url: string; pid: number; stop: (signal?: NodeJS.Signals) => void };
 
 /** What `npm start` runs; the security checks also try plain `next start` (NEXT_START). */
-export const SERVER_TS = ["node_modules/.bin/tsx", "server.ts"];
+export const SERVER_TS = [process.execPath, "--import", "tsx", "server.ts"];
 export const NEXT_START = ["node_modules/.bin/next", "start"];
 
 /**

@@ -1,6 +1,8 @@
 // A bounded comment storm: `clients` readers, each posting its share of `total` comments one after
 // another from an address of its own, some as replies to `parents`. Every outcome is kept, so a
 // test can compare what the readers were told with what the database holds.
+import assert from "node:assert/strict";
+import type { Db } from "./app";
 import { percentile, postComment, readCommentForm, type PostOutcome } from "./poster";
 
 export type StormOptions = {
@@ -80,4 +82,34 @@ export async function commentStorm(options: StormOptions): Promise<StormResult> 
     p99: percentile(latencies, 99),
     statuses,
   };
+}
+
+/** Every acknowledged comment is stored exactly once, on the article, under the comment it answered. */
+export async function assertStored(
+  db: Db,
+  tag: string,
+  storm: Pick<StormResult, "sent">,
+  slug: string,
+): Promise<string> {
+  const rows = await db.comment.findMany({
+    where: { body: { startsWith: `${tag} ` } },
+    select: { body: true, parentId: true, articleSlug: true },
+  });
+  const stored = new Map<string, typeof rows>();
+  for (const row of rows) stored.set(row.body, [...(stored.get(row.body) ?? []), row]);
+  const duplicated = [...stored.values()].filter((copies) => copies.length > 1);
+  assert.equal(
+    duplicated.length,
+    0,
+    `${duplicated.length} comments stored more than once, e.g. ${duplicated[0]?.[0].body}`,
+  );
+  const acknowledged = storm.sent.filter((s) => s.acknowledged);
+  const missing = acknowledged.filter((s) => !stored.has(s.body));
+  assert.equal(missing.length, 0, `${missing.length} acknowledged comments are missing, e.g. ${missing[0]?.body}`);
+  for (const sent of acknowledged) {
+    const [row] = stored.get(sent.body)!;
+    assert.equal(row.articleSlug, slug, `${sent.body} is on ${row.articleSlug}`);
+    assert.equal(row.parentId, sent.parentId, `${sent.body} hangs under ${row.parentId}, not ${sent.parentId}`);
+  }
+  return `${acknowledged.length}/${storm.sent.length} acknowledged, ${rows.length} stored, none twice`;
 }

@@ -1,0 +1,236 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { SLUG_PATTERN } from "../content/slug";
+import { resolveDatabaseTarget } from "./database-url";
+import { onShutdown } from "./lifecycle";
+import { logger } from "./log";
+import { forgetPagesHere, pageCacheEnabled, setBroadcast } from "./page-cache";
+
+// The page cache's channel between instances on one PostgreSQL database: forgetPages() on any
+// instance sends NOTIFY with the article's slug, and every other instance, LISTENing on one
+// connection of its own (outside the pool, which would hand it to queries), drops its copy of the
+// page at once. When that connection is lost (PostgreSQL restarted, the network away), it is opened
+// again with growing pauses; meanwhile pages are rendered again after PAGE_CACHE_SECONDS as always,
+// and once it is back, this instance drops every page it kept (it may have missed a change) and,
+// if it changed comments meanwhile, tells the others to do the same. SQLite has a single instance:
+// no channel.
+
+export const CACHE_CHANNEL = "marginalia_page_cache";
+export type ChannelStatus = "off" | "connecting" | "listening" | "reconnecting";
+
+type State = {
+  status: ChannelStatus;
+  /** Tells this instance's own notifications from the others'. */
+  instance: string;
+  client?: pg.Client;
+  stopped: boolean;
+  /** A change made here could not be told: tell everyone to drop everything once reconnected. */
+  missed: boolean;
+  attempt: number;
+  lostAt?: number;
+  timer?: NodeJS.Timeout;
+  /** One NOTIFY at a time; the changes made meanwhile go together in the next (null: every page). */
+  sending: boolean;
+  queued?: Set<string> | null;
+  /** When the connection last answered: the heartbeat asks only a connection that has been quiet. */
+  answeredAt: number;
+};
+
+// instrumentation.ts starts it; health.ts (in the routes' bundle) reads its status: one per process.
+const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginalia.cache-channel")] ??= {
+  status: "off",
+  instance: randomBytes(8).toString("hex"),
+  stopped: false,
+  missed: false,
+  attempt: 0,
+  sending: false,
+  answeredAt: 0,
+});
+
+/** Pauses between attempts to reconnect; the last repeats. */
+const BACKOFF_MS = [100, 200, 500, 1_000, 2_000, 5_000];
+/** A connection that silently died (no FIN, no RST) is found out by a query after this much quiet. */
+const HEARTBEAT_MS = 15_000;
+const QUERY_TIMEOUT_MS = 10_000;
+/** More slugs than this in one notification: every page instead (a payload is at most 8000 bytes). */
+const MAX_SLUGS = 40;
+
+export const cacheChannelStatus = (): ChannelStatus => state.status;
+
+/** Wall-clock milliseconds, with a fraction. */
+const now = () => performance.timeOrigin + performance.now();
+
+/** Starts listening, once per process, when the page cache is on and the database is PostgreSQL. */
+export function startCacheChannel(): void {
+  if (state.status !== "off" || !pageCacheEnabled()) return;
+  const target = resolveDatabaseTarget();
+  if (target.provider !== "postgresql") return;
+  state.status = "connecting";
+  setBroadcast(broadcast);
+  onShutdown("page cache channel", stop);
+  void connect(target.url);
+}
+
+/** A notification: who sent it, the articles whose pages changed (null: every page), when. */
+type Message = { from: string; slugs: string[] | null; at?: number };
+
+function parse(payload: string | undefined): Message | null {
+  try {
+    const message = JSON.parse(payload ?? "") as Partial<Message>;
+    if (typeof message.from !== "string") return null;
+    const slugs = message.slugs;
+    if (
+      slugs !== null &&
+      !(Array.isArray(slugs) && slugs.every((slug) => typeof slug === "string" && SLUG_PATTERN.test(slug)))
+    )
+      return null;
+    return { from: message.from, slugs, at: typeof message.at === "number" ? message.at : undefined };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * forgetPages() on this instance: tell the others. One NOTIFY at a time, so that a burst of
+ * changes (a busy discussion) does not queue hundreds behind a slow database: the changes made
+ * while one is on its way go together in the next, which is sent after them.
+ */
+function broadcast(slug: string | null): void {
+  if (!state.client || state.status !== "listening") {
+    state.missed = true;
+    return;
+  }
+  if (slug === null || state.queued === null) state.queued = null;
+  else (state.queued ??= new Set()).add(slug);
+  if (!state.sending) void send();
+}
+
+async function send(): Promise<void> {
+  state.sending = true;
+  try {
+    while (state.queued !== undefined) {
+      const client = state.client;
+      const slugs = state.queued === null || state.queued.size > MAX_SLUGS ? null : [...state.queued];
+      state.queued = undefined;
+      if (!client) {
+        state.missed = true;
+        return;
+      }
+      const payload = JSON.stringify({ from: state.instance, slugs, at: now() });
+      await client.query("SELECT pg_notify($1, $2)", [CACHE_CHANNEL, payload]).then(
+        () => (state.answeredAt = Date.now()),
+        () => {
+          // Not told: start again on a new connection, which tells everyone to drop everything.
+          state.missed = true;
+          void client.end().catch(() => undefined);
+        },
+      );
+    }
+  } finally {
+    state.sending = false;
+  }
+}
+
+async function connect(url: string): Promise<void> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: QUERY_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    application_name: "marginalia page cache channel",
+  });
+  // Set once listening; read by onLost, which may run before.
+  const timers: { heartbeat?: NodeJS.Timeout } = {};
+  let lost = false;
+  const onLost = (error?: Error) => {
+    if (lost) return;
+    lost = true;
+    clearInterval(timers.heartbeat);
+    if (state.client === client) state.client = undefined;
+    // Not awaited: on a dead network the goodbye never arrives.
+    client.end().catch(() => undefined);
+    if (state.stopped) return;
+    // Said once per outage, not per attempt.
+    if (state.status === "listening" || state.status === "connecting") {
+      state.lostAt = Date.now();
+      logger().warn(
+        { event: "cache-channel", status: "lost", reason: error?.message ?? "connection closed" },
+        "page cache channel down: other instances' changes show after PAGE_CACHE_SECONDS until it is back",
+      );
+    }
+    state.status = "reconnecting";
+    const pause = BACKOFF_MS[Math.min(state.attempt, BACKOFF_MS.length - 1)];
+    state.attempt++;
+    state.timer = setTimeout(() => void connect(url), pause * (0.8 + Math.random() * 0.4));
+    state.timer.unref();
+  };
+  client.on("error", onLost);
+  client.on("end", () => onLost());
+  client.on("notification", (notification) => {
+    if (notification.channel !== CACHE_CHANNEL) return;
+    const message = parse(notification.payload);
+    state.answeredAt = Date.now();
+    if (!message || message.from === state.instance) return;
+    if (message.slugs === null) forgetPagesHere();
+    else for (const slug of message.slugs) forgetPagesHere(slug, { renderAgain: true });
+    // How long the change took to arrive (clocks of one machine agree; of several, roughly).
+    logger().debug(
+      {
+        event: "cache-channel",
+        slugs: message.slugs,
+        ...(message.at ? { delayMs: Math.round((now() - message.at) * 10) / 10 } : {}),
+      },
+      "pages dropped: another instance changed their comments",
+    );
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${CACHE_CHANNEL}`);
+  } catch (error) {
+    onLost(error as Error);
+    return;
+  }
+  if (lost) return;
+  if (state.stopped) {
+    await client.end().catch(() => undefined);
+    return;
+  }
+  state.client = client;
+  state.status = "listening";
+  const attempts = state.attempt;
+  state.attempt = 0;
+  // Pages kept while this instance could not hear may lack another instance's change; and the
+  // others never heard of the changes made here meanwhile.
+  forgetPagesHere();
+  if (state.missed) {
+    state.missed = false;
+    broadcast(null);
+  }
+  if (state.lostAt !== undefined) {
+    logger().info(
+      { event: "cache-channel", status: "listening", downMs: Date.now() - state.lostAt, attempts },
+      "page cache channel back",
+    );
+    state.lostAt = undefined;
+  } else logger().info({ event: "cache-channel", status: "listening" }, "page cache channel listening");
+  state.answeredAt = Date.now();
+  const heartbeat = setInterval(() => {
+    if (Date.now() - state.answeredAt < HEARTBEAT_MS) return;
+    client.query("SELECT 1").then(
+      () => (state.answeredAt = Date.now()),
+      (error: Error) => onLost(error),
+    );
+  }, HEARTBEAT_MS / 3);
+  heartbeat.unref();
+  timers.heartbeat = heartbeat;
+}
+
+async function stop(): Promise<void> {
+  state.stopped = true;
+  clearTimeout(state.timer);
+  setBroadcast(undefined);
+  const client = state.client;
+  state.client = undefined;
+  state.status = "off";
+  await client?.end();
+}

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createDb } from "@/lib/server/db";
+import { readiness } from "@/lib/server/health";
+import { startDraining } from "@/lib/server/lifecycle";
+import { providers } from "../support/databases";
+
+const draining = Symbol.for("marginalia.lifecycle");
+afterEach(() => {
+  (globalThis as unknown as Record<symbol, { draining: boolean }>)[draining].draining = false;
+});
+
+describe.each(providers)("readiness (/readyz) on %s", (name, fresh, skip) => {
+  const provider = name === "SQLite" ? "sqlite" : "postgresql";
+
+  it.skipIf(skip)("is ready with every migration applied, and says why not when one is missing", async () => {
+    const { db, drop } = await fresh();
+    try {
+      expect(await readiness(db, provider)).toEqual({ ready: true, cacheChannel: "off" });
+      const [last] = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+        "SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1",
+      );
+      await db.$executeRawUnsafe(`DELETE FROM _prisma_migrations WHERE migration_name = '${last.migration_name}'`);
+      const result = await readiness(db, provider);
+      expect(result.ready).toBe(false);
+      expect(result.reason).toBe(`1 migration(s) not applied (${last.migration_name}): run npm run db:migrate`);
+      await db.$executeRawUnsafe("DROP TABLE _prisma_migrations");
+      expect((await readiness(db, provider)).reason).toBe(
+        "the database has no migrations applied: run npm run db:migrate",
+      );
+    } finally {
+      await drop();
+    }
+  });
+
+  it.skipIf(skip)("is not ready while the server stops", async () => {
+    const { db, drop } = await fresh();
+    try {
+      startDraining();
+      expect(await readiness(db, provider)).toMatchObject({ ready: false, reason: "shutting down" });
+    } finally {
+      await drop();
+    }
+  });
+});
+
+describe("readiness without a database", () => {
+  it("says the database cannot be reached, without the driver's message, within seconds", async () => {
+    const db = createDb("postgres://marginalia:secret@127.0.0.1:9/nowhere");
+    try {
+      const started = performance.now();
+      const result = await readiness(db, "postgresql");
+      expect(result).toEqual({ ready: false, reason: "the database cannot be reached", cacheChannel: "off" });
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(JSON.stringify(result)).not.toMatch(/secret|127\.0\.0\.1|ECONNREFUSED/);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});

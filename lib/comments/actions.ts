@@ -120,7 +120,8 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
     case "already-sent":
       return {
         status: "error",
-        message: "This form was already sent. Please reload the page before posting again.",
+        // Also what a reader whose answer was lost (a crash, a proxy retry) meets: the comment is there.
+        message: "This form was already sent, and its comment is stored. Reload the page to see it.",
         values,
       };
     case "no-parent":

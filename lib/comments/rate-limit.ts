@@ -1,35 +1,91 @@
 import "server-only";
-import { db as defaultDb, type Db } from "../server/db";
+import { db as defaultDb, isPostgres, type Db } from "../server/db";
 
 export type Window = { limit: number; seconds: number };
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+export type Reservation = { ok: true; release: () => Promise<void> } | { ok: false; retryAfterSeconds: number };
 
 /**
- * Counts one request under `key` unless a window is already full. Hits are rows in the database,
- * so every app instance sees the same counts.
+ * Takes one of `key`'s places unless a window is full. Hits are rows in the database, so every app
+ * instance sees the same counts; requests arriving together (on one instance or several) must not
+ * all pass a count that none of them has joined yet. On PostgreSQL the count and the new hit are one
+ * transaction under an advisory lock of the key; SQLite has one writer, so a hit is written first
+ * and counts only the hits written before it (ids grow in the order they were written).
+ * `release` gives the place back (the request turned out not to count: a duplicate).
  */
+export async function reserve(
+  key: string,
+  windows: Window[],
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<Reservation> {
+  const placed = isPostgres(db)
+    ? await db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
+        const full = await check(key, windows, tx as unknown as Db, now);
+        return full.ok ? await record(key, windows, tx as unknown as Db, now) : full;
+      })
+    : await record(key, windows, db, now).then(async (hit) => {
+        const full = await check(key, windows, db, now, hit.id);
+        if (full.ok) return hit;
+        await db.rateLimitHit.deleteMany({ where: { id: hit.id } });
+        return full;
+      });
+  if ("retryAfterSeconds" in placed) return placed;
+  return { ok: true, release: async () => void (await db.rateLimitHit.deleteMany({ where: { id: placed.id } })) };
+}
+
+/**
+ * Runs `request` in a place reserved under `key`, or answers rate-limited. The place is given
+ * back when `counts` says the outcome does not count (a duplicate), or when `request` throws.
+ */
+export async function withinLimit<T>(
+  key: string,
+  windows: Window[],
+  db: Db,
+  request: () => Promise<T>,
+  counts: (result: T) => boolean,
+): Promise<T | { kind: "rate-limited"; retryAfterSeconds: number }> {
+  const place = await reserve(key, windows, db);
+  if (!place.ok) return { kind: "rate-limited", retryAfterSeconds: place.retryAfterSeconds };
+  let result: T;
+  try {
+    result = await request();
+  } catch (error) {
+    await place.release();
+    throw error;
+  }
+  if (!counts(result)) await place.release();
+  return result;
+}
+
+/** Counts one request under `key` unless a window is already full (a reservation kept). */
 export async function consume(
   key: string,
   windows: Window[],
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<RateLimitResult> {
-  const result = await check(key, windows, db, now);
-  if (result.ok) await record(key, windows, db, now);
-  return result;
+  const reservation = await reserve(key, windows, db, now);
+  return reservation.ok ? { ok: true } : reservation;
 }
 
-/** Whether `key` may make another request, without counting one. */
+/** Whether `key` may make another request, without counting one; `before`: only hits written before that one. */
 export async function check(
   key: string,
   windows: Window[],
   db: Db = defaultDb(),
   now = new Date(),
+  before?: number,
 ): Promise<RateLimitResult> {
   // One query for every window: the newest hits of the longest window, as many as the largest limit.
   const longest = Math.max(...windows.map((w) => w.seconds));
   const hits = await db.rateLimitHit.findMany({
-    where: { key, createdAt: { gt: new Date(now.getTime() - longest * 1000) } },
+    where: {
+      key,
+      createdAt: { gt: new Date(now.getTime() - longest * 1000) },
+      ...(before === undefined ? {} : { id: { lt: before } }),
+    },
     orderBy: { createdAt: "desc" },
     take: Math.max(...windows.map((w) => w.limit)),
     select: { createdAt: true },
@@ -53,13 +109,19 @@ const PRUNE_EVERY_MS = 60_000;
 let prunedAt = 0;
 
 /** Counts one request under `key`; about once a minute, also deletes every key's expired hits. */
-export async function record(key: string, windows: Window[], db: Db = defaultDb(), now = new Date()): Promise<void> {
+export async function record(
+  key: string,
+  windows: Window[],
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<{ id: number }> {
   if (windows.some((w) => w.seconds * 1000 > KEPT_MS)) throw new Error("rate-limit windows are at most a day long");
-  await db.rateLimitHit.create({ data: { key, createdAt: now } });
+  const hit = await db.rateLimitHit.create({ data: { key, createdAt: now }, select: { id: true } });
   if (now.getTime() - prunedAt > PRUNE_EVERY_MS) {
     prunedAt = now.getTime();
     await db.rateLimitHit.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - KEPT_MS) } } });
   }
+  return hit;
 }
 
 /** Forgets `key`'s hits (a successful login clears its failures). */

@@ -20,7 +20,7 @@ import { forgetPages } from "../server/page-cache";
 import { logCommentChange } from "../server/log";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
-import { check, consume, countHits, record, type Window } from "./rate-limit";
+import { check, consume, countHits, record, withinLimit, type Window } from "./rate-limit";
 import { settings, type Settings } from "../settings";
 import {
   assessComment,
@@ -135,76 +135,109 @@ export async function submitComment(
 
       const config = settings();
       const { key: rateKey, windows } = commentRate(from.ip, config);
-      const rate = await check(rateKey, windows, db);
-      if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
-
-      // Bans, blocklists and the spam score; the site's author meets none of them.
-      const fingerprint = textFingerprint(parsed.data.body);
-      const verdict: Verdict = from.isAuthor
-        ? { kind: "pass", flags: [] }
-        : await judge({ slug, name: parsed.data.name, body: parsed.data.body, fingerprint, ...from }, db);
-      if (verdict.kind === "refuse") {
-        // Counted like a comment: a refused sender cannot probe the rules at will.
-        await record(rateKey, windows, db);
-        return verdict.field
-          ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
-          : { kind: "refused", message: verdict.message };
-      }
-      const status =
-        verdict.kind === "shadow"
-          ? "shadow"
-          : verdict.kind === "queue" ||
-              config.COMMENTS_MODERATION === "pre" ||
-              (config.COMMENTS_MODERATION === "first" &&
-                !(from.browserId && (await hasApprovedComment(from.browserId, db))))
-            ? "pending"
-            : "published";
-      // A shadow-banned reader is told their comment is posted, as anyone else is.
-      const pending = status === "pending";
-      const result = await createComment(
-        {
-          slug,
-          parentId: parsed.data.parentId,
-          name: parsed.data.name,
-          body: parsed.data.body,
-          status,
-          submissionId: token.submissionId,
-          browserId: from.browserId,
-          byAuthor: from.isAuthor ?? false,
-          ip: from.ip,
-          fingerprint,
-          flags: joinFlags(verdict.flags),
-          onCreated: commentEventsEnabled()
-            ? (tx, id) =>
-                recordNewComment(tx, {
-                  id,
-                  slug,
-                  answers: typeof submission.parentId === "string" && submission.parentId ? submission.parentId : null,
-                  name: parsed.data.name,
-                  body: parsed.data.body,
-                  status,
-                  browserId: from.browserId,
-                  notifyEmail: notify.email,
-                })
-            : undefined,
-        },
+      // The place is taken before anything slow, so a burst of posts cannot pass the limit together;
+      // a stored comment and a refused one keep it (a refused sender cannot probe the rules at will).
+      return withinLimit(
+        rateKey,
+        windows,
         db,
+        () =>
+          storeComment(
+            {
+              slug,
+              ...parsed.data,
+              submissionId: token.submissionId,
+              notifyEmail: notify.email,
+              answers: submission.parentId,
+            },
+            from,
+            config,
+            db,
+          ),
+        (result) =>
+          (result.kind === "posted" && !result.duplicate) || result.kind === "refused" || result.kind === "invalid",
       );
-      if (result.kind === "created") {
-        forgetPages(slug);
-        if (commentEventsEnabled()) wakeSender();
-      }
-      if (result.kind === "parent-not-found") return { kind: "no-parent" };
-      if (result.kind === "already-sent") return result;
-      // A duplicate is the same comment again: it is answered like the first, and not counted twice.
-      if (result.kind === "created") await record(rateKey, windows, db);
-      return { kind: "posted", id: result.id, name: parsed.data.name, pending, duplicate: result.kind === "duplicate" };
     },
     (r) =>
       r.kind === "posted"
         ? { outcome: r.duplicate ? "duplicate" : "posted", commentId: r.id, pending: r.pending }
         : { outcome: r.kind },
   );
+}
+
+/** Stores a comment that passed validation, within its place under the rate limit: bans, blocklists, spam, moderation. */
+async function storeComment(
+  input: {
+    slug: string;
+    name: string;
+    body: string;
+    parentId: string | null;
+    submissionId: string;
+    notifyEmail: string | null;
+    /** The comment answered, as the reader chose it (before threads stop nesting). */
+    answers: unknown;
+  },
+  from: { ip: string; browserId: string | null; isAuthor?: boolean },
+  config: Settings,
+  db: Db,
+): Promise<SubmitResult> {
+  // Bans, blocklists and the spam score; the site's author meets none of them.
+  const fingerprint = textFingerprint(input.body);
+  const verdict: Verdict = from.isAuthor
+    ? { kind: "pass", flags: [] }
+    : await judge({ slug: input.slug, name: input.name, body: input.body, fingerprint, ...from }, db);
+  if (verdict.kind === "refuse") {
+    return verdict.field
+      ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
+      : { kind: "refused", message: verdict.message };
+  }
+  const status =
+    verdict.kind === "shadow"
+      ? "shadow"
+      : verdict.kind === "queue" ||
+          config.COMMENTS_MODERATION === "pre" ||
+          (config.COMMENTS_MODERATION === "first" &&
+            !(from.browserId && (await hasApprovedComment(from.browserId, db))))
+        ? "pending"
+        : "published";
+  // A shadow-banned reader is told their comment is posted, as anyone else is.
+  const pending = status === "pending";
+  const result = await createComment(
+    {
+      slug: input.slug,
+      parentId: input.parentId,
+      name: input.name,
+      body: input.body,
+      status,
+      submissionId: input.submissionId,
+      browserId: from.browserId,
+      byAuthor: from.isAuthor ?? false,
+      ip: from.ip,
+      fingerprint,
+      flags: joinFlags(verdict.flags),
+      onCreated: commentEventsEnabled()
+        ? (tx, id) =>
+            recordNewComment(tx, {
+              id,
+              slug: input.slug,
+              answers: typeof input.answers === "string" && input.answers ? input.answers : null,
+              name: input.name,
+              body: input.body,
+              status,
+              browserId: from.browserId,
+              notifyEmail: input.notifyEmail,
+            })
+        : undefined,
+    },
+    db,
+  );
+  if (result.kind === "created") {
+    forgetPages(input.slug);
+    if (commentEventsEnabled()) wakeSender();
+  }
+  if (result.kind === "parent-not-found") return { kind: "no-parent" };
+  if (result.kind === "already-sent") return result;
+  return { kind: "posted", id: result.id, name: input.name, pending, duplicate: result.kind === "duplicate" };
 }
 
 /**
@@ -230,8 +263,10 @@ async function judge(
     threshold > 0 && comment.fingerprint
       ? articlesWithSameText(comment.fingerprint, comment.slug, new Date(now.getTime() - REPEAT_DAYS * 86_400_000), db)
       : 0,
-    // The rate limit's own hits: every comment and edit from the address, this one not yet counted.
-    threshold > 0 && ip ? countHits(`comment:${ip}`, BURST_MINUTES * 60, db, now) : 0,
+    // The rate limit's own hits: every comment and edit from the address, this one's place among them.
+    threshold > 0 && ip
+      ? countHits(`comment:${ip}`, BURST_MINUTES * 60, db, now).then((hits) => Math.max(0, hits - 1))
+      : 0,
   ]);
   return assessComment(
     { name: comment.name, body: comment.body, ip, browserId: comment.browserId },
@@ -275,49 +310,55 @@ export async function submitEdit(
       if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
       const config = settings();
       const { key, windows } = commentRate(from.ip, config);
-      const rate = await check(key, windows, db);
-      if (!rate.ok) return { kind: "rate-limited", retryAfterSeconds: rate.retryAfterSeconds };
-      const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
-      const fingerprint = textFingerprint(body.data);
-      const verdict: Verdict = current
-        ? await judge(
-            {
-              slug: current.slug,
-              name: current.name,
-              body: body.data,
-              fingerprint,
-              ip: from.ip,
-              browserId: from.viewer.voterId ?? null,
-            },
-            db,
-          )
-        : { kind: "pass", flags: [] };
-      if (verdict.kind === "refuse") {
-        await record(key, windows, db);
-        return { kind: "invalid", errors: [verdict.message] };
-      }
-      const status =
-        verdict.kind === "shadow"
-          ? "shadow"
-          : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
-            ? "pending"
-            : undefined;
-      const result = await changeComment(
+      const text = body.data;
+      // New comments and edits share a place under one limit: an edit can carry as much as a comment.
+      return withinLimit(
+        key,
+        windows,
         db,
-        { type: "comment.edited", id: edit.id },
-        (tx) =>
-          editOwnComment(
-            edit.id,
-            { body: body.data, status, flags: joinFlags(verdict.flags), fingerprint },
-            from.viewer,
-            config.COMMENT_EDIT_MINUTES,
-            tx,
-          ),
-        (change) => change.kind === "ok",
+        () => saveEdit(),
+        (result) => result.kind === "saved" || result.kind === "invalid",
       );
-      if (result.kind !== "ok") return result;
-      await record(key, windows, db);
-      return { kind: "saved", body: body.data, pending: status === "pending" };
+
+      async function saveEdit(): Promise<EditResult> {
+        const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
+        const fingerprint = textFingerprint(text);
+        const verdict: Verdict = current
+          ? await judge(
+              {
+                slug: current.slug,
+                name: current.name,
+                body: text,
+                fingerprint,
+                ip: from.ip,
+                browserId: from.viewer.voterId ?? null,
+              },
+              db,
+            )
+          : { kind: "pass", flags: [] };
+        if (verdict.kind === "refuse") return { kind: "invalid", errors: [verdict.message] };
+        const status =
+          verdict.kind === "shadow"
+            ? "shadow"
+            : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
+              ? "pending"
+              : undefined;
+        const result = await changeComment(
+          db,
+          { type: "comment.edited", id: edit.id },
+          (tx) =>
+            editOwnComment(
+              edit.id,
+              { body: text, status, flags: joinFlags(verdict.flags), fingerprint },
+              from.viewer,
+              config.COMMENT_EDIT_MINUTES,
+              tx,
+            ),
+          (change) => change.kind === "ok",
+        );
+        if (result.kind !== "ok") return result;
+        return { kind: "saved", body: text, pending: status === "pending" };
+      }
     },
     (r) => ({ outcome: r.kind }),
   );

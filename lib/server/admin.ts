@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cookies } from "next/headers";
 import { cookieOptions } from "./cookies";
-import { check, record, reset, countHits } from "../comments/rate-limit";
+import { countHits, record, reserve, reset } from "../comments/rate-limit";
 import { settings, cookieSecret } from "../settings";
 import { db as defaultDb, type Db } from "./db";
 import { safeEqual, sign, unsign } from "./signing";
@@ -52,12 +52,13 @@ export async function attemptLogin(
   const expected = settings().ADMIN_PASSWORD;
   if (!expected) return { kind: "disabled" };
   const key = `login:${ip}`;
-  const allowed = await check(key, [LOGIN_WINDOW], db, now);
+  // Each attempt takes its place as a failure before the password is compared, so a burst of guesses
+  // sent together cannot all pass the lock-out's count; the right password clears them.
+  const allowed = await reserve(key, [LOGIN_WINDOW], db, now);
   if (!allowed.ok) return { kind: "locked", retryAfterSeconds: allowed.retryAfterSeconds };
   // Right and wrong passwords wait alike: a guesser must not learn "wrong" by the answer coming early.
   await wait(loginDelayMs(await countHits(ALL_ADDRESSES, LOGIN_WINDOW.seconds, db, now)));
   if (!safeEqual(password, expected)) {
-    await record(key, [LOGIN_WINDOW], db, now);
     await record(ALL_ADDRESSES, [LOGIN_WINDOW], db, now);
     return { kind: "wrong" };
   }

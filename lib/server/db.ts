@@ -35,3 +35,7 @@ export function db(): Db {
   }
   return globalForDb.marginaliaDb;
 }
+
+/** Which engine a client talks to, where SQL differs (locks, SKIP LOCKED). */
+export const isPostgres = (db: Pick<Db, never>) =>
+  (db as unknown as { _engineConfig?: { activeProvider?: string } })._engineConfig?.activeProvider === "postgresql";

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Db } from "./db";
+import { isPostgres, type Db } from "./db";
 import { messageIdDomain } from "./mail";
 import { settings } from "../settings";
 
@@ -56,9 +56,6 @@ const dueWhere = (now: Date) => ({
     { status: "sending", lockedUntil: { lt: now } },
   ],
 });
-
-const isPostgres = (db: Db) =>
-  (db as unknown as { _engineConfig?: { activeProvider?: string } })._engineConfig?.activeProvider === "postgresql";
 
 /**
  * Claims up to `limit` due messages for this sender. Each claim is a conditional update, so two

@@ -57,6 +57,12 @@ describe.each(providers)("admin login and sessions on %s", (_name, open, skipRea
       expect((await login(PASSWORD, "10.0.0.2")).kind).toBe("ok");
     });
 
+    it("holds the lock-out against 30 guesses sent together: 10 are compared, the rest locked", async () => {
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => login(`guess ${i}`, "10.0.0.3")));
+      expect(results.filter((r) => r.kind === "wrong")).toHaveLength(10);
+      expect(results.filter((r) => r.kind === "locked")).toHaveLength(20);
+    });
+
     it("lets the author in after 150 failures from rotating addresses, slowed but not locked", async () => {
       for (let i = 0; i < 150; i++) expect((await login(`wrong ${i}`, `10.1.${i >> 8}.${i & 255}`)).kind).toBe("wrong");
       waits = [];

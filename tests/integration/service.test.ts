@@ -103,6 +103,23 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       expect((await published()).map((c) => c.html)).not.toContain("<p>Three</p>");
     });
 
+    it("holds the rate limit against a burst: 20 posts sent together from one address store 5", async () => {
+      const ip = nextIp();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          submitComment(
+            { slug: SLUG, name: "Burst", body: `Burst ${i} ${ip}`, token: aged() },
+            { ip, browserId: `burst-${i}` },
+            db,
+          ),
+        ),
+      );
+      expect(results.filter((r) => r.kind === "posted")).toHaveLength(5);
+      expect(results.filter((r) => r.kind === "rate-limited")).toHaveLength(15);
+      const stored = await db.comment.count({ where: { body: { endsWith: ` ${ip}` } } });
+      expect(stored).toBe(5);
+    });
+
     it("drops the cached page on every change: post, edit, 👍, moderation, lock, import", async () => {
       vi.stubEnv("NODE_ENV", "production");
       vi.stubEnv("PAGE_CACHE_SECONDS", "600");

@@ -9,8 +9,9 @@ import {
   templateRequestHeaders,
 } from "./lib/server/page-cache";
 import { issueFormToken } from "./lib/comments/spam";
+import type { CarriedCookie } from "./lib/comments/form-post";
 import { MAX_SUBMISSION_BYTES, readBody } from "./lib/server/request-body";
-import { decodes, isCrossSite, isHttps, isMalformedForm } from "./lib/server/request-guards";
+import { decodes, hasMalformedActionFields, isCrossSite, isHttps, readForm } from "./lib/server/request-guards";
 import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { SLUG_PATTERN } from "./lib/content/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
@@ -68,6 +69,7 @@ export async function proxy(request: NextRequest) {
     decodable && (request.method === "GET" || request.method === "HEAD") && canonicalArticlePath(pathname);
   if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
 
+  let carry: CarriedCookie | null = null;
   if (request.method === "POST") {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
     // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
@@ -88,12 +90,21 @@ export async function proxy(request: NextRequest) {
         "<h1>That was too large to send</h1><p>This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.</p>",
       );
     }
-    if (!api && (await isMalformedForm(request.headers, body))) {
+    const form = api ? null : await readForm(request.headers, body);
+    if (form === "malformed" || (form && hasMalformedActionFields(request.headers, form))) {
       return page(
         400,
         "Not understood",
         "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>",
       );
+    }
+    // The comment form without JavaScript: stored here, else on to its server action as before.
+    const slug = form && !request.headers.has("next-action") && articleSlugOf(pathname);
+    if (slug && decodable) {
+      const { answerCommentPost } = await import("./lib/comments/form-post");
+      const { answer, carried } = await answerCommentPost(request, form, decodeURIComponent(slug));
+      if (answer) return answer;
+      carry = carried;
     }
   }
 
@@ -123,12 +134,19 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   if (!template) requestHeaders.delete(TEMPLATE_HEADER);
   requestHeaders.set("content-security-policy", rendered);
+  // A browser id made for a comment post above: the action reads it, the answer sets it.
+  if (carry)
+    requestHeaders.set(
+      "cookie",
+      [request.headers.get("cookie"), `${carry.name}=${carry.value}`].filter(Boolean).join("; "),
+    );
   const forward = { request: { headers: requestHeaders } };
   // A path that does not decode names nothing here: the site's not-found page (Next's own route).
   const response = decodable
     ? NextResponse.next(forward)
     : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
   response.headers.set("content-security-policy", rendered);
+  if (carry) response.cookies.set(carry.name, carry.value, carry.options);
   return response;
 }
 

@@ -15,7 +15,7 @@ import { isIPv6 } from "node:net";
 import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import { stampClientAddress } from "./lib/server/client-address";
-import { cookieSecret, settings } from "./lib/settings";
+import { cookieSecret, fixSettings, settings } from "./lib/settings";
 import { clientAddress, trustsPeer } from "./lib/server/trust-proxy";
 import { closeAll, isDraining, startDraining } from "./lib/server/lifecycle";
 import {
@@ -57,6 +57,8 @@ const { TRUST_PROXY: trust, SHUTDOWN_TIMEOUT_SECONDS } = checkedSettings();
 // In production every line on stdout is JSON, Next.js's own included; development keeps its console.
 const log = logger();
 if (!dev) consoleToLog();
+// A production server's environment stays as it started: settings() stops reading it (lib/settings.ts).
+if (!dev) fixSettings();
 
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname;

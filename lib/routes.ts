@@ -42,6 +42,14 @@ export function commentAnchor(id: string): string {
   return `comment-${id}`;
 }
 
+/**
+ * Where the comment form's POST without JavaScript leads (POST-redirect-GET): the new comment, its
+ * page saying it is posted, or for a post stored as nothing (a bot's), the comments.
+ */
+export function postedCommentPath(slug: string, id: string | null): string {
+  return id ? articleUrl(slug, `posted=${id}`, commentAnchor(id)) : articleUrl(slug, undefined, "comments");
+}
+
 export function commentPath(slug: string, id: string): string {
   return articleUrl(slug, undefined, commentAnchor(id));
 }

@@ -98,21 +98,36 @@ function mustBe(issue: z.core.$ZodRawIssue): string {
 }
 
 const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
-let last: { key: string; value: Settings } | undefined;
+let last: { key: string; value: Settings; env: NodeJS.ProcessEnv } | undefined;
+
+// Set by server.ts once it has checked the settings of a production server, whose environment
+// does not change while it runs. On globalThis: Next.js bundles the app's, the proxy's and
+// instrumentation's copies of this module apart, and server.ts loads its own.
+const FIXED = Symbol.for("marginalia.settings-fixed");
+
+/** From now on this process's environment is taken as it is: each copy of this module reads it once more, then never. */
+export function fixSettings(): void {
+  (globalThis as { [FIXED]?: boolean })[FIXED] = true;
+}
 
 /**
- * The settings, parsed again only when one of the variables changed: they are read several times
- * per comment, and tests change them between cases.
+ * The settings, parsed again only when one of the variables changed: they are read many times per
+ * request (tests change them between cases). Once fixSettings() was called, the environment is not
+ * read again: reading its ~40 variables cost ~40 µs a call, about a millisecond of every comment post.
  */
 export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
+  if (last?.env === env && (globalThis as { [FIXED]?: boolean })[FIXED]) return last.value;
   const values = Object.fromEntries(NAMES.map((name) => [name, env[name] || undefined]));
   const key = JSON.stringify(values);
-  if (last?.key === key) return last.value;
+  if (last?.key === key) {
+    last.env = env;
+    return last.value;
+  }
   const result = schema.safeParse(values, { error: mustBe });
   if (!result.success) {
     throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; "));
   }
-  last = { key, value: result.data };
+  last = { key, value: result.data, env };
   return result.data;
 }
 

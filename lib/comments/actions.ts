@@ -9,9 +9,10 @@ import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { settings } from "../settings";
-import { HONEYPOT_FIELD, issueFormToken } from "./spam";
+import { issueFormToken } from "./spam";
+import { commentSubmission } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
-import { articlePath, articleUrl, commentAnchor } from "../routes";
+import { articlePath, postedCommentPath } from "../routes";
 import { isAdmin } from "../server/admin";
 
 export type CommentFormState = {
@@ -56,19 +57,11 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
 
   let result: SubmitResult;
   try {
-    result = await submitComment(
-      {
-        slug,
-        name: formData.get("name"),
-        body: formData.get("body"),
-        parentId: formData.get("parentId"),
-        token: formData.get("token"),
-        honeypot: formData.get(HONEYPOT_FIELD),
-        email: formData.get("email"),
-        notify: formData.get("notify"),
-      },
-      { ip: await clientIp(), browserId: await ensureBrowserId(), isAuthor: await isAdmin() },
-    );
+    result = await submitComment(commentSubmission(formData), {
+      ip: await clientIp(),
+      browserId: await ensureBrowserId(),
+      isAuthor: await isAdmin(),
+    });
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch {
     // The database away: the service logged it.
@@ -88,12 +81,9 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       }
       // Without JavaScript the form is a plain POST: answer it with a redirect to the comment
       // (POST-redirect-GET), so a reload cannot post it again and the answer is not a whole page.
+      // (proxy.ts answers most of these itself, lib/comments/form-post.ts: the author's come here.)
       if (!(await headers()).has("next-action")) {
-        redirect(
-          result.kind === "posted"
-            ? articleUrl(slug, `posted=${result.id}`, commentAnchor(result.id))
-            : articleUrl(slug, undefined, "comments"),
-        );
+        redirect(postedCommentPath(slug, result.kind === "posted" ? result.id : null));
       }
       return {
         status: "posted",

@@ -128,6 +128,19 @@ function nestingDepth(markdown: string): number {
   return deepest;
 }
 
+// Parsing is the dearest part of checking a comment (5% of a post's CPU): a body with no more
+// link marks than the limit cannot hold more links than that, so it need not be parsed. Each link
+// or reference opens with a "[" of its own, an autolink with "<", a bare one holds "www.",
+// "http(s):" or an address's "@" (in any case). A line that opens two quotes or lists might nest
+// thousands deep (which only the parser finds out), so such a body is parsed too.
+const LINK_MARKS = /[[<@]|www\.|https?:/gi;
+const NESTED_LINE = /^\s*(?:[>*+-]|\d+[.)])\s*(?:[>*+-]|\d+[.)])/m;
+
+/** Whether `markdown` might hold more than `max` links or nest too deeply: countLinks() tells. */
+export function mayHoldMoreLinks(markdown: string, max: number): boolean {
+  return NESTED_LINE.test(markdown) || (markdown.match(LINK_MARKS)?.length ?? 0) > max;
+}
+
 /**
  * How many links a comment shows (written, referenced or bare), for the links-per-comment limit;
  * Infinity when it nests too deeply to be parsed at all.

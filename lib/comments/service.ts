@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { getArticle } from "../content/articles";
+import { articleExists } from "../content/articles";
 import {
   commentForEvent,
   createComment,
@@ -106,7 +106,7 @@ export async function submitComment(
     { action: "post", slug: typeof submission.slug === "string" ? submission.slug : "" },
     async () => {
       const slug = typeof submission.slug === "string" ? submission.slug : "";
-      if (!(await getArticle(slug))) return { kind: "no-article" };
+      if (!articleExists(slug)) return { kind: "no-article" };
       if (await isThreadLocked(slug, db)) return { kind: "locked" };
       if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
       const token = checkFormToken(submission.token);

@@ -361,13 +361,14 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       createdAt: now,
     };
     const { onCreated } = input;
+    // Only the id is read back: Prisma maps every column it returns.
     if (onCreated) {
       await db.$transaction(async (tx) => {
-        await tx.comment.create({ data });
+        await tx.comment.create({ data, select: { id: true } });
         await onCreated(tx as unknown as Db, id);
       });
     } else {
-      await db.comment.create({ data });
+      await db.comment.create({ data, select: { id: true } });
     }
   } catch (error) {
     // The form was sent before (a double submit, a retry): its submission id is taken. Checking

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { countLinks } from "./markdown";
+import { countLinks, mayHoldMoreLinks } from "./markdown";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./limits";
 
 export { BODY_MAX, LINKS_MAX, NAME_MAX };
@@ -56,7 +56,7 @@ export const commentBodySchema = text({
   required: "Please write a comment.",
   tooLong: `Your comment can be at most ${BODY_MAX.toLocaleString("en")} characters.`,
 }).superRefine((body, ctx) => {
-  const links = countLinks(body);
+  const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
   if (links === Number.POSITIVE_INFINITY)
     ctx.addIssue({ code: "custom", message: "Your comment nests quotes or lists too deeply." });
   else if (links > LINKS_MAX)

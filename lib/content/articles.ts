@@ -273,6 +273,12 @@ export async function getArticle(slug: string, options: ReadOptions = {}): Promi
   return renderOrThrow(source, dir);
 }
 
+/** Whether a visible article has that slug, without rendering it: every comment post asks. */
+export function articleExists(slug: string, options: ReadOptions = {}): boolean {
+  const source = readAll(options.dir ?? CONTENT_DIR).find((candidate) => candidate.summary.slug === slug);
+  return source !== undefined && isVisible(source.summary, options);
+}
+
 /**
  * Published articles rendered for feed readers, newest first: links and images point at absolute
  * URLs, because a feed is read away from the site.

@@ -94,6 +94,11 @@ export async function startSession(session: string): Promise<void> {
   (await cookies()).set(SESSION_COOKIE, session, await cookieOptions(SESSION_HOURS * 3600));
 }
 
+/** Whether the request carries an admin session cookie at all (checked against the database by isAdmin()). */
+export function hasAdminCookie(jar: { get(name: string): unknown }): boolean {
+  return jar.get(SESSION_COOKIE) !== undefined;
+}
+
 export async function isAdmin(): Promise<boolean> {
   return sessionActive((await cookies()).get(SESSION_COOKIE)?.value);
 }

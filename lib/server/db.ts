@@ -1,10 +1,10 @@
 import "server-only";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "../generated/postgres/client";
 import { resolveDatabaseTarget } from "./database-url";
 import { onShutdown } from "./lifecycle";
+import { SqliteAdapter } from "./sqlite-adapter";
 
 // Two clients generated from one schema (see scripts/prisma-generate.ts): a client refuses an
 // adapter for the other provider. Their model APIs are identical, so one type serves both.
@@ -18,8 +18,9 @@ export function createDb(url?: string): Db {
     return new PostgresClient({ adapter }) as unknown as Db;
   }
   // Writers wait up to 5 s for the lock instead of failing with SQLITE_BUSY (WAL is set by the
-  // migration and persists in the file).
-  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: target.file, timeout: 5_000 }) });
+  // migration and persists in the file). The adapter keeps its prepared statements and keeps other
+  // requests' writes out of an open transaction (lib/server/sqlite-adapter.ts).
+  return new SqliteClient({ adapter: new SqliteAdapter({ url: target.file, timeout: 5_000 }) });
 }
 
 // One client per process; kept on globalThis in development so hot reloads do not open a new

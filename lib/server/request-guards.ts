@@ -30,19 +30,25 @@ const json = (value: FormDataEntryValue | null) => {
 };
 
 /**
- * A form body that cannot be parsed, or whose server-action fields (what React writes into a form
- * for a POST without JavaScript: $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound
- * state in $ACTION_n:1…) were cut or altered: Next.js would answer either with a server error.
+ * A form body as proxy.ts reads it: the parsed form, "malformed" when it cannot be parsed, or null
+ * when the body is not a form at all (JSON, nothing).
  */
-export async function isMalformedForm(headers: Headers, body: Buffer): Promise<boolean> {
+export async function readForm(headers: Headers, body: Buffer): Promise<FormData | "malformed" | null> {
   const type = headers.get("content-type") ?? "";
-  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return false;
-  let form: FormData;
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return null;
   try {
-    form = await parseForm(body, type);
+    return await parseForm(body, type);
   } catch {
-    return true;
+    return "malformed";
   }
+}
+
+/**
+ * A form whose server-action fields (what React writes into a form for a POST without JavaScript:
+ * $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound state in $ACTION_n:1…) were cut
+ * or altered: Next.js would answer it with a server error.
+ */
+export function hasMalformedActionFields(headers: Headers, form: FormData): boolean {
   if (headers.get("next-action")) return false;
   const names = [...form.keys()].filter((name) => name.startsWith("$ACTION_"));
   if (names.length === 0) return false;
@@ -56,6 +62,12 @@ export async function isMalformedForm(headers: Headers, body: Buffer): Promise<b
   }
   const referenced = names.some((name) => /^\$ACTION_(REF|ID)_/.test(name));
   return !referenced || names.some((name) => /^\$ACTION_\d+:\d+$/.test(name) && json(form.get(name)) === undefined);
+}
+
+/** A form body that cannot be parsed, or whose server-action fields were cut or altered. */
+export async function isMalformedForm(headers: Headers, body: Buffer): Promise<boolean> {
+  const form = await readForm(headers, body);
+  return form === "malformed" || (form !== null && hasMalformedActionFields(headers, form));
 }
 
 /**

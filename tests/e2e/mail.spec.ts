@@ -5,8 +5,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 import { commentForm, postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer, type RunningServer } from "./support/servers";
+import { articlePath, commentFeedPath, commentsApiPath } from "@/lib/routes";
 
-const ARTICLE = "/articles/monolith-vs-microservices";
+const SLUG = "monolith-vs-microservices";
+const ARTICLE = articlePath(SLUG);
 const PORT = E2E_PORT + 5;
 const SMTP_PORT = 8541;
 
@@ -162,15 +164,7 @@ test("the address never appears in a page, a feed, the API or the default export
   const page = await readerPage(browser);
   await subscribe(page, "Private Person", email, unique("Hidden address"));
   await mailsTo(email, 1);
-  const slug = ARTICLE.split("/").pop();
-  for (const path of [
-    ARTICLE,
-    `${ARTICLE}/comments.xml`,
-    "/feed.xml",
-    "/atom.xml",
-    `/api/articles/${slug}/comments`,
-    "/",
-  ]) {
+  for (const path of [ARTICLE, commentFeedPath(SLUG), "/feed.xml", "/atom.xml", commentsApiPath(SLUG), "/"]) {
     const body = await (await fetch(`${server.url}${path}`)).text();
     expect(body, path).not.toContain(email);
   }

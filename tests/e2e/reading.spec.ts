@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { articlePath } from "@/lib/routes";
 
 // Runs against the e2e content (tests/e2e/server.ts): the real article, dated 2026-11-20, and
 // twelve field notes dated 2026-01-01 to 2026-01-12 (the first three a series, the last with a
@@ -126,7 +127,7 @@ test("drafts and scheduled articles are hidden, and the preview URL shows them w
   page,
 }) => {
   for (const slug of ["draft-note", "scheduled-note"]) {
-    expect((await page.request.get(`/articles/${slug}`)).status()).toBe(404);
+    expect((await page.request.get(articlePath(slug))).status()).toBe(404);
     expect((await page.request.get(`/preview/${slug}`)).status()).toBe(404);
     expect((await page.request.get(`/preview/${slug}?token=wrong-token-0123456789`)).status()).toBe(404);
   }

@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { readerPage } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
+import { articlePath, commentsApiPath } from "@/lib/routes";
 
 // Hostile names, bodies and ids stored every way one can be (the API, an admin import, a row an
 // older version let in), then read back everywhere a stored value goes: the article page (as one
@@ -12,8 +13,8 @@ import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 // element, an attribute or a javascript: link.
 
 const SLUG = "monolith-vs-microservices";
-const ARTICLE = `/articles/${SLUG}`;
-const API = `/api/articles/${SLUG}/comments`;
+const ARTICLE = articlePath(SLUG);
+const API = commentsApiPath(SLUG);
 const PASSWORD = "correct horse battery staple";
 const MARK = "data-xss"; // on every element a payload would create
 

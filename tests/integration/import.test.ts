@@ -9,6 +9,7 @@ import { importFile, type ImportOptions } from "@/lib/comments/import/run";
 import type { ImportFormat } from "@/lib/comments/import/source";
 import type { Db } from "@/lib/server/db";
 import { providers, type TestDatabase } from "../support/databases";
+import { articlePath } from "@/lib/routes";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/import");
 const SLUG = "monolith-vs-microservices";
@@ -167,7 +168,7 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(ada.createdAt.toISOString()).toBe("2019-05-01T15:00:00.123Z");
       expect(shape((await listComments(SLUG, {}, db)).threads)).toEqual([["Ada", ["Bob"]]]);
 
-      const long = `${fs.readFileSync(file, "utf8")}${JSON.stringify({ id: "r-5", pid: "", text: `<p>${"word ".repeat(1500)}</p>`, user: { name: "Long" }, locator: { url: `/articles/${SLUG}` }, time: "2019-06-01T00:00:00Z" })}\n`;
+      const long = `${fs.readFileSync(file, "utf8")}${JSON.stringify({ id: "r-5", pid: "", text: `<p>${"word ".repeat(1500)}</p>`, user: { name: "Long" }, locator: { url: articlePath(SLUG) }, time: "2019-06-01T00:00:00Z" })}\n`;
       const held = await run("remark42", write("long.jsonl", long));
       expect(held.added).toBe(1);
       expect(await db.comment.findFirstOrThrow({ where: { authorName: "Long" } })).toMatchObject({

@@ -13,6 +13,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import { providers, type TestDatabase } from "../support/databases";
 import { startMailbox, type TestMailbox } from "../support/smtp";
+import { commentPath } from "@/lib/routes";
 
 const seconds = (n: number) => n * 1000;
 
@@ -139,7 +140,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       expect(mail.html).not.toContain("javascript:");
       expect(mail.html).toContain("Grace &lt;b&gt;");
       expect(mail.text).toContain("Agreed.");
-      expect(mail.text).toContain(`/articles/${slug}#comment-${reply}`);
+      expect(mail.text).toContain(commentPath(slug, reply));
       const header = (key: string) => mail.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n\s+/g, "");
       expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
       const oneClick = /<([^>]+)>/.exec(header("list-unsubscribe") ?? "")?.[1] ?? "";

@@ -8,6 +8,7 @@ import { commentInputSchema } from "@/lib/comments/validation";
 import { countLinks } from "@/lib/comments/markdown";
 import { freshSqlite, loadEnv, openDb, startServer } from "./support/app";
 import { mintToken, readCommentForm } from "./support/poster";
+import { articlePath, commentsApiPath } from "@/lib/routes";
 
 const SLUG = "field-note-08";
 
@@ -101,8 +102,8 @@ export async function fuzzCommentAction(port: number, runs: number): Promise<str
   const url = freshSqlite("reliability-fuzz");
   const server = await startServer(port, loadEnv(url), "data/reliability-fuzz.log");
   const db = openDb(url);
-  const pageUrl = `${server.url}/articles/${SLUG}`;
-  const apiUrl = `${server.url}/api/articles/${SLUG}/comments`;
+  const pageUrl = `${server.url}${articlePath(SLUG)}`;
+  const apiUrl = `${server.url}${commentsApiPath(SLUG)}`;
   const statuses: Record<number, number> = {};
   let slowest = 0;
   const count = (status: number, ms: number) => {

@@ -9,6 +9,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { applyMigrations } from "@/scripts/lib/migrations";
+import { articlePath } from "@/lib/routes";
 
 const SLUG = "monolith-vs-microservices";
 const HEAP_MB = 256;
@@ -25,7 +26,7 @@ export function writeBigDisqus(file: string, comments: number): void {
   for (let t = 0; t < threads; t++) {
     // Every thread is one old URL of the same article (a query string each): all match it.
     write(
-      `<thread dsq:id="t${t}"><link>https://old.example/articles/${SLUG}/?page=${t}</link><title>T${t}</title></thread>\n`,
+      `<thread dsq:id="t${t}"><link>https://old.example${articlePath(SLUG)}/?page=${t}</link><title>T${t}</title></thread>\n`,
     );
   }
   for (let i = 0; i < comments; i++) {

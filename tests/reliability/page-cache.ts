@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { freshSqlite, loadEnv, openDb, seedComments, startServer, type RunningServer } from "./support/app";
+import { articlePath } from "@/lib/routes";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
 const SLUG = "monolith-vs-microservices";
@@ -80,7 +81,7 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
 
   await check("page cache: no answer carries a placeholder, from the first after a start on", async () => {
     const server = await startUnasked(port, loadEnv(url));
-    const pageUrl = `${server.url}/articles/${SLUG}`;
+    const pageUrl = `${server.url}${articlePath(SLUG)}`;
     try {
       let answers = 0;
       const inspect = async (method: "GET" | "HEAD") => {
@@ -114,7 +115,7 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
         for (let i = from; i < from + count; i += 20) {
           await Promise.all(
             Array.from({ length: Math.min(20, from + count - i) }, async (_, k) => {
-              const response = await fetch(`${server.url}/articles/${spelling(SLUG, i + k)}`, {
+              const response = await fetch(`${server.url}${articlePath(spelling(SLUG, i + k))}`, {
                 redirect: "manual",
               }).catch((error: Error) =>
                 assert.fail(
@@ -123,7 +124,7 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
               );
               await response.arrayBuffer();
               statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-              if (response.status === 308) assert.equal(response.headers.get("location"), `/articles/${SLUG}`);
+              if (response.status === 308) assert.equal(response.headers.get("location"), articlePath(SLUG));
             }),
           );
         }
@@ -132,7 +133,7 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
       const before = rssMegabytes(server);
       await ask(500, spellings);
       const after = rssMegabytes(server);
-      const page = await fetch(`${server.url}/articles/${SLUG}`);
+      const page = await fetch(`${server.url}${articlePath(SLUG)}`);
       assert.equal(page.status, 200);
       assert.ok(after - before < 40, `resident memory grew from ${before.toFixed(0)} MB to ${after.toFixed(0)} MB`);
       return `${spellings} spellings (${[...statuses].map(([status, count]) => `${count}× ${status}`).join(", ")}): ${before.toFixed(0)} MB → ${after.toFixed(0)} MB`;

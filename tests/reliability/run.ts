@@ -27,6 +27,7 @@ import { importMemoryCheck } from "./import";
 import { securityChecks } from "./security";
 import { mailCheck } from "./mail";
 import { scaleChecks, type ScaleSizes } from "./scale";
+import { articlePath } from "@/lib/routes";
 
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
@@ -83,7 +84,7 @@ async function noLoss(provider: string, url: string, port: number): Promise<stri
   try {
     const tag = `noloss-${provider}-${Date.now()}`;
     const storm = await commentStorm({
-      pageUrl: `${server.url}/articles/${SLUG}`,
+      pageUrl: `${server.url}${articlePath(SLUG)}`,
       clients: SIZE.clients,
       total: SIZE.storm,
       tag,
@@ -112,7 +113,7 @@ async function crash(): Promise<string> {
   let acknowledged = 0;
   let killedAt = 0;
   const storm = await commentStorm({
-    pageUrl: `${server.url}/articles/${SLUG}`,
+    pageUrl: `${server.url}${articlePath(SLUG)}`,
     clients: SIZE.clients,
     total: SIZE.crash,
     tag,
@@ -138,9 +139,9 @@ async function crash(): Promise<string> {
     const stored = await assertStored(reopened, tag, storm, SLUG);
     const integrity = new Database(file, { readonly: true }).pragma("integrity_check", { simple: true });
     assert.equal(integrity, "ok", `PRAGMA integrity_check: ${integrity}`);
-    const page = await fetch(`${server.url}/articles/${SLUG}`);
+    const page = await fetch(`${server.url}${articlePath(SLUG)}`);
     assert.equal(page.status, 200);
-    const after = await postComment(`${server.url}/articles/${SLUG}`, commentFormFields(await page.text()), {
+    const after = await postComment(`${server.url}${articlePath(SLUG)}`, commentFormFields(await page.text()), {
       name: "After",
       body: `${tag}-after restart`,
       ip: "10.9.9.9",
@@ -164,7 +165,7 @@ async function databaseAway(): Promise<string> {
     const url = pg.url.replace(/\/postgres$/, "/marginalia");
     await applyMigrations(resolveDatabaseTarget(url));
     running = await startServer(PORT + 3, loadEnv(url), "data/reliability-away.log");
-    const pageUrl = `${running.url}/articles/${SLUG}`;
+    const pageUrl = `${running.url}${articlePath(SLUG)}`;
     const fields = await readCommentForm(pageUrl);
     const abort = new AbortController();
     setMaxListeners(0, abort.signal);

@@ -12,6 +12,7 @@ import {
   type RunningServer,
 } from "./support/app";
 import { commentFormFields, mintToken, postComment } from "./support/poster";
+import { articlePath, commentPath, commentsApiPath, reactionsPath } from "@/lib/routes";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
 const SLUG = "field-note-10";
@@ -40,7 +41,7 @@ async function storedOfEight(
   forwardedFor: (i: number) => string,
 ): Promise<number> {
   await db.rateLimitHit.deleteMany(); // each case starts with nothing counted
-  const pageUrl = `${server.url}/articles/${SLUG}`;
+  const pageUrl = `${server.url}${articlePath(SLUG)}`;
   const fields = commentFormFields(await (await fetch(pageUrl)).text());
   let stored = 0;
   for (let i = 0; i < 8; i++) {
@@ -49,7 +50,7 @@ async function storedOfEight(
       if ((await postComment(pageUrl, fields, comment)).acknowledged) stored++;
       continue;
     }
-    const response = await fetch(`${server.url}/api/articles/${SLUG}/comments`, {
+    const response = await fetch(`${server.url}${commentsApiPath(SLUG)}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-for": comment.ip },
       body: JSON.stringify({ name: comment.name, body: comment.body, token: mintToken() }),
@@ -80,7 +81,7 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
   const db = openDb(url);
   await seedComments(db, SLUG, 1);
   const server = await startServer(port, loadEnv(url), "data/reliability-security.log");
-  const pageUrl = `${server.url}/articles/${SLUG}`;
+  const pageUrl = `${server.url}${articlePath(SLUG)}`;
   try {
     const fields = commentFormFields(await (await fetch(pageUrl)).text());
 
@@ -221,7 +222,7 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
 
     await check("headers: CSP with nonces and no 'unsafe-inline' scripts, and the other security headers", async () => {
       const nonces = new Set<string>();
-      for (const path of ["/", `/articles/${SLUG}`, "/tags", "/search?q=monolith", "/admin", "/no-such-page"]) {
+      for (const path of ["/", articlePath(SLUG), "/tags", "/search?q=monolith", "/admin", "/no-such-page"]) {
         const response = await fetch(`${server.url}${path}`);
         const csp = response.headers.get("content-security-policy") ?? "";
         const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
@@ -357,14 +358,14 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
         select: { id: true },
       });
       const react = async (id: string, ip: string, slug = SLUG) => {
-        const response = await fetch(`${server.url}/articles/${slug}/reactions`, {
+        const response = await fetch(`${server.url}${reactionsPath(slug)}`, {
           method: "POST",
           body: formData({ id }),
           headers: { origin: server.url, "x-forwarded-for": ip },
           redirect: "manual",
         });
         assert.equal(response.status, 303, `👍 answered ${response.status}`);
-        assert.equal(response.headers.get("location"), `/articles/${slug}#comment-${id}`);
+        assert.equal(response.headers.get("location"), commentPath(slug, id));
       };
       const before = await db.reaction.count({ where: { commentId: target!.id } });
       for (let i = 0; i < 20; i++) await react(target!.id, "10.7.0.1");
@@ -588,7 +589,7 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       assert.equal(scripted.status, 413, "the server action, as JavaScript calls it");
       await scripted.arrayBuffer();
       const api = await postChunked(
-        `${server.url}/api/articles/${SLUG}/comments`,
+        `${server.url}${commentsApiPath(SLUG)}`,
         JSON.stringify({ name: "Chunked", body: "A chunked comment", token: mintToken(), padding }),
         {
           "x-forwarded-for": "10.7.0.3",

@@ -1,6 +1,7 @@
 import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
-import { countLinks, renderCommentMarkdown } from "@/lib/comments/markdown";
+import fc from "fast-check";
+import { countLinks, mayHoldMoreLinks, renderCommentMarkdown } from "@/lib/comments/markdown";
 
 type Node = DefaultTreeAdapterMap["node"];
 const ALLOWED_TAGS = new Set(["p", "br", "em", "strong", "code", "pre", "a", "blockquote", "ul", "ol", "li"]);
@@ -126,5 +127,41 @@ describe("the comment sanitizer", () => {
     expect(
       countLinks("[a](https://a.example) https://b.example <https://c.example> [d][1]\n\n[1]: https://d.example"),
     ).toBe(4);
+  });
+
+  // Validation parses only a body that might hold more links than the limit (mayHoldMoreLinks):
+  // the shortcut must never let one more through.
+  it("never takes a body with too many links for one with few", () => {
+    const pieces = fc.constantFrom(
+      "[a]",
+      "[a](https://x.example)",
+      "[a][1]",
+      "\n\n[1]: https://y.example",
+      "\n[a]: https://z.example",
+      "<ftp://f.example>",
+      "<me@mail.example>",
+      "me@mail.example",
+      "WWW.example.com",
+      "HTTPS://w.example",
+      "www.",
+      "xmpp:me@chat.example",
+      "mailto:me@mail.example",
+      "text",
+      " ",
+      "\n",
+      "\n> ",
+      "\n- ",
+      "*",
+      "`",
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), fc.integer({ min: 0, max: 6 }), (parts, max) => {
+        const body = parts.join("");
+        if (!mayHoldMoreLinks(body, max)) expect(countLinks(body)).toBeLessThanOrEqual(max);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(mayHoldMoreLinks("Six [a] [a] [a] [a] [a] [a]\n\n[a]: https://x.example", 5)).toBe(true);
+    expect(mayHoldMoreLinks("A fair point, and [one link](https://example.com).", 5)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { countLinks } from "../markdown";
+import { countLinks, mayHoldMoreLinks } from "../markdown";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "../limits";
 import { htmlToMarkdown } from "./html-to-markdown";
 import { ImportFileError, type ImportFormat, type SourceComment } from "./source";
@@ -37,15 +37,8 @@ export function stableId(format: ImportFormat, sourceId: string): string {
 
 const length = (value: string) => [...value].length;
 
-// Parsing markdown costs a few milliseconds, which a 100,000-comment import feels: a body with
-// no more link-like marks than LINKS_MAX cannot hold more links than that, so it is not parsed.
-// (Quote and list nesting is bounded by lib/comments/validation.ts through countLinks, so a body that could
-// nest deeply is parsed too.)
-const LINK_MARKS = /https?:|www\.|mailto:|@|\]\(|\]\[|\]:/g;
-function mayHoldManyLinks(body: string): boolean {
-  if (/^\s*(?:[>*+-]|\d+[.)])\s*(?:[>*+-]|\d+[.)])/m.test(body)) return true;
-  return (body.match(LINK_MARKS)?.length ?? 0) > LINKS_MAX;
-}
+// Parsing markdown costs a few milliseconds, which a 100,000-comment import feels: a body that
+// cannot hold more than LINKS_MAX links, nor nest deeply, is not parsed (lib/comments/markdown.ts).
 
 export function prepareComment(format: ImportFormat, source: SourceComment, now: Date): PreparedComment {
   const fail = (field: string, reason: string): never => {
@@ -100,7 +93,7 @@ export function prepareComment(format: ImportFormat, source: SourceComment, now:
     if (body === "") fail("body", "is empty");
     if (length(body) > IMPORT_BODY_HARD_MAX)
       fail("body", `longer than ${IMPORT_BODY_HARD_MAX.toLocaleString("en")} characters`);
-    const links = mayHoldManyLinks(body) ? countLinks(body) : 0;
+    const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
     if (links === Number.POSITIVE_INFINITY) fail("body", "nests quotes or lists too deeply");
     if (length(body) > BODY_MAX) flags.push(`Imported: longer than ${BODY_MAX.toLocaleString("en")} characters`);
     if (links > LINKS_MAX) flags.push(`Imported: more than ${LINKS_MAX} links`);

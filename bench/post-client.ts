@@ -4,8 +4,8 @@
 // "action" the same to the server action (see below), "api" JSON to the article's comments API
 // (answered with a 201). Prints one JSON line:
 // comments/s and latencies of the acknowledged posts, and the first few failures.
-import { commentStorm } from "../tests/reliability/support/load";
-import { mintToken, percentile } from "../tests/reliability/support/poster";
+import { commentStorm } from "../tests/support/load";
+import { mintToken, percentile } from "../tests/support/poster";
 import { commentsApiPath } from "../lib/routes";
 
 const [mode, pageUrl, clients, total, tag] = process.argv.slice(2);
@@ -15,7 +15,7 @@ async function apiStorm(options: { pageUrl: string; clients: number; total: numb
   const page = new URL(options.pageUrl);
   const slug = decodeURIComponent(page.pathname.split("/").at(-1)!);
   const url = new URL(commentsApiPath(slug), page);
-  // Connected first, as the form's storm does (see tests/reliability/support/load.ts).
+  // Connected first, as the form's storm does (see tests/support/load.ts).
   const robots = new URL("/robots.txt", page);
   await Promise.all(Array.from({ length: options.clients }, () => fetch(robots).then((r) => r.arrayBuffer())));
   const sent: { status: number; acknowledged: boolean; message: string; ms: number }[] = [];

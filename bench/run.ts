@@ -21,8 +21,8 @@ import {
   seedComments,
   startServer,
   type Db,
-} from "../tests/reliability/support/app";
-import { percentile } from "../tests/reliability/support/poster";
+} from "../tests/support/app";
+import { percentile } from "../tests/support/poster";
 import { sign } from "../lib/server/signing";
 import { articlePath } from "../lib/routes";
 import { cannon, posts, type Figures } from "./load";
@@ -102,7 +102,7 @@ function htmlFigures(html: string): HtmlFigures {
   let twice = 0;
   let most = 0;
   for (let i = 0; i < COMMENTS; i++) {
-    // Each seeded comment starts "Comment <i> on …" (tests/reliability/support/app.ts), unique per comment.
+    // Each seeded comment starts "Comment <i> on …" (tests/support/app.ts), unique per comment.
     const count = html.split(`Comment ${i} on `).length - 1;
     if (count > 1) twice++;
     most = Math.max(most, count);

@@ -18,8 +18,8 @@ import {
   POSTGRES_SERVER_URL,
   postgresUnavailable,
   seedComments,
-} from "../tests/reliability/support/app";
-import { startCluster, type Cluster } from "../tests/reliability/support/cluster";
+} from "../tests/support/app";
+import { startCluster, type Cluster } from "../tests/support/cluster";
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -15,6 +15,7 @@ import { mailEnabled } from "@/lib/server/mail";
 import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/comments/spam";
 import { CommentForm } from "./CommentForm";
+import { IconSprite } from "./icons";
 import { CommentItem, type CommentContext } from "./CommentItem";
 import { FollowForm } from "./FollowForm";
 import { isAdmin } from "@/lib/server/admin";
@@ -121,6 +122,7 @@ export async function CommentSection({
   return (
     <section className="comments" id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments ({page.count})</h2>
+      <IconSprite />
       {page.threads.length > 1 && (
         <nav className="comment-sort" aria-label="Sort comments">
           Sort:{" "}

@@ -36,14 +36,18 @@ export type CommentContext = {
 export const commentTime = (date: Date, now: number) => relativeTime(date, now);
 export const commentTimeTitle = fullTime;
 
-// Icons drawn inline (no emoji font needed), hidden from screen readers: the control's label speaks.
-// components/comments/icons.tsx draws the same ones for React.
-const ICON = `<svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">`;
+// Icons drawn once per page (components/comments/icons.tsx, IconSprite) and used by reference: a
+// few dozen bytes a comment instead of the whole drawing, twice. Hidden from screen readers: the
+// control's label speaks.
 export const THUMB_PATH =
   "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm0 0 4-8a3 3 0 0 1 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7";
 export const REPLY_PATH = "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 5 5v6";
-const thumbIcon = `${ICON}<path d="${THUMB_PATH}"></path></svg>`;
-const replyIcon = `${ICON}<path d="${REPLY_PATH}"></path></svg>`;
+export const ICONS = { thumb: THUMB_PATH, reply: REPLY_PATH } as const;
+export const iconId = (name: keyof typeof ICONS) => `icon-${name}`;
+const icon = (name: keyof typeof ICONS) =>
+  `<svg class="icon" aria-hidden="true" width="16" height="16"><use href="#${iconId(name)}"></use></svg>`;
+const thumbIcon = icon("thumb");
+const replyIcon = icon("reply");
 
 /** What stands in a removed comment's place while replies hang under it. */
 export const PLACEHOLDER_TEXT = {
@@ -88,7 +92,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${PLACEHOLDER_TEXT[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta"><img class="comment-avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24"/><span class="comment-author">${escape(comment.authorName)}</span>` +
+    `<p class="comment-meta"><img class="comment-avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24" fetchpriority="low"/><span class="comment-author">${escape(comment.authorName)}</span>` +
     (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +

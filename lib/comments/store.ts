@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import { renderCommentMarkdown } from "./markdown";
 import { db as defaultDb, type Db } from "../server/db";
 import { type COMMENT_STATUSES, MAX_DEPTH } from "./limits";
-import { avatarDataUri } from "./avatar";
+import { avatarKey } from "./avatar";
+import { avatarPath } from "../routes";
 
 export { MAX_DEPTH };
 export const THREADS_PER_PAGE = 50;
@@ -267,7 +268,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       reacted: reacted.has(row.id),
       own,
       byAuthor: visible && row.byAuthor,
-      avatar: visible ? avatarDataUri(row.authorName, row.browserId, row.byAuthor) : "",
+      avatar: visible ? avatarPath(avatarKey(row.authorName, row.browserId, row.byAuthor)) : "",
       replies: children,
     };
   };

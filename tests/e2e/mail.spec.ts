@@ -192,7 +192,13 @@ test("the signed-in author's comment carries the Author badge; nobody else can t
   await postComment(author, "Ahmad Waqar", text);
   const mine = author.locator("li.comment", { hasText: text });
   await expect(mine.locator(".comment-author-badge")).toHaveText("Author");
-  await expect(mine.locator("img.comment-avatar")).toHaveAttribute("src", /^data:image\/svg\+xml/);
+  // The avatar is a picture of this site's, drawn (not a broken image) and kept by the browser.
+  const avatar = mine.locator("img.comment-avatar");
+  await expect(avatar).toHaveAttribute("src", /^\/avatars\/[\w-]{16}\.svg$/);
+  await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  const picture = await author.request.get(`${server.url}${await avatar.getAttribute("src")}`);
+  expect(picture.headers()["content-type"]).toBe("image/svg+xml");
+  expect(picture.headers()["cache-control"]).toContain("immutable");
 
   // A look-alike name (Cyrillic "А", other spacing and case) is refused, with the text kept.
   const reader = await readerPage(browser);

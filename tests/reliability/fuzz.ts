@@ -6,8 +6,8 @@ import fs from "node:fs";
 import fc from "fast-check";
 import { commentInputSchema } from "@/lib/comments/validation";
 import { countLinks } from "@/lib/comments/markdown";
-import { freshSqlite, loadEnv, openDb, startServer } from "./support/app";
-import { mintToken, readCommentForm } from "./support/poster";
+import { freshSqlite, loadEnv, openDb, startServer } from "../support/app";
+import { mintToken, readCommentForm } from "../support/poster";
 import { articlePath, commentsApiPath } from "@/lib/routes";
 
 const SLUG = "field-note-08";

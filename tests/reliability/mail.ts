@@ -4,8 +4,8 @@
 // mail (the same Message-ID), which mail clients show once.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { loadEnv, openDb, startServer, type Db, type RunningServer } from "./support/app";
-import { commentStorm } from "./support/load";
+import { loadEnv, openDb, startServer, type Db, type RunningServer } from "../support/app";
+import { commentStorm } from "../support/load";
 import { startMailbox } from "../support/smtp";
 import { articlePath } from "@/lib/routes";
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import { freshSqlite, loadEnv, openDb, seedComments, startServer, type RunningServer } from "./support/app";
+import { freshSqlite, loadEnv, openDb, seedComments, startServer, type RunningServer } from "../support/app";
 import { articlePath } from "@/lib/routes";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;

@@ -17,10 +17,10 @@ import {
   postgresUnavailable,
   seedComments,
   startServer,
-} from "./support/app";
-import { assertStored, commentStorm } from "./support/load";
-import { ownPostgres } from "./support/postgres";
-import { commentFormFields, postComment, readCommentForm } from "./support/poster";
+} from "../support/app";
+import { assertStored, commentStorm } from "../support/load";
+import { ownPostgres } from "../support/postgres";
+import { commentFormFields, postComment, readCommentForm } from "../support/poster";
 import { fuzzCommentAction } from "./fuzz";
 import { pageCacheChecks } from "./page-cache";
 import { importMemoryCheck } from "./import";

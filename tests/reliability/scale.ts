@@ -20,10 +20,10 @@ import { applyMigrations } from "@/scripts/lib/migrations";
 import { runOnPostgres } from "@/scripts/lib/schema-engine";
 import { pgTool } from "@/scripts/lib/backup";
 import { e2eEnv } from "../e2e/support/servers";
-import { freshSqlite, loadEnv, openDb, seedComments, startServer, type Db } from "./support/app";
-import { nginxBinary, NGINX_ADDRESS, startCluster, type Cluster, type Instance } from "./support/cluster";
-import { assertStored, commentStorm, type SentComment, type StormResult } from "./support/load";
-import { ownPostgres, type OwnPostgres } from "./support/postgres";
+import { freshSqlite, loadEnv, openDb, seedComments, startServer, type Db } from "../support/app";
+import { nginxBinary, NGINX_ADDRESS, startCluster, type Cluster, type Instance } from "../support/cluster";
+import { assertStored, commentStorm, type SentComment, type StormResult } from "../support/load";
+import { ownPostgres, type OwnPostgres } from "../support/postgres";
 import {
   commentFormFields,
   mintToken,
@@ -31,7 +31,7 @@ import {
   postComment,
   readCommentForm,
   type FormFields,
-} from "./support/poster";
+} from "../support/poster";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
 const run = promisify(execFile);

@@ -10,8 +10,8 @@ import {
   NEXT_START,
   type Db,
   type RunningServer,
-} from "./support/app";
-import { commentFormFields, mintToken, postComment } from "./support/poster";
+} from "../support/app";
+import { commentFormFields, mintToken, postComment } from "../support/poster";
 import { articlePath, commentPath, commentsApiPath, reactionsPath } from "@/lib/routes";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;

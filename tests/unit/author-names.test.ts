@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { impersonatesAuthor, nameSkeleton } from "@/lib/comments/author-names";
-import { avatarDataUri } from "@/lib/comments/avatar";
+import { avatarKey, avatarSvg } from "@/lib/comments/avatar";
 
 const authors = ["Ahmad Waqar", "Grace Hopper"];
 
@@ -34,15 +34,23 @@ describe("author names", () => {
 });
 
 describe("avatars", () => {
-  it("are SVG made here, the same for the same name and browser, different for another browser", () => {
-    const a = avatarDataUri("Ada", "browser-1");
-    expect(a).toMatch(/^data:image\/svg\+xml;utf8,%3Csvg/);
-    expect(avatarDataUri("Ada", "browser-1")).toBe(a);
-    expect(avatarDataUri("Ada", "browser-2")).not.toBe(a);
-    expect(decodeURIComponent(a)).not.toContain("browser-1");
+  it("are keyed by name and browser: the same for both, different for another browser, carrying neither", () => {
+    const a = avatarKey("Ada", "browser-1");
+    expect(a).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(avatarKey("Ada", "browser-1")).toBe(a);
+    expect(avatarKey("Ada", "browser-2")).not.toBe(a);
+    expect(avatarKey("Ada ", "browser-1")).not.toBe(a);
+    expect(avatarSvg(a)).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(avatarSvg(a)).not.toMatch(/Ada|browser/);
   });
 
   it("give the author one avatar whatever the browser", () => {
-    expect(avatarDataUri("x", "b1", true)).toBe(avatarDataUri("y", "b2", true));
+    expect(avatarKey("x", "b1", true)).toBe(avatarKey("y", "b2", true));
+  });
+
+  it("draw nothing for a key no comment has", () => {
+    for (const key of ["", "short", "../../etc/passwd", "a".repeat(17), "<script>alert(1)</scr"]) {
+      expect(avatarSvg(key)).toBeNull();
+    }
   });
 });

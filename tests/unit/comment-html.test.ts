@@ -32,7 +32,7 @@ const comment = (id: string, changes: Partial<CommentView> = {}): CommentView =>
   reacted: false,
   own: false,
   byAuthor: false,
-  avatar: "data:image/svg+xml;utf8,%3Csvg%3E%3C/svg%3E",
+  avatar: "/avatars/AAAAAAAAAAAAAAAA.svg",
   replies: [],
   ...changes,
 });

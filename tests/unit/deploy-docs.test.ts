@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { nginxBinary } from "../reliability/support/cluster";
+import { nginxBinary } from "../support/cluster";
 
 // docs/deploy.md's configuration files, checked by the programs that will read them: nginx -t for
 // the site (the reliability suite runs the same upstream and proxy lines under load) and

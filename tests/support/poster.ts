@@ -5,7 +5,7 @@
 // rendering it) once more per comment.
 import { randomUUID } from "node:crypto";
 import { sign } from "@/lib/server/signing";
-import { e2eEnv } from "../../e2e/support/servers";
+import { e2eEnv } from "../e2e/support/servers";
 
 // The servers these tests start sign with the e2e secret.
 process.env.COOKIE_SECRET ??= e2eEnv("").COOKIE_SECRET;

@@ -6,7 +6,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SERVER_TS } from "../../e2e/support/servers";
+import { SERVER_TS } from "../e2e/support/servers";
 
 /** The address nginx connects to the instances from: not the clients' 127.0.0.1, so TRUST_PROXY can name it alone. */
 export const NGINX_ADDRESS = "127.0.0.2";
@@ -107,7 +107,7 @@ export function nginxBinary(): string | null {
 
 /** nginx's configuration for the instances on `ports`: what docs/deploy.md gives, plus the test's own needs. */
 export function nginxConfig(prefix: string, listen: number, ports: number[]): string {
-  return `# Written by tests/reliability/support/cluster.ts; docs/deploy.md explains each line.
+  return `# Written by tests/support/cluster.ts; docs/deploy.md explains each line.
 daemon off;
 worker_processes 1;
 pid ${prefix}/nginx.pid;

@@ -16,7 +16,7 @@ import {
   NEXT_START,
   startServer,
   type RunningServer,
-} from "../../e2e/support/servers";
+} from "../e2e/support/servers";
 
 export { freshSqlite, NEXT_START, postgresUnavailable, startServer, type RunningServer };
 export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -4,8 +4,8 @@
 // "action" the same to the server action (see below), "api" JSON to the article's comments API
 // (answered with a 201). Prints one JSON line:
 // comments/s and latencies of the acknowledged posts, and the first few failures.
-import { commentStorm } from "../tests/support/load";
-import { mintToken, percentile } from "../tests/support/poster";
+import { commentStorm, stormSummary } from "../tests/support/load";
+import { mintToken } from "../tests/support/poster";
 import { commentsApiPath } from "../lib/routes";
 
 const [mode, pageUrl, clients, total, tag] = process.argv.slice(2);
@@ -45,20 +45,7 @@ async function apiStorm(options: { pageUrl: string; clients: number; total: numb
     }
   };
   await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
-  const seconds = (performance.now() - started) / 1000;
-  const acked = sent.filter((s) => s.acknowledged);
-  const statuses: Record<string, number> = {};
-  for (const s of sent) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
-  const latencies = acked.map((s) => s.ms);
-  return {
-    sent,
-    seconds,
-    acknowledged: acked.length,
-    perSecond: acked.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    statuses,
-  };
+  return stormSummary(sent, started);
 }
 
 // "action": the form's post as proxy.ts leaves it to the server action (lib/comments/form-post.ts),

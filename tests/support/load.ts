@@ -68,6 +68,14 @@ export async function commentStorm(options: StormOptions): Promise<StormResult> 
     }
   };
   await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
+  return stormSummary(sent, started);
+}
+
+/** What a storm of `sent` posts, begun at `started` (performance.now()), came to. */
+export function stormSummary<T extends { status: number; acknowledged: boolean; ms: number }>(
+  sent: T[],
+  started: number,
+) {
   const seconds = (performance.now() - started) / 1000;
   const acked = sent.filter((s) => s.acknowledged);
   const statuses: Record<string, number> = {};

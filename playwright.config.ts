@@ -4,14 +4,16 @@ import { defineConfig, devices } from "@playwright/test";
 // Playwright cannot download its browsers offline: use Debian's Chromium (apt-get install
 // chromium) when it is there, Playwright's own build otherwise. CHROMIUM_PATH overrides both.
 const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const port = Number(process.env.E2E_PORT ?? 3210);
-// E2E_BASE_URL points the tests at a server you already run; otherwise they start their own.
+// E2E_BASE_URL points the tests at a server you already run; otherwise each worker starts its own
+// (tests/e2e/support/test.ts). E2E_WORKERS sets how many run side by side.
 const external = process.env.E2E_BASE_URL;
 
 export default defineConfig({
   testDir: "tests/e2e",
+  // Files side by side, each file's tests in order: a file's tests build on each other's posts.
   fullyParallel: false,
-  workers: 1,
+  workers: external ? 1 : Number(process.env.E2E_WORKERS ?? 2),
+  globalSetup: "./tests/e2e/global-setup.ts",
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   reporter: process.env.CI ? "list" : [["list"], ["html", { open: "never" }]],
@@ -19,7 +21,6 @@ export default defineConfig({
   // A loaded two-core CI machine renders and revalidates slower than a laptop.
   expect: { timeout: 10_000 },
   use: {
-    baseURL: external ?? `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: chromium,
@@ -35,14 +36,4 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: external
-    ? undefined
-    : {
-        // A production build against a fresh SQLite file: see tests/e2e/server.ts.
-        command: `tsx tests/e2e/server.ts ${port}`,
-        url: `http://127.0.0.1:${port}/`,
-        timeout: 240_000,
-        reuseExistingServer: false,
-        stdout: "pipe",
-      },
 });

@@ -17,6 +17,7 @@ import { SLUG_PATTERN } from "./lib/content/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment, serverOrigin } from "./lib/settings";
 import { isRequestId, REQUEST_ID_HEADER } from "./lib/server/request-id";
+import { asksForDocument, DOCUMENT_HEADER } from "./lib/server/html-slots";
 
 const page = (status: number, title: string, body: string) =>
   new NextResponse(
@@ -133,6 +134,8 @@ export async function proxy(request: NextRequest) {
   const rendered = template ? contentSecurityPolicy(PLACEHOLDER.nonce, csp) : policy;
   const requestHeaders = new Headers(request.headers);
   if (!template) requestHeaders.delete(TEMPLATE_HEADER);
+  requestHeaders.delete(DOCUMENT_HEADER);
+  if (asksForDocument(request.headers)) requestHeaders.set(DOCUMENT_HEADER, "1");
   requestHeaders.set("content-security-policy", rendered);
   // A browser id made for a comment post above: the action reads it, the answer sets it.
   if (carry)

@@ -3,13 +3,17 @@ import "katex/dist/katex.min.css";
 import type { Article } from "@/lib/content/articles";
 import { formatDay } from "@/lib/format";
 import Link from "next/link";
+import { headers } from "next/headers";
+import { answersWithDocument, slotProps } from "@/lib/server/html-slots";
+import { HtmlSlot } from "./HtmlSlot";
 import { StatusBadge } from "./StatusBadge";
 import { CodeCopy } from "./CodeCopy";
 import { TableOfContents } from "./TableOfContents";
 import { TagList } from "./TagList";
 import { authorPath } from "@/lib/routes";
 
-export function ArticleView({ article }: { article: Article }) {
+export async function ArticleView({ article }: { article: Article }) {
+  const document = answersWithDocument(await headers());
   return (
     <article className="article">
       <header>
@@ -30,7 +34,7 @@ export function ArticleView({ article }: { article: Article }) {
       </header>
       <TableOfContents entries={article.toc} />
       {/* Rendered from the author's own markdown by lib/content/markdown.ts, which sanitizes it. */}
-      <div className="prose" dangerouslySetInnerHTML={{ __html: article.html }} />
+      <HtmlSlot as="div" className="prose" {...slotProps(article.html, document)} />
       {article.html.includes('class="code-block"') && <CodeCopy />}
       <footer className="byline" aria-label="About the author">
         <p className="author-name">{article.author}</p>

@@ -7,13 +7,15 @@ import {
   type CommentContext,
   PLACEHOLDER_TEXT,
   commentTimeTitle,
+  REPLY_FORM_ANCHOR,
 } from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
 import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
-import { ReplyIcon } from "./icons";
 import { ReactionButton } from "./ReactionButton";
 import { articleUrl, commentAnchor } from "@/lib/routes";
+import { slotProps } from "@/lib/server/html-slots";
+import { HtmlSlot } from "../HtmlSlot";
 
 export type { CommentContext };
 
@@ -25,11 +27,11 @@ export type { CommentContext };
 export function CommentItem({ comment, context }: { comment: CommentView; context: CommentContext }) {
   if (!isInteractive(comment, context)) {
     return (
-      <li
+      <HtmlSlot
+        as="li"
         id={commentAnchor(comment.id)}
         className="comment"
-        data-depth={comment.depth}
-        dangerouslySetInnerHTML={{ __html: commentInnerHtml(comment, context) }}
+        {...slotProps(commentInnerHtml(comment, context), Boolean(context.document))}
       />
     );
   }
@@ -45,15 +47,15 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
     context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
 
   return (
-    <li id={anchor} className="comment" data-depth={comment.depth}>
+    <li id={anchor} className="comment">
       {comment.placeholder ? (
         <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
       ) : (
         <>
           <p className="comment-meta">
-            {/* A tiny generated SVG, nothing to optimise; low priority, so React does not preload it. */}
+            {/* A tiny generated SVG, nothing to optimise; lazy: a long discussion loads the ones in view, and React does not preload it. */}
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img className="comment-avatar" src={comment.avatar} alt="" width={24} height={24} fetchPriority="low" />
+            <img className="comment-avatar" src={comment.avatar} alt="" loading="lazy" />
             <span className="comment-author">{comment.authorName}</span>
             {comment.byAuthor && <span className="comment-author-badge">Author</span>}
             {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
@@ -82,21 +84,18 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             />
           ) : (
             // Sanitized by lib/comments/markdown.ts: an allow-list of tags, attributes and URL schemes.
-            <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.html }} />
+            <HtmlSlot as="div" className="comment-body" {...slotProps(comment.html, Boolean(context.document))} />
           )}
           <div className="comment-actions">
-            {!comment.pending && (
-              <ReactionButton id={comment.id} slug={slug} count={comment.reactions} reacted={comment.reacted} />
-            )}
+            {!comment.pending && <ReactionButton id={comment.id} count={comment.reactions} reacted={comment.reacted} />}
             {!comment.pending && !context.locked && (
               // SoftNavigation follows these links in place when JavaScript runs.
-              <a href={commentLink(context, "reply", comment.id)} data-soft>
-                <ReplyIcon />
+              <a href={commentLink(context, "reply", comment.id)} className="reply-link" data-soft="">
                 Reply
               </a>
             )}
             {editable && context.editing !== comment.id && (
-              <a href={commentLink(context, "edit", comment.id)} data-soft>
+              <a href={commentLink(context, "edit", comment.id)} data-soft="">
                 Edit
               </a>
             )}
@@ -112,7 +111,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             />
           )}
           {context.replyTo === comment.id && !comment.pending && !context.locked && (
-            <div id={`reply-${comment.id}`} className="reply-form">
+            <div id={REPLY_FORM_ANCHOR} className="reply-form">
               <CommentForm
                 slug={slug}
                 token={context.token}

@@ -9,13 +9,14 @@ import {
   type CommentView,
 } from "@/lib/comments/store";
 import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
+import { answersWithDocument } from "@/lib/server/html-slots";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
 import { mailEnabled } from "@/lib/server/mail";
 import { settings } from "@/lib/settings";
 import { issueFormToken } from "@/lib/comments/spam";
 import { CommentForm } from "./CommentForm";
-import { IconSprite } from "./icons";
+import { ReactionsForm } from "./ReactionButton";
 import { CommentItem, type CommentContext } from "./CommentItem";
 import { FollowForm } from "./FollowForm";
 import { isAdmin } from "@/lib/server/admin";
@@ -73,7 +74,12 @@ export async function CommentSection({
   let notice: string | undefined;
   try {
     // The author's session is a cookie: their page is rendered for them, never the shared one.
-    const [reader, admin, locked] = await Promise.all([readViewer(), isAdmin(), isThreadLocked(slug)]);
+    const [reader, admin, locked, request] = await Promise.all([
+      readViewer(),
+      isAdmin(),
+      isThreadLocked(slug),
+      headers(),
+    ]);
     const viewer = { ...reader, admin };
     page = await listComments(slug, { sort, threads, viewer });
     // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
@@ -87,7 +93,7 @@ export async function CommentSection({
       editing,
       name: await rememberedName(),
       // A page kept for readers without cookies gets each answer's own token in this place.
-      token: isTemplateRender(await headers()) ? PLACEHOLDER.token : issueFormToken(),
+      token: isTemplateRender(request) ? PLACEHOLDER.token : issueFormToken(),
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       // A server component renders once per request: "3 hours ago" is as of this answer.
       // eslint-disable-next-line react-hooks/purity
@@ -97,6 +103,7 @@ export async function CommentSection({
       admin,
       confirm: admin ? confirm : undefined,
       ban: admin && ban ? await banTarget(ban) : null,
+      document: answersWithDocument(request),
     };
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
@@ -122,7 +129,7 @@ export async function CommentSection({
   return (
     <section className="comments" id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments ({page.count})</h2>
-      <IconSprite />
+      <ReactionsForm slug={slug} />
       {page.threads.length > 1 && (
         <nav className="comment-sort" aria-label="Sort comments">
           Sort:{" "}

@@ -1,28 +1,27 @@
-import { reactionLabel } from "@/lib/comments/html";
+import { REACTIONS_FORM, reactionLabel } from "@/lib/comments/html";
 import { reactionsPath } from "@/lib/routes";
-import { ThumbIcon } from "./icons";
 
 /**
- * 👍 on a comment: a plain form to app/articles/[slug]/reactions, so a page of many comments ships
- * no script for it; SoftNavigation sends it in place when JavaScript runs.
+ * 👍 on a comment: a button of the section's one plain form to app/articles/[slug]/reactions
+ * (ReactionsForm), so a page of many comments ships no script and no form per comment for it;
+ * SoftNavigation sends it in place when JavaScript runs.
  */
-export function ReactionButton({
-  id,
-  slug,
-  count,
-  reacted,
-}: {
-  id: string;
-  slug: string;
-  count: number;
-  reacted: boolean;
-}) {
+export function ReactionButton({ id, count, reacted }: { id: string; count: number; reacted: boolean }) {
   return (
-    <form method="post" action={reactionsPath(slug)} className="inline-form" data-soft>
-      <input type="hidden" name="id" value={id} />
-      <button type="submit" className="reaction" aria-pressed={reacted} aria-label={reactionLabel(count, reacted)}>
-        <ThumbIcon /> {count}
-      </button>
-    </form>
+    <button
+      form={REACTIONS_FORM}
+      name="id"
+      value={id}
+      className="reaction"
+      aria-pressed={reacted}
+      aria-label={reactionLabel(count, reacted)}
+    >
+      {count}
+    </button>
   );
+}
+
+/** The form every 👍 button of the section belongs to: empty, the button says which comment. */
+export function ReactionsForm({ slug }: { slug: string }) {
+  return <form id={REACTIONS_FORM} method="post" action={reactionsPath(slug)} data-soft hidden />;
 }

@@ -5,7 +5,8 @@ import { useEffect } from "react";
 
 /**
  * Links marked `data-soft` (Reply, Edit) re-render the page in place instead of loading it again;
- * forms marked `data-soft` (👍) are sent in the background, then the page re-renders in place.
+ * forms marked `data-soft` (👍: the buttons name their comment) are sent in the background, then
+ * the page re-renders in place.
  * One listener each for the whole discussion, rather than a client component per comment.
  */
 export function SoftNavigation() {
@@ -30,16 +31,23 @@ export function SoftNavigation() {
       const form = event.target;
       if (event.defaultPrevented || !(form instanceof HTMLFormElement) || !form.hasAttribute("data-soft")) return;
       event.preventDefault();
-      const buttons = form.querySelectorAll("button");
-      buttons.forEach((button) => (button.disabled = true));
+      const button = event.submitter instanceof HTMLButtonElement ? event.submitter : null;
+      const body = new FormData(form, button); // before the button is disabled, which would leave it out
+      if (button) button.disabled = true;
       try {
         // The answer is a redirect back to this page: not followed, the page re-renders instead.
-        await fetch(form.action, { method: "POST", body: new FormData(form), redirect: "manual" });
+        await fetch(form.action, { method: "POST", body, redirect: "manual" });
         router.refresh();
       } catch {
-        form.submit(); // offline or refused: let the browser send it and show what happens
+        // Offline or refused: let the browser send it and show what happens. submit() sends no
+        // button, so the button's name and value go in as a field.
+        if (button?.name)
+          form.append(
+            Object.assign(document.createElement("input"), { type: "hidden", name: button.name, value: button.value }),
+          );
+        form.submit();
       } finally {
-        buttons.forEach((button) => (button.disabled = false));
+        if (button) button.disabled = false;
       }
     };
     document.addEventListener("click", follow);

@@ -1,4 +1,4 @@
-import { articleUrl, commentAnchor, reactionsPath } from "../routes";
+import { commentAnchor } from "../routes";
 import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
 import type { BanTarget } from "./moderation";
 import { fullTime, relativeTime } from "../format";
@@ -30,24 +30,19 @@ export type CommentContext = {
   confirm?: string;
   /** Who wrote the comment whose author the signed-in author asked to ban. */
   ban?: BanTarget | null;
+  /** The answer is a document: each comment's markup travels once, in its HTML (lib/server/html-slots.ts). */
+  document?: boolean;
 };
 
 /** "3 hours ago" as of the render; the full date is the time's title, and components/comments/RelativeTimes keeps it current. */
 export const commentTime = (date: Date, now: number) => relativeTime(date, now);
 export const commentTimeTitle = fullTime;
 
-// Icons drawn once per page (components/comments/icons.tsx, IconSprite) and used by reference: a
-// few dozen bytes a comment instead of the whole drawing, twice. Hidden from screen readers: the
-// control's label speaks.
-export const THUMB_PATH =
-  "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm0 0 4-8a3 3 0 0 1 3 3v4h5.3a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7";
-export const REPLY_PATH = "M9 14 4 9l5-5M4 9h11a5 5 0 0 1 5 5v6";
-export const ICONS = { thumb: THUMB_PATH, reply: REPLY_PATH } as const;
-export const iconId = (name: keyof typeof ICONS) => `icon-${name}`;
-const icon = (name: keyof typeof ICONS) =>
-  `<svg class="icon" aria-hidden="true" width="16" height="16"><use href="#${iconId(name)}"></use></svg>`;
-const thumbIcon = icon("thumb");
-const replyIcon = icon("reply");
+/**
+ * The one form of the section that every 👍 button submits (`form` attribute): the button carries
+ * the comment's id as its name and value, so no comment needs a form of its own.
+ */
+export const REACTIONS_FORM = "mg-reactions";
 
 /** What stands in a removed comment's place while replies hang under it. */
 export const PLACEHOLDER_TEXT = {
@@ -59,12 +54,18 @@ export const PLACEHOLDER_TEXT = {
 export const reactionLabel = (count: number, reacted: boolean) =>
   `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
 
-/** A link that opens a reply or edit form, keeping the reader's sort and page of threads. */
+/** Where the one reply form open on a page is: the link that opens it leads there. */
+export const REPLY_FORM_ANCHOR = "reply-form";
+
+/**
+ * A link that opens a reply or edit form, keeping the reader's sort and page of threads: relative
+ * to the article's own address (only its query and fragment), which every comment is shown on.
+ */
 export function commentLink(context: CommentContext, name: "reply" | "edit", id: string): string {
   const params = new URLSearchParams({ [name]: id });
   if (context.sort !== "oldest") params.set("sort", context.sort);
   if (context.threads !== THREADS_PER_PAGE) params.set("threads", String(context.threads));
-  return articleUrl(context.slug, params, name === "reply" ? `reply-${id}` : commentAnchor(id));
+  return `?${params}#${name === "reply" ? REPLY_FORM_ANCHOR : commentAnchor(id)}`;
 }
 
 /** Whether this comment, or one under it, needs React: a form is open on it, or it is the reader's own (Edit, Delete, pending). */
@@ -92,7 +93,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${PLACEHOLDER_TEXT[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta"><img class="comment-avatar" src="${escape(comment.avatar)}" alt="" width="24" height="24" fetchpriority="low"/><span class="comment-author">${escape(comment.authorName)}</span>` +
+    `<p class="comment-meta"><img class="comment-avatar" src="${escape(comment.avatar)}" alt="" loading="lazy"/><span class="comment-author">${escape(comment.authorName)}</span>` +
     (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}" class="comment-permalink"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +
@@ -103,16 +104,14 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     `</p>`;
   // Never the reader's own, so never pending: every one has 👍 and Reply.
   const actions =
-    `<form class="inline-form" data-soft="true" action="${reactionsPath(context.slug)}" method="post">` +
-    `<input type="hidden" name="id" value="${escape(comment.id)}"/>` +
-    `<button type="submit" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}">${thumbIcon} ${comment.reactions}</button></form>` +
+    `<button form="${REACTIONS_FORM}" value="${escape(comment.id)}" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}" name="id">${comment.reactions}</button>` +
     (context.locked
       ? ""
-      : `<a href="${escape(commentLink(context, "reply", comment.id))}" data-soft="true">${replyIcon}Reply</a>`);
+      : `<a href="${escape(commentLink(context, "reply", comment.id))}" class="reply-link" data-soft>Reply</a>`);
   // The body is sanitized HTML from lib/comments/markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
 }
 
 export function commentHtml(comment: CommentView, context: CommentContext): string {
-  return `<li id="${escape(commentAnchor(comment.id))}" class="comment" data-depth="${comment.depth}">${commentInnerHtml(comment, context)}</li>`;
+  return `<li id="${escape(commentAnchor(comment.id))}" class="comment">${commentInnerHtml(comment, context)}</li>`;
 }

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./support/test";
 import Database from "better-sqlite3";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 

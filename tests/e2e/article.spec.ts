@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { commentForm, sendComment } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 

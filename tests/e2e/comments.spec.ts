@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { sign } from "@/lib/server/signing";
 import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
 import { e2eEnv } from "./support/servers";
@@ -251,3 +251,49 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(commentWith(page, text)).toContainText("Ada");
   });
 }
+
+test("each comment's markup is sent once, and soft navigation and Back keep the article and its discussion", async ({
+  browser,
+}) => {
+  const writer = await readerPage(browser);
+  await writer.goto(ARTICLE);
+  const text = unique("Sent once");
+  await postComment(writer, "Ada", text);
+
+  // The document a new reader gets: the comment's text in its HTML, not again in React's payload.
+  const reader = await readerPage(browser);
+  const html = await (await reader.request.get(ARTICLE)).text();
+  expect(html.split(text).length - 1).toBe(1);
+  // The router's request gets the markup in its payload, also when a client claims it asks for a document.
+  const flight = await reader.request.get(ARTICLE, { headers: { rsc: "1", "x-marginalia-document": "1" } });
+  expect(await flight.text()).toContain(text);
+
+  await reader.goto(ARTICLE);
+  const prose = reader.locator(".prose");
+  const opening = (await prose.locator("p").first().textContent())!.trim().slice(0, 40);
+  await expect(commentWith(reader, text)).toBeVisible();
+  // Away by the router and Back: React mounts the article again from its cache, with no server HTML under it.
+  await reader
+    .getByRole("link", { name: /Next article|Previous article/ })
+    .first()
+    .click();
+  await expect(reader).not.toHaveURL(ARTICLE);
+  await reader.goBack();
+  await expect(reader).toHaveURL(ARTICLE);
+  await expect(prose).toContainText(opening);
+  await expect(commentWith(reader, text)).toBeVisible();
+  await expect(commentWith(reader, text).getByRole("button", { name: "Thumbs up (0)" })).toBeVisible();
+
+  // Into the article by the router from elsewhere: the markup comes in the payload.
+  await reader.goto("/");
+  await reader
+    .getByRole("link", { name: "Monolith vs Microservices: What I Actually Prefer in My Tech Stack" })
+    .first()
+    .click();
+  await expect(reader).toHaveURL(ARTICLE);
+  await expect(prose).toContainText(opening);
+  await expect(commentWith(reader, text)).toBeVisible();
+  // And a thumbs-up there still works in place, through the section's one form.
+  await commentWith(reader, text).getByRole("button", { name: "Thumbs up (0)" }).click();
+  await expect(commentWith(reader, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toBeVisible();
+});

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { sign } from "@/lib/server/signing";
 import { E2E_PORT, e2eEnv, startServer } from "./support/servers";
 

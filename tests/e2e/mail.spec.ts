@@ -1,7 +1,7 @@
 // Mail in a real browser against a production server with SMTP_URL pointing at a real SMTP server
 // (smtp-server on a local port): subscribe, confirm, a reply from another browser, exactly one
 // notification, and the ways to stop.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 import { commentForm, postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer, type RunningServer } from "./support/servers";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 

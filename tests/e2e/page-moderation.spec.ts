@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
 
 // The author moderates on the article page, here without JavaScript (every button is a plain

@@ -1,7 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { articlePath } from "@/lib/routes";
 
-// Runs against the e2e content (tests/e2e/server.ts): the real article, dated 2026-11-20, and
+// Runs against the e2e content (tests/e2e/global-setup.ts): the real article, dated 2026-11-20, and
 // twelve field notes dated 2026-01-01 to 2026-01-12 (the first three a series, the last with a
 // cover), a technical note dated 2025-12-31, plus a draft and a scheduled note.
 const SEED_TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 
 // The Content-Security-Policy from proxy.ts in a real browser: nothing the site itself runs is
 // refused, and the page still hydrates (the theme script ran, React took over the comment form).

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 
-// tests/e2e/server.ts builds with SITE_URL=https://marginalia.example.
+// The e2e servers run with SITE_URL=https://marginalia.example.
 const SITE = "https://marginalia.example";
 const ARTICLE = "/articles/monolith-vs-microservices";
 const TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./support/test";
 import { readerPage } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 import { articlePath, commentsApiPath } from "@/lib/routes";

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 
 const LIGHT_BG = "rgb(253, 252, 249)";
 const DARK_BG = "rgb(23, 22, 20)";

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 
 // Screenshots of the pages readers see most, at a phone's and a laptop's width, in both themes,
@@ -22,8 +22,8 @@ async function post(page: Page, name: string, body: string, parentId?: string): 
   return json.comment?.id ?? json.id ?? "";
 }
 
-test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage({ baseURL: `http://127.0.0.1:${E2E_PORT}` });
+test.beforeAll(async ({ browser, siteUrl }) => {
+  const page = await browser.newPage({ baseURL: siteUrl });
   const existing = (await (await page.request.get(API)).json()) as { count?: number; comments?: unknown[] };
   if ((existing.count ?? existing.comments?.length ?? 0) === 0) {
     const first = await post(

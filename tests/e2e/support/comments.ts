@@ -1,5 +1,5 @@
 // What the comment tests share: a reader's address, unique text, and posting through the form.
-import { expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "./test";
 
 // Random, so a retried worker does not reuse an address another test's lock-out or limit holds.
 const byte = () => Math.floor(Math.random() * 256);

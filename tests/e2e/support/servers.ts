@@ -4,7 +4,7 @@ import { execSync, spawn } from "node:child_process";
 import fs from "node:fs";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
-/** Where tests/e2e/server.ts gathers the content every e2e server publishes. */
+/** Where tests/e2e/global-setup.ts gathers the content every e2e server publishes. */
 export const E2E_CONTENT_DIR = "data/e2e-content";
 
 /** The environment every e2e server shares; a test that needs another setting starts its own server. */

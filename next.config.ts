@@ -4,8 +4,8 @@ const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon; load it from node_modules rather than bundling it.
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
-  // proxy.ts sees requests as they came, with the router's RSC headers and ?_rsc, so that it never
-  // answers the router's requests with a cached page (lib/server/page-cache.ts).
+  // proxy.ts sees requests as they came, with the router's RSC headers and ?_rsc, so that it tells
+  // the router's requests from documents (lib/server/html-slots.ts).
   skipProxyUrlNormalize: true,
   experimental: {
     // A comment is at most 5,000 characters; no form of the site needs more than this.

@@ -1,22 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
-import {
-  cachedPage,
-  isTemplateRender,
-  pageCacheEnabled,
-  pageResponse,
-  PLACEHOLDER,
-  TEMPLATE_HEADER,
-  templateRequestHeaders,
-} from "./lib/server/page-cache";
-import { issueFormToken } from "./lib/comments/spam";
+import { isTemplateRender, PLACEHOLDER, TEMPLATE_HEADER } from "./lib/server/page-cache";
 import type { CarriedCookie } from "./lib/comments/form-post";
 import { MAX_SUBMISSION_BYTES, readBody } from "./lib/server/request-body";
 import { decodes, hasMalformedActionFields, isCrossSite, isHttps, readForm } from "./lib/server/request-guards";
 import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { SLUG_PATTERN } from "./lib/content/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
-import { isDevelopment, serverOrigin } from "./lib/settings";
-import { isRequestId, REQUEST_ID_HEADER } from "./lib/server/request-id";
+import { isDevelopment } from "./lib/settings";
 import { asksForDocument, DOCUMENT_HEADER } from "./lib/server/html-slots";
 
 const page = (status: number, title: string, body: string) =>
@@ -27,28 +17,6 @@ const page = (status: number, title: string, body: string) =>
       headers: { "content-type": "text/html; charset=utf-8" },
     },
   );
-
-/**
- * The slug of an article page asked for by a reader without cookies (nothing on it is theirs), as a
- * document: not the router's RSC requests, which add headers and ?_rsc (kept for the proxy by
- * skipProxyUrlNormalize in next.config.ts), nor a browser's fetch. lib/server/page-cache.ts serves it.
- */
-function cachedSlug(request: NextRequest): string | null {
-  const { headers } = request;
-  const destination = headers.get("sec-fetch-dest");
-  const slug = articleSlugOf(request.nextUrl.pathname);
-  const served =
-    request.method === "GET" &&
-    pageCacheEnabled() &&
-    request.nextUrl.search === "" &&
-    (destination === null || destination === "document") &&
-    !headers.has("cookie") &&
-    !headers.has("rsc") &&
-    !headers.has("next-router-state-tree") &&
-    !headers.has("next-router-prefetch") &&
-    !headers.has(TEMPLATE_HEADER);
-  return served && slug && SLUG_PATTERN.test(slug) ? slug : null;
-}
 
 /**
  * Where an article's address spelled another way (`/articles/%6Donolith-…`) belongs: Next.js
@@ -113,21 +81,6 @@ export async function proxy(request: NextRequest) {
   const nonce = newNonce();
   const csp = { https: isHttps(request.headers, request.nextUrl), development: isDevelopment() };
   const policy = contentSecurityPolicy(nonce, csp);
-
-  const slug = cachedSlug(request);
-  if (slug) {
-    // The template is this server's own page, asked for where `next start` listens (Next.js notes
-    // that address in __NEXT_PRIVATE_ORIGIN; the Host header could be a proxy's public name).
-    const origin = serverOrigin() ?? request.nextUrl.origin;
-    const entry = await cachedPage(slug, () =>
-      fetch(new URL(pathname, origin), { headers: templateRequestHeaders(), cache: "no-store" }),
-    );
-    if (entry) {
-      const id = request.headers.get(REQUEST_ID_HEADER);
-      const values = { nonce, token: issueFormToken(), requestId: isRequestId(id) ? id : "" };
-      return pageResponse(entry, values, { "content-security-policy": policy });
-    }
-  }
 
   // A template for the cache is rendered with placeholders where each answer's nonce goes.
   const template = isTemplateRender(request.headers);

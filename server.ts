@@ -29,6 +29,7 @@ import {
   withRequest,
 } from "./lib/server/log";
 import { isTemplateSecret, TEMPLATE_HEADER } from "./lib/server/page-cache";
+import { answerFromPageCache } from "./lib/server/page-cache-http";
 import { HEALTH_PATH, READY_PATH } from "./lib/routes";
 
 const { values } = parseArgs({
@@ -121,7 +122,11 @@ server.on("request", (request, response) => {
       "request",
     );
   });
-  withRequest({ id }, () => handle(request, response)).catch((error: unknown) => {
+  // A page the cache keeps is answered here; anything else, and whatever fails here, by Next.js.
+  const answer = async () => {
+    if (!(await answerFromPageCache(request, response, id))) await handle(request, response);
+  };
+  withRequest({ id }, answer).catch((error: unknown) => {
     log.error({ err: scrubbedError(error), requestId: id, path }, "request failed");
     if (!response.headersSent) response.statusCode = 500;
     response.end();

@@ -14,7 +14,7 @@ import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
 import { mailEnabled } from "@/lib/server/mail";
 import { settings } from "@/lib/settings";
-import { issueFormToken } from "@/lib/comments/spam";
+import { issueFormToken } from "@/lib/comments/form-token";
 import { CommentForm } from "./CommentForm";
 import { ReactionsForm } from "./ReactionButton";
 import { CommentItem, type CommentContext } from "./CommentItem";

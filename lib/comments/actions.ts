@@ -9,7 +9,7 @@ import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { settings } from "../settings";
-import { issueFormToken } from "./spam";
+import { issueFormToken } from "./form-token";
 import { commentSubmission } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
 import { articlePath, postedCommentPath } from "../routes";

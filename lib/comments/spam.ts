@@ -1,22 +1,13 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { settings } from "../settings";
-import { sign, unsign } from "../server/signing";
+import { unsign } from "../server/signing";
 import { lookAlikeFold } from "./author-names";
 import { matchBlocks, type BlockAction, type BlockMatch, type BlockRule, type Candidate } from "./blocklist";
 import { linksAndText } from "./markdown";
 
 /** A field people never see or fill in; bots that fill every field give themselves away. */
 export const HONEYPOT_FIELD = "website";
-
-/**
- * Each rendered comment form carries a signed token: when it was rendered (a form sent back
- * faster than a person can type is a bot's, one older than FORM_TOKEN_MAX_AGE_MS is refused) and a
- * random id that makes a double submit of the same form store one comment.
- */
-export function issueFormToken(now = Date.now()): string {
-  return sign(`${now}.${randomUUID()}`);
-}
 
 /** A day: a reader may leave a form open overnight, but a harvested token does not serve for ever. */
 export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60_000;

@@ -5,13 +5,13 @@ import { articlePath } from "../routes";
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
 // still gets a nonce and a form token of its own: the page is kept as a template with
-// placeholders in their place, which proxy.ts fills in per response. A comment change drops the
+// placeholders in their place, which server.ts fills in per response (page-cache-http.ts). A comment change drops the
 // article's page at once: on this server here, and on the others behind a load balancer through
 // PostgreSQL's LISTEN/NOTIFY (lib/server/cache-channel.ts), within milliseconds. Pages are also
 // rendered again after PAGE_CACHE_SECONDS (default 1; 0 turns the cache off), which bounds how
 // stale a page can be while that channel is down, and on SQLite's single instance changes nothing.
 // Readers with cookies (who posted, reacted or signed in) always get a page rendered for them.
-// Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own), only
+// Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own; those are not served from here), only
 // complete pages of articles that exist, and within MAX_PAGES and MAX_BYTES.
 
 type Entry = {
@@ -44,7 +44,7 @@ type State = {
   broadcast?: (slug: string | null) => void;
 };
 
-// proxy.ts and the pages are bundled apart but run in one process: the state lives on globalThis.
+// server.ts, proxy.ts and the pages are bundled apart but run in one process: the state lives on globalThis.
 const key = Symbol.for("marginalia.page-cache");
 const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
   secret: randomBytes(16).toString("hex"),

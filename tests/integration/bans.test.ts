@@ -18,7 +18,8 @@ import {
   listForModeration,
   moderationCounts,
 } from "@/lib/comments/moderation";
-import { issueFormToken, textFingerprint } from "@/lib/comments/spam";
+import { textFingerprint } from "@/lib/comments/spam";
+import { issueFormToken } from "@/lib/comments/form-token";
 import type { Db } from "@/lib/server/db";
 import { providers, type TestDatabase } from "../support/databases";
 

@@ -12,7 +12,7 @@ import { exportComments } from "@/lib/comments/backup";
 import { createComment, listComments } from "@/lib/comments/store";
 import { subscribe } from "@/lib/comments/subscriptions";
 import { isThreadLocked } from "@/lib/comments/moderation";
-import { issueFormToken } from "@/lib/comments/spam";
+import { issueFormToken } from "@/lib/comments/form-token";
 import { cachedPage, PLACEHOLDER } from "@/lib/server/page-cache";
 import type { Db } from "@/lib/server/db";
 import { providers, type TestDatabase } from "../support/databases";

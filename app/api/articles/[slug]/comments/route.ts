@@ -4,7 +4,7 @@ import { isJsonContentType } from "@/lib/server/media-type";
 import { submitComment } from "@/lib/comments/service";
 import { waitFor } from "@/lib/format";
 import { clientIp } from "@/lib/server/request";
-import { issueFormToken } from "@/lib/comments/spam";
+import { issueFormToken } from "@/lib/comments/form-token";
 import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/server/request-body";
 import { z } from "zod";
 import { commentListQuerySchema, encodeCursor } from "@/lib/comments/api-schema";

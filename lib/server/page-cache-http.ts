@@ -1,0 +1,76 @@
+import { promisify } from "node:util";
+import { gzip as gzipAsync } from "node:zlib";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { cachedPage, pageCacheEnabled, pageResponse, TEMPLATE_HEADER, templateRequestHeaders } from "./page-cache";
+import { contentSecurityPolicy, newNonce } from "./csp";
+import { issueFormToken } from "../comments/form-token";
+import { SLUG_PATTERN } from "../content/slug";
+import { articleSlugOf } from "../routes";
+import { serverOrigin } from "../settings";
+
+// Where server.ts answers from lib/server/page-cache.ts, before Next.js sees the request: a page
+// kept for readers without cookies needs only its nonce, token and request id filled in, and
+// Next.js's request handling and proxy.ts cost several times that (measured in bench/results.md).
+// Plain `next start`, without server.ts, renders every page.
+
+// In libuv's thread pool, as Next.js compresses: not on the event loop.
+const gzip = promisify(gzipAsync);
+
+// Headers that make a request someone's, or the router's: never answered with the shared page.
+const PERSONAL = ["cookie", "rsc", "next-router-state-tree", "next-router-prefetch", "next-action", TEMPLATE_HEADER];
+
+/**
+ * The slug of an article page asked for by a reader without cookies, as a document (not the
+ * router's requests, which carry headers of their own, nor a script's fetch), at its own address.
+ */
+function cachedSlug(request: IncomingMessage): string | null {
+  const { headers } = request;
+  const destination = headers["sec-fetch-dest"];
+  if (request.method !== "GET" || !pageCacheEnabled() || !request.url || request.url.includes("?")) return null;
+  if (destination !== undefined && destination !== "document") return null;
+  if (PERSONAL.some((name) => name in headers)) return null;
+  const slug = articleSlugOf(request.url);
+  return slug && SLUG_PATTERN.test(slug) ? slug : null;
+}
+
+/**
+ * Answers `request` with its article's cached page (rendering it first if there is none), each
+ * answer with a nonce, a form token and the request id of its own. False: not a request the cache
+ * serves, or no page came of the render; Next.js answers it then.
+ */
+export async function answerFromPageCache(
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+): Promise<boolean> {
+  const slug = cachedSlug(request);
+  const origin = serverOrigin();
+  if (!slug || !origin) return false;
+  const entry = await cachedPage(slug, () =>
+    fetch(new URL(request.url!, origin), { headers: templateRequestHeaders(), cache: "no-store" }),
+  );
+  if (!entry) return false;
+  const nonce = newNonce();
+  // server.ts has dropped X-Forwarded-* from anyone but a trusted proxy.
+  const https =
+    String(request.headers["x-forwarded-proto"] ?? "")
+      .split(",")[0]
+      .trim() === "https";
+  const page = pageResponse(
+    entry,
+    { nonce, token: issueFormToken(), requestId },
+    { "content-security-policy": contentSecurityPolicy(nonce, { https, development: false }) },
+  );
+  let body = Buffer.from(await page.arrayBuffer());
+  // Compressed as Next.js would have (it compresses what it answers when the client takes gzip).
+  const compressed = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
+  if (compressed) body = await gzip(body);
+  response.statusCode = page.status;
+  for (const [name, value] of page.headers) response.setHeader(name, value);
+  if (!/accept-encoding/i.test(String(response.getHeader("vary") ?? "")))
+    response.appendHeader("vary", "Accept-Encoding");
+  if (compressed) response.setHeader("content-encoding", "gzip");
+  response.setHeader("content-length", body.length);
+  response.end(body);
+  return true;
+}

@@ -1,7 +1,7 @@
 import { promisify } from "node:util";
 import { gzip as gzipAsync } from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { cachedPage, pageCacheEnabled, pageResponse, TEMPLATE_HEADER, templateRequestHeaders } from "./page-cache";
+import { cachedPage, pageAnswer, pageCacheEnabled, TEMPLATE_HEADER, templateRequestHeaders } from "./page-cache";
 import { contentSecurityPolicy, newNonce } from "./csp";
 import { issueFormToken } from "../comments/form-token";
 import { SLUG_PATTERN } from "../content/slug";
@@ -56,17 +56,14 @@ export async function answerFromPageCache(
     String(request.headers["x-forwarded-proto"] ?? "")
       .split(",")[0]
       .trim() === "https";
-  const page = pageResponse(
-    entry,
-    { nonce, token: issueFormToken(), requestId },
-    { "content-security-policy": contentSecurityPolicy(nonce, { https, development: false }) },
-  );
-  let body = Buffer.from(await page.arrayBuffer());
+  const page = pageAnswer(entry, { nonce, token: issueFormToken(), requestId });
+  let body = page.body;
   // Compressed as Next.js would have (it compresses what it answers when the client takes gzip).
   const compressed = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
   if (compressed) body = await gzip(body);
   response.statusCode = page.status;
   for (const [name, value] of page.headers) response.setHeader(name, value);
+  response.setHeader("content-security-policy", contentSecurityPolicy(nonce, { https, development: false }));
   if (!/accept-encoding/i.test(String(response.getHeader("vary") ?? "")))
     response.appendHeader("vary", "Accept-Encoding");
   if (compressed) response.setHeader("content-encoding", "gzip");

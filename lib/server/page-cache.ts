@@ -185,21 +185,18 @@ export async function cachedPage(slug: string, render: () => Promise<Response>):
  * The page for one answer: each placeholder, in the body and in the headers, replaced by this
  * answer's nonce or token. Every byte of a kept page passes through here, so none leaves with one.
  */
-export function pageResponse(
+export function pageAnswer(
   entry: Entry,
   values: { nonce: string; token: string; requestId?: string },
-  headers: Record<string, string>,
-): Response {
+): { status: number; headers: [string, string][]; body: Buffer } {
   const answer = (placeholder: string) =>
     placeholder === state.nonce ? values.nonce : placeholder === state.token ? values.token : (values.requestId ?? "");
   const body = Buffer.concat(entry.parts.map((part) => (typeof part === "string" ? Buffer.from(answer(part)) : part)));
-  const pageHeaders = entry.headers.map(([name, parts]): [string, string] => [
+  const headers = entry.headers.map(([name, parts]): [string, string] => [
     name,
     parts.map((part, i) => (i % 2 === 0 ? part : answer(part))).join(""),
   ]);
-  const response = new Response(body, { status: entry.status, headers: pageHeaders });
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-  return response;
+  return { status: entry.status, headers, body };
 }
 
 /**

@@ -26,9 +26,12 @@ const KEEP_MS = 30_000;
  */
 export const DOCUMENT_HEADER = "x-marginalia-document";
 
-/** For proxy.ts: whether a request asks for a document, not flight data (the router's requests and server actions). */
+/** The headers of the router's requests and of server actions, which are answered with flight data only. */
+export const FLIGHT_REQUEST_HEADERS = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-action"];
+
+/** For proxy.ts: whether a request asks for a document, not flight data. */
 export function asksForDocument(headers: Headers): boolean {
-  return !["rsc", "next-router-state-tree", "next-router-prefetch", "next-action"].some((name) => headers.has(name));
+  return !FLIGHT_REQUEST_HEADERS.some((name) => headers.has(name));
 }
 
 /** For the pages: whether proxy.ts marked this request as one answered with a document. */

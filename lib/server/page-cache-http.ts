@@ -3,6 +3,7 @@ import { gzip as gzipAsync } from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { cachedPage, pageAnswer, pageCacheEnabled, TEMPLATE_HEADER, templateRequestHeaders } from "./page-cache";
 import { contentSecurityPolicy, newNonce } from "./csp";
+import { FLIGHT_REQUEST_HEADERS } from "./html-slots";
 import { issueFormToken } from "../comments/form-token";
 import { SLUG_PATTERN } from "../content/slug";
 import { articleSlugOf } from "../routes";
@@ -17,7 +18,7 @@ import { serverOrigin } from "../settings";
 const gzip = promisify(gzipAsync);
 
 // Headers that make a request someone's, or the router's: never answered with the shared page.
-const PERSONAL = ["cookie", "rsc", "next-router-state-tree", "next-router-prefetch", "next-action", TEMPLATE_HEADER];
+const PERSONAL = ["cookie", TEMPLATE_HEADER, ...FLIGHT_REQUEST_HEADERS];
 
 /**
  * The slug of an article page asked for by a reader without cookies, as a document (not the

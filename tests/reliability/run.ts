@@ -32,14 +32,14 @@ import { articlePath } from "@/lib/routes";
 const SHORT = process.argv.includes("--short");
 const SIZE = SHORT
   ? {
-      storm: 150,
+      storm: 200,
       clients: 20,
       crash: 200,
       crashAfter: 60,
-      fuzz: 200,
-      importComments: 3_000,
+      fuzz: 300,
+      importComments: 5_000,
       followers: 10,
-      replies: 12,
+      replies: 20,
     }
   : {
       storm: 5_000,

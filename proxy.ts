@@ -8,15 +8,7 @@ import { SLUG_PATTERN } from "./lib/content/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment } from "./lib/settings";
 import { asksForDocument, DOCUMENT_HEADER } from "./lib/server/html-slots";
-
-const page = (status: number, title: string, body: string) =>
-  new NextResponse(
-    `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><body>${body}</body></html>`,
-    {
-      status,
-      headers: { "content-type": "text/html; charset=utf-8" },
-    },
-  );
+import { plainPage } from "./lib/server/plain-page";
 
 /**
  * Where an article's address spelled another way (`/articles/%6Donolith-…`) belongs: Next.js
@@ -43,29 +35,28 @@ export async function proxy(request: NextRequest) {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
     // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
     if (!api && pathname !== EMAIL_ONE_CLICK_PATH && isCrossSite(request.headers)) {
-      return page(
-        403,
-        "Refused",
-        "<h1>Refused</h1><p>This form can only be sent from a page of this site. Nothing was stored.</p>",
-      );
+      return plainPage(403, {
+        title: "Refused",
+        text: "This form can only be sent from a page of this site. Nothing was stored.",
+      });
     }
     // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.
     const body = await readBody(request, MAX_SUBMISSION_BYTES);
     if (!body && api) return NextResponse.json({ error: "The body is larger than 64 KB." }, { status: 413 });
     if (!body) {
-      return page(
-        413,
-        "Too large",
-        "<h1>That was too large to send</h1><p>This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.</p>",
-      );
+      return plainPage(413, {
+        title: "Too large",
+        heading: "That was too large to send",
+        text: "This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.",
+      });
     }
     const form = api ? null : await readForm(request.headers, body);
     if (form === "malformed" || (form && hasMalformedActionFields(request.headers, form))) {
-      return page(
-        400,
-        "Not understood",
-        "<h1>That could not be read</h1><p>The form arrived damaged. Go back and send it again: nothing was stored.</p>",
-      );
+      return plainPage(400, {
+        title: "Not understood",
+        heading: "That could not be read",
+        text: "The form arrived damaged. Go back and send it again: nothing was stored.",
+      });
     }
     // The comment form without JavaScript: stored here, else on to its server action as before.
     const slug = form && !request.headers.has("next-action") && articleSlugOf(pathname);

@@ -69,6 +69,11 @@ export function reactionsPath(slug: string): string {
   return `${articlePath(slug)}/reactions`;
 }
 
+/** Where a reader's Delete of their own comment is posted (app/articles/[slug]/delete). */
+export function deletePath(slug: string): string {
+  return `${articlePath(slug)}/delete`;
+}
+
 export function commentsApiPath(slug: string): string {
   return `/api${articlePath(slug)}/comments`;
 }

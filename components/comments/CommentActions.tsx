@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { deleteComment, editComment, type EditState, type SimpleState } from "@/lib/comments/actions";
+import { editComment, type EditState } from "@/lib/comments/actions";
 import { BODY_MAX } from "@/lib/comments/limits";
 import { FormMessage, SubmitButton } from "../FormStatus";
 
@@ -43,22 +43,6 @@ export function EditCommentForm({
         </Link>
         <FormMessage id={errorId} message={state.message} error={state.status === "error"} />
       </div>
-    </form>
-  );
-}
-
-export function DeleteCommentButton({ id, slug }: { id: string; slug: string }) {
-  const [state, formAction] = useActionState(deleteComment, {} satisfies SimpleState);
-  return (
-    <form action={formAction} className="inline-form">
-      <input type="hidden" name="id" value={id} />
-      <input type="hidden" name="slug" value={slug} />
-      <SubmitButton label="Delete" pendingLabel="Deleting…" />
-      {state.message && (
-        <span role="status" className={state.error ? "form-message error" : "form-message"}>
-          {state.message}
-        </span>
-      )}
     </form>
   );
 }

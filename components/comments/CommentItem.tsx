@@ -1,6 +1,7 @@
-import { editableUntil, type CommentView } from "@/lib/comments/store";
+import type { CommentView } from "@/lib/comments/store";
 import {
   commentInnerHtml,
+  isEditable,
   commentLink,
   commentTime,
   isInteractive,
@@ -10,19 +11,19 @@ import {
   REPLY_FORM_ANCHOR,
 } from "@/lib/comments/html";
 import { CommentForm } from "./CommentForm";
-import { DeleteCommentButton, EditCommentForm } from "./CommentActions";
+import { EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
 import { ReactionButton } from "./ReactionButton";
-import { articleUrl, commentAnchor } from "@/lib/routes";
+import { articleUrl, commentAnchor, deletePath } from "@/lib/routes";
 import { slotProps } from "@/lib/server/html-slots";
 import { HtmlSlot } from "../HtmlSlot";
 
 export type { CommentContext };
 
 /**
- * A comment and its replies. Most comments are the same for every reader: those come as one string
- * of HTML (lib/comments/html.ts); a comment with a form open on it, or the reader's own, is rendered
- * here with its forms, and the same markup otherwise.
+ * A comment and its replies. Most comments come as one string of HTML (lib/comments/html.ts); a
+ * comment with a form open on it, or one only this reader sees, is rendered here with its forms,
+ * and the same markup otherwise.
  */
 export function CommentItem({ comment, context }: { comment: CommentView; context: CommentContext }) {
   if (!isInteractive(comment, context)) {
@@ -41,10 +42,7 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
 export function InteractiveComment({ comment, context }: { comment: CommentView; context: CommentContext }) {
   const { slug } = context;
   const anchor = commentAnchor(comment.id);
-  const editable =
-    comment.own &&
-    !comment.placeholder &&
-    context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
+  const editable = isEditable(comment, context);
 
   return (
     <li id={anchor} className="comment">
@@ -99,7 +97,13 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
                 Edit
               </a>
             )}
-            {editable && <DeleteCommentButton id={comment.id} slug={slug} />}
+            {editable && (
+              // A plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
+              <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
+                <input type="hidden" name="id" value={comment.id} />
+                <button type="submit">Delete</button>
+              </form>
+            )}
           </div>
           {context.admin && (
             <ModerationControls

@@ -8,7 +8,7 @@ import {
   MAX_THREADS_PER_PAGE,
   type CommentView,
 } from "@/lib/comments/store";
-import { isTemplateRender, PLACEHOLDER } from "@/lib/server/page-cache";
+import { isTemplateRender, PLACEHOLDER, templateActions } from "@/lib/server/page-cache";
 import { answersWithDocument } from "@/lib/server/html-slots";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
@@ -81,6 +81,9 @@ export async function CommentSection({
       headers(),
     ]);
     const viewer = { ...reader, admin };
+    // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
+    // each answer puts its token and the reader's name, and marks where a commenter's actions go.
+    const template = isTemplateRender(request);
     page = await listComments(slug, { sort, threads, viewer });
     // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
     if (posted && viewer.ownIds.has(posted))
@@ -91,9 +94,9 @@ export async function CommentSection({
       threads,
       replyTo,
       editing,
-      name: await rememberedName(),
-      // A page kept for readers without cookies gets each answer's own token in this place.
-      token: isTemplateRender(request) ? PLACEHOLDER.token : issueFormToken(),
+      name: template ? PLACEHOLDER.name : await rememberedName(),
+      token: template ? PLACEHOLDER.token : issueFormToken(),
+      template: template ? templateActions : undefined,
       editMinutes: settings().COMMENT_EDIT_MINUTES,
       // A server component renders once per request: "3 hours ago" is as of this answer.
       // eslint-disable-next-line react-hooks/purity

@@ -5,8 +5,8 @@ import { useEffect } from "react";
 
 /**
  * Links marked `data-soft` (Reply, Edit) re-render the page in place instead of loading it again;
- * forms marked `data-soft` (👍: the buttons name their comment) are sent in the background, then
- * the page re-renders in place.
+ * forms marked `data-soft` (👍, whose buttons name their comment; Delete) are sent in the
+ * background, then the page re-renders in place.
  * One listener each for the whole discussion, rather than a client component per comment.
  */
 export function SoftNavigation() {
@@ -35,12 +35,13 @@ export function SoftNavigation() {
       const body = new FormData(form, button); // before the button is disabled, which would leave it out
       if (button) button.disabled = true;
       try {
-        // The answer is a redirect back to this page: not followed, the page re-renders instead.
-        await fetch(form.action, { method: "POST", body, redirect: "manual" });
+        // Done: the answer is a redirect back to this page, not followed; the page re-renders instead.
+        const answer = await fetch(form.action, { method: "POST", body, redirect: "manual" });
+        if (answer.type !== "opaqueredirect") throw new Error(`refused: ${answer.status}`);
         router.refresh();
       } catch {
-        // Offline or refused: let the browser send it and show what happens. submit() sends no
-        // button, so the button's name and value go in as a field.
+        // Offline, or refused (a Delete too late): let the browser send it and show the page that
+        // says why. submit() sends no button, so the button's name and value go in as a field.
         if (button?.name)
           form.append(
             Object.assign(document.createElement("input"), { type: "hidden", name: button.name, value: button.value }),

@@ -4,11 +4,17 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { renderCommentMarkdown } from "./markdown";
-import { postedMessage, submitComment, submitDelete, submitEdit, type EditResult, type SubmitResult } from "./service";
+import {
+  ownChangeRefused,
+  postedMessage,
+  submitComment,
+  submitEdit,
+  type EditResult,
+  type SubmitResult,
+} from "./service";
 import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
-import { settings } from "../settings";
 import { issueFormToken } from "./form-token";
 import { commentSubmission } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
@@ -160,27 +166,4 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
     default:
       return { status: "error", message: ownChangeRefused(result.kind), body: raw };
   }
-}
-
-function ownChangeRefused(kind: "not-yours" | "not-found" | "too-late"): string {
-  if (kind === "not-yours") return "You can only change comments posted from this browser.";
-  if (kind === "not-found") return "That comment is no longer there.";
-  return `Comments can only be changed for ${settings().COMMENT_EDIT_MINUTES} minutes after posting.`;
-}
-
-export type SimpleState = { message?: string; error?: boolean };
-
-export async function deleteComment(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  const id = field(formData, "id") ?? "";
-  const slug = field(formData, "slug") ?? "";
-  try {
-    const result = await submitDelete(id, { viewer: await readViewer() });
-    if (result.kind !== "ok") return { message: ownChangeRefused(result.kind), error: true };
-  } catch {
-    // The database away: the service logged it.
-    return { message: "The comment could not be deleted right now. Please try again.", error: true };
-  }
-  revalidatePath(articlePath(slug));
-  revalidatePath("/");
-  return { message: "Your comment is deleted." };
 }

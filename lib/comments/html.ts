@@ -1,7 +1,8 @@
-import { commentAnchor } from "../routes";
-import { THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
+import { commentAnchor, deletePath } from "../routes";
+import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
 import type { BanTarget } from "./moderation";
 import { fullTime, relativeTime } from "../format";
+import { escapeHtml as escape } from "../html-escape";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
 // them): written as one string, which React passes through as it is, rather than as a tree of
@@ -32,6 +33,11 @@ export type CommentContext = {
   ban?: BanTarget | null;
   /** The answer is a document: each comment's markup travels once, in its HTML (lib/server/html-slots.ts). */
   document?: boolean;
+  /**
+   * A template for the page cache: each comment's actions are marked with it, for a commenter's
+   * answer to put their own in (their 👍, Edit and Delete: lib/comments/commenter-page.ts).
+   */
+  template?: (id: string, count: number, reply: boolean, html: string) => string;
 };
 
 /** "3 hours ago" as of the render; the full date is the time's title, and components/comments/RelativeTimes keeps it current. */
@@ -61,26 +67,62 @@ export const REPLY_FORM_ANCHOR = "reply-form";
  * A link that opens a reply or edit form, keeping the reader's sort and page of threads: relative
  * to the article's own address (only its query and fragment), which every comment is shown on.
  */
-export function commentLink(context: CommentContext, name: "reply" | "edit", id: string): string {
+export function commentLink(
+  context: Pick<CommentContext, "sort" | "threads">,
+  name: "reply" | "edit",
+  id: string,
+): string {
   const params = new URLSearchParams({ [name]: id });
   if (context.sort !== "oldest") params.set("sort", context.sort);
   if (context.threads !== THREADS_PER_PAGE) params.set("threads", String(context.threads));
   return `?${params}#${name === "reply" ? REPLY_FORM_ANCHOR : commentAnchor(id)}`;
 }
 
-/** Whether this comment, or one under it, needs React: a form is open on it, or it is the reader's own (Edit, Delete, pending). */
+/**
+ * Whether this comment, or one under it, needs React: a form is open on it, or it is one only this
+ * reader sees, with a note saying so (pending, or a banned author's own).
+ */
 export function isInteractive(comment: CommentView, context: CommentContext): boolean {
   return (
     Boolean(context.admin) ||
-    comment.own ||
+    comment.pending ||
+    comment.hidden ||
+    Boolean(comment.shadow) ||
     context.replyTo === comment.id ||
     context.editing === comment.id ||
     comment.replies.some((reply) => isInteractive(reply, context))
   );
 }
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!);
+/** What a comment's actions show: its 👍 as this reader sees it, Reply, and their Edit and Delete. */
+export type CommentActions = { id: string; count: number; reacted: boolean; reply: boolean; editable: boolean };
+
+/** Whether the reader may still edit or delete their comment at `now`. */
+export const isEditable = (comment: CommentView, context: Pick<CommentContext, "now" | "editMinutes">) =>
+  comment.own && !comment.placeholder && context.now < editableUntil(comment.createdAt, context.editMinutes).getTime();
+
+/**
+ * A comment's actions: 👍 (a button of the section's one form), Reply and Edit (links that
+ * SoftNavigation follows in place) and Delete (a plain form, sent in place the same way).
+ */
+export function commentActionsHtml(
+  actions: CommentActions,
+  context: Pick<CommentContext, "slug" | "sort" | "threads">,
+): string {
+  const { id, count, reacted } = actions;
+  return (
+    `<div class="comment-actions">` +
+    `<button form="${REACTIONS_FORM}" value="${escape(id)}" class="reaction" aria-pressed="${reacted}" aria-label="${reactionLabel(count, reacted)}" name="id">${count}</button>` +
+    (actions.reply
+      ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link" data-soft>Reply</a>`
+      : "") +
+    (actions.editable
+      ? `<a href="${escape(commentLink(context, "edit", id))}" data-soft>Edit</a>` +
+        `<form class="inline-form" data-soft action="${escape(deletePath(context.slug))}" method="post"><input type="hidden" name="id" value="${escape(id)}"/><button type="submit">Delete</button></form>`
+      : "") +
+    `</div>`
+  );
+}
 
 /** A comment and its replies as HTML: the inside of its <li>. */
 export function commentInnerHtml(comment: CommentView, context: CommentContext): string {
@@ -102,14 +144,21 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
       : "") +
     (comment.pinned ? `<span class="comment-pinned"> Pinned</span>` : "") +
     `</p>`;
-  // Never the reader's own, so never pending: every one has 👍 and Reply.
-  const actions =
-    `<button form="${REACTIONS_FORM}" value="${escape(comment.id)}" class="reaction" aria-pressed="${comment.reacted}" aria-label="${reactionLabel(comment.reactions, comment.reacted)}" name="id">${comment.reactions}</button>` +
-    (context.locked
-      ? ""
-      : `<a href="${escape(commentLink(context, "reply", comment.id))}" class="reply-link" data-soft>Reply</a>`);
+  // Never pending (isInteractive): every one has 👍, and Reply unless the discussion is locked.
+  const reply = !context.locked;
+  const html = commentActionsHtml(
+    {
+      id: comment.id,
+      count: comment.reactions,
+      reacted: comment.reacted,
+      reply,
+      editable: isEditable(comment, context),
+    },
+    context,
+  );
+  const actions = context.template ? context.template(comment.id, comment.reactions, reply, html) : html;
   // The body is sanitized HTML from lib/comments/markdown.ts.
-  return `${meta}<div class="comment-body">${comment.html}</div><div class="comment-actions">${actions}</div>${replies}`;
+  return `${meta}<div class="comment-body">${comment.html}</div>${actions}${replies}`;
 }
 
 export function commentHtml(comment: CommentView, context: CommentContext): string {

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { listArticles } from "../content/articles";
 import { renderCommentMarkdown } from "./markdown";
+import { escapeHtml } from "../html-escape";
 import type { Db } from "../server/db";
 import { mailEnabled, type OutgoingMail } from "../server/mail";
 import { enqueue, type OutboxRow, type Tx } from "../server/outbox";
@@ -142,9 +143,6 @@ export async function queueWebhook(
 
 export type Composed =
   { kind: "send"; mail: OutgoingMail } | { kind: "drop"; reason: string } | { kind: "wait"; until: Date };
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The plain-text part of sanitized comment HTML: tags dropped, entities read back. */
 export function htmlToText(html: string): string {

@@ -32,7 +32,12 @@ export async function readViewer(): Promise<Viewer & { browserId: string | null 
 }
 
 export async function rememberedName(): Promise<string> {
-  const value = (await cookies()).get(NAME)?.value ?? "";
+  return nameFrom(await cookies());
+}
+
+/** The name this browser last posted under, for the comment form. */
+export function nameFrom(jar: CookiesIn): string {
+  const value = jar.get(NAME)?.value ?? "";
   try {
     return decodeURIComponent(value).slice(0, 80);
   } catch {

@@ -381,6 +381,13 @@ export async function submitDelete(id: string, from: { viewer: Viewer }, db: Db 
   );
 }
 
+/** Why a reader's change to their own comment was refused, as the page tells them. */
+export function ownChangeRefused(kind: Exclude<OwnChange["kind"], "ok">): string {
+  if (kind === "not-yours") return "You can only change comments posted from this browser.";
+  if (kind === "not-found") return "That comment is no longer there.";
+  return `Comments can only be changed for ${settings().COMMENT_EDIT_MINUTES} minutes after posting.`;
+}
+
 /** What the author can do to any comment: from /admin, the article page, or a mail's one-time link. */
 export type Moderation = "approve" | "hide" | "unhide" | "delete" | "pin" | "unpin";
 export const MODERATIONS: readonly Moderation[] = ["approve", "hide", "unhide", "delete", "pin", "unpin"];

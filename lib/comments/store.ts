@@ -209,6 +209,24 @@ export async function pageComments(
 // long list of ids is sent in slices.
 const IDS_PER_QUERY = 500;
 
+/** The comments of an article the reader gave a 👍: a few rows, where a list of every comment's id would not fit. */
+export async function reactedOn(slug: string, viewer: Viewer, db: Db = defaultDb()): Promise<Set<string>> {
+  if (!viewer.voterId) return new Set();
+  const rows = await db.reaction.findMany({
+    where: { voterId: viewer.voterId, comment: { articleSlug: slug } },
+    select: { commentId: true },
+  });
+  return new Set(rows.map((r) => r.commentId));
+}
+
+/** The reader's own comments on an article, with what decides how their page shows them. */
+export function ownCommentsOn(slug: string, viewer: Viewer, db: Db = defaultDb()) {
+  return db.comment.findMany({
+    where: { articleSlug: slug, id: { in: [...viewer.ownIds] } },
+    select: { id: true, status: true, deletedAt: true, createdAt: true },
+  });
+}
+
 /** The replies of these threads, nested under them, with what this reader may see of each. */
 async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db): Promise<CommentView[]> {
   let replies: Row[] = [];
@@ -222,17 +240,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       }),
     );
   }
-  // The reader's 👍 on the whole article: a few rows, where a list of every comment's id would not fit.
-  const reacted = viewer.voterId
-    ? new Set(
-        (
-          await db.reaction.findMany({
-            where: { voterId: viewer.voterId, comment: { articleSlug: slug } },
-            select: { commentId: true },
-          })
-        ).map((r) => r.commentId),
-      )
-    : new Set<string>();
+  const reacted = await reactedOn(slug, viewer, db);
 
   const childrenOf = new Map<string, Row[]>();
   for (const reply of replies) {

@@ -1,7 +1,14 @@
 import { promisify } from "node:util";
 import { gzip as gzipAsync } from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { cachedPage, pageAnswer, pageCacheEnabled, TEMPLATE_HEADER, templateRequestHeaders } from "./page-cache";
+import {
+  cachedPage,
+  commenterValues,
+  pageAnswer,
+  pageCacheEnabled,
+  TEMPLATE_HEADER,
+  templateRequestHeaders,
+} from "./page-cache";
 import { contentSecurityPolicy, newNonce } from "./csp";
 import { FLIGHT_REQUEST_HEADERS } from "./html-slots";
 import { issueFormToken } from "../comments/form-token";
@@ -10,19 +17,21 @@ import { articleSlugOf } from "../routes";
 import { serverOrigin } from "../settings";
 
 // Where server.ts answers from lib/server/page-cache.ts, before Next.js sees the request: a page
-// kept for readers without cookies needs only its nonce, token and request id filled in, and
+// kept for readers without cookies needs only its nonce, token and request id filled in (and a
+// commenter's name and own actions: lib/comments/commenter-page.ts), and
 // Next.js's request handling and proxy.ts cost several times that (measured in bench/results.md).
 // Plain `next start`, without server.ts, renders every page.
 
 // In libuv's thread pool, as Next.js compresses: not on the event loop.
 const gzip = promisify(gzipAsync);
 
-// Headers that make a request someone's, or the router's: never answered with the shared page.
-const PERSONAL = ["cookie", TEMPLATE_HEADER, ...FLIGHT_REQUEST_HEADERS];
+// Headers of the router's requests and of a template render: never answered with the shared page.
+// A reader's cookies are: the page gets their name and actions filled in (commenterValues).
+const PERSONAL = [TEMPLATE_HEADER, ...FLIGHT_REQUEST_HEADERS];
 
 /**
- * The slug of an article page asked for by a reader without cookies, as a document (not the
- * router's requests, which carry headers of their own, nor a script's fetch), at its own address.
+ * The slug of an article page asked for as a document (not the router's requests, which carry
+ * headers of their own, nor a script's fetch), at its own address.
  */
 function cachedSlug(request: IncomingMessage): string | null {
   const { headers } = request;
@@ -36,8 +45,9 @@ function cachedSlug(request: IncomingMessage): string | null {
 
 /**
  * Answers `request` with its article's cached page (rendering it first if there is none), each
- * answer with a nonce, a form token and the request id of its own. False: not a request the cache
- * serves, or no page came of the render; Next.js answers it then.
+ * answer with a nonce, a form token and the request id of its own, and a commenter's own values.
+ * False: not a request the cache serves, not a page for this reader, or no page came of the
+ * render; Next.js answers it then.
  */
 export async function answerFromPageCache(
   request: IncomingMessage,
@@ -51,13 +61,16 @@ export async function answerFromPageCache(
     fetch(new URL(request.url!, origin), { headers: templateRequestHeaders(), cache: "no-store" }),
   );
   if (!entry) return false;
+  const cookie = request.headers.cookie;
+  const reader = cookie ? await commenterValues(slug, cookie, entry) : null;
+  if (cookie && !reader) return false;
   const nonce = newNonce();
   // server.ts has dropped X-Forwarded-* from anyone but a trusted proxy.
   const https =
     String(request.headers["x-forwarded-proto"] ?? "")
       .split(",")[0]
       .trim() === "https";
-  const page = pageAnswer(entry, { nonce, token: issueFormToken(), requestId });
+  const page = pageAnswer(entry, { nonce, token: issueFormToken(), requestId, ...reader });
   let body = page.body;
   // Compressed as Next.js would have (it compresses what it answers when the client takes gzip).
   const compressed = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));

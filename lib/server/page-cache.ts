@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isProduction, settings } from "../settings";
 import { articlePath } from "../routes";
+import { escapeHtml } from "../html-escape";
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
@@ -14,14 +15,29 @@ import { articlePath } from "../routes";
 // Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own; those are not served from here), only
 // complete pages of articles that exist, and within MAX_PAGES and MAX_BYTES.
 
+/**
+ * What goes in a placeholder's place in each answer. The reader's name stands in three places,
+ * each written its own way: the form's field ("name"), React's inline payload ("scriptName") and
+ * the no-JavaScript form's encoded action state ("actionName").
+ */
+type Slot = "nonce" | "token" | "requestId" | "name" | "scriptName" | "actionName";
+
+/** A comment's actions in a kept page (👍, Reply), for a reader's own to replace (their 👍, Edit and Delete). */
+export type ActionsPart = { id: string; count: number; reply: boolean; html: Buffer };
+
 type Entry = {
-  /** The page split at its placeholders: bytes, placeholder, bytes, … (encoded once, not per answer). */
-  parts: (Buffer | string)[];
+  /** The page split at its placeholders: bytes, slot, bytes, … (encoded once, not per answer). */
+  parts: (Buffer | Slot | ActionsPart)[];
   status: number;
   /** Header values split the same way: Next's preload Link header can carry the nonce too. */
-  headers: [string, string[]][];
+  headers: [string, (string | Slot)[]][];
   bytes: number;
+  /** When its render began: a comment older than this that it does not show is on a later page. */
+  startedAt: number;
   storedAt: number;
+  /** The comments it shows with their actions, and whether a reader's name has its places: what a commenter's answer needs. */
+  comments: Set<string>;
+  personal: boolean;
   /** When a reader was last answered with it. */
   servedAt: number;
   /** How it was rendered: again the same way when another instance changed its comments. */
@@ -36,13 +52,24 @@ type State = {
   nonce: string;
   token: string;
   requestId: string;
+  name: string;
+  actions: string;
   /** By slug, least recently served first. */
   entries: Map<string, Entry>;
   bytes: number;
   filling: Map<string, Promise<Entry | null>>;
   /** Tells the other instances that pages changed (set by the cache channel while it is connected). */
   broadcast?: (slug: string | null) => void;
+  /** What a reader with cookies gets in a kept page (set by lib/comments/commenter-page.ts). */
+  commenter?: Commenter;
 };
+
+/** What a commenter's answer from a kept page fills in: their name, and their own actions. */
+export type ReaderValues = { name: string; actions: (part: ActionsPart) => string | null };
+/** What a commenter's answer needs to know of the kept page. */
+export type KeptPage = Pick<Entry, "comments" | "startedAt">;
+/** A reader's values for a kept page from their cookies; null: the page is not theirs to have (render it for them). */
+type Commenter = (slug: string, cookie: string, page: KeptPage) => Promise<ReaderValues | null>;
 
 // server.ts, proxy.ts and the pages are bundled apart but run in one process: the state lives on globalThis.
 const key = Symbol.for("marginalia.page-cache");
@@ -52,15 +79,40 @@ const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
   nonce: `mgnonce${randomBytes(12).toString("hex")}`,
   token: `mgtoken${randomBytes(12).toString("hex")}`,
   requestId: `mgrequest${randomBytes(12).toString("hex")}`,
+  name: `mgname${randomBytes(12).toString("hex")}`,
+  actions: `mgactions${randomBytes(12).toString("hex")}`,
   entries: new Map(),
   bytes: 0,
   filling: new Map(),
 });
 
 export const TEMPLATE_HEADER = "x-marginalia-template";
-/** What the template render puts where each answer's nonce, form token and request id go. */
-export const PLACEHOLDER = { nonce: state.nonce, token: state.token, requestId: state.requestId } as const;
-const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token}|${state.requestId})`);
+/**
+ * What the template render puts where each answer's nonce, form token, request id and reader's
+ * name go; `actions` goes around each comment's actions (templateActions).
+ */
+export const PLACEHOLDER = {
+  nonce: state.nonce,
+  token: state.token,
+  requestId: state.requestId,
+  name: state.name,
+  actions: state.actions,
+} as const;
+const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token}|${state.requestId}|${state.name})`);
+const SLOTS: Record<string, Slot> = {
+  [state.nonce]: "nonce",
+  [state.token]: "token",
+  [state.requestId]: "requestId",
+  [state.name]: "name",
+};
+// A comment's actions in a template: mark, id (URI-encoded), count, 1 if it has Reply, mark, markup, mark.
+const ACTIONS = new RegExp(`${state.actions}([^\\s<]+) (\\d+) ([01])${state.actions}([\\s\\S]*?)${state.actions}`, "g");
+
+/** A comment's actions as a template render writes them, marked for a commenter's answer to replace. */
+export function templateActions(id: string, count: number, reply: boolean, html: string): string {
+  const mark = state.actions;
+  return `${mark}${encodeURIComponent(id)} ${count} ${reply ? 1 : 0}${mark}${html}${mark}`;
+}
 
 /** An older page is still served while a fresh one renders; past this it is rendered first. */
 const STALE_LIMIT_MS = 60_000;
@@ -106,24 +158,102 @@ const PER_RESPONSE = new Set([
 // Text, placeholder, text, …: the placeholders sit at the odd places.
 const split = (text: string) => text.split(PLACEHOLDERS);
 
+/** Whether an index of the page is inside a script: there a name is a string in React's payload. */
+function scriptsOf(html: string): (index: number) => boolean {
+  const starts = [...html.matchAll(/<script\b/g)].map((match) => match.index);
+  const ends = [...html.matchAll(/<\/script>/g)].map((match) => match.index);
+  // The number of tags before `index`, by bisection: a page has a few dozen scripts and 200 comments.
+  const before = (indices: number[], index: number) => {
+    let [low, high] = [0, indices.length];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (indices[middle] < index) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return (index) => before(starts, index) > before(ends, index);
+}
+
+/** The page's parts: its bytes, the slots each answer fills, and the comments' actions. */
+function pageParts(html: string) {
+  const inScript = scriptsOf(html);
+  // Which of the name's places an index is (React writes a server action's bound state into `$ACTION_…` fields).
+  const nameSlot = (index: number) =>
+    inScript(index)
+      ? "scriptName"
+      : html.slice(html.lastIndexOf("<", index), index).includes('name="$ACTION_')
+        ? "actionName"
+        : "name";
+  const parts: Entry["parts"] = [];
+  const names = { name: 0, scriptName: 0, actionName: 0 };
+  let actionsInScript = false;
+  const text = (from: number, to: number) => {
+    let at = from;
+    split(html.slice(from, to)).forEach((piece, i) => {
+      if (i % 2 === 0) parts.push(Buffer.from(piece));
+      else if (SLOTS[piece] !== "name") parts.push(SLOTS[piece]);
+      else {
+        const slot = nameSlot(at);
+        parts.push(slot);
+        names[slot]++;
+      }
+      at += piece.length;
+    });
+  };
+  let last = 0;
+  for (const match of html.matchAll(ACTIONS)) {
+    text(last, match.index);
+    actionsInScript ||= inScript(match.index);
+    parts.push({
+      id: decodeURIComponent(match[1]),
+      count: Number(match[2]),
+      reply: match[3] === "1",
+      html: Buffer.from(match[4]),
+    });
+    last = match.index + match[0].length;
+  }
+  text(last, html.length);
+  return { parts, names, actionsInScript };
+}
+
 async function fill(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
   try {
+    const startedAt = Date.now();
     const response = await render();
     const html = await response.text();
     // A page that sets a cookie is someone's: never shared (not expected for a reader without any).
     if (response.headers.has("set-cookie")) return null;
     const headers = [...response.headers]
       .filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()))
-      .map(([name, value]): [string, string[]] => [name, split(value)]);
-    const parts = split(html).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
+      .map(([name, value]): [string, (string | Slot)[]] => [
+        name,
+        split(value).map((part, i) => (i % 2 === 0 ? part : SLOTS[part])),
+      ]);
+    const { parts, names, actionsInScript } = pageParts(html);
+    const comments = new Set(parts.flatMap((part) => (typeof part === "object" && "id" in part ? [part.id] : [])));
     const bytes =
-      parts.reduce((sum, part) => sum + part.length, 0) +
-      headers.reduce((sum, [name, value]) => sum + name.length + value.join("").length, 0);
+      Buffer.byteLength(html) + headers.reduce((sum, [name, value]) => sum + name.length + value.join("").length, 0);
     // Kept only when complete: not an error, and with its comment form (a page rendered while the
     // database is away has none). Otherwise it answers the readers who waited for it, and no more;
-    // so is an unknown slug's not-found page.
-    const kept = response.status === 200 && html.includes(state.token);
-    return { parts, status: response.status, headers, bytes, storedAt: Date.now(), servedAt: Date.now(), kept };
+    // so is an unknown slug's not-found page. Marks inside React's payload would change the
+    // strings it carries: such a page (not a document render, not expected) is not kept.
+    const kept = response.status === 200 && html.includes(state.token) && !actionsInScript;
+    // A commenter's answer fills their name into the form's field and into the form's props in
+    // React's payload, which must agree; a page without both places is served to no commenter.
+    const personal = names.name > 0 && names.scriptName > 0;
+    return {
+      parts,
+      status: response.status,
+      headers,
+      bytes,
+      startedAt,
+      storedAt: Date.now(),
+      servedAt: Date.now(),
+      comments,
+      personal,
+      kept,
+    };
   } catch (error) {
     console.error(`page cache: cannot render ${articlePath(slug)}`, error);
     return null;
@@ -187,16 +317,57 @@ export async function cachedPage(slug: string, render: () => Promise<Response>):
  */
 export function pageAnswer(
   entry: Entry,
-  values: { nonce: string; token: string; requestId?: string },
+  values: {
+    nonce: string;
+    token: string;
+    requestId?: string;
+    /** The reader's name for the comment form; none for a reader without cookies. */
+    name?: string;
+    /** A reader's own markup for a comment's actions, or null for the page's. */
+    actions?: (part: ActionsPart) => string | null;
+  },
 ): { status: number; headers: [string, string][]; body: Buffer } {
-  const answer = (placeholder: string) =>
-    placeholder === state.nonce ? values.nonce : placeholder === state.token ? values.token : (values.requestId ?? "");
-  const body = Buffer.concat(entry.parts.map((part) => (typeof part === "string" ? Buffer.from(answer(part)) : part)));
+  const name = values.name ?? "";
+  const answer = (slot: Slot) => {
+    switch (slot) {
+      case "name":
+        return escapeHtml(name);
+      case "scriptName":
+        return inlineFlightString(name);
+      case "actionName":
+        return escapeHtml(flightString(name));
+      case "requestId":
+        return values.requestId ?? "";
+      default:
+        return values[slot];
+    }
+  };
+  const body = Buffer.concat(
+    entry.parts.map((part) => {
+      if (Buffer.isBuffer(part)) return part;
+      if (typeof part === "string") return Buffer.from(answer(part));
+      const own = values.actions?.(part);
+      return own == null ? part.html : Buffer.from(own);
+    }),
+  );
   const headers = entry.headers.map(([name, parts]): [string, string] => [
     name,
-    parts.map((part, i) => (i % 2 === 0 ? part : answer(part))).join(""),
+    parts.map((part, i) => (i % 2 === 0 ? part : answer(part as Slot))).join(""),
   ]);
   return { status: entry.status, headers, body };
+}
+
+/** A string inside a JSON string of React's (a flight row, a form's action state): an extra "$" before one that starts with "$". */
+const flightString = (value: string) => JSON.stringify(value.startsWith("$") ? `$${value}` : value).slice(1, -1);
+
+/**
+ * A string prop as it reads in the page's inline payload: Next.js writes the flight row as a JSON
+ * string inside a script, with `<`, `>`, `&` and the line separators escaped (its htmlEscapeJsonString).
+ */
+export function inlineFlightString(value: string): string {
+  return JSON.stringify(flightString(value))
+    .slice(1, -1)
+    .replace(/[&<>\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -223,6 +394,23 @@ export function forgetPagesHere(slug?: string, { renderAgain = false } = {}): vo
     if (renderAgain && slug && entry?.render && Date.now() - entry.servedAt < STALE_LIMIT_MS) {
       void refresh(each, entry.render);
     }
+  }
+}
+
+/** For the comments: how a reader with cookies gets a kept page with their own name and actions. */
+export function setCommenter(commenter: Commenter): void {
+  state.commenter = commenter;
+}
+
+/** A reader's values for a kept page, or null: render it for them (also before the app set setCommenter). */
+export async function commenterValues(slug: string, cookie: string, entry: Entry): Promise<ReaderValues | null> {
+  if (!entry.kept || !entry.personal || !state.commenter) return null;
+  try {
+    return await state.commenter(slug, cookie, entry);
+  } catch (error) {
+    // The database away: the page rendered for them says comments are unavailable.
+    console.error(`page cache: cannot read a commenter's state on ${articlePath(slug)}`, error);
+    return null;
   }
 }
 

@@ -297,3 +297,81 @@ test("each comment's markup is sent once, and soft navigation and Back keep the 
   await commentWith(reader, text).getByRole("button", { name: "Thumbs up (0)" }).click();
   await expect(commentWith(reader, text).getByRole("button", { name: "Remove your thumbs up (1)" })).toBeVisible();
 });
+
+/** A page's HTML without what differs between any two answers: scripts, nonce, form token, times. */
+const sameForEveryAnswer = (html: string) =>
+  html
+    .replace(/<script\b[\s\S]*?<\/script>/g, "")
+    .replace(/ nonce="[^"]*"/g, "")
+    .replace(/(name="token" value=")[^"]*/g, "$1")
+    .replace(/(<time [^>]*>)[^<]*/g, "$1")
+    .replace(/<link rel="preload"[^>]*>/g, "");
+
+test("a commenter's page is the shared one with their name, 👍, Edit and Delete filled in, as rendered for them", async ({
+  browser,
+}) => {
+  // Every character that HTML or the inline payload writes another way, and a "$" that React escapes.
+  const name = `$O'Brien "Ada" <b>&amp;</b> \\ 😀`;
+  const writer = await readerPage(browser);
+  await writer.goto(ARTICLE);
+  const other = unique("Someone else's");
+  const stranger = await readerPage(browser);
+  await stranger.goto(ARTICLE);
+  await postComment(stranger, "Grace", other);
+  const mineText = unique("Mine");
+  await postComment(writer, name, mineText);
+  await writer.goto(ARTICLE);
+  await commentWith(writer, other).getByRole("button", { name: "Thumbs up (0)" }).click();
+  await expect(commentWith(writer, other).getByRole("button", { name: "Remove your thumbs up (1)" })).toBeVisible();
+
+  // The article's own address comes from the page kept for everyone; with a query it is rendered
+  // for the reader (the default number of threads: the same page).
+  const filled = await (await writer.request.get(ARTICLE)).text();
+  const rendered = await (await writer.request.get(`${ARTICLE}?threads=50`)).text();
+  expect(sameForEveryAnswer(filled)).toBe(sameForEveryAnswer(rendered));
+  // React's payload carries their name as Next.js writes it for them, or hydration would not agree.
+  const payloadName = (html: string) =>
+    html.slice(html.indexOf("defaultName"), html.indexOf("notice", html.indexOf("defaultName")));
+  expect(payloadName(filled)).toContain("O'Brien");
+  expect(payloadName(filled)).toBe(payloadName(rendered));
+  expect(filled).toContain("Remove your thumbs up (1)");
+  expect(filled).not.toMatch(/mg(name|actions|token|nonce)[0-9a-f]{24}/);
+
+  // Hydrated with the name React's payload carries: the field keeps it, and nothing is reported.
+  const errors: string[] = [];
+  writer.on("console", (message) => void (message.type() === "error" && errors.push(message.text())));
+  writer.on("pageerror", (error) => errors.push(error.message));
+  await writer.goto(ARTICLE);
+  await expect(commentForm(writer).getByLabel("Name")).toHaveValue(name);
+  await expect(commentWith(writer, mineText).getByRole("link", { name: "Edit" })).toBeVisible();
+  await commentForm(writer).getByLabel("Comment", { exact: true }).fill("typed after hydration");
+  await expect(commentForm(writer).getByLabel("Name")).toHaveValue(name);
+  expect(errors).toEqual([]);
+
+  // Another reader with cookies of their own sees their own name and none of the writer's controls.
+  await stranger.goto(ARTICLE);
+  await expect(commentForm(stranger).getByLabel("Name")).toHaveValue("Grace");
+  await expect(commentWith(stranger, mineText).getByRole("link", { name: "Edit" })).toHaveCount(0);
+  await expect(commentWith(stranger, other).getByRole("button", { name: "Thumbs up (1)" })).toBeVisible();
+});
+
+test("a reader deletes their own comment without JavaScript", async ({ browser }) => {
+  const page = await readerPage(browser, { javaScriptEnabled: false });
+  await page.goto(ARTICLE);
+  const text = unique("Delete me");
+  await sendComment(commentForm(page), "Ada", text);
+  await expect(commentWith(page, text)).toBeVisible();
+  await page.goto(ARTICLE);
+  await commentWith(page, text).getByRole("button", { name: "Delete" }).click();
+  await expect(page).toHaveURL(/#comments$/);
+  await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
+  // A comment that is not theirs: refused, with why and the way back.
+  const answer = await page.request.post(`${ARTICLE}/delete`, {
+    form: { id: "no-such-comment" },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(answer.status()).toBe(409);
+  const refusal = await answer.text();
+  expect(refusal).toContain("You can only change comments posted from this browser.");
+  expect(refusal).toContain('href="/articles/monolith-vs-microservices#comment-no-such-comment"');
+});

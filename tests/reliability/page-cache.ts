@@ -12,7 +12,7 @@ const SLUG = "monolith-vs-microservices";
 const LOG = "data/reliability-page-cache.log";
 
 // The values a template is rendered with in place of each answer's nonce and form token.
-const PLACEHOLDER = /mg(nonce|token)[0-9a-f]{24}/;
+const PLACEHOLDER = /mg(nonce|token|request|name|actions)[0-9a-f]{24}/;
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -97,9 +97,23 @@ describe("a comment written as one string of HTML", () => {
     );
   });
 
-  it("is used only where no form is open and nothing is the reader's own", () => {
+  it("is used only where no form is open and nothing is for this reader's eyes only", () => {
     expect(isInteractive(thread, context)).toBe(false);
     expect(isInteractive(thread, { ...context, replyTo: "deep" })).toBe(true);
-    expect(isInteractive(comment("x", { replies: [comment("mine", { own: true })] }), context)).toBe(true);
+    expect(isInteractive(comment("x", { replies: [comment("mine", { own: true })] }), context)).toBe(false);
+    const pending = comment("mine", { own: true, pending: true });
+    expect(isInteractive(comment("x", { replies: [pending] }), context)).toBe(true);
+  });
+
+  it("shows the reader's own comment with Edit and Delete while they may, as React does", () => {
+    const mine = comment("mine", { own: true, createdAt: new Date(context.now - 60_000) });
+    const html = commentHtml(mine, context);
+    expect(html).toContain(">Edit</a>");
+    expect(html).toContain('action="/articles/monolith-vs-microservices/delete"');
+    expect(normalized(html)).toBe(
+      normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: mine, context }))),
+    );
+    // Written an hour and a half before `now`, past the 15 minutes.
+    expect(commentHtml(comment("mine", { own: true }), context)).not.toMatch(/Edit|Delete/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseFragment } from "parse5";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   cachedPage,
@@ -8,10 +9,11 @@ import {
   pageAnswer,
   PLACEHOLDER,
   setBroadcast,
+  templateActions,
 } from "@/lib/server/page-cache";
 
 // Every value this process puts in a template: none may reach a reader.
-const PLACEHOLDER_VALUE = /mg(nonce|token|request)[0-9a-f]{24}/;
+const PLACEHOLDER_VALUE = /mg(nonce|token|request|name|actions)[0-9a-f]{24}/;
 const ANSWER = { nonce: "bm9uY2Utb2YtdGhpcy1hbnN3ZXI=", token: "token-of-this-answer" };
 
 /** A template render as the server makes it: the first after a start has a preload Link header. */
@@ -131,5 +133,51 @@ describe("the page cache with several instances", () => {
     forgetPagesHere("busy-article");
     forgetPagesHere("busy-article", { renderAgain: true });
     expect(count).toBe(2);
+  });
+
+  describe("for a reader with cookies", () => {
+    // The name in the three places React writes it: the field, the no-JavaScript form's action
+    // state, and the form's props in the inline payload (a JSON row inside a script's JSON string).
+    const page = template(
+      200,
+      `<input name="name" value="${PLACEHOLDER.name}">` +
+        `<input type="hidden" name="$ACTION_1:1" value="[{&quot;name&quot;:&quot;${PLACEHOLDER.name}&quot;}]">` +
+        templateActions("a", 2, true, "<div>theirs A</div>") +
+        templateActions("b&c", 0, false, "<div>theirs B</div>") +
+        `<script>self.__next_f.push([1,"{\\"defaultName\\":\\"${PLACEHOLDER.name}\\"}"])</script>`,
+    );
+    const name = `$O'Brien "<b>&amp;</b>" \\ 😀 \u2028`;
+
+    it("gets their name in each place written as that place reads it", async () => {
+      const entry = (await cachedPage("named", page))!;
+      expect(entry.personal).toBe(true);
+      expect([...entry.comments]).toEqual(["a", "b&c"]);
+      const body = pageAnswer(entry, { ...ANSWER, name }).body.toString();
+      expect(body).not.toMatch(PLACEHOLDER_VALUE);
+      // As a browser reads it.
+      type Node = { nodeName: string; attrs: { name: string; value: string }[]; childNodes: { value: string }[] };
+      const nodes = parseFragment(body).childNodes as unknown as Node[];
+      const value = (field: string) =>
+        nodes
+          .find((node) => node.attrs?.some((a) => a.name === "name" && a.value === field))!
+          .attrs.find((a) => a.name === "value")!.value;
+      expect(value("name")).toBe(name);
+      // React's encoding of a string that starts with "$" adds one more; it takes it off again.
+      expect(JSON.parse(value("$ACTION_1:1"))[0].name).toBe(`$${name}`);
+      const script = nodes.findLast((node) => node.nodeName === "script")!.childNodes[0].value;
+      expect(script).not.toMatch(/[<>&\u2028]/); // nothing that could end the script or the string
+      const [, row] = JSON.parse(script.slice("self.__next_f.push(".length, -1));
+      expect(JSON.parse(row).defaultName).toBe(`$${name}`);
+    });
+
+    it("gets their own actions where they have them, and everyone else's elsewhere", async () => {
+      const entry = (await cachedPage("named", page))!;
+      const mine = pageAnswer(entry, { ...ANSWER, name, actions: ({ id }) => (id === "a" ? "<div>mine</div>" : null) });
+      expect(mine.body.toString()).toContain("<div>mine</div><div>theirs B</div>");
+      const anyone = pageAnswer(entry, ANSWER).body.toString();
+      expect(anyone).toContain("<div>theirs A</div><div>theirs B</div>");
+      expect(anyone).toContain('<input name="name" value="">');
+      expect(anyone).not.toMatch(PLACEHOLDER_VALUE);
+    });
   });
 });

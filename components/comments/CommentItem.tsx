@@ -53,11 +53,11 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
           <p className="comment-meta">
             {/* A tiny generated SVG, nothing to optimise; lazy: a long discussion loads the ones in view, and React does not preload it. */}
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img className="comment-avatar" src={comment.avatar} alt="" loading="lazy" />
+            <img src={comment.avatar} alt="" loading="lazy" />
             <span className="comment-author">{comment.authorName}</span>
             {comment.byAuthor && <span className="comment-author-badge">Author</span>}
             {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
-            <a href={`#${anchor}`} className="comment-permalink">
+            <a href={`#${anchor}`}>
               <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
                 {commentTime(comment.createdAt, context.now)}
               </time>
@@ -88,15 +88,11 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             {!comment.pending && <ReactionButton id={comment.id} count={comment.reactions} reacted={comment.reacted} />}
             {!comment.pending && !context.locked && (
               // SoftNavigation follows these links in place when JavaScript runs.
-              <a href={commentLink(context, "reply", comment.id)} className="reply-link" data-soft="">
+              <a href={commentLink(context, "reply", comment.id)} className="reply-link">
                 Reply
               </a>
             )}
-            {editable && context.editing !== comment.id && (
-              <a href={commentLink(context, "edit", comment.id)} data-soft="">
-                Edit
-              </a>
-            )}
+            {editable && context.editing !== comment.id && <a href={commentLink(context, "edit", comment.id)}>Edit</a>}
             {editable && (
               // A plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
               <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">

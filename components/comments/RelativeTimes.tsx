@@ -11,7 +11,7 @@ import { relativeTime } from "@/lib/format";
 export function RelativeTimes() {
   useEffect(() => {
     const refresh = () => {
-      for (const time of document.querySelectorAll<HTMLTimeElement>(".comment-permalink time[datetime]")) {
+      for (const time of document.querySelectorAll<HTMLTimeElement>(".comment > .comment-meta time[datetime]")) {
         const text = relativeTime(new Date(time.dateTime), Date.now());
         if (time.textContent !== text) time.textContent = text;
       }

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
 /**
- * Links marked `data-soft` (Reply, Edit) re-render the page in place instead of loading it again;
+ * The links of a comment's actions (Reply, Edit) re-render the page in place instead of loading it again;
  * forms marked `data-soft` (👍, whose buttons name their comment; Delete) are sent in the
  * background, then the page re-renders in place.
  * One listener each for the whole discussion, rather than a client component per comment.
@@ -22,7 +22,7 @@ export function SoftNavigation() {
         event.altKey
       )
         return;
-      const link = (event.target as Element).closest?.("a[data-soft]");
+      const link = (event.target as Element).closest?.(".comment-actions a");
       if (!(link instanceof HTMLAnchorElement)) return;
       event.preventDefault();
       router.push(link.href, { scroll: false });

@@ -193,7 +193,7 @@ test("the signed-in author's comment carries the Author badge; nobody else can t
   const mine = author.locator("li.comment", { hasText: text });
   await expect(mine.locator(".comment-author-badge")).toHaveText("Author");
   // The avatar is a picture of this site's, drawn (not a broken image) and kept by the browser.
-  const avatar = mine.locator("img.comment-avatar");
+  const avatar = mine.locator(".comment-meta > img");
   await expect(avatar).toHaveAttribute("src", /^\/avatars\/[\w-]{16}\.svg$/);
   await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   const picture = await author.request.get(`${server.url}${await avatar.getAttribute("src")}`);

@@ -31,6 +31,7 @@ test("the admin hides a comment and readers no longer see it", async ({ browser 
   await expect(reader.locator(".comment-body", { hasText: text })).toHaveCount(0);
 
   await adminEntry(admin, text).getByRole("button", { name: "Unhide" }).click();
+  await expect(adminEntry(admin, text).getByRole("button", { name: "Hide", exact: true })).toBeVisible();
   await reader.reload();
   await expect(reader.locator(".comment-body", { hasText: text })).toBeVisible();
 });

@@ -212,7 +212,7 @@ test.describe("hostile names, bodies and ids", () => {
       const li = document.getElementById(id);
       return (
         li && {
-          permalink: li.querySelector(".comment-permalink")?.getAttribute("href"),
+          permalink: li.querySelector(".comment-meta > a")?.getAttribute("href"),
           body: li.querySelector(".comment-body")?.textContent,
         }
       );

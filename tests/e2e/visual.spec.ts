@@ -68,7 +68,7 @@ for (const width of [375, 1280]) {
           animations: "disabled" as const,
           mask: [
             page.locator('.article-list a[href$="#comments"]'),
-            page.locator(".comment-permalink time"),
+            page.locator(".comment-meta time"),
             page.locator("h2#comments-heading"),
           ],
           maxDiffPixelRatio: 0.01,

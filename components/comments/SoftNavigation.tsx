@@ -4,9 +4,9 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
 /**
- * The links of a comment's actions (Reply, Edit) re-render the page in place instead of loading it again;
- * forms marked `data-soft` (👍, whose buttons name their comment; Delete) are sent in the
- * background, then the page re-renders in place.
+ * The links of a comment's actions (Reply, Edit) re-render the page in place instead of loading
+ * it again; forms marked `data-soft` (👍, whose buttons name their comment; Delete) are sent in
+ * the background, then the page re-renders in place.
  * One listener each for the whole discussion, rather than a client component per comment.
  */
 export function SoftNavigation() {

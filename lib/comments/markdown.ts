@@ -5,6 +5,7 @@ import { remark } from "remark";
 import remarkHtml from "remark-html";
 import type { Processor } from "unified";
 import { SKIP, visit } from "unist-util-visit";
+import { escapeHtml } from "../html-escape";
 
 // Readers write a safe subset of markdown: paragraphs, emphasis, inline code, code blocks, links,
 // quotes and lists. Everything else they type is shown as text, never as markup, and the HTML
@@ -102,9 +103,6 @@ export function renderCommentMarkdown(markdown: string): string {
   }
   return html;
 }
-
-const escapeHtml = (value: string) =>
-  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 // Thousands of nested quotes or lists overflow the parser's recursion (a RangeError). Validation
 // refuses such comments (countLinks); one stored before that rule is shown as plain text.

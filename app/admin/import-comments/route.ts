@@ -12,14 +12,12 @@ import { formatReport } from "@/lib/comments/import/report";
 import { importFrom } from "@/lib/comments/service";
 import { IMPORT_FORMATS, ImportFileError } from "@/lib/comments/import/source";
 import { db } from "@/lib/server/db";
+import { escapeHtml } from "@/lib/html-escape";
 
 // The same import as `npm run import`, from /admin as an upload. A route handler, not a server
 // action: exports are far larger than the 64 KB server actions accept (proxy.ts exempts this path).
 const MAX_BYTES = 100 * 1024 * 1024;
 const MAX_MAP_CHARS = 20_000;
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** A small page of its own: the report is plain text, every value escaped. */
 function page(title: string, text: string, status = 200): Response {

@@ -1,8 +1,14 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isTemplateRender, PLACEHOLDER, TEMPLATE_HEADER } from "./lib/server/page-cache";
-import type { CarriedCookie } from "./lib/comments/form-post";
 import { MAX_SUBMISSION_BYTES, readBody } from "./lib/server/request-body";
-import { decodes, hasMalformedActionFields, isCrossSite, isHttps, readForm } from "./lib/server/request-guards";
+import {
+  decodes,
+  hasMalformedActionFields,
+  isCrossSite,
+  isHttps,
+  readForm,
+  tooLarge,
+} from "./lib/server/request-guards";
 import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { SLUG_PATTERN } from "./lib/content/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
@@ -30,7 +36,6 @@ export async function proxy(request: NextRequest) {
     decodable && (request.method === "GET" || request.method === "HEAD") && canonicalArticlePath(pathname);
   if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
 
-  let carry: CarriedCookie | null = null;
   if (request.method === "POST") {
     // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
     // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
@@ -42,14 +47,7 @@ export async function proxy(request: NextRequest) {
     }
     // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.
     const body = await readBody(request, MAX_SUBMISSION_BYTES);
-    if (!body && api) return NextResponse.json({ error: "The body is larger than 64 KB." }, { status: 413 });
-    if (!body) {
-      return plainPage(413, {
-        title: "Too large",
-        heading: "That was too large to send",
-        text: "This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.",
-      });
-    }
+    if (!body) return tooLarge(api);
     const form = api ? null : await readForm(request.headers, body);
     if (form === "malformed" || (form && hasMalformedActionFields(request.headers, form))) {
       return plainPage(400, {
@@ -57,14 +55,6 @@ export async function proxy(request: NextRequest) {
         heading: "That could not be read",
         text: "The form arrived damaged. Go back and send it again: nothing was stored.",
       });
-    }
-    // The comment form without JavaScript: stored here, else on to its server action as before.
-    const slug = form && !request.headers.has("next-action") && articleSlugOf(pathname);
-    if (slug && decodable) {
-      const { answerCommentPost } = await import("./lib/comments/form-post");
-      const { answer, carried } = await answerCommentPost(request, form, decodeURIComponent(slug));
-      if (answer) return answer;
-      carry = carried;
     }
   }
 
@@ -81,19 +71,12 @@ export async function proxy(request: NextRequest) {
   requestHeaders.delete(DOCUMENT_HEADER);
   if (asksForDocument(request.headers)) requestHeaders.set(DOCUMENT_HEADER, "1");
   requestHeaders.set("content-security-policy", rendered);
-  // A browser id made for a comment post above: the action reads it, the answer sets it.
-  if (carry)
-    requestHeaders.set(
-      "cookie",
-      [request.headers.get("cookie"), `${carry.name}=${carry.value}`].filter(Boolean).join("; "),
-    );
   const forward = { request: { headers: requestHeaders } };
   // A path that does not decode names nothing here: the site's not-found page (Next's own route).
   const response = decodable
     ? NextResponse.next(forward)
     : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
   response.headers.set("content-security-policy", rendered);
-  if (carry) response.cookies.set(carry.name, carry.value, carry.options);
   return response;
 }
 

@@ -2,6 +2,8 @@
 // `next start` cannot: tell the app which address each request came from. Rate limits and the
 // admin's lock-out count per address, and any client can write X-Forwarded-For; so the address is
 // the connection's peer, unless TRUST_PROXY names the proxies whose forwarded headers to believe.
+// It answers what Next.js would answer slowly and need not see: the pages its cache keeps
+// (lib/server/page-cache-http.ts) and new comments (lib/server/post-lane.ts).
 // It also gives each request an id and a JSON log line (lib/server/log.ts), and stops gracefully.
 //
 //   node --import tsx server.ts [--hostname 127.0.0.1] [--port 3000]     (npm start)
@@ -30,6 +32,7 @@ import {
 } from "./lib/server/log";
 import { isTemplateSecret, TEMPLATE_HEADER } from "./lib/server/page-cache";
 import { answerFromPageCache } from "./lib/server/page-cache-http";
+import { answerPost } from "./lib/server/post-lane";
 import { HEALTH_PATH, READY_PATH } from "./lib/routes";
 
 const { values } = parseArgs({
@@ -122,9 +125,12 @@ server.on("request", (request, response) => {
       "request",
     );
   });
-  // A page the cache keeps is answered here; anything else, and whatever fails here, by Next.js.
+  // A page the cache keeps and a new comment are answered here; anything else, and whatever fails
+  // here, by Next.js (a post's body replayed when the lane read it).
   const answer = async () => {
-    if (!(await answerFromPageCache(request, response, id))) await handle(request, response);
+    if (await answerFromPageCache(request, response, id)) return;
+    const rest = await answerPost(request, response);
+    if (rest) await handle(rest, response);
   };
   withRequest({ id }, answer).catch((error: unknown) => {
     log.error({ err: scrubbedError(error), requestId: id, path }, "request failed");

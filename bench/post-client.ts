@@ -48,7 +48,7 @@ async function apiStorm(options: { pageUrl: string; clients: number; total: numb
   return stormSummary(sent, started);
 }
 
-// "action": the form's post as proxy.ts leaves it to the server action (lib/comments/form-post.ts),
+// "action": the form's post as server.ts leaves it to the server action (lib/comments/form-post.ts),
 // which is how every post without JavaScript was answered before; here by an admin cookie that
 // names no session (the action then finds no author and posts as a reader).
 if (mode === "action") {

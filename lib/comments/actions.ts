@@ -87,7 +87,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       }
       // Without JavaScript the form is a plain POST: answer it with a redirect to the comment
       // (POST-redirect-GET), so a reload cannot post it again and the answer is not a whole page.
-      // (proxy.ts answers most of these itself, lib/comments/form-post.ts: the author's come here.)
+      // (server.ts answers most of these itself, lib/comments/form-post.ts: the author's come here.)
       if (!(await headers()).has("next-action")) {
         redirect(postedCommentPath(slug, result.kind === "posted" ? result.id : null));
       }

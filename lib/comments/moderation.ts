@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { db as defaultDb, type Db } from "../server/db";
+import { db as defaultDb, isPostgres, type Db } from "../server/db";
 import { Prisma } from "../generated/sqlite/client";
 import type { BlockRule } from "./blocklist";
 import type { CommentStatus } from "./store";
@@ -30,13 +30,66 @@ export async function hasApprovedComment(browserId: string, db: Db = defaultDb()
   return approved !== null;
 }
 
+// ---- What every post is checked against: the locked discussions and the blocklist ----
+
+// Read for every comment and changed by the author's hand, a few times a month: on SQLite, where
+// this process is the only server and every change goes through the functions below, they are
+// kept in memory and read again after each change (and after RULES_KEPT_MS, for a database
+// changed from outside: a restore). PostgreSQL serves several instances, which would not hear of
+// each other's changes: read there every time.
+type Rules = { locks: Set<string>; blocks: BlockRule[] };
+const RULES_KEPT_MS = 5_000;
+// The routes, the actions and server.ts's lane are bundled apart but share the database client.
+const keptRules: WeakMap<Db, { rules: Promise<Rules>; at: number }> = ((
+  globalThis as Record<symbol, WeakMap<Db, { rules: Promise<Rules>; at: number }>>
+)[Symbol.for("marginalia.moderation-rules")] ??= new WeakMap());
+
+async function readBlocks(db: Db, now: Date): Promise<BlockRule[]> {
+  const rows = await db.block.findMany({
+    where: { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    take: MAX_BLOCKS,
+  });
+  return rows.map(asRule);
+}
+
+async function readRules(db: Db, now: Date): Promise<Rules> {
+  const [locks, blocks] = await Promise.all([
+    db.threadLock.findMany({ select: { articleSlug: true } }),
+    readBlocks(db, now),
+  ]);
+  return { locks: new Set(locks.map((lock) => lock.articleSlug)), blocks };
+}
+
+/** SQLite's kept rules, blocks that ended since they were read left out. */
+async function keptRulesOf(db: Db, now: Date): Promise<Rules> {
+  let kept = keptRules.get(db);
+  if (!kept || Date.now() - kept.at > RULES_KEPT_MS) {
+    kept = { rules: readRules(db, now), at: Date.now() };
+    keptRules.set(db, kept);
+    kept.rules.catch(() => keptRules.delete(db));
+  }
+  const rules = await kept.rules;
+  return { locks: rules.locks, blocks: rules.blocks.filter((rule) => !rule.expiresAt || rule.expiresAt > now) };
+}
+
+/** After a change to the locks or the blocklist: the next post reads them again. */
+export function rulesChanged(db: Db): void {
+  keptRules.delete(db);
+}
+
 export async function isThreadLocked(slug: string, db: Db = defaultDb()): Promise<boolean> {
-  return (await db.threadLock.findUnique({ where: { articleSlug: slug }, select: { articleSlug: true } })) !== null;
+  if (isPostgres(db))
+    return (await db.threadLock.findUnique({ where: { articleSlug: slug }, select: { articleSlug: true } })) !== null;
+  return (await keptRulesOf(db, new Date())).locks.has(slug);
 }
 
 export async function setThreadLocked(slug: string, locked: boolean, db: Db = defaultDb()): Promise<void> {
-  if (locked) await db.threadLock.upsert({ where: { articleSlug: slug }, create: { articleSlug: slug }, update: {} });
-  else await db.threadLock.deleteMany({ where: { articleSlug: slug } });
+  try {
+    if (locked) await db.threadLock.upsert({ where: { articleSlug: slug }, create: { articleSlug: slug }, update: {} });
+    else await db.threadLock.deleteMany({ where: { articleSlug: slug } });
+  } finally {
+    rulesChanged(db);
+  }
 }
 
 // ---- Bans and blocklists (lib/comments/blocklist.ts matches them) ----
@@ -61,11 +114,7 @@ export const MAX_BLOCKS = 5_000;
 
 /** The entries in force now, for matching a comment. */
 export async function activeBlocks(db: Db = defaultDb(), now = new Date()): Promise<BlockRule[]> {
-  const rows = await db.block.findMany({
-    where: { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-    take: MAX_BLOCKS,
-  });
-  return rows.map(asRule);
+  return isPostgres(db) ? readBlocks(db, now) : (await keptRulesOf(db, now)).blocks;
 }
 
 export async function countBlocks(db: Db = defaultDb()): Promise<number> {
@@ -83,17 +132,25 @@ export async function saveBlock(
     note: entry.note ?? null,
     expiresAt: entry.expiresAt ?? null,
   };
-  const row = await db.block.upsert({
-    where: { kind_value: { kind: entry.kind, value: entry.value } },
-    create: { id: randomUUID(), kind: entry.kind, value: entry.value, ...data, createdAt: now },
-    update: data,
-  });
-  return asRule(row);
+  try {
+    const row = await db.block.upsert({
+      where: { kind_value: { kind: entry.kind, value: entry.value } },
+      create: { id: randomUUID(), kind: entry.kind, value: entry.value, ...data, createdAt: now },
+      update: data,
+    });
+    return asRule(row);
+  } finally {
+    rulesChanged(db);
+  }
 }
 
 /** Removes an entry; false when there was none. */
 export async function deleteBlock(id: string, db: Db = defaultDb()): Promise<boolean> {
-  return (await db.block.deleteMany({ where: { id } })).count > 0;
+  try {
+    return (await db.block.deleteMany({ where: { id } })).count > 0;
+  } finally {
+    rulesChanged(db);
+  }
 }
 
 /** Who wrote a comment, as far as bans go: for "Ban author" on the article page. */

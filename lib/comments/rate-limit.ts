@@ -3,7 +3,12 @@ import { db as defaultDb, isPostgres, type Db } from "../server/db";
 
 export type Window = { limit: number; seconds: number };
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
-export type Reservation = { ok: true; release: () => Promise<void> } | { ok: false; retryAfterSeconds: number };
+/**
+ * A place taken, with `earlier`: when the key's other hits of the longest window were made, newest
+ * first (all of them: had there been more than the largest limit, no place would have been left).
+ */
+export type Reservation =
+  { ok: true; release: () => Promise<void>; earlier: Date[] } | { ok: false; retryAfterSeconds: number };
 
 /**
  * Takes one of `key`'s places unless a window is full. Hits are rows in the database, so every app
@@ -22,35 +27,42 @@ export async function reserve(
   const placed = isPostgres(db)
     ? await db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
-        const full = await check(key, windows, tx as unknown as Db, now);
-        return full.ok ? await record(key, windows, tx as unknown as Db, now) : full;
+        const earlier = await hitsOf(key, windows, tx as unknown as Db, now);
+        const full = verdict(earlier, windows, now);
+        return full.ok ? { ...(await record(key, windows, tx as unknown as Db, now)), earlier } : full;
       })
     : await record(key, windows, db, now).then(async (hit) => {
-        const full = await check(key, windows, db, now, hit.id);
-        if (full.ok) return hit;
+        const earlier = await hitsOf(key, windows, db, now, hit.id);
+        const full = verdict(earlier, windows, now);
+        if (full.ok) return { ...hit, earlier };
         await db.rateLimitHit.deleteMany({ where: { id: hit.id } });
         return full;
       });
   if ("retryAfterSeconds" in placed) return placed;
-  return { ok: true, release: async () => void (await db.rateLimitHit.deleteMany({ where: { id: placed.id } })) };
+  return {
+    ok: true,
+    release: async () => void (await db.rateLimitHit.deleteMany({ where: { id: placed.id } })),
+    earlier: placed.earlier,
+  };
 }
 
 /**
- * Runs `request` in a place reserved under `key`, or answers rate-limited. The place is given
- * back when `counts` says the outcome does not count (a duplicate), or when `request` throws.
+ * Runs `request` in a place reserved under `key` (given the key's earlier hits), or answers
+ * rate-limited. The place is given back when `counts` says the outcome does not count (a
+ * duplicate), or when `request` throws.
  */
 export async function withinLimit<T>(
   key: string,
   windows: Window[],
   db: Db,
-  request: () => Promise<T>,
+  request: (earlier: Date[]) => Promise<T>,
   counts: (result: T) => boolean,
 ): Promise<T | { kind: "rate-limited"; retryAfterSeconds: number }> {
   const place = await reserve(key, windows, db);
   if (!place.ok) return { kind: "rate-limited", retryAfterSeconds: place.retryAfterSeconds };
   let result: T;
   try {
-    result = await request();
+    result = await request(place.earlier);
   } catch (error) {
     await place.release();
     throw error;
@@ -78,7 +90,11 @@ export async function check(
   now = new Date(),
   before?: number,
 ): Promise<RateLimitResult> {
-  // One query for every window: the newest hits of the longest window, as many as the largest limit.
+  return verdict(await hitsOf(key, windows, db, now, before), windows, now);
+}
+
+/** One query for every window: the newest hits of the longest window, as many as the largest limit. */
+async function hitsOf(key: string, windows: Window[], db: Db, now: Date, before?: number): Promise<Date[]> {
   const longest = Math.max(...windows.map((w) => w.seconds));
   const hits = await db.rateLimitHit.findMany({
     where: {
@@ -90,13 +106,18 @@ export async function check(
     take: Math.max(...windows.map((w) => w.limit)),
     select: { createdAt: true },
   });
+  return hits.map((hit) => hit.createdAt);
+}
+
+/** Whether `hits` (newest first) leave a place in every window. */
+function verdict(hits: Date[], windows: Window[], now: Date): RateLimitResult {
   let retryAfterSeconds = 0;
   for (const { limit, seconds } of windows) {
     const since = now.getTime() - seconds * 1000;
-    const inWindow = hits.filter((hit) => hit.createdAt.getTime() > since);
+    const inWindow = hits.filter((hit) => hit.getTime() > since);
     if (inWindow.length >= limit) {
       // Free again when the oldest hit that fills the window leaves it.
-      const freedAt = inWindow[limit - 1].createdAt.getTime() + seconds * 1000;
+      const freedAt = inWindow[limit - 1].getTime() + seconds * 1000;
       retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((freedAt - now.getTime()) / 1000));
     }
   }

@@ -20,7 +20,7 @@ import { forgetPages } from "../server/page-cache";
 import { logCommentChange } from "../server/log";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
-import { check, consume, countHits, record, withinLimit, type Window } from "./rate-limit";
+import { check, consume, record, withinLimit, type Window } from "./rate-limit";
 import { settings, type Settings } from "../settings";
 import {
   assessComment,
@@ -44,6 +44,7 @@ import {
   countBlocks,
   saveBlock,
   setPinned,
+  rulesChanged,
   setThreadLocked,
   shadowAuthorComments,
 } from "./moderation";
@@ -141,7 +142,7 @@ export async function submitComment(
         rateKey,
         windows,
         db,
-        () =>
+        (earlier) =>
           storeComment(
             {
               slug,
@@ -150,7 +151,7 @@ export async function submitComment(
               notifyEmail: notify.email,
               answers: submission.parentId,
             },
-            from,
+            { ...from, earlier },
             config,
             db,
           ),
@@ -177,7 +178,7 @@ async function storeComment(
     /** The comment answered, as the reader chose it (before threads stop nesting). */
     answers: unknown;
   },
-  from: { ip: string; browserId: string | null; isAuthor?: boolean },
+  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[] },
   config: Settings,
   db: Db,
 ): Promise<SubmitResult> {
@@ -242,7 +243,8 @@ async function storeComment(
 
 /**
  * What the rules say of a comment: the bans and blocklists in force, and the spam score with the
- * two counts it needs (the same text on other articles, recent comments from the address).
+ * two counts it needs (the same text on other articles, recent comments from the address: of the
+ * rate limit's `earlier` hits, which cover the last hour, so BURST_MINUTES too).
  */
 async function judge(
   comment: {
@@ -252,22 +254,21 @@ async function judge(
     fingerprint: string | null;
     ip: string;
     browserId: string | null;
+    earlier: Date[];
   },
   db: Db,
   now = new Date(),
 ): Promise<Verdict> {
   const threshold = settings().SPAM_THRESHOLD;
   const ip = comment.ip === "unknown" ? null : comment.ip;
-  const [rules, sameTextElsewhere, recentFromAddress] = await Promise.all([
+  const [rules, sameTextElsewhere] = await Promise.all([
     activeBlocks(db, now),
     threshold > 0 && comment.fingerprint
       ? articlesWithSameText(comment.fingerprint, comment.slug, new Date(now.getTime() - REPEAT_DAYS * 86_400_000), db)
       : 0,
-    // The rate limit's own hits: every comment and edit from the address, this one's place among them.
-    threshold > 0 && ip
-      ? countHits(`comment:${ip}`, BURST_MINUTES * 60, db, now).then((hits) => Math.max(0, hits - 1))
-      : 0,
   ]);
+  const burstSince = now.getTime() - BURST_MINUTES * 60_000;
+  const recentFromAddress = ip ? comment.earlier.filter((hit) => hit.getTime() > burstSince).length : 0;
   return assessComment(
     { name: comment.name, body: comment.body, ip, browserId: comment.browserId },
     { sameTextElsewhere, recentFromAddress },
@@ -279,6 +280,7 @@ async function judge(
 
 /** New comments and edits from one address share one limit: an edit can carry as much as a comment. */
 function commentRate(ip: string, config: Settings) {
+  // The longest window is at least BURST_MINUTES long: judge() counts the burst in its hits.
   const windows = [
     { limit: config.COMMENT_RATE_PER_MINUTE, seconds: 60 },
     { limit: config.COMMENT_RATE_PER_HOUR, seconds: 3600 },
@@ -316,11 +318,11 @@ export async function submitEdit(
         key,
         windows,
         db,
-        () => saveEdit(),
+        (earlier) => saveEdit(earlier),
         (result) => result.kind === "saved" || result.kind === "invalid",
       );
 
-      async function saveEdit(): Promise<EditResult> {
+      async function saveEdit(earlier: Date[]): Promise<EditResult> {
         const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
         const fingerprint = textFingerprint(text);
         const verdict: Verdict = current
@@ -332,6 +334,7 @@ export async function submitEdit(
                 fingerprint,
                 ip: from.ip,
                 browserId: from.viewer.voterId ?? null,
+                earlier,
               },
               db,
             )
@@ -614,6 +617,8 @@ export async function importBackup(file: unknown, db: Db = defaultDb()): Promise
     { action: "import", via: "marginalia" },
     async () => {
       const result = await importComments(file, db);
+      // It may lock discussions.
+      rulesChanged(db);
       if (result.kind === "imported") forgetPages();
       return result;
     },

@@ -1,3 +1,4 @@
+import { plainPage } from "./plain-page";
 import { parseForm } from "./request-body";
 
 // Checks proxy.ts runs on requests before Next.js sees them (and the admin's upload routes, which
@@ -18,6 +19,18 @@ export function isCrossSite(headers: Headers): boolean {
   } catch {
     return true;
   }
+}
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/** The answer to a body over MAX_SUBMISSION_BYTES: JSON for the API's scripts, a plain page for a form. */
+export function tooLarge(api: boolean): Response {
+  if (api) return Response.json({ error: "The body is larger than 64 KB." }, { status: 413, headers: NO_STORE });
+  return plainPage(413, {
+    title: "Too large",
+    heading: "That was too large to send",
+    text: "This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.",
+  });
 }
 
 const json = (value: FormDataEntryValue | null) => {

@@ -245,10 +245,16 @@ for (const javaScriptEnabled of [true, false]) {
     );
     await expect(commentForm(page).getByLabel("Name")).toHaveValue("Ada");
     await expect(commentForm(page).getByLabel("Comment", { exact: true })).toHaveValue(text);
+    // A first-time reader got one browser id with the refusal, and keeps it when the comment is stored.
+    const browserIds = async () =>
+      (await page.context().cookies()).filter((c) => c.name === "mg_browser").map((c) => c.value);
+    const first = await browserIds();
+    expect(first).toHaveLength(1);
 
     await commentForm(page).getByRole("button", { name: "Post comment" }).click();
     await expect(commentForm(page).getByRole("status")).toContainText("Thanks! Your comment is posted.");
     await expect(commentWith(page, text)).toContainText("Ada");
+    expect(await browserIds()).toEqual(first);
   });
 }
 

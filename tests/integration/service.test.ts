@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  addBlock,
   importBackup,
   lockDiscussion,
   moderate,
+  removeBlock,
   submitComment,
   submitDelete,
   submitEdit,
@@ -101,6 +103,28 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       );
       expect(third.kind).toBe("rate-limited");
       expect((await published()).map((c) => c.html)).not.toContain("<p>Three</p>");
+    });
+
+    it("applies a lock, a ban and their lifting from the very next post (the rules SQLite keeps are read again)", async () => {
+      const ip = nextIp();
+      const attempt = (body: string) =>
+        submitComment({ slug: SLUG, name: "Ada", body, token: aged() }, { ip, browserId: null }, db).then(
+          (r) => r.kind,
+        );
+      expect(await attempt("Before the lock")).toBe("posted");
+      await lockDiscussion(SLUG, true, db);
+      expect(await attempt("While locked")).toBe("locked");
+      await lockDiscussion(SLUG, false, db);
+      expect(await attempt("After the lock")).toBe("posted");
+
+      const ban = await addBlock({ kind: "address", value: ip, action: "refuse" }, db);
+      if (ban.kind !== "saved") throw new Error(ban.kind);
+      expect(await attempt("While banned")).toBe("refused");
+      expect(await removeBlock(ban.rule.id, db)).toBe(true);
+      expect(await attempt("After the ban")).toBe("posted");
+      const bodies = (await published()).map((c) => c.html);
+      expect(bodies).not.toContain("<p>While locked</p>");
+      expect(bodies).not.toContain("<p>While banned</p>");
     });
 
     it("holds the rate limit against a burst: 20 posts sent together from one address store 5", async () => {

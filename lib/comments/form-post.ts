@@ -56,15 +56,15 @@ export async function answerFormPost(headers: Headers, body: Buffer, slug: strin
   const made = new Headers();
   const out = new ResponseCookies(made);
   const browserId = browserIdFrom(jar, out, options);
+  const toTheAction = () => ({ answer: null, setCookie: made.getSetCookie()[0] ?? null });
   let result: Awaited<ReturnType<typeof submitComment>>;
   try {
     result = await submitComment(commentSubmission(form), { ip, browserId });
   } catch (error) {
     console.error(`comments: cannot store a comment on "${slug}" (its server action tries once more)`, error);
-    return { answer: null, setCookie: made.getSetCookie()[0] ?? null };
+    return toTheAction();
   }
-  if (result.kind !== "posted" && result.kind !== "ignored")
-    return { answer: null, setCookie: made.getSetCookie()[0] ?? null };
+  if (result.kind !== "posted" && result.kind !== "ignored") return toTheAction();
   if (result.kind === "posted") rememberCommentIn(jar, out, result.id, result.name, options);
   // Relative, as Next.js sends the action's redirect.
   made.set("location", postedCommentPath(slug, result.kind === "posted" ? result.id : null));

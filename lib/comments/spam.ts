@@ -4,7 +4,7 @@ import { settings } from "../settings";
 import { unsign } from "../server/signing";
 import { lookAlikeFold } from "./author-names";
 import { matchBlocks, type BlockAction, type BlockMatch, type BlockRule, type Candidate } from "./blocklist";
-import { linksAndText } from "./markdown";
+import { linksAndText, mayHoldMoreLinks } from "./markdown";
 
 /** A field people never see or fill in; bots that fill every field give themselves away. */
 export const HONEYPOT_FIELD = "website";
@@ -97,7 +97,8 @@ const disguised = (text: string) =>
 export function spamScore(signals: SpamSignals): SpamScore {
   const reasons: SpamReason[] = [];
   const add = (points: number, reason: string) => reasons.push({ points, reason });
-  const { urls, text } = linksAndText(signals.body);
+  // A comment without a single link mark holds no link: no parse (most comments have none).
+  const { urls, text } = mayHoldMoreLinks(signals.body, 0) ? linksAndText(signals.body) : { urls: [], text: "" };
   if (urls.length > 1) add((urls.length - 1) * SPAM_POINTS.link, `${urls.length} links`);
   // Fewer than two words of the reader's own beside the links.
   if (urls.length > 0 && (text.match(/[\p{L}\p{N}]{2,}/gu) ?? []).length < 2)

@@ -52,6 +52,8 @@ for (const colorScheme of ["light", "dark"] as const) {
     await page.getByLabel("Password").fill("correct horse battery staple");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    // The signed-in page has settled (axe once ran in a moment when it had no <title> after the sign-in).
+    await expect(page).toHaveTitle(/\S/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.goto(`/articles/field-note-05?ban=${id}#comment-${id}`);
     await expect(page.locator("form.ban-form")).toBeVisible();

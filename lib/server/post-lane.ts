@@ -13,9 +13,7 @@ import { decodes, isCrossSite, tooLarge } from "./request-guards";
 // its body replayed: proxy.ts and the action answer it as before. Plain `next start` has no lane.
 
 /** A post the lane reads: the form without JavaScript, or the JSON API's. */
-export type LanePost =
-  | { kind: "form"; slug: string; headers: Headers; body: Buffer }
-  | { kind: "api"; slug: string; headers: Headers; body: Buffer };
+export type LanePost = { kind: "form" | "api"; slug: string; headers: Headers; body: Buffer };
 
 /**
  * What the app makes of a post: the answer, or null and a cookie made for the reader on the way

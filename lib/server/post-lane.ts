@@ -59,7 +59,10 @@ function webHeaders(request: IncomingMessage): Headers {
   return headers;
 }
 
-/** The body, or null once it passes `max` bytes (read no further: the answer closes the connection). */
+/**
+ * The body, or null once it passes `max` bytes: the rest is then read and dropped, as Node does
+ * with a body nobody reads, so the client, still sending, gets the answer rather than a reset.
+ */
 function readBody(request: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -71,8 +74,8 @@ function readBody(request: IncomingMessage, max: number): Promise<Buffer | null>
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) {
-        request.pause();
         done(null);
+        request.resume();
       } else chunks.push(chunk);
     };
     const onEnd = () => done(Buffer.concat(chunks));
@@ -134,7 +137,6 @@ export async function answerPost(request: IncomingMessage, response: ServerRespo
   if (!lane || Number(headers.get("content-length") ?? 0) > MAX_SUBMISSION_BYTES) return request;
   const body = await readBody(request, MAX_SUBMISSION_BYTES);
   if (!body) {
-    response.setHeader("connection", "close");
     await send(response, tooLarge(lane.kind === "api"));
     return null;
   }

@@ -14,9 +14,10 @@ export type Reservation =
  * Takes one of `key`'s places unless a window is full. Hits are rows in the database, so every app
  * instance sees the same counts; requests arriving together (on one instance or several) must not
  * all pass a count that none of them has joined yet. On PostgreSQL the count and the new hit are one
- * transaction under an advisory lock of the key; SQLite has one writer, so a hit is written first
- * and counts only the hits written before it (ids grow in the order they were written).
- * `release` gives the place back (the request turned out not to count: a duplicate).
+ * call of a function under an advisory lock of the key (its migration, 20261203130000, says how);
+ * SQLite has one writer, so a hit is written first and counts only the hits written before it (ids
+ * grow in the order they were written). `release` gives the place back (the request turned out not
+ * to count: a duplicate).
  */
 export async function reserve(
   key: string,
@@ -25,12 +26,7 @@ export async function reserve(
   now = new Date(),
 ): Promise<Reservation> {
   const placed = isPostgres(db)
-    ? await db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
-        const earlier = await hitsOf(key, windows, tx as unknown as Db, now);
-        const full = verdict(earlier, windows, now);
-        return full.ok ? { ...(await record(key, windows, tx as unknown as Db, now)), earlier } : full;
-      })
+    ? await reserveOnPostgres(key, windows, db, now)
     : await record(key, windows, db, now).then(async (hit) => {
         const earlier = await hitsOf(key, windows, db, now, hit.id);
         const full = verdict(earlier, windows, now);
@@ -93,6 +89,23 @@ export async function check(
   return verdict(await hitsOf(key, windows, db, now, before), windows, now);
 }
 
+/** One round trip: the function reads the key's hits and adds one when every window has a place. */
+async function reserveOnPostgres(
+  key: string,
+  windows: Window[],
+  db: Db,
+  now: Date,
+): Promise<{ id: number; earlier: Date[] } | { ok: false; retryAfterSeconds: number }> {
+  checkWindows(windows);
+  const [placed] = await db.$queryRaw<{ id: number | null; earlier: Date[] }[]>`
+    SELECT * FROM "reserveRateLimitHit"(${key}, ${now}::timestamp(3), ${largestLimit(windows)}::integer,
+      ${windows.map((w) => w.limit)}::integer[], ${windows.map((w) => w.seconds)}::integer[])`;
+  await prune(db, now);
+  // No hit added: the function found a window full, as verdict() counts it.
+  if (placed.id === null) return verdict(placed.earlier, windows, now) as { ok: false; retryAfterSeconds: number };
+  return { id: placed.id, earlier: placed.earlier };
+}
+
 /** One query for every window: the newest hits of the longest window, as many as the largest limit. */
 async function hitsOf(key: string, windows: Window[], db: Db, now: Date, before?: number): Promise<Date[]> {
   const longest = Math.max(...windows.map((w) => w.seconds));
@@ -103,7 +116,7 @@ async function hitsOf(key: string, windows: Window[], db: Db, now: Date, before?
       ...(before === undefined ? {} : { id: { lt: before } }),
     },
     orderBy: { createdAt: "desc" },
-    take: Math.max(...windows.map((w) => w.limit)),
+    take: largestLimit(windows),
     select: { createdAt: true },
   });
   return hits.map((hit) => hit.createdAt);
@@ -129,6 +142,19 @@ const KEPT_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60_000;
 let prunedAt = 0;
 
+const largestLimit = (windows: Window[]) => Math.max(...windows.map((w) => w.limit));
+
+function checkWindows(windows: Window[]): void {
+  if (windows.some((w) => w.seconds * 1000 > KEPT_MS)) throw new Error("rate-limit windows are at most a day long");
+}
+
+/** About once a minute, deletes every key's expired hits. */
+async function prune(db: Db, now: Date): Promise<void> {
+  if (now.getTime() - prunedAt <= PRUNE_EVERY_MS) return;
+  prunedAt = now.getTime();
+  await db.rateLimitHit.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - KEPT_MS) } } });
+}
+
 /** Counts one request under `key`; about once a minute, also deletes every key's expired hits. */
 export async function record(
   key: string,
@@ -136,12 +162,9 @@ export async function record(
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<{ id: number }> {
-  if (windows.some((w) => w.seconds * 1000 > KEPT_MS)) throw new Error("rate-limit windows are at most a day long");
+  checkWindows(windows);
   const hit = await db.rateLimitHit.create({ data: { key, createdAt: now }, select: { id: true } });
-  if (now.getTime() - prunedAt > PRUNE_EVERY_MS) {
-    prunedAt = now.getTime();
-    await db.rateLimitHit.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - KEPT_MS) } } });
-  }
+  await prune(db, now);
   return hit;
 }
 

@@ -21,7 +21,8 @@ export type Readiness = {
 /** How long the database may take to answer before the instance counts as not ready. */
 export const READY_TIMEOUT_MS = 2_000;
 
-let expected: Promise<string[]> | undefined;
+// By provider: PostgreSQL has migrations of its own (its functions).
+const expected: Partial<Record<"sqlite" | "postgresql", Promise<string[]>>> = {};
 
 /** The migrations this build knows of (read once: they change only with a new deployment). */
 function expectedMigrations(provider: "sqlite" | "postgresql"): Promise<string[]> {
@@ -30,10 +31,10 @@ function expectedMigrations(provider: "sqlite" | "postgresql"): Promise<string[]
     provider === "sqlite"
       ? path.join(process.cwd(), "prisma", "migrations")
       : path.join(process.cwd(), "prisma", "postgres", "migrations");
-  expected ??= readdir(dir, { withFileTypes: true }).then((entries) =>
+  expected[provider] ??= readdir(dir, { withFileTypes: true }).then((entries) =>
     entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name),
   );
-  return expected;
+  return expected[provider];
 }
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {

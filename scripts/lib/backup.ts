@@ -288,8 +288,9 @@ export async function restoreDatabase(
   const pgRestore = await requirePgTool("pg_restore");
   const where = `PostgreSQL ${describePostgres(target.url)}`;
   await withPostgres(target.url, async (client) => {
-    // Tables with no rows (a database `npm start` already migrated) are dropped first, in one
-    // transaction that holds them locked, so the archive creates them as it knows them.
+    // Tables with no rows (a database `npm start` already migrated) are dropped first, with the
+    // migrations' types and functions, in one transaction that holds them locked, so the archive
+    // creates them as it knows them.
     await client.query("BEGIN");
     try {
       const tables = await postgresTables(client);
@@ -309,6 +310,13 @@ export async function restoreDatabase(
           WHERE n.nspname = current_schema() AND t.typtype = 'e'`,
       );
       for (const { name } of types) await client.query(`DROP TYPE "${name}" CASCADE`);
+      // The migrations' functions too (an extension's own are left to it).
+      const { rows: functions } = await client.query<{ signature: string }>(
+        `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname = current_schema()
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
+      );
+      for (const { signature } of functions) await client.query(`DROP FUNCTION ${signature} CASCADE`);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK");

@@ -150,14 +150,32 @@ function poolReadingCharAsText(connectionString: string): pg.Pool {
   const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
   pool.query = (async (config: pg.QueryConfig) => {
     const result = await query(config);
-    for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    // A script of several statements answers with one result each.
+    for (const each of [result].flat())
+      for (const field of each.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
     return result;
   }) as typeof pool.query;
   return pool;
 }
 
-function connectPostgres(url: string) {
-  return new PrismaPg(poolReadingCharAsText(url), { disposeExternalPool: true }).connect();
+/**
+ * adapter-pg runs a migration script statement by statement, cut at every ";", which cuts a
+ * function's body apart: send it whole instead, as one simple query, as Prisma's own engine does
+ * (PostgreSQL runs it as one transaction).
+ */
+async function connectPostgres(url: string): Promise<SqlDriverAdapter> {
+  const pool = poolReadingCharAsText(url);
+  const adapter = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
+  return withOverrides(adapter, {
+    executeScript: async (script) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        // The adapter's own wording of database errors, which the engine reads.
+        (adapter as unknown as { onError(error: unknown): never }).onError(error);
+      }
+    },
+  });
 }
 
 function postgresFactory(url: string): SqlMigrationAwareDriverAdapterFactory {

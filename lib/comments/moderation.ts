@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db as defaultDb, isPostgres, type Db } from "../server/db";
+import { broadcastRulesChanged, rulesEpoch } from "../server/cache-channel";
 import { Prisma } from "../generated/sqlite/client";
 import type { BlockRule } from "./blocklist";
 import type { CommentStatus } from "./store";
@@ -32,17 +33,18 @@ export async function hasApprovedComment(browserId: string, db: Db = defaultDb()
 
 // ---- What every post is checked against: the locked discussions and the blocklist ----
 
-// Read for every comment and changed by the author's hand, a few times a month: on SQLite, where
-// this process is the only server and every change goes through the functions below, they are
-// kept in memory and read again after each change (and after RULES_KEPT_MS, for a database
-// changed from outside: a restore). PostgreSQL serves several instances, which would not hear of
-// each other's changes: read there every time.
+// Read for every comment and changed by the author's hand, a few times a month: kept in memory,
+// read again after each change made here and after RULES_KEPT_MS (a database changed from outside:
+// a restore). On SQLite this process is the only server. On PostgreSQL other instances change them
+// too: they are kept only while the page cache's channel listens, which carries every instance's
+// changes (lib/server/cache-channel.ts), and read every time otherwise.
 type Rules = { locks: Set<string>; blocks: BlockRule[] };
+type Kept = { rules: Promise<Rules>; at: number; epoch: number };
 const RULES_KEPT_MS = 5_000;
 // The routes, the actions and server.ts's lane are bundled apart but share the database client.
-const keptRules: WeakMap<Db, { rules: Promise<Rules>; at: number }> = ((
-  globalThis as Record<symbol, WeakMap<Db, { rules: Promise<Rules>; at: number }>>
-)[Symbol.for("marginalia.moderation-rules")] ??= new WeakMap());
+const keptRules: WeakMap<Db, Kept> = ((globalThis as Record<symbol, WeakMap<Db, Kept>>)[
+  Symbol.for("marginalia.moderation-rules")
+] ??= new WeakMap());
 
 async function readBlocks(db: Db, now: Date): Promise<BlockRule[]> {
   const rows = await db.block.findMany({
@@ -60,27 +62,32 @@ async function readRules(db: Db, now: Date): Promise<Rules> {
   return { locks: new Set(locks.map((lock) => lock.articleSlug)), blocks };
 }
 
-/** SQLite's kept rules, blocks that ended since they were read left out. */
-async function keptRulesOf(db: Db, now: Date): Promise<Rules> {
+/** The kept rules, blocks that ended since they were read left out; null where none may be kept. */
+async function keptRulesOf(db: Db, now: Date): Promise<Rules | null> {
+  // Taken before the read: a change heard while it runs makes the next post read again.
+  const epoch = isPostgres(db) ? rulesEpoch() : 0;
+  if (epoch === null) return null;
   let kept = keptRules.get(db);
-  if (!kept || Date.now() - kept.at > RULES_KEPT_MS) {
-    kept = { rules: readRules(db, now), at: Date.now() };
-    keptRules.set(db, kept);
-    kept.rules.catch(() => keptRules.delete(db));
+  if (!kept || kept.epoch !== epoch || Date.now() - kept.at > RULES_KEPT_MS) {
+    const entry: Kept = { rules: readRules(db, now), at: Date.now(), epoch };
+    keptRules.set(db, entry);
+    entry.rules.catch(() => keptRules.get(db) === entry && keptRules.delete(db));
+    kept = entry;
   }
   const rules = await kept.rules;
   return { locks: rules.locks, blocks: rules.blocks.filter((rule) => !rule.expiresAt || rule.expiresAt > now) };
 }
 
-/** After a change to the locks or the blocklist: the next post reads them again. */
+/** After a change to the locks or the blocklist: the next post reads them again, here and on the other instances. */
 export function rulesChanged(db: Db): void {
   keptRules.delete(db);
+  if (isPostgres(db)) broadcastRulesChanged();
 }
 
 export async function isThreadLocked(slug: string, db: Db = defaultDb()): Promise<boolean> {
-  if (isPostgres(db))
-    return (await db.threadLock.findUnique({ where: { articleSlug: slug }, select: { articleSlug: true } })) !== null;
-  return (await keptRulesOf(db, new Date())).locks.has(slug);
+  const kept = await keptRulesOf(db, new Date());
+  if (kept) return kept.locks.has(slug);
+  return (await db.threadLock.findUnique({ where: { articleSlug: slug }, select: { articleSlug: true } })) !== null;
 }
 
 export async function setThreadLocked(slug: string, locked: boolean, db: Db = defaultDb()): Promise<void> {
@@ -114,7 +121,7 @@ export const MAX_BLOCKS = 5_000;
 
 /** The entries in force now, for matching a comment. */
 export async function activeBlocks(db: Db = defaultDb(), now = new Date()): Promise<BlockRule[]> {
-  return isPostgres(db) ? readBlocks(db, now) : (await keptRulesOf(db, now)).blocks;
+  return (await keptRulesOf(db, now))?.blocks ?? readBlocks(db, now);
 }
 
 export async function countBlocks(db: Db = defaultDb()): Promise<number> {

@@ -12,8 +12,9 @@ import { forgetPagesHere, pageCacheEnabled, setBroadcast } from "./page-cache";
 // page at once. When that connection is lost (PostgreSQL restarted, the network away), it is opened
 // again with growing pauses; meanwhile pages are rendered again after PAGE_CACHE_SECONDS as always,
 // and once it is back, this instance drops every page it kept (it may have missed a change) and,
-// if it changed comments meanwhile, tells the others to do the same. SQLite has a single instance:
-// no channel.
+// if it changed comments meanwhile, tells the others to do the same. It also carries changes to the
+// moderation rules (locked discussions, the blocklist), which lib/comments/moderation.ts keeps in
+// memory only while this channel listens. SQLite has a single instance: no channel.
 
 export const CACHE_CHANNEL = "marginalia_page_cache";
 export type ChannelStatus = "off" | "connecting" | "listening" | "reconnecting";
@@ -32,6 +33,9 @@ type State = {
   /** One NOTIFY at a time; the changes made meanwhile go together in the next (null: every page). */
   sending: boolean;
   queued?: Set<string> | null;
+  rulesQueued: boolean;
+  /** Counts what may have changed the moderation rules here unseen: other instances' changes, lost connections. */
+  rulesEpoch: number;
   /** When the connection last answered: the heartbeat asks only a connection that has been quiet. */
   answeredAt: number;
 };
@@ -44,6 +48,8 @@ const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginal
   missed: false,
   attempt: 0,
   sending: false,
+  rulesQueued: false,
+  rulesEpoch: 0,
   answeredAt: 0,
 });
 
@@ -71,8 +77,11 @@ export function startCacheChannel(): void {
   void connect(target.url);
 }
 
-/** A notification: who sent it, the articles whose pages changed (null: every page), when. */
-type Message = { from: string; slugs: string[] | null; at?: number };
+/**
+ * A notification: who sent it, the articles whose pages changed (null: every page, and the rules),
+ * whether the moderation rules changed, when.
+ */
+type Message = { from: string; slugs: string[] | null; rules?: boolean; at?: number };
 
 function parse(payload: string | undefined): Message | null {
   try {
@@ -84,7 +93,12 @@ function parse(payload: string | undefined): Message | null {
       !(Array.isArray(slugs) && slugs.every((slug) => typeof slug === "string" && SLUG_PATTERN.test(slug)))
     )
       return null;
-    return { from: message.from, slugs, at: typeof message.at === "number" ? message.at : undefined };
+    return {
+      from: message.from,
+      slugs,
+      rules: message.rules === true,
+      at: typeof message.at === "number" ? message.at : undefined,
+    };
   } catch {
     return null;
   }
@@ -105,18 +119,41 @@ function broadcast(slug: string | null): void {
   if (!state.sending) void send();
 }
 
+/** The moderation rules changed on this instance: tell the others, which keep them in memory. */
+export function broadcastRulesChanged(): void {
+  if (!state.client || state.status !== "listening") {
+    state.missed = true;
+    return;
+  }
+  state.rulesQueued = true;
+  if (!state.sending) void send();
+}
+
+/**
+ * The epoch under which rules read now may be kept, or null while the channel does not listen: an
+ * instance that cannot hear the others' changes reads the rules every time.
+ */
+export const rulesEpoch = (): number | null => (state.status === "listening" ? state.rulesEpoch : null);
+
 async function send(): Promise<void> {
   state.sending = true;
   try {
-    while (state.queued !== undefined) {
+    while (state.queued !== undefined || state.rulesQueued) {
       const client = state.client;
-      const slugs = state.queued === null || state.queued.size > MAX_SLUGS ? null : [...state.queued];
+      const slugs =
+        state.queued === undefined
+          ? []
+          : state.queued === null || state.queued.size > MAX_SLUGS
+            ? null
+            : [...state.queued];
+      const rules = state.rulesQueued;
       state.queued = undefined;
+      state.rulesQueued = false;
       if (!client) {
         state.missed = true;
         return;
       }
-      const payload = JSON.stringify({ from: state.instance, slugs, at: now() });
+      const payload = JSON.stringify({ from: state.instance, slugs, ...(rules ? { rules } : {}), at: now() });
       await client.query("SELECT pg_notify($1, $2)", [CACHE_CHANNEL, payload]).then(
         () => (state.answeredAt = Date.now()),
         () => {
@@ -171,6 +208,7 @@ async function connect(url: string): Promise<void> {
     const message = parse(notification.payload);
     state.answeredAt = Date.now();
     if (!message || message.from === state.instance) return;
+    if (message.rules || message.slugs === null) state.rulesEpoch++;
     if (message.slugs === null) forgetPagesHere();
     else for (const slug of message.slugs) forgetPagesHere(slug, { renderAgain: true });
     // How long the change took to arrive (clocks of one machine agree; of several, roughly).
@@ -197,6 +235,8 @@ async function connect(url: string): Promise<void> {
   }
   state.client = client;
   state.status = "listening";
+  // Rules kept before the connection was lost may lack a change made meanwhile.
+  state.rulesEpoch++;
   const attempts = state.attempt;
   state.attempt = 0;
   // Pages kept while this instance could not hear may lack another instance's change; and the

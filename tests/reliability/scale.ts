@@ -401,6 +401,12 @@ async function multipart(fields: Record<string, string>): Promise<{ body: Buffer
   return { body: Buffer.from(await encoded.arrayBuffer()), type: encoded.headers.get("content-type")! };
 }
 
+/** A multipart POST of a form's fields with some set, as a browser sends it. */
+async function multipartRequest(fields: Record<string, string>, set: Record<string, string>, headers = {}) {
+  const { body, type } = await multipart({ ...fields, ...set });
+  return { body, headers: { ...headers, "content-type": type } };
+}
+
 const hidden = (html: string, from: string) => {
   const start = html.indexOf(from);
   assert.ok(start >= 0, `no ${from} on the page`);
@@ -419,11 +425,13 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
     rolling: "scale: rolling restart under load (SIGTERM, start, next): no 5xx, nothing lost, exit 0",
     database: "scale: PostgreSQL restarted mid-storm, both instances recover and the cache channel reconnects",
     limits: "scale: the rate limit and the admin lock-out hold across instances through nginx",
+    rules:
+      "scale: a discussion locked on one instance refuses the other's next comment, and reopened takes it (the rules each keeps, told over the channel)",
     backupPostgres: "scale: db:backup under load and db:restore on PostgreSQL (pg_dump), equal counts and checksums",
     backupSqlite:
       "scale: db:backup under load and db:restore on SQLite (online backup API), equal counts and checksums",
   };
-  const inShort = new Set([names.invalidation, names.storm, names.rolling, names.limits]);
+  const inShort = new Set([names.invalidation, names.storm, names.rules, names.rolling, names.limits]);
   const runs = (name: string) => wanted(name) && (!size.short || inShort.has(name));
   if (!Object.values(names).some(runs)) return;
   const maybe: Check = (name, body) => (runs(name) ? check(name, body) : Promise.resolve());
@@ -466,6 +474,64 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
         );
         const stored = await assertStored(s.db, tag, storm, SLUG);
         return `${stored}; ${storm.perSecond.toFixed(0)} comments/s, p99 ${storm.p99.toFixed(0)} ms; POSTs answered by ${answeredBy(s)}`;
+      }),
+    );
+
+    await maybe(
+      names.rules,
+      guard(async (s) => {
+        const [a, b] = s.cluster.instances;
+        const onB = `${b.url}/articles/${PROBE_SLUG}`;
+        const post = async (i: number) =>
+          postComment(onB, s.fields, {
+            name: "Ruled",
+            body: `rules across instances ${i} ${randomUUID()}`,
+            ip: "10.77.0.9",
+          });
+        // b has read the rules (and keeps them) before a changes them.
+        const before = await post(0);
+        assert.ok(before.acknowledged, `before the lock: ${before.status} ${before.message}`);
+        // The author signs in on a and locks the discussion with the page's own button (no JavaScript).
+        const login = await requestFrom("127.0.0.1", `${a.url}/admin`, {
+          method: "POST",
+          ...(await multipartRequest(
+            hidden(await text(`${a.url}/admin`), '<form class="comment-form login-form"'),
+            {
+              password: PASSWORD,
+            },
+            { origin: a.url },
+          )),
+        });
+        const session = /mg_admin=[^;]+/.exec(String(login.headers["set-cookie"] ?? ""))?.[0];
+        assert.ok(session, `signing in on ${a.name}: ${login.status}`);
+        const moderate = async (action: "lock" | "unlock", button: string) => {
+          const page = (
+            await requestFrom("127.0.0.1", `${a.url}/articles/${PROBE_SLUG}`, { headers: { cookie: session } })
+          ).body;
+          const form = page.lastIndexOf("<form", page.indexOf(button));
+          const answer = await requestFrom("127.0.0.1", `${a.url}/articles/${PROBE_SLUG}`, {
+            method: "POST",
+            ...(await multipartRequest(
+              hidden(page.slice(form), "<form"),
+              { action },
+              { cookie: session, origin: a.url },
+            )),
+          });
+          assert.equal(answer.status, 303, `${action} on ${a.name}`);
+        };
+        await moderate("lock", "Lock the discussion");
+        const locked = await post(1);
+        assert.ok(
+          !locked.acknowledged && /This discussion is closed/.test(locked.html),
+          `the post on ${b.name} right after the lock on ${a.name}: ${locked.status} ${locked.message}`,
+        );
+        await moderate("unlock", "Reopen the discussion");
+        const reopened = await post(2);
+        assert.ok(
+          reopened.acknowledged,
+          `the post on ${b.name} right after reopening on ${a.name}: ${reopened.message}`,
+        );
+        return `${b.name} took a comment, refused the next one right after ${a.name} locked the discussion (the page says it is closed), and took one right after ${a.name} reopened it`;
       }),
     );
 

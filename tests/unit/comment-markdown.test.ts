@@ -1,7 +1,13 @@
 import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { countLinks, mayHoldMoreLinks, renderCommentMarkdown } from "@/lib/comments/markdown";
+import {
+  countLinks,
+  mayHoldMoreLinks,
+  parsedLinksAndText,
+  plainLinksAndText,
+  renderCommentMarkdown,
+} from "@/lib/comments/markdown";
 
 type Node = DefaultTreeAdapterMap["node"];
 const ALLOWED_TAGS = new Set(["p", "br", "em", "strong", "code", "pre", "a", "blockquote", "ul", "ol", "li"]);
@@ -163,5 +169,115 @@ describe("the comment sanitizer", () => {
     );
     expect(mayHoldMoreLinks("Six [a] [a] [a] [a] [a] [a]\n\n[a]: https://x.example", 5)).toBe(true);
     expect(mayHoldMoreLinks("A fair point, and [one link](https://example.com).", 5)).toBe(false);
+  });
+});
+
+describe("the links of a plain comment, read without the parser", () => {
+  // What the spam score reads of them: the addresses, and the words outside the links.
+  const words = (text: string) => text.match(/[\p{L}\p{N}]{2,}/gu) ?? [];
+  const agree = (markdown: string) => {
+    const plain = plainLinksAndText(markdown);
+    if (!plain) return false;
+    const parsed = parsedLinksAndText(markdown);
+    expect({ urls: plain.urls, words: words(plain.text) }, JSON.stringify(markdown)).toEqual({
+      urls: parsed.urls,
+      words: words(parsed.text),
+    });
+    return true;
+  };
+
+  it("reads a sentence with links as the parser does", () => {
+    expect(agree("Nice post, see [the docs](https://example.com/docs) and [this](http://x.org/a?b=1#c).")).toBe(true);
+    expect(agree("Some *fine* words and a [link](https://example.com/1).\nA second line.\n\nA paragraph [](x).")).toBe(
+      true,
+    );
+    expect(plainLinksAndText("[only a link](https://spam.example)")).toEqual({
+      urls: ["https://spam.example"],
+      text: " ",
+    });
+  });
+
+  it("leaves to the parser anything that may be another construct", () => {
+    for (const markdown of [
+      "see https://example.com",
+      "see www.example.com",
+      "mail me@example.com",
+      "![img](https://example.com/a.png)",
+      "[a]: https://example.com\n[a]",
+      "[a][b]",
+      "[a](<https://example.com>)",
+      "[a `b](c)` d",
+      "[a <b](c)> d",
+      "[a](b) &amp; c",
+      "\\[a](b)",
+      "- [a](b)",
+      "> [a](b)",
+      "1. [a](b)",
+      "    [a](b)",
+      "# [a](b)",
+      "text\n---",
+      "[a](https://en.wikipedia.org/wiki/A_(b))",
+      "[a](b 'title')",
+      "[a\nb](c)",
+    ])
+      expect(plainLinksAndText(markdown), markdown).toBeNull();
+  });
+
+  it("agrees with the parser on generated comments", () => {
+    const piece = fc.constantFrom(
+      "word",
+      "Wörter",
+      "слово",
+      " ",
+      "  ",
+      "\n",
+      "\n\n",
+      "\t",
+      "[",
+      "]",
+      "(",
+      ")",
+      "[label](https://example.com/a)",
+      "[](x)",
+      "[*two* words](y.html)",
+      "*",
+      "**",
+      "_",
+      "-",
+      "+",
+      "#",
+      ">",
+      "=",
+      "1.",
+      "2)",
+      "!",
+      ":",
+      ".",
+      ",",
+      "http",
+      "://",
+      "www.",
+      "@",
+      "<",
+      "&",
+      "&amp;",
+      "\\",
+      "`",
+      "~~~",
+      "|",
+      "example.com",
+      "a.b",
+      "é",
+      "x_y",
+    );
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        if (agree(pieces.join(""))) plain++;
+      }),
+      { numRuns: 5_000 },
+    );
+    // The generator reaches the fast path often enough for the agreement to mean something.
+    expect(plain).toBeGreaterThan(500);
   });
 });

@@ -204,22 +204,6 @@ export async function shadowAuthorComments(
   return count;
 }
 
-/** How many other articles carry comments with this text (textFingerprint) since `since`: 0, 1 or 2 (two or more). */
-export async function articlesWithSameText(
-  fingerprint: string,
-  slug: string,
-  since: Date,
-  db: Db = defaultDb(),
-): Promise<number> {
-  const rows = await db.comment.findMany({
-    where: { fingerprint, articleSlug: { not: slug }, deletedAt: null, createdAt: { gt: since } },
-    distinct: ["articleSlug"],
-    select: { articleSlug: true },
-    take: 2,
-  });
-  return rows.length;
-}
-
 // ---- The moderation list in /admin ----
 
 export type ModerationFilter = {

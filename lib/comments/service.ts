@@ -4,6 +4,7 @@ import { articleExists } from "../content/articles";
 import {
   commentForEvent,
   createComment,
+  earlierComments,
   deleteOwnComment,
   editOwnComment,
   moderateComment,
@@ -35,7 +36,6 @@ import { commentInputSchema, type CommentInput, commentBodySchema, emailSchema }
 import { db as defaultDb, type Db } from "../server/db";
 import {
   activeBlocks,
-  articlesWithSameText,
   banTarget,
   deleteBlock,
   hasApprovedComment,
@@ -184,9 +184,13 @@ async function storeComment(
 ): Promise<SubmitResult> {
   // Bans, blocklists and the spam score; the site's author meets none of them.
   const fingerprint = textFingerprint(input.body);
+  const earlier = await earlierOf(
+    { slug: input.slug, browserId: from.browserId, body: input.body, fingerprint: from.isAuthor ? null : fingerprint },
+    db,
+  );
   const verdict: Verdict = from.isAuthor
     ? { kind: "pass", flags: [] }
-    : await judge({ slug: input.slug, name: input.name, body: input.body, fingerprint, ...from }, db);
+    : await judge({ name: input.name, body: input.body, ...from, sameTextElsewhere: earlier.sameTextElsewhere }, db);
   if (verdict.kind === "refuse") {
     return verdict.field
       ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
@@ -216,6 +220,7 @@ async function storeComment(
       ip: from.ip,
       fingerprint,
       flags: joinFlags(verdict.flags),
+      earlier,
       onCreated: commentEventsEnabled()
         ? (tx, id) =>
             recordNewComment(tx, {
@@ -241,39 +246,50 @@ async function storeComment(
   return { kind: "posted", id: result.id, name: input.name, pending, duplicate: result.kind === "duplicate" };
 }
 
+/** earlierComments() of a text; its fingerprint is looked for only when the spam score counts it. */
+function earlierOf(
+  comment: { slug: string; browserId: string | null; body: string; fingerprint: string | null },
+  db: Db,
+  now = new Date(),
+) {
+  return earlierComments(
+    {
+      ...comment,
+      fingerprint: settings().SPAM_THRESHOLD > 0 ? comment.fingerprint : null,
+      sameTextSince: new Date(now.getTime() - REPEAT_DAYS * 86_400_000),
+    },
+    db,
+    now,
+  );
+}
+
 /**
  * What the rules say of a comment: the bans and blocklists in force, and the spam score with the
- * two counts it needs (the same text on other articles, recent comments from the address: of the
- * rate limit's `earlier` hits, which cover the last hour, so BURST_MINUTES too).
+ * two counts it needs (the same text on other articles, from earlierComments(); recent comments
+ * from the address: of the rate limit's `earlier` hits, which cover the last hour, so
+ * BURST_MINUTES too).
  */
 async function judge(
   comment: {
-    slug: string;
     name: string;
     body: string;
-    fingerprint: string | null;
     ip: string;
     browserId: string | null;
     earlier: Date[];
+    sameTextElsewhere: number;
   },
   db: Db,
   now = new Date(),
 ): Promise<Verdict> {
-  const threshold = settings().SPAM_THRESHOLD;
   const ip = comment.ip === "unknown" ? null : comment.ip;
-  const [rules, sameTextElsewhere] = await Promise.all([
-    activeBlocks(db, now),
-    threshold > 0 && comment.fingerprint
-      ? articlesWithSameText(comment.fingerprint, comment.slug, new Date(now.getTime() - REPEAT_DAYS * 86_400_000), db)
-      : 0,
-  ]);
+  const rules = await activeBlocks(db, now);
   const burstSince = now.getTime() - BURST_MINUTES * 60_000;
   const recentFromAddress = ip ? comment.earlier.filter((hit) => hit.getTime() > burstSince).length : 0;
   return assessComment(
     { name: comment.name, body: comment.body, ip, browserId: comment.browserId },
-    { sameTextElsewhere, recentFromAddress },
+    { sameTextElsewhere: comment.sameTextElsewhere, recentFromAddress },
     rules,
-    threshold,
+    settings().SPAM_THRESHOLD,
     now,
   );
 }
@@ -328,13 +344,14 @@ export async function submitEdit(
         const verdict: Verdict = current
           ? await judge(
               {
-                slug: current.slug,
                 name: current.name,
                 body: text,
-                fingerprint,
                 ip: from.ip,
                 browserId: from.viewer.voterId ?? null,
                 earlier,
+                sameTextElsewhere: (
+                  await earlierOf({ slug: current.slug, browserId: null, body: text, fingerprint }, db)
+                ).sameTextElsewhere,
               },
               db,
             )

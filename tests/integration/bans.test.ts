@@ -10,14 +10,8 @@ import {
   submitEdit,
   type SubmitResult,
 } from "@/lib/comments/service";
-import { countComments, createComment, listComments, type Viewer } from "@/lib/comments/store";
-import {
-  articlesWithSameText,
-  commentedArticles,
-  listBlocks,
-  listForModeration,
-  moderationCounts,
-} from "@/lib/comments/moderation";
+import { countComments, createComment, earlierComments, listComments, type Viewer } from "@/lib/comments/store";
+import { commentedArticles, listBlocks, listForModeration, moderationCounts } from "@/lib/comments/moderation";
 import { textFingerprint } from "@/lib/comments/spam";
 import { issueFormToken } from "@/lib/comments/form-token";
 import type { Db } from "@/lib/server/db";
@@ -307,7 +301,13 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
         );
         expect(created.kind).toBe("created");
       }
-      expect(await articlesWithSameText(textFingerprint(text)!, SLUG, new Date(Date.now() - 86_400_000), db)).toBe(2);
+      const since = new Date(Date.now() - 86_400_000);
+      const fingerprint = textFingerprint(text);
+      const earlier = await earlierComments(
+        { slug: SLUG, browserId: null, body: text, fingerprint, sameTextSince: since },
+        db,
+      );
+      expect(earlier).toEqual({ duplicateId: null, sameTextElsewhere: 2 });
       const held = await post(text.toUpperCase());
       expect(held.pending).toBe(true);
       const stored = await row(held.id);

@@ -64,7 +64,7 @@ type StormLine = {
 /**
  * `total` comments posted by `clients` (bench/post-client.ts) to `pageUrl`, as the form without
  * JavaScript does ("form"; "action" with a cookie that leaves it to the server action) or through
- * the JSON API ("api"), after 100 warm-up posts outside the figures.
+ * the JSON API ("api"), after BENCH_WARMUP_POSTS (1,000) warm-up posts outside the figures.
  */
 export async function posts(
   pgid: number,

@@ -63,8 +63,15 @@ if (mode === "action") {
 }
 const storm = mode === "api" ? apiStorm : commentStorm;
 // A first burst on a cold server waits for the code and the database client to load (seconds, for
-// the first few posts): the figures are for a server that has taken a few comments.
-await storm({ pageUrl, clients: Number(clients), total: 100, tag: `${tag}-warm-up` });
+// the first few posts), and the posting code runs slower until V8 has compiled it for what it
+// does (a second run of 2,000 posts on one server took a quarter less CPU than the first, after
+// 100): the figures are for a server in its stride, after BENCH_WARMUP_POSTS (default 1,000).
+await storm({
+  pageUrl,
+  clients: Number(clients),
+  total: Number(process.env.BENCH_WARMUP_POSTS ?? 1000),
+  tag: `${tag}-warm-up`,
+});
 // The parent process samples the server's CPU time between these two lines.
 console.log("warm");
 await new Promise<void>((resolve) => process.stdin.once("data", () => resolve()));

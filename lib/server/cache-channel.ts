@@ -34,6 +34,9 @@ type State = {
   sending: boolean;
   queued?: Set<string> | null;
   rulesQueued: boolean;
+  /** When the last NOTIFY went, and the timer of the next. */
+  sentAt: number;
+  sendTimer?: NodeJS.Timeout;
   /** Counts what may have changed the moderation rules here unseen: other instances' changes, lost connections. */
   rulesEpoch: number;
   /** When the connection last answered: the heartbeat asks only a connection that has been quiet. */
@@ -49,6 +52,7 @@ const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginal
   attempt: 0,
   sending: false,
   rulesQueued: false,
+  sentAt: 0,
   rulesEpoch: 0,
   answeredAt: 0,
 });
@@ -58,6 +62,7 @@ const BACKOFF_MS = [100, 200, 500, 1_000, 2_000, 5_000];
 /** A connection that silently died (no FIN, no RST) is found out by a query after this much quiet. */
 const HEARTBEAT_MS = 15_000;
 const QUERY_TIMEOUT_MS = 10_000;
+const NOTIFY_EVERY_MS = 10;
 /** More slugs than this in one notification: every page instead (a payload is at most 8000 bytes). */
 const MAX_SLUGS = 40;
 
@@ -105,9 +110,10 @@ function parse(payload: string | undefined): Message | null {
 }
 
 /**
- * forgetPages() on this instance: tell the others. One NOTIFY at a time, so that a burst of
- * changes (a busy discussion) does not queue hundreds behind a slow database: the changes made
- * while one is on its way go together in the next, which is sent after them.
+ * forgetPages() on this instance: tell the others. One NOTIFY at a time, and at most one each
+ * NOTIFY_EVERY_MS, so that a busy discussion does not send one per comment (each costs both ends
+ * a round trip, a tenth of a post's CPU) nor queue hundreds behind a slow database: the changes
+ * made meanwhile go together in the next.
  */
 function broadcast(slug: string | null): void {
   if (!state.client || state.status !== "listening") {
@@ -116,17 +122,32 @@ function broadcast(slug: string | null): void {
   }
   if (slug === null || state.queued === null) state.queued = null;
   else (state.queued ??= new Set()).add(slug);
-  if (!state.sending) void send();
+  schedule();
 }
 
-/** The moderation rules changed on this instance: tell the others, which keep them in memory. */
+/** The moderation rules changed on this instance: tell the others, which keep them in memory, at once. */
 export function broadcastRulesChanged(): void {
   if (!state.client || state.status !== "listening") {
     state.missed = true;
     return;
   }
   state.rulesQueued = true;
-  if (!state.sending) void send();
+  schedule();
+}
+
+/** Sends what is queued now, or once NOTIFY_EVERY_MS has passed since the last (rules at once). */
+function schedule(): void {
+  if (state.sending) return;
+  const wait = state.rulesQueued ? 0 : state.sentAt + NOTIFY_EVERY_MS - now();
+  if (wait <= 0) {
+    clearTimeout(state.sendTimer);
+    state.sendTimer = undefined;
+    void send();
+  } else
+    state.sendTimer ??= setTimeout(() => {
+      state.sendTimer = undefined;
+      schedule();
+    }, wait);
 }
 
 /**
@@ -138,7 +159,7 @@ export const rulesEpoch = (): number | null => (state.status === "listening" ? s
 async function send(): Promise<void> {
   state.sending = true;
   try {
-    while (state.queued !== undefined || state.rulesQueued) {
+    if (state.queued !== undefined || state.rulesQueued) {
       const client = state.client;
       const slugs =
         state.queued === undefined
@@ -153,7 +174,8 @@ async function send(): Promise<void> {
         state.missed = true;
         return;
       }
-      const payload = JSON.stringify({ from: state.instance, slugs, ...(rules ? { rules } : {}), at: now() });
+      state.sentAt = now();
+      const payload = JSON.stringify({ from: state.instance, slugs, ...(rules ? { rules } : {}), at: state.sentAt });
       await client.query("SELECT pg_notify($1, $2)", [CACHE_CHANNEL, payload]).then(
         () => (state.answeredAt = Date.now()),
         () => {
@@ -166,6 +188,7 @@ async function send(): Promise<void> {
   } finally {
     state.sending = false;
   }
+  if (state.queued !== undefined || state.rulesQueued) schedule();
 }
 
 async function connect(url: string): Promise<void> {
@@ -268,6 +291,7 @@ async function connect(url: string): Promise<void> {
 async function stop(): Promise<void> {
   state.stopped = true;
   clearTimeout(state.timer);
+  clearTimeout(state.sendTimer);
   setBroadcast(undefined);
   const client = state.client;
   state.client = undefined;

@@ -4,7 +4,7 @@ import type { Instrumentation } from "next";
 // one per process (see lib/server/sender.ts), and so does the page cache's channel to the other
 // instances (lib/server/cache-channel.ts); and the page cache learns to fill in a commenter's own
 // page (lib/comments/commenter-page.ts), and server.ts's lane to answer new comments
-// (lib/comments/form-post.ts). Not in the Edge runtime, which has no database.
+// (lib/comments/lane-posts.ts). Not in the Edge runtime, which has no database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startSender } = await import("./lib/server/sender");
@@ -13,7 +13,7 @@ export async function register() {
     startCacheChannel();
     const { serveCommenters } = await import("./lib/comments/commenter-page");
     serveCommenters();
-    const { serveCommentPosts } = await import("./lib/comments/form-post");
+    const { serveCommentPosts } = await import("./lib/comments/lane-posts");
     serveCommentPosts();
   }
 }

@@ -4,9 +4,8 @@ import { postedCommentPath } from "../routes";
 import { hasAdminCookie } from "../server/admin";
 import { stampedClientAddress } from "../server/client-address";
 import { cookieOptionsFor } from "../server/cookies";
-import { setPostAnswerer, type LaneAnswer } from "../server/post-lane";
+import type { LaneAnswer } from "../server/post-lane";
 import { hasMalformedActionFields, readForm } from "../server/request-guards";
-import { answerApiPost } from "./api-post";
 import { browserIdFrom, READER_COOKIE_SECONDS, rememberCommentIn } from "./reader";
 import { submitComment, type Submission } from "./service";
 import { HONEYPOT_FIELD } from "./spam";
@@ -70,15 +69,4 @@ export async function answerFormPost(headers: Headers, body: Buffer, slug: strin
   made.set("location", postedCommentPath(slug, result.kind === "posted" ? result.id : null));
   made.set("cache-control", "no-store");
   return { answer: new Response(null, { status: 303, headers: made }) };
-}
-
-/** For instrumentation.ts: the lane's posts (lib/server/post-lane.ts) answered by the comments. */
-export function serveCommentPosts(): void {
-  setPostAnswerer((post) =>
-    post.kind === "form"
-      ? answerFormPost(post.headers, post.body, post.slug)
-      : answerApiPost(post.headers, post.body, post.slug, stampedClientAddress(post.headers) ?? "unknown").then(
-          (answer) => ({ answer }),
-        ),
-  );
 }

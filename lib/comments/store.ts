@@ -330,6 +330,7 @@ export async function earlierComments(
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<EarlierComments> {
+  if (comment.browserId === null && comment.fingerprint === null) return { duplicateId: null, sameTextElsewhere: 0 };
   const [row] = await db.$queryRaw<{ duplicate: string | null; sameText: number | bigint }[]>`SELECT
       (SELECT "id" FROM "Comment"
         WHERE "articleSlug" = ${comment.slug} AND "browserId" = ${comment.browserId} AND "body" = ${comment.body}

@@ -31,15 +31,15 @@ export function groupCpuMs(pgid: number): number | null {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** Runs `load` and returns its result with the server's CPU ms per answered request. */
+/** Runs `load` and returns its result with the server's CPU ms per answered request (`pgid` null: none). */
 export async function withCpu<T>(
-  pgid: number,
+  pgid: number | null,
   load: () => Promise<T>,
   requests: (result: T) => number,
 ): Promise<T & { cpuMs: number | null }> {
-  const before = groupCpuMs(pgid);
+  const before = pgid === null ? null : groupCpuMs(pgid);
   const result = await load();
-  const after = groupCpuMs(pgid);
+  const after = pgid === null ? null : groupCpuMs(pgid);
   const count = requests(result);
   const cpuMs = before === null || after === null || count === 0 ? null : (after - before) / count;
   return { ...result, cpuMs };

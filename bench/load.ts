@@ -1,10 +1,29 @@
 // The load runs of `npm run bench`, each from a process of its own, each with the server's CPU time
 // per request (bench/cpu.ts) measured around it.
 import { execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
+import { sign } from "../lib/server/signing";
+import type { Db } from "../tests/support/app";
 import { withCpu } from "./cpu";
 
 const run = promisify(execFile);
+
+/**
+ * The cookies of a reader who wrote the last two of the `count` seeded comments on `slug` a moment
+ * ago (so their page shows Edit and Delete): their browser id, name and own comments, signed as
+ * the server signs them (lib/comments/reader.ts), so the page is made for them.
+ */
+export async function commenterCookie(db: Db, slug: string, count: number): Promise<string> {
+  const browserId = randomUUID();
+  const own = [`seed-${slug}-${count - 2}`, `seed-${slug}-${count - 1}`];
+  await db.comment.updateMany({ where: { id: { in: own } }, data: { browserId, createdAt: new Date() } });
+  return [
+    `mg_browser=${sign(browserId)}`,
+    `mg_comments=${sign(own.join("~"))}`,
+    `mg_name=${encodeURIComponent("Bench Reader")}`,
+  ].join("; ");
+}
 
 export type Figures = {
   rps: number;
@@ -67,7 +86,7 @@ type StormLine = {
  * the JSON API ("api"), after BENCH_WARMUP_POSTS (1,000) warm-up posts outside the figures.
  */
 export async function posts(
-  pgid: number,
+  pgid: number | null,
   mode: "form" | "action" | "api",
   pageUrl: string,
   options: { clients: number; total: number; tag: string },

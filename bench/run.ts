@@ -23,9 +23,8 @@ import {
   type Db,
 } from "../tests/support/app";
 import { percentile } from "../tests/support/poster";
-import { sign } from "../lib/server/signing";
 import { articlePath } from "../lib/routes";
-import { cannon, posts, type Figures } from "./load";
+import { cannon, commenterCookie, posts, type Figures } from "./load";
 import { articleCss, articleJavaScript } from "./weight";
 import { scaleBench, SCALE_HEADING, withSection, writeResults } from "./scale";
 
@@ -84,18 +83,6 @@ type DatabaseFigures = {
   bare: Figures;
   renders?: { count: number; p50: number; p99: number; bytes: number }[];
 };
-
-/**
- * What a reader who commented sends: their browser id, name and own comments, signed as the
- * server signs them (lib/comments/reader.ts), so the page is rendered for them.
- */
-function commenterCookie(browserId: string, own: string[]): string {
-  return [
-    `mg_browser=${sign(browserId)}`,
-    `mg_comments=${sign(own.join("~"))}`,
-    `mg_name=${encodeURIComponent("Bench Reader")}`,
-  ].join("; ");
-}
 
 /** Bytes, gzip, and how many of the article's comments have their text more than once in the HTML. */
 function htmlFigures(html: string): HtmlFigures {
@@ -189,11 +176,7 @@ async function measure(label: string, url: string): Promise<DatabaseFigures> {
   console.log(`\n${label}: seeding`);
   const db = openDb(url);
   await seedComments(db, ARTICLE, COMMENTS);
-  // The bench reader wrote the last two comments a moment ago: their page shows Edit and Delete.
-  const browserId = randomUUID();
-  const own = [`seed-${ARTICLE}-${COMMENTS - 2}`, `seed-${ARTICLE}-${COMMENTS - 1}`];
-  await db.comment.updateMany({ where: { id: { in: own } }, data: { browserId, createdAt: new Date() } });
-  const cookie = commenterCookie(browserId, own);
+  const cookie = await commenterCookie(db, ARTICLE, COMMENTS);
   await seedComments(db, LONG, LONG_COMMENTS);
   if (label === "SQLite") for (const [slug, count] of GROWTH) await seedComments(db, slug, count);
 

@@ -218,12 +218,18 @@ export type Cluster = { instances: [Instance, Instance]; nginx: Nginx; stop: () 
 
 /**
  * Instances on `port` and `port + 1`, nginx on `port + 2`, all on `env` (its DATABASE_URL shared).
- * TRUST_PROXY names nginx's address only: what a client writes in X-Forwarded-For is not believed.
+ * TRUST_PROXY names nginx's address only, unless `trustProxy` says otherwise: what a client writes
+ * in X-Forwarded-For is not believed.
  */
-export async function startCluster(port: number, env: NodeJS.ProcessEnv, logPrefix: string): Promise<Cluster> {
+export async function startCluster(
+  port: number,
+  env: NodeJS.ProcessEnv,
+  logPrefix: string,
+  { trustProxy = NGINX_ADDRESS } = {},
+): Promise<Cluster> {
   const binary = nginxBinary();
   if (!binary) throw new Error("nginx is not installed (apt-get install nginx)");
-  const clusterEnv = { ...env, TRUST_PROXY: NGINX_ADDRESS };
+  const clusterEnv = { ...env, TRUST_PROXY: trustProxy };
   const instances: [Instance, Instance] = [
     new Instance("A", port, clusterEnv, `${logPrefix}-a.log`),
     new Instance("B", port + 1, clusterEnv, `${logPrefix}-b.log`),

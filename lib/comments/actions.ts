@@ -16,7 +16,7 @@ import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { issueFormToken } from "./form-token";
-import { commentSubmission } from "./form-post";
+import { commentSubmission, judgedByTheLane } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
 import { articlePath, postedCommentPath } from "../routes";
 import { isAdmin } from "../server/admin";
@@ -63,11 +63,13 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
 
   let result: SubmitResult;
   try {
-    result = await submitComment(commentSubmission(formData), {
-      ip: await clientIp(),
-      browserId: await ensureBrowserId(),
-      isAuthor: await isAdmin(),
-    });
+    result =
+      judgedByTheLane(await headers()) ??
+      (await submitComment(commentSubmission(formData), {
+        ip: await clientIp(),
+        browserId: await ensureBrowserId(),
+        isAuthor: await isAdmin(),
+      }));
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch {
     // The database away: the service logged it.

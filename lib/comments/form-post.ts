@@ -1,13 +1,14 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { RequestCookies, ResponseCookies } from "@edge-runtime/cookies";
 import { postedCommentPath } from "../routes";
 import { hasAdminCookie } from "../server/admin";
 import { stampedClientAddress } from "../server/client-address";
 import { cookieOptionsFor } from "../server/cookies";
-import type { LaneAnswer } from "../server/post-lane";
+import { LANE_NOTE, type LaneAnswer } from "../server/post-lane";
 import { hasMalformedActionFields, readForm } from "../server/request-guards";
 import { browserIdFrom, READER_COOKIE_SECONDS, rememberCommentIn } from "./reader";
-import { submitComment, type Submission } from "./service";
+import { submitComment, type SubmitResult, type Submission } from "./service";
 import { HONEYPOT_FIELD } from "./spam";
 
 // The comment form posted without JavaScript: a multipart POST to the article's address, which
@@ -55,18 +56,49 @@ export async function answerFormPost(headers: Headers, body: Buffer, slug: strin
   const made = new Headers();
   const out = new ResponseCookies(made);
   const browserId = browserIdFrom(jar, out, options);
-  const toTheAction = () => ({ answer: null, setCookie: made.getSetCookie()[0] ?? null });
-  let result: Awaited<ReturnType<typeof submitComment>>;
+  const toTheAction = (judged?: SubmitResult) => ({
+    answer: null,
+    setCookie: made.getSetCookie()[0] ?? null,
+    note: judged && handOn(judged),
+  });
+  let result: SubmitResult;
   try {
     result = await submitComment(commentSubmission(form), { ip, browserId });
   } catch (error) {
     console.error(`comments: cannot store a comment on "${slug}" (its server action tries once more)`, error);
     return toTheAction();
   }
-  if (result.kind !== "posted" && result.kind !== "ignored") return toTheAction();
+  if (result.kind !== "posted" && result.kind !== "ignored") return toTheAction(result);
   if (result.kind === "posted") rememberCommentIn(jar, out, result.id, result.name, options);
   // Relative, as Next.js sends the action's redirect.
   made.set("location", postedCommentPath(slug, result.kind === "posted" ? result.id : null));
   made.set("cache-control", "no-store");
   return { answer: new Response(null, { status: 303, headers: made }) };
+}
+
+// A post handed on to the action was judged here already: the action shows that outcome rather
+// than judge it again (a refusal keeps its rate-limit place, and a second would be taken). Kept
+// in memory by a random key that only the request handed on carries (LANE_NOTE): a key nobody made
+// here (a forged header, plain `next start`) finds nothing, and the action judges the post itself.
+// On globalThis: the lane's answerer and the actions are bundled apart.
+const judged: Map<string, SubmitResult> = ((globalThis as Record<symbol, Map<string, SubmitResult>>)[
+  Symbol.for("marginalia.judged-posts")
+] ??= new Map());
+// A handed-on post the action never reads (the proxy refused it) is forgotten with the oldest.
+const JUDGED_MAX = 1_000;
+
+function handOn(result: SubmitResult): string {
+  const key = randomUUID();
+  judged.set(key, result);
+  if (judged.size > JUDGED_MAX) judged.delete(judged.keys().next().value!);
+  return key;
+}
+
+/** For the action: what server.ts's lane found of this very post, once; null when it judged nothing. */
+export function judgedByTheLane(headers: Headers): SubmitResult | null {
+  const key = headers.get(LANE_NOTE);
+  const result = key ? judged.get(key) : undefined;
+  if (!result) return null;
+  judged.delete(key!);
+  return result;
 }

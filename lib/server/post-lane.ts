@@ -17,9 +17,13 @@ export type LanePost = { kind: "form" | "api"; slug: string; headers: Headers; b
 
 /**
  * What the app makes of a post: the answer, or null and a cookie made for the reader on the way
- * (Set-Cookie), which Next.js's answer must carry (lib/comments/form-post.ts says why).
+ * (Set-Cookie), which Next.js's answer must carry (lib/comments/form-post.ts says why), and a note
+ * for the action, sent to it in the LANE_NOTE header.
  */
-export type LaneAnswer = { answer: Response } | { answer: null; setCookie: string | null };
+export type LaneAnswer = { answer: Response } | { answer: null; setCookie: string | null; note?: string };
+
+/** The header of a request handed on to Next.js that carries the app's note (LaneAnswer). */
+export const LANE_NOTE = "x-marginalia-lane-note";
 type Answerer = (post: LanePost) => Promise<LaneAnswer>;
 
 // server.ts and the app are bundled apart but run in one process: the app's answerer lives on globalThis.
@@ -146,10 +150,13 @@ export async function answerPost(request: IncomingMessage, response: ServerRespo
     return null;
   }
   const next = replayed(request, body);
+  next.headers = { ...request.headers };
+  delete next.headers[LANE_NOTE];
+  if (result.note) next.headers[LANE_NOTE] = result.note;
   if (result.setCookie) {
     // The action sees the browser id made here, and the reader gets it.
     const [pair] = result.setCookie.split(";");
-    next.headers = { ...request.headers, cookie: [request.headers.cookie, pair].filter(Boolean).join("; ") };
+    next.headers.cookie = [request.headers.cookie, pair].filter(Boolean).join("; ");
     keepCookie(response, result.setCookie);
   }
   return next;

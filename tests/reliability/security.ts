@@ -537,6 +537,42 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
     );
 
     await check(
+      "a refused comment takes one place under the rate limit: 4 refused for a blocked word, then the 5th of the minute posted",
+      async () => {
+        // server.ts judges a form post it hands on to the action; the action shows that verdict
+        // rather than judge it again (which took a second place: the third refusal read "too fast").
+        await db.rateLimitHit.deleteMany();
+        await db.block.create({ data: { id: "refused-once", kind: "word", value: "spamword", action: "refuse" } });
+        const limited = await startServer(
+          port + 1,
+          loadEnv(url, { COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "30", TRUST_PROXY: "" }),
+          "data/reliability-security-refused.log",
+        );
+        try {
+          const pageUrl = `${limited.url}${articlePath(SLUG)}`;
+          const fields = commentFormFields(await (await fetch(pageUrl)).text());
+          const comment = (body: string) => ({ name: "Persistent", body, ip: "198.51.100.77" });
+          for (let i = 0; i < 4; i++) {
+            const refused = await postComment(pageUrl, fields, comment(`buy spamword now, take ${i}`));
+            assert.ok(!refused.acknowledged, `refused post ${i} was stored`);
+            assert.doesNotMatch(refused.message, /faster/, `refused post ${i}: ${refused.message}`);
+            assert.match(
+              refused.html,
+              /“spamword” is not accepted in comments here/,
+              `refused post ${i}: ${refused.message}`,
+            );
+          }
+          const posted = await postComment(pageUrl, fields, comment("A plain comment, at last."));
+          assert.ok(posted.acknowledged, `the 5th post of the minute: ${posted.status} ${posted.message}`);
+          return `4 refusals, each saying why (not "too fast"), then the 5th post of the minute stored`;
+        } finally {
+          limited.stop();
+          await db.block.deleteMany({ where: { id: "refused-once" } });
+        }
+      },
+    );
+
+    await check(
       "addresses that are not valid percent-encoding: 404 with the site's page, or JSON for the API",
       async () => {
         for (const path of [

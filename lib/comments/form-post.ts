@@ -19,7 +19,7 @@ import { HONEYPOT_FIELD } from "./spam";
 // parse the form again, set up their request stores and render nothing). Whatever else the post
 // comes to (field errors, a rate limit, an expired form, a database away, the signed-in author, a
 // preview) nothing is stored, and the action answers it as it always did, with the page and the
-// reader's text kept.
+// reader's text kept, from the verdict found here when there is one (judgedByTheLane).
 
 /** A comment form's fields, as the service takes them (the action and this path read the same form). */
 export function commentSubmission(form: FormData): Submission {

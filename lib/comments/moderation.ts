@@ -78,10 +78,14 @@ async function keptRulesOf(db: Db, now: Date): Promise<Rules | null> {
   return { locks: rules.locks, blocks: rules.blocks.filter((rule) => !rule.expiresAt || rule.expiresAt > now) };
 }
 
-/** After a change to the locks or the blocklist: the next post reads them again, here and on the other instances. */
-export function rulesChanged(db: Db): void {
+/**
+ * After a change to the locks or the blocklist: the next post reads them again, here and on the
+ * other instances, which have been told when this resolves (so the author's next step, on any
+ * instance, meets the change).
+ */
+export async function rulesChanged(db: Db): Promise<void> {
   keptRules.delete(db);
-  if (isPostgres(db)) broadcastRulesChanged();
+  if (isPostgres(db)) await broadcastRulesChanged();
 }
 
 export async function isThreadLocked(slug: string, db: Db = defaultDb()): Promise<boolean> {
@@ -95,7 +99,7 @@ export async function setThreadLocked(slug: string, locked: boolean, db: Db = de
     if (locked) await db.threadLock.upsert({ where: { articleSlug: slug }, create: { articleSlug: slug }, update: {} });
     else await db.threadLock.deleteMany({ where: { articleSlug: slug } });
   } finally {
-    rulesChanged(db);
+    await rulesChanged(db);
   }
 }
 
@@ -147,7 +151,7 @@ export async function saveBlock(
     });
     return asRule(row);
   } finally {
-    rulesChanged(db);
+    await rulesChanged(db);
   }
 }
 
@@ -156,7 +160,7 @@ export async function deleteBlock(id: string, db: Db = defaultDb()): Promise<boo
   try {
     return (await db.block.deleteMany({ where: { id } })).count > 0;
   } finally {
-    rulesChanged(db);
+    await rulesChanged(db);
   }
 }
 

@@ -635,7 +635,7 @@ export async function importBackup(file: unknown, db: Db = defaultDb()): Promise
     async () => {
       const result = await importComments(file, db);
       // It may lock discussions.
-      rulesChanged(db);
+      await rulesChanged(db);
       if (result.kind === "imported") forgetPages();
       return result;
     },

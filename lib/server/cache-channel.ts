@@ -34,6 +34,8 @@ type State = {
   sending: boolean;
   queued?: Set<string> | null;
   rulesQueued: boolean;
+  /** Who waits for the queued rule change to be told. */
+  rulesTold: (() => void)[];
   /** When the last NOTIFY went, and the timer of the next. */
   sentAt: number;
   sendTimer?: NodeJS.Timeout;
@@ -52,6 +54,7 @@ const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginal
   attempt: 0,
   sending: false,
   rulesQueued: false,
+  rulesTold: [],
   sentAt: 0,
   rulesEpoch: 0,
   answeredAt: 0,
@@ -63,6 +66,7 @@ const BACKOFF_MS = [100, 200, 500, 1_000, 2_000, 5_000];
 const HEARTBEAT_MS = 15_000;
 const QUERY_TIMEOUT_MS = 10_000;
 const NOTIFY_EVERY_MS = 10;
+const RULES_TOLD_MS = 2_000;
 /** More slugs than this in one notification: every page instead (a payload is at most 8000 bytes). */
 const MAX_SLUGS = 40;
 
@@ -125,14 +129,23 @@ function broadcast(slug: string | null): void {
   schedule();
 }
 
-/** The moderation rules changed on this instance: tell the others, which keep them in memory, at once. */
-export function broadcastRulesChanged(): void {
+/**
+ * The moderation rules changed on this instance: tell the others, which keep them in memory, at
+ * once. Resolves when PostgreSQL has taken the notification (or could not, or after
+ * RULES_TOLD_MS): the others have it before the author's next request.
+ */
+export function broadcastRulesChanged(): Promise<void> {
   if (!state.client || state.status !== "listening") {
     state.missed = true;
-    return;
+    return Promise.resolve();
   }
   state.rulesQueued = true;
+  const told = new Promise<void>((resolve) => {
+    state.rulesTold.push(resolve);
+    setTimeout(resolve, RULES_TOLD_MS).unref();
+  });
   schedule();
+  return told;
 }
 
 /** Sends what is queued now, or once NOTIFY_EVERY_MS has passed since the last (rules at once). */
@@ -168,10 +181,12 @@ async function send(): Promise<void> {
             ? null
             : [...state.queued];
       const rules = state.rulesQueued;
+      const told = state.rulesTold.splice(0);
       state.queued = undefined;
       state.rulesQueued = false;
       if (!client) {
         state.missed = true;
+        for (const resolve of told) resolve();
         return;
       }
       state.sentAt = now();
@@ -184,6 +199,7 @@ async function send(): Promise<void> {
           void client.end().catch(() => undefined);
         },
       );
+      for (const resolve of told) resolve();
     }
   } finally {
     state.sending = false;

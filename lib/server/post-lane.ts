@@ -24,6 +24,7 @@ export type LaneAnswer = { answer: Response } | { answer: null; setCookie: strin
 
 /** The header of a request handed on to Next.js that carries the app's note (LaneAnswer). */
 export const LANE_NOTE = "x-marginalia-lane-note";
+
 type Answerer = (post: LanePost) => Promise<LaneAnswer>;
 
 // server.ts and the app are bundled apart but run in one process: the app's answerer lives on globalThis.

@@ -113,6 +113,13 @@ function parse(payload: string | undefined): Message | null {
   }
 }
 
+/** Whether a change can be told now; if not, the next connection tells everyone to drop everything. */
+function canTell(): boolean {
+  if (state.client && state.status === "listening") return true;
+  state.missed = true;
+  return false;
+}
+
 /**
  * forgetPages() on this instance: tell the others. One NOTIFY at a time, and at most one each
  * NOTIFY_EVERY_MS, so that a busy discussion does not send one per comment (each costs both ends
@@ -120,10 +127,7 @@ function parse(payload: string | undefined): Message | null {
  * made meanwhile go together in the next.
  */
 function broadcast(slug: string | null): void {
-  if (!state.client || state.status !== "listening") {
-    state.missed = true;
-    return;
-  }
+  if (!canTell()) return;
   if (slug === null || state.queued === null) state.queued = null;
   else (state.queued ??= new Set()).add(slug);
   schedule();
@@ -135,10 +139,7 @@ function broadcast(slug: string | null): void {
  * RULES_TOLD_MS): the others have it before the author's next request.
  */
 export function broadcastRulesChanged(): Promise<void> {
-  if (!state.client || state.status !== "listening") {
-    state.missed = true;
-    return Promise.resolve();
-  }
+  if (!canTell()) return Promise.resolve();
   state.rulesQueued = true;
   const told = new Promise<void>((resolve) => {
     state.rulesTold.push(resolve);

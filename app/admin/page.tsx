@@ -11,6 +11,7 @@ import { OutboxPanel } from "./OutboxPanel";
 import { parseModerationQuery } from "@/lib/comments/moderation-query";
 import { ModerationList } from "./ModerationList";
 import { BlocksPanel } from "./BlocksPanel";
+import { ImportJobsPanel } from "./ImportJobsPanel";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
 
@@ -115,10 +116,14 @@ export default async function AdminPage({ searchParams }: Props) {
           <label>
             <input type="checkbox" name="dryRun" defaultChecked /> Dry run: report only, change nothing
           </label>
+          <p className="meta">
+            The import runs in the background: its page shows how far it has come, then its report.
+          </p>
           <button type="submit" className="secondary">
             Import comments
           </button>
         </form>
+        <ImportJobsPanel />
       </section>
       <OutboxPanel />
       <form action={logout}>

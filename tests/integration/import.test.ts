@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listComments, type CommentView } from "@/lib/comments/store";
 import { parseMap } from "@/lib/comments/import/paths";
 import { importFile, type ImportOptions } from "@/lib/comments/import/run";
-import type { ImportFormat } from "@/lib/comments/import/source";
+import { MAX_RECORD_DEPTH, type ImportFormat } from "@/lib/comments/import/source";
+import { formatReport } from "@/lib/comments/import/report";
 import type { Db } from "@/lib/server/db";
 import { providers, type TestDatabase } from "../support/databases";
 import { articlePath } from "@/lib/routes";
@@ -120,6 +121,24 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       const truncated = write("truncated.xml", text.slice(0, text.length / 2));
       expect((await run("disqus", truncated)).refused[0]).toMatchObject({ field: "xml" });
       expect(await db.comment.count()).toBe(0);
+    });
+
+    it("skips a post nested past MAX_RECORD_DEPTH, naming its line, and imports the rest", async () => {
+      await wipe();
+      const text = fs.readFileSync(path.join(FIXTURES, "disqus.xml"), "utf8");
+      const at = text.indexOf('  <post dsq:id="3001">');
+      const line = text.slice(0, at).split("\n").length;
+      const nested = "<div>".repeat(MAX_RECORD_DEPTH + 1) + "</div>".repeat(MAX_RECORD_DEPTH + 1);
+      const deep = `  <post dsq:id="3999"><message>deep</message><createdAt>2014-03-02T10:00:00Z</createdAt><thread dsq:id="2001" />${nested}</post>\n`;
+      const report = await run("disqus", write("deep.xml", text.slice(0, at) + deep + text.slice(at)));
+      expect(report.refused).toEqual([]);
+      expect(report.skipped).toEqual([
+        { record: `post dsq:id="3999" (line ${line})`, reason: expect.stringContaining(`${MAX_RECORD_DEPTH} deep`) },
+      ]);
+      expect(report.skippedCount).toBe(1);
+      expect(formatReport(report)).toContain(`post dsq:id="3999" (line ${line})`);
+      expect(report.added).toBe(7);
+      expect(await db.comment.count()).toBe(7);
     });
   });
 

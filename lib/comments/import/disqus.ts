@@ -1,4 +1,4 @@
-import { ImportFileError, streamXml, type Progress, type SourceComment } from "./source";
+import { ImportFileError, skippedRecord, streamXml, TOO_DEEP, type Progress, type SourceComment } from "./source";
 
 // The Disqus export (Admin > Moderation > Export): <thread dsq:id> elements with their <link>,
 // then <post dsq:id> elements naming their <thread dsq:id> and <parent dsq:id>. See
@@ -21,6 +21,8 @@ const bool = (value: string | undefined) => value?.trim() === "true";
 
 export async function* readDisqus(file: string, onProgress?: Progress): AsyncGenerator<SourceComment> {
   const threads = new Map<string, string>();
+  /** Threads skipped for their nesting, by id: the line each starts on. */
+  const skippedThreads = new Map<string, number>();
   const wanted = (path: string[]) =>
     path.length !== 2 || path[0] !== "disqus"
       ? null
@@ -30,15 +32,26 @@ export async function* readDisqus(file: string, onProgress?: Progress): AsyncGen
           ? POST_FIELDS
           : null;
   let sawRoot = false;
-  for await (const { path, element, fields, fieldAttributes } of streamXml(file, wanted, onProgress)) {
+  for await (const { path, element, fields, fieldAttributes, tooDeep } of streamXml(file, wanted, onProgress)) {
     sawRoot = true;
     const dsqId = element.attributes["dsq:id"];
     if (path[1] === "thread") {
-      if (dsqId) threads.set(dsqId, fields.get("link")?.trim() ?? "");
+      if (tooDeep) {
+        if (dsqId) skippedThreads.set(dsqId, element.line);
+        yield skippedRecord(`thread dsq:id=${JSON.stringify(dsqId ?? "")} (line ${element.line})`, TOO_DEEP);
+      } else if (dsqId) threads.set(dsqId, fields.get("link")?.trim() ?? "");
       continue;
     }
     const record = `post dsq:id=${JSON.stringify(dsqId ?? "")} (line ${element.line})`;
+    if (tooDeep) {
+      yield skippedRecord(record, TOO_DEEP);
+      continue;
+    }
     const threadId = fieldAttributes.get("thread")?.["dsq:id"];
+    if (threadId !== undefined && skippedThreads.has(threadId)) {
+      yield skippedRecord(record, `its thread (line ${skippedThreads.get(threadId)}) was skipped`);
+      continue;
+    }
     if (threadId === undefined || !threads.has(threadId)) {
       throw new ImportFileError(
         record,

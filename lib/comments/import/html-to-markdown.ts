@@ -4,8 +4,21 @@ import sax from "sax";
 // the tags a reader could have written in markdown become markdown and everything else becomes
 // its text. The result then meets the same validation and sanitizer as a new comment: nothing
 // here needs to be safe, only faithful.
+//
+// Its cost grows with the input whatever the input's shape (a commenter on the old site could
+// plant `<ul><li>` ten thousand times): the HTML is read by a small tokenizer that looks at each
+// character once (sax's loose mode knows no void elements, so every `<br>` stayed open, and it
+// walked that whole stack at each stray closing tag); the markdown is a list of pieces of which
+// only the end is ever looked at; and nesting is bounded: past MAX_OPEN_ELEMENTS open elements a
+// tag no longer opens anything (its text stays), past MAX_QUOTE_DEPTH a quote is a paragraph.
 
-type Frame = { tag: string; href?: string; start: number; ordered?: boolean; index?: number };
+/** Open elements tracked; deeper tags are read for their text only. */
+export const MAX_OPEN_ELEMENTS = 100;
+/** Quotes nested in the markdown (the comment markdown refuses more than 32 levels of nesting). */
+export const MAX_QUOTE_DEPTH = 5;
+
+type Frame = { tag: string; start: number; href?: string; ordered?: boolean; index?: number; quote?: boolean };
+type Attributes = { href?: string; alt?: string };
 
 const BLOCKS = new Set([
   "p",
@@ -24,7 +37,32 @@ const BLOCKS = new Set([
   "table",
   "tr",
 ]);
-const DROPPED = new Set(["script", "style", "head", "title"]);
+/** Elements that never hold anything: no closing tag is waited for. */
+const VOID = new Set([
+  "br",
+  "img",
+  "hr",
+  "input",
+  "wbr",
+  "meta",
+  "link",
+  "area",
+  "base",
+  "col",
+  "embed",
+  "source",
+  "track",
+  "param",
+]);
+/** Elements whose content is not HTML and is dropped whole, up to their closing tag. */
+const RAW_TEXT = new Set(["script", "style", "title", "textarea"]);
+const INLINE_MARKS = new Map([
+  ["em", "*"],
+  ["i", "*"],
+  ["strong", "**"],
+  ["b", "**"],
+  ["code", "`"],
+]);
 
 /** Characters markdown would read as markup, so the text shows as it did on the old site. */
 const escapeText = (text: string) => text.replace(/([\\`*_[\]<>])/g, "\\$1");
@@ -33,7 +71,6 @@ const safeHref = (href: string) =>
   /^(https?:|mailto:)/i.test(href.trim())
     ? href.trim().replace(/[()<>]|\s/g, (c) => URL_ESCAPES[c] ?? encodeURIComponent(c))
     : null;
-const INLINE_MARKS: Record<string, string> = { em: "*", i: "*", strong: "**", b: "**", code: "`" };
 
 /**
  * HTML to Marginalia markdown. `newlines: "keep"` treats line breaks in text as breaks (WordPress
@@ -41,122 +78,142 @@ const INLINE_MARKS: Record<string, string> = { em: "*", i: "*", strong: "**", b:
  */
 export function htmlToMarkdown(html: string, options: { newlines?: "keep" | "collapse" } = {}): string {
   const keep = options.newlines === "keep";
-  const parser = sax.parser(false, { lowercase: true });
+  const out = new Markdown();
   const stack: Frame[] = [];
-  let out = "";
-  const quoted: string[] = []; // the text outside each open blockquote
-  let dropping = 0;
+  let quotes = 0;
+  let inHead = 0;
   let inPre = 0;
 
   const blockBreak = () => {
-    out = out.replace(/[ \t]+$/, "");
-    if (out === "" || out.endsWith("\n\n")) return;
-    out += out.endsWith("\n") ? "\n" : "\n\n";
+    out.trimEnd(" \t");
+    if (out.length === 0 || out.endsWith("\n\n")) return;
+    out.append(out.endsWith("\n") ? "\n" : "\n\n");
   };
   const lineBreak = () => {
-    out = out.replace(/[ \t]+$/, "") + "\n";
+    out.trimEnd(" \t");
+    out.append("\n");
   };
-  const atLineStart = () => out === "" || out.endsWith("\n");
+  const atLineStart = () => out.length === 0 || out.endsWith("\n");
+  const closeMark = (mark: string) => {
+    out.trimEnd(" ");
+    out.append(mark);
+  };
   // A block closes the emphasis left open in it (unclosed tags are common in old comments).
   const closeInlines = () => {
-    while (stack.length && INLINE_MARKS[stack.at(-1)!.tag] !== undefined) {
+    while (stack.length && INLINE_MARKS.has(stack.at(-1)!.tag)) {
       const frame = stack.pop()!;
-      if (!inPre) out = out.replace(/ +$/, "") + INLINE_MARKS[frame.tag];
+      if (!inPre) closeMark(INLINE_MARKS.get(frame.tag)!);
     }
   };
 
-  parser.onopentag = (node) => {
-    const tag = node.name;
-    const attrs = node.attributes as Record<string, string>;
-    if (DROPPED.has(tag)) dropping++;
-    if (dropping) return;
+  const open = (tag: string, attrs: Attributes) => {
+    if (tag === "head") inHead++;
+    if (inHead) return;
     if (BLOCKS.has(tag)) closeInlines();
     if (BLOCKS.has(tag) && tag !== "li") blockBreak();
+    const room = stack.length < MAX_OPEN_ELEMENTS;
+    const frame: Frame = { tag, start: out.length };
     switch (tag) {
       case "br":
         lineBreak();
-        break;
+        return;
+      case "img":
+        out.append(attrs.alt ? `[image: ${escapeText(attrs.alt)}]` : "[image]");
+        return;
       case "blockquote":
-        quoted.push(out);
-        out = "";
+        if (room && quotes < MAX_QUOTE_DEPTH) {
+          quotes++;
+          frame.quote = true;
+        }
         break;
       case "pre":
+        if (!room) return;
         inPre++;
-        out += "```\n";
+        out.append("```\n");
         break;
       case "ul":
       case "ol":
-        stack.push({ tag, start: out.length, ordered: tag === "ol", index: 0 });
-        return;
+        frame.ordered = tag === "ol";
+        frame.index = 0;
+        break;
       case "li": {
-        const list = [...stack].reverse().find((frame) => frame.tag === "ul" || frame.tag === "ol");
+        let list: Frame | undefined;
+        for (let i = stack.length - 1; i >= 0 && !list; i--)
+          if (stack[i].tag === "ul" || stack[i].tag === "ol") list = stack[i];
         if (!atLineStart()) lineBreak();
-        if (list) list.index = (list.index ?? 0) + 1;
-        out += list?.ordered ? `${list.index}. ` : "- ";
+        if (list) list.index! += 1;
+        out.append(list?.ordered ? `${list.index}. ` : "- ");
         break;
       }
       case "a":
-        stack.push({ tag, href: attrs.href, start: out.length });
-        return;
-      case "img":
-        out += attrs.alt ? `[image: ${escapeText(attrs.alt)}]` : "[image]";
+        // A link inside a link (not valid HTML) is only its text.
+        if (!stack.some((f) => f.tag === "a")) frame.href = attrs.href ?? "";
         break;
       default:
-        if (INLINE_MARKS[tag] !== undefined && !inPre) out += INLINE_MARKS[tag];
+        if (INLINE_MARKS.has(tag) && !inPre && room) out.append(INLINE_MARKS.get(tag)!);
     }
-    if (!node.isSelfClosing) stack.push({ tag, start: out.length });
+    if (room) stack.push(frame);
   };
 
-  parser.onclosetag = (tag) => {
-    if (DROPPED.has(tag)) {
-      dropping = Math.max(0, dropping - 1);
-      return;
-    }
-    if (dropping) return;
-    const index = stack.map((frame) => frame.tag).lastIndexOf(tag);
-    if (index === -1) return; // a stray closing tag: nothing to close
-    const frame = stack[index];
-    stack.length = index;
-    switch (tag) {
+  const closeFrame = (frame: Frame) => {
+    switch (frame.tag) {
       case "a": {
-        const text = out.slice(frame.start);
         const href = frame.href ? safeHref(frame.href) : null;
-        if (href && text.trim() !== "") {
-          const plain = text.replace(/\\(.)/g, "$1");
-          out = out.slice(0, frame.start) + (plain === frame.href ? href : `[${text}](${href})`);
-        }
+        if (!href) break;
+        const text = out.take(frame.start);
+        if (text.trim() === "") out.append(text);
+        else out.append(text.replace(/\\(.)/g, "$1") === frame.href ? href : `[${text}](${href})`);
         break;
       }
       case "pre":
         inPre = Math.max(0, inPre - 1);
-        if (!out.endsWith("\n")) out += "\n";
-        out += "```";
+        if (!out.endsWith("\n")) out.append("\n");
+        out.append("```");
         blockBreak();
         break;
       case "blockquote": {
-        const inner = tidy(out);
-        out = quoted.pop() ?? "";
+        if (!frame.quote) {
+          blockBreak();
+          break;
+        }
+        quotes--;
+        // Blank lines collapsed as tidy() would (a run of them would otherwise become ">" lines),
+        // "> " before every line: native passes over the text, no string per line, for each level.
+        const inner = out
+          .take(frame.start)
+          .replace(/\n{3,}/g, "\n\n")
+          .trim();
         blockBreak();
-        out += inner
-          .split("\n")
-          .map((line) => (line ? `> ${line}` : ">"))
-          .join("\n");
+        // The final tidy() takes the space off the empty lines' "> ".
+        out.append(`> ${inner.replaceAll("\n", "\n> ")}`);
         blockBreak();
         break;
       }
       default:
-        if (INLINE_MARKS[tag] !== undefined && !inPre) out = out.replace(/ +$/, "") + INLINE_MARKS[tag];
-        else if (BLOCKS.has(tag) && tag !== "li") blockBreak();
+        if (INLINE_MARKS.has(frame.tag) && !inPre) closeMark(INLINE_MARKS.get(frame.tag)!);
+        else if (BLOCKS.has(frame.tag) && frame.tag !== "li") blockBreak();
     }
   };
 
-  parser.ontext = (text) => {
-    if (dropping) return;
-    if (inPre) {
-      out += text.replace(/```/g, "``\u200b`");
+  const close = (tag: string) => {
+    if (tag === "head") {
+      inHead = Math.max(0, inHead - 1);
       return;
     }
-    let value = text;
+    if (inHead) return;
+    // The elements left open inside it close with it, innermost first; a stray closing tag
+    // (no such element open) is ignored. The stack is at most MAX_OPEN_ELEMENTS deep.
+    let index = stack.length - 1;
+    while (index >= 0 && stack[index].tag !== tag) index--;
+    while (index >= 0 && stack.length > index) closeFrame(stack.pop()!);
+  };
+
+  const text = (value: string) => {
+    if (inHead) return;
+    if (inPre) {
+      out.append(value.replace(/```/g, "``\u200b`"));
+      return;
+    }
     if (keep) {
       const paragraphs = value.replace(/\r\n?/g, "\n").split(/\n[ \t]*\n+/);
       paragraphs.forEach((paragraph, i) => {
@@ -168,34 +225,248 @@ export function htmlToMarkdown(html: string, options: { newlines?: "keep" | "col
       });
       return;
     }
-    value = value.replace(/\s+/g, " ");
-    appendInline(value);
+    appendInline(value.replace(/\s+/g, " "));
   };
-  parser.oncdata = (text) => parser.ontext(text);
 
-  function appendInline(text: string) {
-    let value = text.replace(/[ \t]+/g, " ");
+  function appendInline(raw: string) {
+    let value = raw.replace(/[ \t]+/g, " ");
     if (atLineStart()) value = value.replace(/^ +/, "");
     if (value === "") return;
     value = escapeText(value);
     // At the start of a line, text that markdown would read as a heading, list or quote.
     if (atLineStart()) value = value.replace(/^(#|[-+]\s|\d+[.)]\s)/, "\\$1");
-    out += value;
+    out.append(value);
   }
 
-  // Malformed HTML is normal in old comments: sax's loose mode carries on after an error.
-  parser.onerror = () => {
-    parser.error = null as unknown as Error;
-    parser.resume();
-  };
-  // One root element: after its first root closes, sax's loose mode reads the rest as text.
-  parser.write(`<marginalia-root>${html}</marginalia-root>`).close();
-  while (quoted.length) out = `${quoted.pop()}${out}`;
-  return tidy(out);
+  readHtml(html, { open, close, text });
+  while (stack.length) closeFrame(stack.pop()!);
+  return tidy(out.toString());
 }
 
-const tidy = (text: string) =>
-  text
-    .replace(/[ \t]+$/gm, "")
+/** Trailing spaces off every line, at most one blank line in a row; one pass over the text. */
+function tidy(text: string): string {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) lines[i] = trimEndOf(lines[i], " \t");
+  return lines
+    .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/**
+ * The markdown being written: pieces appended, only the last characters ever looked at or trimmed,
+ * and what follows a position taken back whole (a link's text, a quote's lines). Positions are
+ * offsets in the text: a position past the end (trimmed away since) takes nothing.
+ */
+class Markdown {
+  private parts: string[] = [];
+  length = 0;
+
+  append(text: string) {
+    if (text === "") return;
+    this.parts.push(text);
+    this.length += text.length;
+  }
+
+  /** Whether the text ends with "\n" or "\n\n" (the only endings asked about). */
+  endsWith(suffix: "\n" | "\n\n"): boolean {
+    const last = this.parts.at(-1);
+    if (last === undefined || !last.endsWith("\n")) return false;
+    if (suffix === "\n") return true;
+    if (last.length > 1) return last[last.length - 2] === "\n";
+    return this.parts.at(-2)?.endsWith("\n") ?? false;
+  }
+
+  trimEnd(chars: string) {
+    while (this.parts.length) {
+      const last = this.parts[this.parts.length - 1];
+      if (!chars.includes(last[last.length - 1])) return;
+      const trimmed = trimEndOf(last, chars);
+      this.length -= last.length - trimmed.length;
+      if (trimmed !== "") {
+        this.parts[this.parts.length - 1] = trimmed;
+        return;
+      }
+      this.parts.pop();
+    }
+  }
+
+  /** Removes and returns the text from `position` on. */
+  take(position: number): string {
+    const taken: string[] = [];
+    while (this.length > position) {
+      const last = this.parts.pop()!;
+      this.length -= last.length;
+      if (this.length < position) {
+        const kept = last.slice(0, position - this.length);
+        this.parts.push(kept);
+        this.length += kept.length;
+        taken.push(last.slice(kept.length));
+      } else taken.push(last);
+    }
+    return taken.reverse().join("");
+  }
+
+  toString() {
+    return this.parts.join("");
+  }
+}
+
+type HtmlHandlers = {
+  open: (tag: string, attrs: Attributes) => void;
+  close: (tag: string) => void;
+  text: (text: string) => void;
+};
+
+const isSpace = (c: string) => c === " " || c === "\n" || c === "\t" || c === "\r" || c === "\f";
+const isLetter = (c: string | undefined) => c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
+// HTML's named references, as sax's loose mode read them (its types leave the table out).
+const ENTITIES = (sax as unknown as { ENTITIES: Record<string, string> }).ENTITIES;
+const REFERENCE = /#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z][A-Za-z0-9]{0,31};/y;
+
+function resolve(name: string): string | undefined {
+  if (name[0] !== "#") {
+    if (Object.hasOwn(ENTITIES, name)) return ENTITIES[name];
+    const lower = name.toLowerCase();
+    return Object.hasOwn(ENTITIES, lower) ? ENTITIES[lower] : undefined;
+  }
+  const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : undefined;
+}
+
+/** Character references decoded as sax's loose mode did: named (HTML's), decimal, hex; `;` needed. */
+function decode(text: string): string {
+  let at = text.indexOf("&");
+  if (at === -1) return text;
+  const parts: string[] = [];
+  let last = 0;
+  while (at !== -1) {
+    REFERENCE.lastIndex = at + 1;
+    const match = REFERENCE.exec(text);
+    const value = match ? resolve(match[0].slice(0, -1)) : undefined;
+    if (value !== undefined) {
+      parts.push(text.slice(last, at), value);
+      last = REFERENCE.lastIndex;
+    }
+    at = text.indexOf("&", at + 1);
+  }
+  parts.push(text.slice(last));
+  return parts.join("");
+}
+
+/**
+ * A forgiving HTML tokenizer, in one pass: every search starts where the last one ended, so each
+ * character is looked at a bounded number of times. Comments, doctypes and processing
+ * instructions are dropped, CDATA is text, a `<` that starts no tag is text, and a tag left
+ * unterminated at the end is dropped with the rest.
+ */
+function readHtml(html: string, on: HtmlHandlers) {
+  const n = html.length;
+  let pending = "";
+  const flush = () => {
+    if (pending !== "") on.text(pending);
+    pending = "";
+  };
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    if (lt === -1) {
+      pending += decode(html.slice(i));
+      break;
+    }
+    if (lt > i) pending += decode(html.slice(i, lt));
+    i = lt;
+    const next = html[i + 1];
+    if (html.startsWith("<!--", i)) {
+      const end = html.indexOf("-->", i + 4);
+      i = end === -1 ? n : end + 3;
+    } else if (html.startsWith("<![CDATA[", i)) {
+      const end = html.indexOf("]]>", i + 9);
+      pending += html.slice(i + 9, end === -1 ? n : end);
+      i = end === -1 ? n : end + 3;
+    } else if (next === "!" || next === "?") {
+      const end = html.indexOf(">", i + 2);
+      i = end === -1 ? n : end + 1;
+    } else if (next === "/" && isLetter(html[i + 2])) {
+      const nameEnd = endOfName(html, i + 2);
+      const end = html.indexOf(">", nameEnd);
+      flush();
+      on.close(html.slice(i + 2, nameEnd).toLowerCase());
+      i = end === -1 ? n : end + 1;
+    } else if (isLetter(next)) {
+      const nameEnd = endOfName(html, i + 1);
+      const tag = html.slice(i + 1, nameEnd).toLowerCase();
+      const { end, attrs, selfClosing } = readAttributes(html, nameEnd);
+      if (end === -1) break;
+      flush();
+      i = end;
+      if (RAW_TEXT.has(tag)) {
+        if (selfClosing) continue;
+        const closing = new RegExp(`</${tag}[\\s/>]`, "gi");
+        closing.lastIndex = i;
+        const found = closing.exec(html);
+        const gt = found ? html.indexOf(">", found.index) : -1;
+        i = gt === -1 ? n : gt + 1;
+        continue;
+      }
+      on.open(tag, attrs);
+      if (selfClosing && !VOID.has(tag)) on.close(tag);
+    } else {
+      pending += "<";
+      i++;
+    }
+  }
+  flush();
+}
+
+function endOfName(html: string, from: number): number {
+  let i = from;
+  while (i < html.length && !isSpace(html[i]) && html[i] !== "/" && html[i] !== ">") i++;
+  return i;
+}
+
+/** The attributes from `from` to the tag's `>`: `end` just past it, or -1 when the text ends first. */
+function readAttributes(html: string, from: number): { end: number; attrs: Attributes; selfClosing: boolean } {
+  const n = html.length;
+  const attrs: Attributes = {};
+  let i = from;
+  for (;;) {
+    while (i < n && isSpace(html[i])) i++;
+    if (i >= n) return { end: -1, attrs, selfClosing: false };
+    if (html[i] === ">") return { end: i + 1, attrs, selfClosing: false };
+    if (html[i] === "/") {
+      if (html[i + 1] === ">") return { end: i + 2, attrs, selfClosing: true };
+      i++;
+      continue;
+    }
+    const nameStart = i;
+    i++; // the first character is the name's, even "=" or a quote
+    while (i < n && !isSpace(html[i]) && html[i] !== "=" && html[i] !== ">" && html[i] !== "/") i++;
+    const name = html.slice(nameStart, i).toLowerCase();
+    while (i < n && isSpace(html[i])) i++;
+    let value = "";
+    if (html[i] === "=") {
+      i++;
+      while (i < n && isSpace(html[i])) i++;
+      const quote = html[i];
+      if (quote === '"' || quote === "'") {
+        const end = html.indexOf(quote, i + 1);
+        if (end === -1) return { end: -1, attrs, selfClosing: false };
+        value = html.slice(i + 1, end);
+        i = end + 1;
+      } else {
+        const start = i;
+        while (i < n && !isSpace(html[i]) && html[i] !== ">") i++;
+        value = html.slice(start, i);
+      }
+    }
+    // The first of a repeated attribute counts, as in a browser.
+    if ((name === "href" || name === "alt") && attrs[name] === undefined) attrs[name] = decode(value);
+  }
+}

@@ -26,6 +26,14 @@ export function formatReport(report: ImportReport): string {
     lines.push(`Held for review: ${report.flagged} (over-long, too many links, or spam in ${report.format})`);
   if (report.skippedDeleted) lines.push(`Skipped: ${report.skippedDeleted} deleted without replies`);
   if (report.skippedOther) lines.push(`Skipped: ${report.skippedOther} pingbacks and trackbacks`);
+  if (report.skippedCount) {
+    lines.push(
+      `Skipped: ${report.skippedCount} record${report.skippedCount === 1 ? "" : "s"} (the rest are imported):`,
+    );
+    for (const r of report.skipped) lines.push(`  ${r.record}: ${r.reason}`);
+    if (report.skippedCount > report.skipped.length)
+      lines.push(`  … and ${report.skippedCount - report.skipped.length} more`);
+  }
   if (!report.dryRun && report.refusedCount === 0)
     lines.push(`Added: ${report.added}; already there from an earlier import: ${report.alreadyThere}`);
   return lines.join("\n");

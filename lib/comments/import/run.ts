@@ -27,8 +27,16 @@ export type ImportOptions = {
   maps?: readonly PathMap[];
   dryRun?: boolean;
   onProgress?: (phase: "checking" | "importing", done: number, total: number) => void;
+  /**
+   * After each record of either pass, with the counts so far. A job inside the web server yields
+   * to other requests here (lib/comments/import/jobs.ts); the CLI passes none.
+   */
+  afterRecord?: (counts: ImportCounts) => Promise<void> | void;
   now?: Date;
 };
+
+/** How far an import has come: records read (first pass), written (second), skipped. */
+export type ImportCounts = { phase: "checking" | "importing"; read: number; imported: number; skipped: number };
 
 export type ImportReport = {
   format: ImportFormat;
@@ -45,6 +53,9 @@ export type ImportReport = {
   /** Deleted in the old system and with no replies: nothing to show, not imported. */
   skippedDeleted: number;
   skippedOther: number;
+  /** Records skipped for their shape (nested too deep), each named with its line; the rest import. */
+  skipped: Array<{ record: string; reason: string }>;
+  skippedCount: number;
   /** Written by this run; 0 when the same file was imported before. */
   added: number;
   alreadyThere: number;
@@ -79,6 +90,8 @@ export async function importFile(options: ImportOptions, db: Db): Promise<Import
     flagged: 0,
     skippedDeleted: 0,
     skippedOther: 0,
+    skipped: [],
+    skippedCount: 0,
     added: 0,
     alreadyThere: 0,
   };
@@ -94,10 +107,22 @@ export async function importFile(options: ImportOptions, db: Db): Promise<Import
   const read = READERS[options.format];
   const progress = (phase: "checking" | "importing"): Progress | undefined =>
     options.onProgress ? (done, total) => options.onProgress!(phase, done, total) : undefined;
+  const counts = (phase: ImportCounts["phase"]): ImportCounts => ({
+    phase,
+    read: report.read + report.refusedCount + report.skippedOther + report.skippedCount,
+    imported: report.added + report.alreadyThere,
+    skipped: report.skippedOther + report.skippedCount,
+  });
   try {
     for await (const source of read(options.file, progress("checking"))) {
+      await options.afterRecord?.(counts("checking"));
       if (source.state === "skip") {
-        report.skippedOther++;
+        if (source.skipReason === undefined) report.skippedOther++;
+        else {
+          report.skippedCount++;
+          if (report.skipped.length < MAX_LISTED)
+            report.skipped.push({ record: source.record, reason: source.skipReason });
+        }
         continue;
       }
       let prepared: PreparedComment;
@@ -160,6 +185,7 @@ export async function importFile(options: ImportOptions, db: Db): Promise<Import
   // Pass 2: the same records again, written in one transaction, parents before replies.
   const written = new Set<string>();
   const waiting = new Map<string, PreparedComment[]>(); // replies read before their parent
+  let writtenInPass = 0;
   let batch: PreparedComment[] = [];
 
   await db.$transaction(
@@ -200,22 +226,36 @@ export async function importFile(options: ImportOptions, db: Db): Promise<Import
         report.added += rows.length;
         batch = [];
       };
-      const accept = async (comment: PreparedComment) => {
-        batch.push(comment);
-        written.add(comment.id);
-        if (batch.length >= BATCH) await flush();
-        for (const reply of waiting.get(comment.id) ?? []) await accept(reply);
-        waiting.delete(comment.id);
+      // A comment, then the replies that waited for it, theirs in turn: a queue, not recursion,
+      // so a long chain of replies read before their parents neither deepens the stack nor repeats.
+      const accept = async (first: PreparedComment) => {
+        const queue = [first];
+        for (let i = 0; i < queue.length; i++) {
+          const comment = queue[i];
+          batch.push(comment);
+          written.add(comment.id);
+          if (batch.length >= BATCH) await flush();
+          const replies = waiting.get(comment.id);
+          if (replies) {
+            waiting.delete(comment.id);
+            for (const reply of replies) queue.push(reply);
+          }
+        }
       };
 
       for await (const source of read(options.file, progress("importing"))) {
+        await options.afterRecord?.({ ...counts("importing"), imported: writtenInPass });
         if (source.state === "skip") continue;
         const comment = prepareComment(options.format, source, now);
         const node = nodes.get(comment.sourceId)!;
         if (!node.slug || (node.deleted && node.children === 0)) continue;
+        writtenInPass++;
         const parentId = placements.get(comment.sourceId)!.parentId;
-        if (parentId && !written.has(parentId)) waiting.set(parentId, [...(waiting.get(parentId) ?? []), comment]);
-        else await accept(comment);
+        if (parentId && !written.has(parentId)) {
+          const siblings = waiting.get(parentId);
+          if (siblings) siblings.push(comment);
+          else waiting.set(parentId, [comment]);
+        } else await accept(comment);
       }
       await flush();
     },

@@ -18,8 +18,25 @@ export type SourceComment = {
   bodyFormat: "html" | "html-newlines" | "markdown";
   createdAt: unknown;
   state: "published" | "pending" | "spam" | "deleted" | "skip";
+  /** With state "skip": why, for the report (a pingback is skipped without one, only counted). */
+  skipReason?: string;
   pinned?: boolean;
 };
+
+/** A record the reader passes over, with the reason the report gives. */
+export const skippedRecord = (record: string, skipReason: string): SourceComment => ({
+  record,
+  id: null,
+  parentId: null,
+  threadUrl: null,
+  authorName: null,
+  authorUrl: null,
+  body: null,
+  bodyFormat: "markdown",
+  createdAt: null,
+  state: "skip",
+  skipReason,
+});
 
 /** A file that cannot be imported: names the record and the field. */
 export class ImportFileError extends Error {
@@ -89,12 +106,25 @@ export type XmlRecord = {
   fieldAttributes: Map<string, Record<string, string>>;
   /** The fields read so far of the enclosing record (a WordPress comment's post). */
   outer?: Map<string, string>;
+  /** Elements nested deeper than MAX_RECORD_DEPTH inside it: its fields are not read, it is skipped. */
+  tooDeep?: boolean;
+  /** The enclosing record had gone too deep before this one ended. */
+  outerTooDeep?: boolean;
 };
+
+/** Levels of elements inside a record; a record nested deeper is reported and skipped. */
+export const MAX_RECORD_DEPTH = 100;
+export const TOO_DEEP = `holds elements nested more than ${MAX_RECORD_DEPTH} deep; skipped`;
 
 /**
  * Streams an XML file through sax (strict) and yields each element `collect` accepts, with the
  * text of its children (only those named in the returned list, so a post's body is never held):
  * memory holds one record at a time. Collected elements may nest (WordPress comments in a post).
+ *
+ * Its cost grows with the file, whatever its shape: each element's key within its record is made
+ * once from its parent's (the path is kept as a stack, never joined again), keys stop being made
+ * below the deepest field asked for, and reading stops at the first error (sax would otherwise go
+ * on through the chunk, walking its whole stack of open elements at every stray closing tag).
  */
 export async function* streamXml(
   file: string,
@@ -103,15 +133,17 @@ export async function* streamXml(
 ): AsyncGenerator<XmlRecord> {
   const parser = sax.parser(true, { trim: false, position: true });
   const path: string[] = [];
-  type Open = XmlRecord & { depth: number; keep: readonly string[] };
+  /** Each open element's key within the innermost record open when it opened; null: not a field. */
+  const keys: Array<string | null> = [];
+  type Open = XmlRecord & { depth: number; keep: readonly string[]; keyDepth: number };
   const open: Open[] = [];
   const ready: XmlRecord[] = [];
   let failure: Error | undefined;
-  const keyIn = (record: Open) => path.slice(record.depth).join("/");
 
   parser.onopentag = (tag) => {
     const attributes = tag.attributes as Record<string, string>;
     path.push(tag.name);
+    const record = open.at(-1);
     const keep = collect(path);
     if (keep) {
       const element = { name: tag.name, attributes, line: parser.line + 1 };
@@ -119,21 +151,35 @@ export async function* streamXml(
         path: [...path],
         depth: path.length,
         keep,
+        keyDepth: Math.max(0, ...keep.map((key) => key.split("/").length)),
         element,
         fields: new Map(),
         fieldAttributes: new Map(),
-        outer: open.at(-1)?.fields,
+        outer: record?.fields,
       });
-    } else if (open.length) {
-      const record = open.at(-1)!;
-      if (record.keep.includes(keyIn(record))) record.fieldAttributes.set(keyIn(record), attributes);
+      keys.push("");
+      return;
     }
+    if (!record) {
+      keys.push(null);
+      return;
+    }
+    const level = path.length - record.depth;
+    if (level > MAX_RECORD_DEPTH) record.tooDeep = true;
+    const parentKey = keys.at(-1);
+    const key =
+      record.tooDeep || parentKey === null || parentKey === undefined || level > record.keyDepth
+        ? null
+        : parentKey === ""
+          ? tag.name
+          : `${parentKey}/${tag.name}`;
+    keys.push(key);
+    if (key !== null && record.keep.includes(key)) record.fieldAttributes.set(key, attributes);
   };
   const onText = (text: string) => {
     const record = open.at(-1);
-    if (!record || path.length <= record.depth) return;
-    const key = keyIn(record);
-    if (!record.keep.includes(key)) return;
+    const key = keys.at(-1);
+    if (!record || record.tooDeep || !key || !record.keep.includes(key)) return;
     const value = (record.fields.get(key) ?? "") + text;
     if (value.length > MAX_FIELD_CHARS) {
       failure ??= new ImportFileError(
@@ -148,8 +194,16 @@ export async function* streamXml(
   parser.ontext = onText;
   parser.oncdata = onText;
   parser.onclosetag = () => {
-    if (open.length && path.length === open.at(-1)!.depth) ready.push(open.pop()!);
+    if (open.length && path.length === open.at(-1)!.depth) {
+      const { depth: _depth, keep: _keep, keyDepth: _keyDepth, ...record } = open.pop()!;
+      if (record.tooDeep) {
+        record.fields.clear();
+        record.fieldAttributes.clear();
+      }
+      ready.push({ ...record, outerTooDeep: open.at(-1)?.tooDeep });
+    }
     path.pop();
+    keys.pop();
   };
   parser.onerror = (error) => {
     failure ??= new ImportFileError(
@@ -157,14 +211,23 @@ export async function* streamXml(
       "xml",
       `not well-formed XML (${error.message.split("\n")[0]})`,
     );
+    throw failure;
   };
 
-  for await (const text of readText(file, onProgress)) {
-    parser.write(text);
+  const write = (text: string | null) => {
+    try {
+      if (text === null) parser.close();
+      else parser.write(text);
+    } catch (error) {
+      if (failure) throw failure;
+      throw error;
+    }
     if (failure) throw failure;
-    while (ready.length) yield ready.shift()!;
+  };
+  for await (const text of readText(file, onProgress)) {
+    write(text);
+    yield* ready.splice(0);
   }
-  parser.close();
-  if (failure) throw failure;
-  while (ready.length) yield ready.shift()!;
+  write(null);
+  yield* ready.splice(0);
 }

@@ -1,4 +1,4 @@
-import { ImportFileError, streamXml, type Progress, type SourceComment } from "./source";
+import { ImportFileError, skippedRecord, streamXml, TOO_DEEP, type Progress, type SourceComment } from "./source";
 
 // WordPress eXtended RSS (WXR 1.2, Tools > Export): each <item> is a post with its <link> and
 // <wp:comment> children. See tests/fixtures/import/README.md for the sources of the format.
@@ -10,6 +10,7 @@ const STATES: Record<string, SourceComment["state"]> = {
   trash: "deleted",
 };
 const POST_TYPES = new Set(["post", "page"]);
+
 const ITEM_FIELDS = ["link", "wp:post_type"];
 const COMMENT_FIELDS = [
   "wp:comment_id",
@@ -33,9 +34,17 @@ export async function* readWordpress(file: string, onProgress?: Progress): Async
           ? COMMENT_FIELDS
           : null;
   let items = 0;
-  for await (const { path, element, fields, outer } of streamXml(file, wanted, onProgress)) {
+  for await (const { path, element, fields, outer, tooDeep, outerTooDeep } of streamXml(file, wanted, onProgress)) {
     if (path.length === 3) {
       items++;
+      if (tooDeep) yield skippedRecord(`item (line ${element.line})`, TOO_DEEP);
+      continue;
+    }
+    if (tooDeep || outerTooDeep) {
+      yield skippedRecord(
+        `wp:comment (line ${element.line})`,
+        tooDeep ? TOO_DEEP : "its item holds elements nested too deep; skipped",
+      );
       continue;
     }
     // <link> and <wp:post_type> come before the comments in an item, as export.php writes it.

@@ -1,0 +1,22 @@
+-- CreateTable
+CREATE TABLE "ImportJob" (
+    "id" TEXT NOT NULL,
+    "format" TEXT NOT NULL,
+    "dryRun" BOOLEAN NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'running',
+    "phase" TEXT NOT NULL DEFAULT 'checking',
+    "read" INTEGER NOT NULL DEFAULT 0,
+    "imported" INTEGER NOT NULL DEFAULT 0,
+    "skipped" INTEGER NOT NULL DEFAULT 0,
+    "report" TEXT,
+    "error" TEXT,
+    "heartbeatAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" TIMESTAMP(3),
+
+    CONSTRAINT "ImportJob_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "ImportJob_createdAt_idx" ON "ImportJob"("createdAt");

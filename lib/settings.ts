@@ -53,6 +53,11 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * How much of an IPv6 address is one client (lib/server/address-key.ts): its rate limits,
+   * lock-out and a ban of a plain address cover the whole block. Providers hand out a /64 each.
+   */
+  IPV6_RATE_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   // Mail (lib/server/mail.ts, docs/configuration.md): without SMTP_URL nothing is queued and the
   // subscription fields are hidden.
   SMTP_URL: z
@@ -67,6 +72,12 @@ const schema = z.object({
   REPLY_BATCH_SECONDS: z.coerce.number().nonnegative().default(180),
   MAIL_RATE_PER_RECIPIENT_HOUR: positiveInt(10),
   MAIL_RATE_PER_HOUR: positiveInt(300),
+  /**
+   * How many of those may be confirmation mails (to addresses nobody has confirmed yet), so that
+   * sign-ups, genuine or not, never use up what notifications to confirmed readers need. Unset: a
+   * quarter of MAIL_RATE_PER_HOUR.
+   */
+  MAIL_CONFIRMATION_RATE_PER_HOUR: z.coerce.number().int().positive().optional(),
   /** The first retry's delay; each further one doubles it, up to an hour. */
   MAIL_RETRY_SECONDS: z.coerce.number().positive().default(30),
   MAIL_POLL_SECONDS: z.coerce.number().positive().default(5),
@@ -88,6 +99,8 @@ function mustBe(issue: z.core.$ZodRawIssue): string {
     case "too_small":
       if (issue.origin === "string") return `must be at least ${issue.minimum} characters`;
       return `must be ${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}`;
+    case "too_big":
+      return `must be ${issue.inclusive === false ? "less than" : "at most"} ${issue.maximum}`;
     case "invalid_type":
       return issue.expected === "number" || issue.expected === "int"
         ? "must be a number"

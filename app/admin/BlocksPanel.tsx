@@ -32,7 +32,8 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
         A comment from a banned address, browser or name, or with a blocked word or link, is shown to its author alone
         (they are not told: a shadow ban), sent to the queue, or refused with a message, as its entry says. Names and
         words match their look-alikes (“Tr0ll”, “cas1no”); a word ending in * matches any ending; a domain matches its
-        subdomains; an address may be a range (203.0.113.0/24).
+        subdomains; an address may be a range (203.0.113.0/24, 2001:db8:1:2::/64), and an IPv6 address without one bans
+        the block it is in, as one client holds (/64, or IPV6_RATE_PREFIX; /128 bans the one address).
       </p>
       {blocks.length === 0 ? (
         <p className="empty">No bans or blocked words yet.</p>

@@ -17,7 +17,9 @@ import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { issueFormToken } from "./form-token";
 import { commentSubmission, judgedByTheLane } from "./form-post";
-import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
+import { BODY_MAX, NAME_MAX, commentBodySchema, emailSchema, type CommentField } from "./validation";
+import { CONFIRMATION_MESSAGES, confirmationSince } from "./subscriptions";
+import { db } from "../server/db";
 import { articlePath, postedCommentPath } from "../routes";
 import { isAdmin } from "../server/admin";
 
@@ -46,6 +48,24 @@ const field = (formData: FormData, name: string) => {
 // Said whether or not the address is confirmed already, so the form does not tell who uses it.
 const CONFIRM_HINT = "If this address is new here, we sent it a link to confirm it first.";
 
+/**
+ * What became of the confirmation a posted comment's "email me" asked for: said plainly when none
+ * went out (one was sent recently, or the mailbox asked never to be mailed). The comment is posted
+ * either way; a failure to read it back only leaves the usual hint.
+ */
+async function confirmationHint(email: string, since: Date): Promise<string> {
+  const address = emailSchema.safeParse(email);
+  if (!address.success) return CONFIRM_HINT;
+  try {
+    const confirmation = await confirmationSince(db(), address.data, since);
+    return confirmation === "recently-sent" || confirmation === "blocked"
+      ? CONFIRMATION_MESSAGES[confirmation]
+      : CONFIRM_HINT;
+  } catch {
+    return CONFIRM_HINT;
+  }
+}
+
 export async function postComment(_previous: CommentFormState, formData: FormData): Promise<CommentFormState> {
   const values = {
     name: echo(formData.get("name"), NAME_MAX),
@@ -62,6 +82,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
   }
 
   let result: SubmitResult;
+  const since = new Date();
   try {
     result =
       judgedByTheLane(await headers()) ??
@@ -95,7 +116,13 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       }
       return {
         status: "posted",
-        message: postedMessage(result.kind === "posted" && result.pending) + (values.notify ? ` ${CONFIRM_HINT}` : ""),
+        message:
+          postedMessage(result.kind === "posted" && result.pending) +
+          (!values.notify
+            ? ""
+            : result.kind === "posted"
+              ? ` ${await confirmationHint(values.email, since)}`
+              : ` ${CONFIRM_HINT}`),
         values: { name: values.name, body: "", email: "", notify: false },
         token: issueFormToken(),
       };

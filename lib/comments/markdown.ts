@@ -104,24 +104,68 @@ export function renderCommentMarkdown(markdown: string): string {
   return html;
 }
 
-// Thousands of nested quotes or lists overflow the parser's recursion (a RangeError). Validation
-// refuses such comments (countLinks); one stored before that rule is shown as plain text.
+// Thousands of nested quotes or lists overflow the parser's recursion (a RangeError), and take
+// seconds before they do. Validation refuses such comments (countLinks); one stored before that
+// rule is shown as typed, as is a comment over the markup budget.
 function renderSafely(markdown: string): string {
+  if (!parsable(markdown)) return asTypedHtml(markdown);
   try {
     return String(renderer.processSync(markdown)).trim();
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return `<p>${escapeHtml(markdown)}</p>`;
+    return asTypedHtml(markdown);
   }
 }
 
+/** A comment shown as typed: its text escaped, blank lines between paragraphs, line breaks kept. */
+function asTypedHtml(markdown: string): string {
+  return markdown
+    .trim()
+    .split(/\n[ \t]*\n\s*/)
+    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, "<br>\n")}</p>`)
+    .join("\n");
+}
+
+// The parser (micromark) is quadratic, or worse, in the number of some constructs: emphasis marks,
+// brackets, link and reference definitions, setext headings, lines of a paragraph, nested
+// containers. 5,000 characters of "*a" took 0.6 s; of "- ", 10 s; 60 KB of "*[", 50 s. So a comment
+// is parsed only when the marks the parser may act on are few enough for any arrangement of them
+// to cost a few milliseconds: each run of * _ ` ~ # =, each [ ] < & \ ! | @, each line, each
+// quote or list marker opening a line and each bare link's start count one. Ordinary comments
+// hold a few dozen; a comment over the budget is shown as typed, every character of it as text
+// (no formatting, no links: countLinks and linksAndText agree). At 200 the dearest arrangement
+// cost 30 ms on a busy two-core machine, past 50 with both cores taken; the cost grows with the
+// square of the count, so 100 keeps it near a quarter of that.
+export const MARKUP_BUDGET = 100;
+
+/** The budget's measure of a comment's markup (above); one pass, linear. */
+export function markupCost(markdown: string): number {
+  let cost = 0;
+  for (let i = 0; i < markdown.length; i++) {
+    const char = markdown[i];
+    if ("*_`~#=".includes(char)) {
+      if (markdown[i - 1] !== char) cost++;
+    } else if ("[]<&\\!|@\n".includes(char)) cost++;
+  }
+  cost += markdown.match(/www\.|https?:/gi)?.length ?? 0;
+  for (const [prefix] of markdown.matchAll(BLOCK_PREFIX)) cost += prefix.match(CONTAINER_MARK)?.length ?? 0;
+  return cost;
+}
+
+/** Whether the parser may read `markdown`: not nested too deeply, within the markup budget. */
+const parsable = (markdown: string) => nestingDepth(markdown) <= MAX_NESTING && markupCost(markdown) <= MARKUP_BUDGET;
+
 const MAX_NESTING = 32;
+// The quote and list markers that open a line ("> > - 1. text"); each is one match of the repeated
+// group, so no backtracking.
+const BLOCK_PREFIX = /^(?:[ \t]*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s)))+/gm;
+const CONTAINER_MARK = />|[-*+]|\d{1,9}[.)]/g;
 /** The most quote and list markers that open one line ("> > - 1. text" is 4): a cheap bound. */
 function nestingDepth(markdown: string): number {
   let deepest = 0;
   for (const line of markdown.split("\n")) {
     const prefix = /^(?:\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s)))*/.exec(line)?.[0] ?? "";
-    deepest = Math.max(deepest, (prefix.match(/>|[-*+]|\d{1,9}[.)]/g) ?? []).length);
+    deepest = Math.max(deepest, (prefix.match(CONTAINER_MARK) ?? []).length);
   }
   return deepest;
 }
@@ -132,7 +176,8 @@ function nestingDepth(markdown: string): number {
 // "http(s):" or an address's "@" (in any case). A line that opens two quotes or lists might nest
 // thousands deep (which only the parser finds out), so such a body is parsed too.
 const LINK_MARKS = /[[<@]|www\.|https?:/gi;
-const NESTED_LINE = /^\s*(?:[>*+-]|\d+[.)])\s*(?:[>*+-]|\d+[.)])/m;
+// [ \t]* rather than \s*, which would read on across lines from every one of 5,000 blank lines.
+const NESTED_LINE = /^[ \t]*(?:[>*+-]|\d+[.)])\s*(?:[>*+-]|\d+[.)])/m;
 
 /** Whether `markdown` might hold more than `max` links or nest too deeply: countLinks() tells. */
 export function mayHoldMoreLinks(markdown: string, max: number): boolean {
@@ -145,6 +190,7 @@ export function mayHoldMoreLinks(markdown: string, max: number): boolean {
  */
 export function countLinks(markdown: string): number {
   if (nestingDepth(markdown) > MAX_NESTING) return Number.POSITIVE_INFINITY;
+  if (markupCost(markdown) > MARKUP_BUDGET) return 0; // shown as typed: no link
   let links = 0;
   try {
     visit(parser.parse(markdown), (node) => {
@@ -165,7 +211,9 @@ export function countLinks(markdown: string): number {
 // raw HTML or an autolink (<), an image (![), a character reference (&), an escape (\), a code
 // span (`), a bare link (www., http:, https:, @) or a bracket outside such a link. A unit test
 // checks that both agree on generated texts.
-const PLAIN_LINK = /\[([^[\]\n]*)\]\(([^\s()<>\\]+)\)/g;
+// No bracket in the address: "[a](b[a](b…" would scan to the end from every "[" (quadratic); a
+// link whose address holds one is left to the parser.
+const PLAIN_LINK = /\[([^[\]\n]*)\]\(([^\s()<>\\[\]]+)\)/g;
 const NOT_PLAIN = /[<&\\`@\r[\]]|www\.|https?:|^(?:[ \t#>+*=_|~-]|\d+[.)])/im;
 
 /** linksAndText() of a comment of plain lines and inline links; null for any other. */
@@ -187,11 +235,12 @@ export function plainLinksAndText(markdown: string): { urls: string[]; text: str
  * (validation refuses those).
  */
 export const linksAndText = (markdown: string): { urls: string[]; text: string } =>
-  plainLinksAndText(markdown) ?? parsedLinksAndText(markdown);
+  (markupCost(markdown) <= MARKUP_BUDGET && plainLinksAndText(markdown)) || parsedLinksAndText(markdown);
 
 /** linksAndText() by the parser, for any comment. */
 export function parsedLinksAndText(markdown: string): { urls: string[]; text: string } {
   if (nestingDepth(markdown) > MAX_NESTING) return { urls: [], text: "" };
+  if (markupCost(markdown) > MARKUP_BUDGET) return { urls: [], text: markdown }; // shown as typed
   const urls: string[] = [];
   const references: string[] = [];
   const definitions = new Map<string, string>();

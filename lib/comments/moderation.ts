@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { db as defaultDb, isPostgres, type Db } from "../server/db";
 import { broadcastRulesChanged, rulesEpoch } from "../server/cache-channel";
 import { Prisma } from "../generated/sqlite/client";
-import type { BlockRule } from "./blocklist";
+import { BLOCK_KINDS, type BlockRule } from "./blocklist";
 import type { CommentStatus } from "./store";
 
 // The rows of the author's moderation beyond lib/comments/store.ts's approve/hide/delete: pins
@@ -48,7 +48,7 @@ const keptRules: WeakMap<Db, Kept> = ((globalThis as Record<symbol, WeakMap<Db, 
 
 async function readBlocks(db: Db, now: Date): Promise<BlockRule[]> {
   const rows = await db.block.findMany({
-    where: { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: { kind: MODERATION_KINDS, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     take: MAX_BLOCKS,
   });
   return rows.map(asRule);
@@ -105,6 +105,10 @@ export async function setThreadLocked(slug: string, locked: boolean, db: Db = de
 
 // ---- Bans and blocklists (lib/comments/blocklist.ts matches them) ----
 
+// The table also holds the mailboxes that asked never to be mailed (lib/comments/subscriptions.ts):
+// not the moderator's entries, never matched against a comment, not counted against MAX_BLOCKS.
+const MODERATION_KINDS = { in: [...BLOCK_KINDS] };
+
 const asRule = (row: {
   id: string;
   kind: string;
@@ -116,7 +120,11 @@ const asRule = (row: {
 
 /** Every entry, newest first, expired ones too (the admin shows them as ended). */
 export async function listBlocks(db: Db = defaultDb()): Promise<(BlockRule & { createdAt: Date })[]> {
-  const rows = await db.block.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: MAX_BLOCKS });
+  const rows = await db.block.findMany({
+    where: { kind: MODERATION_KINDS },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: MAX_BLOCKS,
+  });
   return rows.map((row) => ({ ...asRule(row), createdAt: row.createdAt }));
 }
 
@@ -129,7 +137,7 @@ export async function activeBlocks(db: Db = defaultDb(), now = new Date()): Prom
 }
 
 export async function countBlocks(db: Db = defaultDb()): Promise<number> {
-  return db.block.count();
+  return db.block.count({ where: { kind: MODERATION_KINDS } });
 }
 
 /** Adds an entry, or changes the action, note and end of the one with the same kind and value. */

@@ -1,5 +1,4 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { listArticles } from "../content/articles";
 import { renderCommentMarkdown } from "./markdown";
 import { escapeHtml } from "../html-escape";
@@ -8,7 +7,15 @@ import { mailEnabled, type OutgoingMail } from "../server/mail";
 import { enqueue, type OutboxRow, type Tx } from "../server/outbox";
 import { settings } from "../settings";
 import { absoluteUrl, site } from "../site";
-import { issueMailToken, linkTo, subscribe, unsubscribeAllToken, unsubscribeToken } from "./subscriptions";
+import {
+  issueMailToken,
+  linkTo,
+  mailboxHash,
+  neverMailToken,
+  subscribe,
+  unsubscribeAllToken,
+  unsubscribeToken,
+} from "./subscriptions";
 import { articlePath, commentPath } from "../routes";
 
 // What a new comment sets off: the commenter's subscription (and confirmation mail), reply
@@ -186,18 +193,22 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
   if (subscriber.confirmedAt) return { kind: "drop", reason: "already confirmed" };
   const { link } = payloadOf<{ link: string }>(row);
   const hours = settings().MAIL_LINK_HOURS;
+  // Opened, it asks first (a page with a button); POSTed by a mail provider (List-Unsubscribe), it acts.
+  const never = linkTo("/email/one-click", neverMailToken(subscriber.email));
   const text = [
     `Someone, probably you, asked ${site.name} (${site.url}) to send mail to this address.`,
     "",
     `To confirm, open this link within ${hours} hours:`,
     link,
     "",
-    "If it was not you, ignore this mail: nothing more will be sent to you.",
+    "If it was not you, ignore this mail: nothing more will be sent to you unless you ask.",
+    "",
+    `Never mail me again (this address and every +tag spelling of it): ${never}`,
   ].join("\n");
   const html = layout(
     `<p>Someone, probably you, asked <a href="${escapeHtml(site.url)}">${escapeHtml(site.name)}</a> to send mail to this address.</p>` +
       `<p><a href="${escapeHtml(link)}">Confirm your address</a> (within ${hours} hours).</p>`,
-    "If it was not you, ignore this mail: nothing more will be sent to you.",
+    `If it was not you, ignore this mail: nothing more will be sent to you unless you ask. <a href="${escapeHtml(never)}">Never mail me again</a>`,
   );
   return {
     kind: "send",
@@ -207,6 +218,7 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
       text,
       html,
       messageId: row.messageId,
+      unsubscribeUrl: never,
     },
   };
 }
@@ -338,6 +350,5 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
   };
 }
 
-/** The rate-limit key of a recipient: a hash, so the address is not written into another table. */
-export const recipientKey = (email: string) =>
-  `mail-to:${createHash("sha256").update(email.toLowerCase()).digest("base64url").slice(0, 22)}`;
+/** The rate-limit key of a recipient's mailbox (its +tag spellings are one): a hash, so the address is not written into another table. */
+export const recipientKey = (email: string) => `mail-to:${mailboxHash(email)}`;

@@ -2,6 +2,8 @@ import "server-only";
 import { db as defaultDb, isPostgres, type Db } from "../server/db";
 
 export type Window = { limit: number; seconds: number };
+/** What counting needs: a client, or a transaction (a confirmation mail's place is taken in the comment's own). */
+export type HitStore = Pick<Db, "rateLimitHit" | "$queryRaw">;
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 /**
  * A place taken, with `earlier`: when the key's other hits of the longest window were made, newest
@@ -22,7 +24,7 @@ export type Reservation =
 export async function reserve(
   key: string,
   windows: Window[],
-  db: Db = defaultDb(),
+  db: HitStore = defaultDb(),
   now = new Date(),
 ): Promise<Reservation> {
   const placed = isPostgres(db)
@@ -71,7 +73,7 @@ export async function withinLimit<T>(
 export async function consume(
   key: string,
   windows: Window[],
-  db: Db = defaultDb(),
+  db: HitStore = defaultDb(),
   now = new Date(),
 ): Promise<RateLimitResult> {
   const reservation = await reserve(key, windows, db, now);
@@ -93,7 +95,7 @@ export async function check(
 async function reserveOnPostgres(
   key: string,
   windows: Window[],
-  db: Db,
+  db: HitStore,
   now: Date,
 ): Promise<{ id: number; earlier: Date[] } | { ok: false; retryAfterSeconds: number }> {
   checkWindows(windows);
@@ -107,7 +109,7 @@ async function reserveOnPostgres(
 }
 
 /** One query for every window: the newest hits of the longest window, as many as the largest limit. */
-async function hitsOf(key: string, windows: Window[], db: Db, now: Date, before?: number): Promise<Date[]> {
+async function hitsOf(key: string, windows: Window[], db: HitStore, now: Date, before?: number): Promise<Date[]> {
   const longest = Math.max(...windows.map((w) => w.seconds));
   const hits = await db.rateLimitHit.findMany({
     where: {
@@ -149,7 +151,7 @@ function checkWindows(windows: Window[]): void {
 }
 
 /** About once a minute, deletes every key's expired hits. */
-async function prune(db: Db, now: Date): Promise<void> {
+async function prune(db: HitStore, now: Date): Promise<void> {
   if (now.getTime() - prunedAt <= PRUNE_EVERY_MS) return;
   prunedAt = now.getTime();
   await db.rateLimitHit.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - KEPT_MS) } } });
@@ -159,7 +161,7 @@ async function prune(db: Db, now: Date): Promise<void> {
 export async function record(
   key: string,
   windows: Window[],
-  db: Db = defaultDb(),
+  db: HitStore = defaultDb(),
   now = new Date(),
 ): Promise<{ id: number }> {
   checkWindows(windows);

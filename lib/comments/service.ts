@@ -22,6 +22,7 @@ import { logCommentChange } from "../server/log";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
 import { check, consume, record, withinLimit, type Window } from "./rate-limit";
+import { addressKey } from "../server/address-key";
 import { settings, type Settings } from "../settings";
 import {
   assessComment,
@@ -109,54 +110,55 @@ export async function submitComment(
       const slug = typeof submission.slug === "string" ? submission.slug : "";
       if (!articleExists(slug)) return { kind: "no-article" };
       if (await isThreadLocked(slug, db)) return { kind: "locked" };
+      // The honeypot alone stays silent: no person fills a field they cannot see.
       if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
       const token = checkFormToken(submission.token);
-      if (token.kind === "too-fast") return { kind: "ignored" };
       if (token.kind !== "ok") return { kind: "expired" };
-
-      const parsed = commentInputSchema.safeParse({
-        name: submission.name,
-        body: submission.body,
-        parentId: submission.parentId,
-      });
-      const notify = readNotify(submission);
-      if (!parsed.success || notify.error) {
-        return {
-          kind: "invalid",
-          errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
-        };
-      }
-      // Only the signed-in author may post under an author's name, or anything that reads as it.
-      if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
-        return {
-          kind: "invalid",
-          errors: { name: ["This name belongs to the site's author. Please pick another name."] },
-        };
-      }
 
       const config = settings();
       const { key: rateKey, windows } = commentRate(from.ip, config);
-      // The place is taken before anything slow, so a burst of posts cannot pass the limit together;
-      // a stored comment and a refused one keep it (a refused sender cannot probe the rules at will).
+      // The place is taken before anything that costs (validation parses the body), so a burst of
+      // posts cannot pass the limit together and a refused post cannot be repeated at will; only a
+      // second send of a form that already made its comment gives its place back.
       return withinLimit(
         rateKey,
         windows,
         db,
-        (earlier) =>
-          storeComment(
+        async (earlier): Promise<SubmitResult> => {
+          const parsed = commentInputSchema.safeParse({
+            name: submission.name,
+            body: submission.body,
+            parentId: submission.parentId,
+          });
+          const notify = readNotify(submission);
+          if (!parsed.success || notify.error) {
+            return {
+              kind: "invalid",
+              errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
+            };
+          }
+          // Only the signed-in author may post under an author's name, or anything that reads as it.
+          if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
+            return {
+              kind: "invalid",
+              errors: { name: ["This name belongs to the site's author. Please pick another name."] },
+            };
+          }
+          return storeComment(
             {
               slug,
               ...parsed.data,
               submissionId: token.submissionId,
               notifyEmail: notify.email,
               answers: submission.parentId,
+              quick: token.quick,
             },
             { ...from, earlier },
             config,
             db,
-          ),
-        (result) =>
-          (result.kind === "posted" && !result.duplicate) || result.kind === "refused" || result.kind === "invalid",
+          );
+        },
+        (result) => !(result.kind === "already-sent" || (result.kind === "posted" && result.duplicate)),
       );
     },
     (r) =>
@@ -177,6 +179,8 @@ async function storeComment(
     notifyEmail: string | null;
     /** The comment answered, as the reader chose it (before threads stop nesting). */
     answers: unknown;
+    /** Sent sooner than COMMENT_MIN_FILL_SECONDS after the form appeared. */
+    quick: boolean;
   },
   from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[] },
   config: Settings,
@@ -188,9 +192,15 @@ async function storeComment(
     { slug: input.slug, browserId: from.browserId, body: input.body, fingerprint: from.isAuthor ? null : fingerprint },
     db,
   );
-  const verdict: Verdict = from.isAuthor
+  const judged: Verdict = from.isAuthor
     ? { kind: "pass", flags: [] }
     : await judge({ name: input.name, body: input.body, ...from, sameTextElsewhere: earlier.sameTextElsewhere }, db);
+  // A form sent back faster than people type is most often a bot's, but a "+1" can be typed that
+  // fast too: the comment is kept and waits for the author's approval, and its reader is told so.
+  const verdict: Verdict =
+    input.quick && !from.isAuthor && judged.kind === "pass"
+      ? { kind: "queue", flags: [...judged.flags, QUICK_FLAG(config.COMMENT_MIN_FILL_SECONDS)] }
+      : judged;
   if (verdict.kind === "refuse") {
     return verdict.field
       ? { kind: "invalid", errors: { [verdict.field]: [verdict.message] } }
@@ -245,6 +255,8 @@ async function storeComment(
   if (result.kind === "already-sent") return result;
   return { kind: "posted", id: result.id, name: input.name, pending, duplicate: result.kind === "duplicate" };
 }
+
+const QUICK_FLAG = (seconds: number) => `Sent within ${seconds} s of the form appearing`;
 
 /** earlierComments() of a text; its fingerprint is looked for only when the spam score counts it. */
 function earlierOf(
@@ -301,14 +313,14 @@ function commentRate(ip: string, config: Settings) {
     { limit: config.COMMENT_RATE_PER_MINUTE, seconds: 60 },
     { limit: config.COMMENT_RATE_PER_HOUR, seconds: 3600 },
   ];
-  return { key: `comment:${ip}`, windows };
+  return { key: `comment:${addressKey(ip)}`, windows };
 }
 
 export type EditResult =
   | { kind: "saved"; body: string; pending: boolean }
   | { kind: "invalid"; errors: string[] }
   | { kind: "rate-limited"; retryAfterSeconds: number }
-  | { kind: "not-found" | "not-yours" | "too-late" };
+  | { kind: "not-found" | "not-yours" | "too-late" | "hidden" };
 
 /**
  * The rules every edit of one's own comment passes: validation, the per-address rate limit of new
@@ -324,22 +336,18 @@ export async function submitEdit(
   return logged(
     { action: "edit", commentId: edit.id },
     async () => {
-      const body = commentBodySchema.safeParse(edit.body);
-      if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
       const config = settings();
       const { key, windows } = commentRate(from.ip, config);
-      const text = body.data;
-      // New comments and edits share a place under one limit: an edit can carry as much as a comment.
-      return withinLimit(
-        key,
-        windows,
-        db,
-        (earlier) => saveEdit(earlier),
-        (result) => result.kind === "saved" || result.kind === "invalid",
-      );
+      // New comments and edits share a place under one limit: an edit can carry as much as a
+      // comment. Every edit takes its place, a refused one too, before the body is parsed.
+      return withinLimit(key, windows, db, saveEdit, () => true);
 
       async function saveEdit(earlier: Date[]): Promise<EditResult> {
+        const body = commentBodySchema.safeParse(edit.body);
+        if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
+        const text = body.data;
         const current = from.viewer.ownIds.has(edit.id) ? await commentForEvent(edit.id, db) : null;
+        if (current?.status === "hidden") return { kind: "hidden" };
         const fingerprint = textFingerprint(text);
         const verdict: Verdict = current
           ? await judge(
@@ -405,6 +413,7 @@ export async function submitDelete(id: string, from: { viewer: Viewer }, db: Db 
 export function ownChangeRefused(kind: Exclude<OwnChange["kind"], "ok">): string {
   if (kind === "not-yours") return "You can only change comments posted from this browser.";
   if (kind === "not-found") return "That comment is no longer there.";
+  if (kind === "hidden") return "A moderator has hidden this comment, so it can no longer be edited.";
   return `Comments can only be changed for ${settings().COMMENT_EDIT_MINUTES} minutes after posting.`;
 }
 
@@ -717,8 +726,9 @@ export async function submitReaction(
   return logged(
     { action: "react", commentId },
     async () => {
-      if (!(await consume(`reaction:${from.ip}`, REACTIONS_PER_ADDRESS, db, now)).ok) return { kind: "rate-limited" };
-      const commentKey = `reaction-on:${commentId}@${from.ip}`;
+      const client = addressKey(from.ip);
+      if (!(await consume(`reaction:${client}`, REACTIONS_PER_ADDRESS, db, now)).ok) return { kind: "rate-limited" };
+      const commentKey = `reaction-on:${commentId}@${client}`;
       // Only adding a 👍 counts against the comment's limit; taking one back does not.
       const mayAdd = (await check(commentKey, REACTIONS_PER_COMMENT, db, now)).ok;
       const result = await toggleReaction(commentId, from.voterId, db, mayAdd);

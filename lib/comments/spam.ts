@@ -13,15 +13,15 @@ export const HONEYPOT_FIELD = "website";
 export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60_000;
 
 export type FormTokenCheck =
-  { kind: "ok"; submissionId: string } | { kind: "too-fast" } | { kind: "expired" } | { kind: "invalid" };
+  /** quick: sent sooner after the form appeared than COMMENT_MIN_FILL_SECONDS, as bots do (and, now and then, a person). */
+  { kind: "ok"; submissionId: string; quick: boolean } | { kind: "expired" } | { kind: "invalid" };
 
 export function checkFormToken(token: unknown, now = Date.now()): FormTokenCheck {
   const value = typeof token === "string" ? unsign(token) : null;
   const [issuedAt, submissionId] = value?.split(".") ?? [];
   if (!issuedAt || !submissionId || !/^\d+$/.test(issuedAt)) return { kind: "invalid" };
   if (now - Number(issuedAt) > FORM_TOKEN_MAX_AGE_MS) return { kind: "expired" };
-  if (now - Number(issuedAt) < settings().COMMENT_MIN_FILL_SECONDS * 1000) return { kind: "too-fast" };
-  return { kind: "ok", submissionId };
+  return { kind: "ok", submissionId, quick: now - Number(issuedAt) < settings().COMMENT_MIN_FILL_SECONDS * 1000 };
 }
 
 // ---- The spam score ----

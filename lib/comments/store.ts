@@ -428,7 +428,13 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
   return { kind: "created", id };
 }
 
-export type OwnChange = { kind: "ok" } | { kind: "not-found" } | { kind: "not-yours" } | { kind: "too-late" };
+export type OwnChange =
+  | { kind: "ok" }
+  | { kind: "not-found" }
+  | { kind: "not-yours" }
+  | { kind: "too-late" }
+  /** A moderator hid it: its author may delete it, not rewrite it into the queue again. */
+  | { kind: "hidden" };
 
 async function ownComment(id: string, viewer: Viewer, editMinutes: number, db: Db, now: Date) {
   if (!viewer.ownIds.has(id)) return { kind: "not-yours" } as const;
@@ -447,7 +453,8 @@ export function editableUntil(createdAt: Date, editMinutes: number): Date {
  * A reader's edit of their own comment, within the edit window; `body` is already validated. With
  * a `status` (pre-moderation, the spam score, a ban) the comment goes back to the moderators' queue
  * or into the shadow whatever its state, so an approved comment cannot be turned into spam: until
- * approved again only its author sees it. New `flags` replace the old ones.
+ * approved again only its author sees it. New `flags` replace the old ones. A hidden comment is
+ * not changed: the moderator's hide stands.
  */
 export async function editOwnComment(
   id: string,
@@ -459,8 +466,10 @@ export async function editOwnComment(
 ): Promise<OwnChange> {
   const allowed = await ownComment(id, viewer, editMinutes, db, now);
   if (allowed.kind !== "ok") return allowed;
-  await db.comment.update({
-    where: { id },
+  // The status is part of the condition, so a hide that lands between the check and the write
+  // still wins.
+  const { count } = await db.comment.updateMany({
+    where: { id, status: { not: "hidden" } },
     data: {
       body: edit.body,
       editedAt: now,
@@ -469,7 +478,7 @@ export async function editOwnComment(
       ...(edit.fingerprint !== undefined ? { fingerprint: edit.fingerprint } : {}),
     },
   });
-  return allowed;
+  return count === 1 ? allowed : { kind: "hidden" };
 }
 
 /** A reader's deletion of their own comment, within the edit window. */

@@ -3,13 +3,22 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getArticle } from "../content/articles";
-import { confirmAddress, readUnsubscribeToken, redeemMailToken, subscribe, unsubscribe } from "./subscriptions";
+import {
+  confirmAddress,
+  readUnsubscribeToken,
+  redeemMailToken,
+  subscribe,
+  unsubscribe,
+  CONFIRMATION_MESSAGES,
+  type Confirmation,
+} from "./subscriptions";
 import { emailSchema } from "./validation";
 import { db } from "../server/db";
 import { consume } from "./rate-limit";
 import { moderate } from "./service";
 import { waitFor } from "../format";
 import { clientIp } from "../server/request";
+import { addressKey } from "../server/address-key";
 import { mailEnabled } from "../server/mail";
 import { wakeSender } from "../server/sender";
 
@@ -23,7 +32,7 @@ const token = (formData: FormData) => {
 
 /** Link pages are writes too: at most 30 clicks a minute per address. */
 async function limited(): Promise<boolean> {
-  return !(await consume(`email-link:${await clientIp()}`, [{ limit: 30, seconds: 60 }])).ok;
+  return !(await consume(`email-link:${addressKey(await clientIp())}`, [{ limit: 30, seconds: 60 }])).ok;
 }
 
 export async function confirmSubscription(formData: FormData): Promise<void> {
@@ -38,7 +47,7 @@ export async function stopMails(formData: FormData): Promise<void> {
   if (await limited()) redirect(`/email/unsubscribe?result=busy`);
   if (!target) redirect(`/email/unsubscribe?result=invalid`);
   const result = await unsubscribe(db(), target);
-  redirect(`/email/unsubscribe?result=${target.kind === "all" ? "all" : "one"}-${result}`);
+  redirect(`/email/unsubscribe?result=${target.kind}-${result}`);
 }
 
 export async function moderateFromMail(formData: FormData): Promise<void> {
@@ -63,26 +72,23 @@ export async function followByEmail(_previous: FollowState, formData: FormData):
   if (!email.success) return { status: "error", message: email.error.issues[0].message, email: raw };
   if (kind === "discussion" && !(await getArticle(slug)))
     return { status: "error", message: "This article cannot be found.", email: raw };
-  const rate = await consume(`follow:${await clientIp()}`, [{ limit: 5, seconds: 600 }]);
+  const rate = await consume(`follow:${addressKey(await clientIp())}`, [{ limit: 5, seconds: 600 }]);
   if (!rate.ok)
     return {
       status: "error",
       message: `Too many sign-ups from your address. Please try again in ${waitFor(rate.retryAfterSeconds)}.`,
       email: raw,
     };
+  let confirmation: Confirmation;
   try {
-    await db().$transaction((tx) =>
+    ({ confirmation } = await db().$transaction((tx) =>
       subscribe(tx as never, { email: email.data, kind, target: kind === "articles" ? "" : slug }),
-    );
+    ));
   } catch (error) {
     console.error("mail: cannot record a subscription", error);
     return { status: "error", message: "That could not be saved right now. Please try again in a moment.", email: raw };
   }
   wakeSender();
-  // The same answer whether the address was known or not: the form tells nobody who subscribed.
-  return {
-    status: "done",
-    message: "Check your mail: if this address is new here, we sent it a link to confirm it.",
-    email: "",
-  };
+  // The same answer whether the address was confirmed or new: the form tells nobody who subscribed.
+  return { status: "done", message: CONFIRMATION_MESSAGES[confirmation], email: "" };
 }

@@ -1,6 +1,7 @@
 import "server-only";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../server/db";
+import { consume, type Window } from "./rate-limit";
 import { enqueue, type Tx } from "../server/outbox";
 import { settings } from "../settings";
 import { sign, unsign } from "../server/signing";
@@ -9,7 +10,8 @@ import type { SubscriptionKind } from "./validation";
 
 // Readers' addresses and what they follow. An address gets one confirmation mail and nothing else
 // until its link is clicked; it then stays confirmed. Unsubscribing from everything deletes it
-// (and, by cascade, its subscriptions and queued mails).
+// (and, by cascade, its subscriptions and queued mails). "Never mail me again", in every
+// confirmation, blocks its mailbox (every +tag spelling of it) for good.
 
 /** Signed one-time link tokens, kept in MailToken so a second use is refused. */
 export type TokenPurpose = "confirm" | "approve" | "hide" | "delete";
@@ -52,16 +54,75 @@ export async function redeemMailToken(db: Db, token: string | null | undefined, 
   return count === 1 ? check : { kind: "used" };
 }
 
+// ---- Mailboxes: every spelling of one address ----
+
+/**
+ * The mailbox an address delivers to, for counting and blocking: lower case, and the local part
+ * without its `+tag` (victim+1@example.org and Victim+2@example.org are victim@example.org's).
+ * Dots are kept: only Gmail ignores them, and elsewhere a.b@ and ab@ are different people.
+ */
+export function mailboxKey(email: string): string {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf("@");
+  if (at < 0) return address;
+  const local = address.slice(0, at);
+  const plus = local.indexOf("+");
+  return `${plus > 0 ? local.slice(0, plus) : local}${address.slice(at)}`;
+}
+
+/** The mailbox as it is stored (a block, a rate-limit key): a hash, so the address is not written there. */
+export const mailboxHash = (email: string) =>
+  createHash("sha256").update(mailboxKey(email)).digest("base64url").slice(0, 32);
+
+// A mailbox whose owner followed "Never mail me again" is a row of the Block table under this kind
+// (value: its hash), which the moderation's bans and blocklists leave out (lib/comments/moderation.ts).
+export const MAILBOX_BLOCK_KIND = "mailbox";
+
+/** Whether the owner of `email`'s mailbox asked never to be mailed again (any spelling of it). */
+export async function mailboxBlocked(db: Pick<Db, "block">, email: string): Promise<boolean> {
+  const row = await db.block.findUnique({
+    where: { kind_value: { kind: MAILBOX_BLOCK_KIND, value: mailboxHash(email) } },
+    select: { id: true },
+  });
+  return row !== null;
+}
+
+// At most 3 confirmation mails a day to one mailbox, however its address is spelled and whoever
+// asks: sub-addresses and many client addresses must not turn the forms into a mail cannon.
+const CONFIRMATIONS_PER_MAILBOX: Window[] = [{ limit: 3, seconds: 24 * 60 * 60 }];
+const confirmationKey = (email: string) => `confirm-to:${mailboxHash(email)}`;
+
+/**
+ * What became of the confirmation a subscription asks for: `queued` (a mail is on its way),
+ * `confirmed` (none needed), `recently-sent` (one went to this address or its mailbox not long ago:
+ * no other for now), `blocked` (the mailbox asked never to be mailed).
+ */
+export type Confirmation = "queued" | "confirmed" | "recently-sent" | "blocked";
+
+// Said alike whether the address is confirmed already or new, so the forms do not tell who uses it.
+/** What a reader is told of the confirmation their sign-up asked for. */
+export const CONFIRMATION_MESSAGES: Record<Confirmation, string> = {
+  queued: "Check your mail: if this address is new here, we sent it a link to confirm it.",
+  confirmed: "Check your mail: if this address is new here, we sent it a link to confirm it.",
+  "recently-sent":
+    "A confirmation mail was sent to this address recently, so we sent no other: check your mailbox (and its spam folder) for its link.",
+  blocked: "This address asked never to get mail from this site, so none will be sent to it.",
+};
+
 /**
  * Records that `email` wants `kind`/`target`. A new or unconfirmed address is sent a confirmation
- * mail (at most one per link lifetime, so posting again does not mail-bomb an address someone
- * else typed). Returns whether the address is already confirmed.
+ * mail: at most one per link lifetime to one address, and at most CONFIRMATIONS_PER_MAILBOX to
+ * its mailbox (so posting again does not mail-bomb an address someone else typed). The mailbox's
+ * place is taken in the caller's transaction: on PostgreSQL its lock is held until that commits,
+ * so requests racing for one mailbox are counted one after the other. A blocked mailbox is not
+ * recorded at all.
  */
 export async function subscribe(
   tx: Tx,
   input: { email: string; kind: SubscriptionKind; target: string; browserId?: string | null },
   now = new Date(),
-): Promise<{ confirmed: boolean; subscriberId: string }> {
+): Promise<{ confirmed: boolean; confirmation: Confirmation; subscriberId: string | null }> {
+  if (await mailboxBlocked(tx, input.email)) return { confirmed: false, confirmation: "blocked", subscriberId: null };
   const subscriber = await tx.subscriber.upsert({
     where: { email: input.email },
     create: { id: randomUUID(), email: input.email, browserId: input.browserId ?? null, createdAt: now },
@@ -72,22 +133,39 @@ export async function subscribe(
     create: { id: randomUUID(), subscriberId: subscriber.id, kind: input.kind, target: input.target, createdAt: now },
     update: {},
   });
-  if (subscriber.confirmedAt) return { confirmed: true, subscriberId: subscriber.id };
+  const subscriberId = subscriber.id;
+  if (subscriber.confirmedAt) return { confirmed: true, confirmation: "confirmed", subscriberId };
   const resendAfter = settings().MAIL_LINK_HOURS * 3_600_000;
-  if (!subscriber.confirmSentAt || now.getTime() - subscriber.confirmSentAt.getTime() > resendAfter) {
-    const token = await issueMailToken(tx, "confirm", subscriber.id, now);
-    await tx.subscriber.update({ where: { id: subscriber.id }, data: { confirmSentAt: now } });
-    await enqueue(
-      tx,
-      {
-        kind: "confirm",
-        subscriberId: subscriber.id,
-        payload: { link: linkTo("/email/confirm", token), what: input.kind },
-      },
-      now,
-    );
+  const sentToAddress = subscriber.confirmSentAt && now.getTime() - subscriber.confirmSentAt.getTime() <= resendAfter;
+  if (sentToAddress || !(await consume(confirmationKey(input.email), CONFIRMATIONS_PER_MAILBOX, tx, now)).ok) {
+    return { confirmed: false, confirmation: "recently-sent", subscriberId };
   }
-  return { confirmed: false, subscriberId: subscriber.id };
+  const token = await issueMailToken(tx, "confirm", subscriber.id, now);
+  await tx.subscriber.update({ where: { id: subscriber.id }, data: { confirmSentAt: now } });
+  await enqueue(
+    tx,
+    {
+      kind: "confirm",
+      subscriberId: subscriber.id,
+      payload: { link: linkTo("/email/confirm", token), what: input.kind },
+    },
+    now,
+  );
+  return { confirmed: false, confirmation: "queued", subscriberId };
+}
+
+/**
+ * For the comment form's answer: what a post made at or after `since` did about confirming
+ * `email` (read back, since the comment's transaction queued it).
+ */
+export async function confirmationSince(db: Db, email: string, since: Date): Promise<Confirmation> {
+  if (await mailboxBlocked(db, email)) return "blocked";
+  const subscriber = await db.subscriber.findUnique({
+    where: { email },
+    select: { confirmedAt: true, confirmSentAt: true },
+  });
+  if (subscriber?.confirmedAt) return "confirmed";
+  return !subscriber || (subscriber.confirmSentAt && subscriber.confirmSentAt >= since) ? "queued" : "recently-sent";
 }
 
 export const linkTo = (path: string, token: string) => absoluteUrl(`${path}?t=${encodeURIComponent(token)}`);
@@ -112,17 +190,34 @@ export async function confirmAddress(db: Db, token: string, now = new Date()): P
 export const unsubscribeToken = (subscriptionId: string) => sign(`unsub:${subscriptionId}`);
 export const unsubscribeAllToken = (subscriberId: string) => sign(`unsub-all:${subscriberId}`);
 
-export type UnsubscribeTarget = { kind: "one"; id: string } | { kind: "all"; id: string };
+/**
+ * "Never mail me again", in every confirmation mail: names the mailbox by its hash (and its
+ * domain, to find its other spellings among the addresses), so it works after the address is gone.
+ */
+export const neverMailToken = (email: string) =>
+  sign(`never:${mailboxHash(email)}@${mailboxKey(email).split("@").at(-1)}`);
+
+export type UnsubscribeTarget =
+  | { kind: "one"; id: string }
+  | { kind: "all"; id: string }
+  /** id: the mailbox's hash. */
+  | { kind: "never"; id: string; domain: string };
 
 export function readUnsubscribeToken(token: string | null | undefined): UnsubscribeTarget | null {
   const value = unsign(token);
+  const never = value && /^never:([A-Za-z0-9_-]+)@(.+)$/.exec(value);
+  if (never) return { kind: "never", id: never[1], domain: never[2] };
   if (value?.startsWith("unsub:")) return { kind: "one", id: value.slice("unsub:".length) };
   if (value?.startsWith("unsub-all:")) return { kind: "all", id: value.slice("unsub-all:".length) };
   return null;
 }
 
-/** Stops one subscription, or deletes the address and everything it follows. Idempotent. */
+/**
+ * Stops one subscription; or deletes the address and everything it follows; or ("never") blocks
+ * its mailbox for good and deletes every spelling of it. Idempotent.
+ */
 export async function unsubscribe(db: Db, target: UnsubscribeTarget): Promise<"done" | "already"> {
+  if (target.kind === "never") return blockMailbox(db, target.id, target.domain);
   if (target.kind === "all") {
     const { count } = await db.subscriber.deleteMany({ where: { id: target.id } });
     // Queued mails to the address go with it (their rows name the subscriber).
@@ -133,8 +228,39 @@ export async function unsubscribe(db: Db, target: UnsubscribeTarget): Promise<"d
   return count ? "done" : "already";
 }
 
+/** Blocks a mailbox for good: no mail of any kind to any spelling of it (the sender checks each). */
+async function blockMailbox(db: Db, hash: string, domain: string): Promise<"done" | "already"> {
+  const where = { kind_value: { kind: MAILBOX_BLOCK_KIND, value: hash } };
+  const known = await db.block.findUnique({ where, select: { id: true } });
+  if (!known) {
+    await db.block.upsert({
+      where,
+      create: { id: randomUUID(), kind: MAILBOX_BLOCK_KIND, value: hash, action: "refuse", note: "never mail" },
+      update: {},
+    });
+  }
+  // Its spellings are forgotten, as "stop every mail" forgets one address, with their queued mails.
+  const spellings = await db.subscriber.findMany({
+    where: { email: { endsWith: `@${domain}` } },
+    select: { id: true, email: true },
+  });
+  const ids = spellings.filter((row) => mailboxHash(row.email) === hash).map((row) => row.id);
+  if (ids.length > 0) {
+    await db.subscriber.deleteMany({ where: { id: { in: ids } } });
+    await db.outboxMessage.deleteMany({ where: { subscriberId: { in: ids }, status: { in: ["queued", "merged"] } } });
+  }
+  return known ? "already" : "done";
+}
+
 /** What an unsubscribe page says it will stop. */
 export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Promise<string | null> {
+  if (target.kind === "never") {
+    const blocked = await db.block.findUnique({
+      where: { kind_value: { kind: MAILBOX_BLOCK_KIND, value: target.id } },
+      select: { id: true },
+    });
+    return blocked ? null : "every mail from this site to this address, and to every +tag spelling of it, for good";
+  }
   if (target.kind === "all") {
     return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } }))
       ? "every mail from this site"

@@ -7,6 +7,7 @@ import { countHits, record, reserve, reset } from "../comments/rate-limit";
 import { settings, cookieSecret } from "../settings";
 import { db as defaultDb, type Db } from "./db";
 import { safeEqual, sign, unsign } from "./signing";
+import { addressKey } from "./address-key";
 
 const SESSION_COOKIE = "mg_admin";
 const SESSION_HOURS = 8;
@@ -51,7 +52,7 @@ export async function attemptLogin(
 ): Promise<LoginResult> {
   const expected = settings().ADMIN_PASSWORD;
   if (!expected) return { kind: "disabled" };
-  const key = `login:${ip}`;
+  const key = `login:${addressKey(ip)}`;
   // Each attempt takes its place as a failure before the password is compared, so a burst of guesses
   // sent together cannot all pass the lock-out's count; the right password clears them.
   const allowed = await reserve(key, [LOGIN_WINDOW], db, now);

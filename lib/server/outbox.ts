@@ -11,7 +11,10 @@ import { settings } from "../settings";
 // mail.
 
 /** What a transaction or the client can both do: enough to queue a message with its cause. */
-export type Tx = Pick<Db, "outboxMessage" | "subscriber" | "subscription" | "mailToken" | "comment">;
+export type Tx = Pick<
+  Db,
+  "outboxMessage" | "subscriber" | "subscription" | "mailToken" | "comment" | "block" | "rateLimitHit" | "$queryRaw"
+>;
 
 export type OutboxKind = "confirm" | "reply" | "author" | "article" | "webhook";
 export type OutboxRow = Awaited<ReturnType<Db["outboxMessage"]["findMany"]>>[number];

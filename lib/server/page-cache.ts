@@ -217,9 +217,9 @@ function pageParts(html: string) {
   return { parts, names, actionsInScript };
 }
 
-async function fill(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
+async function fill(slug: string, render: () => Promise<Response>, now: () => number): Promise<Entry | null> {
   try {
-    const startedAt = Date.now();
+    const startedAt = now();
     const response = await render();
     const html = await response.text();
     // A page that sets a cookie is someone's: never shared (not expected for a reader without any).
@@ -248,8 +248,8 @@ async function fill(slug: string, render: () => Promise<Response>): Promise<Entr
       headers,
       bytes,
       startedAt,
-      storedAt: Date.now(),
-      servedAt: Date.now(),
+      storedAt: now(),
+      servedAt: now(),
       comments,
       personal,
       kept,
@@ -277,10 +277,10 @@ function keep(slug: string, entry: Entry): void {
   }
 }
 
-function refresh(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
+function refresh(slug: string, render: () => Promise<Response>, now: () => number): Promise<Entry | null> {
   const running = state.filling.get(slug);
   if (running) return running;
-  const filling = fill(slug, render).then((entry) => {
+  const filling = fill(slug, render, now).then((entry) => {
     // A comment change while this render ran makes it out of date: forgetPages dropped it.
     if (state.filling.get(slug) === filling) {
       state.filling.delete(slug);
@@ -295,19 +295,23 @@ function refresh(slug: string, render: () => Promise<Response>): Promise<Entry |
 /**
  * The cached page of the article `slug`, rendered with `render` when there is none; a page older
  * than the TTL is served once more while its successor renders. Many readers arriving together
- * share one render.
+ * share one render. `now` is the clock (the tests hold it still).
  */
-export async function cachedPage(slug: string, render: () => Promise<Response>): Promise<Entry | null> {
+export async function cachedPage(
+  slug: string,
+  render: () => Promise<Response>,
+  now: () => number = Date.now,
+): Promise<Entry | null> {
   const entry = state.entries.get(slug);
-  const age = entry ? Date.now() - entry.storedAt : Infinity;
+  const age = entry ? now() - entry.storedAt : Infinity;
   if (entry) {
     // Served again: the last to go when the cache is full.
     state.entries.delete(slug);
     state.entries.set(slug, entry);
-    entry.servedAt = Date.now();
+    entry.servedAt = now();
   }
   if (entry && age < ttl()) return entry;
-  const next = refresh(slug, render);
+  const next = refresh(slug, render, now);
   return entry && age < STALE_LIMIT_MS ? entry : next;
 }
 
@@ -385,14 +389,14 @@ export function forgetPages(slug?: string): void {
  * so that the next reader finds it ready rather than waiting for it. At most one such render per
  * page kept: a second change during it drops it, and leaves nothing to render again.
  */
-export function forgetPagesHere(slug?: string, { renderAgain = false } = {}): void {
+export function forgetPagesHere(slug?: string, { renderAgain = false, now = Date.now } = {}): void {
   const slugs = slug ? [slug] : [...state.entries.keys(), ...state.filling.keys()];
   for (const each of slugs) {
     const entry = state.entries.get(each);
     drop(each);
     state.filling.delete(each);
-    if (renderAgain && slug && entry?.render && Date.now() - entry.servedAt < STALE_LIMIT_MS) {
-      void refresh(each, entry.render);
+    if (renderAgain && slug && entry?.render && now() - entry.servedAt < STALE_LIMIT_MS) {
+      void refresh(each, entry.render, now);
     }
   }
 }

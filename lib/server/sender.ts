@@ -3,8 +3,9 @@ import { createHmac } from "node:crypto";
 import { announceNewArticles } from "../comments/announcements";
 import { composeMail, recipientKey } from "../comments/notifications";
 import { db as defaultDb, type Db } from "./db";
-import { check, record } from "../comments/rate-limit";
-import { settings } from "../settings";
+import { check, record, type Window } from "../comments/rate-limit";
+import { mailboxBlocked } from "../comments/subscriptions";
+import { settings, type Settings } from "../settings";
 import { deliverMail, mailEnabled } from "./mail";
 import { onShutdown } from "./lifecycle";
 import { claimDue, gatherGroup, markDropped, markFailed, markSent, postpone, type OutboxRow } from "./outbox";
@@ -14,6 +15,13 @@ import { claimDue, gatherGroup, markDropped, markFailed, markSent, postpone, typ
 // it against one PostgreSQL database: claims keep each message to one of them.
 
 const SITE_KEY = "mail:site";
+const CONFIRMATIONS_KEY = "mail:confirmations";
+
+/** MAIL_CONFIRMATION_RATE_PER_HOUR, or a quarter of MAIL_RATE_PER_HOUR; never more than that. */
+export function confirmationsPerHour(config: Settings): number {
+  const share = config.MAIL_CONFIRMATION_RATE_PER_HOUR ?? Math.max(1, Math.floor(config.MAIL_RATE_PER_HOUR / 4));
+  return Math.min(share, config.MAIL_RATE_PER_HOUR);
+}
 
 /** The webhook body's signature: HMAC-SHA256 over the exact bytes sent, hex, in X-Marginalia-Signature. */
 export function webhookSignature(body: string, secret: string): string {
@@ -55,11 +63,18 @@ async function handle(db: Db, row: OutboxRow, now: Date): Promise<void> {
     const composed = await composeMail(db, rows, now);
     if (composed.kind === "drop") return markDropped(db, row.id, composed.reason);
     if (composed.kind === "wait") return postpone(db, row, composed.until);
+    if (await mailboxBlocked(db, composed.mail.to))
+      return markDropped(db, row.id, "the mailbox asked never to be mailed");
     // A reply storm or a loop must not turn into a mail bomb: over a limit, the mail waits.
-    const limits = [
+    // Confirmations (to addresses nobody confirmed) have a share of the site's hour of their own,
+    // so notifications to confirmed readers always keep the rest of it.
+    const limits: [string, Window][] = [
       [recipientKey(composed.mail.to), { limit: config.MAIL_RATE_PER_RECIPIENT_HOUR, seconds: 3600 }],
       [SITE_KEY, { limit: config.MAIL_RATE_PER_HOUR, seconds: 3600 }],
-    ] as const;
+      ...(row.kind === "confirm"
+        ? [[CONFIRMATIONS_KEY, { limit: confirmationsPerHour(config), seconds: 3600 }] as [string, Window]]
+        : []),
+    ];
     for (const [key, window] of limits) {
       const allowed = await check(key, [window], db, now);
       if (!allowed.ok) return postpone(db, row, new Date(now.getTime() + allowed.retryAfterSeconds * 1000));

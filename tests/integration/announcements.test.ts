@@ -28,7 +28,7 @@ describe.each(providers)("new-article mails on %s", (name, open, skipReason) => 
     const confirmed = await db.$transaction((tx) =>
       subscribe(tx as never, { email: "reader@example.org", kind: "articles", target: "" }),
     );
-    const token = (await db.mailToken.findFirstOrThrow({ where: { subject: confirmed.subscriberId } })).id;
+    const token = (await db.mailToken.findFirstOrThrow({ where: { subject: confirmed.subscriberId! } })).id;
     // The link's token is signed; confirm through the same path as the page does.
     const { sign } = await import("@/lib/server/signing");
     expect(await confirmAddress(db, sign(`confirm:${token}`))).toBe("ok");

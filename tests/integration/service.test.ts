@@ -54,11 +54,13 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       renders++;
       return new Response(`<p>${PLACEHOLDER.token}</p>`, { status: 200 });
     };
-    await cachedPage(SLUG, render);
-    await cachedPage(SLUG, render);
+    // A clock held still: only the change, never PAGE_CACHE_SECONDS passing, renders it again.
+    const still = () => Date.parse("2026-12-01T12:00:00Z");
+    await cachedPage(SLUG, render, still);
+    await cachedPage(SLUG, render, still);
     const before = renders;
     await change();
-    await cachedPage(SLUG, render);
+    await cachedPage(SLUG, render, still);
     return renders > before;
   }
 
@@ -75,8 +77,10 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
   });
 
   describe.skipIf(skipReason)("writes", () => {
-    it("posts through the rules: invalid input, a locked discussion and the rate limit refuse, nothing stored", async () => {
+    it("posts through the rules: invalid input, a locked discussion and the rate limit refuse, nothing stored; a refused post takes its place under the limit", async () => {
       const ip = nextIp();
+      vi.stubEnv("COMMENT_RATE_PER_MINUTE", "2");
+      vi.stubEnv("COMMENT_RATE_PER_HOUR", "2"); // the same places for an hour: however slow the test, none frees up
       const invalid = await submitComment(
         { slug: SLUG, name: "", body: "", token: aged() },
         { ip, browserId: null },
@@ -93,9 +97,8 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       expect(locked.kind).toBe("locked");
       await lockDiscussion(SLUG, false, db);
 
-      vi.stubEnv("COMMENT_RATE_PER_MINUTE", "2");
+      // The invalid post took the first of the minute's two places.
       await post("One", { ip });
-      await post("Two", { ip });
       const third = await submitComment(
         { slug: SLUG, name: "Ada", body: "Three", token: aged() },
         { ip, browserId: null },
@@ -128,6 +131,9 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
     });
 
     it("holds the rate limit against a burst: 20 posts sent together from one address store 5", async () => {
+      // The minute's 5 for an hour: however long the burst takes, no place frees up within it.
+      vi.stubEnv("COMMENT_RATE_PER_MINUTE", "5");
+      vi.stubEnv("COMMENT_RATE_PER_HOUR", "5");
       const ip = nextIp();
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
@@ -161,6 +167,49 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       // A refused change drops nothing.
       expect(await cacheDropsAfter(() => submitEdit({ id, body: "" }, { ip: nextIp(), viewer }, db))).toBe(false);
       expect(await cacheDropsAfter(() => moderate("no-such-comment", "hide", db))).toBe(false);
+    });
+
+    it("keeps a comment sent faster than the minimum fill time, held for approval; only the honeypot is silent", async () => {
+      // A fill time no test can outrun, so every post here is quick whatever the machine's speed.
+      vi.stubEnv("COMMENT_MIN_FILL_SECONDS", "3600");
+      const fresh = () => issueFormToken(Date.now());
+      const quick = await submitComment(
+        { slug: SLUG, name: "Ada", body: "+1, same here", token: fresh() },
+        { ip: nextIp(), browserId: null },
+        db,
+      );
+      expect(quick).toMatchObject({ kind: "posted", pending: true, duplicate: false });
+      const row = await db.comment.findUniqueOrThrow({ where: { id: quick.kind === "posted" ? quick.id : "" } });
+      expect(row).toMatchObject({ body: "+1, same here", status: "pending" });
+      expect(row.flags).toContain("Sent within 3600 s of the form appearing");
+      // An empty form sent as fast is told what is missing, not thanked.
+      const empty = await submitComment(
+        { slug: SLUG, name: "", body: "", token: fresh() },
+        { ip: nextIp(), browserId: null },
+        db,
+      );
+      expect(empty).toMatchObject({ kind: "invalid", errors: { name: expect.any(Array), body: expect.any(Array) } });
+      const trapped = await submitComment(
+        { slug: SLUG, name: "Bot", body: "Buy now", token: aged(), honeypot: "https://spam.example" },
+        { ip: nextIp(), browserId: null },
+        db,
+      );
+      expect(trapped.kind).toBe("ignored");
+      expect(await db.comment.count({ where: { body: "Buy now" } })).toBe(0);
+    });
+
+    it("keeps a hidden comment hidden: its author's edit is refused and changes nothing", async () => {
+      vi.stubEnv("COMMENTS_MODERATION", "pre");
+      const id = await post("Soon hidden");
+      expect(await moderate(id, "hide", db)).toBe(true);
+      const viewer = { ownIds: new Set([id]) };
+      const edit = await submitEdit({ id, body: "Let me back in" }, { ip: nextIp(), viewer }, db);
+      expect(edit).toEqual({ kind: "hidden" });
+      expect(await db.comment.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "hidden",
+        body: "Soon hidden",
+        editedAt: null,
+      });
     });
 
     it("deletes one's own comment only, within the window", async () => {

@@ -24,6 +24,11 @@ describe("entries as the moderator types them", () => {
     ["address", "203.0.113.0/24", "203.0.113.0/24"],
     ["address", "203.0.113.7/32", "203.0.113.7"],
     ["address", "2001:db8::/64", "2001:db8::/64"],
+    ["address", "2001:DB8:1:2::5/64", "2001:db8:1:2::/64"],
+    ["address", "2001:0db8:0001:0002:0000:0000:0000:0005", "2001:db8:1:2::5"],
+    ["address", "2001:db8::5/128", "2001:db8::5/128"],
+    ["address", "203.0.113.77/24", "203.0.113.0/24"],
+    ["address", "::ffff:203.0.113.7/120", "203.0.113.0/24"],
     ["domain", "https://www.Spam.Example/buy?now", "spam.example"],
     ["domain", "spam.example.", "spam.example"],
     ["domain", "bücher.example", "xn--bcher-kva.example"],
@@ -39,6 +44,10 @@ describe("entries as the moderator types them", () => {
     ["address", "203.0.113"],
     ["address", "203.0.113.0/33"],
     ["address", "10.0.0.0/8/1"],
+    ["address", "2001:db8::/129"],
+    ["address", "2001:db8::/x"],
+    ["address", "2001:db8::1::2"],
+    ["address", "::ffff:203.0.113.7/64"],
     ["address", "localhost"],
     ["domain", "not a domain"],
     ["domain", "localhost"],
@@ -70,6 +79,28 @@ describe("matching", () => {
     expect(matches([rule("address", "2001:db8::/64")], { ip: "2001:db9::1" })).toEqual([]);
     expect(matches([rule("address", "203.0.113.7")], { ip: null })).toEqual([]);
     expect(matches([rule("address", "203.0.113.7")], { ip: "unknown" })).toEqual([]);
+  });
+
+  it("bans with a plain IPv6 address the block one client holds (IPV6_RATE_PREFIX), with /128 the one address", () => {
+    const plain = [rule("address", "2001:db8:1:2::5")];
+    expect(matches(plain, { ip: "2001:db8:1:2:ffff::9" })).toEqual(["Banned address 2001:db8:1:2::5"]);
+    expect(matches(plain, { ip: "2001:DB8:1:2::5%eth0" })).toHaveLength(1);
+    expect(matches(plain, { ip: "2001:db8:1:3::5" })).toEqual([]);
+    const one = [rule("address", "2001:db8:1:2::5/128")];
+    expect(matches(one, { ip: "2001:0db8:0001:0002::0005" })).toHaveLength(1);
+    expect(matches(one, { ip: "2001:db8:1:2::6" })).toEqual([]);
+    const candidate = { name: "Ada", body: "Hi", ip: "2001:db8:1:2:ff::1", browserId: null };
+    expect(matchBlocks(candidate, [rule("address", "2001:db8:1:1::1")], new Date(), 48)).toHaveLength(1);
+    expect(matchBlocks(candidate, [rule("address", "2001:db8:1:1::1")], new Date(), 64)).toEqual([]);
+  });
+
+  it("matches a range by its prefix, not by how the address is spelled", () => {
+    const range = [rule("address", "2001:db8:1:2::/64")];
+    expect(matches(range, { ip: "2001:0db8:0001:0002:abcd:0000:0000:0001" })).toHaveLength(1);
+    expect(matches(range, { ip: "2001:db8:1:2::" })).toHaveLength(1);
+    expect(matches(range, { ip: "2001:db8:1:1:ffff:ffff:ffff:ffff" })).toEqual([]);
+    expect(matches([rule("address", "2001:db8::/32")], { ip: "2001:db8:ffff::1" })).toHaveLength(1);
+    expect(matches([rule("address", "203.0.113.0/24")], { ip: "::ffff:203.0.113.9" })).toHaveLength(1);
   });
 
   it("matches a browser id exactly, with the moderator's note", () => {

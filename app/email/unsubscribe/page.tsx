@@ -13,6 +13,8 @@ const RESULTS: Record<string, string> = {
   "one-already": "You were already unsubscribed from these mails.",
   "all-done": "Done: your address is deleted from this site, and no more mail will be sent to it.",
   "all-already": "Your address was already deleted from this site.",
+  "never-done": "Done: this site will never send mail to this address again, nor to any +tag spelling of it.",
+  "never-already": "This address was already blocked: this site sends it no mail.",
   invalid: "This link is not valid. Copy it from the mail in full.",
   busy: "Too many clicks from your address. Wait a minute and try again.",
 };
@@ -38,13 +40,17 @@ export default async function UnsubscribePage({ searchParams }: Props) {
       {!target ? (
         <p role="status">{RESULTS.invalid}</p>
       ) : !what ? (
-        <p role="status">{target.kind === "all" ? RESULTS["all-already"] : RESULTS["one-already"]}</p>
+        <p role="status">{RESULTS[`${target.kind}-already`]}</p>
       ) : (
         <form action={stopMails}>
           <input type="hidden" name="t" value={t} />
           <p>Stop {what}?</p>
           <button type="submit">
-            {target.kind === "all" ? "Stop everything and delete my address" : "Unsubscribe"}
+            {target.kind === "never"
+              ? "Never mail me again"
+              : target.kind === "all"
+                ? "Stop everything and delete my address"
+                : "Unsubscribe"}
           </button>
         </form>
       )}

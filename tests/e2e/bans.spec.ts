@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "./support/test";
 import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
-import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
+import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
 // Bans, blocklists, the spam score, bulk moderation in /admin and first-comment approval, each
 // seen from a reader's browser, with JavaScript and without. The author works without JavaScript
@@ -246,6 +246,7 @@ test("bulk moderation in /admin without JavaScript: hide two, then delete the re
 test.describe("with COMMENTS_MODERATION=first", () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   test.beforeAll(async () => {
+    test.setTimeout(SERVER_SETUP_MS);
     server = await startServer(E2E_PORT + 8, e2eEnv(freshSqlite("e2e-first"), { COMMENTS_MODERATION: "first" }));
   });
   test.afterAll(() => server?.stop());

@@ -1,6 +1,6 @@
 import { expect, test } from "./support/test";
 import { sign } from "@/lib/server/signing";
-import { E2E_PORT, e2eEnv, startServer } from "./support/servers";
+import { E2E_PORT, e2eEnv, SERVER_SETUP_MS, startServer } from "./support/servers";
 
 // Signs the admin cookie below as the server would (it cannot tell whether the session exists:
 // the database is away).
@@ -9,6 +9,7 @@ process.env.COOKIE_SECRET = e2eEnv("").COOKIE_SECRET;
 // The same production build, started against a PostgreSQL address where nothing listens.
 let server: Awaited<ReturnType<typeof startServer>>;
 test.beforeAll(async () => {
+  test.setTimeout(SERVER_SETUP_MS);
   server = await startServer(E2E_PORT + 1, e2eEnv("postgres://postgres@127.0.0.1:9/unreachable"));
 });
 test.afterAll(() => server?.stop());

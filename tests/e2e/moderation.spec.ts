@@ -2,7 +2,7 @@ import fs from "node:fs";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
-import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
+import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
 const ARTICLE = "/articles/monolith-vs-microservices";
 const PASSWORD = "correct horse battery staple";
@@ -74,6 +74,7 @@ test("export and import round-trip through the admin", async ({ browser }) => {
 test.describe("with COMMENTS_MODERATION=pre", () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   test.beforeAll(async () => {
+    test.setTimeout(SERVER_SETUP_MS);
     server = await startServer(E2E_PORT + 2, e2eEnv(freshSqlite("e2e-premod"), { COMMENTS_MODERATION: "pre" }));
   });
   test.afterAll(() => server?.stop());
@@ -153,6 +154,7 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
 test.describe("a long discussion", () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   test.beforeAll(async () => {
+    test.setTimeout(SERVER_SETUP_MS);
     const url = freshSqlite("e2e-long");
     // 60 threads written straight into the database, a second apart.
     const sqlite = new Database(url.slice("file:".length));

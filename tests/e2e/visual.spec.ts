@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "./support/test";
-import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
+import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
 // Screenshots of the pages readers see most, at a phone's and a laptop's width, in both themes,
 // compared with the baselines in visual.spec.ts-snapshots/. After a deliberate design change:
@@ -87,6 +87,7 @@ for (const width of [375, 1280]) {
 test.describe("the moderation page, signed in", () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   test.beforeAll(async () => {
+    test.setTimeout(SERVER_SETUP_MS);
     const url = freshSqlite("e2e-visual-admin");
     const sqlite = new Database(url.slice("file:".length));
     const insert = sqlite.prepare(

@@ -7,20 +7,12 @@ import { randomUUID } from "node:crypto";
 import { loadEnv, openDb, startServer, type Db, type RunningServer } from "../support/app";
 import { commentStorm } from "../support/load";
 import { startMailbox } from "../support/smtp";
+import { waitUntil } from "../support/wait";
 import { articlePath } from "@/lib/routes";
 
 type Size = { followers: number; comments: number };
 
 const SLUG = "field-note-08";
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, test: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await wait(200);
-  }
-}
 
 async function follow(db: Db, count: number): Promise<string[]> {
   const emails = Array.from({ length: count }, (_, i) => `follower-${i}@example.com`);
@@ -61,18 +53,24 @@ export async function mailCheck(provider: string, url: string, port: number, siz
       tag,
     });
     assert.equal(storm.acknowledged, size.comments, `only ${storm.acknowledged} of ${size.comments} acknowledged`);
-    await wait(1_500); // the sender tries, fails and backs off
+    // The sender has tried while the relay was away, failed, and put the mail back for later.
+    await waitUntil(
+      "a failed attempt recorded in the outbox",
+      async () => (await db.outboxMessage.count({ where: { kind: "reply", lastError: { not: null } } })) > 0,
+      60_000,
+      200,
+    );
 
     // Back, and slow: the app is killed while it sends, then started again.
     await mailbox.start();
-    await until("the first mails", async () => mailbox.mails.length >= 3, 60_000);
+    await waitUntil("the first mails", () => mailbox.mails.length >= 3, 60_000, 200);
     const beforeKill = mailbox.mails.length;
     server.stop("SIGKILL");
-    await wait(500);
+    await server.exited();
     server = await startServer(port, env, `data/reliability-mail-${provider}.log`);
     const outstanding = () =>
       db.outboxMessage.count({ where: { kind: "reply", status: { in: ["queued", "sending"] } } });
-    await until("the outbox to drain", async () => (await outstanding()) === 0, 180_000);
+    await waitUntil("the outbox to drain", async () => (await outstanding()) === 0, 180_000, 200);
 
     // Every follower heard of every comment, and every copy of a mail is the same mail.
     const seen = new Map<string, Map<number, Set<string>>>(); // follower → comment number → Message-IDs

@@ -5,6 +5,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { freshSqlite, loadEnv, openDb, seedComments, startServer, type RunningServer } from "../support/app";
+import { waitUntil } from "../support/wait";
+import { SERVER_START_MS } from "../e2e/support/servers";
 import { articlePath } from "@/lib/routes";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
@@ -21,13 +23,12 @@ const listening = (port: number) =>
   });
 
 /** Waits until the port takes connections (`open`) or no longer does. */
-async function portState(port: number, open: boolean): Promise<boolean> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    if ((await listening(port)) === open) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
+const portState = (port: number, open: boolean, timeoutMs: number) =>
+  waitUntil(
+    `port ${port} to ${open ? "take" : "refuse"} connections`,
+    async () => (await listening(port)) === open,
+    timeoutMs,
+  );
 
 /**
  * `next start`, ready once its port takes connections: startServer waits by asking for the home
@@ -39,16 +40,25 @@ async function startUnasked(port: number, env: NodeJS.ProcessEnv): Promise<Runni
     stdio: ["ignore", fs.openSync(LOG, "a"), fs.openSync(LOG, "a")],
     detached: true,
   });
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals = "SIGTERM") => {
     try {
-      process.kill(-server.pid!, "SIGTERM");
+      process.kill(-server.pid!, signal);
     } catch {
       // already gone
     }
   };
-  if (await portState(port, true)) return { url: `http://127.0.0.1:${port}`, pid: server.pid!, stop };
-  stop();
-  throw new Error(`the server on port ${port} did not start`);
+  const exit = new Promise((resolve) => server.once("exit", resolve));
+  const exited = async () => {
+    await exit;
+    await portState(port, false, 30_000);
+  };
+  try {
+    await portState(port, true, SERVER_START_MS);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, pid: server.pid!, stop, exited };
 }
 
 /** The resident memory of a `next start` server (every process of its group), in MB. */
@@ -101,7 +111,7 @@ export async function pageCacheChecks(port: number, check: Check, spellings: num
       return `${answers} answers (GET and HEAD, 24 at once right after the start): no mgnonce/mgtoken value in any header or body`;
     } finally {
       server.stop();
-      await portState(port, false); // the next check starts its server on the same port
+      await server.exited(); // the next check starts its server on the same port
     }
   });
 

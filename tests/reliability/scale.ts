@@ -24,6 +24,7 @@ import { freshSqlite, loadEnv, openDb, seedComments, startServer, type Db } from
 import { nginxBinary, NGINX_ADDRESS, startCluster, type Cluster, type Instance } from "../support/cluster";
 import { assertStored, commentStorm, type SentComment, type StormResult } from "../support/load";
 import { ownPostgres, type OwnPostgres } from "../support/postgres";
+import { waitUntil } from "../support/wait";
 import {
   commentFormFields,
   mintToken,
@@ -35,7 +36,6 @@ import {
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SLUG = "field-note-11";
 /** The invalidation probes' article: its few comments all show on the page (the storms' article pages its threads). */
 const PROBE_SLUG = "field-note-12";
@@ -129,7 +129,7 @@ async function probe(from: Instance, to: Instance, fields: FormFields): Promise<
   // One reader asking again and again, as fast as the answers come (the old page comes from the cache at once).
   let staleUntil = -Infinity;
   let visible = Infinity;
-  while (performance.now() - ack < 5_000) {
+  while (performance.now() - ack < 30_000) {
     const issued = performance.now() - ack;
     if ((await text(page)).includes(body)) {
       visible = performance.now() - ack;
@@ -137,7 +137,7 @@ async function probe(from: Instance, to: Instance, fields: FormFields): Promise<
     }
     staleUntil = issued;
   }
-  assert.ok(visible < Infinity, `the comment posted on ${from.name} is not on ${to.name}'s page after 5 s`);
+  assert.ok(visible < Infinity, `the comment posted on ${from.name} is not on ${to.name}'s page after 30 s`);
   return { staleUntil, visible, render };
 }
 
@@ -154,7 +154,12 @@ function notificationDelays(since: number): number[] {
   return delays;
 }
 
-async function invalidationTrials(setup: Setup, trials: number): Promise<string> {
+/**
+ * `bound`: whether to hold the trials to INVALIDATION_MS. A figure of speed, measured by the full
+ * suite (run by hand, on a quiet machine); the short form (npm test, on a loaded CI machine) checks
+ * that every change arrives and reports the figures.
+ */
+async function invalidationTrials(setup: Setup, trials: number, bound: boolean): Promise<string> {
   const [a, b] = setup.cluster.instances;
   const since = Date.now();
   const probes: Probe[] = [];
@@ -162,9 +167,8 @@ async function invalidationTrials(setup: Setup, trials: number): Promise<string>
     probes.push(await (i % 2 === 0 ? probe(a, b, setup.fields) : probe(b, a, setup.fields)));
   const stale = probes.filter((p) => p.staleUntil > 0);
   const late = probes.filter((p) => p.staleUntil > INVALIDATION_MS);
-  assert.equal(
-    late.length,
-    0,
+  assert.ok(
+    !bound || late.length === 0,
     `an instance served the old page to a request made ${Math.max(...late.map((p) => p.staleUntil)).toFixed(0)} ms after the other acknowledged the comment`,
   );
   const visible = probes.map((p) => p.visible);
@@ -175,7 +179,10 @@ async function invalidationTrials(setup: Setup, trials: number): Promise<string>
       probes.map((p) => p.render),
       50,
     );
-  assert.ok(beyond <= INVALIDATION_MS, `the new page came ${beyond.toFixed(0)} ms later than a render takes (p50)`);
+  assert.ok(
+    !bound || beyond <= INVALIDATION_MS,
+    `the new page came ${beyond.toFixed(0)} ms later than a render takes (p50)`,
+  );
   const delays = notificationDelays(since);
   const delayText = delays.length
     ? `NOTIFY delivered in p50 ${percentile(delays, 50).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms`
@@ -219,6 +226,7 @@ const storms = new Set<{ stop: () => Promise<StormResult> }>();
  */
 function endlessStorm(pageUrl: string, clients: number, tag: string) {
   const abort = new AbortController();
+  const finishing = new AbortController();
   setMaxListeners(0, abort.signal);
   const outcomes: (SentComment & { afterStop: boolean })[] = [];
   const done = commentStorm({
@@ -227,13 +235,26 @@ function endlessStorm(pageUrl: string, clients: number, tag: string) {
     total: 10_000_000,
     tag,
     signal: abort.signal,
+    finish: finishing.signal,
     onOutcome: (outcome) => outcomes.push({ ...outcome, afterStop: abort.signal.aborted }),
   });
   const storm = {
     outcomes,
     acknowledged: () => outcomes.filter((o) => o.acknowledged).length,
+    /** Waits until `count` more posts are acknowledged. */
+    acknowledges: (count: number, what: string) => {
+      const until = storm.acknowledged() + count;
+      return waitUntil(`${count} comments acknowledged ${what}`, () => storm.acknowledged() >= until, 60_000, 50);
+    },
+    /** Stops at once: posts under way are abandoned (the server may still finish them). */
     stop: async () => {
       abort.abort();
+      storms.delete(storm);
+      return done;
+    },
+    /** Stops sending; resolves once every post under way is answered (the server is done with them). */
+    finish: async () => {
+      finishing.abort();
       storms.delete(storm);
       return done;
     },
@@ -320,27 +341,18 @@ async function backupRoundTrip(
   backupDir: string,
 ): Promise<string> {
   const load = endlessStorm(pageUrl, clients, `backup-${label}-${Date.now()}`);
-  const acknowledgements = async (count: number, what: string) => {
-    const until = load.acknowledged() + count;
-    const started = performance.now();
-    while (load.acknowledged() < until) {
-      assert.ok(performance.now() - started < 30_000, `fewer than ${count} comments acknowledged in 30 s ${what}`);
-      await sleep(50);
-    }
-  };
-  await acknowledgements(10, "before the backup");
+  await load.acknowledges(10, "before the backup");
   const before = load.outcomes.filter((o) => o.acknowledged).map((o) => o.body);
   const underLoad = path.join(backupDir, `under-load.${label === "SQLite" ? "db" : "dump"}`);
   const backedUp = await npmScript("db-backup", [underLoad], sourceUrl);
   assert.equal(backedUp.code, 0, `db:backup under load: ${backedUp.output}`);
   const during = load.acknowledged() - before.length;
   // Comments the backup cannot hold: acknowledged after it was written.
-  await acknowledgements(5, "after the backup");
-  const storm = await load.stop();
+  await load.acknowledges(5, "after the backup");
+  // Every post answered: none still on its way into the source while it is compared below.
+  const storm = await load.finish();
   const failed = failures(load.outcomes);
   assert.equal(failed.count, 0, `${failed.count} posts failed during the backup, e.g. ${failed.example}`);
-  // Posts the storm gave up on may still be finishing on the server.
-  await sleep(1_000);
 
   const restored = await npmScript("db-restore", [underLoad], emptyUrls[0]);
   assert.equal(restored.code, 0, `db:restore: ${restored.output}`);
@@ -419,7 +431,7 @@ const hidden = (html: string, from: string) => {
 
 export async function scaleChecks(port: number, check: Check, size: ScaleSizes, wanted: (name: string) => boolean) {
   const names = {
-    invalidation: `scale: a comment posted on one instance is on the other's cached page within ${INVALIDATION_MS} ms (LISTEN/NOTIFY)`,
+    invalidation: `scale: a comment posted on one instance is on the other's cached page${size.short ? "" : ` within ${INVALIDATION_MS} ms`} (LISTEN/NOTIFY)`,
     storm: `scale: ${size.storm} comments from ${size.clients} clients through nginx to two instances, each stored once`,
     crash: "scale: kill -9 of one instance mid-storm, nginx moves on, nothing acknowledged lost",
     rolling: "scale: rolling restart under load (SIGTERM, start, next): no 5xx, nothing lost, exit 0",
@@ -453,7 +465,7 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
   try {
     await maybe(
       names.invalidation,
-      guard((s) => invalidationTrials(s, size.trials)),
+      guard((s) => invalidationTrials(s, size.trials, !size.short)),
     );
 
     await maybe(
@@ -575,7 +587,7 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
       guard(async (s) => {
         const tag = `scale-rolling-${Date.now()}`;
         const load = endlessStorm(`${s.cluster.nginx.url}/articles/${SLUG}`, size.load, tag);
-        await sleep(1_000);
+        await load.acknowledges(10, "before the first restart");
         const steps: string[] = [];
         for (const instance of s.cluster.instances) {
           const before = load.acknowledged();
@@ -586,8 +598,8 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
           steps.push(
             `${instance.name} drained and exited 0 in ${exit.ms.toFixed(0)} ms, ready again in ${((performance.now() - started) / 1000).toFixed(1)} s (${load.acknowledged() - before} posts acknowledged meanwhile)`,
           );
-          // nginx counts a refused connection against an instance for fail_timeout (2 s): past it, both take requests again.
-          await sleep(2_500);
+          // nginx passed it by while it was down: the next one stops once nginx sends it requests again.
+          await s.cluster.nginx.reaches(instance.port);
         }
         const storm = await load.stop();
         const failed = failures(load.outcomes);
@@ -607,10 +619,17 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
       guard(async (s) => {
         const tag = `scale-database-${Date.now()}`;
         const load = endlessStorm(`${s.cluster.nginx.url}/articles/${SLUG}`, size.load, tag);
-        await sleep(1_500);
+        await load.acknowledges(10, "before PostgreSQL stops");
         s.pg.stop();
         const down = performance.now();
-        await sleep(1_000);
+        // Down until the storm has met it: past the posts in flight at the stop, as many sent meanwhile.
+        const answeredAtDown = load.outcomes.length;
+        await waitUntil(
+          "posts answered while PostgreSQL is down",
+          () => load.outcomes.length >= answeredAtDown + 2 * size.load,
+          60_000,
+          50,
+        );
         s.pg.start();
         const up = performance.now();
         const recovered: string[] = [];
@@ -622,30 +641,23 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
             };
             if (state.status === "ready" && state.cacheChannel === "listening") break;
             assert.ok(
-              performance.now() - up < 30_000,
-              `${instance.name} not ready with its channel 30 s after: ${JSON.stringify(state)}`,
+              performance.now() - up < 60_000,
+              `${instance.name} not ready with its channel 60 s after: ${JSON.stringify(state)}`,
             );
-            await sleep(100);
+            await new Promise((resolve) => setTimeout(resolve, 100));
           }
           recovered.push(
             `${instance.name} ready and listening ${((performance.now() - up) / 1000).toFixed(1)} s after`,
           );
         }
         // Posting goes on as before: 20 more comments acknowledged through nginx.
-        const acknowledgedAtUp = load.acknowledged();
-        while (load.acknowledged() < acknowledgedAtUp + 20) {
-          assert.ok(
-            performance.now() - up < 60_000,
-            `${load.acknowledged() - acknowledgedAtUp} posts acknowledged in the minute after PostgreSQL came back`,
-          );
-          await sleep(100);
-        }
+        await load.acknowledges(20, "once PostgreSQL is back");
         const storm = await load.stop();
         const failed = failures(load.outcomes);
         assert.equal(failed.count, 0, `${failed.count} posts answered 5xx or not at all, e.g. ${failed.example}`);
         const stored = await assertStored(s.db, tag, storm, SLUG);
         const refused = storm.sent.filter((o) => !o.acknowledged && o.status === 200).length;
-        const invalidation = await invalidationTrials(s, 4);
+        const invalidation = await invalidationTrials(s, 4, !size.short);
         return `down ${((up - down) / 1000).toFixed(1)} s; ${recovered.join(", ")}, no restart; ${refused} posts told to try again meanwhile; ${stored}; invalidation after: ${invalidation}`;
       }),
     );
@@ -673,15 +685,20 @@ export async function scaleChecks(port: number, check: Check, size: ScaleSizes, 
     await maybe(
       names.limits,
       guard(async (s) => {
-        // The site's own limits from here on: both instances restarted without the raised ones.
-        const strict = { ...e2eEnv(s.url, { PAGE_CACHE_SECONDS: "60" }), TRUST_PROXY: NGINX_ADDRESS };
+        // The site's own limits from here on: both instances restarted without the raised ones. The
+        // hour's limit is the minute's, so no post of the six, however slowly sent, leaves the window.
+        const strict = {
+          ...e2eEnv(s.url, { PAGE_CACHE_SECONDS: "60", COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "5" }),
+          TRUST_PROXY: NGINX_ADDRESS,
+        };
         await Promise.all(
           s.cluster.instances.map(async (instance) => {
             assert.equal((await instance.stop()).code, 0);
             await instance.start(strict);
           }),
         );
-        await sleep(2_500);
+        // nginx passed them by while they restarted: both take requests again before the round-robin is judged.
+        for (const instance of s.cluster.instances) await s.cluster.nginx.reaches(instance.port);
         const nginx = s.cluster.nginx.url;
         const pageUrl = `${nginx}/articles/${SLUG}`;
         const fields = commentFormFields(await text(pageUrl));

@@ -6,12 +6,11 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SERVER_TS } from "../e2e/support/servers";
+import { SERVER_START_MS, SERVER_TS } from "../e2e/support/servers";
+import { waitUntil } from "./wait";
 
 /** The address nginx connects to the instances from: not the clients' 127.0.0.1, so TRUST_PROXY can name it alone. */
 export const NGINX_ADDRESS = "127.0.0.2";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function status(url: string): Promise<number> {
   try {
@@ -66,13 +65,19 @@ export class Instance {
       }),
     );
     this.markStop = () => (stopAsked = performance.now());
-    for (let attempt = 0; attempt < 600; attempt++) {
-      if (!this.child) throw new Error(`instance ${this.name} exited while starting: see ${this.log}`);
-      if ((await status(`${this.url}/readyz`)) === 200) return;
-      await sleep(100);
+    try {
+      await waitUntil(
+        `instance ${this.name} to be ready (see ${this.log})`,
+        async () => {
+          if (!this.child) throw new Error(`instance ${this.name} exited while starting: see ${this.log}`);
+          return (await status(`${this.url}/readyz`)) === 200;
+        },
+        SERVER_START_MS,
+      );
+    } catch (error) {
+      await this.kill();
+      throw error;
     }
-    await this.kill();
-    throw new Error(`instance ${this.name} was not ready within 60 s: see ${this.log}`);
   }
 
   private markStop: () => void = () => undefined;
@@ -187,11 +192,12 @@ export class Nginx {
     execFileSync(this.binary, ["-t", "-q", "-p", this.prefix, "-c", config], { stdio: ["ignore", "ignore", "pipe"] });
     this.child = spawn(this.binary, ["-p", this.prefix, "-c", config], { stdio: ["ignore", "ignore", "inherit"] });
     this.child.once("exit", () => (this.child = undefined));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if ((await status(`${this.url}/healthz`)) !== 0) return;
-      await sleep(50);
-    }
-    throw new Error(`nginx did not start: see ${this.prefix}/error.log`);
+    await waitUntil(
+      `nginx to answer (see ${this.prefix}/error.log)`,
+      async () => (await status(`${this.url}/healthz`)) !== 0,
+      30_000,
+      50,
+    );
   }
 
   /** Another set of instances, by a graceful reload (SIGHUP), as an operator would. */
@@ -199,7 +205,38 @@ export class Nginx {
     this.ports = ports;
     this.write();
     this.child?.kill("SIGHUP");
-    await sleep(500);
+    // Reloaded once two rounds of answers come from exactly these instances (the old workers
+    // finish their requests on the old list meanwhile).
+    const expected = new Set(ports.map((port) => `127.0.0.1:${port}`));
+    await waitUntil(
+      `nginx to balance ${[...expected].join(" and ")}`,
+      async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < 2 * ports.length; i++) seen.add(await this.upstream());
+        return seen.size === expected.size && [...seen].every((address) => expected.has(address));
+      },
+      30_000,
+    );
+  }
+
+  /**
+   * Waits until nginx hands a request to the instance on `port` again: after a refused connection
+   * it passes that instance by for fail_timeout, then tries it with one request.
+   */
+  async reaches(port: number): Promise<void> {
+    await waitUntil(
+      `nginx to pass a request to 127.0.0.1:${port}`,
+      async () => (await this.upstream()) === `127.0.0.1:${port}`,
+      30_000,
+      50,
+    );
+  }
+
+  /** Which instance answered a request (nginx adds X-Upstream; "A, B" when A refused it). */
+  private async upstream(): Promise<string> {
+    const response = await fetch(`${this.url}/healthz`);
+    await response.arrayBuffer();
+    return response.headers.get("x-upstream") ?? "";
   }
 
   async stop(): Promise<void> {
@@ -207,7 +244,8 @@ export class Nginx {
     if (child) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGQUIT");
-      await Promise.race([exited, sleep(5_000)]);
+      // A graceful quit, else (past 5 s: cleaning up, nothing is judged here) a kill.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       child.kill("SIGKILL");
     }
     fs.rmSync(this.prefix, { recursive: true, force: true });

@@ -13,8 +13,10 @@ export type StormOptions = {
   tag: string;
   /** Comments to reply to: every third post answers one of them. */
   parents?: string[];
-  /** Stops the storm early (the test has seen enough, or the server was killed). */
+  /** Stops the storm early (the test has seen enough, or the server was killed), its posts under way abandoned. */
   signal?: AbortSignal;
+  /** Stops the storm early, its posts under way answered first: once it resolves, the server has finished them. */
+  finish?: AbortSignal;
   /** Called after each answer. */
   onOutcome?: (outcome: SentComment) => void;
 };
@@ -45,7 +47,7 @@ export async function commentStorm(options: StormOptions): Promise<StormResult> 
   const started = performance.now();
   const client = async (index: number) => {
     const ip = `10.${Math.floor(index / 250)}.${index % 250}.${(Date.now() % 200) + 1}`;
-    while (!options.signal?.aborted) {
+    while (!options.signal?.aborted && !options.finish?.aborted) {
       const n = next++;
       if (n >= options.total) return;
       const parents = options.parents ?? [];

@@ -1,5 +1,6 @@
 // A real SMTP server for the tests (the `smtp-server` package on a local port), keeping every mail
 // it accepts, parsed back with `mailparser`. No TLS, no authentication: it only listens on 127.0.0.1.
+import { EventEmitter, once } from "node:events";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
@@ -11,7 +12,7 @@ export type TestMailbox = {
   /** Stops listening (the "mail server away" case); start() listens again on the same port. */
   stop: () => Promise<void>;
   start: () => Promise<void>;
-  /** Resolves when `count` mails have arrived (or rejects after `timeoutMs`). */
+  /** Resolves when `count` mails have arrived (or rejects after `timeoutMs`, a bound on a hang, not a measure). */
   waitFor: (count: number, timeoutMs?: number) => Promise<ParsedMail[]>;
   to: (address: string) => ParsedMail[];
 };
@@ -20,6 +21,7 @@ export type TestMailbox = {
 export async function startMailbox(port: number, options: { delayMs?: number } = {}): Promise<TestMailbox> {
   const mails: ParsedMail[] = [];
   const raw: string[] = [];
+  const arrivals = new EventEmitter();
   let server: SMTPServer | undefined;
   const start = async () => {
     server = new SMTPServer({
@@ -35,6 +37,7 @@ export async function startMailbox(port: number, options: { delayMs?: number } =
           simpleParser(source).then(
             (mail) => {
               mails.push(mail);
+              arrivals.emit("mail");
               setTimeout(callback, options.delayMs ?? 0);
             },
             (error: Error) => callback(error),
@@ -54,11 +57,12 @@ export async function startMailbox(port: number, options: { delayMs?: number } =
     raw,
     start,
     stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-    async waitFor(count, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
+    async waitFor(count, timeoutMs = 60_000) {
+      const signal = AbortSignal.timeout(timeoutMs);
       while (mails.length < count) {
-        if (Date.now() > until) throw new Error(`expected ${count} mails, got ${mails.length}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await once(arrivals, "mail", { signal }).catch(() => {
+          throw new Error(`expected ${count} mails within ${timeoutMs / 1000} s, got ${mails.length}`);
+        });
       }
       return mails;
     },

@@ -4,10 +4,14 @@ import { expect, it } from "vitest";
 import { checkContent } from "@/lib/content/articles";
 import { formatProblem } from "@/lib/content/problems";
 
+// Checking renders every article (math and diagrams included) and the command starts two
+// processes: on a machine with both cores busy that takes far more than vitest's 30 s default.
+const CHECK_TIMEOUT_MS = 180_000;
+
 const fixtures = (name: string) => path.join(import.meta.dirname, "../fixtures", name);
 const relative = (dir: string) => path.relative(process.cwd(), fixtures(dir));
 
-it("finds every problem in every file, each with its file, line and field", () => {
+it("finds every problem in every file, each with its file, line and field", { timeout: CHECK_TIMEOUT_MS }, () => {
   const dir = relative("content-broken");
   expect(checkContent(fixtures("content-broken")).map(formatProblem)).toEqual([
     `${dir}/Not_A_Slug.md:1: file name must be a slug: lower-case letters, digits and dashes`,
@@ -22,30 +26,38 @@ it("finds every problem in every file, each with its file, line and field", () =
   ]);
 });
 
-it("finds nothing wrong with good content, the real content/ included", () => {
-  expect(checkContent(fixtures("content-ok"))).toEqual([]);
-  expect(checkContent(fixtures("content-e2e"))).toEqual([]);
-  expect(checkContent()).toEqual([]);
-});
+it(
+  "finds nothing wrong with good content, the real content/ included",
+  () => {
+    expect(checkContent(fixtures("content-ok"))).toEqual([]);
+    expect(checkContent(fixtures("content-e2e"))).toEqual([]);
+    expect(checkContent()).toEqual([]);
+  },
+  CHECK_TIMEOUT_MS,
+);
 
-it("`npm run check:content` prints the problems and exits 1, or says all is well", () => {
-  const run = (dir?: string) => {
-    try {
-      const stdout = execFileSync("npx", ["tsx", "scripts/check-content.ts", ...(dir ? [dir] : [])], {
-        encoding: "utf8",
-        stdio: "pipe",
-      });
-      return { code: 0, output: stdout };
-    } catch (error) {
-      const failed = error as { status: number; stderr: string };
-      return { code: failed.status, output: failed.stderr };
-    }
-  };
-  const broken = run(relative("content-broken"));
-  expect(broken.code).toBe(1);
-  expect(broken.output).toContain(
-    `${relative("content-broken")}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD\n`,
-  );
-  expect(broken.output).toContain("9 problems in 4 files");
-  expect(run()).toEqual({ code: 0, output: "content: no problems\n" });
-});
+it(
+  "`npm run check:content` prints the problems and exits 1, or says all is well",
+  () => {
+    const run = (dir?: string) => {
+      try {
+        const stdout = execFileSync("npx", ["tsx", "scripts/check-content.ts", ...(dir ? [dir] : [])], {
+          encoding: "utf8",
+          stdio: "pipe",
+        });
+        return { code: 0, output: stdout };
+      } catch (error) {
+        const failed = error as { status: number; stderr: string };
+        return { code: failed.status, output: failed.stderr };
+      }
+    };
+    const broken = run(relative("content-broken"));
+    expect(broken.code).toBe(1);
+    expect(broken.output).toContain(
+      `${relative("content-broken")}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD\n`,
+    );
+    expect(broken.output).toContain("9 problems in 4 files");
+    expect(run()).toEqual({ code: 0, output: "content: no problems\n" });
+  },
+  CHECK_TIMEOUT_MS,
+);

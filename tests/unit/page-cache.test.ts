@@ -31,13 +31,20 @@ const template =
       },
     );
 
+/** The clock these tests hold still: a kept page never grows older than PAGE_CACHE_SECONDS. */
+const stillClock = () => Date.parse("2026-12-01T12:00:00Z");
+
 /** Asks for `slug`, and tells whether that rendered it (rather than answering from the cache). */
 async function renders(slug: string, render = template()): Promise<boolean> {
   let rendered = false;
-  await cachedPage(slug, () => {
-    rendered = true;
-    return render();
-  });
+  await cachedPage(
+    slug,
+    () => {
+      rendered = true;
+      return render();
+    },
+    stillClock,
+  );
   return rendered;
 }
 
@@ -47,7 +54,7 @@ describe("the page cache", () => {
   it("answers with this answer's nonce and token, in the body and in every header, never the placeholders", async () => {
     // The answer that rendered the page, then one from the cache.
     for (let i = 0; i < 2; i++) {
-      const entry = await cachedPage("an-article", template());
+      const entry = await cachedPage("an-article", template(), stillClock);
       const answer = pageAnswer(entry!, ANSWER);
       const body = answer.body.toString();
       expect(body).toContain(`nonce="${ANSWER.nonce}"`);
@@ -95,7 +102,7 @@ describe("the page cache with several instances", () => {
         headers: { "content-type": "text/html", "x-request-id": "template-render-0001" },
       });
     for (const requestId of ["reader-request-0001", "reader-request-0002"]) {
-      const answer = pageAnswer((await cachedPage("ids", render))!, { ...ANSWER, requestId });
+      const answer = pageAnswer((await cachedPage("ids", render, stillClock))!, { ...ANSWER, requestId });
       const body = answer.body.toString();
       expect(body).toContain(`data-request="${requestId}"`);
       expect(body).not.toMatch(PLACEHOLDER_VALUE);
@@ -123,15 +130,15 @@ describe("the page cache with several instances", () => {
       count++;
       return template()();
     };
-    await cachedPage("busy-article", render);
+    await cachedPage("busy-article", render, stillClock);
     expect(count).toBe(1);
-    forgetPagesHere("busy-article", { renderAgain: true });
+    forgetPagesHere("busy-article", { renderAgain: true, now: stillClock });
     expect(count).toBe(2);
-    await cachedPage("busy-article", render);
+    await cachedPage("busy-article", render, stillClock);
     expect(count).toBe(2); // the next reader got that render
     // Without a page kept (dropped again during the render), nothing is rendered ahead.
     forgetPagesHere("busy-article");
-    forgetPagesHere("busy-article", { renderAgain: true });
+    forgetPagesHere("busy-article", { renderAgain: true, now: stillClock });
     expect(count).toBe(2);
   });
 
@@ -149,7 +156,7 @@ describe("the page cache with several instances", () => {
     const name = `$O'Brien "<b>&amp;</b>" \\ 😀 \u2028`;
 
     it("gets their name in each place written as that place reads it", async () => {
-      const entry = (await cachedPage("named", page))!;
+      const entry = (await cachedPage("named", page, stillClock))!;
       expect(entry.personal).toBe(true);
       expect([...entry.comments]).toEqual(["a", "b&c"]);
       const body = pageAnswer(entry, { ...ANSWER, name }).body.toString();
@@ -171,7 +178,7 @@ describe("the page cache with several instances", () => {
     });
 
     it("gets their own actions where they have them, and everyone else's elsewhere", async () => {
-      const entry = (await cachedPage("named", page))!;
+      const entry = (await cachedPage("named", page, stillClock))!;
       const mine = pageAnswer(entry, { ...ANSWER, name, actions: ({ id }) => (id === "a" ? "<div>mine</div>" : null) });
       expect(mine.body.toString()).toContain("<div>mine</div><div>theirs B</div>");
       const anyone = pageAnswer(entry, ANSWER).body.toString();

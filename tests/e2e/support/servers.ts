@@ -2,6 +2,7 @@
 // beforehand, each on a SQLite file of its own, migrated by the project's own command.
 import { execSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import { waitUntil } from "../../support/wait";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 /** Where tests/e2e/global-setup.ts gathers the content every e2e server publishes. */
@@ -41,7 +42,19 @@ const answers = (url: string) =>
     () => false,
   );
 
-export type RunningServer = { url: string; pid: number; stop: (signal?: NodeJS.Signals) => void };
+export type RunningServer = {
+  url: string;
+  pid: number;
+  /** Sends `signal` to the server's process group, without waiting. */
+  stop: (signal?: NodeJS.Signals) => void;
+  /** Resolves once the server's process has exited and nothing answers on its port (to start another there). */
+  exited: () => Promise<void>;
+};
+
+/** How long a server may take to answer after its start: server.ts compiles and loads the build, slowly on a loaded two-core machine. */
+export const SERVER_START_MS = 90_000;
+/** The timeout of a hook (or worker fixture) that migrates a database and starts a server on it. */
+export const SERVER_SETUP_MS = 120_000;
 
 /** What `npm start` runs; the security checks also try plain `next start` (NEXT_START). */
 export const SERVER_TS = [process.execPath, "--import", "tsx", "server.ts"];
@@ -49,7 +62,8 @@ export const NEXT_START = ["node_modules/.bin/next", "start"];
 
 /**
  * Starts server.ts (or `command`) on `port` and resolves once it answers; `stop` ends it and its
- * children (SIGKILL for a crash). `log` names a file for its output; otherwise it is dropped.
+ * children (SIGKILL for a crash), `exited` waits for that. `log` names a file for its output;
+ * otherwise it is dropped.
  */
 export async function startServer(
   port: number,
@@ -72,10 +86,27 @@ export async function startServer(
       // already gone
     }
   };
-  for (let attempt = 0; attempt < 150; attempt++) {
-    if (await answers(url)) return { url, pid: server.pid!, stop };
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  let running = true;
+  const exit = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  void exit.then(() => (running = false));
+  const exited = async () => {
+    await exit;
+    await waitUntil(`port ${port} to be free once its server exited`, async () => !(await answers(url)), 30_000);
+  };
+  try {
+    // Until it answers, or fails at once if it exits first (say, a port taken meanwhile).
+    await waitUntil(
+      `the server on port ${port} to answer${log ? ` (see ${log})` : ""}`,
+      async () => {
+        if (!running) throw new Error(`the server on port ${port} exited while starting${log ? `: see ${log}` : ""}`);
+        return answers(url);
+      },
+      SERVER_START_MS,
+      200,
+    );
+  } catch (error) {
+    stop();
+    throw error;
   }
-  stop();
-  throw new Error(`the server on port ${port} did not start`);
+  return { url, pid: server.pid!, stop, exited };
 }

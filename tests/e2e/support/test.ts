@@ -4,7 +4,7 @@
 // spec file asserts never meet another file's posts. E2E_BASE_URL points every worker at a server
 // you already run instead.
 import { test as base } from "@playwright/test";
-import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./servers";
+import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./servers";
 
 /** Where a worker's shared server listens: above the ports the spec files' own servers take. */
 const sharedPort = (worker: number) => E2E_PORT + 20 + worker;
@@ -27,7 +27,8 @@ export const test = base.extend<object, { siteUrl: string }>({
         server.stop();
       }
     },
-    { scope: "worker" },
+    // Its own timeout, not the first test's: migrating and starting take a while on a loaded machine.
+    { scope: "worker", timeout: SERVER_SETUP_MS },
   ],
   baseURL: async ({ siteUrl }, provide) => provide(siteUrl),
 });

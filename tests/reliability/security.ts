@@ -602,28 +602,46 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       "crafted comment bodies cost the server little CPU, and every refusal takes its place under the rate limit",
       async () => {
         await db.rateLimitHit.deleteMany();
-        const cpu = () => processCpuMs(server.pid);
+        // A server with the site's own limit (5 a minute; the hour's the same, so a slow run cannot
+        // slide out of the window), every post from one address.
+        const limited = await startServer(
+          port + 4,
+          loadEnv(url, { COMMENT_RATE_PER_MINUTE: "5", COMMENT_RATE_PER_HOUR: "5", TRUST_PROXY: "" }),
+          "data/reliability-security-crafted.log",
+        );
+        const limitedPage = `${limited.url}${articlePath(SLUG)}`;
         // Over the body limit (64 KB of markdown's costliest shapes): refused by length, unparsed.
         const oversized = ["*[".repeat(30_000), "**a".repeat(20_000), "[a]".repeat(20_000)];
         const statuses: number[] = [];
-        let before = cpu();
-        for (const body of oversized) {
-          const viaForm = await postComment(pageUrl, fields, { name: "Crafty", body, ip: "203.0.113.9" });
-          statuses.push(viaForm.status);
-          const viaApi = await fetch(`${server.url}${commentsApiPath(SLUG)}`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
-            body: JSON.stringify({ name: "Crafty", body, token: mintToken() }),
-          });
-          await viaApi.arrayBuffer();
-          statuses.push(viaApi.status);
+        let before: number;
+        let refusing: number;
+        try {
+          const limitedFields = commentFormFields(await (await fetch(limitedPage)).text());
+          before = processCpuMs(limited.pid);
+          for (const body of oversized) {
+            // The form's refusal is the page again, with the field's error and the text kept.
+            const viaForm = await postComment(limitedPage, limitedFields, { name: "Crafty", body, ip: "203.0.113.9" });
+            statuses.push(viaForm.status);
+            const viaApi = await fetch(`${limited.url}${commentsApiPath(SLUG)}`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ name: "Crafty", body, token: mintToken() }),
+            });
+            await viaApi.arrayBuffer();
+            statuses.push(viaApi.status);
+          }
+          refusing = processCpuMs(limited.pid) - before;
+        } finally {
+          limited.stop();
+          await limited.exited();
         }
-        const refusing = cpu() - before;
+        const cpu = () => processCpuMs(server.pid);
         // Five places a minute: five refusals took them, the sixth post is told to wait.
-        assert.deepEqual(statuses, [400, 400, 400, 400, 400, 429], `answers: ${statuses.join(" ")}`);
-        // Each answer is a request and, for the form, a page with the errors: far below the 15 s
-        // of CPU the first of these took when the body was parsed before its length was checked.
-        assert.ok(refusing < 6 * 250, `6 refusals took ${refusing} ms of the server's CPU`);
+        assert.deepEqual(statuses, [200, 400, 200, 400, 200, 429], `answers: ${statuses.join(" ")}`);
+        // Each answer is a request and, for the form, a page with the errors (the first on a server
+        // just started): far below the 15 s of CPU the first of these alone took when the body was
+        // parsed before its length was checked.
+        assert.ok(refusing < 6 * 500, `6 refusals took ${refusing} ms of the server's CPU`);
 
         // At the limit (5,000 characters), valid: stored, and the page that shows them renders cheaply.
         const shapes = ["*a", "**a", "[a]", "*[", "_a", "`a", "](", "[a](b)"];

@@ -13,8 +13,11 @@ export default defineConfig({
     environment: "node",
     env: { COOKIE_SECRET: "test-secret-that-is-at-least-32-characters-long" },
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
-    // Integration tests share one PostgreSQL server; run files one after another.
-    fileParallelism: false,
+    // Files side by side: each makes databases of its own (a SQLite file, a PostgreSQL database on
+    // the shared server) and its process keeps its own state, so none sees another's rows.
+    fileParallelism: true,
+    // One per core (Vitest's default leaves one free): the files mostly wait on their databases.
+    maxWorkers: "100%",
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -113,6 +113,9 @@ async function runImportJob(id: string, input: StartImport, db: Db): Promise<voi
       error: error instanceof ImportFileError ? error.message : "The import could not be stored; nothing was changed.",
     };
   }
+  // The file goes first, and the job leaves `live` last: while it is there this instance shows it
+  // running (view), so whoever sees it done finds the upload gone and may start the next one.
+  fs.rmSync(input.folder, { recursive: true, force: true });
   try {
     await beat;
     const report = outcome.report;
@@ -131,7 +134,6 @@ async function runImportJob(id: string, input: StartImport, db: Db): Promise<voi
     console.error("admin: an import's outcome could not be stored", { job: id, outcome: outcome.status, error });
   } finally {
     live.delete(id);
-    fs.rmSync(input.folder, { recursive: true, force: true });
   }
 }
 
@@ -167,7 +169,7 @@ function view(row: Row, now: Date): ImportJobView {
     format: row.format,
     dryRun: row.dryRun,
     fileName: row.fileName,
-    status: stale ? "failed" : (row.status as ImportJobStatus),
+    status: stale ? "failed" : counts ? "running" : (row.status as ImportJobStatus),
     phase: counts?.phase ?? (row.phase === "importing" ? "importing" : "checking"),
     read: counts?.read ?? row.read,
     imported: counts?.imported ?? row.imported,

@@ -1,13 +1,13 @@
 import type { Instrumentation } from "next";
 
 // Next.js calls register() once when a server process starts: the outbox's sender loop runs there,
-// one per process (see lib/server/sender.ts), and so does the page cache's channel to the other
+// one per process (see lib/mail/sender.ts), and so does the page cache's channel to the other
 // instances (lib/server/cache-channel.ts); and the page cache learns to fill in a commenter's own
 // page (lib/comments/commenter-page.ts), and server.ts's lane to answer new comments
 // (lib/comments/lane-posts.ts). Not in the Edge runtime, which has no database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { startSender } = await import("./lib/server/sender");
+    const { startSender } = await import("./lib/mail/sender");
     startSender();
     const { startCacheChannel } = await import("./lib/server/cache-channel");
     startCacheChannel();

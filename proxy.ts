@@ -10,11 +10,12 @@ import {
   tooLarge,
 } from "./lib/server/request-guards";
 import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
-import { SLUG_PATTERN } from "./lib/content/slug";
+import { SLUG_PATTERN } from "./lib/slug";
 import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
 import { isDevelopment } from "./lib/settings";
 import { asksForDocument, DOCUMENT_HEADER } from "./lib/server/html-slots";
 import { plainPage } from "./lib/server/plain-page";
+import { NOT_FOUND_ROUTE } from "./lib/server/next-internals";
 
 /**
  * Where an article's address spelled another way (`/articles/%6Donolith-…`) belongs: Next.js
@@ -75,7 +76,7 @@ export async function proxy(request: NextRequest) {
   // A path that does not decode names nothing here: the site's not-found page (Next's own route).
   const response = decodable
     ? NextResponse.next(forward)
-    : NextResponse.rewrite(new URL("/_not-found", request.url), forward);
+    : NextResponse.rewrite(new URL(NOT_FOUND_ROUTE, request.url), forward);
   response.headers.set("content-security-policy", rendered);
   return response;
 }

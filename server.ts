@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
 import { stampClientAddress } from "./lib/server/client-address";
 import { cookieSecret, fixSettings, settings } from "./lib/settings";
-import { clientAddress, trustsPeer } from "./lib/server/trust-proxy";
+import { clientAddress, trustsPeer } from "./lib/trust-proxy";
 import { closeAll, isDraining, startDraining } from "./lib/server/lifecycle";
 import {
   consoleToLog,
@@ -33,6 +33,7 @@ import {
 import { isTemplateSecret, TEMPLATE_HEADER } from "./lib/server/page-cache";
 import { answerFromPageCache } from "./lib/server/page-cache-http";
 import { answerPost } from "./lib/server/post-lane";
+import { serverOrigin, setServerOrigin } from "./lib/server/next-internals";
 import { HEALTH_PATH, READY_PATH } from "./lib/routes";
 
 const { values } = parseArgs({
@@ -74,7 +75,7 @@ const local =
     : isIPv6(hostname)
       ? `[${hostname}]`
       : hostname;
-process.env.__NEXT_PRIVATE_ORIGIN = `http://${local}:${port}`;
+setServerOrigin(`http://${local}:${port}`);
 
 const { default: next } = await import("next");
 const server = createServer();
@@ -151,8 +152,8 @@ server.once("error", (error) => {
 });
 server.listen(port, hostname, () =>
   log.info(
-    { url: process.env.__NEXT_PRIVATE_ORIGIN, mode: dev ? "development" : "production" },
-    `Marginalia ${dev ? "(development) " : ""}ready on ${process.env.__NEXT_PRIVATE_ORIGIN}`,
+    { url: serverOrigin(), mode: dev ? "development" : "production" },
+    `Marginalia ${dev ? "(development) " : ""}ready on ${serverOrigin()}`,
   ),
 );
 

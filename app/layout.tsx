@@ -5,7 +5,7 @@ import { connection } from "next/server";
 import { ContentRefresh } from "@/components/ContentRefresh";
 import { RequestIdProvider } from "@/components/RequestId";
 import { ThemeToggle } from "@/components/ThemeToggle";
-import { alternatesFor } from "@/lib/seo";
+import { alternatesFor } from "@/lib/content/seo";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
 // Self-hosted variable fonts: the files come from npm and are served with the app, so no page

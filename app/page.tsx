@@ -3,10 +3,10 @@ import { ArticleIndex } from "@/components/ArticleIndex";
 import { listArticles } from "@/lib/content/articles";
 import { commentCountsForIndex } from "@/lib/comments/store";
 import { paginate } from "@/lib/content/pagination";
-import { alternatesFor } from "@/lib/seo";
+import { alternatesFor } from "@/lib/content/seo";
 import { site } from "@/lib/site";
 import { FollowForm } from "@/components/comments/FollowForm";
-import { mailEnabled } from "@/lib/server/mail";
+import { mailEnabled } from "@/lib/mail/mail";
 
 export const metadata: Metadata = { alternates: alternatesFor("/") };
 

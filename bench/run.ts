@@ -439,7 +439,7 @@ async function main() {
   );
   say();
   say(
-    `How the comments are posted: as the form does without JavaScript (its hidden fields and the text, multipart, to the article's address; answered with a 303 to the new comment) or as JSON to /api/articles/<slug>/comments (answered 201), each client from an address of its own with the rate limit raised, ${POSTS} comments per run after ${process.env.BENCH_WARMUP_POSTS ?? 1000} warm-up posts (V8 compiles the posting code for what it does meanwhile: the figures are for a server in its stride). Form tokens are minted by the load generator as lib/comments/form-token.ts mints them, so no page is fetched between posts. The runs post to one article in turn (10, then 50 connections, then the API), so it holds thousands of comments by the last.`,
+    `How the comments are posted: as the form does without JavaScript (its hidden fields and the text, multipart, to the article's address; answered with a 303 to the new comment) or as JSON to /api/articles/<slug>/comments (answered 201), each client from an address of its own with the rate limit raised, ${POSTS} comments per run after ${process.env.BENCH_WARMUP_POSTS ?? 1000} warm-up posts (V8 compiles the posting code for what it does meanwhile: the figures are for a server in its stride). Form tokens are minted by the load generator as lib/server/form-token.ts mints them, so no page is fetched between posts. The runs post to one article in turn (10, then 50 connections, then the API), so it holds thousands of comments by the last.`,
   );
   // The scale-out figures (`--scale`) are measured apart: kept as the last run left them.
   const previous = fs.existsSync("bench/results.md") ? fs.readFileSync("bench/results.md", "utf8") : "";

@@ -1,4 +1,4 @@
-import { jsonLdScript } from "@/lib/seo";
+import { jsonLdScript } from "@/lib/content/seo";
 
 /** Structured data for search engines: a data block, never run as script. */
 export function JsonLd({ data }: { data: object }) {

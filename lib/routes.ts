@@ -1,7 +1,7 @@
 // Every address of the site, in one place: pages, feeds, forms, redirects, the page cache and the
 // proxy build their paths here, so a route can move without a hunt through the tree.
 
-import { slugify } from "./content/slug";
+import { slugify } from "./slug";
 
 export const HOME_PATH = "/";
 export const SEARCH_PATH = "/search";

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { parseTrustProxy } from "./server/trust-proxy";
+import { parseTrustProxy } from "./trust-proxy";
+import { processWide } from "./process-wide";
 
 // Every environment variable the app reads, parsed by one schema (the commented list is
-// .env.example). Nothing else reads process.env: a bad value fails with the variable's name, at
-// start (server.ts and the scripts call settings() first) rather than on the first request that
-// needs it.
+// .env.example). Nothing else reads process.env but Next's own __NEXT_PRIVATE_ORIGIN
+// (server/next-internals.ts): a bad value fails with the variable's name, at start (server.ts and
+// the scripts call settings() first) rather than on the first request that needs it.
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -58,7 +59,7 @@ const schema = z.object({
    * lock-out and a ban of a plain address cover the whole block. Providers hand out a /64 each.
    */
   IPV6_RATE_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
-  // Mail (lib/server/mail.ts, docs/configuration.md): without SMTP_URL nothing is queued and the
+  // Mail (lib/mail/mail.ts, docs/configuration.md): without SMTP_URL nothing is queued and the
   // subscription fields are hidden.
   SMTP_URL: z
     .string()
@@ -114,13 +115,13 @@ const NAMES = Object.keys(schema.shape) as (keyof Settings)[];
 let last: { key: string; value: Settings; env: NodeJS.ProcessEnv } | undefined;
 
 // Set by server.ts once it has checked the settings of a production server, whose environment
-// does not change while it runs. On globalThis: Next.js bundles the app's, the proxy's and
+// does not change while it runs. Once per process: Next.js bundles the app's, the proxy's and
 // instrumentation's copies of this module apart, and server.ts loads its own.
-const FIXED = Symbol.for("marginalia.settings-fixed");
+const fixed = processWide("settings", () => ({ done: false }));
 
 /** From now on this process's environment is taken as it is: each copy of this module reads it once more, then never. */
 export function fixSettings(): void {
-  (globalThis as { [FIXED]?: boolean })[FIXED] = true;
+  fixed.done = true;
 }
 
 /**
@@ -129,7 +130,7 @@ export function fixSettings(): void {
  * read again: reading its ~40 variables cost ~40 µs a call, about a millisecond of every comment post.
  */
 export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
-  if (last?.env === env && (globalThis as { [FIXED]?: boolean })[FIXED]) return last.value;
+  if (last?.env === env && fixed.done) return last.value;
   const values = Object.fromEntries(NAMES.map((name) => [name, env[name] || undefined]));
   const key = JSON.stringify(values);
   if (last?.key === key) {
@@ -158,6 +159,3 @@ export function cookieSecret(env: NodeJS.ProcessEnv = process.env): string {
 /** `next dev`: content is read afresh on every request, drafts show, nothing is cached. */
 export const isDevelopment = () => settings().NODE_ENV === "development";
 export const isProduction = () => settings().NODE_ENV === "production";
-
-/** Where this server listens, which `next start` notes for itself (the Host header may be a proxy's name). */
-export const serverOrigin = (): string | undefined => process.env.__NEXT_PRIVATE_ORIGIN;

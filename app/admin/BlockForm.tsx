@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
-import { saveBlockEntry, type BlockFormState } from "@/lib/server/admin-actions";
+import { saveBlockEntry, type BlockFormState } from "@/lib/comments/admin-actions";
 
 // Adding a ban or blocklist entry. A server action: without JavaScript the form is a plain POST
 // and the page comes back with the message, and what was typed when something is wrong.

@@ -1,7 +1,7 @@
 import { listBlocks } from "@/lib/comments/moderation";
 import { moderationSearch, type ModerationQuery } from "@/lib/comments/moderation-query";
 import type { BlockAction, BlockKind } from "@/lib/comments/blocklist";
-import { removeBlockEntry } from "@/lib/server/admin-actions";
+import { removeBlockEntry } from "@/lib/comments/admin-actions";
 import { BlockForm } from "./BlockForm";
 import { formatDay } from "@/lib/format";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { login } from "@/lib/server/admin-actions";
+import { login } from "@/lib/comments/admin-actions";
 import { FormMessage, SubmitButton } from "@/components/FormStatus";
 
 export function LoginForm() {

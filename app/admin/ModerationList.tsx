@@ -17,7 +17,7 @@ import {
 } from "@/lib/comments/moderation-query";
 import { renderCommentMarkdown } from "@/lib/comments/markdown";
 import type { CommentStatus } from "@/lib/comments/store";
-import { moderateSelected } from "@/lib/server/admin-actions";
+import { moderateSelected } from "@/lib/comments/admin-actions";
 import { articleUrl, commentAnchor, commentPath } from "@/lib/routes";
 import { plural } from "@/lib/format";
 

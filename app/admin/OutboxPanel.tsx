@@ -1,9 +1,9 @@
 import { db } from "@/lib/server/db";
 import { plural, shortTime } from "@/lib/format";
-import { mailEnabled } from "@/lib/server/mail";
-import { outboxOverview } from "@/lib/server/outbox";
+import { mailEnabled } from "@/lib/mail/mail";
+import { outboxOverview } from "@/lib/mail/outbox";
 import { settings } from "@/lib/settings";
-import { retryOutboxMessage } from "@/lib/server/outbox-actions";
+import { retryOutboxMessage } from "@/lib/mail/outbox-actions";
 
 const KINDS: Record<string, string> = {
   confirm: "confirmation",

@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { z } from "zod";
 import { adminEnabled, isAdmin } from "@/lib/server/admin";
 import { settings } from "@/lib/settings";
-import { logout } from "@/lib/server/admin-actions";
+import { logout } from "@/lib/comments/admin-actions";
 import { LoginForm } from "./LoginForm";
 import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH } from "@/lib/routes";
 import { OutboxPanel } from "./OutboxPanel";

@@ -1,5 +1,5 @@
 import { listArticlesForFeed } from "@/lib/content/articles";
-import { FEED_SIZE, renderRss } from "@/lib/feeds";
+import { FEED_SIZE, renderRss } from "@/lib/content/feeds";
 
 // Written at build time, like the pages it announces, and again as articles come due (below).
 export const dynamic = "force-static";

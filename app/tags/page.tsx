@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { listArticles } from "@/lib/content/articles";
-import { alternatesFor } from "@/lib/seo";
+import { alternatesFor } from "@/lib/content/seo";
 import { listTags } from "@/lib/content/tags";
 import { tagPath } from "@/lib/routes";
 

@@ -12,9 +12,9 @@ import { isTemplateRender, PLACEHOLDER, templateActions } from "@/lib/server/pag
 import { answersWithDocument } from "@/lib/server/html-slots";
 import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
-import { mailEnabled } from "@/lib/server/mail";
+import { mailEnabled } from "@/lib/mail/mail";
 import { settings } from "@/lib/settings";
-import { issueFormToken } from "@/lib/comments/form-token";
+import { issueFormToken } from "@/lib/server/form-token";
 import { CommentForm } from "./CommentForm";
 import { ReactionsForm } from "./ReactionButton";
 import { CommentItem, type CommentContext } from "./CommentItem";

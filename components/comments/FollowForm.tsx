@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { followByEmail, type FollowState } from "@/lib/comments/subscription-actions";
+import { followByEmail, type FollowState } from "@/lib/mail/subscription-actions";
 import { FormMessage, SubmitButton } from "../FormStatus";
 
 const LABELS = {

@@ -15,13 +15,14 @@ import {
 import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
-import { issueFormToken } from "./form-token";
+import { issueFormToken } from "../server/form-token";
 import { commentSubmission, judgedByTheLane } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, emailSchema, type CommentField } from "./validation";
-import { CONFIRMATION_MESSAGES, confirmationSince } from "./subscriptions";
+import { CONFIRMATION_MESSAGES, confirmationSince } from "../mail/subscriptions";
 import { db } from "../server/db";
 import { articlePath, postedCommentPath } from "../routes";
 import { isAdmin } from "../server/admin";
+import { ACTION_HEADER } from "../server/next-internals";
 
 export type CommentFormState = {
   status: "idle" | "error" | "posted" | "preview";
@@ -111,7 +112,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
       // Without JavaScript the form is a plain POST: answer it with a redirect to the comment
       // (POST-redirect-GET), so a reload cannot post it again and the answer is not a whole page.
       // (server.ts answers most of these itself, lib/comments/form-post.ts: the author's come here.)
-      if (!(await headers()).has("next-action")) {
+      if (!(await headers()).has(ACTION_HEADER)) {
         redirect(postedCommentPath(slug, result.kind === "posted" ? result.id : null));
       }
       return {

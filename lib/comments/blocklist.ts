@@ -7,7 +7,7 @@ import { linkUrls } from "./markdown";
 // Bans and blocklists: who may not comment (an address or range, a browser, a name and its
 // look-alikes) and what a comment may not say (words, link domains). Pure: the rows come from
 // lib/comments/moderation.ts, the decision is lib/comments/spam.ts's assessComment, the door is
-// lib/comments/service.ts.
+// lib/comments/service/.
 
 export const BAN_KINDS = ["address", "browser", "name"] as const;
 export const LIST_KINDS = ["word", "domain"] as const;

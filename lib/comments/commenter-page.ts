@@ -1,7 +1,8 @@
 import "server-only";
 import { RequestCookies } from "@edge-runtime/cookies";
 import { hasAdminCookie } from "../server/admin";
-import { setCommenter, type KeptPage, type ReaderValues } from "../server/page-cache";
+import type { KeptPage, ReaderValues } from "../server/page-cache";
+import { setCommenter } from "../server/page-cache-http";
 import { settings } from "../settings";
 import { commentActionsHtml } from "./html";
 import { nameFrom, viewerFrom } from "./reader";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SLUG_PATTERN } from "../content/slug";
+import { SLUG_PATTERN } from "../slug";
 import { commentBodySchema, commentNameSchema, emailSchema, SUBSCRIPTION_KINDS } from "./validation";
 import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 

@@ -7,9 +7,11 @@ import { stampedClientAddress } from "../server/client-address";
 import { cookieOptionsFor } from "../server/cookies";
 import { LANE_NOTE, type LaneAnswer } from "../server/post-lane";
 import { hasMalformedActionFields, readForm } from "../server/request-guards";
+import { ACTION_KEY_FIELD } from "../server/next-internals";
 import { browserIdFrom, READER_COOKIE_SECONDS, rememberCommentIn } from "./reader";
 import { submitComment, type SubmitResult, type Submission } from "./service";
 import { HONEYPOT_FIELD } from "./spam";
+import { processWide } from "../process-wide";
 
 // The comment form posted without JavaScript: a multipart POST to the article's address, which
 // Next.js hands to the form's server action (lib/comments/actions.ts). server.ts's lane for posts
@@ -47,7 +49,7 @@ export async function answerFormPost(headers: Headers, body: Buffer, slug: strin
   const form = await readForm(headers, body);
   if (form === null || form === "malformed" || hasMalformedActionFields(headers, form)) return none;
   // React's form for the action carries its $ACTION_KEY; a preview and the author go to the action.
-  if (!form.has("$ACTION_KEY") || form.get("slug") !== slug || form.has("intent")) return none;
+  if (!form.has(ACTION_KEY_FIELD) || form.get("slug") !== slug || form.has("intent")) return none;
   const jar = new RequestCookies(headers);
   if (hasAdminCookie(jar)) return none;
   const ip = stampedClientAddress(headers);
@@ -80,10 +82,8 @@ export async function answerFormPost(headers: Headers, body: Buffer, slug: strin
 // than judge it again (a refusal keeps its rate-limit place, and a second would be taken). Kept
 // in memory by a random key that only the request handed on carries (LANE_NOTE): a key nobody made
 // here (a forged header, plain `next start`) finds nothing, and the action judges the post itself.
-// On globalThis: the lane's answerer and the actions are bundled apart.
-const judged: Map<string, SubmitResult> = ((globalThis as Record<symbol, Map<string, SubmitResult>>)[
-  Symbol.for("marginalia.judged-posts")
-] ??= new Map());
+// Once per process: the lane's answerer and the actions are bundled apart.
+const judged = processWide("judged-posts", () => new Map<string, SubmitResult>());
 // A handed-on post the action never reads (the proxy refused it) is forgotten with the oldest.
 const JUDGED_MAX = 1_000;
 

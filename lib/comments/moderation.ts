@@ -5,10 +5,11 @@ import { broadcastRulesChanged, rulesEpoch } from "../server/cache-channel";
 import { Prisma } from "../generated/sqlite/client";
 import { BLOCK_KINDS, type BlockRule } from "./blocklist";
 import type { CommentStatus } from "./store";
+import { processWide } from "../process-wide";
 
-// The rows of the author's moderation beyond lib/comments/store.ts's approve/hide/delete: pins
+// The rows of the author's moderation beyond lib/comments/store/'s approve/hide/delete: pins
 // (first in every sort), locked discussions (no new comments or replies), bans and blocklists, and
-// the moderation list of /admin. Changes go through lib/comments/service.ts, which holds the rules
+// the moderation list of /admin. Changes go through lib/comments/service/, which holds the rules
 // and drops the cached pages they change.
 
 /** Pins or unpins a comment; false when there is no such comment. */
@@ -42,9 +43,7 @@ type Rules = { locks: Set<string>; blocks: BlockRule[] };
 type Kept = { rules: Promise<Rules>; at: number; epoch: number };
 const RULES_KEPT_MS = 5_000;
 // The routes, the actions and server.ts's lane are bundled apart but share the database client.
-const keptRules: WeakMap<Db, Kept> = ((globalThis as Record<symbol, WeakMap<Db, Kept>>)[
-  Symbol.for("marginalia.moderation-rules")
-] ??= new WeakMap());
+const keptRules = processWide("moderation-rules", () => new WeakMap<Db, Kept>());
 
 async function readBlocks(db: Db, now: Date): Promise<BlockRule[]> {
   const rows = await db.block.findMany({
@@ -105,7 +104,7 @@ export async function setThreadLocked(slug: string, locked: boolean, db: Db = de
 
 // ---- Bans and blocklists (lib/comments/blocklist.ts matches them) ----
 
-// The table also holds the mailboxes that asked never to be mailed (lib/comments/subscriptions.ts):
+// The table also holds the mailboxes that asked never to be mailed (lib/mail/subscriptions.ts):
 // not the moderator's entries, never matched against a comment, not counted against MAX_BLOCKS.
 const MODERATION_KINDS = { in: [...BLOCK_KINDS] };
 

@@ -8,7 +8,7 @@ import { resolveCover } from "./cover";
 import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
 import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
-import { SLUG_PATTERN, slugify } from "./slug";
+import { SLUG_PATTERN, slugify } from "../slug";
 import { isDevelopment, isProduction, settings } from "../settings";
 
 export { ContentError };

@@ -1,5 +1,5 @@
 import type { ArticleSummary } from "./articles";
-import { slugify } from "./slug";
+import { slugify } from "../slug";
 
 export type Author = { name: string; slug: string; bio: string; articles: ArticleSummary[] };
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { site } from "../site";
-import { slugify } from "./slug";
+import { slugify } from "../slug";
 
 /** Front matter and a first line for a new article: valid as it stands, and a draft. */
 export function newArticleText(title: string, today: string): string {

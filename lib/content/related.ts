@@ -1,5 +1,5 @@
 import type { ArticleSummary } from "./articles";
-import { slugify } from "./slug";
+import { slugify } from "../slug";
 
 /**
  * Up to `limit` other articles that share tags with this one, most shared tags first, then newest.

@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cookies } from "next/headers";
 import { cookieOptions } from "./cookies";
-import { countHits, record, reserve, reset } from "../comments/rate-limit";
+import { countHits, record, reserve, reset } from "./rate-limit";
 import { settings, cookieSecret } from "../settings";
 import { db as defaultDb, type Db } from "./db";
 import { safeEqual, sign, unsign } from "./signing";

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { SLUG_PATTERN } from "../content/slug";
+import { SLUG_PATTERN } from "../slug";
 import { resolveDatabaseTarget } from "./database-url";
 import { onShutdown } from "./lifecycle";
 import { logger } from "./log";
 import { forgetPagesHere, pageCacheEnabled, setBroadcast } from "./page-cache";
+import { processWide } from "../process-wide";
 
 // The page cache's channel between instances on one PostgreSQL database: forgetPages() on any
 // instance sends NOTIFY with the article's slug, and every other instance, LISTENing on one
@@ -46,7 +47,7 @@ type State = {
 };
 
 // instrumentation.ts starts it; health.ts (in the routes' bundle) reads its status: one per process.
-const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginalia.cache-channel")] ??= {
+const state = processWide<State>("cache-channel", () => ({
   status: "off",
   instance: randomBytes(8).toString("hex"),
   stopped: false,
@@ -58,7 +59,7 @@ const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginal
   sentAt: 0,
   rulesEpoch: 0,
   answeredAt: 0,
-});
+}));
 
 /** Pauses between attempts to reconnect; the last repeats. */
 const BACKOFF_MS = [100, 200, 500, 1_000, 2_000, 5_000];

@@ -5,6 +5,7 @@ import { PrismaClient as PostgresClient } from "../generated/postgres/client";
 import { resolveDatabaseTarget } from "./database-url";
 import { onShutdown } from "./lifecycle";
 import { SqliteAdapter } from "./sqlite-adapter";
+import { processWide } from "../process-wide";
 
 // Two clients generated from one schema (see scripts/prisma-generate.ts): a client refuses an
 // adapter for the other provider. Their model APIs are identical, so one type serves both.
@@ -23,18 +24,18 @@ export function createDb(url?: string): Db {
   return new SqliteClient({ adapter: new SqliteAdapter({ url: target.file, timeout: 5_000 }) });
 }
 
-// One client per process; kept on globalThis in development so hot reloads do not open a new
-// connection pool each time a module is re-evaluated.
-const globalForDb = globalThis as unknown as { marginaliaDb?: Db };
+// One client per process, whichever bundle asks, and in development across hot reloads (which
+// would open a new connection pool each time a module is re-evaluated).
+const shared = processWide<{ client?: Db }>("db", () => ({}));
 
 export function db(): Db {
-  if (!globalForDb.marginaliaDb) {
+  if (!shared.client) {
     const client = createDb();
-    globalForDb.marginaliaDb = client;
+    shared.client = client;
     // A stopping server closes its pool, so PostgreSQL is not left with connections to time out.
     onShutdown("database", () => client.$disconnect(), { connection: true });
   }
-  return globalForDb.marginaliaDb;
+  return shared.client;
 }
 
 /** Which engine a client talks to, where SQL differs (locks, SKIP LOCKED). */

@@ -5,16 +5,20 @@
 // carries; the SSR pass of components/HtmlSlot.tsx, in this same process, writes it into the HTML,
 // and in the browser the element keeps what the server wrote. A flight-only answer (soft
 // navigation, a refresh after an action) has no HTML to carry it: there it travels as the prop.
-// No imports: the client component reads this registry during its server render.
+// Only process-wide.ts and next-internals.ts, which import nothing: the client component reads
+// this registry during its server render.
+
+import { FLIGHT_REQUEST_HEADERS } from "./next-internals";
+import { processWide } from "../process-wide";
 
 type Registry = { entries: Map<string, { html: string; at: number }>; next: number; prefix: string };
 
-// The pages and their server render are bundled apart but run in one process: on globalThis.
-const registry: Registry = ((globalThis as Record<symbol, Registry>)[Symbol.for("marginalia.html-slots")] ??= {
+// The pages and their server render are bundled apart but run in one process: one registry.
+const registry = processWide<Registry>("html-slots", () => ({
   entries: new Map(),
   next: 0,
   prefix: Math.random().toString(36).slice(2, 8),
-});
+}));
 
 /** A render that never reached its HTML (a request dropped midway) leaves its entries this long at most. */
 const KEEP_MS = 30_000;
@@ -25,9 +29,6 @@ const KEEP_MS = 30_000;
  * the markup travels in the payload too: bigger, never missing.
  */
 export const DOCUMENT_HEADER = "x-marginalia-document";
-
-/** The headers of the router's requests and of server actions, which are answered with flight data only. */
-export const FLIGHT_REQUEST_HEADERS = ["rsc", "next-router-state-tree", "next-router-prefetch", "next-action"];
 
 /** For proxy.ts: whether a request asks for a document, not flight data. */
 export function asksForDocument(headers: Headers): boolean {

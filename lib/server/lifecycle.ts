@@ -1,16 +1,15 @@
 // A server process's end: server.ts, on SIGTERM, marks the process as draining (/readyz answers 503
 // from then on), lets the requests under way finish, then closes what the app opened (the database
 // client, the page cache's LISTEN connection, the outbox sender), in the reverse order of opening.
-// Modules register their closing here; on globalThis, as server.ts and the app's bundles each load
-// their own copy of this module.
+// Modules register their closing here, once per process (process-wide.ts), as server.ts and the
+// app's bundles each load their own copy of this module.
+
+import { processWide } from "../process-wide";
 
 type Closer = { name: string; close: () => Promise<unknown> | unknown; connection: boolean };
 type State = { draining: boolean; closers: Closer[] };
 
-const state: State = ((globalThis as Record<symbol, State>)[Symbol.for("marginalia.lifecycle")] ??= {
-  draining: false,
-  closers: [],
-});
+const state = processWide<State>("lifecycle", () => ({ draining: false, closers: [] }));
 
 /**
  * Registers what to close when the process stops; a second registration under a name replaces the

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { format, stripVTControlCharacters } from "node:util";
 import pino, { type Logger } from "pino";
 import { settings } from "../settings";
+import { processWide } from "../process-wide";
 
 // The server's log: one JSON line per event on stdout (pino), for journald or any log shipper.
 // server.ts writes one line per request and sends console output here too; the comment actions one
@@ -14,10 +15,8 @@ export type RequestContext = { id: string };
 
 type Shared = { logger?: Logger; context: AsyncLocalStorage<RequestContext> };
 // server.ts and the app's bundles each load their own copy of this module: one logger and one
-// request context per process, on globalThis.
-const shared: Shared = ((globalThis as Record<symbol, Shared>)[Symbol.for("marginalia.log")] ??= {
-  context: new AsyncLocalStorage<RequestContext>(),
-});
+// request context per process.
+const shared = processWide<Shared>("log", () => ({ context: new AsyncLocalStorage<RequestContext>() }));
 
 export { isRequestId, newRequestId, REQUEST_ID_HEADER, requestIdOf } from "./request-id";
 

@@ -3,18 +3,19 @@ import { gzip as gzipAsync } from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   cachedPage,
-  commenterValues,
+  type KeptPage,
   pageAnswer,
   pageCacheEnabled,
   TEMPLATE_HEADER,
   templateRequestHeaders,
+  type ReaderValues,
 } from "./page-cache";
 import { contentSecurityPolicy, newNonce } from "./csp";
-import { FLIGHT_REQUEST_HEADERS } from "./html-slots";
-import { issueFormToken } from "../comments/form-token";
-import { SLUG_PATTERN } from "../content/slug";
-import { articleSlugOf } from "../routes";
-import { serverOrigin } from "../settings";
+import { FLIGHT_REQUEST_HEADERS, serverOrigin } from "./next-internals";
+import { issueFormToken } from "./form-token";
+import { SLUG_PATTERN } from "../slug";
+import { articlePath, articleSlugOf } from "../routes";
+import { processWide } from "../process-wide";
 
 // Where server.ts answers from lib/server/page-cache.ts, before Next.js sees the request: a page
 // kept for readers without cookies needs only its nonce, token and request id filled in (and a
@@ -24,6 +25,28 @@ import { serverOrigin } from "../settings";
 
 // In libuv's thread pool, as Next.js compresses: not on the event loop.
 const gzip = promisify(gzipAsync);
+
+/** A reader's values for a kept page from their cookies; null: the page is not theirs to have (render it for them). */
+type Commenter = (slug: string, cookie: string, page: KeptPage) => Promise<ReaderValues | null>;
+// Set by the app (lib/comments/commenter-page.ts), read by server.ts's copy of this module.
+const readers = processWide<{ commenter?: Commenter }>("page-cache-commenter", () => ({}));
+
+/** For the comments: how a reader with cookies gets a kept page with their own name and actions. */
+export function setCommenter(commenter: Commenter): void {
+  readers.commenter = commenter;
+}
+
+/** A reader's values for a kept page, or null: render it for them (also before the app set setCommenter). */
+async function commenterValues(slug: string, cookie: string, page: KeptPage): Promise<ReaderValues | null> {
+  if (!page.kept || !page.personal || !readers.commenter) return null;
+  try {
+    return await readers.commenter(slug, cookie, page);
+  } catch (error) {
+    // The database away: the page rendered for them says comments are unavailable.
+    console.error(`page cache: cannot read a commenter's state on ${articlePath(slug)}`, error);
+    return null;
+  }
+}
 
 // Headers of the router's requests and of a template render: never answered with the shared page.
 // A reader's cookies are: the page gets their name and actions filled in (commenterValues).

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { isProduction, settings } from "../settings";
 import { articlePath } from "../routes";
 import { escapeHtml } from "../html-escape";
+import { processWide } from "../process-wide";
+import { ACTION_FIELD_PREFIX, flightString, inlineFlightString } from "./next-internals";
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
@@ -60,20 +62,15 @@ type State = {
   filling: Map<string, Promise<Entry | null>>;
   /** Tells the other instances that pages changed (set by the cache channel while it is connected). */
   broadcast?: (slug: string | null) => void;
-  /** What a reader with cookies gets in a kept page (set by lib/comments/commenter-page.ts). */
-  commenter?: Commenter;
 };
 
 /** What a commenter's answer from a kept page fills in: their name, and their own actions. */
 export type ReaderValues = { name: string; actions: (part: ActionsPart) => string | null };
 /** What a commenter's answer needs to know of the kept page. */
-export type KeptPage = Pick<Entry, "comments" | "startedAt">;
-/** A reader's values for a kept page from their cookies; null: the page is not theirs to have (render it for them). */
-type Commenter = (slug: string, cookie: string, page: KeptPage) => Promise<ReaderValues | null>;
+export type KeptPage = Pick<Entry, "comments" | "startedAt" | "kept" | "personal">;
 
-// server.ts, proxy.ts and the pages are bundled apart but run in one process: the state lives on globalThis.
-const key = Symbol.for("marginalia.page-cache");
-const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
+// server.ts, proxy.ts and the pages are bundled apart but run in one process: one state.
+const state = processWide<State>("page-cache", () => ({
   secret: randomBytes(16).toString("hex"),
   // Letters and digits only, so they read the same in HTML, in JSON and in script strings.
   nonce: `mgnonce${randomBytes(12).toString("hex")}`,
@@ -84,7 +81,7 @@ const state: State = ((globalThis as Record<symbol, State>)[key] ??= {
   entries: new Map(),
   bytes: 0,
   filling: new Map(),
-});
+}));
 
 export const TEMPLATE_HEADER = "x-marginalia-template";
 /**
@@ -182,7 +179,7 @@ function pageParts(html: string) {
   const nameSlot = (index: number) =>
     inScript(index)
       ? "scriptName"
-      : html.slice(html.lastIndexOf("<", index), index).includes('name="$ACTION_')
+      : html.slice(html.lastIndexOf("<", index), index).includes(`name="${ACTION_FIELD_PREFIX}`)
         ? "actionName"
         : "name";
   const parts: Entry["parts"] = [];
@@ -361,19 +358,6 @@ export function pageAnswer(
   return { status: entry.status, headers, body };
 }
 
-/** A string inside a JSON string of React's (a flight row, a form's action state): an extra "$" before one that starts with "$". */
-const flightString = (value: string) => JSON.stringify(value.startsWith("$") ? `$${value}` : value).slice(1, -1);
-
-/**
- * A string prop as it reads in the page's inline payload: Next.js writes the flight row as a JSON
- * string inside a script, with `<`, `>`, `&` and the line separators escaped (its htmlEscapeJsonString).
- */
-export function inlineFlightString(value: string): string {
-  return JSON.stringify(flightString(value))
-    .slice(1, -1)
-    .replace(/[&<>\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
 /**
  * Drops the cached page of an article (of every article without a slug) after its comments changed,
  * here and, on PostgreSQL, on every other instance.
@@ -398,23 +382,6 @@ export function forgetPagesHere(slug?: string, { renderAgain = false, now = Date
     if (renderAgain && slug && entry?.render && now() - entry.servedAt < STALE_LIMIT_MS) {
       void refresh(each, entry.render, now);
     }
-  }
-}
-
-/** For the comments: how a reader with cookies gets a kept page with their own name and actions. */
-export function setCommenter(commenter: Commenter): void {
-  state.commenter = commenter;
-}
-
-/** A reader's values for a kept page, or null: render it for them (also before the app set setCommenter). */
-export async function commenterValues(slug: string, cookie: string, entry: Entry): Promise<ReaderValues | null> {
-  if (!entry.kept || !entry.personal || !state.commenter) return null;
-  try {
-    return await state.commenter(slug, cookie, entry);
-  } catch (error) {
-    // The database away: the page rendered for them says comments are unavailable.
-    console.error(`page cache: cannot read a commenter's state on ${articlePath(slug)}`, error);
-    return null;
   }
 }
 

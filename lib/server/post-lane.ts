@@ -1,8 +1,10 @@
 import { IncomingMessage, type ServerResponse } from "node:http";
 import { articleSlugOf, commentsApiPath } from "../routes";
-import { SLUG_PATTERN } from "../content/slug";
+import { SLUG_PATTERN } from "../slug";
+import { ACTION_HEADER } from "./next-internals";
 import { MAX_SUBMISSION_BYTES } from "./request-body";
 import { decodes, isCrossSite, tooLarge } from "./request-guards";
+import { processWide } from "../process-wide";
 
 // Where server.ts answers a new comment before Next.js sees it: the comment form sent without
 // JavaScript (multipart, to the article's address) and the JSON API's POST. Next.js's request
@@ -27,9 +29,8 @@ export const LANE_NOTE = "x-marginalia-lane-note";
 
 type Answerer = (post: LanePost) => Promise<LaneAnswer>;
 
-// server.ts and the app are bundled apart but run in one process: the app's answerer lives on globalThis.
-const key = Symbol.for("marginalia.post-lane");
-const state: { answer?: Answerer } = ((globalThis as Record<symbol, { answer?: Answerer }>)[key] ??= {});
+// server.ts and the app are bundled apart but run in one process: the app's answerer is the process's.
+const state = processWide<{ answer?: Answerer }>("post-lane", () => ({}));
 
 /** For the comments (instrumentation.ts): how the lane's posts are answered. */
 export function setPostAnswerer(answer: Answerer): void {
@@ -51,7 +52,7 @@ function laneKind(request: IncomingMessage, headers: Headers): { kind: LanePost[
   if (!SLUG_PATTERN.test(slug) || (api && commentsApiPath(slug) !== pathname)) return null;
   if (api) return { kind: "api", slug };
   // A server action called by script (Next-Action) and anything cross-site: proxy.ts and Next.js.
-  if (!/^multipart\/form-data/i.test(type ?? "") || headers.has("next-action") || isCrossSite(headers)) return null;
+  if (!/^multipart\/form-data/i.test(type ?? "") || headers.has(ACTION_HEADER) || isCrossSite(headers)) return null;
   return { kind: "form", slug };
 }
 

@@ -1,3 +1,4 @@
+import { ACTION_HEADER, hasBrokenActionFields } from "./next-internals";
 import { plainPage } from "./plain-page";
 import { parseForm } from "./request-body";
 
@@ -33,15 +34,6 @@ export function tooLarge(api: boolean): Response {
   });
 }
 
-const json = (value: FormDataEntryValue | null) => {
-  if (typeof value !== "string") return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * A form body as proxy.ts reads it: the parsed form, "malformed" when it cannot be parsed, or null
  * when the body is not a form at all (JSON, nothing).
@@ -57,24 +49,13 @@ export async function readForm(headers: Headers, body: Buffer): Promise<FormData
 }
 
 /**
- * A form whose server-action fields (what React writes into a form for a POST without JavaScript:
- * $ACTION_REF_n, then $ACTION_n:0 naming the action and its bound state in $ACTION_n:1…) were cut
- * or altered: Next.js would answer it with a server error.
+ * A form whose server-action fields (what React writes into a form for a POST without JavaScript)
+ * were cut or altered: Next.js would answer it with a server error. A server action called by
+ * script (its header) carries its arguments otherwise.
  */
 export function hasMalformedActionFields(headers: Headers, form: FormData): boolean {
-  if (headers.get("next-action")) return false;
-  const names = [...form.keys()].filter((name) => name.startsWith("$ACTION_"));
-  if (names.length === 0) return false;
-  for (const name of names) {
-    const ref = /^\$ACTION_REF_(\d+)$/.exec(name)?.[1];
-    if (ref === undefined) continue;
-    const action = json(form.get(`$ACTION_${ref}:0`)) as { id?: unknown; bound?: unknown } | undefined;
-    if (typeof action?.id !== "string") return true;
-    const bound = typeof action.bound === "string" ? /^\$@(\d+)$/.exec(action.bound)?.[1] : undefined;
-    if (action.bound !== null && !Array.isArray(json(form.get(`$ACTION_${ref}:${bound}`)))) return true;
-  }
-  const referenced = names.some((name) => /^\$ACTION_(REF|ID)_/.test(name));
-  return !referenced || names.some((name) => /^\$ACTION_\d+:\d+$/.test(name) && json(form.get(name)) === undefined);
+  if (headers.get(ACTION_HEADER)) return false;
+  return hasBrokenActionFields(form);
 }
 
 /** A form body that cannot be parsed, or whose server-action fields were cut or altered. */

@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { addBlock, submitComment, submitReaction, type SubmitResult } from "@/lib/comments/service";
 import { createComment } from "@/lib/comments/store";
-import { issueFormToken } from "@/lib/comments/form-token";
+import { issueFormToken } from "@/lib/server/form-token";
 import { attemptLogin } from "@/lib/server/admin";
-import { clientAddress, parseTrustProxy } from "@/lib/server/trust-proxy";
-import type { Db } from "@/lib/server/db";
-import { providers, type TestDatabase } from "../support/databases";
+import { clientAddress, parseTrustProxy } from "@/lib/trust-proxy";
+import { providers, withDatabase } from "../support/databases";
 
 // One IPv6 client holds a whole /64 (issue 24): the limits count its addresses as one, and a ban
 // can name the block. Through the comment service and the admin's login, on both databases.
@@ -16,22 +15,13 @@ const aged = () => issueFormToken(Date.now() - 10_000);
 const behindNginx = (address: string) => clientAddress("127.0.0.1", address, parseTrustProxy("1"));
 
 describe.each(providers)("IPv6 clients keyed by their prefix on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
 
   function send(ip: string, body: string): Promise<SubmitResult> {
-    return submitComment({ slug: SLUG, name: "Ada", body, token: aged() }, { ip, browserId: null }, db);
+    return submitComment({ slug: SLUG, name: "Ada", body, token: aged() }, { ip, browserId: null }, database.db);
   }
 
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
   afterEach(() => vi.unstubAllEnvs());
-  afterAll(async () => {
-    await database?.drop();
-  });
 
   describe.skipIf(skipReason)("limits", () => {
     it("16 comments in a minute from 16 addresses of one /64 meet the limit of 5", async () => {
@@ -61,12 +51,14 @@ describe.each(providers)("IPv6 clients keyed by their prefix on %s", (_name, ope
     it("counts 👍 on one comment per /64: 3 a day, whichever addresses of it they come from", async () => {
       const created = await createComment(
         { slug: "reactions-v6", name: "Grace", body: "Liked?", status: "published" },
-        db,
+        database.db,
       );
       if (created.kind !== "created") throw new Error(created.kind);
       const kinds: string[] = [];
       for (let i = 1; i <= 6; i++) {
-        kinds.push((await submitReaction(created.id, { ip: `2001:db8:77:1::${i}`, voterId: `voter-${i}` }, db)).kind);
+        kinds.push(
+          (await submitReaction(created.id, { ip: `2001:db8:77:1::${i}`, voterId: `voter-${i}` }, database.db)).kind,
+        );
       }
       expect(kinds).toEqual(["added", "added", "added", "refused", "refused", "refused"]);
     });
@@ -75,43 +67,45 @@ describe.each(providers)("IPv6 clients keyed by their prefix on %s", (_name, ope
       vi.stubEnv("ADMIN_PASSWORD", "a long enough passphrase");
       const noWait = async () => undefined;
       for (let i = 1; i <= 10; i++) {
-        expect((await attemptLogin("wrong guess", `2001:db8:99:1::${i}`, db, new Date(), noWait)).kind).toBe("wrong");
+        expect((await attemptLogin("wrong guess", `2001:db8:99:1::${i}`, database.db, new Date(), noWait)).kind).toBe(
+          "wrong",
+        );
       }
       expect(
-        await attemptLogin("a long enough passphrase", "2001:db8:99:1::abc", db, new Date(), noWait),
+        await attemptLogin("a long enough passphrase", "2001:db8:99:1::abc", database.db, new Date(), noWait),
       ).toMatchObject({
         kind: "locked",
       });
-      expect((await attemptLogin("a long enough passphrase", "2001:db8:99:2::1", db, new Date(), noWait)).kind).toBe(
-        "ok",
-      );
+      expect(
+        (await attemptLogin("a long enough passphrase", "2001:db8:99:2::1", database.db, new Date(), noWait)).kind,
+      ).toBe("ok");
     });
   });
 
   describe.skipIf(skipReason)("bans by prefix", () => {
     it("a ban of 2001:db8:bad:1::/64 refuses an address inside it and not one outside", async () => {
-      const saved = await addBlock({ kind: "address", value: "2001:DB8:BAD:1::77/64", action: "refuse" }, db);
+      const saved = await addBlock({ kind: "address", value: "2001:DB8:BAD:1::77/64", action: "refuse" }, database.db);
       expect(saved).toMatchObject({ kind: "saved", rule: { value: "2001:db8:bad:1::/64" } });
       expect(await send("2001:db8:bad:1:abcd::1", "From inside the range")).toMatchObject({ kind: "refused" });
       expect(await send("2001:db8:bad:2::1", "From outside the range")).toMatchObject({ kind: "posted" });
     });
 
     it("a ban of a plain IPv6 address covers its /64; /128 the one address", async () => {
-      await addBlock({ kind: "address", value: "2001:db8:bad:3::1", action: "refuse" }, db);
+      await addBlock({ kind: "address", value: "2001:db8:bad:3::1", action: "refuse" }, database.db);
       expect(await send("2001:db8:bad:3::2", "Same /64 as the banned address")).toMatchObject({ kind: "refused" });
-      await addBlock({ kind: "address", value: "2001:db8:bad:4::1/128", action: "refuse" }, db);
+      await addBlock({ kind: "address", value: "2001:db8:bad:4::1/128", action: "refuse" }, database.db);
       expect(await send("2001:db8:bad:4::1", "The banned address itself")).toMatchObject({ kind: "refused" });
       expect(await send("2001:db8:bad:4::2", "Its neighbour")).toMatchObject({ kind: "posted" });
     });
 
     it("a ban of an IPv4 /24 refuses inside, also written as mapped IPv6, and not outside", async () => {
-      await addBlock({ kind: "address", value: "198.51.100.0/24", action: "refuse" }, db);
+      await addBlock({ kind: "address", value: "198.51.100.0/24", action: "refuse" }, database.db);
       expect(await send("::ffff:198.51.100.23", "Mapped, inside")).toMatchObject({ kind: "refused" });
       expect(await send("198.51.101.23", "Outside")).toMatchObject({ kind: "posted" });
     });
 
     it("refuses a rule that is not an address or range, saying what is expected", async () => {
-      const refused = await addBlock({ kind: "address", value: "2001:db8::/129", action: "refuse" }, db);
+      const refused = await addBlock({ kind: "address", value: "2001:db8::/129", action: "refuse" }, database.db);
       expect(refused).toMatchObject({ kind: "invalid" });
       expect(JSON.stringify(refused)).toContain("/0 to /128");
     });

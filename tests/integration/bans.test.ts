@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   addBlock,
   banAuthor,
@@ -13,9 +13,8 @@ import {
 import { countComments, createComment, earlierComments, listComments, type Viewer } from "@/lib/comments/store";
 import { commentedArticles, listBlocks, listForModeration, moderationCounts } from "@/lib/comments/moderation";
 import { textFingerprint } from "@/lib/comments/spam";
-import { issueFormToken } from "@/lib/comments/form-token";
-import type { Db } from "@/lib/server/db";
-import { providers, type TestDatabase } from "../support/databases";
+import { issueFormToken } from "@/lib/server/form-token";
+import { providers, withDatabase } from "../support/databases";
 
 // Bans, blocklists, the spam score and bulk moderation through the comment service, and the
 // moderation list of /admin, on both databases.
@@ -26,8 +25,7 @@ const NOBODY: Viewer = { ownIds: new Set() };
 const ADMIN: Viewer = { ownIds: new Set(), admin: true };
 
 describe.each(providers)("bans, blocklists and the spam score on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   let address = 0;
   const nextIp = () => `10.20.${Math.floor(++address / 250)}.${address % 250}`;
 
@@ -38,7 +36,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
     return submitComment(
       { slug: SLUG, name: from.name ?? "Ada", body, parentId: from.parentId, token: aged() },
       { ip: from.ip ?? nextIp(), browserId: from.browserId ?? null, isAuthor: from.isAuthor },
-      db,
+      database.db,
     );
   }
   async function post(body: string, from: Parameters<typeof send>[1] = {}) {
@@ -46,29 +44,21 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
     if (result.kind !== "posted") throw new Error(`not posted: ${JSON.stringify(result)}`);
     return result;
   }
-  const row = (id: string) => db.comment.findUniqueOrThrow({ where: { id } });
+  const row = (id: string) => database.db.comment.findUniqueOrThrow({ where: { id } });
   const seenBy = async (viewer: Viewer) =>
-    (await listComments(SLUG, { threads: 1_000, viewer }, db)).threads.flatMap(function flat(c): (typeof c)[] {
+    (await listComments(SLUG, { threads: 1_000, viewer }, database.db)).threads.flatMap(function flat(c): (typeof c)[] {
       return [c, ...c.replies.flatMap(flat)];
     });
   const block = async (kind: string, value: string, action: string, days?: number) => {
-    const result = await addBlock({ kind, value, action, days }, db);
+    const result = await addBlock({ kind, value, action, days }, database.db);
     if (result.kind !== "saved") throw new Error(JSON.stringify(result.errors));
     return result.rule;
   };
 
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
   beforeEach(async () => {
-    await db?.block.deleteMany();
+    await database.db.block.deleteMany();
   });
   afterEach(() => vi.unstubAllEnvs());
-  afterAll(async () => {
-    await database?.drop();
-  });
 
   describe.skipIf(skipReason)("bans", () => {
     it("a banned address (or range) posts into the shadow: its author sees the comment as published, nobody else sees it", async () => {
@@ -88,7 +78,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       expect(mine).toMatchObject({ pending: false, shadow: false, hidden: false, placeholder: null });
       expect(mine?.html).toContain("I am banned");
       // The count they see includes it, as it would if it were published.
-      expect(await countComments(SLUG, db, own)).toBe((await countComments(SLUG, db)) + 1);
+      expect(await countComments(SLUG, database.db, own)).toBe((await countComments(SLUG, database.db)) + 1);
 
       expect((await seenBy(NOBODY)).map((c) => c.id)).not.toContain(posted.id);
       expect((await seenBy(ADMIN)).find((c) => c.id === posted.id)).toMatchObject({ shadow: true });
@@ -113,14 +103,14 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
 
     it("a ban set to refuse tells the reader and stores nothing; to queue, holds the comment", async () => {
       await block("address", "192.0.2.1", "refuse");
-      const before = await db.comment.count();
+      const before = await database.db.comment.count();
       expect(await send("Let me in", { ip: "192.0.2.1" })).toEqual({
         kind: "refused",
         message: "This site does not accept comments from you.",
       });
-      expect(await db.comment.count()).toBe(before);
+      expect(await database.db.comment.count()).toBe(before);
       // Refusals count against the address's rate limit, so the rules cannot be probed at will.
-      expect(await db.rateLimitHit.count({ where: { key: "comment:192.0.2.1" } })).toBe(1);
+      expect(await database.db.rateLimitHit.count({ where: { key: "comment:192.0.2.1" } })).toBe(1);
 
       await block("address", "192.0.2.2", "queue");
       const held = await post("Watched", { ip: "192.0.2.2" });
@@ -130,13 +120,13 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
 
     it("an ended ban holds no more, and a lifted one neither", async () => {
       const rule = await block("name", "Shortban", "shadow", 1);
-      await db.block.update({ where: { id: rule.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      await database.db.block.update({ where: { id: rule.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
       expect((await row((await post("Free again", { name: "Shortban" })).id)).status).toBe("published");
 
       const lifted = await block("name", "Lifted", "shadow");
       expect((await row((await post("Before", { name: "Lifted" })).id)).status).toBe("shadow");
-      expect(await removeBlock(lifted.id, db)).toBe(true);
-      expect(await removeBlock(lifted.id, db)).toBe(false);
+      expect(await removeBlock(lifted.id, database.db)).toBe(true);
+      expect(await removeBlock(lifted.id, database.db)).toBe(false);
       expect((await row((await post("After", { name: "Lifted" })).id)).status).toBe("published");
     });
 
@@ -150,7 +140,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       const posted = await post("Innocent at first", { browserId: "browser-later-banned" });
       await block("browser", "browser-later-banned", "shadow");
       const viewer = { ownIds: new Set([posted.id]), voterId: "browser-later-banned" };
-      expect(await submitEdit({ id: posted.id, body: "Now rude" }, { ip: nextIp(), viewer }, db)).toEqual({
+      expect(await submitEdit({ id: posted.id, body: "Now rude" }, { ip: nextIp(), viewer }, database.db)).toEqual({
         kind: "saved",
         body: "Now rude",
         pending: false,
@@ -168,14 +158,14 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       const third = await post("Troll comment three", { ...troll, browserId: "browser-troll-2" }); // same address
       const bystander = await post("An innocent bystander");
 
-      expect(await banAuthor(first.id, { by: ["browser", "address"], shadowExisting: true }, db)).toEqual({
+      expect(await banAuthor(first.id, { by: ["browser", "address"], shadowExisting: true }, database.db)).toEqual({
         kind: "banned",
         bans: 2,
         moved: 3,
       });
       for (const id of [first.id, second.id, third.id]) expect((await row(id)).status).toBe("shadow");
       expect((await row(bystander.id)).status).toBe("published");
-      const bans = await listBlocks(db);
+      const bans = await listBlocks(database.db);
       expect(bans.map((b) => [b.kind, b.value, b.action, b.note])).toEqual(
         expect.arrayContaining([
           ["browser", "browser-troll", "shadow", `Ada on ${SLUG}`],
@@ -189,30 +179,34 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
 
     it("without moving, their comments stay; by name alone; never the site's author; nothing to ban an import by", async () => {
       const posted = await post("Stays up", { name: "Rude Name", browserId: "browser-rude" });
-      expect(await banAuthor(posted.id, { by: ["name"], days: 7 }, db)).toEqual({ kind: "banned", bans: 1, moved: 0 });
+      expect(await banAuthor(posted.id, { by: ["name"], days: 7 }, database.db)).toEqual({
+        kind: "banned",
+        bans: 1,
+        moved: 0,
+      });
       expect((await row(posted.id)).status).toBe("published");
-      const [ban] = await listBlocks(db);
+      const [ban] = await listBlocks(database.db);
       expect(ban).toMatchObject({ kind: "name", value: "Rude Name" });
       expect(ban.expiresAt!.getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
       expect((await row((await post("Again", { name: "Rude Name" })).id)).status).toBe("shadow");
 
       const mine = await post("By the author", { isAuthor: true, name: "Someone" });
-      await db.comment.update({ where: { id: mine.id }, data: { byAuthor: true } });
-      expect(await banAuthor(mine.id, { by: ["browser", "address", "name"] }, db)).toEqual({ kind: "author" });
+      await database.db.comment.update({ where: { id: mine.id }, data: { byAuthor: true } });
+      expect(await banAuthor(mine.id, { by: ["browser", "address", "name"] }, database.db)).toEqual({ kind: "author" });
 
       const imported = await createComment(
         { slug: SLUG, name: "Old Disqus user", body: "Imported", status: "published" },
-        db,
+        database.db,
       );
       if (imported.kind !== "created") throw new Error(imported.kind);
-      expect(await banAuthor(imported.id, { by: ["browser", "address"] }, db)).toEqual({ kind: "nothing" });
-      expect(await banAuthor("no-such-comment", { by: ["name"] }, db)).toEqual({ kind: "not-found" });
+      expect(await banAuthor(imported.id, { by: ["browser", "address"] }, database.db)).toEqual({ kind: "nothing" });
+      expect(await banAuthor("no-such-comment", { by: ["name"] }, database.db)).toEqual({ kind: "not-found" });
     });
 
     it("bans the authors of several comments at once", async () => {
       const a = await post("Spam A", { browserId: "browser-a1" });
       const b = await post("Spam B", { browserId: "browser-b1" });
-      expect(await banAuthors([a.id, b.id, a.id, "missing"], db)).toBe(2);
+      expect(await banAuthors([a.id, b.id, a.id, "missing"], database.db)).toBe(2);
       expect((await row(a.id)).status).toBe("shadow");
       expect((await row(b.id)).status).toBe("shadow");
     });
@@ -221,7 +215,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
   describe.skipIf(skipReason)("blocklists", () => {
     it("a refused word sends the comment back with the reason on its field, nothing stored", async () => {
       await block("word", "casino*", "refuse");
-      const before = await db.comment.count();
+      const before = await database.db.comment.count();
       expect(await send("The best CASINOS are here")).toEqual({
         kind: "invalid",
         errors: { body: ["“casino” is not accepted in comments here. Please rephrase."] },
@@ -230,7 +224,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
         kind: "invalid",
         errors: { name: [expect.any(String)] },
       });
-      expect(await db.comment.count()).toBe(before);
+      expect(await database.db.comment.count()).toBe(before);
     });
 
     it("a queued word or domain holds the comment whatever the mode, with its reason in the flags", async () => {
@@ -257,37 +251,41 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       const viewer = { ownIds: new Set([posted.id]) };
       await block("word", "forbidden", "refuse");
       await block("domain", "watch.example", "queue");
-      expect(await submitEdit({ id: posted.id, body: "Now forbidden" }, { ip: nextIp(), viewer }, db)).toEqual({
-        kind: "invalid",
-        errors: ["“forbidden” is not accepted in comments here. Please rephrase."],
-      });
+      expect(await submitEdit({ id: posted.id, body: "Now forbidden" }, { ip: nextIp(), viewer }, database.db)).toEqual(
+        {
+          kind: "invalid",
+          errors: ["“forbidden” is not accepted in comments here. Please rephrase."],
+        },
+      );
       expect((await row(posted.id)).body).toBe("A clean comment");
       expect(
-        await submitEdit({ id: posted.id, body: "See https://watch.example" }, { ip: nextIp(), viewer }, db),
+        await submitEdit({ id: posted.id, body: "See https://watch.example" }, { ip: nextIp(), viewer }, database.db),
       ).toMatchObject({ kind: "saved", pending: true });
       expect(await row(posted.id)).toMatchObject({ status: "pending", flags: "Blocked domain watch.example" });
     });
 
     it("refuses entries it cannot use, and changes an entry entered again", async () => {
-      expect(await addBlock({ kind: "word", value: "x", action: "shadow" }, db)).toMatchObject({
+      expect(await addBlock({ kind: "word", value: "x", action: "shadow" }, database.db)).toMatchObject({
         kind: "invalid",
         errors: { action: ["A word or a domain sends to the queue or refuses."] },
       });
-      expect(await addBlock({ kind: "address", value: "not an address", action: "shadow" }, db)).toMatchObject({
-        kind: "invalid",
-        errors: { value: [expect.stringContaining("Enter an address")] },
-      });
-      expect(await addBlock({ kind: "planet", value: "x", action: "queue" }, db)).toMatchObject({
+      expect(await addBlock({ kind: "address", value: "not an address", action: "shadow" }, database.db)).toMatchObject(
+        {
+          kind: "invalid",
+          errors: { value: [expect.stringContaining("Enter an address")] },
+        },
+      );
+      expect(await addBlock({ kind: "planet", value: "x", action: "queue" }, database.db)).toMatchObject({
         kind: "invalid",
         errors: { kind: ["Choose what to block."] },
       });
-      expect(await addBlock({ kind: "word", value: "x", action: "queue", days: 3 }, db)).toMatchObject({
+      expect(await addBlock({ kind: "word", value: "x", action: "queue", days: 3 }, database.db)).toMatchObject({
         kind: "invalid",
         errors: { days: ["Choose how long it lasts."] },
       });
       await block("word", "Spam", "queue");
       await block("word", "spam", "refuse");
-      expect((await listBlocks(db)).map((b) => [b.value, b.action])).toEqual([["spam", "refuse"]]);
+      expect((await listBlocks(database.db)).map((b) => [b.value, b.action])).toEqual([["spam", "refuse"]]);
     });
   });
 
@@ -297,7 +295,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       for (const slug of ["other-article-1", "other-article-2"]) {
         const created = await createComment(
           { slug, name: "Spammer", body: text, status: "published", fingerprint: textFingerprint(text) },
-          db,
+          database.db,
         );
         expect(created.kind).toBe("created");
       }
@@ -305,7 +303,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       const fingerprint = textFingerprint(text);
       const earlier = await earlierComments(
         { slug: SLUG, browserId: null, body: text, fingerprint, sameTextSince: since },
-        db,
+        database.db,
       );
       expect(earlier).toEqual({ duplicateId: null, sameTextElsewhere: 2 });
       const held = await post(text.toUpperCase());
@@ -352,7 +350,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
             status: i % 3 === 0 ? "pending" : "published",
             flags: i % 9 === 0 ? "Spam score 6 (the queue starts at 5)" : null,
           },
-          db,
+          database.db,
           new Date(start + i * 60_000),
         );
         if (created.kind !== "created") throw new Error(created.kind);
@@ -360,11 +358,11 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       }
       await createComment(
         { slug: `${LIST}-other`, name: "Elsewhere", body: "compilers elsewhere", status: "hidden" },
-        db,
+        database.db,
       );
     });
     const page = (filter: Parameters<typeof listForModeration>[0], number = 1, size = 20) =>
-      listForModeration(filter, { number, size }, db);
+      listForModeration(filter, { number, size }, database.db);
 
     it("pages through every comment, newest first, none twice, none left out", async () => {
       const seen: string[] = [];
@@ -384,7 +382,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
       expect((await page({ slug: LIST, q: "50%" })).rows.map((r) => r.body)).toEqual(["Discount: 50% off_today"]);
       expect((await page({ slug: LIST, q: "f_t" })).total).toBe(1);
       expect((await page({ slug: LIST, q: "0%_o" })).total).toBe(0);
-      expect(await moderationCounts({ slug: LIST, q: "50%" }, db)).toEqual({
+      expect(await moderationCounts({ slug: LIST, q: "50%" }, database.db)).toEqual({
         byStatus: { published: 1 },
         all: 1,
         flagged: 0,
@@ -394,17 +392,20 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
     it("filters by state and flags, and counts per state for the rest of the filter", async () => {
       expect((await page({ slug: LIST, status: "pending" })).total).toBe(15);
       expect((await page({ slug: LIST, flagged: true })).rows.every((r) => r.flags)).toBe(true);
-      expect(await moderationCounts({ slug: LIST }, db)).toEqual({
+      expect(await moderationCounts({ slug: LIST }, database.db)).toEqual({
         byStatus: { pending: 15, published: 30 },
         all: 45,
         flagged: 5,
       });
-      expect(await moderationCounts({ slug: LIST, status: "pending" }, db)).toMatchObject({ all: 45, flagged: 5 });
-      expect(await moderationCounts({ slug: LIST, flagged: true }, db)).toMatchObject({
+      expect(await moderationCounts({ slug: LIST, status: "pending" }, database.db)).toMatchObject({
+        all: 45,
+        flagged: 5,
+      });
+      expect(await moderationCounts({ slug: LIST, flagged: true }, database.db)).toMatchObject({
         byStatus: { pending: 5 },
         all: 5,
       });
-      expect(await commentedArticles(db)).toEqual(
+      expect(await commentedArticles(database.db)).toEqual(
         expect.arrayContaining([
           { slug: LIST, count: 45 },
           { slug: `${LIST}-other`, count: 1 },
@@ -414,11 +415,11 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
 
     it("approves, hides and deletes the ticked comments, each once, at most a page of them", async () => {
       const pending = (await page({ slug: LIST, status: "pending" }, 1, 100)).rows.map((r) => r.id);
-      expect(await moderateMany([...pending.slice(0, 3), pending[0], "missing"], "approve", db)).toBe(3);
+      expect(await moderateMany([...pending.slice(0, 3), pending[0], "missing"], "approve", database.db)).toBe(3);
       expect((await page({ slug: LIST, status: "pending" })).total).toBe(12);
-      expect(await moderateMany(pending.slice(3, 5), "hide", db)).toBe(2);
-      expect(await moderateMany(pending.slice(5, 7), "delete", db)).toBe(2);
-      expect(await moderationCounts({ slug: LIST }, db)).toMatchObject({
+      expect(await moderateMany(pending.slice(3, 5), "hide", database.db)).toBe(2);
+      expect(await moderateMany(pending.slice(5, 7), "delete", database.db)).toBe(2);
+      expect(await moderationCounts({ slug: LIST }, database.db)).toMatchObject({
         byStatus: { pending: 8, published: 33, hidden: 2 },
         all: 43,
       });
@@ -426,7 +427,7 @@ describe.each(providers)("bans, blocklists and the spam score on %s", (_name, op
         await moderateMany(
           Array.from({ length: MAX_BULK + 20 }, (_, i) => `missing-${i}`),
           "hide",
-          db,
+          database.db,
         ),
       ).toBe(0);
     });

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createComment, listComments } from "@/lib/comments/store";
 import { importComments } from "@/lib/comments/backup";
-import type { Db } from "@/lib/server/db";
 import { describeImportProblem } from "@/lib/comments/export-schema";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 
 // An import writes straight into what every reader sees: each record passes the rules of a new
 // comment, and one bad record refuses the whole file.
@@ -27,8 +26,7 @@ type ExportRow = {
 };
 
 describe.each(providers)("importing comments on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   let article = 0;
   let serial = 0;
   const nextSlug = () => `import-${++article}`;
@@ -90,16 +88,7 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
 
   const matches = (message: string | RegExp) =>
     typeof message === "string" ? message : expect.stringMatching(message);
-  const stored = (slug: string) => db.comment.count({ where: { articleSlug: slug } });
-
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const stored = (slug: string) => database.db.comment.count({ where: { articleSlug: slug } });
 
   describe.skipIf(skipReason)("a valid file", () => {
     it("is stored whole: threads, a reaction, a deleted comment's place, ids of the first version (cuid)", async () => {
@@ -112,9 +101,9 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
         deletedAt: "2026-05-01T11:30:00Z",
       };
       const under = { ...t.deep, parentId: gone.id };
-      const result = await importComments(t.file([t.root, gone, under]), db, NOW);
+      const result = await importComments(t.file([t.root, gone, under]), database.db, NOW);
       expect(result).toEqual({ kind: "imported", comments: 3, reactions: 1 });
-      const page = await listComments(t.slug, {}, db);
+      const page = await listComments(t.slug, {}, database.db);
       expect(page.threads[0]).toMatchObject({
         authorName: "Ada",
         reactions: 1,
@@ -130,8 +119,8 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
         body: "Hello\uFFFF\r\nthere\u202E ",
         createdAt: "2026-06-01T14:03:00+02:00",
       };
-      expect(await importComments(t.file([root], []), db, NOW)).toMatchObject({ kind: "imported" });
-      const row = await db.comment.findUniqueOrThrow({ where: { id: root.id } });
+      expect(await importComments(t.file([root], []), database.db, NOW)).toMatchObject({ kind: "imported" });
+      const row = await database.db.comment.findUniqueOrThrow({ where: { id: root.id } });
       expect(row).toMatchObject({
         authorName: "Ada",
         body: "Hello\nthere",
@@ -143,7 +132,7 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
       const slug = nextSlug();
       const parent = await createComment(
         { slug, name: "Stored", body: "Already here", status: "published" },
-        db,
+        database.db,
         new Date("2026-05-01T09:00:00Z"),
       );
       if (parent.kind !== "created") throw new Error(parent.kind);
@@ -151,11 +140,11 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
       const reply = { ...t.reply, parentId: parent.id, rootId: parent.id };
       const result = await importComments(
         t.file([reply], [{ commentId: parent.id, voterId: "voter_1", createdAt: "2026-05-02T00:00:00Z" }]),
-        db,
+        database.db,
         NOW,
       );
       expect(result).toEqual({ kind: "imported", comments: 1, reactions: 1 });
-      expect((await listComments(slug, {}, db)).threads[0]).toMatchObject({
+      expect((await listComments(slug, {}, database.db)).threads[0]).toMatchObject({
         authorName: "Stored",
         reactions: 1,
         replies: [{ authorName: "Grace" }],
@@ -330,7 +319,7 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
       async (_label, comments, field, index, message) => {
         const t = thread();
         const records = comments(t);
-        const result = await importComments(t.file(records, []), db, NOW);
+        const result = await importComments(t.file(records, []), database.db, NOW);
         expect(result).toEqual({
           kind: "refused",
           problem: { record: `comments[${index}]`, id: records[index].id, field, message: matches(message) },
@@ -351,7 +340,7 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
     ])("a reaction on %s is refused, and nothing is stored", async (_label, change, field, message) => {
       const t = thread();
       const reaction = { commentId: t.root.id, voterId: "voter-1", createdAt: "2026-05-02T00:00:00Z", ...change };
-      const result = await importComments(t.file([t.root, t.reply, t.deep], [reaction]), db, NOW);
+      const result = await importComments(t.file([t.root, t.reply, t.deep], [reaction]), database.db, NOW);
       expect(result).toEqual({
         kind: "refused",
         problem: { record: "reactions[0]", id: reaction.commentId, field, message: matches(message) },
@@ -361,14 +350,14 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
 
     it("refuses to move a stored comment to another article or thread, and leaves it where it was", async () => {
       const t = thread();
-      expect(await importComments(t.file([t.root]), db, NOW)).toMatchObject({ kind: "imported" });
+      expect(await importComments(t.file([t.root]), database.db, NOW)).toMatchObject({ kind: "imported" });
       const moved = { ...t.root, articleSlug: nextSlug(), body: "Changed" };
-      const result = await importComments(t.file([moved], []), db, NOW);
+      const result = await importComments(t.file([moved], []), database.db, NOW);
       expect(result).toMatchObject({
         kind: "refused",
         problem: { record: "comments[0]", field: "articleSlug", message: expect.stringContaining("cannot move") },
       });
-      expect(await db.comment.findUniqueOrThrow({ where: { id: t.root.id } })).toMatchObject({
+      expect(await database.db.comment.findUniqueOrThrow({ where: { id: t.root.id } })).toMatchObject({
         articleSlug: t.slug,
         body: "A *fine* comment",
       });
@@ -388,8 +377,11 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
     });
 
     it("refuses what is not an export at all", async () => {
-      expect(await importComments([], db, NOW)).toMatchObject({ kind: "refused", problem: { record: "file" } });
-      expect(await importComments({ ...thread().file(), format: "other" }, db, NOW)).toMatchObject({
+      expect(await importComments([], database.db, NOW)).toMatchObject({
+        kind: "refused",
+        problem: { record: "file" },
+      });
+      expect(await importComments({ ...thread().file(), format: "other" }, database.db, NOW)).toMatchObject({
         kind: "refused",
         problem: { record: "file", field: "format" },
       });

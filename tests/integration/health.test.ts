@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createDb } from "@/lib/server/db";
 import { readiness } from "@/lib/server/health";
 import { startDraining } from "@/lib/server/lifecycle";
+import { processWide } from "@/lib/process-wide";
 import { providers } from "../support/databases";
 
-const draining = Symbol.for("marginalia.lifecycle");
+// startDraining() marks the whole process; each test starts it afresh.
 afterEach(() => {
-  (globalThis as unknown as Record<symbol, { draining: boolean }>)[draining].draining = false;
+  processWide<{ draining: boolean }>("lifecycle", () => ({ draining: false })).draining = false;
 });
 
 describe.each(providers)("readiness (/readyz) on %s", (name, fresh, skip) => {

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getImportJob, startImportJob, STALE_MS, type ImportJobView } from "@/lib/comments/import/jobs";
 import { MAX_RECORD_DEPTH } from "@/lib/comments/import/source";
 import { listComments } from "@/lib/comments/store";
 import type { Db } from "@/lib/server/db";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 
 // An import from /admin runs as a job: started at once, read in slices that let other requests
 // in, its progress and report in its row for any instance to show.
@@ -43,44 +43,35 @@ async function finished(id: string, db: Db): Promise<ImportJobView> {
 }
 
 describe.each(providers)("import jobs on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const database = withDatabase(open, skipReason);
 
   it.skipIf(skipReason)("returns at once; the job reports progress, then the same report as before", async () => {
     const { file, folder } = upload(fs.readFileSync(path.join(FIXTURES, "disqus.xml"), "utf8"));
     const started = await startImportJob(
       { format: "disqus", file, folder, fileName: "disqus.xml", slugs, maps: [], dryRun: false },
-      db,
+      database.db,
     );
     expect(started.kind).toBe("started");
-    const job = await finished(started.id, db);
+    const job = await finished(started.id, database.db);
     expect(job).toMatchObject({ status: "done", fileName: "disqus.xml", read: 9, imported: 7, error: null });
     expect(job.report).toMatchObject({ added: 7, refused: [], perArticle: { [SLUG]: 7 } });
     expect(job.finishedAt).not.toBeNull();
     expect(fs.existsSync(folder)).toBe(false);
-    expect(await db.comment.count()).toBe(7);
+    expect(await database.db.comment.count()).toBe(7);
   });
 
   it.skipIf(skipReason)("lets readers in while it runs, and skips the over-nested record by its line", async () => {
     const { file, folder } = upload(bigExport(3_000));
     const started = await startImportJob(
       { format: "disqus", file, folder, fileName: "big.xml", slugs, maps: [], dryRun: false },
-      db,
+      database.db,
     );
     expect(started.kind).toBe("started");
     // A reader's request, sent once the job is under way, is answered before the job ends.
     await new Promise((resolve) => setImmediate(resolve));
-    const page = await listComments(SLUG, {}, db);
+    const page = await listComments(SLUG, {}, database.db);
     expect(page.threads.length).toBeGreaterThanOrEqual(0);
-    const during = await getImportJob(started.id, db);
+    const during = await getImportJob(started.id, database.db);
     expect(during?.status).toBe("running");
     // A second upload meanwhile is turned away, naming the running job.
     const second = upload("<disqus/>");
@@ -95,11 +86,11 @@ describe.each(providers)("import jobs on %s", (_name, open, skipReason) => {
           maps: [],
           dryRun: true,
         },
-        db,
+        database.db,
       ),
     ).toEqual({ kind: "busy", id: started.id });
 
-    const job = await finished(started.id, db);
+    const job = await finished(started.id, database.db);
     expect(job.status).toBe("done");
     expect(job.report?.skipped).toEqual([
       { record: 'post dsq:id="p0" (line 4)', reason: expect.stringContaining(`${MAX_RECORD_DEPTH} deep`) },
@@ -110,7 +101,7 @@ describe.each(providers)("import jobs on %s", (_name, open, skipReason) => {
 
   it.skipIf(skipReason)("a running job whose instance stopped shows as failed, and no longer blocks", async () => {
     const now = new Date();
-    await db.importJob.create({
+    await database.db.importJob.create({
       data: {
         id: "00000000-0000-4000-8000-000000000001",
         format: "disqus",
@@ -119,15 +110,15 @@ describe.each(providers)("import jobs on %s", (_name, open, skipReason) => {
         heartbeatAt: new Date(now.getTime() - STALE_MS - 1_000),
       },
     });
-    const job = await getImportJob("00000000-0000-4000-8000-000000000001", db, now);
+    const job = await getImportJob("00000000-0000-4000-8000-000000000001", database.db, now);
     expect(job).toMatchObject({ status: "failed", error: expect.stringContaining("stopped") });
     const { file, folder } = upload(fs.readFileSync(path.join(FIXTURES, "disqus.xml"), "utf8"));
     const started = await startImportJob(
       { format: "disqus", file, folder, fileName: "again.xml", slugs, maps: [], dryRun: true },
-      db,
+      database.db,
       now,
     );
     expect(started.kind).toBe("started");
-    expect((await finished(started.id, db)).status).toBe("done");
+    expect((await finished(started.id, database.db)).status).toBe("done");
   });
 });

@@ -2,14 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { listComments, type CommentView } from "@/lib/comments/store";
 import { parseMap } from "@/lib/comments/import/paths";
 import { importFile, type ImportOptions } from "@/lib/comments/import/run";
 import { MAX_RECORD_DEPTH, type ImportFormat } from "@/lib/comments/import/source";
 import { formatReport } from "@/lib/comments/import/report";
-import type { Db } from "@/lib/server/db";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 import { articlePath } from "@/lib/routes";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/import");
@@ -42,20 +41,11 @@ function shape(threads: CommentView[]): unknown[] {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe.each(providers)("importers on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   const run = (format: ImportFormat, file: string, more: Partial<ImportOptions> = {}) =>
-    importFile({ format, file, slugs, now, ...more }, db);
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+    importFile({ format, file, slugs, now, ...more }, database.db);
   const wipe = async () => {
-    for (const depth of [3, 2, 1]) await db.comment.deleteMany({ where: { depth } });
+    for (const depth of [3, 2, 1]) await database.db.comment.deleteMany({ where: { depth } });
   };
 
   describe.skipIf(skipReason)("Disqus", () => {
@@ -67,14 +57,14 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(report.unmatched).toEqual({ "https://old.example.com/2013/05/a-post-that-is-gone.html": 1 });
       expect(report.flagged).toBe(1); // the spam one
       expect(report.skippedDeleted).toBe(1);
-      expect(await db.comment.count()).toBe(0);
+      expect(await database.db.comment.count()).toBe(0);
     });
 
     it("imports threads, nesting, dates and states; a second import adds nothing", async () => {
       await wipe();
       const first = await run("disqus", path.join(FIXTURES, "disqus.xml"));
       expect(first.added).toBe(7);
-      const page = await listComments(SLUG, {}, db);
+      const page = await listComments(SLUG, {}, database.db);
       expect(shape(page.threads)).toEqual([
         ["Ada Lovelace", [["Grace Hopper", ["Linus", "Barbara→Linus"]]]],
         ["[deleted]", ["Ada Lovelace"]],
@@ -88,14 +78,14 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(linus.html).not.toContain("<script");
       expect(linus.html).not.toContain("<img");
       expect(first3001.replies[0].html).toContain("café 😀 <em>emphasis</em>");
-      const spam = await db.comment.findFirstOrThrow({ where: { authorName: "Spammer" } });
+      const spam = await database.db.comment.findFirstOrThrow({ where: { authorName: "Spammer" } });
       expect(spam.status).toBe("hidden");
       expect(spam.flags).toContain("spam");
 
       const again = await run("disqus", path.join(FIXTURES, "disqus.xml"));
       expect(again.added).toBe(0);
       expect(again.alreadyThere).toBe(7);
-      expect(await db.comment.count()).toBe(7);
+      expect(await database.db.comment.count()).toBe(7);
     });
 
     it("refuses a damaged file naming the record and field, and writes nothing", async () => {
@@ -111,7 +101,7 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
         },
       ]);
       expect(report.added).toBe(0);
-      expect(await db.comment.count()).toBe(0);
+      expect(await database.db.comment.count()).toBe(0);
 
       const orphan = write("orphan.xml", text.replace('<parent dsq:id="3001" />', '<parent dsq:id="9999" />'));
       expect((await run("disqus", orphan)).refused[0]).toMatchObject({
@@ -120,7 +110,7 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       });
       const truncated = write("truncated.xml", text.slice(0, text.length / 2));
       expect((await run("disqus", truncated)).refused[0]).toMatchObject({ field: "xml" });
-      expect(await db.comment.count()).toBe(0);
+      expect(await database.db.comment.count()).toBe(0);
     });
 
     it("skips a post nested past MAX_RECORD_DEPTH, naming its line, and imports the rest", async () => {
@@ -138,7 +128,7 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(report.skippedCount).toBe(1);
       expect(formatReport(report)).toContain(`post dsq:id="3999" (line ${line})`);
       expect(report.added).toBe(7);
-      expect(await db.comment.count()).toBe(7);
+      expect(await database.db.comment.count()).toBe(7);
     });
   });
 
@@ -162,16 +152,20 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(report.refused).toEqual([]);
       expect(report.skippedOther).toBe(1);
       expect(report.added).toBe(4);
-      const page = await listComments(SLUG, {}, db);
+      const page = await listComments(SLUG, {}, database.db);
       expect(shape(page.threads)).toEqual([["Émile Zola", ["Ana"]]]);
       expect(page.threads[0].html).toBe(
         '<p>J\'accuse... the microservices!</p>\n<p>Second paragraph with <strong>bold</strong><br>\nand a line break, <a href="http://example.org/" rel="nofollow ugc noopener">a link</a>.</p>',
       );
-      const emile = await db.comment.findFirstOrThrow({ where: { authorName: "Émile Zola" } });
+      const emile = await database.db.comment.findFirstOrThrow({ where: { authorName: "Émile Zola" } });
       expect(emile.authorUrl).toBe("http://zola.example.org/");
       expect(emile.createdAt.toISOString()).toBe("2015-03-02T10:30:00.000Z");
-      expect((await db.comment.findFirstOrThrow({ where: { authorName: "Waiting Walter" } })).status).toBe("pending");
-      expect((await db.comment.findFirstOrThrow({ where: { authorName: "Cheap Pills" } })).status).toBe("hidden");
+      expect((await database.db.comment.findFirstOrThrow({ where: { authorName: "Waiting Walter" } })).status).toBe(
+        "pending",
+      );
+      expect((await database.db.comment.findFirstOrThrow({ where: { authorName: "Cheap Pills" } })).status).toBe(
+        "hidden",
+      );
     });
   });
 
@@ -182,15 +176,15 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       const report = await run("remark42", file);
       expect(report.unmatched).toEqual({ "/posts/2018/old": 1 });
       expect(report.added).toBe(2);
-      const ada = await db.comment.findFirstOrThrow({ where: { authorName: "Ada" } });
+      const ada = await database.db.comment.findFirstOrThrow({ where: { authorName: "Ada" } });
       expect(ada).toMatchObject({ body: "Hello from **Remark42** [site](https://remark42.com)", pinned: true });
       expect(ada.createdAt.toISOString()).toBe("2019-05-01T15:00:00.123Z");
-      expect(shape((await listComments(SLUG, {}, db)).threads)).toEqual([["Ada", ["Bob"]]]);
+      expect(shape((await listComments(SLUG, {}, database.db)).threads)).toEqual([["Ada", ["Bob"]]]);
 
       const long = `${fs.readFileSync(file, "utf8")}${JSON.stringify({ id: "r-5", pid: "", text: `<p>${"word ".repeat(1500)}</p>`, user: { name: "Long" }, locator: { url: articlePath(SLUG) }, time: "2019-06-01T00:00:00Z" })}\n`;
       const held = await run("remark42", write("long.jsonl", long));
       expect(held.added).toBe(1);
-      expect(await db.comment.findFirstOrThrow({ where: { authorName: "Long" } })).toMatchObject({
+      expect(await database.db.comment.findFirstOrThrow({ where: { authorName: "Long" } })).toMatchObject({
         status: "pending",
         flags: "Imported: longer than 5,000 characters",
       });
@@ -208,12 +202,14 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       const report = await run("isso", issoFile());
       expect(report.refused).toEqual([]);
       expect(report.perArticle).toEqual({ [SLUG]: 6 });
-      expect(shape((await listComments(SLUG, {}, db)).threads)).toEqual([
+      expect(shape((await listComments(SLUG, {}, database.db)).threads)).toEqual([
         ["Ida", ["Anonymous", ["[deleted]", ["Quinn"]]]],
         "Rae",
       ]);
-      expect(await db.comment.findFirstOrThrow({ where: { authorName: "Pat" } })).toMatchObject({ status: "pending" });
-      expect(await db.comment.findFirstOrThrow({ where: { authorName: "Ida" } })).toMatchObject({
+      expect(await database.db.comment.findFirstOrThrow({ where: { authorName: "Pat" } })).toMatchObject({
+        status: "pending",
+      });
+      expect(await database.db.comment.findFirstOrThrow({ where: { authorName: "Ida" } })).toMatchObject({
         authorUrl: "https://ida.example/",
         body: "Isso *markdown* is kept as written.",
       });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   createComment,
   listComments,
@@ -8,7 +8,7 @@ import {
   type CommentCursor,
 } from "@/lib/comments/store";
 import type { Db } from "@/lib/server/db";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 
 const THREADS = 10_000;
 const REPLIES = 10_000;
@@ -45,37 +45,35 @@ async function seed(db: Db): Promise<void> {
 }
 
 describe.each(providers)("a discussion of 10,000 threads on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   const reader = { ownIds: new Set<string>(), voterId: "reader" };
 
   beforeAll(async () => {
     if (skipReason) return;
-    database = await open();
-    db = database.db;
-    await seed(db);
-    await toggleReaction("reply-09999", reader.voterId, db);
-    await toggleReaction("thread-09999", reader.voterId, db);
+    await seed(database.db);
+    await toggleReaction("reply-09999", reader.voterId, database.db);
+    await toggleReaction("thread-09999", reader.voterId, database.db);
   }, 180_000);
-  afterAll(async () => {
-    await database?.drop();
-  });
 
   describe.skipIf(skipReason)("lists, pages and posts", () => {
     it("lists the page's most threads, with the 10,000 replies and the reader's 👍", { timeout: 120_000 }, async () => {
-      const page = await listComments(SLUG, { threads: MAX_THREADS_PER_PAGE, viewer: reader }, db);
+      const page = await listComments(SLUG, { threads: MAX_THREADS_PER_PAGE, viewer: reader }, database.db);
       expect(page).toMatchObject({ count: THREADS + REPLIES, hasMore: true });
       expect(page.threads).toHaveLength(MAX_THREADS_PER_PAGE);
       const [first] = page.threads;
       expect(first.replies).toHaveLength(REPLIES);
       expect(first.replies.at(-1)).toMatchObject({ authorName: "Replier 9999", reacted: true });
 
-      const newest = await listComments(SLUG, { sort: "newest", threads: MAX_THREADS_PER_PAGE, viewer: reader }, db);
+      const newest = await listComments(
+        SLUG,
+        { sort: "newest", threads: MAX_THREADS_PER_PAGE, viewer: reader },
+        database.db,
+      );
       expect(newest.threads[0]).toMatchObject({ authorName: "Reader 9999", reacted: true, reactions: 1 });
     });
 
     it("lists all of them at once when asked", { timeout: 120_000 }, async () => {
-      const page = await listComments(SLUG, { threads: THREADS, viewer: reader }, db);
+      const page = await listComments(SLUG, { threads: THREADS, viewer: reader }, database.db);
       expect(page.threads).toHaveLength(THREADS);
       expect(page.hasMore).toBe(false);
     });
@@ -92,7 +90,7 @@ describe.each(providers)("a discussion of 10,000 threads on %s", (_name, open, s
           const page: Awaited<ReturnType<typeof pageComments>> = await pageComments(
             SLUG,
             { after, limit: 100, viewer: reader },
-            db,
+            database.db,
           );
           expect(page.threads.length).toBeLessThanOrEqual(100);
           for (const thread of page.threads) {
@@ -108,13 +106,13 @@ describe.each(providers)("a discussion of 10,000 threads on %s", (_name, open, s
 
         const posted = await createComment(
           { slug: SLUG, name: "Latecomer", body: "Still room?", status: "published" },
-          db,
+          database.db,
         );
         expect(posted.kind).toBe("created");
         const last = await pageComments(
           SLUG,
           { after: { createdAt: new Date(start + (THREADS - 1) * 1000), id: "thread-09999" }, limit: 100 },
-          db,
+          database.db,
         );
         expect(last.threads.map((t) => t.authorName)).toEqual(["Latecomer"]);
         expect(last.next).toBeNull();

@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { submitComment } from "@/lib/comments/service";
 import { createComment } from "@/lib/comments/store";
-import { recordNewComment } from "@/lib/comments/notifications";
-import { issueFormToken } from "@/lib/comments/form-token";
+import { recordNewComment } from "@/lib/mail/notifications";
+import { issueFormToken } from "@/lib/server/form-token";
 import {
   confirmationSince,
   describeUnsubscribe,
@@ -15,10 +15,9 @@ import {
   readUnsubscribeToken,
   subscribe,
   unsubscribe,
-} from "@/lib/comments/subscriptions";
-import type { Db } from "@/lib/server/db";
-import { sendDue } from "@/lib/server/sender";
-import { providers, type TestDatabase } from "../support/databases";
+} from "@/lib/mail/subscriptions";
+import { sendDue } from "@/lib/mail/sender";
+import { providers, withDatabase } from "../support/databases";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 
 const SLUG = "monolith-vs-microservices"; // the one article of content/: the service checks it exists
@@ -35,8 +34,7 @@ describe("the mailbox of an address", () => {
 });
 
 describe.each(providers)("confirmation mails on %s", (name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   let mailbox: TestMailbox;
   let clock = Date.now();
   const later = (ms: number) => new Date((clock += ms));
@@ -49,10 +47,10 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
     submitComment(
       { slug: SLUG, name: "Ada", body: `Tell ${email} of replies`, token: aged(), notify: "on", email },
       { ip: nextIp(), browserId: null },
-      db,
+      database.db,
     );
   const follow = (email: string, target = SLUG) =>
-    db.$transaction((tx) => subscribe(tx as never, { email, kind: "discussion", target }));
+    database.db.$transaction((tx) => subscribe(tx as never, { email, kind: "discussion", target }));
   /** A header as received, its folded lines joined. */
   const header = (mail: (typeof mailbox.mails)[number], key: string) =>
     mail.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n\s+/g, "") ?? "";
@@ -61,8 +59,6 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
 
   beforeAll(async () => {
     if (skipReason) return;
-    database = await open();
-    db = database.db;
     mailbox = await startMailbox(port);
     process.env.SMTP_URL = mailbox.url;
     process.env.MAIL_FROM = "Marginalia <mail@marginalia.example>";
@@ -73,7 +69,6 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
   });
   afterAll(async () => {
     await mailbox?.stop();
-    await database?.drop();
     for (const key of ["SMTP_URL", "MAIL_FROM"]) delete process.env[key];
   });
 
@@ -86,20 +81,20 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
         if (i % 2) {
           const posted = await commentWithNotify(email);
           expect(posted).toMatchObject({ kind: "posted" });
-          confirmations.push(await confirmationSince(db, email.toLowerCase(), since));
+          confirmations.push(await confirmationSince(database.db, email.toLowerCase(), since));
         } else {
           confirmations.push((await follow(email.toLowerCase())).confirmation);
         }
       }
       expect(confirmations).toEqual(["queued", "queued", "queued", ...Array(8).fill("recently-sent")]);
-      await sendDue(db, later(60_000));
+      await sendDue(database.db, later(60_000));
       expect(toMailbox("one.example")).toHaveLength(3);
     });
 
     it("every confirmation carries “Never mail me again” and List-Unsubscribe with one-click; following it blocks every spelling", async () => {
       await follow("reader+news@two.example");
       await follow("reader@two.example", "another-article");
-      await sendDue(db, later(60_000));
+      await sendDue(database.db, later(60_000));
       const [first, second] = toMailbox("two.example");
       expect(second).toBeDefined();
       expect(header(first, "list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
@@ -114,45 +109,48 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
       // The one-click POST and the page's button both end in unsubscribe() with the link's token.
       const target = readUnsubscribeToken(new URL(listUnsubscribe!).searchParams.get("t"));
       expect(target).toMatchObject({ kind: "never", domain: "two.example" });
-      expect(await describeUnsubscribe(db, target!)).toContain("for good");
-      expect(await unsubscribe(db, target!)).toBe("done");
-      expect(await unsubscribe(db, target!)).toBe("already");
-      expect(await describeUnsubscribe(db, target!)).toBeNull();
+      expect(await describeUnsubscribe(database.db, target!)).toContain("for good");
+      expect(await unsubscribe(database.db, target!)).toBe("done");
+      expect(await unsubscribe(database.db, target!)).toBe("already");
+      expect(await describeUnsubscribe(database.db, target!)).toBeNull();
       // Its spellings are forgotten, and no spelling is recorded or mailed again.
-      expect(await db.subscriber.count({ where: { email: { endsWith: "@two.example" } } })).toBe(0);
+      expect(await database.db.subscriber.count({ where: { email: { endsWith: "@two.example" } } })).toBe(0);
       mailbox.mails.length = 0;
       expect((await follow("READER+again@two.example".toLowerCase())).confirmation).toBe("blocked");
       expect(await commentWithNotify("reader+x@two.example")).toMatchObject({ kind: "posted" });
-      expect(await confirmationSince(db, "reader+x@two.example", new Date(0))).toBe("blocked");
-      await sendDue(db, later(60_000));
+      expect(await confirmationSince(database.db, "reader+x@two.example", new Date(0))).toBe("blocked");
+      await sendDue(database.db, later(60_000));
       expect(toMailbox("two.example")).toEqual([]);
     });
 
     it("a blocked mailbox gets no mail of any kind: a confirmed reader's notification is dropped", async () => {
       await follow("fan@three.example", "blocked-discussion");
-      await db.subscriber.update({ where: { email: "fan@three.example" }, data: { confirmedAt: new Date() } });
+      await database.db.subscriber.update({ where: { email: "fan@three.example" }, data: { confirmedAt: new Date() } });
       await follow("fan+other@three.example");
-      await sendDue(db, later(60_000));
+      await sendDue(database.db, later(60_000));
       const [confirmation] = toMailbox("three.example");
       const never = new URL(oneClickOf(confirmation)!);
       // Blocked by the other spelling's link; the confirmed spelling's reply mail was queued before.
       await post("blocked-discussion", "Grace");
-      await unsubscribe(db, readUnsubscribeToken(never.searchParams.get("t"))!);
+      await unsubscribe(database.db, readUnsubscribeToken(never.searchParams.get("t"))!);
       // Gone with the spellings it was queued for.
-      expect(await db.outboxMessage.count({ where: { kind: "reply" } })).toBe(0);
+      expect(await database.db.outboxMessage.count({ where: { kind: "reply" } })).toBe(0);
       // A spelling that comes back confirmed some other way (a restored backup) is still not mailed.
-      const restored = await db.subscriber.create({
+      const restored = await database.db.subscriber.create({
         data: { id: "restored-fan", email: "fan+restored@three.example", confirmedAt: new Date() },
       });
-      await db.subscription.create({
+      await database.db.subscription.create({
         data: { id: "restored-follow", subscriberId: restored.id, kind: "discussion", target: "blocked-discussion" },
       });
       await post("blocked-discussion", "Linus");
       mailbox.mails.length = 0;
-      await sendDue(db, later(600_000));
+      await sendDue(database.db, later(600_000));
       expect(toMailbox("three.example")).toEqual([]);
       expect(
-        await db.outboxMessage.findMany({ where: { kind: "reply" }, select: { status: true, lastError: true } }),
+        await database.db.outboxMessage.findMany({
+          where: { kind: "reply" },
+          select: { status: true, lastError: true },
+        }),
       ).toEqual([{ status: "dropped", lastError: "the mailbox asked never to be mailed" }]);
     });
   });
@@ -163,14 +161,17 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
       vi.stubEnv("MAIL_CONFIRMATION_RATE_PER_HOUR", "2");
       later(2 * 3_600_000); // an hour of its own
       await follow("loyal@four.example", "budget-discussion");
-      await db.subscriber.update({ where: { email: "loyal@four.example" }, data: { confirmedAt: new Date() } });
+      await database.db.subscriber.update({
+        where: { email: "loyal@four.example" },
+        data: { confirmedAt: new Date() },
+      });
       for (let i = 1; i <= 5; i++) await follow(`newcomer${i}@five.example`);
       await post("budget-discussion", "Grace");
-      await sendDue(db, later(600_000));
+      await sendDue(database.db, later(600_000));
       expect(toMailbox("five.example")).toHaveLength(2);
       expect(toMailbox("four.example").map((m) => m.subject)).toEqual(["Grace replied on “budget-discussion”"]);
       // The other confirmations wait for the next hour, not lost.
-      expect(await db.outboxMessage.count({ where: { kind: "confirm", status: "queued" } })).toBe(3);
+      expect(await database.db.outboxMessage.count({ where: { kind: "confirm", status: "queued" } })).toBe(3);
     });
   });
 
@@ -191,7 +192,7 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
             now,
           ),
       },
-      db,
+      database.db,
       now,
     );
     if (result.kind !== "created") throw new Error(result.kind);

@@ -3,23 +3,22 @@
 // mailparser. Every case runs on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComment } from "@/lib/comments/store";
-import { recordNewComment } from "@/lib/comments/notifications";
-import { confirmAddress, readUnsubscribeToken, unsubscribe, redeemMailToken } from "@/lib/comments/subscriptions";
+import { recordNewComment } from "@/lib/mail/notifications";
+import { confirmAddress, readUnsubscribeToken, unsubscribe, redeemMailToken } from "@/lib/mail/subscriptions";
 import { emailSchema } from "@/lib/comments/validation";
-import { createDb, type Db } from "@/lib/server/db";
-import { claimDue, leaseMs } from "@/lib/server/outbox";
-import { sendDue, webhookSignature } from "@/lib/server/sender";
+import { createDb } from "@/lib/server/db";
+import { claimDue, leaseMs } from "@/lib/mail/outbox";
+import { sendDue, webhookSignature } from "@/lib/mail/sender";
 import { createHmac } from "node:crypto";
 import http from "node:http";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 import { commentPath } from "@/lib/routes";
 
 const seconds = (n: number) => n * 1000;
 
 describe.each(providers)("mail on %s", (name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   let mailbox: TestMailbox;
   let article = 0;
   let clock = Date.now();
@@ -59,7 +58,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
             now,
           ),
       },
-      db,
+      database.db,
       now,
     );
     if (result.kind !== "created") throw new Error(result.kind);
@@ -68,7 +67,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
 
   /** Runs the sender as if `ms` had passed, and returns the mails received so far. */
   async function send(ms = seconds(600)) {
-    await sendDue(db, later(ms));
+    await sendDue(database.db, later(ms));
     return mailbox.mails;
   }
 
@@ -83,15 +82,13 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
     await send();
     const confirmation = mailbox.to(email).at(-1)!;
     const link = linkIn(confirmation.text!, "/email/confirm");
-    expect(await confirmAddress(db, link.searchParams.get("t")!, later(1000))).toBe("ok");
+    expect(await confirmAddress(database.db, link.searchParams.get("t")!, later(1000))).toBe("ok");
     mailbox.mails.length = 0;
     return id;
   }
 
   beforeAll(async () => {
     if (skipReason) return;
-    database = await open();
-    db = database.db;
     mailbox = await startMailbox(port);
     process.env.SMTP_URL = mailbox.url;
     process.env.MAIL_FROM = "Marginalia <mail@marginalia.example>";
@@ -100,7 +97,6 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
   });
   afterAll(async () => {
     await mailbox?.stop();
-    await database?.drop();
     for (const key of ["SMTP_URL", "MAIL_FROM", "REPLY_BATCH_SECONDS", "MAIL_RETRY_SECONDS", "AUTHOR_EMAIL"])
       delete process.env[key];
   });
@@ -119,8 +115,8 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       expect(mails[0].subject).toBe("Confirm your address for Marginalia");
       expect(mails[0].to).toMatchObject({ text: "ada@example.org" });
       const token = linkIn(mails[0].text!, "/email/confirm").searchParams.get("t")!;
-      expect(await confirmAddress(db, token, later(1000))).toBe("ok");
-      expect(await confirmAddress(db, token, later(1000))).toBe("used");
+      expect(await confirmAddress(database.db, token, later(1000))).toBe("ok");
+      expect(await confirmAddress(database.db, token, later(1000))).toBe("used");
       // Grace's reply came before the confirmation: not announced afterwards either.
       expect(await send()).toHaveLength(1);
     });
@@ -147,7 +143,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       expect(oneClick).toMatch(/\/email\/one-click\?t=/);
       // The one-click link stops this discussion; the next reply sends nothing.
       const target = readUnsubscribeToken(new URL(oneClick).searchParams.get("t"));
-      expect(await unsubscribe(db, target!)).toBe("done");
+      expect(await unsubscribe(database.db, target!)).toBe("done");
       await post(slug, "Linus", { parentId: ada });
       expect(await send()).toHaveLength(1);
     });
@@ -168,9 +164,9 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       const slug = nextSlug();
       const ada = await confirmedSubscriber(slug, "reader3@example.org");
       await post(slug, "Grace", { parentId: ada });
-      const subscriber = await db.subscriber.findUniqueOrThrow({ where: { email: "reader3@example.org" } });
-      expect(await unsubscribe(db, { kind: "all", id: subscriber.id })).toBe("done");
-      expect(await db.subscriber.count({ where: { email: "reader3@example.org" } })).toBe(0);
+      const subscriber = await database.db.subscriber.findUniqueOrThrow({ where: { email: "reader3@example.org" } });
+      expect(await unsubscribe(database.db, { kind: "all", id: subscriber.id })).toBe("done");
+      expect(await database.db.subscriber.count({ where: { email: "reader3@example.org" } })).toBe(0);
       expect(await send()).toHaveLength(0);
     });
   });
@@ -185,7 +181,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         for (let n = 0; n < 4; n++) await post(slug, `Replier ${n}`, { parentId: roots[i] });
       await send();
       await send(seconds(10));
-      const failing = await db.outboxMessage.findMany({
+      const failing = await database.db.outboxMessage.findMany({
         where: { kind: "reply", status: "queued", lastError: { not: null } },
       });
       expect(failing.length).toBe(3);
@@ -225,7 +221,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       const ada = await confirmedSubscriber(slug, "crash@example.org");
       await post(slug, "Grace", { parentId: ada });
       // A sender claims the reply and dies before sending or marking it.
-      const [claimed] = await claimDue(db, later(seconds(600)));
+      const [claimed] = await claimDue(database.db, later(seconds(600)));
       expect(claimed.status).toBe("sending");
       // Within the lease nobody else sends it; after it, one sender does.
       expect(await send(seconds(1))).toHaveLength(0);
@@ -242,7 +238,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         for (let i = 0; i < 6; i++) roots.push(await confirmedSubscriber(slug, `pair${i}@example.org`));
         for (const [i, root] of roots.entries()) await post(slug, "Grace", { parentId: root, body: `Reply ${i}` });
         const when = later(seconds(600));
-        await Promise.all([sendDue(db, when), sendDue(other, when)]);
+        await Promise.all([sendDue(database.db, when), sendDue(other, when)]);
         expect(mailbox.mails).toHaveLength(6);
         expect(new Set(mailbox.mails.map((m) => m.messageId)).size).toBe(6);
       } finally {
@@ -286,7 +282,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         // The confirmation counted as one: one more reply mail went out, the rest wait.
         expect(mailbox.to("flood@example.org").length).toBeLessThanOrEqual(2);
         expect(
-          await db.outboxMessage.count({ where: { kind: "reply", status: "queued", lastError: null } }),
+          await database.db.outboxMessage.count({ where: { kind: "reply", status: "queued", lastError: null } }),
         ).toBeGreaterThan(0);
       } finally {
         delete process.env.MAIL_RATE_PER_RECIPIENT_HOUR;
@@ -307,9 +303,9 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
         const hideLink = [...mail.text!.matchAll(/Hide: (\S+)/g)][0][1];
         expect(hide.length).toBeGreaterThan(0);
         const token = new URL(hideLink).searchParams.get("t")!;
-        const used = await redeemMailToken(db, token, later(1000));
+        const used = await redeemMailToken(database.db, token, later(1000));
         expect(used).toMatchObject({ kind: "ok", purpose: "hide", subject: id });
-        expect(await redeemMailToken(db, token, later(1000))).toEqual({ kind: "used" });
+        expect(await redeemMailToken(database.db, token, later(1000))).toEqual({ kind: "used" });
       } finally {
         delete process.env.AUTHOR_EMAIL;
       }

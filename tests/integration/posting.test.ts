@@ -1,37 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createComment, listComments, type Viewer } from "@/lib/comments/store";
-import type { Db } from "@/lib/server/db";
 import { submitEdit } from "@/lib/comments/service";
-import { record } from "@/lib/comments/rate-limit";
-import { providers, type TestDatabase } from "../support/databases";
+import { record } from "@/lib/server/rate-limit";
+import { providers, withDatabase } from "../support/databases";
 
 const viewerOf = (id: string): Viewer => ({ ownIds: new Set([id]) });
 const SPAM = "Cheap pills at [this shop](https://spam.example)";
 
 describe.each(providers)("editing one's comment on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   let article = 0;
   const nextSlug = () => `posting-${++article}`;
   // Each test its own address, so the rate limits it fills meet no other test.
   const nextIp = () => `10.2.0.${article}`;
   async function post(slug: string, status: "published" | "pending" = "published"): Promise<string> {
-    const result = await createComment({ slug, name: "Ada", body: "A fair point", status }, db);
+    const result = await createComment({ slug, name: "Ada", body: "A fair point", status }, database.db);
     if (result.kind !== "created") throw new Error(result.kind);
     return result.id;
   }
-  const seenByOthers = async (slug: string) => (await listComments(slug, {}, db)).threads.map((c) => c.html);
+  const seenByOthers = async (slug: string) => (await listComments(slug, {}, database.db)).threads.map((c) => c.html);
 
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
   afterEach(() => {
     delete process.env.COMMENTS_MODERATION;
-  });
-  afterAll(async () => {
-    await database?.drop();
   });
 
   describe.skipIf(skipReason)("moderation and limits", () => {
@@ -41,13 +31,13 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const id = await post(slug);
       expect(await seenByOthers(slug)).toEqual(["<p>A fair point</p>"]);
 
-      expect(await submitEdit({ id, body: SPAM }, { ip: nextIp(), viewer: viewerOf(id) }, db)).toEqual({
+      expect(await submitEdit({ id, body: SPAM }, { ip: nextIp(), viewer: viewerOf(id) }, database.db)).toEqual({
         kind: "saved",
         body: SPAM,
         pending: true,
       });
       expect(await seenByOthers(slug)).toEqual([]);
-      const [own] = (await listComments(slug, { viewer: viewerOf(id) }, db)).threads;
+      const [own] = (await listComments(slug, { viewer: viewerOf(id) }, database.db)).threads;
       expect(own).toMatchObject({ pending: true, markdown: SPAM });
     });
 
@@ -55,7 +45,7 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const slug = nextSlug();
       const id = await post(slug);
       expect(
-        await submitEdit({ id, body: "A fairer point" }, { ip: nextIp(), viewer: viewerOf(id) }, db),
+        await submitEdit({ id, body: "A fairer point" }, { ip: nextIp(), viewer: viewerOf(id) }, database.db),
       ).toMatchObject({ kind: "saved", pending: false });
       expect(await seenByOthers(slug)).toEqual(["<p>A fairer point</p>"]);
     });
@@ -64,15 +54,17 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const slug = nextSlug();
       const ip = nextIp();
       const id = await post(slug);
-      // Two comments posted from the address (as lib/comments/service.ts counts them), then three edits: five a minute.
+      // Two comments posted from the address (as lib/comments/service/ counts them), then three edits: five a minute.
       const windows = [
         { limit: 5, seconds: 60 },
         { limit: 30, seconds: 3600 },
       ];
-      for (let i = 0; i < 2; i++) await record(`comment:${ip}`, windows, db);
+      for (let i = 0; i < 2; i++) await record(`comment:${ip}`, windows, database.db);
       for (let i = 1; i <= 3; i++)
-        expect((await submitEdit({ id, body: `Edit ${i}` }, { ip, viewer: viewerOf(id) }, db)).kind).toBe("saved");
-      const refused = await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf(id) }, db);
+        expect((await submitEdit({ id, body: `Edit ${i}` }, { ip, viewer: viewerOf(id) }, database.db)).kind).toBe(
+          "saved",
+        );
+      const refused = await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf(id) }, database.db);
       expect(refused).toMatchObject({ kind: "rate-limited" });
       expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
       expect(await seenByOthers(slug)).toEqual(["<p>Edit 3</p>"]);
@@ -82,11 +74,11 @@ describe.each(providers)("editing one's comment on %s", (_name, open, skipReason
       const slug = nextSlug();
       const id = await post(slug);
       const ip = nextIp();
-      expect(await submitEdit({ id, body: "   " }, { ip, viewer: viewerOf(id) }, db)).toEqual({
+      expect(await submitEdit({ id, body: "   " }, { ip, viewer: viewerOf(id) }, database.db)).toEqual({
         kind: "invalid",
         errors: ["Please write a comment."],
       });
-      expect(await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf("someone-else") }, db)).toEqual({
+      expect(await submitEdit({ id, body: SPAM }, { ip, viewer: viewerOf("someone-else") }, database.db)).toEqual({
         kind: "not-yours",
       });
       expect(await seenByOthers(slug)).toEqual(["<p>A fair point</p>"]);

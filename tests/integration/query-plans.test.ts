@@ -9,11 +9,11 @@ import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { createComment, earlierComments } from "@/lib/comments/store";
 import { hasApprovedComment } from "@/lib/comments/moderation";
-import { check, record } from "@/lib/comments/rate-limit";
+import { check, record } from "@/lib/server/rate-limit";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import type { Db } from "@/lib/server/db";
 import { SqliteAdapter } from "@/lib/server/sqlite-adapter";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 
 const SLUG = "a-busy-discussion";
 const COMMENTS = 3_000;
@@ -60,13 +60,12 @@ async function plan(db: Db, provider: string, query: Query): Promise<string[]> {
 }
 
 describe.each(providers)("query plans of a comment post on %s", (provider, open, skipReason) => {
-  let database: TestDatabase;
+  const database = withDatabase(open, skipReason);
   let db: Db;
   const queries: Query[] = [];
 
   beforeAll(async () => {
     if (skipReason) return;
-    database = await open();
     // Comments from many browsers, a few each, over several hours; published, like a real discussion.
     const start = Date.parse("2026-03-01T00:00:00Z");
     const rows = Array.from({ length: COMMENTS }, (_, i) => ({
@@ -84,7 +83,6 @@ describe.each(providers)("query plans of a comment post on %s", (provider, open,
   });
   afterAll(async () => {
     await db?.$disconnect();
-    await database?.drop();
   });
 
   /** The queries `action` sends whose SQL matches `pattern`, with their plans. */

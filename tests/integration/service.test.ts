@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   addBlock,
   importBackup,
@@ -12,22 +12,20 @@ import {
 } from "@/lib/comments/service";
 import { exportComments } from "@/lib/comments/backup";
 import { createComment, listComments } from "@/lib/comments/store";
-import { subscribe } from "@/lib/comments/subscriptions";
+import { subscribe } from "@/lib/mail/subscriptions";
 import { isThreadLocked } from "@/lib/comments/moderation";
-import { issueFormToken } from "@/lib/comments/form-token";
+import { issueFormToken } from "@/lib/server/form-token";
 import { cachedPage, PLACEHOLDER } from "@/lib/server/page-cache";
-import type { Db } from "@/lib/server/db";
-import { providers, type TestDatabase } from "../support/databases";
+import { providers, withDatabase } from "../support/databases";
 
-// The one door to the comment store (lib/comments/service.ts): every write keeps its rules, drops
+// The one door to the comment store (lib/comments/service/): every write keeps its rules, drops
 // the cached page it changes, and, with a webhook set up, queues its event with the change.
 
 const SLUG = "monolith-vs-microservices";
 const aged = () => issueFormToken(Date.now() - 10_000); // older than the minimum fill time
 
 describe.each(providers)("the comment service on %s", (_name, open, skipReason) => {
-  let database: TestDatabase;
-  let db: Db;
+  const database = withDatabase(open, skipReason);
   let address = 0;
   const nextIp = () => `10.9.${Math.floor(++address / 250)}.${address % 250}`;
 
@@ -35,15 +33,15 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
     const result = await submitComment(
       { slug: SLUG, name: "Ada", body, parentId: options.parentId, token: aged() },
       { ip: options.ip ?? nextIp(), browserId: options.browserId ?? null },
-      db,
+      database.db,
     );
     if (result.kind !== "posted") throw new Error(`not posted: ${result.kind}`);
     return result.id;
   }
   const published = async () =>
-    (await listComments(SLUG, { threads: 1_000 }, db)).threads.map((c) => ({ id: c.id, html: c.html }));
+    (await listComments(SLUG, { threads: 1_000 }, database.db)).threads.map((c) => ({ id: c.id, html: c.html }));
   const webhooks = async () =>
-    (await db.outboxMessage.findMany({ where: { kind: "webhook" }, orderBy: { createdAt: "asc" } })).map(
+    (await database.db.outboxMessage.findMany({ where: { kind: "webhook" }, orderBy: { createdAt: "asc" } })).map(
       (row) => JSON.parse(row.payload) as { type: string; comment: { id: string; status: string; body: string } },
     );
 
@@ -64,16 +62,8 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
     return renders > before;
   }
 
-  beforeAll(async () => {
-    if (skipReason) return;
-    database = await open();
-    db = database.db;
-  });
   afterEach(() => {
     vi.unstubAllEnvs();
-  });
-  afterAll(async () => {
-    await database?.drop();
   });
 
   describe.skipIf(skipReason)("writes", () => {
@@ -84,25 +74,25 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       const invalid = await submitComment(
         { slug: SLUG, name: "", body: "", token: aged() },
         { ip, browserId: null },
-        db,
+        database.db,
       );
       expect(invalid.kind).toBe("invalid");
 
-      await lockDiscussion(SLUG, true, db);
+      await lockDiscussion(SLUG, true, database.db);
       const locked = await submitComment(
         { slug: SLUG, name: "Ada", body: "Closed?", token: aged() },
         { ip, browserId: null },
-        db,
+        database.db,
       );
       expect(locked.kind).toBe("locked");
-      await lockDiscussion(SLUG, false, db);
+      await lockDiscussion(SLUG, false, database.db);
 
       // The invalid post took the first of the minute's two places.
       await post("One", { ip });
       const third = await submitComment(
         { slug: SLUG, name: "Ada", body: "Three", token: aged() },
         { ip, browserId: null },
-        db,
+        database.db,
       );
       expect(third.kind).toBe("rate-limited");
       expect((await published()).map((c) => c.html)).not.toContain("<p>Three</p>");
@@ -111,19 +101,19 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
     it("applies a lock, a ban and their lifting from the very next post (the rules SQLite keeps are read again)", async () => {
       const ip = nextIp();
       const attempt = (body: string) =>
-        submitComment({ slug: SLUG, name: "Ada", body, token: aged() }, { ip, browserId: null }, db).then(
+        submitComment({ slug: SLUG, name: "Ada", body, token: aged() }, { ip, browserId: null }, database.db).then(
           (r) => r.kind,
         );
       expect(await attempt("Before the lock")).toBe("posted");
-      await lockDiscussion(SLUG, true, db);
+      await lockDiscussion(SLUG, true, database.db);
       expect(await attempt("While locked")).toBe("locked");
-      await lockDiscussion(SLUG, false, db);
+      await lockDiscussion(SLUG, false, database.db);
       expect(await attempt("After the lock")).toBe("posted");
 
-      const ban = await addBlock({ kind: "address", value: ip, action: "refuse" }, db);
+      const ban = await addBlock({ kind: "address", value: ip, action: "refuse" }, database.db);
       if (ban.kind !== "saved") throw new Error(ban.kind);
       expect(await attempt("While banned")).toBe("refused");
-      expect(await removeBlock(ban.rule.id, db)).toBe(true);
+      expect(await removeBlock(ban.rule.id, database.db)).toBe(true);
       expect(await attempt("After the ban")).toBe("posted");
       const bodies = (await published()).map((c) => c.html);
       expect(bodies).not.toContain("<p>While locked</p>");
@@ -140,13 +130,13 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
           submitComment(
             { slug: SLUG, name: "Burst", body: `Burst ${i} ${ip}`, token: aged() },
             { ip, browserId: `burst-${i}` },
-            db,
+            database.db,
           ),
         ),
       );
       expect(results.filter((r) => r.kind === "posted")).toHaveLength(5);
       expect(results.filter((r) => r.kind === "rate-limited")).toHaveLength(15);
-      const stored = await db.comment.count({ where: { body: { endsWith: ` ${ip}` } } });
+      const stored = await database.db.comment.count({ where: { body: { endsWith: ` ${ip}` } } });
       expect(stored).toBe(5);
     });
 
@@ -156,17 +146,23 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       const id = await post("Cached?");
       const viewer = { ownIds: new Set([id]) };
       expect(await cacheDropsAfter(() => post("A new comment"))).toBe(true);
-      expect(await cacheDropsAfter(() => submitEdit({ id, body: "Edited" }, { ip: nextIp(), viewer }, db))).toBe(true);
-      expect(await cacheDropsAfter(() => submitReaction(id, { ip: nextIp(), voterId: "voter-1" }, db))).toBe(true);
-      expect(await cacheDropsAfter(() => moderate(id, "pin", db))).toBe(true);
-      expect(await cacheDropsAfter(() => moderate(id, "hide", db))).toBe(true);
-      expect(await cacheDropsAfter(() => lockDiscussion(SLUG, true, db))).toBe(true);
-      await lockDiscussion(SLUG, false, db);
-      const backup = await exportComments(db);
-      expect(await cacheDropsAfter(() => importBackup(backup, db))).toBe(true);
+      expect(
+        await cacheDropsAfter(() => submitEdit({ id, body: "Edited" }, { ip: nextIp(), viewer }, database.db)),
+      ).toBe(true);
+      expect(await cacheDropsAfter(() => submitReaction(id, { ip: nextIp(), voterId: "voter-1" }, database.db))).toBe(
+        true,
+      );
+      expect(await cacheDropsAfter(() => moderate(id, "pin", database.db))).toBe(true);
+      expect(await cacheDropsAfter(() => moderate(id, "hide", database.db))).toBe(true);
+      expect(await cacheDropsAfter(() => lockDiscussion(SLUG, true, database.db))).toBe(true);
+      await lockDiscussion(SLUG, false, database.db);
+      const backup = await exportComments(database.db);
+      expect(await cacheDropsAfter(() => importBackup(backup, database.db))).toBe(true);
       // A refused change drops nothing.
-      expect(await cacheDropsAfter(() => submitEdit({ id, body: "" }, { ip: nextIp(), viewer }, db))).toBe(false);
-      expect(await cacheDropsAfter(() => moderate("no-such-comment", "hide", db))).toBe(false);
+      expect(await cacheDropsAfter(() => submitEdit({ id, body: "" }, { ip: nextIp(), viewer }, database.db))).toBe(
+        false,
+      );
+      expect(await cacheDropsAfter(() => moderate("no-such-comment", "hide", database.db))).toBe(false);
     });
 
     it("keeps a comment sent faster than the minimum fill time, held for approval; only the honeypot is silent", async () => {
@@ -176,36 +172,38 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       const quick = await submitComment(
         { slug: SLUG, name: "Ada", body: "+1, same here", token: fresh() },
         { ip: nextIp(), browserId: null },
-        db,
+        database.db,
       );
       expect(quick).toMatchObject({ kind: "posted", pending: true, duplicate: false });
-      const row = await db.comment.findUniqueOrThrow({ where: { id: quick.kind === "posted" ? quick.id : "" } });
+      const row = await database.db.comment.findUniqueOrThrow({
+        where: { id: quick.kind === "posted" ? quick.id : "" },
+      });
       expect(row).toMatchObject({ body: "+1, same here", status: "pending" });
       expect(row.flags).toContain("Sent within 3600 s of the form appearing");
       // An empty form sent as fast is told what is missing, not thanked.
       const empty = await submitComment(
         { slug: SLUG, name: "", body: "", token: fresh() },
         { ip: nextIp(), browserId: null },
-        db,
+        database.db,
       );
       expect(empty).toMatchObject({ kind: "invalid", errors: { name: expect.any(Array), body: expect.any(Array) } });
       const trapped = await submitComment(
         { slug: SLUG, name: "Bot", body: "Buy now", token: aged(), honeypot: "https://spam.example" },
         { ip: nextIp(), browserId: null },
-        db,
+        database.db,
       );
       expect(trapped.kind).toBe("ignored");
-      expect(await db.comment.count({ where: { body: "Buy now" } })).toBe(0);
+      expect(await database.db.comment.count({ where: { body: "Buy now" } })).toBe(0);
     });
 
     it("keeps a hidden comment hidden: its author's edit is refused and changes nothing", async () => {
       vi.stubEnv("COMMENTS_MODERATION", "pre");
       const id = await post("Soon hidden");
-      expect(await moderate(id, "hide", db)).toBe(true);
+      expect(await moderate(id, "hide", database.db)).toBe(true);
       const viewer = { ownIds: new Set([id]) };
-      const edit = await submitEdit({ id, body: "Let me back in" }, { ip: nextIp(), viewer }, db);
+      const edit = await submitEdit({ id, body: "Let me back in" }, { ip: nextIp(), viewer }, database.db);
       expect(edit).toEqual({ kind: "hidden" });
-      expect(await db.comment.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      expect(await database.db.comment.findUniqueOrThrow({ where: { id } })).toMatchObject({
         status: "hidden",
         body: "Soon hidden",
         editedAt: null,
@@ -214,8 +212,8 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
 
     it("deletes one's own comment only, within the window", async () => {
       const id = await post("Mine to delete");
-      expect(await submitDelete(id, { viewer: { ownIds: new Set() } }, db)).toEqual({ kind: "not-yours" });
-      expect(await submitDelete(id, { viewer: { ownIds: new Set([id]) } }, db)).toEqual({ kind: "ok" });
+      expect(await submitDelete(id, { viewer: { ownIds: new Set() } }, database.db)).toEqual({ kind: "not-yours" });
+      expect(await submitDelete(id, { viewer: { ownIds: new Set([id]) } }, database.db)).toEqual({ kind: "ok" });
       expect((await published()).map((c) => c.id)).not.toContain(id);
     });
   });
@@ -223,17 +221,21 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
   describe.skipIf(skipReason)("webhook events", () => {
     it("queues an event for each change with the change itself: created, edited, hidden, approved, deleted", async () => {
       vi.stubEnv("WEBHOOK_URL", "http://127.0.0.1:9/hook");
-      await db.outboxMessage.deleteMany({});
+      await database.db.outboxMessage.deleteMany({});
       const id = await post("Hooked");
       const viewer = { ownIds: new Set([id]) };
-      expect((await submitEdit({ id, body: "Hooked, edited" }, { ip: nextIp(), viewer }, db)).kind).toBe("saved");
-      expect(await moderate(id, "hide", db)).toBe(true);
-      expect(await moderate(id, "approve", db)).toBe(true);
-      expect(await moderate(id, "pin", db)).toBe(true); // no event of its own
-      expect(await moderate(id, "delete", db)).toBe(true);
+      expect((await submitEdit({ id, body: "Hooked, edited" }, { ip: nextIp(), viewer }, database.db)).kind).toBe(
+        "saved",
+      );
+      expect(await moderate(id, "hide", database.db)).toBe(true);
+      expect(await moderate(id, "approve", database.db)).toBe(true);
+      expect(await moderate(id, "pin", database.db)).toBe(true); // no event of its own
+      expect(await moderate(id, "delete", database.db)).toBe(true);
       // Refused changes queue nothing.
-      expect((await submitEdit({ id: "missing", body: "x" }, { ip: nextIp(), viewer }, db)).kind).toBe("not-yours");
-      expect(await moderate("missing", "hide", db)).toBe(false);
+      expect((await submitEdit({ id: "missing", body: "x" }, { ip: nextIp(), viewer }, database.db)).kind).toBe(
+        "not-yours",
+      );
+      expect(await moderate("missing", "hide", database.db)).toBe(false);
 
       const events = await webhooks();
       expect(events.map((e) => [e.type, e.comment.id, e.comment.status])).toEqual([
@@ -249,9 +251,9 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
     });
 
     it("queues nothing without a webhook", async () => {
-      await db.outboxMessage.deleteMany({});
+      await database.db.outboxMessage.deleteMany({});
       const id = await post("No hook");
-      await moderate(id, "hide", db);
+      await moderate(id, "hide", database.db);
       expect(await webhooks()).toEqual([]);
     });
   });
@@ -261,24 +263,24 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       const slug = "service-export";
       const created = await createComment(
         { slug, name: "Ahmad Waqar", body: "From the author", status: "published", byAuthor: true },
-        db,
+        database.db,
       );
       if (created.kind !== "created") throw new Error(created.kind);
-      await moderate(created.id, "pin", db);
-      await db.comment.update({
+      await moderate(created.id, "pin", database.db);
+      await database.db.comment.update({
         where: { id: created.id },
         data: { authorUrl: "https://waqar.example/", flags: "Imported: longer than 5,000 characters" },
       });
-      await lockDiscussion(slug, true, db);
-      await db.$transaction((tx) =>
+      await lockDiscussion(slug, true, database.db);
+      await database.db.$transaction((tx) =>
         subscribe(tx as never, { email: "reader@example.com", kind: "discussion", target: slug }),
       );
-      await db.subscriber.updateMany({ data: { confirmedAt: new Date("2026-11-01T00:00:00Z") } });
+      await database.db.subscriber.updateMany({ data: { confirmedAt: new Date("2026-11-01T00:00:00Z") } });
 
-      const plain = await exportComments(db);
+      const plain = await exportComments(database.db);
       expect(JSON.stringify(plain)).not.toContain("reader@example.com");
       expect(plain).not.toHaveProperty("subscribers");
-      const full = await exportComments(db, new Date(), { emails: true });
+      const full = await exportComments(database.db, new Date(), { emails: true });
       expect(full.subscribers).toEqual([
         {
           email: "reader@example.com",

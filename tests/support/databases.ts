@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { createDb, type Db } from "@/lib/server/db";
 import { applyMigrations } from "@/scripts/lib/migrations";
@@ -49,3 +50,30 @@ export const providers = [
   ["SQLite", freshSqlite, null],
   ["PostgreSQL", freshPostgres, pgReason],
 ] as const;
+
+/**
+ * Registers a fresh database for the enclosing describe block: made before its tests, dropped after,
+ * none where the provider is skipped. Read `db` inside tests and hooks: it throws before it is made.
+ */
+export function withDatabase(open: () => Promise<TestDatabase>, skipReason: string | null) {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (skipReason) return;
+    database = await open();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  const current = () => {
+    if (!database) throw new Error("no test database yet: read it inside a test or hook, not while collecting");
+    return database;
+  };
+  return {
+    get db(): Db {
+      return current().db;
+    },
+    get url(): string {
+      return current().url;
+    },
+  };
+}

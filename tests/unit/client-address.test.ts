@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CLIENT_ADDRESS_HEADER, stampClientAddress, stampedClientAddress } from "@/lib/server/client-address";
 import { settings } from "@/lib/settings";
-import { clientAddress, parseTrustProxy, trustsPeer } from "@/lib/server/trust-proxy";
+import { clientAddress, parseTrustProxy, trustsPeer } from "@/lib/trust-proxy";
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { Article } from "@/lib/content/articles";
 import { listArticlesForFeed } from "@/lib/content/articles";
-import { renderAtom, renderCommentAtom, renderRss } from "@/lib/feeds";
+import { renderAtom, renderCommentAtom, renderRss } from "@/lib/content/feeds";
 
 const articles = listArticlesForFeed({
   dir: path.join(import.meta.dirname, "../fixtures/content-ok"),

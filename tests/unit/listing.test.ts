@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ArticleSummary } from "@/lib/content/articles";
 import { paginate } from "@/lib/content/pagination";
 import { markTerms, searchArticles, searchTerms } from "@/lib/content/search";
-import { slugify } from "@/lib/content/slug";
+import { slugify } from "@/lib/slug";
 import { articlesTagged, listTags } from "@/lib/content/tags";
 import { pagePath, tagPath } from "@/lib/routes";
 

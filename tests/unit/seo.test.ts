@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import robots from "@/app/robots";
 import sitemap from "@/app/sitemap";
 import { listArticles } from "@/lib/content/articles";
-import { articleMetadata, blogPostingJsonLd, jsonLdScript } from "@/lib/seo";
+import { articleMetadata, blogPostingJsonLd, jsonLdScript } from "@/lib/content/seo";
 
 const [seed] = listArticles({ includeDrafts: false });
 const URL = "http://localhost:3000/articles/monolith-vs-microservices";

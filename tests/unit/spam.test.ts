@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { safeEqual, sign, unsign } from "@/lib/server/signing";
 import { checkFormToken, FORM_TOKEN_MAX_AGE_MS } from "@/lib/comments/spam";
-import { issueFormToken } from "@/lib/comments/form-token";
+import { issueFormToken } from "@/lib/server/form-token";
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { adjacentArticles, getArticle, listArticles } from "@/lib/content/articles";
-import { articleMetadata, blogPostingJsonLd } from "@/lib/seo";
+import { articleMetadata, blogPostingJsonLd } from "@/lib/content/seo";
 import { COMMENT_SORTS, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
 import { relatedArticles } from "@/lib/content/related";
 import { seriesOf } from "@/lib/content/series";

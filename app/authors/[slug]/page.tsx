@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
 import { listArticles } from "@/lib/content/articles";
-import { alternatesFor } from "@/lib/seo";
+import { alternatesFor } from "@/lib/content/seo";
 import { findAuthor } from "@/lib/content/authors";
 import { authorPath } from "@/lib/routes";
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { readMailToken } from "@/lib/comments/subscriptions";
+import { readMailToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
-import { confirmSubscription } from "@/lib/comments/subscription-actions";
+import { confirmSubscription } from "@/lib/mail/subscription-actions";
 
 export const metadata: Metadata = { title: "Confirm your address", robots: { index: false, follow: false } };
 

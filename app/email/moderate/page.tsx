@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { readMailToken } from "@/lib/comments/subscriptions";
+import { readMailToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
-import { moderateFromMail } from "@/lib/comments/subscription-actions";
+import { moderateFromMail } from "@/lib/mail/subscription-actions";
 
 export const metadata: Metadata = { title: "Moderate a comment", robots: { index: false, follow: false } };
 

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { readUnsubscribeToken, unsubscribe } from "@/lib/comments/subscriptions";
+import { readUnsubscribeToken, unsubscribe } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
-import { consume } from "@/lib/comments/rate-limit";
+import { consume } from "@/lib/server/rate-limit";
 import { clientIp } from "@/lib/server/request";
 import { addressKey } from "@/lib/server/address-key";
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { describeUnsubscribe, readUnsubscribeToken } from "@/lib/comments/subscriptions";
+import { describeUnsubscribe, readUnsubscribeToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
-import { stopMails } from "@/lib/comments/subscription-actions";
+import { stopMails } from "@/lib/mail/subscription-actions";
 
 export const metadata: Metadata = { title: "Unsubscribe", robots: { index: false, follow: false } };
 

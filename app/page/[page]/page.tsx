@@ -5,7 +5,7 @@ import { ArticleIndex } from "@/components/ArticleIndex";
 import { listArticles } from "@/lib/content/articles";
 import { commentCountsForIndex } from "@/lib/comments/store";
 import { paginate } from "@/lib/content/pagination";
-import { alternatesFor } from "@/lib/seo";
+import { alternatesFor } from "@/lib/content/seo";
 import { site } from "@/lib/site";
 import { pagePath } from "@/lib/routes";
 

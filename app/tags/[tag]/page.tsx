@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
 import { listArticles } from "@/lib/content/articles";
-import { alternatesFor } from "@/lib/seo";
+import { alternatesFor } from "@/lib/content/seo";
 import { articlesTagged, listTags } from "@/lib/content/tags";
 import { tagPath } from "@/lib/routes";
 

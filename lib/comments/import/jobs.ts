@@ -7,6 +7,7 @@ import { importFrom } from "../service";
 import type { PathMap } from "./paths";
 import type { ImportCounts, ImportReport } from "./run";
 import { ImportFileError, type ImportFormat } from "./source";
+import { processWide } from "../../process-wide";
 
 // An import from /admin runs as a job, not inside the request that uploaded the file: the upload
 // is answered at once with the job's page, and the instance that took the file reads it in slices
@@ -43,9 +44,7 @@ export type ImportJobView = {
 
 // The latest counts of the jobs this process runs. On SQLite the row cannot be written while the
 // import's transaction is open (the adapter holds other writes back), so the page reads them here.
-const live: Map<string, ImportCounts> = ((globalThis as Record<symbol, Map<string, ImportCounts>>)[
-  Symbol.for("marginalia.import-jobs")
-] ??= new Map());
+const live = processWide("import-jobs", () => new Map<string, ImportCounts>());
 
 export type StartImport = {
   format: ImportFormat;

@@ -267,7 +267,7 @@ export async function importFile(options: ImportOptions, db: Db): Promise<Import
 type Placement = { parentId: string | null; rootId: string; depth: number; replyToName: string | null };
 
 /**
- * Where each comment goes in Marginalia's threads, as lib/comments/store.ts places a new reply: below
+ * Where each comment goes in Marginalia's threads, as lib/comments/store/ places a new reply: below
  * MAX_DEPTH under its parent; deeper, beside its parent, naming whom it answers. Iterative, so a
  * thousand-deep chain does not overflow the stack; a cycle of parents is refused.
  */

@@ -1,6 +1,6 @@
 import { getArticle } from "@/lib/content/articles";
 import { listRecentComments } from "@/lib/comments/store";
-import { renderCommentAtom } from "@/lib/feeds";
+import { renderCommentAtom } from "@/lib/content/feeds";
 
 type Params = { params: Promise<{ slug: string }> };
 

@@ -6,7 +6,7 @@ import { clientIp } from "@/lib/server/request";
 // 👍 on a comment, or taking it back: the target of the plain form in components/comments/
 // ReactionButton.tsx. proxy.ts has already refused posts from other sites and oversized bodies.
 // The answer sends the browser back to the comment (POST-redirect-GET), also when the address is
-// over its limits (submitReaction in lib/comments/service.ts): the page then shows the count unchanged.
+// over its limits (submitReaction in lib/comments/service/reactions.ts): the page then shows the count unchanged.
 
 type Params = { params: Promise<{ slug: string }> };
 

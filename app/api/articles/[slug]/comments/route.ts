@@ -2,7 +2,7 @@ import { getArticle } from "@/lib/content/articles";
 import { type CommentView, pageComments } from "@/lib/comments/store";
 import { answerApiPost, json } from "@/lib/comments/api-post";
 import { clientIp } from "@/lib/server/request";
-import { issueFormToken } from "@/lib/comments/form-token";
+import { issueFormToken } from "@/lib/server/form-token";
 import { MAX_SUBMISSION_BYTES, readBody } from "@/lib/server/request-body";
 import { z } from "zod";
 import { commentListQuerySchema, encodeCursor } from "@/lib/comments/api-schema";

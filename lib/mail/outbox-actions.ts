@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { isAdmin } from "./admin";
-import { db } from "./db";
+import { isAdmin } from "../server/admin";
+import { db } from "../server/db";
 import { retryNow } from "./outbox";
 import { wakeSender } from "./sender";
 

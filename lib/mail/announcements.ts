@@ -1,7 +1,7 @@
 import "server-only";
 import { listArticles } from "../content/articles";
 import type { Db } from "../server/db";
-import { enqueue } from "../server/outbox";
+import { enqueue } from "./outbox";
 
 // New-article mails. An article is announced once, when it first becomes visible (its date came,
 // its draft flag went): the row in ArticleAnnouncement is the claim. It is inserted in the same

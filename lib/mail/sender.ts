@@ -1,14 +1,15 @@
 import "server-only";
 import { createHmac } from "node:crypto";
-import { announceNewArticles } from "../comments/announcements";
-import { composeMail, recipientKey } from "../comments/notifications";
-import { db as defaultDb, type Db } from "./db";
-import { check, record, type Window } from "../comments/rate-limit";
-import { mailboxBlocked } from "../comments/subscriptions";
+import { announceNewArticles } from "./announcements";
+import { composeMail, recipientKey } from "./notifications";
+import { db as defaultDb, type Db } from "../server/db";
+import { check, record, type Window } from "../server/rate-limit";
+import { mailboxBlocked } from "./subscriptions";
 import { settings, type Settings } from "../settings";
 import { deliverMail, mailEnabled } from "./mail";
-import { onShutdown } from "./lifecycle";
+import { onShutdown } from "../server/lifecycle";
 import { claimDue, gatherGroup, markDropped, markFailed, markSent, postpone, type OutboxRow } from "./outbox";
+import { processWide } from "../process-wide";
 
 // The sender loop: one per server process (started by instrumentation.ts), polling the outbox every
 // MAIL_POLL_SECONDS and woken at once when a comment queued something. Several processes may run
@@ -117,13 +118,13 @@ type SenderState = {
   /** The tick under way, for a stopping server to wait for (a mail being handed over). */
   tick?: Promise<void>;
 };
-// On globalThis: instrumentation.ts and the routes are bundled apart, and each bundle has its own
-// copy of this module; the process has one sender, which a route wakes through here.
-const globalForSender = globalThis as unknown as { marginaliaSender?: SenderState };
+// instrumentation.ts and the routes are bundled apart, and each bundle has its own copy of this
+// module; the process has one sender, which a route wakes through here.
+const shared = processWide<{ sender?: SenderState }>("sender", () => ({}));
 
 /** Starts the sender loop in this process (once). */
 export function startSender(db: () => Db = defaultDb): void {
-  if (globalForSender.marginaliaSender) return;
+  if (shared.sender) return;
   const state: SenderState = { running: false, again: false, wake: () => undefined };
   const schedule = (ms: number) => {
     if (state.stopped) return;
@@ -148,7 +149,7 @@ export function startSender(db: () => Db = defaultDb): void {
     state.again = false;
   };
   state.wake = () => schedule(50);
-  globalForSender.marginaliaSender = state;
+  shared.sender = state;
   schedule(1000);
   onShutdown("outbox sender", async () => {
     state.stopped = true;
@@ -159,5 +160,5 @@ export function startSender(db: () => Db = defaultDb): void {
 
 /** Asks this process's sender to look at the outbox now (a comment just queued something). */
 export function wakeSender(): void {
-  globalForSender.marginaliaSender?.wake();
+  shared.sender?.wake();
 }

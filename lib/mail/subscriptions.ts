@@ -1,12 +1,12 @@
 import "server-only";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../server/db";
-import { consume, type Window } from "./rate-limit";
-import { enqueue, type Tx } from "../server/outbox";
+import { consume, type Window } from "../server/rate-limit";
+import { enqueue, type Tx } from "./outbox";
 import { settings } from "../settings";
 import { sign, unsign } from "../server/signing";
 import { absoluteUrl } from "../site";
-import type { SubscriptionKind } from "./validation";
+import type { SubscriptionKind } from "../comments/validation";
 
 // Readers' addresses and what they follow. An address gets one confirmation mail and nothing else
 // until its link is clicked; it then stays confirmed. Unsubscribing from everything deletes it

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { type ArticleSummary } from "./content/articles";
-import { absoluteUrl, site } from "./site";
-import { articlePath, ATOM_PATH, commentFeedPath, RSS_PATH } from "./routes";
+import { type ArticleSummary } from "./articles";
+import { absoluteUrl, site } from "../site";
+import { articlePath, ATOM_PATH, commentFeedPath, RSS_PATH } from "../routes";
 
 /**
  * A page's canonical URL plus the feed links. Next replaces `alternates` as a whole in each page

@@ -1,11 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { isPostgres, type Db } from "./db";
+import { isPostgres, type Db } from "../server/db";
 import { messageIdDomain } from "./mail";
 import { settings } from "../settings";
 
 // The transactional outbox: a message is a row written in the same transaction as what caused it
-// (a comment), so it exists exactly when the cause does. The sender (lib/server/sender.ts) claims
+// (a comment), so it exists exactly when the cause does. The sender (lib/mail/sender.ts) claims
 // due rows, delivers them and marks them sent; a crash leaves a claimed row whose lease runs out,
 // and the next claim sends it again with the same Message-ID, which mail clients take as the same
 // mail.

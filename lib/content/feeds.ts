@@ -1,6 +1,6 @@
-import type { Article } from "./content/articles";
-import { absoluteUrl, site } from "./site";
-import { articlePath, ATOM_PATH, commentAnchor, commentFeedPath, RSS_PATH, tagPath } from "./routes";
+import type { Article } from "./articles";
+import { absoluteUrl, site } from "../site";
+import { articlePath, ATOM_PATH, commentAnchor, commentFeedPath, RSS_PATH, tagPath } from "../routes";
 
 /** Feed readers poll often; the newest twenty articles keep the file small. */
 export const FEED_SIZE = 20;

@@ -1,5 +1,5 @@
 import "server-only";
-import { db as defaultDb, isPostgres, type Db } from "../server/db";
+import { db as defaultDb, isPostgres, type Db } from "./db";
 
 export type Window = { limit: number; seconds: number };
 /** What counting needs: a client, or a transaction (a confirmation mail's place is taken in the comment's own). */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sign } from "../server/signing";
+import { sign } from "./signing";
 
 // Kept apart from lib/comments/spam.ts (which checks tokens, server-only): server.ts fills a
 // token into each page it answers from the page cache, and runs outside Next.js's bundles.

@@ -1,10 +1,10 @@
 import "server-only";
 import { listArticles } from "../content/articles";
-import { renderCommentMarkdown } from "./markdown";
+import { renderCommentMarkdown } from "../comments/markdown";
 import { escapeHtml } from "../html-escape";
 import type { Db } from "../server/db";
-import { mailEnabled, type OutgoingMail } from "../server/mail";
-import { enqueue, type OutboxRow, type Tx } from "../server/outbox";
+import { mailEnabled, type OutgoingMail } from "./mail";
+import { enqueue, type OutboxRow, type Tx } from "./outbox";
 import { settings } from "../settings";
 import { absoluteUrl, site } from "../site";
 import {
@@ -20,7 +20,7 @@ import { articlePath, commentPath } from "../routes";
 
 // What a new comment sets off: the commenter's subscription (and confirmation mail), reply
 // notifications to those who follow the comment answered or the discussion, the author's mail and
-// the webhook. All of it is written in the comment's own transaction (lib/server/outbox.ts); the
+// the webhook. All of it is written in the comment's own transaction (lib/mail/outbox.ts); the
 // mails are composed when sent, from what is true then (a reply deleted meanwhile is not sent).
 
 export type CommentEvent = {

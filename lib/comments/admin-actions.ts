@@ -2,13 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { attemptLogin, endSession, isAdmin, startSession } from "./admin";
-import { addBlock, banAuthors, MAX_BULK, moderateMany, removeBlock, type BlockField } from "../comments/service";
-import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } from "../comments/moderation-query";
+import { attemptLogin, endSession, isAdmin, startSession } from "../server/admin";
+import { addBlock, banAuthors, MAX_BULK, moderateMany, removeBlock, type BlockField } from "./service";
+import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } from "./moderation-query";
 import { plural } from "../format";
-import { clientIp } from "./request";
+import { clientIp } from "../server/request";
 import { ADMIN_PATH } from "../routes";
-import { logger } from "./log";
+import { logger } from "../server/log";
 
 export type LoginState = { message?: string };
 

@@ -12,15 +12,15 @@ import {
   CONFIRMATION_MESSAGES,
   type Confirmation,
 } from "./subscriptions";
-import { emailSchema } from "./validation";
+import { emailSchema } from "../comments/validation";
 import { db } from "../server/db";
-import { consume } from "./rate-limit";
-import { moderate } from "./service";
+import { consume } from "../server/rate-limit";
+import { moderate } from "../comments/service";
 import { waitFor } from "../format";
 import { clientIp } from "../server/request";
 import { addressKey } from "../server/address-key";
-import { mailEnabled } from "../server/mail";
-import { wakeSender } from "../server/sender";
+import { mailEnabled } from "./mail";
+import { wakeSender } from "./sender";
 
 // The buttons of the pages mail links open. The links only show a page: a mail scanner that
 // follows every link changes nothing; the reader's click on the button does.

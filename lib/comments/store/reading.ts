@@ -1,0 +1,294 @@
+import "server-only";
+import { renderCommentMarkdown } from "../markdown";
+import { db as defaultDb, type Db } from "../../server/db";
+import { avatarKey } from "../avatar";
+import { avatarPath } from "../../routes";
+import { reactedOn } from "./reactions";
+import type { Viewer } from "./shared";
+
+// What readers and pages read: an article's threads as a reader may see them (nested, sorted, in
+// pages), the comment counts, the reader's own comments, a comment for a webhook and the newest
+// for the comment feed.
+
+export const THREADS_PER_PAGE = 50;
+/** The most threads an article page lists at once: what one request can make the server render. */
+export const MAX_THREADS_PER_PAGE = 1_000;
+
+export type CommentSort = "oldest" | "newest" | "best";
+export const COMMENT_SORTS: readonly CommentSort[] = ["oldest", "newest", "best"];
+
+const NOBODY: Viewer = { ownIds: new Set() };
+
+/** A comment as a reader sees it, with its replies. */
+export type CommentView = {
+  id: string;
+  depth: number;
+  authorName: string;
+  replyToName: string | null;
+  /** Sanitized HTML of the reader's markdown; empty for a placeholder. */
+  html: string;
+  /** The markdown as written, only for the reader who wrote it (to edit it). */
+  markdown: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  /**
+   * "deleted", "removed" (hidden by a moderator) or "pending" (edited, awaiting moderation again)
+   * keep their place for the replies under them.
+   */
+  placeholder: "deleted" | "removed" | "pending" | null;
+  pending: boolean;
+  /** Pinned by the author: first in every sort. */
+  pinned: boolean;
+  /** Hidden by a moderator; shown (marked) only to the signed-in author. */
+  hidden?: boolean;
+  /** From a banned reader: shown as published to its author, marked to the signed-in author, to nobody else. */
+  shadow?: boolean;
+  reactions: number;
+  reacted: boolean;
+  own: boolean;
+  /** Posted by the signed-in author: the "Author" badge. */
+  byAuthor: boolean;
+  /** A generated SVG avatar (data: URI) from the name and the posting browser. */
+  avatar: string;
+  replies: CommentView[];
+};
+
+export type CommentPage = { count: number; threads: CommentView[]; hasMore: boolean };
+
+/** Where a page of threads ends, oldest first: the next page starts after it. */
+export type CommentCursor = { createdAt: Date; id: string };
+
+const rowSelect = {
+  id: true,
+  parentId: true,
+  depth: true,
+  authorName: true,
+  replyToName: true,
+  body: true,
+  status: true,
+  createdAt: true,
+  editedAt: true,
+  deletedAt: true,
+  browserId: true,
+  byAuthor: true,
+  pinned: true,
+  _count: { select: { reactions: true } },
+} as const;
+
+type Row = {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  authorName: string;
+  replyToName: string | null;
+  body: string;
+  status: string;
+  createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  browserId: string | null;
+  byAuthor: boolean;
+  pinned: boolean;
+  _count: { reactions: number };
+};
+
+/**
+ * Comments a reader may see in full: published ones, and their own awaiting moderation or
+ * shadow-banned (which they see as published: a shadow ban tells them nothing).
+ */
+function visibleTo(viewer: Viewer) {
+  // The signed-in author sees every comment, to moderate it.
+  if (viewer.admin) return { deletedAt: null };
+  return {
+    deletedAt: null,
+    OR: [{ status: "published" }, { status: { in: ["pending", "shadow"] }, id: { in: [...viewer.ownIds] } }],
+  };
+}
+
+/**
+ * How many published comments an article has, as shown in its heading and on the index; for a
+ * reader with shadow-banned comments, those count too, as they would if published.
+ */
+export async function countComments(slug: string, db: Db = defaultDb(), viewer: Viewer = NOBODY): Promise<number> {
+  const own = viewer.admin ? [] : [...viewer.ownIds];
+  return db.comment.count({
+    where: {
+      articleSlug: slug,
+      deletedAt: null,
+      OR: [{ status: "published" }, ...(own.length ? [{ status: "shadow", id: { in: own } }] : [])],
+    },
+  });
+}
+
+/** Published comment counts for every article that has any. */
+export async function countCommentsByArticle(db: Db = defaultDb()): Promise<Map<string, number>> {
+  const groups = await db.comment.groupBy({
+    by: ["articleSlug"],
+    where: { status: "published", deletedAt: null },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((group) => [group.articleSlug, group._count._all]));
+}
+
+/** The counts for the index, or null (and a warning in the log) when the database cannot answer. */
+export async function commentCountsForIndex(): Promise<Map<string, number> | null> {
+  try {
+    return await countCommentsByArticle();
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message.trim().split("\n").at(-1);
+    console.warn(`index: comment counts unavailable (${reason})`);
+    return null;
+  }
+}
+
+/** An article's threads, as far as a reader may see them: a hidden thread with replies keeps its place. */
+function threadRoots(slug: string, viewer: Viewer) {
+  return { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] };
+}
+
+const OLDEST_FIRST = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+
+/**
+ * The first `threads` threads of an article's discussion, nested up to MAX_DEPTH. A comment that
+ * was deleted or hidden still holds its place (as a placeholder) while visible replies hang under it.
+ */
+export async function listComments(
+  slug: string,
+  options: { sort?: CommentSort; threads?: number; viewer?: Viewer } = {},
+  db: Db = defaultDb(),
+): Promise<CommentPage> {
+  const { sort = "oldest", threads: limit = THREADS_PER_PAGE, viewer = NOBODY } = options;
+  const orderBy = [
+    { pinned: "desc" as const },
+    ...(sort === "best"
+      ? [{ reactions: { _count: "desc" as const } }, { createdAt: "asc" as const }, { id: "asc" as const }]
+      : [{ createdAt: sort === "newest" ? ("desc" as const) : ("asc" as const) }, { id: "asc" as const }]),
+  ];
+
+  const [count, roots] = await Promise.all([
+    countComments(slug, db, viewer),
+    db.comment.findMany({ where: threadRoots(slug, viewer), orderBy, take: limit + 1, select: rowSelect }),
+  ]);
+  return { count, threads: await buildThreads(slug, roots.slice(0, limit), viewer, db), hasMore: roots.length > limit };
+}
+
+/**
+ * Up to `limit` threads, oldest first, after `after` (from the start without it): the JSON API's
+ * pages. A position rather than an offset, so a page neither repeats nor skips a thread when
+ * comments are added or deleted meanwhile.
+ */
+export async function pageComments(
+  slug: string,
+  options: { after?: CommentCursor | null; limit: number; viewer?: Viewer },
+  db: Db = defaultDb(),
+): Promise<{ count: number; threads: CommentView[]; next: CommentCursor | null }> {
+  const { after, limit, viewer = NOBODY } = options;
+  const later = after
+    ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+    : {};
+  const [count, roots] = await Promise.all([
+    countComments(slug, db),
+    db.comment.findMany({
+      where: { AND: [threadRoots(slug, viewer), later] },
+      orderBy: OLDEST_FIRST,
+      take: limit + 1,
+      select: rowSelect,
+    }),
+  ]);
+  const page = roots.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    count,
+    threads: await buildThreads(slug, page, viewer, db),
+    // From the last root listed, not the last thread shown: a root with nothing visible is left out.
+    next: roots.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+/** The reader's own comments on an article, with what decides how their page shows them. */
+export function ownCommentsOn(slug: string, viewer: Viewer, db: Db = defaultDb()) {
+  return db.comment.findMany({
+    where: { articleSlug: slug, id: { in: [...viewer.ownIds] } },
+    select: { id: true, status: true, deletedAt: true, createdAt: true },
+  });
+}
+
+// Prisma refuses a query with more bound values than the database takes (999 on SQLite), so a
+// long list of ids is sent in slices.
+const IDS_PER_QUERY = 500;
+
+/** The replies of these threads, nested under them, with what this reader may see of each. */
+async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db): Promise<CommentView[]> {
+  let replies: Row[] = [];
+  for (let i = 0; i < roots.length; i += IDS_PER_QUERY) {
+    const rootIds = roots.slice(i, i + IDS_PER_QUERY).map((r) => r.id);
+    replies = replies.concat(
+      await db.comment.findMany({
+        where: { rootId: { in: rootIds }, parentId: { not: null } },
+        orderBy: OLDEST_FIRST,
+        select: rowSelect,
+      }),
+    );
+  }
+  const reacted = await reactedOn(slug, viewer, db);
+
+  const childrenOf = new Map<string, Row[]>();
+  for (const reply of replies) {
+    const siblings = childrenOf.get(reply.parentId!);
+    if (siblings) siblings.push(reply);
+    else childrenOf.set(reply.parentId!, [reply]);
+  }
+
+  const build = (row: Row): CommentView | null => {
+    const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
+    const own = viewer.ownIds.has(row.id);
+    const visible =
+      !row.deletedAt &&
+      (row.status === "published" ||
+        ((row.status === "pending" || row.status === "shadow") && own) ||
+        Boolean(viewer.admin));
+    if (!visible && children.length === 0) return null;
+    return {
+      id: row.id,
+      depth: row.depth,
+      authorName: visible ? row.authorName : "",
+      replyToName: row.replyToName,
+      html: visible ? renderCommentMarkdown(row.body) : "",
+      markdown: visible && own ? row.body : null,
+      createdAt: row.createdAt,
+      editedAt: visible ? row.editedAt : null,
+      placeholder: visible ? null : row.deletedAt ? "deleted" : row.status === "pending" ? "pending" : "removed",
+      pending: visible && row.status === "pending",
+      pinned: visible && row.pinned,
+      hidden: visible && row.status === "hidden",
+      shadow: visible && Boolean(viewer.admin) && row.status === "shadow",
+      reactions: row._count.reactions,
+      reacted: reacted.has(row.id),
+      own,
+      byAuthor: visible && row.byAuthor,
+      avatar: visible ? avatarPath(avatarKey(row.authorName, row.browserId, row.byAuthor)) : "",
+      replies: children,
+    };
+  };
+  return roots.map(build).filter((c): c is CommentView => c !== null);
+}
+
+/** What a webhook says of a comment (lib/mail/notifications.ts): null when there is no such comment. */
+export async function commentForEvent(id: string, db: Db = defaultDb()) {
+  const row = await db.comment.findFirst({
+    where: { id, deletedAt: null },
+    select: { id: true, articleSlug: true, authorName: true, body: true, status: true },
+  });
+  return row && { id: row.id, slug: row.articleSlug, name: row.authorName, body: row.body, status: row.status };
+}
+
+/** An article's newest published comments, rendered, for its comment feed. */
+export async function listRecentComments(slug: string, limit = 50, db: Db = defaultDb()) {
+  const rows = await db.comment.findMany({
+    where: { articleSlug: slug, status: "published", deletedAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: { id: true, authorName: true, body: true, createdAt: true, editedAt: true },
+  });
+  return rows.map(({ body, ...row }) => ({ ...row, html: renderCommentMarkdown(body) }));
+}

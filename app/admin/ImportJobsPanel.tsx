@@ -1,6 +1,6 @@
 import { db } from "@/lib/server/db";
 import { shortTime } from "@/lib/format";
-import { listImportJobs } from "@/lib/comments/import/jobs";
+import { listImportJobs } from "@/lib/comments/import-jobs";
 import { importJobPath } from "./import-comments/import-page";
 
 const STATUS = { running: "running", done: "done", refused: "refused", failed: "failed" } as const;

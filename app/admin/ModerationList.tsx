@@ -15,7 +15,7 @@ import {
   PAGE_SIZES,
   type ModerationQuery,
 } from "@/lib/comments/moderation-query";
-import { renderCommentMarkdown } from "@/lib/comments/markdown";
+import { renderCommentMarkdown } from "@/lib/content/comment-markdown";
 import type { CommentStatus } from "@/lib/comments/store";
 import { moderateSelected } from "@/lib/comments/admin-actions";
 import { articleUrl, commentAnchor, commentPath } from "@/lib/routes";
@@ -268,7 +268,7 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
           </ul>
         )}
         <div className="admin-views">
-          {/* Sanitized by lib/comments/markdown.ts, as readers see it. */}
+          {/* Sanitized by lib/content/comment-markdown.ts, as readers see it. */}
           <div
             className="comment-body admin-rendered"
             dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(row.body) }}

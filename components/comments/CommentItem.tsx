@@ -81,7 +81,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
               cancelHref={articleUrl(slug, undefined, anchor)}
             />
           ) : (
-            // Sanitized by lib/comments/markdown.ts: an allow-list of tags, attributes and URL schemes.
+            // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
             <HtmlSlot as="div" className="comment-body" {...slotProps(comment.html, Boolean(context.document))} />
           )}
           <div className="comment-actions">

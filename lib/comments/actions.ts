@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { renderCommentMarkdown } from "./markdown";
+import { renderCommentMarkdown } from "../content/comment-markdown";
 import {
   ownChangeRefused,
   postedMessage,
@@ -17,7 +17,8 @@ import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { issueFormToken } from "../server/form-token";
 import { commentSubmission, judgedByTheLane } from "./form-post";
-import { BODY_MAX, NAME_MAX, commentBodySchema, emailSchema, type CommentField } from "./validation";
+import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
+import { emailSchema } from "../mail/schema";
 import { CONFIRMATION_MESSAGES, confirmationSince } from "../mail/subscriptions";
 import { db } from "../server/db";
 import { articlePath, postedCommentPath } from "../routes";

@@ -10,7 +10,7 @@ import {
   type Placement,
 } from "./export-schema";
 import type { CommentStatus } from "./store";
-import type { SubscriptionKind } from "./validation";
+import type { SubscriptionKind } from "../mail/schema";
 
 /**
  * Everything, for a backup or a move: comments (every state), reactions and locked discussions,

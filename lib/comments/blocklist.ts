@@ -2,7 +2,7 @@ import { BlockList } from "node:net";
 import { networkOf, parseAddress } from "../server/address-key";
 import { settings } from "../settings";
 import { lookAlikeFold, nameSkeleton } from "./author-names";
-import { linkUrls } from "./markdown";
+import { linkUrls } from "../content/comment-markdown";
 
 // Bans and blocklists: who may not comment (an address or range, a browser, a name and its
 // look-alikes) and what a comment may not say (words, link domains). Pure: the rows come from

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SLUG_PATTERN } from "../slug";
-import { commentBodySchema, commentNameSchema, emailSchema, SUBSCRIPTION_KINDS } from "./validation";
+import { commentBodySchema, commentNameSchema } from "./validation";
+import { emailSchema, SUBSCRIPTION_KINDS } from "../mail/schema";
 import { COMMENT_STATUSES, MAX_DEPTH } from "./limits";
 
 // The file /admin/export writes and /admin/import reads back (see lib/comments/backup.ts). An

@@ -159,7 +159,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     context,
   );
   const actions = context.template ? context.template(comment.id, comment.reactions, reply, html) : html;
-  // The body is sanitized HTML from lib/comments/markdown.ts.
+  // The body is sanitized HTML from lib/content/comment-markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div>${actions}${replies}`;
 }
 

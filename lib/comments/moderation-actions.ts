@@ -1,10 +1,13 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { isAdmin } from "../server/admin";
 import { articleUrl, commentAnchor } from "../routes";
 import { banAuthor, BLOCK_DAYS, lockDiscussion, moderate } from "./service";
 import { BAN_KINDS, BLOCK_ACTIONS, type BlockAction } from "./blocklist";
+import { db } from "../server/db";
+import { linkClicksLimited, linkToken, redeemMailToken } from "../mail/subscriptions";
 
 // The author's buttons on the article page. Plain forms: without JavaScript each is a POST
 // answered by a redirect back to the comment (POST-redirect-GET), so a reload repeats nothing.
@@ -51,4 +54,15 @@ export async function banOnPage(formData: FormData): Promise<void> {
   // Nothing chosen to ban by: the form again, which says what it can ban by.
   if (result.kind === "nothing") redirect(articleUrl(slug, `ban=${encodeURIComponent(id)}`, commentAnchor(id)));
   redirect(articleUrl(slug, result.kind === "banned" ? "banned=1" : undefined, commentAnchor(id)));
+}
+
+/** The button of the page a notification's "hide" or "approve" link opens (app/email/moderate). */
+export async function moderateFromMail(formData: FormData): Promise<void> {
+  if (await linkClicksLimited()) redirect(`/email/moderate?result=busy`);
+  const used = await redeemMailToken(db(), linkToken(formData));
+  if (used.kind !== "ok") redirect(`/email/moderate?result=${used.kind}`);
+  if (used.purpose === "confirm") redirect(`/email/moderate?result=invalid`);
+  const found = await moderate(used.subject, used.purpose);
+  revalidatePath("/", "layout");
+  redirect(`/email/moderate?result=${found ? `done-${used.purpose}` : "gone"}`);
 }

@@ -4,7 +4,7 @@ import { settings } from "../settings";
 import { unsign } from "../server/signing";
 import { lookAlikeFold } from "./author-names";
 import { matchBlocks, type BlockAction, type BlockMatch, type BlockRule, type Candidate } from "./blocklist";
-import { linksAndText, mayHoldMoreLinks } from "./markdown";
+import { linksAndText, mayHoldMoreLinks } from "../content/comment-markdown";
 
 /** A field people never see or fill in; bots that fill every field give themselves away. */
 export const HONEYPOT_FIELD = "website";

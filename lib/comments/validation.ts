@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { countLinks, mayHoldMoreLinks } from "./markdown";
+import { countLinks, mayHoldMoreLinks } from "../content/comment-markdown";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./limits";
 
 export { BODY_MAX, LINKS_MAX, NAME_MAX };
@@ -87,14 +87,3 @@ export const commentInputSchema = z.object({
 
 export type CommentInput = z.infer<typeof commentInputSchema>;
 export type { CommentField } from "./limits";
-
-/** A reader's address for mail, as the forms take it (lower-cased: one subscriber per address). */
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254, "That address is too long.")
-  .pipe(z.email("That does not look like an email address."))
-  .transform((email) => email.toLowerCase());
-
-export const SUBSCRIPTION_KINDS = ["replies", "discussion", "articles"] as const;
-export type SubscriptionKind = (typeof SUBSCRIPTION_KINDS)[number];

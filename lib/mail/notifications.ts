@@ -1,6 +1,6 @@
 import "server-only";
 import { listArticles } from "../content/articles";
-import { renderCommentMarkdown } from "../comments/markdown";
+import { renderCommentMarkdown } from "../content/comment-markdown";
 import { escapeHtml } from "../html-escape";
 import type { Db } from "../server/db";
 import { mailEnabled, type OutgoingMail } from "./mail";

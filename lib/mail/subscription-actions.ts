@@ -1,21 +1,20 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getArticle } from "../content/articles";
 import {
   confirmAddress,
   readUnsubscribeToken,
-  redeemMailToken,
+  linkClicksLimited as limited,
+  linkToken as token,
   subscribe,
   unsubscribe,
   CONFIRMATION_MESSAGES,
   type Confirmation,
 } from "./subscriptions";
-import { emailSchema } from "../comments/validation";
+import { emailSchema } from "./schema";
 import { db } from "../server/db";
 import { consume } from "../server/rate-limit";
-import { moderate } from "../comments/service";
 import { waitFor } from "../format";
 import { clientIp } from "../server/request";
 import { addressKey } from "../server/address-key";
@@ -24,16 +23,6 @@ import { wakeSender } from "./sender";
 
 // The buttons of the pages mail links open. The links only show a page: a mail scanner that
 // follows every link changes nothing; the reader's click on the button does.
-
-const token = (formData: FormData) => {
-  const value = formData.get("t");
-  return typeof value === "string" ? value : "";
-};
-
-/** Link pages are writes too: at most 30 clicks a minute per address. */
-async function limited(): Promise<boolean> {
-  return !(await consume(`email-link:${addressKey(await clientIp())}`, [{ limit: 30, seconds: 60 }])).ok;
-}
 
 export async function confirmSubscription(formData: FormData): Promise<void> {
   const t = token(formData);
@@ -48,16 +37,6 @@ export async function stopMails(formData: FormData): Promise<void> {
   if (!target) redirect(`/email/unsubscribe?result=invalid`);
   const result = await unsubscribe(db(), target);
   redirect(`/email/unsubscribe?result=${target.kind}-${result}`);
-}
-
-export async function moderateFromMail(formData: FormData): Promise<void> {
-  if (await limited()) redirect(`/email/moderate?result=busy`);
-  const used = await redeemMailToken(db(), token(formData));
-  if (used.kind !== "ok") redirect(`/email/moderate?result=${used.kind}`);
-  if (used.purpose === "confirm") redirect(`/email/moderate?result=invalid`);
-  const found = await moderate(used.subject, used.purpose);
-  revalidatePath("/", "layout");
-  redirect(`/email/moderate?result=${found ? `done-${used.purpose}` : "gone"}`);
 }
 
 export type FollowState = { status: "idle" | "error" | "done"; message?: string; email: string };

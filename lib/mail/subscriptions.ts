@@ -6,7 +6,9 @@ import { enqueue, type Tx } from "./outbox";
 import { settings } from "../settings";
 import { sign, unsign } from "../server/signing";
 import { absoluteUrl } from "../site";
-import type { SubscriptionKind } from "../comments/validation";
+import { addressKey } from "../server/address-key";
+import { clientIp } from "../server/request";
+import type { SubscriptionKind } from "./schema";
 
 // Readers' addresses and what they follow. An address gets one confirmation mail and nothing else
 // until its link is clicked; it then stays confirmed. Unsubscribing from everything deletes it
@@ -273,4 +275,15 @@ export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Pr
     : row.kind === "discussion"
       ? "mails about this discussion"
       : "mails about new articles";
+}
+
+/** The token a mail link's page sends back with its button (field `t`). */
+export function linkToken(formData: FormData): string {
+  const value = formData.get("t");
+  return typeof value === "string" ? value : "";
+}
+
+/** Link pages are writes too: at most 30 clicks a minute per address. */
+export async function linkClicksLimited(): Promise<boolean> {
+  return !(await consume(`email-link:${addressKey(await clientIp())}`, [{ limit: 30, seconds: 60 }])).ok;
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getImportJob, startImportJob, STALE_MS, type ImportJobView } from "@/lib/comments/import/jobs";
+import { getImportJob, startImportJob, STALE_MS, type ImportJobView } from "@/lib/comments/import-jobs";
 import { MAX_RECORD_DEPTH } from "@/lib/comments/import/source";
 import { listComments } from "@/lib/comments/store";
 import type { Db } from "@/lib/server/db";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createComment } from "@/lib/comments/store";
 import { recordNewComment } from "@/lib/mail/notifications";
 import { confirmAddress, readUnsubscribeToken, unsubscribe, redeemMailToken } from "@/lib/mail/subscriptions";
-import { emailSchema } from "@/lib/comments/validation";
+import { emailSchema } from "@/lib/mail/schema";
 import { createDb } from "@/lib/server/db";
 import { claimDue, leaseMs } from "@/lib/mail/outbox";
 import { sendDue, webhookSignature } from "@/lib/mail/sender";

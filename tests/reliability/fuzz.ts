@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import fc from "fast-check";
 import { commentInputSchema } from "@/lib/comments/validation";
-import { countLinks } from "@/lib/comments/markdown";
+import { countLinks } from "@/lib/content/comment-markdown";
 import { freshSqlite, loadEnv, openDb, startServer } from "../support/app";
 import { mintToken, readCommentForm } from "../support/poster";
 import { articlePath, commentsApiPath } from "@/lib/routes";

@@ -7,7 +7,7 @@ import {
   parsedLinksAndText,
   plainLinksAndText,
   renderCommentMarkdown,
-} from "@/lib/comments/markdown";
+} from "@/lib/content/comment-markdown";
 
 type Node = DefaultTreeAdapterMap["node"];
 const ALLOWED_TAGS = new Set(["p", "br", "em", "strong", "code", "pre", "a", "blockquote", "ul", "ol", "li"]);

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { countLinks, renderCommentMarkdown } from "@/lib/comments/markdown";
+import { countLinks, renderCommentMarkdown } from "@/lib/content/comment-markdown";
 import { commentBodySchema } from "@/lib/comments/validation";
 
 // Found by the reliability suite's fuzzing: thousands of nested quotes overflowed the parser's stack and

@@ -9,7 +9,7 @@ import {
   MARKUP_BUDGET,
   mayHoldMoreLinks,
   renderCommentMarkdown,
-} from "@/lib/comments/markdown";
+} from "@/lib/content/comment-markdown";
 import { assessComment, textFingerprint } from "@/lib/comments/spam";
 import { commentBodySchema, LINKS_MAX } from "@/lib/comments/validation";
 

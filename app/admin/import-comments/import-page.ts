@@ -1,5 +1,5 @@
 import { escapeHtml } from "@/lib/html-escape";
-import type { ImportJobView } from "@/lib/comments/import/jobs";
+import type { ImportJobView } from "@/lib/comments/import-jobs";
 import { formatReport } from "@/lib/comments/import/report";
 
 // The pages of an import from /admin: small pages of their own, without scripts, every value

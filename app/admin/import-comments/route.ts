@@ -8,14 +8,14 @@ import { isAdmin } from "@/lib/server/admin";
 import { isCrossSite } from "@/lib/server/request-guards";
 import { listArticles } from "@/lib/content/articles";
 import { parseMapFile, type PathMap } from "@/lib/comments/import/paths";
-import { startImportJob } from "@/lib/comments/import/jobs";
+import { startImportJob } from "@/lib/comments/import-jobs";
 import { IMPORT_FORMATS } from "@/lib/comments/import/source";
 import { db } from "@/lib/server/db";
 import { importJobPath, importPage as page } from "./import-page";
 
 // The same import as `npm run import`, from /admin as an upload. A route handler, not a server
 // action: exports are far larger than the 64 KB server actions accept (proxy.ts exempts this path).
-// The file is saved and the import started as a job (lib/comments/import/jobs.ts); the answer is
+// The file is saved and the import started as a job (lib/comments/import-jobs.ts); the answer is
 // a redirect to the job's page, at once, however long the import takes.
 const MAX_BYTES = 100 * 1024 * 1024;
 const MAX_MAP_CHARS = 20_000;

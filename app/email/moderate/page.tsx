@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { readMailToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
-import { moderateFromMail } from "@/lib/mail/subscription-actions";
+import { moderateFromMail } from "@/lib/comments/moderation-actions";
 
 export const metadata: Metadata = { title: "Moderate a comment", robots: { index: false, follow: false } };
 

@@ -29,7 +29,7 @@ export type ImportOptions = {
   onProgress?: (phase: "checking" | "importing", done: number, total: number) => void;
   /**
    * After each record of either pass, with the counts so far. A job inside the web server yields
-   * to other requests here (lib/comments/import/jobs.ts); the CLI passes none.
+   * to other requests here (lib/comments/import-jobs.ts); the CLI passes none.
    */
   afterRecord?: (counts: ImportCounts) => Promise<void> | void;
   now?: Date;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { countLinks, mayHoldMoreLinks } from "../markdown";
+import { countLinks, mayHoldMoreLinks } from "../../content/comment-markdown";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "../limits";
 import { htmlToMarkdown } from "./html-to-markdown";
 import { ImportFileError, type ImportFormat, type SourceComment } from "./source";
@@ -38,7 +38,7 @@ export function stableId(format: ImportFormat, sourceId: string): string {
 const length = (value: string) => [...value].length;
 
 // Parsing markdown costs a few milliseconds, which a 100,000-comment import feels: a body that
-// cannot hold more than LINKS_MAX links, nor nest deeply, is not parsed (lib/comments/markdown.ts).
+// cannot hold more than LINKS_MAX links, nor nest deeply, is not parsed (lib/content/comment-markdown.ts).
 
 export function prepareComment(format: ImportFormat, source: SourceComment, now: Date): PreparedComment {
   const fail = (field: string, reason: string): never => {

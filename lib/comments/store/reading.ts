@@ -1,5 +1,5 @@
 import "server-only";
-import { renderCommentMarkdown } from "../markdown";
+import { renderCommentMarkdown } from "../../content/comment-markdown";
 import { db as defaultDb, type Db } from "../../server/db";
 import { avatarKey } from "../avatar";
 import { avatarPath } from "../../routes";

@@ -1,5 +1,5 @@
 import { isAdmin } from "@/lib/server/admin";
-import { getImportJob } from "@/lib/comments/import/jobs";
+import { getImportJob } from "@/lib/comments/import-jobs";
 import { db } from "@/lib/server/db";
 import { importPage, jobPage } from "../import-page";
 

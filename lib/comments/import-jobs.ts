@@ -1,13 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { db as defaultDb, type Db } from "../../server/db";
-import { onShutdown } from "../../server/lifecycle";
-import { importFrom } from "../service";
-import type { PathMap } from "./paths";
-import type { ImportCounts, ImportReport } from "./run";
-import { ImportFileError, type ImportFormat } from "./source";
-import { processWide } from "../../process-wide";
+import { db as defaultDb, type Db } from "../server/db";
+import { onShutdown } from "../server/lifecycle";
+import { importFrom } from "./service";
+import type { PathMap } from "./import/paths";
+import type { ImportCounts, ImportReport } from "./import/run";
+import { ImportFileError, type ImportFormat } from "./import/source";
+import { processWide } from "../process-wide";
 
 // An import from /admin runs as a job, not inside the request that uploaded the file: the upload
 // is answered at once with the job's page, and the instance that took the file reads it in slices

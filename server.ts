@@ -80,9 +80,9 @@ setServerOrigin(`http://${local}:${port}`);
 const { default: next } = await import("next");
 const server = createServer();
 // An idle kept-alive connection is closed by the client or the proxy in front, not by us: a close
-// from this side races the next request sent on it, which then fails with ECONNRESET (Node's
-// clients don't retry). nginx closes its idle ones after 4 s (docs/deploy.md), browsers after 60 s
-// or more, so we wait longer than both; headers must still arrive within their own timeout.
+// from this side races the next request sent on it, which then fails with ECONNRESET (a browser
+// sends it again; Node's clients, scripts and tests, do not). nginx closes its idle ones after 4 s
+// (docs/deploy.md); headers must still arrive within their own timeout.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 const app = next({ dev, hostname, port, httpServer: server });

@@ -5,8 +5,8 @@ import { getArticle } from "../content/articles";
 import {
   confirmAddress,
   readUnsubscribeToken,
-  linkClicksLimited as limited,
-  linkToken as token,
+  linkClicksLimited,
+  linkToken,
   subscribe,
   unsubscribe,
   CONFIRMATION_MESSAGES,
@@ -25,15 +25,15 @@ import { wakeSender } from "./sender";
 // follows every link changes nothing; the reader's click on the button does.
 
 export async function confirmSubscription(formData: FormData): Promise<void> {
-  const t = token(formData);
-  if (await limited()) redirect(`/email/confirm?result=busy`);
+  const t = linkToken(formData);
+  if (await linkClicksLimited()) redirect(`/email/confirm?result=busy`);
   const result = await confirmAddress(db(), t);
   redirect(`/email/confirm?result=${result}`);
 }
 
 export async function stopMails(formData: FormData): Promise<void> {
-  const target = readUnsubscribeToken(token(formData));
-  if (await limited()) redirect(`/email/unsubscribe?result=busy`);
+  const target = readUnsubscribeToken(linkToken(formData));
+  if (await linkClicksLimited()) redirect(`/email/unsubscribe?result=busy`);
   if (!target) redirect(`/email/unsubscribe?result=invalid`);
   const result = await unsubscribe(db(), target);
   redirect(`/email/unsubscribe?result=${target.kind}-${result}`);

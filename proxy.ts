@@ -1,20 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isTemplateRender, PLACEHOLDER, TEMPLATE_HEADER } from "./lib/server/page-cache";
-import { MAX_SUBMISSION_BYTES, readBody } from "./lib/server/request-body";
-import {
-  decodes,
-  hasMalformedActionFields,
-  isCrossSite,
-  isHttps,
-  readForm,
-  tooLarge,
-} from "./lib/server/request-guards";
+import { checkPost, decodes, isHttps } from "./lib/server/request-guards";
 import { contentSecurityPolicy, newNonce } from "./lib/server/csp";
 import { SLUG_PATTERN } from "./lib/slug";
-import { articlePath, articleSlugOf, EMAIL_ONE_CLICK_PATH } from "./lib/routes";
+import { articlePath, articleSlugOf } from "./lib/routes";
 import { isDevelopment } from "./lib/settings";
 import { asksForDocument, DOCUMENT_HEADER } from "./lib/server/html-slots";
-import { plainPage } from "./lib/server/plain-page";
 import { NOT_FOUND_ROUTE } from "./lib/server/next-internals";
 
 /**
@@ -38,25 +29,9 @@ export async function proxy(request: NextRequest) {
   if (canonical) return NextResponse.redirect(new URL(canonical + request.nextUrl.search, request.url), 308);
 
   if (request.method === "POST") {
-    // The JSON API is for scripts (no cookies, a token per comment): no Origin needed there; nor for
-    // the RFC 8058 one-click unsubscribe, which mail providers POST (its signed token is the proof).
-    if (!api && pathname !== EMAIL_ONE_CLICK_PATH && isCrossSite(request.headers)) {
-      return plainPage(403, {
-        title: "Refused",
-        text: "This form can only be sent from a page of this site. Nothing was stored.",
-      });
-    }
     // Bounded before Next.js parses it, so an oversized post gets a clear 413, not a server error.
-    const body = await readBody(request, MAX_SUBMISSION_BYTES);
-    if (!body) return tooLarge(api);
-    const form = api ? null : await readForm(request.headers, body);
-    if (form === "malformed" || (form && hasMalformedActionFields(request.headers, form))) {
-      return plainPage(400, {
-        title: "Not understood",
-        heading: "That could not be read",
-        text: "The form arrived damaged. Go back and send it again: nothing was stored.",
-      });
-    }
+    const checked = await checkPost(pathname, request, request.headers);
+    if ("refusal" in checked) return checked.refusal;
   }
 
   // A fresh nonce for every response; Next.js takes it from the CSP header set here.

@@ -16,7 +16,7 @@ import { waitFor } from "../format";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { issueFormToken } from "../server/form-token";
-import { commentSubmission, judgedByTheLane } from "./form-post";
+import { commentSubmission } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
 import { emailSchema } from "../mail/schema";
 import { CONFIRMATION_MESSAGES, confirmationSince } from "../mail/subscriptions";
@@ -86,13 +86,11 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
   let result: SubmitResult;
   const since = new Date();
   try {
-    result =
-      judgedByTheLane(await headers()) ??
-      (await submitComment(commentSubmission(formData), {
-        ip: await clientIp(),
-        browserId: await ensureBrowserId(),
-        isAuthor: await isAdmin(),
-      }));
+    result = await submitComment(commentSubmission(formData), {
+      ip: await clientIp(),
+      browserId: await ensureBrowserId(),
+      isAuthor: await isAdmin(),
+    });
     if (result.kind === "posted") await rememberComment(result.id, result.name);
   } catch {
     // The database away: the service logged it.
@@ -128,6 +126,17 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
         values: { name: values.name, body: "", email: "", notify: false },
         token: issueFormToken(),
       };
+    default:
+      return refusedState(result, values);
+  }
+}
+
+/** What the form shows for a comment that was not stored: the reason, and the reader's text kept. */
+function refusedState(
+  result: Exclude<SubmitResult, { kind: "posted" | "ignored" }>,
+  values: CommentFormState["values"],
+): CommentFormState {
+  switch (result.kind) {
     case "invalid":
       return { status: "error", message: "Please correct the highlighted fields.", errors: result.errors, values };
     case "rate-limited":

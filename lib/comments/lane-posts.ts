@@ -11,7 +11,7 @@ import { answerFormPost } from "./form-post";
 export function serveCommentPosts(): void {
   setPostAnswerer((post) =>
     post.kind === "form"
-      ? answerFormPost(post.headers, post.body, post.slug)
+      ? answerFormPost(post.headers, post.form, post.slug)
       : answerApiPost(post.headers, post.body, post.slug, stampedClientAddress(post.headers) ?? "unknown").then(
           (answer) => ({ answer }),
         ),

@@ -38,12 +38,21 @@ export async function hasApprovedComment(browserId: string, db: Db = defaultDb()
 // read again after each change made here and after RULES_KEPT_MS (a database changed from outside:
 // a restore). On SQLite this process is the only server. On PostgreSQL other instances change them
 // too: they are kept only while the page cache's channel listens, which carries every instance's
-// changes (lib/server/cache-channel.ts), and read every time otherwise.
+// changes (lib/server/cache-channel.ts), and read every time otherwise. The channel's word arrives
+// a moment after the change: in between, a post would meet the old rules. So every change also
+// counts up RulesVersion, which each post's rate-limit place reads in its own round trip
+// (rulesReadWith): rules kept from before that version are read again.
 type Rules = { locks: Set<string>; blocks: BlockRule[] };
-type Kept = { rules: Promise<Rules>; at: number; epoch: number };
+type Kept = { rules: Promise<Rules>; at: number; epoch: number; version: number };
 const RULES_KEPT_MS = 5_000;
 // The routes, the actions and server.ts's lane are bundled apart but share the database client.
 const keptRules = processWide("moderation-rules", () => new WeakMap<Db, Kept>());
+const newestVersion = processWide("moderation-rules-version", () => new WeakMap<Db, number>());
+
+/** The rules' version a post's place read (null: SQLite's, where this process makes every change). */
+export function rulesReadWith(db: Db, version: number | null): void {
+  if (version !== null && version > (newestVersion.get(db) ?? 0)) newestVersion.set(db, version);
+}
 
 async function readBlocks(db: Db, now: Date): Promise<BlockRule[]> {
   const rows = await db.block.findMany({
@@ -66,9 +75,10 @@ async function keptRulesOf(db: Db, now: Date): Promise<Rules | null> {
   // Taken before the read: a change heard while it runs makes the next post read again.
   const epoch = isPostgres(db) ? rulesEpoch() : 0;
   if (epoch === null) return null;
+  const version = newestVersion.get(db) ?? 0;
   let kept = keptRules.get(db);
-  if (!kept || kept.epoch !== epoch || Date.now() - kept.at > RULES_KEPT_MS) {
-    const entry: Kept = { rules: readRules(db, now), at: Date.now(), epoch };
+  if (!kept || kept.epoch !== epoch || kept.version < version || Date.now() - kept.at > RULES_KEPT_MS) {
+    const entry: Kept = { rules: readRules(db, now), at: Date.now(), epoch, version };
     keptRules.set(db, entry);
     entry.rules.catch(() => keptRules.get(db) === entry && keptRules.delete(db));
     kept = entry;
@@ -84,7 +94,10 @@ async function keptRulesOf(db: Db, now: Date): Promise<Rules | null> {
  */
 export async function rulesChanged(db: Db): Promise<void> {
   keptRules.delete(db);
-  if (isPostgres(db)) await broadcastRulesChanged();
+  if (!isPostgres(db)) return;
+  await db.$executeRaw`INSERT INTO "RulesVersion" ("id", "version") VALUES (1, 1)
+    ON CONFLICT ("id") DO UPDATE SET "version" = "RulesVersion"."version" + 1`;
+  await broadcastRulesChanged();
 }
 
 export async function isThreadLocked(slug: string, db: Db = defaultDb()): Promise<boolean> {

@@ -209,6 +209,15 @@ async function send(): Promise<void> {
   if (state.queued !== undefined || state.rulesQueued) schedule();
 }
 
+/** One connection's life: lost once, after which the next connection is tried. */
+type Connection = {
+  client: pg.Client;
+  url: string;
+  lost: boolean;
+  /** Set once listening; read by lose, which may run before. */
+  heartbeat?: NodeJS.Timeout;
+};
+
 async function connect(url: string): Promise<void> {
   const client = new pg.Client({
     connectionString: url,
@@ -217,64 +226,72 @@ async function connect(url: string): Promise<void> {
     keepAlive: true,
     application_name: "marginalia page cache channel",
   });
-  // Set once listening; read by onLost, which may run before.
-  const timers: { heartbeat?: NodeJS.Timeout } = {};
-  let lost = false;
-  const onLost = (error?: Error) => {
-    if (lost) return;
-    lost = true;
-    clearInterval(timers.heartbeat);
-    if (state.client === client) state.client = undefined;
-    // Not awaited: on a dead network the goodbye never arrives.
-    client.end().catch(() => undefined);
-    if (state.stopped) return;
-    // Said once per outage, not per attempt.
-    if (state.status === "listening" || state.status === "connecting") {
-      state.lostAt = Date.now();
-      logger().warn(
-        { event: "cache-channel", status: "lost", reason: error?.message ?? "connection closed" },
-        "page cache channel down: other instances' changes show after PAGE_CACHE_SECONDS until it is back",
-      );
-    }
-    state.status = "reconnecting";
-    const pause = BACKOFF_MS[Math.min(state.attempt, BACKOFF_MS.length - 1)];
-    state.attempt++;
-    state.timer = setTimeout(() => void connect(url), pause * (0.8 + Math.random() * 0.4));
-    state.timer.unref();
-  };
-  client.on("error", onLost);
-  client.on("end", () => onLost());
-  client.on("notification", (notification) => {
-    if (notification.channel !== CACHE_CHANNEL) return;
-    const message = parse(notification.payload);
-    state.answeredAt = Date.now();
-    if (!message || message.from === state.instance) return;
-    if (message.rules || message.slugs === null) state.rulesEpoch++;
-    if (message.slugs === null) forgetPagesHere();
-    else for (const slug of message.slugs) forgetPagesHere(slug, { renderAgain: true });
-    // How long the change took to arrive (clocks of one machine agree; of several, roughly).
-    logger().debug(
-      {
-        event: "cache-channel",
-        slugs: message.slugs,
-        ...(message.at ? { delayMs: Math.round((now() - message.at) * 10) / 10 } : {}),
-      },
-      "pages dropped: another instance changed their comments",
-    );
-  });
+  const connection: Connection = { client, url, lost: false };
+  client.on("error", (error) => lose(connection, error));
+  client.on("end", () => lose(connection));
+  client.on("notification", hear);
   try {
     await client.connect();
     await client.query(`LISTEN ${CACHE_CHANNEL}`);
   } catch (error) {
-    onLost(error as Error);
+    lose(connection, error as Error);
     return;
   }
-  if (lost) return;
+  if (connection.lost) return;
   if (state.stopped) {
     await client.end().catch(() => undefined);
     return;
   }
-  state.client = client;
+  onListening(connection);
+}
+
+/** The connection is gone (or never came): try again after a pause that grows with each attempt. */
+function lose(connection: Connection, error?: Error): void {
+  if (connection.lost) return;
+  connection.lost = true;
+  clearInterval(connection.heartbeat);
+  if (state.client === connection.client) state.client = undefined;
+  // Not awaited: on a dead network the goodbye never arrives.
+  connection.client.end().catch(() => undefined);
+  if (state.stopped) return;
+  // Said once per outage, not per attempt.
+  if (state.status === "listening" || state.status === "connecting") {
+    state.lostAt = Date.now();
+    logger().warn(
+      { event: "cache-channel", status: "lost", reason: error?.message ?? "connection closed" },
+      "page cache channel down: other instances' changes show after PAGE_CACHE_SECONDS until it is back",
+    );
+  }
+  state.status = "reconnecting";
+  const pause = BACKOFF_MS[Math.min(state.attempt, BACKOFF_MS.length - 1)];
+  state.attempt++;
+  state.timer = setTimeout(() => void connect(connection.url), pause * (0.8 + Math.random() * 0.4));
+  state.timer.unref();
+}
+
+/** Another instance's change: drop the pages it names (every page, and the rules, for null). */
+function hear(notification: pg.Notification): void {
+  if (notification.channel !== CACHE_CHANNEL) return;
+  const message = parse(notification.payload);
+  state.answeredAt = Date.now();
+  if (!message || message.from === state.instance) return;
+  if (message.rules || message.slugs === null) state.rulesEpoch++;
+  if (message.slugs === null) forgetPagesHere();
+  else for (const slug of message.slugs) forgetPagesHere(slug, { renderAgain: true });
+  // How long the change took to arrive (clocks of one machine agree; of several, roughly).
+  logger().debug(
+    {
+      event: "cache-channel",
+      slugs: message.slugs,
+      ...(message.at ? { delayMs: Math.round((now() - message.at) * 10) / 10 } : {}),
+    },
+    "pages dropped: another instance changed their comments",
+  );
+}
+
+/** Listening: make up for what may have been missed while not, and watch the connection. */
+function onListening(connection: Connection): void {
+  state.client = connection.client;
   state.status = "listening";
   // Rules kept before the connection was lost may lack a change made meanwhile.
   state.rulesEpoch++;
@@ -295,15 +312,14 @@ async function connect(url: string): Promise<void> {
     state.lostAt = undefined;
   } else logger().info({ event: "cache-channel", status: "listening" }, "page cache channel listening");
   state.answeredAt = Date.now();
-  const heartbeat = setInterval(() => {
+  connection.heartbeat = setInterval(() => {
     if (Date.now() - state.answeredAt < HEARTBEAT_MS) return;
-    client.query("SELECT 1").then(
+    connection.client.query("SELECT 1").then(
       () => (state.answeredAt = Date.now()),
-      (error: Error) => onLost(error),
+      (error: Error) => lose(connection, error),
     );
   }, HEARTBEAT_MS / 3);
-  heartbeat.unref();
-  timers.heartbeat = heartbeat;
+  connection.heartbeat.unref();
 }
 
 async function stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { isProduction, settings } from "../settings";
 import { articlePath } from "../routes";
 import { escapeHtml } from "../html-escape";
@@ -7,15 +8,15 @@ import { ACTION_FIELD_PREFIX, flightString, inlineFlightString } from "./next-in
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
 // to every such reader (most readers who follow a busy link) without rendering again. Each answer
-// still gets a nonce and a form token of its own: the page is kept as a template with
-// placeholders in their place, which server.ts fills in per response (page-cache-http.ts). A comment change drops the
-// article's page at once: on this server here, and on the others behind a load balancer through
-// PostgreSQL's LISTEN/NOTIFY (lib/server/cache-channel.ts), within milliseconds. Pages are also
-// rendered again after PAGE_CACHE_SECONDS (default 1; 0 turns the cache off), which bounds how
+// still gets a nonce and a form token of its own: the page is kept as a template with placeholders
+// in their place, which server.ts fills in per response (page-cache-http.ts). A comment change
+// drops the article's page at once: on this server here, and on the others behind a load balancer
+// through PostgreSQL's LISTEN/NOTIFY (lib/server/cache-channel.ts), within milliseconds. Pages are
+// also rendered again after PAGE_CACHE_SECONDS (default 1; 0 turns the cache off), which bounds how
 // stale a page can be while that channel is down, and on SQLite's single instance changes nothing.
-// Readers with cookies (who posted, reacted or signed in) always get a page rendered for them.
-// Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own; those are not served from here), only
-// complete pages of articles that exist, and within MAX_PAGES and MAX_BYTES.
+// A reader with cookies gets the page with their name and own actions filled in, or one rendered for them.
+// Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own; those
+// are not served from here), only complete pages of articles that exist, within MAX_PAGES and MAX_BYTES.
 
 /**
  * What goes in a placeholder's place in each answer. The reader's name stands in three places,
@@ -36,7 +37,6 @@ type Entry = {
   bytes: number;
   /** When its render began: a comment older than this that it does not show is on a later page. */
   startedAt: number;
-  storedAt: number;
   /** The comments it shows with their actions, and whether a reader's name has its places: what a commenter's answer needs. */
   comments: Set<string>;
   personal: boolean;
@@ -56,9 +56,10 @@ type State = {
   requestId: string;
   name: string;
   actions: string;
-  /** By slug, least recently served first. */
-  entries: Map<string, Entry>;
-  bytes: number;
+  /** By slug, each for PAGE_CACHE_SECONDS by `clock`: cachedPage's caller's while it looks (tests hold it still). */
+  pages: LRUCache<string, Entry>;
+  clock: () => number;
+  /** Renders under way, by slug (see refresh). */
   filling: Map<string, Promise<Entry | null>>;
   /** Tells the other instances that pages changed (set by the cache channel while it is connected). */
   broadcast?: (slug: string | null) => void;
@@ -69,8 +70,26 @@ export type ReaderValues = { name: string; actions: (part: ActionsPart) => strin
 /** What a commenter's answer needs to know of the kept page. */
 export type KeptPage = Pick<Entry, "comments" | "startedAt" | "kept" | "personal">;
 
+/** Past either bound the least recently served pages go: a big site's pages do not all stay. */
+export const MAX_PAGES = 500;
+export const MAX_BYTES = 32 * 1024 * 1024;
+
+/** The kept pages, their ages read by `clock`: lru-cache (bench/page-cache-lru.ts weighs it). */
+export function newPages(clock: { now: () => number }): LRUCache<string, Entry> {
+  return new LRUCache<string, Entry>({
+    max: MAX_PAGES,
+    maxSize: MAX_BYTES,
+    sizeCalculation: (entry) => entry.bytes,
+    // Past PAGE_CACHE_SECONDS a page is served once more while its successor renders (cachedPage).
+    allowStale: true,
+    noDeleteOnStaleGet: true,
+    perf: clock,
+    ttlResolution: 0, // not one reading of the clock kept for 1 ms (a timer each): each caller's is read
+  });
+}
+
 // server.ts, proxy.ts and the pages are bundled apart but run in one process: one state.
-const state = processWide<State>("page-cache", () => ({
+const state: State = processWide("page-cache", () => ({
   secret: randomBytes(16).toString("hex"),
   // Letters and digits only, so they read the same in HTML, in JSON and in script strings.
   nonce: `mgnonce${randomBytes(12).toString("hex")}`,
@@ -78,8 +97,8 @@ const state = processWide<State>("page-cache", () => ({
   requestId: `mgrequest${randomBytes(12).toString("hex")}`,
   name: `mgname${randomBytes(12).toString("hex")}`,
   actions: `mgactions${randomBytes(12).toString("hex")}`,
-  entries: new Map(),
-  bytes: 0,
+  pages: newPages({ now: () => state.clock() }),
+  clock: Date.now,
   filling: new Map(),
 }));
 
@@ -113,10 +132,6 @@ export function templateActions(id: string, count: number, reply: boolean, html:
 
 /** An older page is still served while a fresh one renders; past this it is rendered first. */
 const STALE_LIMIT_MS = 60_000;
-
-/** Past either bound the least recently served pages go: a big site's pages do not all stay. */
-export const MAX_PAGES = 500;
-export const MAX_BYTES = 32 * 1024 * 1024;
 
 const ttl = () => settings().PAGE_CACHE_SECONDS * 1000;
 
@@ -245,7 +260,6 @@ async function fill(slug: string, render: () => Promise<Response>, now: () => nu
       headers,
       bytes,
       startedAt,
-      storedAt: now(),
       servedAt: now(),
       comments,
       personal,
@@ -257,23 +271,15 @@ async function fill(slug: string, render: () => Promise<Response>, now: () => nu
   }
 }
 
-function drop(slug: string): void {
-  const entry = state.entries.get(slug);
-  if (!entry) return;
-  state.entries.delete(slug);
-  state.bytes -= entry.bytes;
+/** Kept until PAGE_CACHE_SECONDS from `start` (at least 1 ms: lru-cache reads a ttl of 0 as never). */
+function keep(slug: string, entry: Entry, start: number, ttlMs = ttl()): void {
+  state.pages.set(slug, entry, { ttl: Math.max(1, Math.round(ttlMs)), start });
 }
 
-function keep(slug: string, entry: Entry): void {
-  drop(slug);
-  state.entries.set(slug, entry);
-  state.bytes += entry.bytes;
-  for (const oldest of state.entries.keys()) {
-    if (state.entries.size <= MAX_PAGES && state.bytes <= MAX_BYTES) break;
-    drop(oldest);
-  }
-}
-
+/**
+ * Renders the page again, once for all who ask meanwhile. Not by lru-cache's fetch(): its render holds
+ * a place in the cache (made-up slugs, never kept, would push pages out) and its waiters get only pages kept.
+ */
 function refresh(slug: string, render: () => Promise<Response>, now: () => number): Promise<Entry | null> {
   const running = state.filling.get(slug);
   if (running) return running;
@@ -281,7 +287,7 @@ function refresh(slug: string, render: () => Promise<Response>, now: () => numbe
     // A comment change while this render ran makes it out of date: forgetPages dropped it.
     if (state.filling.get(slug) === filling) {
       state.filling.delete(slug);
-      if (entry?.kept) keep(slug, { ...entry, render });
+      if (entry?.kept) keep(slug, { ...entry, render }, now());
     }
     return entry;
   });
@@ -299,17 +305,20 @@ export async function cachedPage(
   render: () => Promise<Response>,
   now: () => number = Date.now,
 ): Promise<Entry | null> {
-  const entry = state.entries.get(slug);
-  const age = entry ? now() - entry.storedAt : Infinity;
-  if (entry) {
-    // Served again: the last to go when the cache is full.
-    state.entries.delete(slug);
-    state.entries.set(slug, entry);
-    entry.servedAt = now();
-  }
-  if (entry && age < ttl()) return entry;
+  state.clock = now;
+  const fresh = state.pages.get(slug, { allowStale: false });
+  const found: LRUCache.Status<string, Entry> = {};
+  // Its status (its age) only when there is no fresh page: asked on every look, it made a hit take 1.5 times as long.
+  const entry = fresh ?? state.pages.get(slug, { status: found });
+  state.clock = Date.now;
+  if (!entry) return refresh(slug, render, now);
+  entry.servedAt = now();
+  if (fresh) return entry;
+  const { start = 0, ttl: ttlMs, now: at = start } = found;
+  // Served again: the last to go when the cache is full (lru-cache moves only fresh pages up).
+  keep(slug, entry, start, ttlMs);
   const next = refresh(slug, render, now);
-  return entry && age < STALE_LIMIT_MS ? entry : next;
+  return at - start < STALE_LIMIT_MS ? entry : next;
 }
 
 /**
@@ -374,15 +383,15 @@ export function forgetPages(slug?: string): void {
  * page kept: a second change during it drops it, and leaves nothing to render again.
  */
 export function forgetPagesHere(slug?: string, { renderAgain = false, now = Date.now } = {}): void {
-  const slugs = slug ? [slug] : [...state.entries.keys(), ...state.filling.keys()];
-  for (const each of slugs) {
-    const entry = state.entries.get(each);
-    drop(each);
-    state.filling.delete(each);
-    if (renderAgain && slug && entry?.render && now() - entry.servedAt < STALE_LIMIT_MS) {
-      void refresh(each, entry.render, now);
-    }
+  if (!slug) {
+    state.pages.clear();
+    state.filling.clear();
+    return;
   }
+  const entry = state.pages.peek(slug);
+  state.pages.delete(slug);
+  state.filling.delete(slug);
+  if (renderAgain && entry?.render && now() - entry.servedAt < STALE_LIMIT_MS) void refresh(slug, entry.render, now);
 }
 
 /** For the cache channel: how forgetPages tells the other instances (undefined: it cannot, now). */

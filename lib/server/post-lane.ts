@@ -2,8 +2,7 @@ import { IncomingMessage, type ServerResponse } from "node:http";
 import { articleSlugOf, commentsApiPath } from "../routes";
 import { SLUG_PATTERN } from "../slug";
 import { ACTION_HEADER } from "./next-internals";
-import { MAX_SUBMISSION_BYTES } from "./request-body";
-import { decodes, isCrossSite, tooLarge } from "./request-guards";
+import { checkPost, decodes } from "./request-guards";
 import { processWide } from "../process-wide";
 
 // Where server.ts answers a new comment before Next.js sees it: the comment form sent without
@@ -11,21 +10,18 @@ import { processWide } from "../process-wide";
 // handling, proxy.ts and the server action or route around them cost more CPU than storing the
 // comment (measured in bench/results.md), and a post needs none of them: it is read, checked and
 // answered with a 303 or JSON. Whatever the lane does not answer (a form refused or to be shown
-// again with its errors, the author's, a preview, a cross-site post) goes on to Next.js as it came,
-// its body replayed: proxy.ts and the action answer it as before. Plain `next start` has no lane.
+// again with its errors, the author's, a preview) goes on to Next.js as it came, its body replayed:
+// the action answers it as before. It passes the same door as in proxy.ts (checkPost): a post
+// refused there is refused here alike. Plain `next start` has no lane.
 
-/** A post the lane reads: the form without JavaScript, or the JSON API's. */
-export type LanePost = { kind: "form" | "api"; slug: string; headers: Headers; body: Buffer };
+/** A post the lane reads: the form without JavaScript (parsed), or the JSON API's. */
+export type LanePost = { kind: "form" | "api"; slug: string; headers: Headers; body: Buffer; form: FormData | null };
 
 /**
  * What the app makes of a post: the answer, or null and a cookie made for the reader on the way
- * (Set-Cookie), which Next.js's answer must carry (lib/comments/form-post.ts says why), and a note
- * for the action, sent to it in the LANE_NOTE header.
+ * (Set-Cookie), which Next.js's answer must carry (lib/comments/form-post.ts says why).
  */
-export type LaneAnswer = { answer: Response } | { answer: null; setCookie: string | null; note?: string };
-
-/** The header of a request handed on to Next.js that carries the app's note (LaneAnswer). */
-export const LANE_NOTE = "x-marginalia-lane-note";
+export type LaneAnswer = { answer: Response } | { answer: null; setCookie: string | null };
 
 type Answerer = (post: LanePost) => Promise<LaneAnswer>;
 
@@ -51,8 +47,8 @@ function laneKind(request: IncomingMessage, headers: Headers): { kind: LanePost[
   const slug = decodeURIComponent(encoded);
   if (!SLUG_PATTERN.test(slug) || (api && commentsApiPath(slug) !== pathname)) return null;
   if (api) return { kind: "api", slug };
-  // A server action called by script (Next-Action) and anything cross-site: proxy.ts and Next.js.
-  if (!/^multipart\/form-data/i.test(type ?? "") || headers.has(ACTION_HEADER) || isCrossSite(headers)) return null;
+  // A server action called by script (Next-Action): Next.js's.
+  if (!/^multipart\/form-data/i.test(type ?? "") || headers.has(ACTION_HEADER)) return null;
   return { kind: "form", slug };
 }
 
@@ -63,30 +59,6 @@ function webHeaders(request: IncomingMessage): Headers {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   return headers;
-}
-
-/**
- * The body, or null once it passes `max` bytes: the rest is then read and dropped, as Node does
- * with a body nobody reads, so the client, still sending, gets the answer rather than a reset.
- */
-function readBody(request: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (value: Buffer | null) => {
-      request.off("data", onData).off("end", onEnd).off("error", reject);
-      resolve(value);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        done(null);
-        request.resume();
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks));
-    request.on("data", onData).once("end", onEnd).once("error", reject);
-  });
 }
 
 /** A copy of `request` whose body is `body` again, for Next.js to read. */
@@ -140,22 +112,21 @@ function keepCookie(response: ServerResponse, cookie: string): void {
 export async function answerPost(request: IncomingMessage, response: ServerResponse): Promise<IncomingMessage | null> {
   const headers = webHeaders(request);
   const lane = laneKind(request, headers);
-  if (!lane || Number(headers.get("content-length") ?? 0) > MAX_SUBMISSION_BYTES) return request;
-  const body = await readBody(request, MAX_SUBMISSION_BYTES);
-  if (!body) {
-    await send(response, tooLarge(lane.kind === "api"));
+  if (!lane) return request;
+  const checked = await checkPost(request.url!.split("?")[0], request, headers);
+  if ("refusal" in checked) {
+    await send(response, checked.refusal);
     return null;
   }
-  const result = await state.answer!({ ...lane, headers, body });
+  const { body, form } = checked;
+  const result = await state.answer!({ ...lane, headers, body, form });
   if (result.answer) {
     await send(response, result.answer);
     return null;
   }
   const next = replayed(request, body);
-  next.headers = { ...request.headers };
-  delete next.headers[LANE_NOTE];
-  if (result.note) next.headers[LANE_NOTE] = result.note;
   if (result.setCookie) {
+    next.headers = { ...request.headers };
     // The action sees the browser id made here, and the reader gets it.
     const [pair] = result.setCookie.split(";");
     next.headers.cookie = [request.headers.cookie, pair].filter(Boolean).join("; ");

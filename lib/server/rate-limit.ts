@@ -7,40 +7,40 @@ export type HitStore = Pick<Db, "rateLimitHit" | "$queryRaw">;
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 /**
  * A place taken, with `earlier`: when the key's other hits of the longest window were made, newest
- * first (all of them: had there been more than the largest limit, no place would have been left).
+ * first (all of them: had there been more than the largest limit, no place would have been left);
+ * and on PostgreSQL the comment rules' version, read in the same round trip (RulesVersion in the
+ * schema says why); null on SQLite.
  */
+export type Place = { earlier: Date[]; rulesVersion: number | null };
 export type Reservation =
-  { ok: true; release: () => Promise<void>; earlier: Date[] } | { ok: false; retryAfterSeconds: number };
+  ({ ok: true; release: () => Promise<void> } & Place) | { ok: false; retryAfterSeconds: number };
 
 /**
  * Takes one of `key`'s places unless a window is full. Hits are rows in the database, so every app
  * instance sees the same counts; requests arriving together (on one instance or several) must not
  * all pass a count that none of them has joined yet. On PostgreSQL the count and the new hit are one
- * call of a function under an advisory lock of the key (its migration, 20261203130000, says how);
- * SQLite has one writer, so a hit is written first and counts only the hits written before it (ids
- * grow in the order they were written). `release` gives the place back (the request turned out not
- * to count: a duplicate).
+ * call of a function under an advisory lock of the key (its migrations, 20261203130000 and
+ * 20261207005657, say how); SQLite has one writer, so a hit is written first and counts only the
+ * hits written before it (ids grow in the order they were written). `release` gives the place back
+ * (the request turned out not to count: a duplicate). A `submission` that already holds a place in
+ * the window gets that place again, not another: a comment judged twice counts once.
  */
 export async function reserve(
   key: string,
   windows: Window[],
   db: HitStore = defaultDb(),
   now = new Date(),
+  submission?: string,
 ): Promise<Reservation> {
   const placed = isPostgres(db)
-    ? await reserveOnPostgres(key, windows, db, now)
-    : await record(key, windows, db, now).then(async (hit) => {
-        const earlier = await hitsOf(key, windows, db, now, hit.id);
-        const full = verdict(earlier, windows, now);
-        if (full.ok) return { ...hit, earlier };
-        await db.rateLimitHit.deleteMany({ where: { id: hit.id } });
-        return full;
-      });
+    ? await reserveOnPostgres(key, windows, db, now, submission)
+    : await reserveOnSqlite(key, windows, db, now, submission);
   if ("retryAfterSeconds" in placed) return placed;
   return {
     ok: true,
     release: async () => void (await db.rateLimitHit.deleteMany({ where: { id: placed.id } })),
     earlier: placed.earlier,
+    rulesVersion: placed.rulesVersion,
   };
 }
 
@@ -53,14 +53,15 @@ export async function withinLimit<T>(
   key: string,
   windows: Window[],
   db: Db,
-  request: (earlier: Date[]) => Promise<T>,
+  request: (place: Place) => Promise<T>,
   counts: (result: T) => boolean,
+  submission?: string,
 ): Promise<T | { kind: "rate-limited"; retryAfterSeconds: number }> {
-  const place = await reserve(key, windows, db);
+  const place = await reserve(key, windows, db, new Date(), submission);
   if (!place.ok) return { kind: "rate-limited", retryAfterSeconds: place.retryAfterSeconds };
   let result: T;
   try {
-    result = await request(place.earlier);
+    result = await request(place);
   } catch (error) {
     await place.release();
     throw error;
@@ -91,30 +92,57 @@ export async function check(
   return verdict(await hitsOf(key, windows, db, now, before), windows, now);
 }
 
+type Placed = ({ id: number } & Place) | { ok: false; retryAfterSeconds: number };
+
 /** One round trip: the function reads the key's hits and adds one when every window has a place. */
 async function reserveOnPostgres(
   key: string,
   windows: Window[],
   db: HitStore,
   now: Date,
-): Promise<{ id: number; earlier: Date[] } | { ok: false; retryAfterSeconds: number }> {
+  submission?: string,
+): Promise<Placed> {
   checkWindows(windows);
-  const [placed] = await db.$queryRaw<{ id: number | null; earlier: Date[] }[]>`
+  const [placed] = await db.$queryRaw<{ id: number | null; earlier: Date[]; rulesVersion: number }[]>`
     SELECT * FROM "reserveRateLimitHit"(${key}, ${now}::timestamp(3), ${largestLimit(windows)}::integer,
-      ${windows.map((w) => w.limit)}::integer[], ${windows.map((w) => w.seconds)}::integer[])`;
+      ${windows.map((w) => w.limit)}::integer[], ${windows.map((w) => w.seconds)}::integer[], ${submission ?? null}::text)`;
   await prune(db, now);
   // No hit added: the function found a window full, as verdict() counts it.
   if (placed.id === null) return verdict(placed.earlier, windows, now) as { ok: false; retryAfterSeconds: number };
-  return { id: placed.id, earlier: placed.earlier };
+  return placed as { id: number } & Place;
+}
+
+/** The hit first, then the hits written before it: one writer at a time, so none is missed. */
+async function reserveOnSqlite(
+  key: string,
+  windows: Window[],
+  db: HitStore,
+  now: Date,
+  submission?: string,
+): Promise<Placed> {
+  const held =
+    submission === undefined
+      ? null
+      : await db.rateLimitHit.findFirst({
+          where: { key, submission, createdAt: { gt: new Date(now.getTime() - longestSeconds(windows) * 1000) } },
+          orderBy: { id: "asc" },
+          select: { id: true },
+        });
+  if (held) return { ...held, earlier: await hitsOf(key, windows, db, now, held.id), rulesVersion: null };
+  const hit = await record(key, windows, db, now, submission);
+  const earlier = await hitsOf(key, windows, db, now, hit.id);
+  const full = verdict(earlier, windows, now);
+  if (full.ok) return { ...hit, earlier, rulesVersion: null };
+  await db.rateLimitHit.deleteMany({ where: { id: hit.id } });
+  return full;
 }
 
 /** One query for every window: the newest hits of the longest window, as many as the largest limit. */
 async function hitsOf(key: string, windows: Window[], db: HitStore, now: Date, before?: number): Promise<Date[]> {
-  const longest = Math.max(...windows.map((w) => w.seconds));
   const hits = await db.rateLimitHit.findMany({
     where: {
       key,
-      createdAt: { gt: new Date(now.getTime() - longest * 1000) },
+      createdAt: { gt: new Date(now.getTime() - longestSeconds(windows) * 1000) },
       ...(before === undefined ? {} : { id: { lt: before } }),
     },
     orderBy: { createdAt: "desc" },
@@ -145,6 +173,7 @@ const PRUNE_EVERY_MS = 60_000;
 let prunedAt = 0;
 
 const largestLimit = (windows: Window[]) => Math.max(...windows.map((w) => w.limit));
+const longestSeconds = (windows: Window[]) => Math.max(...windows.map((w) => w.seconds));
 
 function checkWindows(windows: Window[]): void {
   if (windows.some((w) => w.seconds * 1000 > KEPT_MS)) throw new Error("rate-limit windows are at most a day long");
@@ -163,9 +192,10 @@ export async function record(
   windows: Window[],
   db: HitStore = defaultDb(),
   now = new Date(),
+  submission?: string,
 ): Promise<{ id: number }> {
   checkWindows(windows);
-  const hit = await db.rateLimitHit.create({ data: { key, createdAt: now }, select: { id: true } });
+  const hit = await db.rateLimitHit.create({ data: { key, createdAt: now, submission }, select: { id: true } });
   await prune(db, now);
   return hit;
 }

@@ -1,9 +1,50 @@
+import type { IncomingMessage } from "node:http";
 import { ACTION_HEADER, hasBrokenActionFields } from "./next-internals";
 import { plainPage } from "./plain-page";
-import { parseForm } from "./request-body";
+import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./request-body";
+import { EMAIL_ONE_CLICK_PATH } from "../routes";
 
-// Checks proxy.ts runs on requests before Next.js sees them (and the admin's upload routes, which
-// the proxy leaves alone): each takes what a request carries, so tests can hand it anything.
+// Checks run on requests before Next.js or the comments see them: checkPost() is the door every
+// POST passes, in proxy.ts and in server.ts's lane alike; the admin's upload routes, which the proxy
+// leaves alone, use the parts. Each takes what a request carries, so tests can hand it anything.
+
+/** A POST at the door: refused with its answer, or its body and form (null: not a form, JSON say). */
+export type CheckedPost = { refusal: Response } | { body: Buffer; form: FormData | null };
+
+/**
+ * The checks every POST to `pathname` passes before anything reads its fields: sent from a page of
+ * this site (the JSON API, for scripts, and the RFC 8058 one-click unsubscribe, which mail providers
+ * POST, need not be: their tokens are the proof); at most MAX_SUBMISSION_BYTES as received; a form
+ * that parses, its server-action fields whole (Next.js answers a broken one with a server error).
+ */
+export async function checkPost(
+  pathname: string,
+  request: Request | IncomingMessage,
+  headers: Headers,
+): Promise<CheckedPost> {
+  const api = pathname.startsWith("/api/");
+  if (!api && pathname !== EMAIL_ONE_CLICK_PATH && isCrossSite(headers)) {
+    return {
+      refusal: plainPage(403, {
+        title: "Refused",
+        text: "This form can only be sent from a page of this site. Nothing was stored.",
+      }),
+    };
+  }
+  const body = await readBody(request, MAX_SUBMISSION_BYTES);
+  if (!body) return { refusal: tooLarge(api) };
+  const form = api ? null : await readForm(headers, body);
+  if (form === "malformed" || (form && hasMalformedActionFields(headers, form))) {
+    return {
+      refusal: plainPage(400, {
+        title: "Not understood",
+        heading: "That could not be read",
+        text: "The form arrived damaged. Go back and send it again: nothing was stored.",
+      }),
+    };
+  }
+  return { body, form };
+}
 
 /**
  * A POST that another site's page could have sent. Browsers send Origin with every POST a form or
@@ -38,7 +79,7 @@ export function tooLarge(api: boolean): Response {
  * A form body as proxy.ts reads it: the parsed form, "malformed" when it cannot be parsed, or null
  * when the body is not a form at all (JSON, nothing).
  */
-export async function readForm(headers: Headers, body: Buffer): Promise<FormData | "malformed" | null> {
+async function readForm(headers: Headers, body: Buffer): Promise<FormData | "malformed" | null> {
   const type = headers.get("content-type") ?? "";
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return null;
   try {
@@ -53,15 +94,9 @@ export async function readForm(headers: Headers, body: Buffer): Promise<FormData
  * were cut or altered: Next.js would answer it with a server error. A server action called by
  * script (its header) carries its arguments otherwise.
  */
-export function hasMalformedActionFields(headers: Headers, form: FormData): boolean {
+function hasMalformedActionFields(headers: Headers, form: FormData): boolean {
   if (headers.get(ACTION_HEADER)) return false;
   return hasBrokenActionFields(form);
-}
-
-/** A form body that cannot be parsed, or whose server-action fields were cut or altered. */
-export async function isMalformedForm(headers: Headers, body: Buffer): Promise<boolean> {
-  const form = await readForm(headers, body);
-  return form === "malformed" || (form !== null && hasMalformedActionFields(headers, form));
 }
 
 /**

@@ -98,6 +98,28 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       expect((await published()).map((c) => c.html)).not.toContain("<p>Three</p>");
     });
 
+    it("judges one refused submission twice (server.ts's lane, then the form's action) under one place, the same way", async () => {
+      const ip = nextIp();
+      vi.stubEnv("COMMENT_RATE_PER_MINUTE", "2");
+      vi.stubEnv("COMMENT_RATE_PER_HOUR", "2");
+      const token = aged();
+      const judge = () =>
+        submitComment({ slug: SLUG, name: "", body: "Hi", token }, { ip, browserId: null }, database.db);
+      const first = await judge();
+      expect(first.kind).toBe("invalid");
+      expect(await judge()).toEqual(first);
+      expect(await database.db.rateLimitHit.count({ where: { key: `comment:${ip}` } })).toBe(1);
+      // The second place is still free: the reader, name added, posts.
+      await post("Now with a name", { ip });
+      expect((await judge()).kind).toBe("invalid");
+      const another = await submitComment(
+        { slug: SLUG, name: "Ada", body: "Three", token: aged() },
+        { ip, browserId: null },
+        database.db,
+      );
+      expect(another.kind).toBe("rate-limited");
+    });
+
     it("applies a lock, a ban and their lifting from the very next post (the rules SQLite keeps are read again)", async () => {
       const ip = nextIp();
       const attempt = (body: string) =>

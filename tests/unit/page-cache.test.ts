@@ -95,6 +95,94 @@ describe("the page cache", () => {
   });
 });
 
+describe("the page cache as time passes", () => {
+  /** A clock the test moves, from a fixed start; and a render that counts, of a kept or a broken page. */
+  const start = Date.parse("2026-12-01T12:00:00Z");
+  let at = start;
+  const clock = () => at;
+  let count = 0;
+  let status = 200;
+  const render = () => {
+    count++;
+    return template(status)();
+  };
+  beforeEach(() => {
+    at = start;
+    count = 0;
+    status = 200;
+  });
+
+  /** Lets a render that readers did not wait for finish. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve));
+  /** When the page a reader gets began to render, in ms since the test's start. */
+  const renderedAt = async (slug: string) => (await cachedPage(slug, render, clock))!.startedAt - start;
+
+  it("serves a page past PAGE_CACHE_SECONDS once more while its successor renders, and past a minute renders first", async () => {
+    expect(await renderedAt("aging")).toBe(0);
+    at += 900;
+    expect(await renderedAt("aging")).toBe(0);
+    expect(count).toBe(1);
+    at += 200; // 1.1 s: the older page at once, the next one rendering
+    expect(await renderedAt("aging")).toBe(0);
+    expect(count).toBe(2);
+    await settle();
+    expect(await renderedAt("aging")).toBe(1_100);
+    expect(count).toBe(2);
+    at += 61_000; // a minute on: this reader waits for a fresh page rather than get one that old
+    expect(await renderedAt("aging")).toBe(62_100);
+    expect(count).toBe(3);
+  });
+
+  it("keeps the older page when a render fails, and answers those who waited with the failed one", async () => {
+    await cachedPage("failing", render, clock);
+    status = 500;
+    at += 1_100;
+    expect(await renderedAt("failing")).toBe(0);
+    await settle();
+    expect(await renderedAt("failing")).toBe(0); // rendered again, failed again
+    expect(count).toBe(3);
+    await settle();
+    at += 61_000;
+    const readers = await Promise.all([1, 2, 3].map(() => cachedPage("failing", render, clock)));
+    expect(readers.map((page) => page?.status)).toEqual([500, 500, 500]);
+    expect(count).toBe(4);
+    status = 200;
+    expect(await renderedAt("failing")).toBe(62_100);
+    expect(await renderedAt("failing")).toBe(62_100);
+    expect(count).toBe(5);
+  });
+
+  it("counts a page served past PAGE_CACHE_SECONDS as served: not the next to go when the cache is full", async () => {
+    await cachedPage("popular", render, clock);
+    for (let i = 1; i < MAX_PAGES; i++) await cachedPage(`article-${i}`, render, clock);
+    at += 1_100;
+    status = 500; // its successor fails: the older page stays
+    await cachedPage("popular", render, clock);
+    await settle();
+    status = 200;
+    await cachedPage("newcomer", render, clock);
+    expect(await renderedAt("popular")).toBe(0);
+    expect(await renderedAt("article-1")).toBe(1_100);
+  });
+
+  it("renders once for the readers arriving together, a not-found page too, which it does not keep", async () => {
+    status = 404;
+    const readers = await Promise.all([1, 2, 3].map(() => cachedPage("unknown", render, clock)));
+    expect(count).toBe(1);
+    expect(readers.map((page) => page?.status)).toEqual([404, 404, 404]);
+    await cachedPage("unknown", render, clock);
+    expect(count).toBe(2);
+  });
+
+  it("answers those who waited with a render its article's comments changed during, and keeps it not", async () => {
+    const waiting = cachedPage("changing", render, clock);
+    forgetPages("changing");
+    expect((await waiting)?.status).toBe(200);
+    await cachedPage("changing", render, clock);
+    expect(count).toBe(2);
+  });
+});
+
 describe("the page cache with several instances", () => {
   it("fills in each answer's request id, and keeps none of the render's own", async () => {
     const render = async () =>

@@ -1,6 +1,7 @@
 import "server-only";
 import { commentForEvent, deleteOwnComment, editOwnComment, type OwnChange, type Viewer } from "../store";
-import { withinLimit } from "../../server/rate-limit";
+import { withinLimit, type Place } from "../../server/rate-limit";
+import { rulesReadWith } from "../moderation";
 import { settings } from "../../settings";
 import { joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentBodySchema } from "../validation";
@@ -36,7 +37,8 @@ export async function submitEdit(
       // comment. Every edit takes its place, a refused one too, before the body is parsed.
       return withinLimit(key, windows, db, saveEdit, () => true);
 
-      async function saveEdit(earlier: Date[]): Promise<EditResult> {
+      async function saveEdit({ earlier, rulesVersion }: Place): Promise<EditResult> {
+        rulesReadWith(db, rulesVersion);
         const body = commentBodySchema.safeParse(edit.body);
         if (!body.success) return { kind: "invalid", errors: body.error.issues.map((i) => i.message) };
         const text = body.data;

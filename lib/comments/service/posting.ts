@@ -13,7 +13,7 @@ import { checkFormToken, joinFlags, textFingerprint, type Verdict } from "../spa
 import { commentInputSchema, type CommentInput } from "../validation";
 import { emailSchema } from "../../mail/schema";
 import { db as defaultDb, type Db } from "../../server/db";
-import { hasApprovedComment, isThreadLocked } from "../moderation";
+import { hasApprovedComment, isThreadLocked, rulesReadWith } from "../moderation";
 import { commentRate, earlierOf, judge, logged } from "./shared";
 
 // New comments: submitComment() and what only it uses, from the form's fields to the stored row
@@ -64,7 +64,6 @@ export async function submitComment(
     async () => {
       const slug = typeof submission.slug === "string" ? submission.slug : "";
       if (!articleExists(slug)) return { kind: "no-article" };
-      if (await isThreadLocked(slug, db)) return { kind: "locked" };
       // The honeypot alone stays silent: no person fills a field they cannot see.
       if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
       const token = checkFormToken(submission.token);
@@ -74,12 +73,17 @@ export async function submitComment(
       const { key: rateKey, windows } = commentRate(from.ip, config);
       // The place is taken before anything that costs (validation parses the body), so a burst of
       // posts cannot pass the limit together and a refused post cannot be repeated at will; only a
-      // second send of a form that already made its comment gives its place back.
+      // second send of a form that already made its comment gives its place back. The place is the
+      // submission's: judged again (server.ts's lane hands a refused form on to the action, which
+      // shows it with the reader's text), it takes no second one.
       return withinLimit(
         rateKey,
         windows,
         db,
-        async (earlier): Promise<SubmitResult> => {
+        async ({ earlier, rulesVersion }): Promise<SubmitResult> => {
+          // After the place: its round trip read which rules are in force (lib/comments/moderation.ts).
+          rulesReadWith(db, rulesVersion);
+          if (await isThreadLocked(slug, db)) return { kind: "locked" };
           const parsed = commentInputSchema.safeParse({
             name: submission.name,
             body: submission.body,
@@ -113,7 +117,13 @@ export async function submitComment(
             db,
           );
         },
-        (result) => !(result.kind === "already-sent" || (result.kind === "posted" && result.duplicate)),
+        (result) =>
+          !(
+            result.kind === "already-sent" ||
+            result.kind === "locked" ||
+            (result.kind === "posted" && result.duplicate)
+          ),
+        token.submissionId,
       );
     },
     (r) =>

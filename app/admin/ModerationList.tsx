@@ -48,13 +48,11 @@ const DONE: Record<string, (n: number) => string> = {
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-export async function ModerationList({
-  query,
-  params,
-}: {
-  query: ModerationQuery;
-  params: Record<string, string | string[] | undefined>;
-}) {
+type ModerationCounts = Awaited<ReturnType<typeof moderationCounts>>;
+type TitleOf = (slug: string) => string;
+
+/** One page of the list as the query asks for it, its number kept within the pages there are. */
+async function readModerationPage(query: ModerationQuery) {
   const filter: ModerationFilter = {
     q: query.q,
     status: query.status,
@@ -62,22 +60,38 @@ export async function ModerationList({
     flagged: Boolean(query.flagged),
   };
   const titles = new Map(listArticles({ includeDrafts: true }).map((a) => [a.slug, a.title]));
-  const titleOf = (slug: string) => titles.get(slug) ?? slug;
+  const titleOf: TitleOf = (slug) => titles.get(slug) ?? slug;
   const [counts, articles] = await Promise.all([moderationCounts(filter), commentedArticles()]);
   const total = query.status ? (counts.byStatus[query.status] ?? 0) : counts.all;
   const pageCount = Math.max(1, Math.ceil(total / query.per));
   const page = Math.min(query.page, pageCount);
   const { rows } = await listForModeration(filter, { number: page, size: query.per });
+  return { titleOf, counts, articles, total, pageCount, page, rows };
+}
+
+/** The rows of this page named by `?confirm=` (ids from "Delete…"): only those are offered for deletion. */
+function rowsToConfirm(confirm: string | undefined, rows: ModerationRow[]): ModerationRow[] {
+  const ids = (confirm ?? "")
+    .split(",")
+    .filter((id) => COMMENT_ID.test(id))
+    .slice(0, 100);
+  return ids.length ? rows.filter((row) => ids.includes(row.id)) : [];
+}
+
+export async function ModerationList({
+  query,
+  params,
+}: {
+  query: ModerationQuery;
+  params: Record<string, string | string[] | undefined>;
+}) {
+  const { titleOf, counts, articles, total, pageCount, page, rows } = await readModerationPage(query);
   const here = { ...query, page };
   const back = moderationSearch(here).toString();
 
   const done = one(params.done);
   const n = Number(one(params.n));
-  const confirm = (one(params.confirm) ?? "")
-    .split(",")
-    .filter((id) => COMMENT_ID.test(id))
-    .slice(0, 100);
-  const confirming = confirm.length ? rows.filter((row) => confirm.includes(row.id)) : [];
+  const confirming = rowsToConfirm(one(params.confirm), rows);
 
   return (
     <section className="admin-comments" aria-labelledby="comments-heading">
@@ -92,86 +106,10 @@ export async function ModerationList({
           {DONE[done](n)}
         </p>
       )}
-      <nav className="admin-states" aria-label="Filter by state">
-        <Link href={moderationUrl(here, { status: undefined, page: 1 })} aria-current={!query.status || undefined}>
-          All <span className="count">{counts.all}</span>
-        </Link>
-        {(Object.keys(STATE_LABELS) as CommentStatus[]).map((status) => (
-          <Link
-            key={status}
-            href={moderationUrl(here, { status, page: 1 })}
-            aria-current={query.status === status || undefined}
-          >
-            {STATE_LABELS[status]} <span className="count">{counts.byStatus[status] ?? 0}</span>
-          </Link>
-        ))}
-      </nav>
-      <form method="get" className="admin-filter" role="search" aria-label="Search comments">
-        <label>
-          Search names and text
-          <input type="search" name="q" defaultValue={query.q} maxLength={200} />
-        </label>
-        <label>
-          Article
-          <select name="article" defaultValue={query.article ?? ""}>
-            <option value="">All articles</option>
-            {articles.map(({ slug, count }) => (
-              <option key={slug} value={slug}>
-                {titleOf(slug)} ({count})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          State
-          <select name="status" defaultValue={query.status ?? ""}>
-            <option value="">Any</option>
-            {(Object.keys(STATE_LABELS) as CommentStatus[]).map((status) => (
-              <option key={status} value={status}>
-                {STATE_LABELS[status]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" name="flagged" value="1" defaultChecked={Boolean(query.flagged)} /> Flagged only (
-          {counts.flagged})
-        </label>
-        <label>
-          Per page
-          <select name="per" defaultValue={String(query.per)}>
-            {PAGE_SIZES.map((size) => (
-              <option key={size} value={size}>
-                {size}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="secondary">
-          Filter
-        </button>
-        <Link href="/admin">Clear</Link>
-      </form>
+      <StateFilter query={here} counts={counts} />
+      <SearchForm query={query} counts={counts} articles={articles} titleOf={titleOf} />
 
-      {confirming.length > 0 && (
-        <form action={moderateSelected} className="admin-confirm" id="confirm-delete">
-          <input type="hidden" name="back" value={back} />
-          <input type="hidden" name="confirmed" value="yes" />
-          <p role="alert">Delete {plural(confirming.length, "comment")} for good?</p>
-          <ul>
-            {confirming.map((row) => (
-              <li key={row.id}>
-                <input type="hidden" name="ids" value={row.id} />
-                <strong>{row.authorName || "[deleted]"}</strong> on {titleOf(row.articleSlug)}: {excerpt(row.body)}
-              </li>
-            ))}
-          </ul>
-          <button name="action" value="delete" className="danger">
-            Yes, delete {plural(confirming.length, "comment")}
-          </button>{" "}
-          <Link href={moderationUrl(here)}>Cancel</Link>
-        </form>
-      )}
+      {confirming.length > 0 && <ConfirmDelete rows={confirming} query={here} back={back} titleOf={titleOf} />}
 
       <p className="meta admin-position">
         {total === 0
@@ -192,6 +130,121 @@ export async function ModerationList({
       )}
       <Pager query={here} pageCount={pageCount} />
     </section>
+  );
+}
+
+/** A link per state, with how many comments each holds under the other filters. */
+function StateFilter({ query, counts }: { query: ModerationQuery; counts: ModerationCounts }) {
+  return (
+    <nav className="admin-states" aria-label="Filter by state">
+      <Link href={moderationUrl(query, { status: undefined, page: 1 })} aria-current={!query.status || undefined}>
+        All <span className="count">{counts.all}</span>
+      </Link>
+      {(Object.keys(STATE_LABELS) as CommentStatus[]).map((status) => (
+        <Link
+          key={status}
+          href={moderationUrl(query, { status, page: 1 })}
+          aria-current={query.status === status || undefined}
+        >
+          {STATE_LABELS[status]} <span className="count">{counts.byStatus[status] ?? 0}</span>
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+/** The search and filters as a plain GET form: the list's address is its state. */
+function SearchForm({
+  query,
+  counts,
+  articles,
+  titleOf,
+}: {
+  query: ModerationQuery;
+  counts: ModerationCounts;
+  articles: { slug: string; count: number }[];
+  titleOf: TitleOf;
+}) {
+  return (
+    <form method="get" className="admin-filter" role="search" aria-label="Search comments">
+      <label>
+        Search names and text
+        <input type="search" name="q" defaultValue={query.q} maxLength={200} />
+      </label>
+      <label>
+        Article
+        <select name="article" defaultValue={query.article ?? ""}>
+          <option value="">All articles</option>
+          {articles.map(({ slug, count }) => (
+            <option key={slug} value={slug}>
+              {titleOf(slug)} ({count})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select name="status" defaultValue={query.status ?? ""}>
+          <option value="">Any</option>
+          {(Object.keys(STATE_LABELS) as CommentStatus[]).map((status) => (
+            <option key={status} value={status}>
+              {STATE_LABELS[status]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" name="flagged" value="1" defaultChecked={Boolean(query.flagged)} /> Flagged only (
+        {counts.flagged})
+      </label>
+      <label>
+        Per page
+        <select name="per" defaultValue={String(query.per)}>
+          {PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="secondary">
+        Filter
+      </button>
+      <Link href="/admin">Clear</Link>
+    </form>
+  );
+}
+
+/** Deleting is for good: "Delete…" comes back here, and this form deletes the rows it names. */
+function ConfirmDelete({
+  rows,
+  query,
+  back,
+  titleOf,
+}: {
+  rows: ModerationRow[];
+  query: ModerationQuery;
+  back: string;
+  titleOf: TitleOf;
+}) {
+  return (
+    <form action={moderateSelected} className="admin-confirm" id="confirm-delete">
+      <input type="hidden" name="back" value={back} />
+      <input type="hidden" name="confirmed" value="yes" />
+      <p role="alert">Delete {plural(rows.length, "comment")} for good?</p>
+      <ul>
+        {rows.map((row) => (
+          <li key={row.id}>
+            <input type="hidden" name="ids" value={row.id} />
+            <strong>{row.authorName || "[deleted]"}</strong> on {titleOf(row.articleSlug)}: {excerpt(row.body)}
+          </li>
+        ))}
+      </ul>
+      <button name="action" value="delete" className="danger">
+        Yes, delete {plural(rows.length, "comment")}
+      </button>{" "}
+      <Link href={moderationUrl(query)}>Cancel</Link>
+    </form>
   );
 }
 
@@ -231,28 +284,7 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
         aria-label={`Select the comment by ${name}: ${excerpt(row.body)}`}
       />
       <div className="admin-comment-main">
-        <p className="comment-meta admin-meta">
-          <label htmlFor={checkbox} className="comment-author">
-            {name}
-          </label>
-          {row.byAuthor && <span className="comment-author-badge">Author</span>}
-          {row.authorUrl && (
-            <>
-              {" "}
-              <a href={row.authorUrl} rel="nofollow ugc noopener" className="meta">
-                (web site)
-              </a>
-            </>
-          )}{" "}
-          on <Link href={commentPath(row.articleSlug, row.id)}>{title}</Link>
-          {row.replyToName ? `, replying to @${row.replyToName}` : row.parentId ? ", a reply" : ""},{" "}
-          <time dateTime={row.createdAt.toISOString()}>{shortTime(row.createdAt)}</time>
-          {row.editedAt && " (edited)"} ·{" "}
-          <span className={`status status-${row.status}`}>
-            {STATE_OF_ONE[row.status as CommentStatus] ?? row.status}
-          </span>
-          {row.pinned && " · pinned"}
-        </p>
+        <AdminCommentMeta row={row} name={name} title={title} checkbox={checkbox} />
         {(row.authorIp || row.browserId) && (
           <p className="meta admin-origin">
             {row.authorIp && <>from {row.authorIp}</>}
@@ -278,35 +310,78 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
             {row.body}
           </pre>
         </div>
-        <div className="admin-actions">
-          {(row.status === "pending" || row.status === "shadow") && (
-            <button name="row" value={`approve:${row.id}`}>
-              Approve
-            </button>
-          )}
-          {row.status === "hidden" ? (
-            <button name="row" value={`unhide:${row.id}`} className="secondary">
-              Unhide
-            </button>
-          ) : (
-            <button name="row" value={`hide:${row.id}`} className="secondary">
-              Hide
-            </button>
-          )}
-          <button name="row" value={`delete:${row.id}`} className="danger">
-            Delete…
-          </button>
-          {!row.byAuthor && (
-            <Link
-              href={articleUrl(row.articleSlug, `ban=${encodeURIComponent(row.id)}`, commentAnchor(row.id))}
-              className="danger-link"
-            >
-              Ban author…
-            </Link>
-          )}
-        </div>
+        <AdminCommentActions row={row} />
       </div>
     </li>
+  );
+}
+
+/** Who wrote it, on which article, when, and its state; the name is the row's checkbox's label. */
+function AdminCommentMeta({
+  row,
+  name,
+  title,
+  checkbox,
+}: {
+  row: ModerationRow;
+  name: string;
+  title: string;
+  checkbox: string;
+}) {
+  return (
+    <p className="comment-meta admin-meta">
+      <label htmlFor={checkbox} className="comment-author">
+        {name}
+      </label>
+      {row.byAuthor && <span className="comment-author-badge">Author</span>}
+      {row.authorUrl && (
+        <>
+          {" "}
+          <a href={row.authorUrl} rel="nofollow ugc noopener" className="meta">
+            (web site)
+          </a>
+        </>
+      )}{" "}
+      on <Link href={commentPath(row.articleSlug, row.id)}>{title}</Link>
+      {row.replyToName ? `, replying to @${row.replyToName}` : row.parentId ? ", a reply" : ""},{" "}
+      <time dateTime={row.createdAt.toISOString()}>{shortTime(row.createdAt)}</time>
+      {row.editedAt && " (edited)"} ·{" "}
+      <span className={`status status-${row.status}`}>{STATE_OF_ONE[row.status as CommentStatus] ?? row.status}</span>
+      {row.pinned && " · pinned"}
+    </p>
+  );
+}
+
+/** The row's own buttons: each sends the list's form with this comment alone. */
+function AdminCommentActions({ row }: { row: ModerationRow }) {
+  return (
+    <div className="admin-actions">
+      {(row.status === "pending" || row.status === "shadow") && (
+        <button name="row" value={`approve:${row.id}`}>
+          Approve
+        </button>
+      )}
+      {row.status === "hidden" ? (
+        <button name="row" value={`unhide:${row.id}`} className="secondary">
+          Unhide
+        </button>
+      ) : (
+        <button name="row" value={`hide:${row.id}`} className="secondary">
+          Hide
+        </button>
+      )}
+      <button name="row" value={`delete:${row.id}`} className="danger">
+        Delete…
+      </button>
+      {!row.byAuthor && (
+        <Link
+          href={articleUrl(row.articleSlug, `ban=${encodeURIComponent(row.id)}`, commentAnchor(row.id))}
+          className="danger-link"
+        >
+          Ban author…
+        </Link>
+      )}
+    </div>
   );
 }
 

@@ -50,29 +50,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
         <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
       ) : (
         <>
-          <p className="comment-meta">
-            {/* A tiny generated SVG, nothing to optimise; lazy: a long discussion loads the ones in view, and React does not preload it. */}
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={comment.avatar} alt="" loading="lazy" />
-            <span className="comment-author">{comment.authorName}</span>
-            {comment.byAuthor && <span className="comment-author-badge">Author</span>}
-            {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
-            <a href={`#${anchor}`}>
-              <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
-                {commentTime(comment.createdAt, context.now)}
-              </time>
-            </a>
-            {comment.editedAt && (
-              <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
-                {" "}
-                (edited)
-              </span>
-            )}
-            {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
-            {comment.pinned && <span className="comment-pinned"> Pinned</span>}
-            {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
-            {comment.shadow && <span className="comment-pending"> Banned author: only they and you can see it.</span>}
-          </p>
+          <CommentMeta comment={comment} anchor={anchor} now={context.now} />
           {context.editing === comment.id && editable && comment.markdown !== null ? (
             <EditCommentForm
               id={comment.id}
@@ -84,23 +62,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
             <HtmlSlot as="div" className="comment-body" {...slotProps(comment.html, Boolean(context.document))} />
           )}
-          <div className="comment-actions">
-            {!comment.pending && <ReactionButton id={comment.id} count={comment.reactions} reacted={comment.reacted} />}
-            {!comment.pending && !context.locked && (
-              // SoftNavigation follows these links in place when JavaScript runs.
-              <a href={commentLink(context, "reply", comment.id)} className="reply-link">
-                Reply
-              </a>
-            )}
-            {editable && context.editing !== comment.id && <a href={commentLink(context, "edit", comment.id)}>Edit</a>}
-            {editable && (
-              // A plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
-              <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
-                <input type="hidden" name="id" value={comment.id} />
-                <button type="submit">Delete</button>
-              </form>
-            )}
-          </div>
+          <CommentActionRow comment={comment} context={context} editable={editable} />
           {context.admin && (
             <ModerationControls
               comment={comment}
@@ -111,17 +73,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             />
           )}
           {context.replyTo === comment.id && !comment.pending && !context.locked && (
-            <div id={REPLY_FORM_ANCHOR} className="reply-form">
-              <CommentForm
-                slug={slug}
-                token={context.token}
-                defaultName={context.name}
-                parentId={comment.id}
-                replyingTo={comment.authorName}
-                cancelHref={articleUrl(slug, undefined, anchor)}
-                mail={context.mail}
-              />
-            </div>
+            <ReplyForm comment={comment} context={context} anchor={anchor} />
           )}
         </>
       )}
@@ -133,5 +85,84 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
         </ol>
       )}
     </li>
+  );
+}
+
+/** Who wrote it and when, with what only this reader is told about it (awaiting, hidden, banned). */
+function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: string; now: number }) {
+  return (
+    <p className="comment-meta">
+      {/* A tiny generated SVG, nothing to optimise; lazy: a long discussion loads the ones in view, and React does not preload it. */}
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src={comment.avatar} alt="" loading="lazy" />
+      <span className="comment-author">{comment.authorName}</span>
+      {comment.byAuthor && <span className="comment-author-badge">Author</span>}
+      {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
+      <a href={`#${anchor}`}>
+        <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
+          {commentTime(comment.createdAt, now)}
+        </time>
+      </a>
+      {comment.editedAt && (
+        <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
+          {" "}
+          (edited)
+        </span>
+      )}
+      {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
+      {comment.pinned && <span className="comment-pinned"> Pinned</span>}
+      {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
+      {comment.shadow && <span className="comment-pending"> Banned author: only they and you can see it.</span>}
+    </p>
+  );
+}
+
+/** 👍, Reply, and the reader's own Edit and Delete, each where it applies. */
+function CommentActionRow({
+  comment,
+  context,
+  editable,
+}: {
+  comment: CommentView;
+  context: CommentContext;
+  editable: boolean;
+}) {
+  const { slug } = context;
+  return (
+    <div className="comment-actions">
+      {!comment.pending && <ReactionButton id={comment.id} count={comment.reactions} reacted={comment.reacted} />}
+      {!comment.pending && !context.locked && (
+        // SoftNavigation follows these links in place when JavaScript runs.
+        <a href={commentLink(context, "reply", comment.id)} className="reply-link">
+          Reply
+        </a>
+      )}
+      {editable && context.editing !== comment.id && <a href={commentLink(context, "edit", comment.id)}>Edit</a>}
+      {editable && (
+        // A plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
+        <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
+          <input type="hidden" name="id" value={comment.id} />
+          <button type="submit">Delete</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** The one reply form of the page, open under the comment it answers. */
+function ReplyForm({ comment, context, anchor }: { comment: CommentView; context: CommentContext; anchor: string }) {
+  const { slug } = context;
+  return (
+    <div id={REPLY_FORM_ANCHOR} className="reply-form">
+      <CommentForm
+        slug={slug}
+        token={context.token}
+        defaultName={context.name}
+        parentId={comment.id}
+        replyingTo={comment.authorName}
+        cancelHref={articleUrl(slug, undefined, anchor)}
+        mail={context.mail}
+      />
+    </div>
   );
 }

@@ -54,11 +54,24 @@ function findComment(threads: CommentView[], id: string): CommentView | undefine
 
 const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
 
+/** Which threads the section shows, in which order: what its links change. */
+type DiscussionView = { sort: CommentSort; threads: number };
+
+/** The article's address showing `view`, the defaults left out. */
+function discussionUrl(slug: string, view: DiscussionView) {
+  const params = new URLSearchParams();
+  if (view.sort !== "oldest") params.set("sort", view.sort);
+  if (view.threads !== THREADS_PER_PAGE) params.set("threads", String(view.threads));
+  return articleUrl(slug, params);
+}
+
+type Discussion = { page: CommentPage; context: CommentContext; notice: string | undefined };
+
 /**
- * An article's discussion, rendered on the server for each request with the reader's own state, or
- * once for every reader without cookies (lib/server/page-cache.ts).
+ * The section's threads and what every comment needs to know about the page and this reader. Throws
+ * when the database cannot answer: the section then says so, and the article is still shown.
  */
-export async function CommentSection({
+async function readDiscussion({
   slug,
   sort,
   threads,
@@ -67,47 +80,54 @@ export async function CommentSection({
   posted,
   confirm,
   ban,
-  banned,
-}: CommentSectionProps) {
-  let page: CommentPage;
-  let context: CommentContext;
+}: CommentSectionProps): Promise<Discussion> {
   let notice: string | undefined;
+  // The author's session is a cookie: their page is rendered for them, never the shared one.
+  const [reader, admin, locked, request] = await Promise.all([
+    readViewer(),
+    isAdmin(),
+    isThreadLocked(slug),
+    headers(),
+  ]);
+  const viewer = { ...reader, admin };
+  // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
+  // each answer puts its token and the reader's name, and marks where a commenter's actions go.
+  const template = isTemplateRender(request);
+  const page = await listComments(slug, { sort, threads, viewer });
+  // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
+  if (posted && viewer.ownIds.has(posted))
+    notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");
+  const context: CommentContext = {
+    slug,
+    sort,
+    threads,
+    replyTo,
+    editing,
+    name: template ? PLACEHOLDER.name : await rememberedName(),
+    token: template ? PLACEHOLDER.token : issueFormToken(),
+    template: template ? templateActions : undefined,
+    editMinutes: settings().COMMENT_EDIT_MINUTES,
+    // A server component renders once per request: "3 hours ago" is as of this answer.
+    now: Date.now(),
+    mail: mailEnabled(),
+    locked,
+    admin,
+    confirm: admin ? confirm : undefined,
+    ban: admin && ban ? await banTarget(ban) : null,
+    document: answersWithDocument(request),
+  };
+  return { page, context, notice };
+}
+
+/**
+ * An article's discussion, rendered on the server for each request with the reader's own state, or
+ * once for every reader without cookies (lib/server/page-cache.ts).
+ */
+export async function CommentSection(props: CommentSectionProps) {
+  const { slug, sort, threads, banned } = props;
+  let discussion: Discussion;
   try {
-    // The author's session is a cookie: their page is rendered for them, never the shared one.
-    const [reader, admin, locked, request] = await Promise.all([
-      readViewer(),
-      isAdmin(),
-      isThreadLocked(slug),
-      headers(),
-    ]);
-    const viewer = { ...reader, admin };
-    // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
-    // each answer puts its token and the reader's name, and marks where a commenter's actions go.
-    const template = isTemplateRender(request);
-    page = await listComments(slug, { sort, threads, viewer });
-    // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
-    if (posted && viewer.ownIds.has(posted))
-      notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");
-    context = {
-      slug,
-      sort,
-      threads,
-      replyTo,
-      editing,
-      name: template ? PLACEHOLDER.name : await rememberedName(),
-      token: template ? PLACEHOLDER.token : issueFormToken(),
-      template: template ? templateActions : undefined,
-      editMinutes: settings().COMMENT_EDIT_MINUTES,
-      // A server component renders once per request: "3 hours ago" is as of this answer.
-      // eslint-disable-next-line react-hooks/purity
-      now: Date.now(),
-      mail: mailEnabled(),
-      locked,
-      admin,
-      confirm: admin ? confirm : undefined,
-      ban: admin && ban ? await banTarget(ban) : null,
-      document: answersWithDocument(request),
-    };
+    discussion = await readDiscussion(props);
   } catch (error) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
     return (
@@ -120,34 +140,14 @@ export async function CommentSection({
       </section>
     );
   }
-
-  const query = (changes: Record<string, string | number>) => {
-    const params = new URLSearchParams();
-    const next = { sort, threads, ...changes };
-    if (next.sort !== "oldest") params.set("sort", String(next.sort));
-    if (Number(next.threads) !== THREADS_PER_PAGE) params.set("threads", String(next.threads));
-    return articleUrl(slug, params);
-  };
+  const { page, context, notice } = discussion;
+  const query = (changes: Partial<DiscussionView>) => discussionUrl(slug, { sort, threads, ...changes });
 
   return (
     <section className="comments" id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments ({page.count})</h2>
       <ReactionsForm slug={slug} />
-      {page.threads.length > 1 && (
-        <nav className="comment-sort" aria-label="Sort comments">
-          Sort:{" "}
-          {(Object.keys(SORT_LABELS) as CommentSort[]).map((option) => (
-            <Link
-              key={option}
-              href={`${query({ sort: option })}#comments`}
-              aria-current={option === sort ? "true" : undefined}
-              scroll={false}
-            >
-              {SORT_LABELS[option]}
-            </Link>
-          ))}
-        </nav>
-      )}
+      {page.threads.length > 1 && <SortLinks sort={sort} query={query} />}
       {context.admin && banned && (
         <p role="status" className="notice">
           Banned. Bans are listed, and lifted, in <Link href={`${ADMIN_PATH}#bans`}>the moderation page</Link>.
@@ -196,5 +196,24 @@ export async function CommentSection({
         </>
       )}
     </section>
+  );
+}
+
+/** Oldest, newest or best first; the link of the order shown is marked current. */
+function SortLinks({ sort, query }: { sort: CommentSort; query: (changes: Partial<DiscussionView>) => string }) {
+  return (
+    <nav className="comment-sort" aria-label="Sort comments">
+      Sort:{" "}
+      {(Object.keys(SORT_LABELS) as CommentSort[]).map((option) => (
+        <Link
+          key={option}
+          href={`${query({ sort: option })}#comments`}
+          aria-current={option === sort ? "true" : undefined}
+          scroll={false}
+        >
+          {SORT_LABELS[option]}
+        </Link>
+      ))}
+    </nav>
   );
 }

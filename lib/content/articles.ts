@@ -3,6 +3,7 @@ import path from "node:path";
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import { z } from "zod";
+import { AUTHORS_FILE, checkAuthor, readAuthors, type KnownAuthors } from "./authors";
 import { ContentError, type ContentProblem } from "./problems";
 import { resolveCover } from "./cover";
 import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
@@ -47,7 +48,8 @@ export const frontMatterSchema = z
     title: z.string().trim().min(1).max(200),
     description: z.string().trim().min(1).max(300),
     author: z.string().trim().min(1).max(100),
-    authorBio: z.string().trim().min(1).max(500),
+    /** Optional: the bio of the author's entry in authors.yml (lib/content/authors.ts) stands in. */
+    authorBio: z.string().trim().min(1).max(500).optional(),
     date: isoDay,
     /** The last substantial revision; feeds and search engines read it. */
     updated: isoDay.optional(),
@@ -64,7 +66,11 @@ export const frontMatterSchema = z
   .refine((fm) => !fm.updated || fm.updated >= fm.date, { path: ["updated"], message: "must not be before date" });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
-export type ArticleSummary = FrontMatter & { slug: string; readingMinutes: number };
+export type ArticleSummary = Omit<FrontMatter, "authorBio"> & {
+  authorBio: string;
+  slug: string;
+  readingMinutes: number;
+};
 export type Article = ArticleSummary & { html: string; toc: TocEntry[] };
 
 type Source = { file: string; summary: ArticleSummary; body: string; bodyLine: number; text: string };
@@ -72,7 +78,7 @@ type Source = { file: string; summary: ArticleSummary; body: string; bodyLine: n
 type Parsed = { source?: Source; problems: ContentProblem[]; body?: { text: string; line: number } };
 
 /** Reads one content file, collecting every problem in its name and front matter. */
-function parseSource(file: string): Parsed {
+function parseSource(file: string, authors: KnownAuthors): Parsed {
   const slug = path.basename(file, ".md");
   const problems: ContentProblem[] = [];
   if (!SLUG_PATTERN.test(slug)) {
@@ -108,12 +114,15 @@ function parseSource(file: string): Parsed {
       }
     }
   }
+  const author = result.success ? resolveAuthor(result.data, text, file, authors) : null;
+  if (author && "message" in author) problems.push(author);
   if (result.success && result.data.image) {
     const cover = resolveCover(result.data.image, file, path.dirname(file));
     if (typeof cover === "string")
       problems.push({ file, line: fieldLine(text, "image"), field: "image", message: cover });
   }
-  if (problems.length > 0 || !result.success) return { problems, body: { text: body, line: bodyLine } };
+  if (problems.length > 0 || !result.success || !author || "message" in author)
+    return { problems, body: { text: body, line: bodyLine } };
   const words = plainText(body);
   return {
     problems,
@@ -122,8 +131,31 @@ function parseSource(file: string): Parsed {
       body,
       bodyLine,
       text: words,
-      summary: { slug, ...result.data, readingMinutes: readingMinutes(words) },
+      summary: { slug, ...result.data, authorBio: author.bio, readingMinutes: readingMinutes(words) },
     },
+  };
+}
+
+/**
+ * The article's author checked against the known ones (a typo is refused, not a second author),
+ * and the bio it shows: its own `authorBio`, or its author's entry's.
+ */
+function resolveAuthor(
+  front: FrontMatter,
+  text: string,
+  file: string,
+  authors: KnownAuthors,
+): { bio: string } | ContentProblem {
+  const check = checkAuthor(front.author, authors);
+  if (check.kind === "unknown")
+    return { file, line: fieldLine(text, "author"), field: "author", message: check.message };
+  const bio = front.authorBio ?? check.entry?.bio;
+  if (bio) return { bio };
+  return {
+    file,
+    line: 1,
+    field: "authorBio",
+    message: `is required: ${AUTHORS_FILE} has no bio for '${front.author}'`,
   };
 }
 
@@ -151,8 +183,9 @@ function contentFiles(dir: string): string[] {
  * (images). `npm run check:content` prints these; an empty list means the folder publishes.
  */
 export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
-  return contentFiles(dir).flatMap((file) => {
-    const { source, problems, body } = parseSource(file);
+  const authors = readAuthors(dir);
+  const articles = contentFiles(dir).flatMap((file) => {
+    const { source, problems, body } = parseSource(file, authors);
     if (source) {
       // The template `npm run new` writes: fine to preview while writing, flagged before publishing.
       const todo: ContentProblem[] = /^TODO\b/.test(source.summary.description)
@@ -179,6 +212,7 @@ export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
       : [];
     return [...problems, ...bodyProblems];
   });
+  return [...authors.problems, ...articles];
 }
 
 const production = isProduction();
@@ -193,8 +227,9 @@ const renderCache = new Map<string, RenderedMarkdown>();
 function readAll(dir: string): Source[] {
   const cached = sourceCache.get(dir);
   if (cached) return cached;
-  const parsed = contentFiles(dir).map(parseSource);
-  const problems = parsed.flatMap((result) => result.problems);
+  const authors = readAuthors(dir);
+  const parsed = contentFiles(dir).map((file) => parseSource(file, authors));
+  const problems = [...authors.problems, ...parsed.flatMap((result) => result.problems)];
   if (problems.length > 0 && !isDevelopment()) throw new ContentError(problems);
   brokenFiles.clear();
   for (const problem of problems) {

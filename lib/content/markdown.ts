@@ -8,6 +8,7 @@ import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import remarkRehype from "remark-rehype";
 import { visit } from "unist-util-visit";
+import type { Position } from "unist";
 import { VFile } from "vfile";
 import { rehypeCodeBlocks } from "./rehype/code-blocks";
 import { rehypeMermaidDiagrams } from "./rehype/mermaid";
@@ -80,7 +81,41 @@ export function renderArticleMarkdown(markdown: string, options: RenderOptions):
   return {
     html,
     toc: file.data.toc ?? [],
-    problems: file.messages.map((message) => ({ line: message.line ?? 1, message: message.reason })),
+    problems: file.messages.map((message) =>
+      message.source === "rehype-katex" ? mathProblem(message) : { line: message.line ?? 1, message: message.reason },
+    ),
+  };
+}
+
+type TreeNode = {
+  type: string;
+  value?: string;
+  children?: TreeNode[];
+  position?: Position;
+  properties?: { className?: unknown };
+};
+const textOf = (node: TreeNode): string => node.value ?? (node.children ?? []).map(textOf).join("");
+
+/**
+ * A formula KaTeX cannot read, at its line and with KaTeX's reason. rehype-katex says only "Could
+ * not render math with KaTeX", at the place of the formula's <code>, which a `$$` block's has not
+ * (remark-math gives it to the <pre> around it): the nearest ancestor with a place gives the line,
+ * moved down to where KaTeX stopped within the formula.
+ */
+function mathProblem(message: VFile["messages"][number]): { line: number; message: string } {
+  const [element, ...ancestors] = [...((message.ancestors ?? []) as TreeNode[])].reverse();
+  const place = [element, ...ancestors].find((node) => node?.position)?.position;
+  const formula = element ? textOf(element) : "";
+  const cause = message.cause as { rawMessage?: string; position?: number; message?: string } | undefined;
+  // A block's formula starts on the line after its opening `$$` (or ```math); an inline one on the line of its `$`.
+  const inline = Array.isArray(element?.properties?.className) && element.properties.className.includes("math-inline");
+  const first = (place?.start.line ?? 1) + (inline ? 0 : 1);
+  const before = formula.slice(0, cause?.position ?? 0).split("\n").length - 1;
+  const shown = formula.trim().replace(/\s+/g, " ");
+  const snippet = shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
+  return {
+    line: first + before,
+    message: `formula "${snippet}" cannot be drawn: ${cause?.rawMessage ?? cause?.message ?? message.reason}`,
   };
 }
 

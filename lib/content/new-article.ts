@@ -10,7 +10,6 @@ export function newArticleText(title: string, today: string): string {
 title: ${JSON.stringify(title)}
 description: ${JSON.stringify(`TODO: one or two sentences about ${title}, for the index, search and social cards.`)}
 author: ${JSON.stringify(site.author.name)}
-authorBio: ${JSON.stringify(site.author.bio)}
 date: ${today}
 tags: []
 draft: true        # remove when it is ready to publish

@@ -25,8 +25,13 @@ export type OutgoingMail = {
   text: string;
   html: string;
   messageId: string;
-  /** RFC 8058 one-click unsubscribe URL, for mails to readers. */
-  unsubscribeUrl?: string;
+  /**
+   * The List-Unsubscribe URL (RFC 8058 one-click: a provider POSTs to it), which every mail to a
+   * reader carries: a confirmation's blocks the mailbox for good, a notification's stops what it
+   * is about. null only for the author's own mail, which AUTHOR_EMAIL turns off: a provider's
+   * Unsubscribe button must not silently cut the site's moderation mail.
+   */
+  unsubscribeUrl: string | null;
 };
 
 let cached: { url: string; transport: Transporter } | undefined;

@@ -1,8 +1,7 @@
 import "server-only";
 import { listArticles } from "../content/articles";
-import { renderCommentMarkdown } from "../content/comment-markdown";
-import { escapeHtml } from "../html-escape";
 import type { Db } from "../server/db";
+import { comment, heading, link, links, paragraph, renderMail, rule, strong } from "./body";
 import { mailEnabled, type OutgoingMail } from "./mail";
 import { enqueue, type OutboxRow, type Tx } from "./outbox";
 import { settings } from "../settings";
@@ -151,22 +150,7 @@ export async function queueWebhook(
 export type Composed =
   { kind: "send"; mail: OutgoingMail } | { kind: "drop"; reason: string } | { kind: "wait"; until: Date };
 
-/** The plain-text part of sanitized comment HTML: tags dropped, entities read back. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<\/(p|li|blockquote|pre|h\d)>/g, "\n")
-    .replace(/<br\s*\/?>/g, "\n")
-    .replace(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g, "$2 ($1)")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" })[e]!)
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
-}
-
 const articleTitle = (slug: string) => listArticles().find((a) => a.slug === slug)?.title ?? slug;
-
-const layout = (inner: string, footer: string) =>
-  `<!doctype html><html><body style="font-family:system-ui,sans-serif;max-width:40em;line-height:1.5">${inner}<hr><p style="font-size:small;color:#555">${footer}</p></body></html>`;
 
 const payloadOf = <T>(row: OutboxRow) => JSON.parse(row.payload) as T;
 
@@ -191,32 +175,26 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
   const subscriber = row.subscriberId ? await db.subscriber.findUnique({ where: { id: row.subscriberId } }) : null;
   if (!subscriber) return { kind: "drop", reason: "the address was removed" };
   if (subscriber.confirmedAt) return { kind: "drop", reason: "already confirmed" };
-  const { link } = payloadOf<{ link: string }>(row);
+  const { link: confirm } = payloadOf<{ link: string }>(row);
   const hours = settings().MAIL_LINK_HOURS;
   // Opened, it asks first (a page with a button); POSTed by a mail provider (List-Unsubscribe), it acts.
   const never = linkTo("/email/one-click", neverMailToken(subscriber.email));
-  const text = [
-    `Someone, probably you, asked ${site.name} (${site.url}) to send mail to this address.`,
-    "",
-    `To confirm, open this link within ${hours} hours:`,
-    link,
-    "",
-    "If it was not you, ignore this mail: nothing more will be sent to you unless you ask.",
-    "",
-    `Never mail me again (this address and every +tag spelling of it): ${never}`,
-  ].join("\n");
-  const html = layout(
-    `<p>Someone, probably you, asked <a href="${escapeHtml(site.url)}">${escapeHtml(site.name)}</a> to send mail to this address.</p>` +
-      `<p><a href="${escapeHtml(link)}">Confirm your address</a> (within ${hours} hours).</p>`,
-    `If it was not you, ignore this mail: nothing more will be sent to you unless you ask. <a href="${escapeHtml(never)}">Never mail me again</a>`,
+  const body = renderMail(
+    [
+      paragraph`Someone, probably you, asked ${link(site.name, site.url)} to send mail to this address.`,
+      links(link(`Confirm your address (within ${hours} hours)`, confirm)),
+    ],
+    [
+      paragraph`If it was not you, ignore this mail: nothing more will be sent to you unless you ask.`,
+      links(link("Never mail me again (this address and every +tag spelling of it)", never)),
+    ],
   );
   return {
     kind: "send",
     mail: {
       to: subscriber.email,
       subject: `Confirm your address for ${site.name}`,
-      text,
-      html,
+      ...body,
       messageId: row.messageId,
       unsubscribeUrl: never,
     },
@@ -249,29 +227,28 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
   const subscription = subscriptions.find((s) => s.id === items[0].subscriptionId) ?? subscriptions[0];
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
-  const parts = published.map((c) => {
-    const html = renderCommentMarkdown(c.body);
-    const url = absoluteUrl(commentPath(c.articleSlug, c.id));
-    return {
-      html: `<p><strong>${escapeHtml(c.authorName)}</strong> replied on <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>:</p><blockquote>${html}</blockquote>`,
-      text: `${c.authorName} replied on "${title}":\n\n${htmlToText(html)}\n\nRead it there: ${url}`,
-    };
-  });
+  const parts = published.flatMap((c, i) => [
+    ...(i > 0 ? [rule] : []),
+    paragraph`${strong(c.authorName)} replied on ${link(title, absoluteUrl(commentPath(c.articleSlug, c.id)))}:`,
+    comment(c.body),
+  ]);
   const subject =
     published.length === 1
       ? `${published[0].authorName} replied on “${title}”`
       : `${published.length} new replies on “${title}”`;
-  const footer = `You get this because you asked to be told of replies. Stop: ${stopOne} — stop every mail from ${site.name} and forget this address: ${stopAll}`;
+  const body = renderMail(parts, [
+    paragraph`You get this because you asked to be told of replies.`,
+    links(
+      link("Stop these mails", stopOne),
+      link(`Stop every mail from ${site.name} and forget this address`, stopAll),
+    ),
+  ]);
   return {
     kind: "send",
     mail: {
       to: subscriber.email,
       subject,
-      text: `${parts.map((p) => p.text).join("\n\n---\n\n")}\n\n--\n${footer}`,
-      html: layout(
-        parts.map((p) => p.html).join("<hr>"),
-        `You get this because you asked to be told of replies. <a href="${escapeHtml(stopOne)}">Stop these mails</a> · <a href="${escapeHtml(stopAll)}">Stop every mail from ${escapeHtml(site.name)} and forget this address</a>`,
-      ),
+      ...body,
       messageId: leader.messageId,
       unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
     },
@@ -288,20 +265,20 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
   const byId = new Map(comments.map((c) => [c.id, c]));
   const present = items.filter((i) => byId.has(i.commentId));
   if (present.length === 0) return { kind: "drop", reason: "the comments were deleted" };
-  const parts = present.map(({ commentId, links }) => {
+  const parts = present.flatMap(({ commentId, links: actions }, i) => {
     const c = byId.get(commentId)!;
-    const html = renderCommentMarkdown(c.body);
     const url = absoluteUrl(commentPath(c.articleSlug, c.id));
-    const title = articleTitle(c.articleSlug);
     const state = c.status === "pending" ? " (awaiting your approval)" : "";
-    return {
-      html:
-        `<p><strong>${escapeHtml(c.authorName)}</strong> commented on <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>${state}:</p><blockquote>${html}</blockquote>` +
-        `<p>${c.status === "pending" ? `<a href="${escapeHtml(links.approve)}">Approve</a> · ` : ""}<a href="${escapeHtml(links.hide)}">Hide</a> · <a href="${escapeHtml(links.delete)}">Delete</a></p>`,
-      text:
-        `${c.authorName} commented on "${title}"${state}:\n\n${htmlToText(html)}\n\n${url}\n` +
-        `${c.status === "pending" ? `Approve: ${links.approve}\n` : ""}Hide: ${links.hide}\nDelete: ${links.delete}`,
-    };
+    return [
+      ...(i > 0 ? [rule] : []),
+      paragraph`${strong(c.authorName)} commented on ${link(articleTitle(c.articleSlug), url)}${state}:`,
+      comment(c.body),
+      links(
+        ...(c.status === "pending" ? [link("Approve", actions.approve)] : []),
+        link("Hide", actions.hide),
+        link("Delete", actions.delete),
+      ),
+    ];
   });
   const first = byId.get(present[0].commentId)!;
   const subject =
@@ -309,19 +286,8 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”`
       : `${present.length} new comments`;
   const hours = settings().MAIL_LINK_HOURS;
-  return {
-    kind: "send",
-    mail: {
-      to,
-      subject,
-      text: `${parts.map((p) => p.text).join("\n\n---\n\n")}\n\n--\nEach link works once, for ${hours} hours, without signing in.`,
-      html: layout(
-        parts.map((p) => p.html).join("<hr>"),
-        `Each link works once, for ${hours} hours, without signing in.`,
-      ),
-      messageId: rows[0].messageId,
-    },
-  };
+  const body = renderMail(parts, [paragraph`Each link works once, for ${hours} hours, without signing in.`]);
+  return { kind: "send", mail: { to, subject, ...body, messageId: rows[0].messageId, unsubscribeUrl: null } };
 }
 
 async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
@@ -334,16 +300,21 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
   const url = absoluteUrl(articlePath(slug));
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
+  const body = renderMail(
+    [heading`${link(article.title, url)}`, paragraph`${article.description}`],
+    [
+      links(
+        link("Stop new-article mails", stopOne),
+        link(`Stop every mail from ${site.name} and forget this address`, stopAll),
+      ),
+    ],
+  );
   return {
     kind: "send",
     mail: {
       to: subscriber.email,
       subject: `New on ${site.name}: ${article.title}`,
-      text: `${article.title}\n\n${article.description}\n\nRead it: ${url}\n\n--\nStop new-article mails: ${stopOne}\nStop every mail and forget this address: ${stopAll}`,
-      html: layout(
-        `<h1 style="font-size:1.3em"><a href="${escapeHtml(url)}">${escapeHtml(article.title)}</a></h1><p>${escapeHtml(article.description)}</p>`,
-        `<a href="${escapeHtml(stopOne)}">Stop new-article mails</a> · <a href="${escapeHtml(stopAll)}">Stop every mail from ${escapeHtml(site.name)} and forget this address</a>`,
-      ),
+      ...body,
       messageId: row.messageId,
       unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
     },

@@ -103,7 +103,7 @@ describe.each(providers)("confirmation mails on %s", (name, open, skipReason) =>
       expect(first.text).toContain(
         `Never mail me again (this address and every +tag spelling of it): ${listUnsubscribe}`,
       );
-      expect(first.html).toContain(`>Never mail me again</a>`);
+      expect(first.html).toContain(`>Never mail me again (this address and every +tag spelling of it)</a>`);
       expect(first.html).toContain(listUnsubscribe!.replace(/&/g, "&amp;"));
 
       // The one-click POST and the page's button both end in unsubscribe() with the link's token.

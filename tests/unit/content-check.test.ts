@@ -27,10 +27,26 @@ it("finds every problem in every file, each with its file, line and field", { ti
 });
 
 it(
+  "reports a formula KaTeX cannot read at its line in the file, with KaTeX's reason",
+  { timeout: CHECK_TIMEOUT_MS },
+  () => {
+    const dir = relative("content-bad-math");
+    // Lines count from the file's first: front matter included. A block's line is the one KaTeX stopped at.
+    expect(checkContent(fixtures("content-bad-math")).map(formatProblem)).toEqual([
+      `${dir}/bad-math.md:16: formula "\\frac{1}{" cannot be drawn: Unexpected end of input in a macro argument, expected '}'`,
+      `${dir}/bad-math.md:19: formula "\\foo{x}" cannot be drawn: Undefined control sequence: \\foo`,
+      `${dir}/bad-math.md:23: formula "a + b + \\badcommand{c}" cannot be drawn: Undefined control sequence: \\badcommand`,
+      `${dir}/bad-math.md:30: formula "x + \\undefinedmacro" cannot be drawn: Undefined control sequence: \\undefinedmacro`,
+    ]);
+  },
+);
+
+it(
   "finds nothing wrong with good content, the real content/ included",
   () => {
     expect(checkContent(fixtures("content-ok"))).toEqual([]);
     expect(checkContent(fixtures("content-e2e"))).toEqual([]);
+    expect(checkContent(fixtures("content-authors"))).toEqual([]);
     expect(checkContent()).toEqual([]);
   },
   CHECK_TIMEOUT_MS,
@@ -57,6 +73,11 @@ it(
       `${relative("content-broken")}/bad-fields.md:5: field "date": must be a date written YYYY-MM-DD\n`,
     );
     expect(broken.output).toContain("9 problems in 4 files");
+    const typo = run(relative("content-unknown-author"));
+    expect(typo.code).toBe(1);
+    expect(typo.output).toContain(
+      `${relative("content-unknown-author")}/typo.md:4: field "author": unknown author 'Ahmed Waqar' (did you mean 'Ahmad Waqar'?)\n`,
+    );
     expect(run()).toEqual({ code: 0, output: "content: no problems\n" });
   },
   CHECK_TIMEOUT_MS,

@@ -72,7 +72,24 @@ export async function exportComments(
 }
 
 export type ImportResult =
-  { kind: "imported"; comments: number; reactions: number } | { kind: "refused"; problem: ImportProblem };
+  | {
+      kind: "imported";
+      comments: number;
+      reactions: number;
+      /** Of `comments`: new ones, and those already stored (overwritten by the file's version). */
+      added: number;
+      alreadyThere: number;
+    }
+  | { kind: "refused"; problem: ImportProblem };
+
+/** What an import did, in the words of the other systems' imports: "0 new, 3 already there". */
+export function describeImported(
+  result: Pick<Extract<ImportResult, { kind: "imported" }>, "added" | "alreadyThere" | "reactions">,
+): string {
+  const count = (n: number) => n.toLocaleString("en");
+  const reactions = `${count(result.reactions)} reaction${result.reactions === 1 ? "" : "s"}`;
+  return `Imported ${count(result.added)} new, ${count(result.alreadyThere)} already there (updated from the file), and ${reactions}.`;
+}
 
 // Ids per query: SQLite takes at most 32,766 parameters, PostgreSQL 65,535.
 const LOOKUP_CHUNK = 1_000;
@@ -94,6 +111,7 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
       ...data.reactions.map((r) => r.commentId),
     ]),
   ];
+  let alreadyThere = 0;
   const problem = await db.$transaction(
     async (tx) => {
       // The stored comments the file names, read in the transaction that writes, so the checks hold.
@@ -107,6 +125,7 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
       }
       const misplaced = checkPlacements(data, stored);
       if (misplaced) return misplaced;
+      alreadyThere = comments.filter((c) => stored.has(c.id)).length;
       for (const c of comments) {
         const fields = {
           articleSlug: c.articleSlug,
@@ -137,26 +156,39 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
       for (const articleSlug of data.locks) {
         await tx.threadLock.upsert({ where: { articleSlug }, create: { articleSlug }, update: {} });
       }
-      // A confirmed address stays confirmed; one the file has as confirmed is taken as it is.
-      for (const s of data.subscribers ?? []) {
-        const confirmedAt = date(s.confirmedAt);
-        const { id } = await tx.subscriber.upsert({
-          where: { email: s.email },
-          create: { id: randomUUID(), email: s.email, confirmedAt },
-          update: confirmedAt ? { confirmedAt } : {},
-        });
-        for (const { kind, target } of s.subscriptions) {
-          await tx.subscription.upsert({
-            where: { subscriberId_kind_target: { subscriberId: id, kind, target } },
-            create: { id: randomUUID(), subscriberId: id, kind, target },
-            update: {},
-          });
-        }
-      }
+      await importSubscribers(data.subscribers ?? [], tx);
       return null;
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
   if (problem) return { kind: "refused", problem };
-  return { kind: "imported", comments: comments.length, reactions: data.reactions.length };
+  return {
+    kind: "imported",
+    comments: comments.length,
+    reactions: data.reactions.length,
+    added: comments.length - alreadyThere,
+    alreadyThere,
+  };
+}
+
+/** A confirmed address stays confirmed; one the file has as confirmed is taken as it is. */
+async function importSubscribers(
+  subscribers: NonNullable<CommentExport["subscribers"]>,
+  tx: Pick<Db, "subscriber" | "subscription">,
+) {
+  for (const s of subscribers) {
+    const confirmedAt = s.confirmedAt ? new Date(s.confirmedAt) : null;
+    const { id } = await tx.subscriber.upsert({
+      where: { email: s.email },
+      create: { id: randomUUID(), email: s.email, confirmedAt },
+      update: confirmedAt ? { confirmedAt } : {},
+    });
+    for (const { kind, target } of s.subscriptions) {
+      await tx.subscription.upsert({
+        where: { subscriberId_kind_target: { subscriberId: id, kind, target } },
+        create: { id: randomUUID(), subscriberId: id, kind, target },
+        update: {},
+      });
+    }
+  }
 }

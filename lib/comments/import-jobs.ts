@@ -124,7 +124,11 @@ async function runImportJob(id: string, input: StartImport, db: Db): Promise<voi
         status: outcome.status,
         error: outcome.error ?? null,
         report: report ? JSON.stringify(report) : null,
-        ...(report && { read: report.read, imported: report.added + report.alreadyThere, skipped: skippedIn(report) }),
+        ...(report && {
+          read: report.read,
+          imported: report.added + report.alreadyThere,
+          skipped: report.skippedCount,
+        }),
         heartbeatAt: new Date(),
         finishedAt: new Date(),
       },
@@ -135,12 +139,6 @@ async function runImportJob(id: string, input: StartImport, db: Db): Promise<voi
     live.delete(id);
   }
 }
-
-const skippedIn = (report: ImportReport) =>
-  report.skippedOther +
-  report.skippedCount +
-  report.skippedDeleted +
-  Object.values(report.unmatched).reduce((a, b) => a + b, 0);
 
 /** On SIGTERM: the jobs this process runs end with it (their transaction is rolled back). */
 async function markStopped(db: Db = defaultDb()) {

@@ -129,7 +129,9 @@ test.describe("hostile names, bodies and ids", () => {
       ],
       reactions: [{ commentId: "imported-1", voterId: "voter-1", createdAt: "2026-02-01T00:00:00.000Z" }],
     });
-    await expect(admin.getByRole("status")).toHaveText("Imported 3 comments and 1 reactions.");
+    await expect(admin.getByRole("status")).toHaveText(
+      "Imported 3 new, 0 already there (updated from the file), and 1 reaction.",
+    );
   });
   test.afterAll(() => server?.stop());
 

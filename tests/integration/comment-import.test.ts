@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createComment, listComments } from "@/lib/comments/store";
-import { importComments } from "@/lib/comments/backup";
+import { describeImported, importComments } from "@/lib/comments/backup";
 import { describeImportProblem } from "@/lib/comments/export-schema";
 import { providers, withDatabase } from "../support/databases";
 
@@ -101,8 +101,13 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
         deletedAt: "2026-05-01T11:30:00Z",
       };
       const under = { ...t.deep, parentId: gone.id };
-      const result = await importComments(t.file([t.root, gone, under]), database.db, NOW);
-      expect(result).toEqual({ kind: "imported", comments: 3, reactions: 1 });
+      const file = t.file([t.root, gone, under]);
+      const result = await importComments(file, database.db, NOW);
+      expect(result).toEqual({ kind: "imported", comments: 3, reactions: 1, added: 3, alreadyThere: 0 });
+      // The same file again: nothing new, and it says so as the other systems' imports do.
+      const again = await importComments(file, database.db, NOW);
+      expect(again).toEqual({ kind: "imported", comments: 3, reactions: 1, added: 0, alreadyThere: 3 });
+      if (again.kind === "imported") expect(describeImported(again)).toContain("0 new, 3 already there");
       const page = await listComments(t.slug, {}, database.db);
       expect(page.threads[0]).toMatchObject({
         authorName: "Ada",
@@ -143,7 +148,7 @@ describe.each(providers)("importing comments on %s", (_name, open, skipReason) =
         database.db,
         NOW,
       );
-      expect(result).toEqual({ kind: "imported", comments: 1, reactions: 1 });
+      expect(result).toEqual({ kind: "imported", comments: 1, reactions: 1, added: 1, alreadyThere: 0 });
       expect((await listComments(slug, {}, database.db)).threads[0]).toMatchObject({
         authorName: "Stored",
         reactions: 1,

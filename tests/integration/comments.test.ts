@@ -391,6 +391,8 @@ describe.each(providers)("comment store on %s", (_name, open, skipReason) => {
           kind: "imported",
           comments: exported.comments.length,
           reactions: exported.reactions.length,
+          added: exported.comments.length,
+          alreadyThere: 0,
         });
         const again = await exportComments(target.db);
         expect(again.comments).toEqual(exported.comments);

@@ -49,21 +49,22 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
   };
 
   describe.skipIf(skipReason)("Disqus", () => {
-    it("dry run reports per article, unmatched URLs and held comments, and writes nothing", async () => {
+    it("dry run reports per article, unmatched URLs and what it skips, and writes nothing", async () => {
       await wipe();
       const report = await run("disqus", path.join(FIXTURES, "disqus.xml"), { dryRun: true });
       expect(report.refused).toEqual([]);
-      expect(report.perArticle).toEqual({ [SLUG]: 7 });
+      expect(report.perArticle).toEqual({ [SLUG]: 6 });
       expect(report.unmatched).toEqual({ "https://old.example.com/2013/05/a-post-that-is-gone.html": 1 });
-      expect(report.flagged).toBe(1); // the spam one
-      expect(report.skippedDeleted).toBe(1);
+      expect(report.skippedBy).toEqual({ spam: 1, deleted: 1, "no-article": 1 });
+      expect(report.placeholders).toBe(1);
+      expect(report).toMatchObject({ added: 6, alreadyThere: 0 }); // what it would add
       expect(await database.db.comment.count()).toBe(0);
     });
 
     it("imports threads, nesting, dates and states; a second import adds nothing", async () => {
       await wipe();
       const first = await run("disqus", path.join(FIXTURES, "disqus.xml"));
-      expect(first.added).toBe(7);
+      expect(first.added).toBe(6);
       const page = await listComments(SLUG, {}, database.db);
       expect(shape(page.threads)).toEqual([
         ["Ada Lovelace", [["Grace Hopper", ["Linus", "Barbara→Linus"]]]],
@@ -78,36 +79,58 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(linus.html).not.toContain("<script");
       expect(linus.html).not.toContain("<img");
       expect(first3001.replies[0].html).toContain("café 😀 <em>emphasis</em>");
-      const spam = await database.db.comment.findFirstOrThrow({ where: { authorName: "Spammer" } });
-      expect(spam.status).toBe("hidden");
-      expect(spam.flags).toContain("spam");
+      // Spam in Disqus never comes in.
+      expect(await database.db.comment.count({ where: { authorName: "Spammer" } })).toBe(0);
 
       const again = await run("disqus", path.join(FIXTURES, "disqus.xml"));
       expect(again.added).toBe(0);
-      expect(again.alreadyThere).toBe(7);
-      expect(await database.db.comment.count()).toBe(7);
+      expect(again.alreadyThere).toBe(6);
+      expect(formatReport(again)).toContain("Added: 0 new, 6 already there");
+      expect(await database.db.comment.count()).toBe(6);
     });
 
-    it("refuses a damaged file naming the record and field, and writes nothing", async () => {
+    it("skips a damaged record naming it and its field, keeps its replies; --strict refuses the file", async () => {
       await wipe();
       const text = fs.readFileSync(path.join(FIXTURES, "disqus.xml"), "utf8");
       const badDate = write("bad-date.xml", text.replace("2014-03-02T11:00:00Z", "yesterday"));
-      const report = await run("disqus", badDate);
-      expect(report.refused).toEqual([
+      const strict = await run("disqus", badDate, { strict: true });
+      expect(strict.refused).toEqual([
         {
           record: expect.stringContaining('post dsq:id="3002"'),
           field: "date",
           reason: expect.stringContaining("yesterday"),
         },
       ]);
-      expect(report.added).toBe(0);
+      expect(strict.added).toBe(0);
       expect(await database.db.comment.count()).toBe(0);
 
+      const lenient = await run("disqus", badDate);
+      expect(lenient.refused).toEqual([]);
+      expect(lenient.skipped).toEqual([
+        {
+          record: expect.stringContaining('post dsq:id="3002"'),
+          field: "date",
+          reason: expect.stringContaining("yesterday"),
+        },
+      ]);
+      // Linus answered the skipped comment: he stands alone, replying to its author.
+      expect(shape((await listComments(SLUG, {}, database.db)).threads)).toEqual([
+        "Ada Lovelace",
+        ["Linus→Grace Hopper", ["Barbara"]],
+        ["[deleted]", ["Ada Lovelace"]],
+      ]);
+      expect(lenient).toMatchObject({ added: 5, orphans: 1 });
+
+      await wipe();
       const orphan = write("orphan.xml", text.replace('<parent dsq:id="3001" />', '<parent dsq:id="9999" />'));
-      expect((await run("disqus", orphan)).refused[0]).toMatchObject({
+      expect((await run("disqus", orphan, { strict: true })).refused[0]).toMatchObject({
         field: "parent",
         reason: expect.stringContaining("9999"),
       });
+      expect((await run("disqus", orphan)).kept).toEqual([
+        { record: expect.stringContaining('dsq:id="3002"'), field: "parent", reason: expect.stringContaining("9999") },
+      ]);
+      await wipe();
       const truncated = write("truncated.xml", text.slice(0, text.length / 2));
       expect((await run("disqus", truncated)).refused[0]).toMatchObject({ field: "xml" });
       expect(await database.db.comment.count()).toBe(0);
@@ -125,33 +148,32 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       expect(report.skipped).toEqual([
         { record: `post dsq:id="3999" (line ${line})`, reason: expect.stringContaining(`${MAX_RECORD_DEPTH} deep`) },
       ]);
-      expect(report.skippedCount).toBe(1);
+      expect(report.skippedBy["too-deep"]).toBe(1);
       expect(formatReport(report)).toContain(`post dsq:id="3999" (line ${line})`);
-      expect(report.added).toBe(7);
-      expect(await database.db.comment.count()).toBe(7);
+      expect(report.added).toBe(6);
+      expect(await database.db.comment.count()).toBe(6);
     });
   });
 
   describe.skipIf(skipReason)("WordPress", () => {
-    it("reads ISO-8859-1, maps old URL patterns, keeps author URLs, skips pingbacks", async () => {
+    it("reads ISO-8859-1, finds the article by its slug, keeps author URLs, skips pingbacks and spam", async () => {
       await wipe();
       const file = path.join(FIXTURES, "wordpress.xml");
-      const unmapped = await run("wordpress", file, { dryRun: true });
-      expect(unmapped.unmatched).toEqual({ "http://blog.example.org/2015/03/monolith-vs-microservices/": 4 });
-      expect(
-        (await run("wordpress", file, { dryRun: true, maps: [parseMap("/2015/*=/articles/*")] })).refused[0],
-      ).toMatchObject({
+      // <wp:post_name> names the article: no map needed.
+      const found = await run("wordpress", file, { dryRun: true });
+      expect(found.unmatched).toEqual({});
+      expect(found.perArticle).toEqual({ [SLUG]: 3 });
+      // The file has a javascript: author URL: with --strict it refuses the file, naming it.
+      expect((await run("wordpress", file, { dryRun: true, strict: true })).refused[0]).toMatchObject({
         field: "author url",
       });
-      // The file has a javascript: author URL: refused, naming it, until it is fixed.
-      const fixed = write(
-        "wp-fixed.xml",
-        Buffer.from(fs.readFileSync(file).toString("latin1").replace("javascript:alert(1)", ""), "latin1"),
-      );
-      const report = await run("wordpress", fixed, { maps: [parseMap("/2015/03/*=/articles/*")] });
+      const report = await run("wordpress", file);
       expect(report.refused).toEqual([]);
-      expect(report.skippedOther).toBe(1);
-      expect(report.added).toBe(4);
+      expect(report.kept).toEqual([
+        { record: expect.stringContaining('"42"'), field: "author url", reason: expect.stringContaining("without it") },
+      ]);
+      expect(report.skippedBy).toEqual({ ping: 1, spam: 1, deleted: 1, "no-article": 1 });
+      expect(report.added).toBe(3);
       const page = await listComments(SLUG, {}, database.db);
       expect(shape(page.threads)).toEqual([["Émile Zola", ["Ana"]]]);
       expect(page.threads[0].html).toBe(
@@ -160,12 +182,14 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
       const emile = await database.db.comment.findFirstOrThrow({ where: { authorName: "Émile Zola" } });
       expect(emile.authorUrl).toBe("http://zola.example.org/");
       expect(emile.createdAt.toISOString()).toBe("2015-03-02T10:30:00.000Z");
+      expect((await database.db.comment.findFirstOrThrow({ where: { authorName: "Ana" } })).authorUrl).toBeNull();
       expect((await database.db.comment.findFirstOrThrow({ where: { authorName: "Waiting Walter" } })).status).toBe(
         "pending",
       );
-      expect((await database.db.comment.findFirstOrThrow({ where: { authorName: "Cheap Pills" } })).status).toBe(
-        "hidden",
-      );
+      expect(await database.db.comment.count({ where: { authorName: "Cheap Pills" } })).toBe(0);
+      // A map still wins over the slug.
+      const mapped = await run("wordpress", file, { dryRun: true, maps: [parseMap("/2015/03/* -> /articles/*")] });
+      expect(mapped.perArticle).toEqual({ [SLUG]: 3 });
     });
   });
 
@@ -188,11 +212,15 @@ describe.each(providers)("importers on %s", (_name, open, skipReason) => {
         status: "pending",
         flags: "Imported: longer than 5,000 characters",
       });
-      const broken = await run(
-        "remark42",
-        write("broken.jsonl", long.replace('"time":"2019-05-01T11:00:00Z"', '"time":5')),
-      );
-      expect(broken.refused[0]).toMatchObject({ record: 'comment id="r-2" (line 3)', field: "time" });
+      const broken = write("broken.jsonl", long.replace('"time":"2019-05-01T11:00:00Z"', '"time":5'));
+      expect((await run("remark42", broken, { strict: true })).refused[0]).toMatchObject({
+        record: 'comment id="r-2" (line 3)',
+        field: "time",
+      });
+      expect((await run("remark42", broken, { dryRun: true })).skipped[0]).toMatchObject({
+        record: 'comment id="r-2" (line 3)',
+        field: "time",
+      });
     });
   });
 

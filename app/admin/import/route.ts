@@ -41,7 +41,7 @@ export async function POST(request: Request) {
       // The admin page shows at most 300 characters of it.
       return back({ importError: `Nothing was imported: ${describeImportProblem(result.problem)}`.slice(0, 300) });
     }
-    return back({ imported: `${result.comments}`, reactions: `${result.reactions}` });
+    return back({ imported: `${result.added}`, already: `${result.alreadyThere}`, reactions: `${result.reactions}` });
   } catch (error) {
     console.error("admin: import failed", error);
     return back({ importError: "The import could not be stored; nothing was changed." });

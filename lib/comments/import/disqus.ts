@@ -1,11 +1,22 @@
-import { ImportFileError, skippedRecord, streamXml, TOO_DEEP, type Progress, type SourceComment } from "./source";
+import {
+  ImportFileError,
+  skipped,
+  type Progress,
+  type SourceComment,
+  type SourceRecord,
+  type SourceSkip,
+} from "./source";
+import { isProblem, problemRecord, streamXml, xmlTrouble, type XmlRecord } from "./xml";
 
 // The Disqus export (Admin > Moderation > Export): <thread dsq:id> elements with their <link>,
 // then <post dsq:id> elements naming their <thread dsq:id> and <parent dsq:id>. See
-// tests/fixtures/import/README.md for the sources of the format.
+// tests/fixtures/import/README.md for the sources of the format and real/SOURCES.md for real files.
+// Spam is skipped, a deleted post kept only as the place of its replies, a closed thread locked,
+// the posts of a deleted thread skipped (as Remark42's importer does).
 
-const THREAD_FIELDS = ["link"];
+const THREAD_FIELDS = ["link", "isClosed", "isDeleted"];
 const POST_FIELDS = [
+  "id",
   "message",
   "createdAt",
   "isDeleted",
@@ -19,10 +30,11 @@ const POST_FIELDS = [
 
 const bool = (value: string | undefined) => value?.trim() === "true";
 
-export async function* readDisqus(file: string, onProgress?: Progress): AsyncGenerator<SourceComment> {
-  const threads = new Map<string, string>();
-  /** Threads skipped for their nesting, by id: the line each starts on. */
-  const skippedThreads = new Map<string, number>();
+/** A thread as its posts need it: its URL, or why its posts are skipped. */
+type Thread = { url: string } | { skip: SourceSkip["reason"]; detail: string };
+
+export async function* readDisqus(file: string, onProgress?: Progress): AsyncGenerator<SourceRecord> {
+  const threads = new Map<string, Thread>();
   const wanted = (path: string[]) =>
     path.length !== 2 || path[0] !== "disqus"
       ? null
@@ -32,48 +44,16 @@ export async function* readDisqus(file: string, onProgress?: Progress): AsyncGen
           ? POST_FIELDS
           : null;
   let sawRoot = false;
-  for await (const { path, element, fields, fieldAttributes, tooDeep } of streamXml(file, wanted, onProgress)) {
+  for await (const item of streamXml(file, wanted, onProgress)) {
+    if (isProblem(item)) {
+      yield problemRecord(item);
+      continue;
+    }
     sawRoot = true;
-    const dsqId = element.attributes["dsq:id"];
-    if (path[1] === "thread") {
-      if (tooDeep) {
-        if (dsqId) skippedThreads.set(dsqId, element.line);
-        yield skippedRecord(`thread dsq:id=${JSON.stringify(dsqId ?? "")} (line ${element.line})`, TOO_DEEP);
-      } else if (dsqId) threads.set(dsqId, fields.get("link")?.trim() ?? "");
-      continue;
-    }
-    const record = `post dsq:id=${JSON.stringify(dsqId ?? "")} (line ${element.line})`;
-    if (tooDeep) {
-      yield skippedRecord(record, TOO_DEEP);
-      continue;
-    }
-    const threadId = fieldAttributes.get("thread")?.["dsq:id"];
-    if (threadId !== undefined && skippedThreads.has(threadId)) {
-      yield skippedRecord(record, `its thread (line ${skippedThreads.get(threadId)}) was skipped`);
-      continue;
-    }
-    if (threadId === undefined || !threads.has(threadId)) {
-      throw new ImportFileError(
-        record,
-        "thread",
-        threadId ? `names thread ${JSON.stringify(threadId)}, which the file does not define before it` : "is missing",
-      );
-    }
-    const spam = bool(fields.get("isSpam"));
-    const deleted = bool(fields.get("isDeleted"));
-    const approved = fields.has("isApproved") ? bool(fields.get("isApproved")) : true;
-    yield {
-      record,
-      id: dsqId,
-      parentId: fieldAttributes.get("parent")?.["dsq:id"] ?? null,
-      threadUrl: threads.get(threadId),
-      authorName: fields.get("author/name")?.trim() || fields.get("author/username")?.trim() || "",
-      authorUrl: null,
-      body: fields.get("message") ?? "",
-      bodyFormat: "html",
-      createdAt: fields.get("createdAt")?.trim(),
-      state: deleted ? "deleted" : spam ? "spam" : approved ? "published" : "pending",
-    };
+    if (item.path[1] === "thread") {
+      const thread = readThread(item, threads);
+      if (thread) yield thread;
+    } else yield readPost(item, threads);
   }
   if (!sawRoot)
     throw new ImportFileError(
@@ -81,4 +61,63 @@ export async function* readDisqus(file: string, onProgress?: Progress): AsyncGen
       "disqus",
       "no <thread> or <post> under a <disqus> root: is this a Disqus export?",
     );
+}
+
+function readThread(item: XmlRecord, threads: Map<string, Thread>): SourceRecord | null {
+  const dsqId = item.element.attributes["dsq:id"];
+  const record = `thread dsq:id=${JSON.stringify(dsqId ?? "")} (line ${item.element.line})`;
+  const trouble = xmlTrouble(item, record);
+  if (trouble) {
+    if (dsqId) threads.set(dsqId, { skip: "no-thread", detail: `its thread (line ${item.element.line}) was skipped` });
+    return trouble;
+  }
+  if (!dsqId) return null;
+  const url = item.fields.get("link")?.trim() ?? "";
+  if (bool(item.fields.get("isDeleted"))) {
+    threads.set(dsqId, { skip: "thread-deleted", detail: `its thread (line ${item.element.line}) was deleted` });
+    return null;
+  }
+  threads.set(dsqId, { url });
+  return bool(item.fields.get("isClosed")) && url ? { kind: "thread", record, threadUrl: url, locked: true } : null;
+}
+
+function readPost(item: XmlRecord, threads: Map<string, Thread>): SourceComment | SourceSkip {
+  const { element, fields, fieldAttributes } = item;
+  // Remark42's own test export has a post without dsq:id; Remark42 then takes its <id>.
+  const dsqId = element.attributes["dsq:id"];
+  const id = dsqId ?? (fields.get("id")?.trim() || undefined);
+  const record = `post ${dsqId === undefined && id ? "id" : "dsq:id"}=${JSON.stringify(id ?? "")} (line ${element.line})`;
+  const trouble = xmlTrouble(item, record);
+  if (trouble) return trouble;
+  const authorName = fields.get("author/name")?.trim() || fields.get("author/username")?.trim() || "";
+  const threadId = fieldAttributes.get("thread")?.["dsq:id"];
+  const thread = threadId === undefined ? undefined : threads.get(threadId);
+  if (!thread || "skip" in thread) {
+    const detail = !threadId
+      ? "names no thread"
+      : thread
+        ? thread.detail
+        : `names thread ${JSON.stringify(threadId)}, which the file does not define before it`;
+    return skipped(record, thread && "skip" in thread ? thread.skip : "no-thread", {
+      field: "thread",
+      detail,
+      id,
+      authorName,
+    });
+  }
+  if (bool(fields.get("isSpam"))) return skipped(record, "spam", { id, authorName });
+  const approved = fields.has("isApproved") ? bool(fields.get("isApproved")) : true;
+  return {
+    kind: "comment",
+    record,
+    id,
+    parentId: fieldAttributes.get("parent")?.["dsq:id"] ?? null,
+    threadUrl: thread.url,
+    authorName,
+    authorUrl: null,
+    body: fields.get("message") ?? "",
+    bodyFormat: "html",
+    createdAt: fields.get("createdAt")?.trim(),
+    state: bool(fields.get("isDeleted")) ? "deleted" : approved ? "published" : "pending",
+  };
 }

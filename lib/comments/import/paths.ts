@@ -2,54 +2,148 @@ import { ImportFileError } from "./source";
 
 // Threads are matched to articles by their URL's path, whatever host the old site had:
 // "https://old.example/articles/foo/", "/articles/foo" and "articles/foo?x#y" all name `foo`.
-// Other URL patterns are mapped first: "--map /2015/*=/articles/*" or "--map /old-post=/articles/new".
+// WordPress's query-string permalinks ("/?p=4", "/?page_id=2") name a post, not the home page,
+// so those two keys are kept and each stays a thread of its own. A WordPress comment also names
+// its post's slug (post_name): the article with that slug takes it when nothing else matched.
+//
+// Other URL patterns are mapped first (`--map`, a map file, the /admin form), one map a line:
+//   /old-post -> /articles/new      one page (also `old new`, or `old=new` when it has one "=")
+//   /?p=4 -> /articles/hello        a query-string permalink
+//   /2015/* -> /articles/*          everything below a folder, the rest of the path kept
+//   /*/*/*/{slug}/                  a pattern: each * one folder, {slug} the article's slug
+//   /blog/{slug}.html -> /articles/{slug}
 
-export type PathMap = { from: string; to: string; prefix: boolean };
+export type PathMap = {
+  /** The old path, normalized: literal folders, `*` (any one folder) and `{slug}`; with `prefix`, a folder. */
+  from: string;
+  /** The new path; may use {slug}, and with `prefix` gets the rest of the old path. */
+  to: string;
+  /** The old form `/a/* -> /b/*`: everything below `from` goes below `to`. */
+  prefix: boolean;
+};
 
+/** Query keys that name a WordPress post; any other query string is dropped. */
+const POST_QUERY_KEYS = ["p", "page_id"];
+const SLUG = "{slug}";
+
+/** The path (and a post's query key) a thread URL is matched by, lower-cased, without a trailing slash. */
 export function normalizePath(url: string): string {
-  let pathname: string;
+  let parsed: URL;
   try {
-    pathname = new URL(url, "http://import.invalid/").pathname;
+    parsed = new URL(url, "http://import.invalid/");
   } catch {
     return "";
   }
+  let pathname = parsed.pathname;
   try {
     pathname = decodeURIComponent(pathname);
   } catch {
     // a stray % stays as it is
   }
-  return pathname.replace(/\/+$/, "").toLowerCase() || "/";
+  pathname = pathname.replace(/\/+$/, "").toLowerCase() || "/";
+  const post = POST_QUERY_KEYS.find((key) => /^\d{1,20}$/.test(parsed.searchParams.get(key) ?? ""));
+  return post ? `${pathname}?${post}=${parsed.searchParams.get(post)}` : pathname;
 }
 
 export function parseMap(text: string, where = "--map"): PathMap {
-  const match = /^\s*(\S+?)\s*(?:=|\s)\s*(\S+)\s*$/.exec(text);
-  if (!match) throw new ImportFileError(where, "map", `expected old=new, got ${JSON.stringify(text.slice(0, 80))}`);
-  const [from, to] = [match[1], match[2]];
-  const prefix = from.endsWith("*");
-  if (prefix !== to.endsWith("*")) throw new ImportFileError(where, "map", "a * must end both sides or neither");
-  const clean = (side: string) =>
-    prefix ? normalizePath(side.slice(0, -1)).replace(/\/?$/, "/") : normalizePath(side);
-  return { from: clean(from), to: clean(to), prefix };
+  const fail = (reason: string): never => {
+    throw new ImportFileError(where, "map", `${reason}, in ${JSON.stringify(text.slice(0, 80))}`);
+  };
+  const split = splitMap(text.trim());
+  if (typeof split === "string") fail(split);
+  const [from, to] = split as [string, string];
+  if (from.split(SLUG).length > 2) fail("{slug} may appear once in the old path");
+  if (to.includes(SLUG) && !from.includes(SLUG)) fail("the new path uses {slug}, which the old path does not name");
+  if (to === "" && !from.includes(SLUG)) fail("a map without a new path needs {slug} in the old one");
+  if (to.endsWith("*") && !from.endsWith("*")) fail("a * ending the new path needs one ending the old path");
+  const prefix = from.endsWith("*") && to.endsWith("*");
+  if (prefix && (from.includes(SLUG) || to.includes(SLUG))) fail("a map ending in * cannot use {slug}");
+  if (prefix) {
+    const folder = (side: string) => normalizePath(side.slice(0, -1)).replace(/\/?$/, "/");
+    return { from: folder(from), to: folder(to), prefix };
+  }
+  return { from: normalizePath(from), to, prefix };
 }
 
-/** A mapping file: one `old=new` (or `old new`) per line; blank lines and # comments ignored. */
+/** Old and new, split at " -> ", at the space between them, or at a lone "=" (the first form); or why not. */
+function splitMap(line: string): [string, string] | string {
+  const expected = "expected old -> new (or a pattern holding {slug})";
+  const arrow = line.split("->");
+  if (arrow.length === 2) return arrow[0].trim() && arrow[1].trim() ? [arrow[0].trim(), arrow[1].trim()] : expected;
+  if (arrow.length > 2) return "more than one ->";
+  const words = line.split(/\s+/);
+  if (words.length === 2) return [words[0], words[1]];
+  if (words.length === 3 && words[1] === "=") return [words[0], words[2]];
+  if (words.length > 2) return expected;
+  const sides = line.split("=");
+  if (sides.length === 2 && sides[0] && sides[1]) return [sides[0], sides[1]];
+  // No separator (or an "=" inside the old path): a pattern naming the slug.
+  if (line.includes(SLUG)) return [line, ""];
+  return sides.length > 2 ? 'more than one "=", so where the old path ends is unclear: write old -> new' : expected;
+}
+
+/** A mapping file: one map per line; blank lines and # comments ignored. */
 export function parseMapFile(text: string, file: string): PathMap[] {
   return text
     .split(/\r?\n/)
-    .map((line, i) => ({ line: line.replace(/#.*/, "").trim(), n: i + 1 }))
+    .map((line, i) => ({ line: line.replace(/(^|\s)#.*/, "").trim(), n: i + 1 }))
     .filter(({ line }) => line !== "")
     .map(({ line, n }) => parseMap(line, `${file}:${n}`));
 }
 
-/** The article slug a thread URL names, or null. The first matching map applies. */
-export function matchArticle(url: string, slugs: ReadonlySet<string>, maps: readonly PathMap[]): string | null {
+const patterns = new Map<string, RegExp>();
+
+/** The old path as a regular expression: `*` one folder, {slug} one folder kept as `slug`. */
+function patternOf(from: string): RegExp {
+  let pattern = patterns.get(from);
+  if (!pattern) {
+    const source = from
+      .split("/")
+      .map((part) =>
+        part === "*"
+          ? "[^/]+"
+          : part
+              .split(SLUG)
+              .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+              .join("(?<slug>[^/?]+)"),
+      )
+      .join("/");
+    pattern = new RegExp(`^${source}$`);
+    patterns.set(from, pattern);
+  }
+  return pattern;
+}
+
+/** Where a map sends a normalized path, or null when it does not apply. */
+function applyMap(map: PathMap, path: string): string | null {
+  if (map.prefix)
+    return `${path}/`.startsWith(map.from) ? normalizePath(map.to + `${path}/`.slice(map.from.length)) : null;
+  const match = patternOf(map.from).exec(path);
+  if (!match) return null;
+  const slug = match.groups?.slug;
+  return normalizePath(slug === undefined ? map.to : (map.to || `/articles/${SLUG}`).replaceAll(SLUG, slug));
+}
+
+/**
+ * The article slug a thread names, or null: the first map that applies to its URL, else the URL
+ * itself, else the slug the old system gave the post (WordPress's post_name).
+ */
+export function matchArticle(
+  url: string,
+  slugs: ReadonlySet<string>,
+  maps: readonly PathMap[],
+  postSlug?: string,
+): string | null {
   let path = normalizePath(url);
   for (const map of maps) {
-    if (map.prefix ? `${path}/`.startsWith(map.from) : path === map.from) {
-      path = map.prefix ? normalizePath(map.to + `${path}/`.slice(map.from.length)) : map.to;
+    const mapped = applyMap(map, path);
+    if (mapped !== null) {
+      path = mapped;
       break;
     }
   }
-  const slug = /^\/articles\/([^/]+)$/.exec(path)?.[1] ?? /^\/([^/]+)$/.exec(path)?.[1];
-  return slug && slugs.has(slug) ? slug : null;
+  const slug = /^\/articles\/([^/?]+)$/.exec(path)?.[1] ?? /^\/([^/?]+)$/.exec(path)?.[1];
+  if (slug && slugs.has(slug)) return slug;
+  const fallback = postSlug?.trim().toLowerCase();
+  return fallback && slugs.has(fallback) ? fallback : null;
 }

@@ -1,12 +1,35 @@
 import { z } from "zod";
-import { ImportFileError, MAX_FIELD_CHARS, readText, type Progress, type SourceComment } from "./source";
+import {
+  ImportFileError,
+  MAX_FIELD_CHARS,
+  readText,
+  skipped,
+  type Progress,
+  type SourceComment,
+  type SourceRecord,
+  type SourceSkip,
+} from "./source";
 
 // Remark42's backup (`backup` command, var/backup/*.gz once gunzipped): JSON lines, a first line
-// {"version", "users", "posts"} then one comment per line. See tests/fixtures/import/README.md.
+// {"version", "users", "posts"} then one comment per line (backend/app/migrator/native.go). The
+// first line's read-only posts become locked discussions and its blocked users bans, by the name
+// they wrote under (a ban here is by name, browser or address; Remark42's user ids mean nothing
+// here). Deleted comments are kept only as the place of their replies. See real/SOURCES.md.
 
 const MAX_LINE = MAX_FIELD_CHARS * 2;
 
-const header = z.looseObject({ version: z.number() });
+const header = z.looseObject({
+  version: z.number(),
+  users: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        blocked: z.looseObject({ status: z.boolean(), until: z.string().optional() }).optional(),
+      }),
+    )
+    .nullish(),
+  posts: z.array(z.looseObject({ url: z.string(), read_only: z.boolean().optional() })).nullish(),
+});
 const comment = z.looseObject({
   id: z.string(),
   pid: z.string().optional(),
@@ -19,8 +42,12 @@ const comment = z.looseObject({
   pin: z.boolean().optional(),
 });
 
-export async function* readRemark42(file: string, onProgress?: Progress): AsyncGenerator<SourceComment> {
+/** Blocked users by Remark42 id: until when, and the name they wrote under once seen. */
+type Blocked = Map<string, { until: Date | null; name?: string }>;
+
+export async function* readRemark42(file: string, onProgress?: Progress): AsyncGenerator<SourceRecord> {
   let line = 0;
+  const blocked: Blocked = new Map();
   for await (const text of lines(file, onProgress)) {
     line++;
     if (text.trim() === "") continue;
@@ -28,37 +55,66 @@ export async function* readRemark42(file: string, onProgress?: Progress): AsyncG
     try {
       value = JSON.parse(text);
     } catch {
-      throw new ImportFileError(`line ${line}`, "json", "is not JSON");
-    }
-    if (line === 1) {
-      if (!header.safeParse(value).success)
-        throw new ImportFileError("line 1", "version", "missing: is this a Remark42 backup?");
+      if (line === 1) throw new ImportFileError("line 1", "json", "is not JSON: is this a Remark42 backup?");
+      yield skipped(`line ${line}`, "invalid", { field: "json", detail: "is not JSON" });
       continue;
     }
-    const parsed = comment.safeParse(value);
-    const id = (value as { id?: unknown })?.id;
-    const record = `comment id=${JSON.stringify(typeof id === "string" ? id.slice(0, 80) : "")} (line ${line})`;
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ImportFileError(record, issue.path.join(".") || "comment", issue.message);
-    }
-    const c = parsed.data;
-    yield {
-      record,
-      id: c.id,
-      parentId: c.pid || null,
-      threadUrl: c.locator.url,
-      authorName: c.user.name ?? "",
-      authorUrl: null,
-      // `orig` is the markdown as written; `text` the HTML Remark42 rendered from it.
-      body: c.orig ?? c.text ?? "",
-      bodyFormat: c.orig !== undefined ? "markdown" : "html",
-      createdAt: c.time,
-      state: c.delete ? "deleted" : "published",
-      pinned: c.pin === true,
-    };
+    if (line === 1) yield* readHeader(value, blocked);
+    else yield readComment(value, line, blocked);
   }
   if (line === 0) throw new ImportFileError("file", "version", "the file is empty");
+  for (const [id, user] of blocked) {
+    const record = `user id=${JSON.stringify(id.slice(0, 80))} (line 1)`;
+    if (user.name)
+      yield { kind: "ban", record, name: user.name, until: user.until, note: `Blocked in Remark42 (${id})` };
+    else yield skipped(record, "ban-no-name", { field: "blocked", outside: true });
+  }
+}
+
+function* readHeader(value: unknown, blocked: Blocked): Generator<SourceRecord> {
+  const parsed = header.safeParse(value);
+  if (!parsed.success) throw new ImportFileError("line 1", "version", "missing: is this a Remark42 backup?");
+  for (const user of parsed.data.users ?? []) {
+    if (!user.blocked?.status) continue;
+    const until = user.blocked.until ? new Date(user.blocked.until) : null;
+    blocked.set(user.id, { until: until && !Number.isNaN(until.getTime()) ? until : null });
+  }
+  for (const post of parsed.data.posts ?? [])
+    if (post.read_only)
+      yield { kind: "thread", record: `post ${JSON.stringify(post.url)} (line 1)`, threadUrl: post.url, locked: true };
+}
+
+function readComment(value: unknown, line: number, blocked: Blocked): SourceComment | SourceSkip {
+  const parsed = comment.safeParse(value);
+  const id = (value as { id?: unknown })?.id;
+  const record = `comment id=${JSON.stringify(typeof id === "string" ? id.slice(0, 80) : "")} (line ${line})`;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return skipped(record, "invalid", {
+      field: issue.path.join(".") || "comment",
+      detail: issue.message,
+      id: typeof id === "string" ? id : undefined,
+    });
+  }
+  const c = parsed.data;
+  const user = c.user.id ? blocked.get(c.user.id) : undefined;
+  if (user && !user.name && c.user.name && !c.delete) user.name = c.user.name;
+  return {
+    kind: "comment",
+    record,
+    id: c.id,
+    parentId: c.pid || null,
+    threadUrl: c.locator.url,
+    authorName: c.user.name ?? "",
+    authorUrl: null,
+    // `orig` is the markdown as written; `text` the HTML Remark42 rendered from it (all that a
+    // comment migrated into Remark42 from Disqus or WordPress has).
+    body: c.orig || c.text || "",
+    bodyFormat: c.orig ? "markdown" : "html",
+    createdAt: c.time,
+    state: c.delete ? "deleted" : "published",
+    pinned: c.pin === true,
+  };
 }
 
 /** Lines of the file, each bounded in length. */

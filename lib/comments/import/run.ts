@@ -1,23 +1,40 @@
-import { MAX_DEPTH } from "../store";
 import type { Db } from "../../server/db";
 import { readDisqus } from "./disqus";
 import { readIsso } from "./isso";
 import { matchArticle, type PathMap } from "./paths";
 import { readRemark42 } from "./remark42";
-import { ImportFileError, type ImportFormat, type Progress, type SourceComment } from "./source";
-import { prepareComment, type PreparedComment } from "./validate";
+import {
+  FILTERS,
+  ImportFileError,
+  SKIP_REASONS,
+  type ImportFormat,
+  type Progress,
+  type Reader,
+  type SkipReason,
+  type SourceComment,
+  type SourceRecord,
+  type SourceSkip,
+} from "./source";
+import { ImportTree, type Entry, type Placed } from "./tree";
+import { checkComment, prepareBody } from "./validate";
 import { readWordpress } from "./wordpress";
+import { BATCH, RowWriter, type CommentStore } from "./writer";
 
-const READERS: Record<ImportFormat, (file: string, onProgress?: Progress) => AsyncGenerator<SourceComment>> = {
+// One import of another system's export, streamed from the file to the database in one pass:
+// each record is read, checked, placed (tree.ts) and written in batches (writer.ts), all in one
+// transaction. What cannot be placed or read is reported and skipped, the rest imported; with
+// `strict`, any such record refuses the whole file and nothing is written. Comments stored by
+// an earlier import of the same file are recognized by their stable ids and left as they are.
+
+const READERS: Record<ImportFormat, Reader> = {
   disqus: readDisqus,
   wordpress: readWordpress,
   remark42: readRemark42,
   isso: readIsso,
 };
 
-/** Refusals listed in a report; the rest are counted. */
+/** Records listed by name in a report; the rest are counted. */
 const MAX_LISTED = 50;
-const BATCH = 200;
 
 export type ImportOptions = {
   format: ImportFormat;
@@ -26,288 +43,321 @@ export type ImportOptions = {
   slugs: ReadonlySet<string>;
   maps?: readonly PathMap[];
   dryRun?: boolean;
-  onProgress?: (phase: "checking" | "importing", done: number, total: number) => void;
+  /** Refuse the whole file if any record cannot be placed or read (all the importers did before issue 26). */
+  strict?: boolean;
+  onProgress?: (phase: ImportCounts["phase"], done: number, total: number) => void;
   /**
-   * After each record of either pass, with the counts so far. A job inside the web server yields
-   * to other requests here (lib/comments/import-jobs.ts); the CLI passes none.
+   * After each record, with the counts so far. A job inside the web server yields to other
+   * requests here (lib/comments/import-jobs.ts); the CLI passes none.
    */
   afterRecord?: (counts: ImportCounts) => Promise<void> | void;
   now?: Date;
 };
 
-/** How far an import has come: records read (first pass), written (second), skipped. */
+/** How far an import has come: a dry run only checks; records read, stored, skipped. */
 export type ImportCounts = { phase: "checking" | "importing"; read: number; imported: number; skipped: number };
+
+type Listed = { record: string; field?: string; reason: string };
 
 export type ImportReport = {
   format: ImportFormat;
   dryRun: boolean;
-  /** Comments read from the file (pingbacks and such not counted). */
+  strict: boolean;
+  /** Comments read from the file, skipped ones included. */
   read: number;
+  /** Comments stored (or, in a dry run, to be stored) per article, those already there included. */
   perArticle: Record<string, number>;
+  /** Of those, how many wait for approval (pending in the old system, or held for review). */
+  pending: number;
+  /** Held for review: over-long, or too many links. */
+  flagged: number;
+  /** Replies whose parent is not imported, kept as comments of their own. */
+  orphans: number;
+  /** Deleted comments kept as the place of their replies. */
+  placeholders: number;
   /** Thread URLs that matched no article, with how many comments each holds (skipped). */
   unmatched: Record<string, number>;
-  refused: Array<{ record: string; field: string; reason: string }>;
-  refusedCount: number;
-  /** Held for review (over-long, too many links, spam in the old system). */
-  flagged: number;
-  /** Deleted in the old system and with no replies: nothing to show, not imported. */
-  skippedDeleted: number;
-  skippedOther: number;
-  /** Records skipped for their shape (nested too deep), each named with its line; the rest import. */
-  skipped: Array<{ record: string; reason: string }>;
+  /** Records not imported, by reason (SKIP_REASONS). */
+  skippedBy: Partial<Record<SkipReason, number>>;
   skippedCount: number;
-  /** Written by this run; 0 when the same file was imported before. */
+  /** The skipped records that are a problem with the file (not the old system's filters), by name. */
+  skipped: Listed[];
+  /** Comments imported with a change: standing alone, or without their author's site. */
+  kept: Listed[];
+  keptCount: number;
+  /** What refused the file (with `strict`, or one that cannot be read); nothing was written. */
+  refused: Listed[];
+  refusedCount: number;
+  /** Articles whose discussion the old system had closed: locked. */
+  locked: string[];
+  /** People the old system had blocked: banned by name (`until` ISO, null: no end). */
+  bans: Array<{ name: string; until: string | null; note: string }>;
+  /** Comments written by this run (to be written, in a dry run). */
   added: number;
+  /** Comments an earlier import of the file stored already. */
   alreadyThere: number;
 };
 
-type Node = {
-  id: string;
-  parent: string | null;
-  slug: string | null;
-  name: string;
-  children: number;
-  deleted: boolean;
-};
-
-/**
- * Imports one export file: a first pass validates every record and the threads' shape (a file
- * with any refused record is refused whole, the report naming them); a second pass, unless
- * `dryRun`, writes in one transaction. Comments are held by id only between the passes: memory
- * grows with the number of comments, never with their text.
- */
-export async function importFile(options: ImportOptions, db: Db): Promise<ImportReport> {
-  const now = options.now ?? new Date();
-  const maps = options.maps ?? [];
-  const report: ImportReport = {
+export function emptyReport(options: Pick<ImportOptions, "format" | "dryRun" | "strict">): ImportReport {
+  return {
     format: options.format,
     dryRun: options.dryRun ?? false,
+    strict: options.strict ?? false,
     read: 0,
     perArticle: {},
+    pending: 0,
+    flagged: 0,
+    orphans: 0,
+    placeholders: 0,
     unmatched: {},
+    skippedBy: {},
+    skippedCount: 0,
+    skipped: [],
+    kept: [],
+    keptCount: 0,
     refused: [],
     refusedCount: 0,
-    flagged: 0,
-    skippedDeleted: 0,
-    skippedOther: 0,
-    skipped: [],
-    skippedCount: 0,
+    locked: [],
+    bans: [],
     added: 0,
     alreadyThere: 0,
   };
-  const refuse = (error: ImportFileError) => {
-    report.refusedCount++;
-    if (report.refused.length < MAX_LISTED)
-      report.refused.push({ record: error.record, field: error.field, reason: error.reason });
-  };
+}
 
-  // Pass 1: every record checked, the tree held by ids.
-  const nodes = new Map<string, Node>();
-  const refusedIds = new Set<string>(); // their replies are not refused again for a missing parent
-  const read = READERS[options.format];
-  const progress = (phase: "checking" | "importing"): Progress | undefined =>
-    options.onProgress ? (done, total) => options.onProgress!(phase, done, total) : undefined;
-  const counts = (phase: ImportCounts["phase"]): ImportCounts => ({
-    phase,
-    read: report.read + report.refusedCount + report.skippedOther + report.skippedCount,
-    imported: report.added + report.alreadyThere,
-    skipped: report.skippedOther + report.skippedCount,
-  });
+/** Thrown inside the transaction to roll it back when the file is refused. */
+class Refused extends Error {}
+
+/** Imports one export file; see the top of this file. */
+export async function importFile(options: ImportOptions, db: Db): Promise<ImportReport> {
+  const report = emptyReport(options);
+  const run = (store: CommentStore, write: boolean) => new ImportRun(options, report, store, write).run();
   try {
-    for await (const source of read(options.file, progress("checking"))) {
-      await options.afterRecord?.(counts("checking"));
-      if (source.state === "skip") {
-        if (source.skipReason === undefined) report.skippedOther++;
-        else {
-          report.skippedCount++;
-          if (report.skipped.length < MAX_LISTED)
-            report.skipped.push({ record: source.record, reason: source.skipReason });
-        }
-        continue;
-      }
-      let prepared: PreparedComment;
-      try {
-        prepared = prepareComment(options.format, source, now);
-      } catch (error) {
-        if (!(error instanceof ImportFileError)) throw error;
-        refuse(error);
-        if (typeof source.id === "string") refusedIds.add(source.id.trim());
-        continue;
-      }
-      if (nodes.has(prepared.sourceId)) {
-        refuse(new ImportFileError(source.record, "id", "appears twice in the file"));
-        continue;
-      }
-      report.read++;
-      if (prepared.flags.length) report.flagged++;
-      const slug = matchArticle(prepared.threadUrl, options.slugs, maps);
-      nodes.set(prepared.sourceId, {
-        id: prepared.id,
-        parent: prepared.parentSourceId,
-        slug,
-        name: prepared.authorName,
-        children: 0,
-        deleted: prepared.deleted,
-      });
-      if (!slug) report.unmatched[prepared.threadUrl] = (report.unmatched[prepared.threadUrl] ?? 0) + 1;
-    }
-  } catch (error) {
-    // A file that cannot be read on (bad XML, encoding): the refusal that stopped the reading.
-    if (!(error instanceof ImportFileError)) throw error;
-    refuse(error);
-  }
-
-  for (const [sourceId, node] of nodes) {
-    if (node.parent === null) continue;
-    const parent = nodes.get(node.parent);
-    if (!parent && refusedIds.has(node.parent)) continue;
-    if (!parent)
-      refuse(
-        new ImportFileError(
-          `comment ${JSON.stringify(sourceId)}`,
-          "parent",
-          `names ${JSON.stringify(node.parent)}, which is not in the file`,
-        ),
+    if (report.dryRun) await run(db, false);
+    else
+      await db.$transaction(
+        async (tx) => {
+          await run(tx, true);
+          if (report.refusedCount > 0) throw new Refused();
+        },
+        { timeout: 60 * 60_000, maxWait: 10_000 },
       );
-    else if (parent.slug !== node.slug)
-      refuse(new ImportFileError(`comment ${JSON.stringify(sourceId)}`, "parent", "is in another thread"));
-    else parent.children++;
+  } catch (error) {
+    if (error instanceof ImportFileError) listIn(report.refused, error, ++report.refusedCount);
+    else if (!(error instanceof Refused)) throw error;
+    if (!report.dryRun) report.added = 0;
   }
-  const placements = placeAll(nodes, refuse);
-
-  for (const node of nodes.values()) {
-    if (!node.slug) continue;
-    if (node.deleted && node.children === 0) report.skippedDeleted++;
-    else report.perArticle[node.slug] = (report.perArticle[node.slug] ?? 0) + 1;
-  }
-  if (report.refusedCount > 0 || report.dryRun) return report;
-
-  // Pass 2: the same records again, written in one transaction, parents before replies.
-  const written = new Set<string>();
-  const waiting = new Map<string, PreparedComment[]>(); // replies read before their parent
-  let writtenInPass = 0;
-  let batch: PreparedComment[] = [];
-
-  await db.$transaction(
-    async (tx) => {
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const existing = new Set(
-          (await tx.comment.findMany({ where: { id: { in: batch.map((c) => c.id) } }, select: { id: true } })).map(
-            (c) => c.id,
-          ),
-        );
-        const rows = batch.filter((c) => !existing.has(c.id));
-        report.alreadyThere += batch.length - rows.length;
-        if (rows.length) {
-          await tx.comment.createMany({
-            data: rows.map((c) => {
-              const place = placements.get(c.sourceId)!;
-              const node = nodes.get(c.sourceId)!;
-              return {
-                id: c.id,
-                articleSlug: node.slug!,
-                parentId: place.parentId,
-                rootId: place.rootId,
-                depth: place.depth,
-                replyToName: place.replyToName,
-                authorName: c.authorName,
-                authorUrl: c.authorUrl,
-                body: c.body,
-                status: c.status,
-                createdAt: c.createdAt,
-                deletedAt: c.deleted ? now : null,
-                flags: c.flags.length ? c.flags.join("\n") : null,
-                pinned: c.pinned,
-              };
-            }),
-          });
-        }
-        report.added += rows.length;
-        batch = [];
-      };
-      // A comment, then the replies that waited for it, theirs in turn: a queue, not recursion,
-      // so a long chain of replies read before their parents neither deepens the stack nor repeats.
-      const accept = async (first: PreparedComment) => {
-        const queue = [first];
-        for (let i = 0; i < queue.length; i++) {
-          const comment = queue[i];
-          batch.push(comment);
-          written.add(comment.id);
-          if (batch.length >= BATCH) await flush();
-          const replies = waiting.get(comment.id);
-          if (replies) {
-            waiting.delete(comment.id);
-            for (const reply of replies) queue.push(reply);
-          }
-        }
-      };
-
-      for await (const source of read(options.file, progress("importing"))) {
-        await options.afterRecord?.({ ...counts("importing"), imported: writtenInPass });
-        if (source.state === "skip") continue;
-        const comment = prepareComment(options.format, source, now);
-        const node = nodes.get(comment.sourceId)!;
-        if (!node.slug || (node.deleted && node.children === 0)) continue;
-        writtenInPass++;
-        const parentId = placements.get(comment.sourceId)!.parentId;
-        if (parentId && !written.has(parentId)) {
-          const siblings = waiting.get(parentId);
-          if (siblings) siblings.push(comment);
-          else waiting.set(parentId, [comment]);
-        } else await accept(comment);
-      }
-      await flush();
-    },
-    { timeout: 30 * 60_000, maxWait: 10_000 },
-  );
   return report;
 }
 
-type Placement = { parentId: string | null; rootId: string; depth: number; replyToName: string | null };
+const listIn = (list: Listed[], error: ImportFileError, count: number) => {
+  if (count <= MAX_LISTED) list.push({ record: error.record, field: error.field, reason: error.reason });
+};
 
-/**
- * Where each comment goes in Marginalia's threads, as lib/comments/store/ places a new reply: below
- * MAX_DEPTH under its parent; deeper, beside its parent, naming whom it answers. Iterative, so a
- * thousand-deep chain does not overflow the stack; a cycle of parents is refused.
- */
-function placeAll(nodes: Map<string, Node>, refuse: (error: ImportFileError) => void): Map<string, Placement> {
-  const placed = new Map<string, Placement>();
-  for (const start of nodes.keys()) {
-    const chain: string[] = [];
-    const onChain = new Set<string>();
-    let current: string | null = start;
-    while (current !== null && !placed.has(current) && nodes.has(current)) {
-      if (onChain.has(current)) {
-        refuse(new ImportFileError(`comment ${JSON.stringify(start)}`, "parent", "its parents form a cycle"));
-        return placed;
-      }
-      chain.push(current);
-      onChain.add(current);
-      current = nodes.get(current)!.parent;
+/** An entry read but not yet looked up, or a skipped record's id, in file order. */
+type Pending = { entry: Entry } | { gone: string; name: string };
+
+class ImportRun {
+  private readonly tree = new ImportTree();
+  private readonly writer: RowWriter;
+  private readonly now: Date;
+  private pending: Pending[] = [];
+  private readonly locked = new Set<string>();
+  /** Ids of records refused with --strict: their replies are not refused again. */
+  private readonly refusedIds = new Set<string>();
+
+  constructor(
+    private readonly options: ImportOptions,
+    private readonly report: ImportReport,
+    store: CommentStore,
+    write: boolean,
+  ) {
+    this.now = options.now ?? new Date();
+    this.writer = new RowWriter(store, write, this.now);
+  }
+
+  async run(): Promise<void> {
+    const { options, report } = this;
+    const phase = report.dryRun ? "checking" : "importing";
+    const progress: Progress | undefined = options.onProgress
+      ? (done, total) => options.onProgress!(phase, done, total)
+      : undefined;
+    for await (const record of READERS[options.format](options.file, progress)) {
+      await this.take(record);
+      await options.afterRecord?.({
+        phase,
+        read: report.read,
+        imported: report.added + report.alreadyThere,
+        skipped: report.skippedCount,
+      });
     }
-    for (const sourceId of chain.reverse()) {
-      const node = nodes.get(sourceId)!;
-      const parent = node.parent ? placed.get(node.parent) : undefined;
-      const parentNode = node.parent ? nodes.get(node.parent) : undefined;
-      if (!parent || !parentNode) {
-        placed.set(sourceId, { parentId: null, rootId: node.id, depth: 1, replyToName: null });
-      } else if (parent.depth < MAX_DEPTH) {
-        placed.set(sourceId, {
-          parentId: parentNode.id,
-          rootId: parent.rootId,
-          depth: parent.depth + 1,
-          replyToName: null,
-        });
-      } else {
-        placed.set(sourceId, {
-          parentId: parent.parentId,
-          rootId: parent.rootId,
-          depth: MAX_DEPTH,
-          replyToName: parentNode.name || null,
-        });
+    await this.drain();
+    const { placed, deletedAlone } = this.tree.finish();
+    await this.store(placed);
+    this.count("deleted", deletedAlone);
+    await this.writer.flush();
+    report.locked = [...this.locked].sort();
+  }
+
+  private async take(record: SourceRecord): Promise<void> {
+    switch (record.kind) {
+      case "comment":
+        this.report.read++;
+        return this.comment(record);
+      case "skip":
+        if (!record.outside) this.report.read++;
+        this.skip(record);
+        if (record.id !== undefined) this.pending.push({ gone: record.id, name: record.authorName ?? "" });
+        return;
+      case "thread": {
+        const slug = matchArticle(record.threadUrl, this.options.slugs, this.options.maps ?? [], record.slug);
+        if (slug && record.locked) this.locked.add(slug);
+        return;
+      }
+      case "ban": {
+        // A block that has ended is kept without end, as Remark42 restores its own backup.
+        const ended = record.until !== null && record.until <= this.now;
+        const note = ended
+          ? `${record.note}; its end, ${record.until!.toISOString().slice(0, 10)}, had passed`
+          : record.note;
+        this.report.bans.push({ name: record.name, until: ended ? null : (record.until?.toISOString() ?? null), note });
       }
     }
   }
-  return placed;
+
+  private async comment(source: SourceComment): Promise<void> {
+    const { options } = this;
+    let checked;
+    try {
+      checked = checkComment(options.format, source, this.now, options.strict);
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      const id = typeof source.id === "string" ? source.id.trim() : undefined;
+      const authorName = typeof source.authorName === "string" ? source.authorName : "";
+      this.skip({
+        kind: "skip",
+        record: source.record,
+        reason: "invalid",
+        field: error.field,
+        detail: error.reason,
+        id,
+      });
+      if (id) this.pending.push({ gone: id, name: authorName });
+      return;
+    }
+    if (checked.dropped) this.keep(source.record, checked.dropped.field, checked.dropped.reason);
+    const slug = matchArticle(checked.threadUrl, options.slugs, options.maps ?? [], source.slug);
+    if (!slug) {
+      this.report.unmatched[checked.threadUrl] = (this.report.unmatched[checked.threadUrl] ?? 0) + 1;
+      this.count("no-article");
+      this.pending.push({ gone: checked.sourceId, name: checked.authorName });
+      return;
+    }
+    this.pending.push({ entry: { source, checked, slug, body: null } });
+    if (this.pending.length >= BATCH) await this.drain();
+  }
+
+  /** The comments read so far: looked up in one query, converted unless stored, placed, written. */
+  private async drain(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    const ids = pending.flatMap((item) => ("entry" in item ? [item.entry.checked.id] : []));
+    const stored = ids.length ? await this.writer.stored(ids) : new Map();
+    for (const item of pending) {
+      if ("gone" in item) {
+        await this.store(this.tree.gone(item.gone, item.name));
+        continue;
+      }
+      const { entry } = item;
+      if (this.tree.has(entry.checked.sourceId)) {
+        this.skip({
+          kind: "skip",
+          record: entry.source.record,
+          reason: "duplicate",
+          field: "id",
+          detail: "appears twice in the file",
+        });
+        continue;
+      }
+      entry.stored = stored.get(entry.checked.id);
+      // Where an earlier import put it (another map then may have named another article).
+      if (entry.stored) entry.slug = entry.stored.articleSlug;
+      const kept = entry.stored !== undefined || this.prepare(entry);
+      await this.store(kept ? this.tree.add(entry) : this.tree.gone(entry.checked.sourceId, entry.checked.authorName));
+    }
+  }
+
+  /** Converts a new comment's body; false (reported) when it cannot be kept. */
+  private prepare(entry: Entry): boolean {
+    try {
+      entry.body = prepareBody(entry.source, entry.checked.deleted);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      const id = entry.checked.sourceId;
+      this.skip({
+        kind: "skip",
+        record: error.record,
+        reason: "invalid",
+        field: error.field,
+        detail: error.reason,
+        id,
+      });
+      return false;
+    }
+  }
+
+  private async store(placed: Placed[]): Promise<void> {
+    const { report } = this;
+    for (const item of placed) {
+      const { entry, orphan } = item;
+      report.perArticle[entry.slug] = (report.perArticle[entry.slug] ?? 0) + 1;
+      if (entry.checked.deleted) report.placeholders++;
+      if (orphan) {
+        report.orphans++;
+        // With --strict, the refusal of its parent says it already.
+        const parent = entry.checked.parentSourceId;
+        if (!(this.options.strict && parent !== null && this.refusedIds.has(parent)))
+          this.keep(entry.source.record, "parent", `${orphan}: kept as a comment of its own`);
+      }
+      if (entry.stored) {
+        report.alreadyThere++;
+        if (entry.stored.status === "pending") report.pending++;
+        continue;
+      }
+      report.added++;
+      if (entry.body!.status === "pending" && !entry.checked.deleted) report.pending++;
+      if (entry.body!.flags.length) report.flagged++;
+      await this.writer.add(item);
+    }
+  }
+
+  private count(reason: SkipReason, by = 1): void {
+    if (by === 0) return;
+    this.report.skippedBy[reason] = (this.report.skippedBy[reason] ?? 0) + by;
+    this.report.skippedCount += by;
+  }
+
+  /** A record not imported: counted, and named unless the old system itself never showed it. */
+  private skip(record: SourceSkip): void {
+    // An XML error between records is named, not counted: it is not a record.
+    if (!(record.outside && record.reason === "xml")) this.count(record.reason);
+    if (FILTERS.has(record.reason)) return;
+    const listed = { record: record.record, field: record.field, reason: record.detail ?? SKIP_REASONS[record.reason] };
+    const strict = this.options.strict && record.reason !== "too-deep" && record.reason !== "ban-no-name";
+    if (strict && record.id) this.refusedIds.add(record.id);
+    if (strict)
+      listIn(
+        this.report.refused,
+        new ImportFileError(listed.record, listed.field ?? "record", listed.reason),
+        ++this.report.refusedCount,
+      );
+    else if (this.report.skipped.length < MAX_LISTED) this.report.skipped.push(listed);
+  }
+
+  /** A comment imported with a change; with `strict`, a refusal. */
+  private keep(record: string, field: string, reason: string): void {
+    if (this.options.strict)
+      listIn(this.report.refused, new ImportFileError(record, field, reason), ++this.report.refusedCount);
+    else if (++this.report.keptCount <= MAX_LISTED) this.report.kept.push({ record, field, reason });
+  }
 }

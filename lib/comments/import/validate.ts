@@ -5,8 +5,11 @@ import { htmlToMarkdown } from "./html-to-markdown";
 import { ImportFileError, type ImportFormat, type SourceComment } from "./source";
 
 // Every field of an imported comment is validated as a new comment's would be
-// (lib/comments/validation.ts), with two differences an old discussion needs: an over-long body or
-// one with too many links is kept but held for review, and a name may be empty ("Anonymous").
+// (lib/comments/validation.ts), with the differences an old discussion needs: an over-long body or
+// one with too many links is kept but held for review, a name may be empty ("Anonymous"), and
+// (unless --strict) an author's site that is not http(s) is left out rather than losing the
+// comment. The cheap checks (checkComment) come first: a comment already imported is not
+// converted again (prepareBody).
 
 const CONTROL_IN_BODY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const CONTROL_IN_NAME = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
@@ -15,20 +18,21 @@ const ID = /^[\x21-\x7E]{1,200}$/;
 export const IMPORT_BODY_HARD_MAX = 50_000;
 const EARLIEST = Date.UTC(1990, 0, 1);
 
-export type PreparedComment = {
+export type CheckedComment = {
   sourceId: string;
   id: string;
   parentSourceId: string | null;
   threadUrl: string;
   authorName: string;
   authorUrl: string | null;
-  body: string;
   createdAt: Date;
-  status: "published" | "pending" | "hidden";
   deleted: boolean;
   pinned: boolean;
-  flags: string[];
+  /** A field left out, for the report: the comment is imported without it. */
+  dropped: { field: string; reason: string } | null;
 };
+
+export type PreparedBody = { body: string; status: "published" | "pending"; flags: string[] };
 
 /** Marginalia's id for a comment of the old system: the same every time the file is imported. */
 export function stableId(format: ImportFormat, sourceId: string): string {
@@ -37,10 +41,8 @@ export function stableId(format: ImportFormat, sourceId: string): string {
 
 const length = (value: string) => [...value].length;
 
-// Parsing markdown costs a few milliseconds, which a 100,000-comment import feels: a body that
-// cannot hold more than LINKS_MAX links, nor nest deeply, is not parsed (lib/content/comment-markdown.ts).
-
-export function prepareComment(format: ImportFormat, source: SourceComment, now: Date): PreparedComment {
+/** The fields but the body, or an ImportFileError naming the first bad one. */
+export function checkComment(format: ImportFormat, source: SourceComment, now: Date, strict = false): CheckedComment {
   const fail = (field: string, reason: string): never => {
     throw new ImportFileError(source.record, field, reason);
   };
@@ -61,19 +63,8 @@ export function prepareComment(format: ImportFormat, source: SourceComment, now:
   const name = rawName.replace(CONTROL_IN_NAME, " ").replace(/\s+/g, " ").trim() || "Anonymous";
   if (length(name) > NAME_MAX) fail("author", `longer than ${NAME_MAX} characters`);
 
-  let authorUrl: string | null = null;
-  if (typeof source.authorUrl === "string" && source.authorUrl.trim() !== "" && source.authorUrl.trim() !== "http://") {
-    const raw = source.authorUrl.trim();
-    let url: URL | null = null;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = null;
-    }
-    if (!url || !/^https?:$/.test(url.protocol) || raw.length > 500)
-      fail("author url", "must be an http(s) address of at most 500 characters");
-    authorUrl = url!.href;
-  }
+  const site = authorSite(source.authorUrl);
+  if (site.error && strict) fail("author url", site.error);
 
   const created = typeof source.createdAt === "string" ? Date.parse(source.createdAt) : Number.NaN;
   if (Number.isNaN(created))
@@ -81,38 +72,57 @@ export function prepareComment(format: ImportFormat, source: SourceComment, now:
   if (created < EARLIEST || created > now.getTime() + 86_400_000) fail("date", "is before 1990 or in the future");
 
   const deleted = source.state === "deleted";
-  const flags: string[] = [];
-  let body = "";
-  if (!deleted) {
-    const raw = typeof source.body === "string" ? source.body : fail("body", "must be text");
-    const markdown =
-      source.bodyFormat === "markdown"
-        ? raw
-        : htmlToMarkdown(raw, { newlines: source.bodyFormat === "html-newlines" ? "keep" : "collapse" });
-    body = markdown.replace(/\r\n?/g, "\n").replace(CONTROL_IN_BODY, "").trim();
-    if (body === "") fail("body", "is empty");
-    if (length(body) > IMPORT_BODY_HARD_MAX)
-      fail("body", `longer than ${IMPORT_BODY_HARD_MAX.toLocaleString("en")} characters`);
-    const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
-    if (links === Number.POSITIVE_INFINITY) fail("body", "nests quotes or lists too deeply");
-    if (length(body) > BODY_MAX) flags.push(`Imported: longer than ${BODY_MAX.toLocaleString("en")} characters`);
-    if (links > LINKS_MAX) flags.push(`Imported: more than ${LINKS_MAX} links`);
-  }
-  if (source.state === "spam") flags.push(`Imported: marked as spam in ${format}`);
-  const status =
-    source.state === "spam" ? "hidden" : source.state === "pending" || flags.length > 0 ? "pending" : "published";
   return {
     sourceId: id,
     id: stableId(format, id),
     parentSourceId,
     threadUrl,
     authorName: deleted ? "" : name,
-    authorUrl: deleted ? null : authorUrl,
-    body,
+    authorUrl: deleted ? null : site.url,
     createdAt: new Date(created),
-    status,
     deleted,
     pinned: source.pinned === true,
-    flags,
+    dropped: site.error && !deleted ? { field: "author url", reason: `${site.error}: imported without it` } : null,
   };
+}
+
+/** An author's site: http(s) only, as today's comments keep it. */
+function authorSite(value: unknown): { url: string | null; error?: string } {
+  if (typeof value !== "string" || value.trim() === "" || value.trim() === "http://") return { url: null };
+  const raw = value.trim();
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || raw.length > 500)
+    return { url: null, error: "must be an http(s) address of at most 500 characters" };
+  return { url: url.href };
+}
+
+// Parsing markdown costs a few milliseconds, which a 100,000-comment import feels: a body that
+// cannot hold more than LINKS_MAX links, nor nest deeply, is not parsed (lib/content/comment-markdown.ts).
+
+/** The body as markdown, with what holds it for review; an ImportFileError when it cannot be kept. */
+export function prepareBody(source: SourceComment, deleted: boolean): PreparedBody {
+  const pending = source.state === "pending";
+  if (deleted) return { body: "", status: pending ? "pending" : "published", flags: [] };
+  const fail = (reason: string): never => {
+    throw new ImportFileError(source.record, "body", reason);
+  };
+  const raw = typeof source.body === "string" ? source.body : fail("must be text");
+  const markdown =
+    source.bodyFormat === "markdown"
+      ? raw
+      : htmlToMarkdown(raw, { newlines: source.bodyFormat === "html-newlines" ? "keep" : "collapse" });
+  const body = markdown.replace(/\r\n?/g, "\n").replace(CONTROL_IN_BODY, "").trim();
+  if (body === "") fail("is empty");
+  if (length(body) > IMPORT_BODY_HARD_MAX) fail(`longer than ${IMPORT_BODY_HARD_MAX.toLocaleString("en")} characters`);
+  const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
+  if (links === Number.POSITIVE_INFINITY) fail("nests quotes or lists too deeply");
+  const flags: string[] = [];
+  if (length(body) > BODY_MAX) flags.push(`Imported: longer than ${BODY_MAX.toLocaleString("en")} characters`);
+  if (links > LINKS_MAX) flags.push(`Imported: more than ${LINKS_MAX} links`);
+  return { body, status: pending || flags.length > 0 ? "pending" : "published", flags };
 }

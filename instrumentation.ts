@@ -1,12 +1,18 @@
 import type { Instrumentation } from "next";
 
-// Next.js calls register() once when a server process starts: the outbox's sender loop runs there,
-// one per process (see lib/mail/sender.ts), and so does the page cache's channel to the other
-// instances (lib/server/cache-channel.ts); and the page cache learns to fill in a commenter's own
-// page (lib/comments/commenter-page.ts), and server.ts's lane to answer new comments
-// (lib/comments/lane-posts.ts). Not in the Edge runtime, which has no database.
+// Next.js calls register() once when a server process starts: the database client makes its first
+// query there, so /readyz need not wait for it (lib/server/health.ts); the outbox's sender loop
+// runs there, one per process (see lib/mail/sender.ts), and so does the page cache's channel to
+// the other instances (lib/server/cache-channel.ts); and the page cache learns to fill in a
+// commenter's own page (lib/comments/commenter-page.ts), and server.ts's lane to answer new
+// comments (lib/comments/lane-posts.ts); and content/ is watched, so that a changed article is
+// published without a rebuild (lib/server/content-live.ts). Not in the Edge runtime, which has no
+// database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // The database client's first query, before /readyz asks (lib/server/health.ts).
+    const { warmUp } = await import("./lib/server/health");
+    void warmUp();
     const { startSender } = await import("./lib/mail/sender");
     startSender();
     const { startCacheChannel } = await import("./lib/server/cache-channel");
@@ -15,6 +21,8 @@ export async function register() {
     serveCommenters();
     const { serveCommentPosts } = await import("./lib/comments/lane-posts");
     serveCommentPosts();
+    const { startContentLive } = await import("./lib/server/content-live");
+    startContentLive();
   }
 }
 

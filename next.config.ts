@@ -4,6 +4,10 @@ const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon; load it from node_modules rather than bundling it.
   serverExternalPackages: ["better-sqlite3"],
   poweredByHeader: false,
+  // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost: Next.js takes any other host
+  // for a cross-site page and refuses its hot-reload websocket, writing a bare "Unauthorized" on the
+  // socket that the browser reads as ERR_INVALID_HTTP_RESPONSE. Development only.
+  allowedDevOrigins: ["127.0.0.1", "[::1]"],
   // proxy.ts sees requests as they came, with the router's RSC headers and ?_rsc, so that it tells
   // the router's requests from documents (lib/server/html-slots.ts).
   skipProxyUrlNormalize: true,

@@ -6,8 +6,9 @@ import { articlePath, pagePath, tagPath } from "@/lib/routes";
 
 const lastChange = (article: { date: string; updated?: string }) => article.updated ?? article.date;
 
-// Written again at most every 5 minutes, so a scheduled article appears on its day without a rebuild.
-export const revalidate = 300;
+// Written per request from the articles as the server has them now (content/ is read at run time),
+// so a new, removed or scheduled article is in it or out of it at once.
+export const dynamic = "force-dynamic";
 
 /** Every public page built from content/, with the day it last changed. */
 export default function sitemap(): MetadataRoute.Sitemap {

@@ -10,7 +10,7 @@ export async function CardCover({ article, priority = false }: { article: Articl
   if (!article.image) return null;
   const cover = resolveCover(article.image, path.join(CONTENT_DIR, `${article.slug}.md`), CONTENT_DIR);
   if (typeof cover === "string") return null;
-  const blur = await coverBlur(cover.file);
+  const blur = await coverBlur(cover);
   return (
     // The title beside it is the link's name; the picture is decoration on the card.
     <Link href={articlePath(article.slug)} className="card-cover" tabIndex={-1} aria-hidden="true">

@@ -1,8 +1,9 @@
 /**
  * npm run db:restore FILE   a backup of npm run db:backup into DATABASE_URL, which must be empty
  *
- * Refuses a database that holds any row (one `npm start` migrated is fine). On PostgreSQL, tells
- * the running instances to drop their cached pages. See docs/deploy.md#backups.
+ * Refuses a database that holds any row (one `npm start` migrated is fine). The backup's admin
+ * sessions and unused one-time mail links are not brought back (scripts/lib/backup.ts). On
+ * PostgreSQL, tells the running instances to drop their cached pages. See docs/deploy.md#backups.
  */
 import nextEnv from "@next/env";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
@@ -29,6 +30,10 @@ try {
     .map(([table, count]) => `${count.toLocaleString("en")} ${table}`)
     .join(", ");
   console.log(`Restored ${args[0]} in ${(result.ms / 1000).toFixed(1)} s: ${rows}.`);
+  const { sessions, links } = result.signedOut;
+  console.log(
+    `Signed out: ${sessions} admin session(s) of the backup ended (sign in to /admin again), ${links} unused mail link(s) expired.`,
+  );
   const known = (await readMigrationList(MIGRATIONS_DIRS[target.provider])).migrationDirectories.map((d) => d.path);
   const newer = known.filter((name) => !result.historyMigrations.includes(name));
   if (newer.length > 0) {

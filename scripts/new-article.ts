@@ -10,7 +10,9 @@ if (!title.trim()) {
 }
 try {
   const file = createArticle(title, { dir: CONTENT_DIR });
-  console.log(`created ${path.relative(process.cwd(), file)} (a draft: visible in npm run dev, not in a build)`);
+  console.log(
+    `created ${path.relative(process.cwd(), file)}: a draft, shown by npm run dev only; write its description, then remove "draft: true" to publish it`,
+  );
 } catch (error) {
   console.error(`npm run new: ${(error as Error).message}`);
   process.exit(1);

@@ -12,6 +12,8 @@ import { parseModerationQuery } from "@/lib/comments/moderation-query";
 import { ModerationList } from "./ModerationList";
 import { BlocksPanel } from "./BlocksPanel";
 import { ImportJobsPanel } from "./ImportJobsPanel";
+import { ContentPanel } from "./ContentPanel";
+import { describeImported } from "@/lib/comments/backup";
 
 export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
 
@@ -19,6 +21,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 const notices = z.object({
   imported: z.coerce.number().int().optional().catch(undefined),
+  already: z.coerce.number().int().optional().catch(undefined),
   reactions: z.coerce.number().int().optional().catch(undefined),
   importError: z.string().max(300).optional().catch(undefined),
 });
@@ -49,7 +52,7 @@ export default async function AdminPage({ searchParams }: Props) {
   }
 
   const params = await searchParams;
-  const { imported, reactions, importError } = notices.parse(params);
+  const { imported, already, reactions, importError } = notices.parse(params);
   const query = parseModerationQuery(params);
   const config = settings();
   return (
@@ -58,7 +61,7 @@ export default async function AdminPage({ searchParams }: Props) {
       <ModerationSettings config={config} />
       {imported !== undefined && (
         <p role="status" className="notice">
-          Imported {imported} comments and {reactions ?? 0} reactions.
+          {describeImported({ added: imported, alreadyThere: already ?? 0, reactions: reactions ?? 0 })}
         </p>
       )}
       {importError && (
@@ -66,6 +69,7 @@ export default async function AdminPage({ searchParams }: Props) {
           {importError}
         </p>
       )}
+      <ContentPanel />
       <ModerationList query={query} params={params} />
       <BlocksPanel query={query} />
       <BackupTools />

@@ -1,13 +1,21 @@
-import { listArticlesForFeed } from "@/lib/content/articles";
+import { listArticles, listArticlesForFeed } from "@/lib/content/articles";
+import { contentVersion } from "@/lib/content/content-store";
 import { FEED_SIZE, renderRss } from "@/lib/content/feeds";
 
-// Written at build time, like the pages it announces, and again as articles come due (below).
-export const dynamic = "force-static";
-// Written again at most every 5 minutes, so a scheduled article appears on its day without a rebuild.
-export const revalidate = 300;
+// Written from the articles as the server has them now (content/ is read at run time:
+// lib/content/live-content.ts), so a new, changed or scheduled article is in it at once; the text
+// is kept until the articles change or another comes due, for the readers that poll.
+export const dynamic = "force-dynamic";
+
+let kept: { key: string; body: string } | undefined;
 
 export function GET() {
-  return new Response(renderRss(listArticlesForFeed({ limit: FEED_SIZE })), {
+  // Listing first brings the articles up to date (`npm run dev` reads the folder here).
+  const key = `${listArticles()
+    .map((article) => article.slug)
+    .join(" ")} ${contentVersion()}`;
+  if (kept?.key !== key) kept = { key, body: renderRss(listArticlesForFeed({ limit: FEED_SIZE })) };
+  return new Response(kept.body, {
     headers: { "Content-Type": "application/rss+xml; charset=utf-8" },
   });
 }

@@ -1,7 +1,8 @@
 import { readiness } from "@/lib/server/health";
 
 // Readiness (READY_PATH): 200 when this instance can serve comments (the database answers, its
-// migrations are current, it is not stopping), else 503 with the reason. See lib/server/health.ts.
+// migrations are current, it is not stopping), else 503 with the reason ("starting" while the
+// database client makes its first query). See lib/server/health.ts.
 
 export const dynamic = "force-dynamic";
 

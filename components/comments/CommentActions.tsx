@@ -6,19 +6,24 @@ import { editComment, type EditState } from "@/lib/comments/actions";
 import { BODY_MAX } from "@/lib/comments/limits";
 import { FormMessage, SubmitButton } from "../FormStatus";
 
-/** Editing one's own comment in place (a plain form POST without JavaScript). */
+/**
+ * Editing one's own comment in place; without JavaScript a plain form POST to `permalink`, the
+ * article's address with this form open (React writes it as the form's action).
+ */
 export function EditCommentForm({
   id,
   slug,
   body,
   cancelHref,
+  permalink,
 }: {
   id: string;
   slug: string;
   body: string;
   cancelHref: string;
+  permalink: string;
 }) {
-  const [state, formAction] = useActionState(editComment, { status: "idle", body } satisfies EditState);
+  const [state, formAction] = useActionState(editComment, { status: "idle", body } satisfies EditState, permalink);
   const errorId = `edit-${id}-error`;
   return (
     <form action={formAction} className="comment-form edit-form" noValidate>

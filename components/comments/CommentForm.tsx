@@ -9,6 +9,14 @@ import { FormMessage } from "../FormStatus";
 
 type Props = {
   slug: string;
+  /**
+   * The page the form posts to without JavaScript, with the fragment the answer opens at: the
+   * article's address showing this form (React writes it as the form's action, which may not be
+   * empty). Unique on the page: React gives an action's answer to the form of the same permalink.
+   */
+  permalink: string;
+  /** The form's own id, when nothing around it holds the permalink's fragment. */
+  id?: string;
   /** Signed when the page was rendered: see lib/comments/spam.ts. */
   token: string;
   defaultName: string;
@@ -25,12 +33,17 @@ type Props = {
  * A new comment or a reply, posted through a server action: a plain form POST without
  * JavaScript, in place with it. "Preview" goes through the same action and renders the markdown.
  */
-export function CommentForm({ slug, token, defaultName, parentId, replyingTo, cancelHref, notice, mail }: Props) {
-  const [state, formAction] = useActionState(postComment, {
-    status: notice ? "posted" : "idle",
-    message: notice,
-    values: { name: defaultName, body: "" },
-  } satisfies CommentFormState);
+export function CommentForm(props: Props) {
+  const { slug, token, defaultName, parentId, replyingTo, cancelHref, notice, mail } = props;
+  const [state, formAction] = useActionState(
+    postComment,
+    {
+      status: notice ? "posted" : "idle",
+      message: notice,
+      values: { name: defaultName, body: "" },
+    } satisfies CommentFormState,
+    props.permalink,
+  );
   const id = (field: string) => `${parentId ? `reply-${parentId}` : "comment"}-${field}`;
   const fieldProps = (field: CommentField) => {
     const invalid = Boolean(state.errors?.[field]?.length);
@@ -45,7 +58,7 @@ export function CommentForm({ slug, token, defaultName, parentId, replyingTo, ca
   };
 
   return (
-    <form action={formAction} className="comment-form" noValidate>
+    <form action={formAction} id={props.id} className="comment-form" noValidate>
       <h3>{replyingTo ? `Reply to ${replyingTo}` : "Leave a comment"}</h3>
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="token" value={state.token ?? token} />

@@ -14,7 +14,7 @@ import { CommentForm } from "./CommentForm";
 import { EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
 import { ReactionButton } from "./ReactionButton";
-import { articleUrl, commentAnchor, deletePath } from "@/lib/routes";
+import { articlePath, articleUrl, commentAnchor, deletePath } from "@/lib/routes";
 import { slotProps } from "@/lib/server/html-slots";
 import { HtmlSlot } from "../HtmlSlot";
 
@@ -57,6 +57,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
               slug={slug}
               body={comment.markdown}
               cancelHref={articleUrl(slug, undefined, anchor)}
+              permalink={articlePath(slug) + commentLink(context, "edit", comment.id)}
             />
           ) : (
             // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
@@ -134,7 +135,7 @@ function CommentActionRow({
       {!comment.pending && !context.locked && (
         // SoftNavigation follows these links in place when JavaScript runs.
         <a href={commentLink(context, "reply", comment.id)} className="reply-link">
-          Reply
+          Reply<span>{` to ${comment.authorName}`}</span>
         </a>
       )}
       {editable && context.editing !== comment.id && <a href={commentLink(context, "edit", comment.id)}>Edit</a>}
@@ -156,6 +157,7 @@ function ReplyForm({ comment, context, anchor }: { comment: CommentView; context
     <div id={REPLY_FORM_ANCHOR} className="reply-form">
       <CommentForm
         slug={slug}
+        permalink={articlePath(slug) + commentLink(context, "reply", comment.id)}
         token={context.token}
         defaultName={context.name}
         parentId={comment.id}

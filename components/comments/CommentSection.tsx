@@ -58,12 +58,15 @@ const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Ne
 type DiscussionView = { sort: CommentSort; threads: number };
 
 /** The article's address showing `view`, the defaults left out. */
-function discussionUrl(slug: string, view: DiscussionView) {
+function discussionUrl(slug: string, view: DiscussionView, fragment?: string) {
   const params = new URLSearchParams();
   if (view.sort !== "oldest") params.set("sort", view.sort);
   if (view.threads !== THREADS_PER_PAGE) params.set("threads", String(view.threads));
-  return articleUrl(slug, params);
+  return articleUrl(slug, params, fragment);
 }
+
+/** The id of the section's own comment form, where its answer without JavaScript opens. */
+const NEW_COMMENT_ANCHOR = "comments-form";
 
 type Discussion = { page: CommentPage; context: CommentContext; notice: string | undefined };
 
@@ -177,13 +180,7 @@ export async function CommentSection(props: CommentSectionProps) {
         <p className="more">{`The page shows ${MAX_THREADS_PER_PAGE.toLocaleString("en")} threads at most: sort by newest to read the latest.`}</p>
       )}
       {context.admin && <LockControl slug={slug} locked={Boolean(context.locked)} />}
-      {context.locked ? (
-        <p role="status" className="notice comments-locked">
-          This discussion is closed: it takes no new comments or replies.
-        </p>
-      ) : (
-        <CommentForm slug={slug} token={context.token} defaultName={context.name} notice={notice} mail={context.mail} />
-      )}
+      <NewComment context={context} notice={notice} />
       <SoftNavigation />
       <RelativeTimes />
       <p className="meta comment-feed">
@@ -196,6 +193,32 @@ export async function CommentSection(props: CommentSectionProps) {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * The section's own comment form, or why there is none. Without JavaScript it posts to the article's
+ * address showing the same threads, and its answer opens at the form.
+ */
+function NewComment({ context, notice }: { context: CommentContext; notice: string | undefined }) {
+  const { slug, sort, threads } = context;
+  if (context.locked) {
+    return (
+      <p role="status" className="notice comments-locked">
+        This discussion is closed: it takes no new comments or replies.
+      </p>
+    );
+  }
+  return (
+    <CommentForm
+      slug={slug}
+      id={NEW_COMMENT_ANCHOR}
+      permalink={discussionUrl(slug, { sort, threads }, NEW_COMMENT_ANCHOR)}
+      token={context.token}
+      defaultName={context.name}
+      notice={notice}
+      mail={context.mail}
+    />
   );
 }
 

@@ -1,22 +1,17 @@
-import { REACTIONS_FORM, reactionLabel } from "@/lib/comments/html";
+import { REACTION_LABEL, REACTIONS_FORM, reactionCount } from "@/lib/comments/html";
 import { reactionsPath } from "@/lib/routes";
 
 /**
  * 👍 on a comment: a button of the section's one plain form to app/articles/[slug]/reactions
  * (ReactionsForm), so a page of many comments ships no script and no form per comment for it;
- * SoftNavigation sends it in place when JavaScript runs.
+ * SoftNavigation sends it in place when JavaScript runs. Its name is the count it shows after a
+ * label only screen readers read (the icon is CSS), never an aria-label that hides the count.
  */
 export function ReactionButton({ id, count, reacted }: { id: string; count: number; reacted: boolean }) {
   return (
-    <button
-      form={REACTIONS_FORM}
-      name="id"
-      value={id}
-      className="reaction"
-      aria-pressed={reacted}
-      aria-label={reactionLabel(count, reacted)}
-    >
-      {count}
+    <button form={REACTIONS_FORM} name="id" value={id} className="reaction" aria-pressed={reacted}>
+      <span>{REACTION_LABEL}</span>
+      {reactionCount(count)}
     </button>
   );
 }

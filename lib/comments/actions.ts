@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { renderCommentMarkdown } from "../content/comment-markdown";
+import { renderCommentForPage } from "../content/comment-markdown";
 import {
   ownChangeRefused,
   postedMessage,
@@ -80,7 +80,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
   if (formData.get("intent") === "preview") {
     const body = commentBodySchema.safeParse(formData.get("body"));
     if (!body.success) return { status: "error", errors: { body: body.error.issues.map((i) => i.message) }, values };
-    return { status: "preview", preview: renderCommentMarkdown(body.data), values };
+    return { status: "preview", preview: renderCommentForPage(body.data), values };
   }
 
   let result: SubmitResult;

@@ -43,9 +43,9 @@ async function readerValues(slug: string, cookie: string, page: KeptPage): Promi
   const context = { slug, sort: "oldest" as const, threads: THREADS_PER_PAGE };
   return {
     name: nameFrom(jar),
-    actions: ({ id, count, reply }) =>
+    actions: ({ id, count, replyTo }) =>
       reacted.has(id) || editable.has(id)
-        ? commentActionsHtml({ id, count, reply, reacted: reacted.has(id), editable: editable.has(id) }, context)
+        ? commentActionsHtml({ id, count, replyTo, reacted: reacted.has(id), editable: editable.has(id) }, context)
         : null,
   };
 }

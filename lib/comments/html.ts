@@ -37,7 +37,7 @@ export type CommentContext = {
    * A template for the page cache: each comment's actions are marked with it, for a commenter's
    * answer to put their own in (their 👍, Edit and Delete: lib/comments/commenter-page.ts).
    */
-  template?: (id: string, count: number, reply: boolean, html: string) => string;
+  template?: (id: string, count: number, replyTo: string | null, html: string) => string;
 };
 
 /** "3 hours ago" as of the render; the full date is the time's title, and components/comments/RelativeTimes keeps it current. */
@@ -57,8 +57,15 @@ export const PLACEHOLDER_TEXT = {
   pending: "[awaiting moderation]",
 } as const;
 
-export const reactionLabel = (count: number, reacted: boolean) =>
-  `${reacted ? "Remove your thumbs up" : "Thumbs up"} (${count})`;
+/**
+ * What the 👍 button says before the count it shows (none at 0), visually hidden (the icon shows
+ * it): its name is then what is seen, "Thumbs up 7"; aria-pressed says whether it is this reader's.
+ * Reply's hidden " to <name>" likewise; CSS finds both spans by their place (app/globals.css).
+ */
+export const REACTION_LABEL = "Thumbs up";
+
+/** The count a 👍 button shows after its icon: none until someone gives one. */
+export const reactionCount = (count: number) => (count > 0 ? ` ${count}` : "");
 
 /** Where the one reply form open on a page is: the link that opens it leads there. */
 export const REPLY_FORM_ANCHOR = "reply-form";
@@ -94,8 +101,17 @@ export function isInteractive(comment: CommentView, context: CommentContext): bo
   );
 }
 
-/** What a comment's actions show: its 👍 as this reader sees it, Reply, and their Edit and Delete. */
-export type CommentActions = { id: string; count: number; reacted: boolean; reply: boolean; editable: boolean };
+/**
+ * What a comment's actions show: its 👍 as this reader sees it, Reply (`replyTo`: whom it answers,
+ * said to screen readers; null: no Reply), and their Edit and Delete.
+ */
+export type CommentActions = {
+  id: string;
+  count: number;
+  reacted: boolean;
+  replyTo: string | null;
+  editable: boolean;
+};
 
 /** Whether the reader may still edit or delete their comment at `now`. */
 export const isEditable = (comment: CommentView, context: Pick<CommentContext, "now" | "editMinutes">) =>
@@ -110,11 +126,13 @@ export function commentActionsHtml(
   actions: CommentActions,
   context: Pick<CommentContext, "slug" | "sort" | "threads">,
 ): string {
-  const { id, count, reacted } = actions;
+  const { id, count, reacted, replyTo } = actions;
   return (
     `<div class="comment-actions">` +
-    `<button form="${REACTIONS_FORM}" value="${escape(id)}" class="reaction" aria-pressed="${reacted}" aria-label="${reactionLabel(count, reacted)}" name="id">${count}</button>` +
-    (actions.reply ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link">Reply</a>` : "") +
+    `<button form="${REACTIONS_FORM}" value="${escape(id)}" class="reaction" aria-pressed="${reacted}" name="id"><span>${REACTION_LABEL}</span>${reactionCount(count)}</button>` +
+    (replyTo !== null
+      ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link">Reply<span> to ${escape(replyTo)}</span></a>`
+      : "") +
     (actions.editable
       ? `<a href="${escape(commentLink(context, "edit", id))}">Edit</a>` +
         `<form class="inline-form" data-soft action="${escape(deletePath(context.slug))}" method="post"><input type="hidden" name="id" value="${escape(id)}"/><button type="submit">Delete</button></form>`
@@ -147,18 +165,18 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     (comment.pinned ? `<span class="comment-pinned"> Pinned</span>` : "") +
     `</p>`;
   // Never pending (isInteractive): every one has 👍, and Reply unless the discussion is locked.
-  const reply = !context.locked;
+  const replyTo = context.locked ? null : comment.authorName;
   const html = commentActionsHtml(
     {
       id: comment.id,
       count: comment.reactions,
       reacted: comment.reacted,
-      reply,
+      replyTo,
       editable: isEditable(comment, context),
     },
     context,
   );
-  const actions = context.template ? context.template(comment.id, comment.reactions, reply, html) : html;
+  const actions = context.template ? context.template(comment.id, comment.reactions, replyTo, html) : html;
   // The body is sanitized HTML from lib/content/comment-markdown.ts.
   return `${meta}<div class="comment-body">${comment.html}</div>${actions}${replies}`;
 }

@@ -1,3 +1,7 @@
+// The articles: each file in content/ read (its front matter checked by one zod schema, its
+// author against authors.yml), rendered, listed, and checked for `npm run check:content`. What was
+// read is kept by content-store.ts, which also decides what a file with problems does: it fails the
+// build, shows on its page in development, and leaves its last good version up on a live server.
 import fs from "node:fs";
 import path from "node:path";
 import matter from "gray-matter";
@@ -10,15 +14,19 @@ import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown
 import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
 import { SLUG_PATTERN, slugify } from "../slug";
-import { isDevelopment, isProduction, settings } from "../settings";
+import { isDevelopment, isProduction } from "../settings";
+import {
+  CONTENT_DIR,
+  pageOf,
+  problemsOf,
+  publishedSources,
+  refusedFiles,
+  type ContentReader,
+  type RefusedFile,
+} from "./content-store";
 
-export { ContentError };
+export { ContentError, CONTENT_DIR };
 
-/** content/, or CONTENT_DIR (the end-to-end tests point it at a fixture folder). */
-const contentDirSetting = settings().CONTENT_DIR;
-export const CONTENT_DIR = contentDirSetting
-  ? path.resolve(/*turbopackIgnore: true*/ contentDirSetting)
-  : path.join(process.cwd(), "content");
 const PUBLIC_DIR = path.join(process.cwd(), "public");
 
 // Front matter is read with YAML's core schema, which has no timestamps: js-yaml's own would turn
@@ -73,9 +81,9 @@ export type ArticleSummary = Omit<FrontMatter, "authorBio"> & {
 };
 export type Article = ArticleSummary & { html: string; toc: TocEntry[] };
 
-type Source = { file: string; summary: ArticleSummary; body: string; bodyLine: number; text: string };
+export type Source = { file: string; summary: ArticleSummary; body: string; bodyLine: number; text: string };
 /** The body is kept when the front matter is wrong too, so one pass reports the problems of both. */
-type Parsed = { source?: Source; problems: ContentProblem[]; body?: { text: string; line: number } };
+export type Parsed = { source?: Source; problems: ContentProblem[]; body?: { text: string; line: number } };
 
 /** Reads one content file, collecting every problem in its name and front matter. */
 function parseSource(file: string, authors: KnownAuthors): Parsed {
@@ -180,25 +188,17 @@ function contentFiles(dir: string): string[] {
 
 /**
  * Every problem in every content file: front matter, file names, and what the body refers to
- * (images). `npm run check:content` prints these; an empty list means the folder publishes.
+ * (images). `npm run check:content` prints these; none but warnings means the folder publishes.
  */
 export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
   const authors = readAuthors(dir);
   const articles = contentFiles(dir).flatMap((file) => {
     const { source, problems, body } = parseSource(file, authors);
     if (source) {
-      // The template `npm run new` writes: fine to preview while writing, flagged before publishing.
-      const todo: ContentProblem[] = /^TODO\b/.test(source.summary.description)
-        ? [
-            {
-              file,
-              line: fieldLine(fs.readFileSync(file, "utf8"), "description"),
-              field: "description",
-              message: "still says TODO: write one or two sentences about the article",
-            },
-          ]
-        : [];
-      return [...todo, ...render(source, dir).problems.map((problem) => ({ file, ...problem }))];
+      const found = [...unfinished(source), ...render(source, dir).problems.map((problem) => ({ file, ...problem }))];
+      // A draft is not rendered by a build, and may be unfinished until `draft: true` goes; its
+      // front matter is read by every build, so a problem there fails even in a draft (above).
+      return source.summary.draft ? found.map((problem) => ({ ...problem, warning: true as const })) : found;
     }
     // Front matter problems first, then the body's, in one pass.
     const bodyProblems = body
@@ -215,36 +215,23 @@ export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
   return [...authors.problems, ...articles];
 }
 
-const production = isProduction();
-
-// A production build publishes the content it was built with, so files are read and rendered
-// once per process there; in development every call reads them afresh so edits show on reload.
-const sourceCache = new Map<string, Source[]>();
-// In development a broken file leaves the others readable: its own page shows its problems.
-const brokenFiles = new Map<string, ContentProblem[]>();
-const renderCache = new Map<string, RenderedMarkdown>();
-
-function readAll(dir: string): Source[] {
-  const cached = sourceCache.get(dir);
-  if (cached) return cached;
-  const authors = readAuthors(dir);
-  const parsed = contentFiles(dir).map((file) => parseSource(file, authors));
-  const problems = [...authors.problems, ...parsed.flatMap((result) => result.problems)];
-  if (problems.length > 0 && !isDevelopment()) throw new ContentError(problems);
-  brokenFiles.clear();
-  for (const problem of problems) {
-    const slug = path.basename(problem.file, ".md");
-    brokenFiles.set(slug, [...(brokenFiles.get(slug) ?? []), problem]);
-  }
-  const sources = parsed.flatMap((result) => (result.source ? [result.source] : []));
-  if (production) sourceCache.set(dir, sources);
-  return sources;
+/** The description `npm run new` writes, left as it was: fine while writing, flagged before publishing. */
+function unfinished(source: Source): ContentProblem[] {
+  if (!/^TODO\b/.test(source.summary.description)) return [];
+  const line = fieldLine(fs.readFileSync(source.file, "utf8"), "description");
+  const message = "still says TODO: write one or two sentences about the article";
+  return [{ file: source.file, line, field: "description", message }];
 }
 
+/** Every reading of content/ goes through the store (content-store.ts), which keeps what it read. */
+const reader: ContentReader = { authors: readAuthors, parse: parseSource, render };
+
+function readAll(dir: string): Source[] {
+  return publishedSources(dir, reader);
+}
+
+/** The body as HTML, its problems at their lines in the file; not kept (pageOf keeps it). */
 function render(source: Source, dir: string, feedUrl?: string): RenderedMarkdown {
-  const key = `${source.file}\0${feedUrl ?? ""}`;
-  const cached = renderCache.get(key);
-  if (cached) return cached;
   const rendered = renderArticleMarkdown(source.body, {
     sourceFile: source.file,
     contentDir: dir,
@@ -252,16 +239,28 @@ function render(source: Source, dir: string, feedUrl?: string): RenderedMarkdown
     absoluteBase: feedUrl,
   });
   rendered.problems = rendered.problems.map((problem) => ({ ...problem, line: problem.line + source.bodyLine }));
-  if (production) renderCache.set(key, rendered);
   return rendered;
 }
 
 function renderOrThrow(source: Source, dir: string, feedUrl?: string): Article {
-  const { html, toc, problems } = render(source, dir, feedUrl);
+  const { html, toc, problems } = pageOf(dir, source, reader, feedUrl);
   if (problems.length > 0) {
     throw new ContentError(problems.map((problem) => ({ file: source.file, ...problem })));
   }
   return { ...source.summary, html, toc };
+}
+
+/**
+ * The files in content/ that cannot be published as they are, with their problems, and whether
+ * their last good version is up (for /admin; a production server keeps it up, see content-store.ts).
+ */
+export function filesWithProblems(dir: string = CONTENT_DIR): RefusedFile[] {
+  try {
+    readAll(dir);
+  } catch {
+    // Outside a production server every problem throws; they are listed all the same.
+  }
+  return refusedFiles(dir);
 }
 
 /** Drafts and articles dated in the future are visible while writing (`next dev`) only. */
@@ -302,8 +301,9 @@ export function listArticleTexts(options: ReadOptions = {}): { article: ArticleS
 export async function getArticle(slug: string, options: ReadOptions = {}): Promise<Article | null> {
   const dir = options.dir ?? CONTENT_DIR;
   const source = readAll(dir).find((candidate) => candidate.summary.slug === slug);
-  const broken = brokenFiles.get(slug);
-  if (!source && broken) throw new ContentError(broken);
+  // In development a broken file's own page shows its problems (the others read on).
+  const broken = isDevelopment() ? problemsOf(dir, slug) : [];
+  if (broken.length > 0) throw new ContentError(broken);
   if (!source || !isVisible(source.summary, options)) return null;
   return renderOrThrow(source, dir);
 }

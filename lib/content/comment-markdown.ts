@@ -104,6 +104,18 @@ export function renderCommentMarkdown(markdown: string): string {
   return html;
 }
 
+// A code block scrolls sideways inside a comment (overflow-x): a reader without a mouse scrolls it
+// only once it takes focus, and a focusable block needs a role and name to say what it is. After
+// the allow-list every <pre> is exactly "<pre>" (no attribute survives it, and typed text is
+// escaped), so the attributes go in by replacing that tag. Pages only: a mail does not scroll.
+const FOCUSABLE_PRE = '<pre tabindex="0" role="region" aria-label="Code">';
+
+/** A reader's comment as safe HTML for a page: renderCommentMarkdown, its code blocks focusable. */
+export function renderCommentForPage(markdown: string): string {
+  const html = renderCommentMarkdown(markdown);
+  return html.includes("<pre>") ? html.replaceAll("<pre>", FOCUSABLE_PRE) : html;
+}
+
 // Thousands of nested quotes or lists overflow the parser's recursion (a RangeError), and take
 // seconds before they do. Validation refuses such comments (countLinks); one stored before that
 // rule is shown as typed, as is a comment over the markup budget.

@@ -1,16 +1,40 @@
 import fs from "node:fs";
 
+// Watching content/ for changes: behind the dev refresh's event stream (app/content-events, below)
+// and a production server's live publishing (live-content.ts).
+
+/** A burst that never settles (a long copy) is still told this often. */
+const MAX_SETTLE_MS = 2_000;
+
 /**
- * Calls `onChange` once a burst of file changes under `dir` settles (editors write a file in
- * several steps). Returns a function that stops watching.
+ * Calls `onChange` once a burst of file changes under `dir` settles (editors, git and rsync write
+ * a file in several steps), and at least every MAX_SETTLE_MS while one lasts. `onError`: the watch
+ * failed (the folder went away, the system's watch limit); it has stopped. Returns a function that
+ * stops watching.
  */
-export function watchContent(dir: string, onChange: (file: string) => void, settleMs = 100): () => void {
+export function watchContent(
+  dir: string,
+  onChange: (file: string) => void,
+  settleMs = 100,
+  onError: (error: Error) => void = () => {},
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let changed = "";
+  let burstStart = 0;
+  const tell = () => {
+    burstStart = 0;
+    onChange(changed);
+  };
   const watcher = fs.watch(dir, { recursive: true }, (_event, filename) => {
     changed = filename ? String(filename) : changed;
     clearTimeout(timer);
-    timer = setTimeout(() => onChange(changed), settleMs);
+    burstStart ||= Date.now();
+    timer = setTimeout(tell, Math.max(0, Math.min(settleMs, burstStart + MAX_SETTLE_MS - Date.now())));
+  });
+  watcher.on("error", (error) => {
+    clearTimeout(timer);
+    watcher.close();
+    onError(error);
   });
   return () => {
     clearTimeout(timer);

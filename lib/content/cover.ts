@@ -25,26 +25,33 @@ export function resolveCover(
   if (!isInside(file, root) || !fs.existsSync(file))
     return `not found (looked for ${path.relative(process.cwd(), file)})`;
   try {
-    const { width, height } = imageSize(fs.readFileSync(file));
-    return { file, src: image.startsWith("/") ? image : mediaUrl(file, contentDir), width, height };
+    const bytes = fs.readFileSync(file);
+    const { width, height } = imageSize(bytes);
+    return { file, src: image.startsWith("/") ? image : mediaUrl(file, contentDir, bytes), width, height };
   } catch (error) {
     return `cannot read its size (${(error as Error).message})`;
   }
 }
 
 const blurs = new Map<string, Promise<string | undefined>>();
+/** Covers replaced while the site runs leave their old blurs behind: past this many, the oldest go. */
+const MAX_BLURS = 500;
 
-/** A 12-pixel-wide blurred copy as a data URL, shown while the cover loads; once per file and process. */
-export function coverBlur(file: string): Promise<string | undefined> {
-  let blur = blurs.get(file);
+/**
+ * A 12-pixel-wide blurred copy as a data URL, shown while the cover loads; once per version of
+ * the file (its `src` names the version) and process.
+ */
+export function coverBlur(cover: Pick<Cover, "file" | "src">): Promise<string | undefined> {
+  let blur = blurs.get(cover.src);
   if (!blur) {
     blur = import("sharp")
       .then(async ({ default: sharp }) => {
-        const data = await sharp(file).resize(12).webp({ quality: 40 }).toBuffer();
+        const data = await sharp(cover.file).resize(12).webp({ quality: 40 }).toBuffer();
         return `data:image/webp;base64,${data.toString("base64")}`;
       })
       .catch(() => undefined);
-    blurs.set(file, blur);
+    blurs.set(cover.src, blur);
+    if (blurs.size > MAX_BLURS) blurs.delete(blurs.keys().next().value!);
   }
   return blur;
 }

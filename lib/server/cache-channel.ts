@@ -15,7 +15,9 @@ import { processWide } from "../process-wide";
 // and once it is back, this instance drops every page it kept (it may have missed a change) and,
 // if it changed comments meanwhile, tells the others to do the same. It also carries changes to the
 // moderation rules (locked discussions, the blocklist), which lib/comments/moderation.ts keeps in
-// memory only while this channel listens. SQLite has a single instance: no channel.
+// memory only while this channel listens, and word that content/ changed on an instance, on which
+// the others look at their own copy at once (lib/server/content-live.ts). SQLite has a single
+// instance: no channel.
 
 export const CACHE_CHANNEL = "marginalia_page_cache";
 export type ChannelStatus = "off" | "connecting" | "listening" | "reconnecting";
@@ -35,6 +37,9 @@ type State = {
   sending: boolean;
   queued?: Set<string> | null;
   rulesQueued: boolean;
+  contentQueued: boolean;
+  /** What this instance does when another says content/ changed (set by content-live.ts). */
+  onContent?: () => void;
   /** Who waits for the queued rule change to be told. */
   rulesTold: (() => void)[];
   /** When the last NOTIFY went, and the timer of the next. */
@@ -55,6 +60,7 @@ const state = processWide<State>("cache-channel", () => ({
   attempt: 0,
   sending: false,
   rulesQueued: false,
+  contentQueued: false,
   rulesTold: [],
   sentAt: 0,
   rulesEpoch: 0,
@@ -89,9 +95,9 @@ export function startCacheChannel(): void {
 
 /**
  * A notification: who sent it, the articles whose pages changed (null: every page, and the rules),
- * whether the moderation rules changed, when.
+ * whether the moderation rules changed, whether content/ changed, when.
  */
-type Message = { from: string; slugs: string[] | null; rules?: boolean; at?: number };
+type Message = { from: string; slugs: string[] | null; rules?: boolean; content?: boolean; at?: number };
 
 function parse(payload: string | undefined): Message | null {
   try {
@@ -107,6 +113,7 @@ function parse(payload: string | undefined): Message | null {
       from: message.from,
       slugs,
       rules: message.rules === true,
+      content: message.content === true,
       at: typeof message.at === "number" ? message.at : undefined,
     };
   } catch {
@@ -150,6 +157,22 @@ export function broadcastRulesChanged(): Promise<void> {
   return told;
 }
 
+/**
+ * content/ changed on this instance: the others look at their copy at once (on a shared volume
+ * they would otherwise see it only at their next rescan; with copies of their own, a copy not
+ * yet updated changes nothing there).
+ */
+export function broadcastContentChanged(): void {
+  if (!canTell()) return;
+  state.contentQueued = true;
+  schedule();
+}
+
+/** What to do when another instance says content/ changed (also done after a lost connection). */
+export function setContentListener(listener: (() => void) | undefined): void {
+  state.onContent = listener;
+}
+
 /** Sends what is queued now, or once NOTIFY_EVERY_MS has passed since the last (rules at once). */
 function schedule(): void {
   if (state.sending) return;
@@ -174,7 +197,7 @@ export const rulesEpoch = (): number | null => (state.status === "listening" ? s
 async function send(): Promise<void> {
   state.sending = true;
   try {
-    if (state.queued !== undefined || state.rulesQueued) {
+    if (state.queued !== undefined || state.rulesQueued || state.contentQueued) {
       const client = state.client;
       const slugs =
         state.queued === undefined
@@ -183,16 +206,24 @@ async function send(): Promise<void> {
             ? null
             : [...state.queued];
       const rules = state.rulesQueued;
+      const content = state.contentQueued;
       const told = state.rulesTold.splice(0);
       state.queued = undefined;
       state.rulesQueued = false;
+      state.contentQueued = false;
       if (!client) {
         state.missed = true;
         for (const resolve of told) resolve();
         return;
       }
       state.sentAt = now();
-      const payload = JSON.stringify({ from: state.instance, slugs, ...(rules ? { rules } : {}), at: state.sentAt });
+      const payload = JSON.stringify({
+        from: state.instance,
+        slugs,
+        ...(rules ? { rules } : {}),
+        ...(content ? { content } : {}),
+        at: state.sentAt,
+      });
       await client.query("SELECT pg_notify($1, $2)", [CACHE_CHANNEL, payload]).then(
         () => (state.answeredAt = Date.now()),
         () => {
@@ -206,7 +237,7 @@ async function send(): Promise<void> {
   } finally {
     state.sending = false;
   }
-  if (state.queued !== undefined || state.rulesQueued) schedule();
+  if (state.queued !== undefined || state.rulesQueued || state.contentQueued) schedule();
 }
 
 /** One connection's life: lost once, after which the next connection is tried. */
@@ -278,14 +309,18 @@ function hear(notification: pg.Notification): void {
   if (message.rules || message.slugs === null) state.rulesEpoch++;
   if (message.slugs === null) forgetPagesHere();
   else for (const slug of message.slugs) forgetPagesHere(slug, { renderAgain: true });
+  if (message.content) state.onContent?.();
   // How long the change took to arrive (clocks of one machine agree; of several, roughly).
   logger().debug(
     {
       event: "cache-channel",
       slugs: message.slugs,
+      ...(message.content ? { content: true } : {}),
       ...(message.at ? { delayMs: Math.round((now() - message.at) * 10) / 10 } : {}),
     },
-    "pages dropped: another instance changed their comments",
+    message.content
+      ? "content/ changed on another instance: looked at ours"
+      : "pages dropped: another instance changed their comments",
   );
 }
 
@@ -300,6 +335,7 @@ function onListening(connection: Connection): void {
   // Pages kept while this instance could not hear may lack another instance's change; and the
   // others never heard of the changes made here meanwhile.
   forgetPagesHere();
+  state.onContent?.();
   if (state.missed) {
     state.missed = false;
     broadcast(null);

@@ -5,10 +5,13 @@ import { db as defaultDb, type Db } from "./db";
 import { resolveDatabaseTarget } from "./database-url";
 import { isDraining } from "./lifecycle";
 import { cacheChannelStatus, type ChannelStatus } from "./cache-channel";
+import { processWide } from "../process-wide";
 
 // /readyz: whether this instance should get traffic. Polled every second or so by a load balancer
 // or an operator's script, so it costs one small query: the names of the applied migrations, which
-// also proves the database answers through the app's own connection pool.
+// also proves the database answers through the app's own connection pool. A client's first query
+// also loads Prisma's query compiler and opens the pool, which on a busy machine outlasts the
+// check's bound: that is done once at start (warmUp), and until it is the answer is "starting".
 
 export type Readiness = {
   ready: boolean;
@@ -37,6 +40,31 @@ function expectedMigrations(provider: "sqlite" | "postgresql"): Promise<string[]
   return expected[provider];
 }
 
+const appliedMigrations = (db: Db) =>
+  db.$queryRaw<{ migration_name: string }[]>`
+    SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+
+// By client, for the whole process: instrumentation.ts's copy of this module starts the app's,
+// the /readyz route's copy reads it.
+const warmUps = processWide("health-warm-up", () => ({ clients: new WeakMap<Db, Promise<void>>() }));
+
+/**
+ * The check's query run once through `db` without a bound, so that what only a first query pays
+ * (the compiler, the connection) is not counted against the database. Settles either way: a
+ * database that is away is then reported by the check itself. Started when the server starts.
+ */
+export function warmUp(db: Db = defaultDb()): Promise<void> {
+  let warming = warmUps.clients.get(db);
+  if (!warming) {
+    warming = appliedMigrations(db).then(
+      () => undefined,
+      () => undefined,
+    );
+    warmUps.clients.set(db, warming);
+  }
+  return warming;
+}
+
 function within<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
@@ -49,13 +77,13 @@ export async function readiness(
 ): Promise<Readiness> {
   const cacheChannel = cacheChannelStatus();
   if (isDraining()) return { ready: false, reason: "shutting down", cacheChannel };
+  // Never "did not answer" for a client still loading: a while to finish, then "starting".
+  if ((await within(warmUp(db), READY_TIMEOUT_MS)) === "timeout") {
+    return { ready: false, reason: "starting", cacheChannel };
+  }
   let applied: Set<string>;
   try {
-    const rows = await within(
-      db.$queryRaw<{ migration_name: string }[]>`
-        SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      READY_TIMEOUT_MS,
-    );
+    const rows = await within(appliedMigrations(db), READY_TIMEOUT_MS);
     if (rows === "timeout") {
       return { ready: false, reason: `the database did not answer within ${READY_TIMEOUT_MS} ms`, cacheChannel };
     }

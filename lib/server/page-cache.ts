@@ -25,8 +25,11 @@ import { ACTION_FIELD_PREFIX, flightString, inlineFlightString } from "./next-in
  */
 type Slot = "nonce" | "token" | "requestId" | "name" | "scriptName" | "actionName";
 
-/** A comment's actions in a kept page (👍, Reply), for a reader's own to replace (their 👍, Edit and Delete). */
-export type ActionsPart = { id: string; count: number; reply: boolean; html: Buffer };
+/**
+ * A comment's actions in a kept page (👍, Reply), for a reader's own to replace (their 👍, Edit and
+ * Delete). `replyTo`: whom its Reply answers; null when it has none.
+ */
+export type ActionsPart = { id: string; count: number; replyTo: string | null; html: Buffer };
 
 type Entry = {
   /** The page split at its placeholders: bytes, slot, bytes, … (encoded once, not per answer). */
@@ -121,13 +124,18 @@ const SLOTS: Record<string, Slot> = {
   [state.requestId]: "requestId",
   [state.name]: "name",
 };
-// A comment's actions in a template: mark, id (URI-encoded), count, 1 if it has Reply, mark, markup, mark.
-const ACTIONS = new RegExp(`${state.actions}([^\\s<]+) (\\d+) ([01])${state.actions}([\\s\\S]*?)${state.actions}`, "g");
+// A comment's actions in a template: mark, id (URI-encoded), count, 0 without Reply or 1 and whom
+// it answers (URI-encoded), mark, markup, mark.
+const ACTIONS = new RegExp(
+  `${state.actions}([^\\s<]+) (\\d+) (0|1[^\\s<]*)${state.actions}([\\s\\S]*?)${state.actions}`,
+  "g",
+);
 
 /** A comment's actions as a template render writes them, marked for a commenter's answer to replace. */
-export function templateActions(id: string, count: number, reply: boolean, html: string): string {
+export function templateActions(id: string, count: number, replyTo: string | null, html: string): string {
   const mark = state.actions;
-  return `${mark}${encodeURIComponent(id)} ${count} ${reply ? 1 : 0}${mark}${html}${mark}`;
+  const reply = replyTo === null ? "0" : `1${encodeURIComponent(replyTo)}`;
+  return `${mark}${encodeURIComponent(id)} ${count} ${reply}${mark}${html}${mark}`;
 }
 
 /** An older page is still served while a fresh one renders; past this it is rendered first. */
@@ -220,7 +228,7 @@ function pageParts(html: string) {
     parts.push({
       id: decodeURIComponent(match[1]),
       count: Number(match[2]),
-      reply: match[3] === "1",
+      replyTo: match[3] === "0" ? null : decodeURIComponent(match[3].slice(1)),
       html: Buffer.from(match[4]),
     });
     last = match.index + match[0].length;

@@ -38,7 +38,10 @@ export async function reserve(
   if ("retryAfterSeconds" in placed) return placed;
   return {
     ok: true,
-    release: async () => void (await db.rateLimitHit.deleteMany({ where: { id: placed.id } })),
+    // A place held already is the first judgement's: only that one gives it back.
+    release: placed.held
+      ? async () => {}
+      : async () => void (await db.rateLimitHit.deleteMany({ where: { id: placed.id } })),
     earlier: placed.earlier,
     rulesVersion: placed.rulesVersion,
   };
@@ -92,7 +95,7 @@ export async function check(
   return verdict(await hitsOf(key, windows, db, now, before), windows, now);
 }
 
-type Placed = ({ id: number } & Place) | { ok: false; retryAfterSeconds: number };
+type Placed = ({ id: number; held: boolean } & Place) | { ok: false; retryAfterSeconds: number };
 
 /** One round trip: the function reads the key's hits and adds one when every window has a place. */
 async function reserveOnPostgres(
@@ -103,13 +106,13 @@ async function reserveOnPostgres(
   submission?: string,
 ): Promise<Placed> {
   checkWindows(windows);
-  const [placed] = await db.$queryRaw<{ id: number | null; earlier: Date[]; rulesVersion: number }[]>`
+  const [placed] = await db.$queryRaw<{ id: number | null; earlier: Date[]; rulesVersion: number; held: boolean }[]>`
     SELECT * FROM "reserveRateLimitHit"(${key}, ${now}::timestamp(3), ${largestLimit(windows)}::integer,
       ${windows.map((w) => w.limit)}::integer[], ${windows.map((w) => w.seconds)}::integer[], ${submission ?? null}::text)`;
   await prune(db, now);
   // No hit added: the function found a window full, as verdict() counts it.
   if (placed.id === null) return verdict(placed.earlier, windows, now) as { ok: false; retryAfterSeconds: number };
-  return placed as { id: number } & Place;
+  return placed as { id: number; held: boolean } & Place;
 }
 
 /** The hit first, then the hits written before it: one writer at a time, so none is missed. */
@@ -128,11 +131,11 @@ async function reserveOnSqlite(
           orderBy: { id: "asc" },
           select: { id: true },
         });
-  if (held) return { ...held, earlier: await hitsOf(key, windows, db, now, held.id), rulesVersion: null };
+  if (held) return { ...held, held: true, earlier: await hitsOf(key, windows, db, now, held.id), rulesVersion: null };
   const hit = await record(key, windows, db, now, submission);
   const earlier = await hitsOf(key, windows, db, now, hit.id);
   const full = verdict(earlier, windows, now);
-  if (full.ok) return { ...hit, earlier, rulesVersion: null };
+  if (full.ok) return { ...hit, held: false, earlier, rulesVersion: null };
   await db.rateLimitHit.deleteMany({ where: { id: hit.id } });
   return full;
 }

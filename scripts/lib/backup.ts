@@ -229,12 +229,27 @@ export async function backupDatabase(target: DatabaseTarget, file: string): Prom
   }
 }
 
-export type RestoreResult = { counts: TableCounts; ms: number; historyMigrations: string[] };
+/** What a restore ended that the backup held: the admin's sessions, and unused one-time links. */
+export type SignedOut = { sessions: number; links: number };
+
+export type RestoreResult = { counts: TableCounts; ms: number; historyMigrations: string[]; signedOut: SignedOut };
 
 const refuse = (where: string, full: string[]) =>
   new BackupError(
     `Refused: ${where} is not empty (${full.join(", ")} hold rows). db:restore only fills an empty database, so nothing is overwritten by mistake: point DATABASE_URL at a new SQLite file or a newly created PostgreSQL database (createdb), and restore there.`,
   );
+
+/**
+ * What a restored site must not take back from its backup: the admin's sessions (a cookie from
+ * before, perhaps one signed out since, would open /admin again: the author signs in again) and
+ * the mails' one-time links unused when the backup was made (perhaps used since: they would work
+ * twice). The links are expired rather than deleted, so one clicked later says "expired" and how
+ * to get another. A backup older than these tables has neither.
+ */
+const SIGN_OUT = {
+  sessions: { table: "AdminSession", sql: `DELETE FROM "AdminSession"` },
+  links: { table: "MailToken", sql: `UPDATE "MailToken" SET "expiresAt" = "createdAt" WHERE "usedAt" IS NULL` },
+} as const;
 
 /** Restores `file` into the database, which must hold no rows (a freshly migrated one is fine). */
 export async function restoreDatabase(
@@ -251,78 +266,60 @@ export async function restoreDatabase(
       `${file} is a ${kind === "sqlite" ? "SQLite" : "PostgreSQL"} backup, but DATABASE_URL is ${target.provider === "sqlite" ? "SQLite" : "PostgreSQL"}: to move between engines, use the JSON export and import in /admin.`,
     );
   }
+  const restored =
+    target.provider === "sqlite"
+      ? await restoreSqlite(target.file, file)
+      : await restorePostgres(target.url, file, notify);
+  return { ...restored, ms: performance.now() - started };
+}
 
-  if (target.provider === "sqlite") {
-    if (fs.existsSync(target.file)) {
-      const existing = new Database(target.file, { readonly: true, timeout: 5_000 });
-      try {
-        const full = Object.entries(sqliteCounts(existing)).filter(([, count]) => count > 0);
-        if (full.length > 0)
-          throw refuse(
-            target.file,
-            full.map(([table]) => table),
-          );
-      } finally {
-        existing.close();
-      }
-    } else fs.mkdirSync(path.dirname(target.file), { recursive: true });
-    const source = new Database(file, { readonly: true, fileMustExist: true });
+async function restoreSqlite(database: string, file: string): Promise<Omit<RestoreResult, "ms">> {
+  if (fs.existsSync(database)) {
+    const existing = new Database(database, { readonly: true, timeout: 5_000 });
     try {
-      const integrity = source.pragma("integrity_check", { simple: true });
-      if (integrity !== "ok") throw new BackupError(`${file} fails its integrity check: ${String(integrity)}`);
-      await source.backup(target.file, { progress: () => ALL_PAGES });
+      const full = Object.entries(sqliteCounts(existing)).filter(([, count]) => count > 0);
+      if (full.length > 0)
+        throw refuse(
+          database,
+          full.map(([table]) => table),
+        );
     } finally {
-      source.close();
+      existing.close();
     }
-    const restored = new Database(target.file, { timeout: 5_000 });
-    try {
-      // The app's mode (the migration sets it; the backup file is in rollback-journal mode).
-      restored.pragma("journal_mode = WAL");
-      const history = restored.prepare(`SELECT migration_name FROM ${HISTORY_TABLE}`).pluck().all() as string[];
-      return { counts: sqliteCounts(restored), ms: performance.now() - started, historyMigrations: history };
-    } finally {
-      restored.close();
-    }
+  } else fs.mkdirSync(path.dirname(database), { recursive: true });
+  const source = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = source.pragma("integrity_check", { simple: true });
+    if (integrity !== "ok") throw new BackupError(`${file} fails its integrity check: ${String(integrity)}`);
+    await source.backup(database, { progress: () => ALL_PAGES });
+  } finally {
+    source.close();
   }
+  const restored = new Database(database, { timeout: 5_000 });
+  try {
+    // The app's mode (the migration sets it; the backup file is in rollback-journal mode).
+    restored.pragma("journal_mode = WAL");
+    const tables = Object.keys(sqliteCounts(restored));
+    const signOut = ({ table, sql }: { table: string; sql: string }) =>
+      tables.includes(table) ? restored.prepare(sql).run().changes : 0;
+    const signedOut = restored.transaction(() => ({
+      sessions: signOut(SIGN_OUT.sessions),
+      links: signOut(SIGN_OUT.links),
+    }))();
+    const history = restored.prepare(`SELECT migration_name FROM ${HISTORY_TABLE}`).pluck().all() as string[];
+    return { counts: sqliteCounts(restored), historyMigrations: history, signedOut };
+  } finally {
+    restored.close();
+  }
+}
 
+async function restorePostgres(
+  url: string,
+  file: string,
+  notify?: (client: pg.Client) => Promise<void>,
+): Promise<Omit<RestoreResult, "ms">> {
   const pgRestore = await requirePgTool("pg_restore");
-  const where = `PostgreSQL ${describePostgres(target.url)}`;
-  await withPostgres(target.url, async (client) => {
-    // Tables with no rows (a database `npm start` already migrated) are dropped first, with the
-    // migrations' types and functions, in one transaction that holds them locked, so the archive
-    // creates them as it knows them.
-    await client.query("BEGIN");
-    try {
-      const tables = await postgresTables(client);
-      if (tables.length > 0) {
-        await client.query(`LOCK TABLE ${tables.map((table) => `"${table}"`).join(", ")} IN ACCESS EXCLUSIVE MODE`);
-      }
-      const full: string[] = [];
-      for (const table of tables) {
-        if (table === HISTORY_TABLE) continue;
-        const { rows } = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM "${table}") AS any`);
-        if (rows[0].any) full.push(table);
-      }
-      if (full.length > 0) throw refuse(where, full);
-      for (const table of tables) await client.query(`DROP TABLE "${table}" CASCADE`);
-      const { rows: types } = await client.query<{ name: string }>(
-        `SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE n.nspname = current_schema() AND t.typtype = 'e'`,
-      );
-      for (const { name } of types) await client.query(`DROP TYPE "${name}" CASCADE`);
-      // The migrations' functions too (an extension's own are left to it).
-      const { rows: functions } = await client.query<{ signature: string }>(
-        `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-          WHERE n.nspname = current_schema()
-            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
-      );
-      for (const { signature } of functions) await client.query(`DROP FUNCTION ${signature} CASCADE`);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK");
-      throw error;
-    }
-  });
+  await withPostgres(url, (client) => emptyPostgres(client, `PostgreSQL ${describePostgres(url)}`));
   const restored = await run(
     pgRestore,
     [
@@ -331,21 +328,66 @@ export async function restoreDatabase(
       "--no-owner",
       "--no-acl",
       "--no-password",
-      `--dbname=${databaseName(target.url)}`,
+      `--dbname=${databaseName(url)}`,
       file,
     ],
-    libpqEnvironment(target.url),
+    libpqEnvironment(url),
   );
   if (restored.code !== 0) throw new BackupError(`pg_restore failed (nothing was restored): ${restored.stderr.trim()}`);
-  return withPostgres(target.url, async (client) => {
+  return withPostgres(url, async (client) => {
+    const tables = await postgresTables(client);
+    const signOut = async ({ table, sql }: { table: string; sql: string }) =>
+      tables.includes(table) ? ((await client.query(sql)).rowCount ?? 0) : 0;
+    await client.query("BEGIN");
+    const signedOut = { sessions: await signOut(SIGN_OUT.sessions), links: await signOut(SIGN_OUT.links) };
+    await client.query("COMMIT");
     await notify?.(client);
     const { rows } = await client.query<{ migration_name: string }>(`SELECT migration_name FROM ${HISTORY_TABLE}`);
     return {
       counts: await postgresCounts(client),
-      ms: performance.now() - started,
       historyMigrations: rows.map((row) => row.migration_name),
+      signedOut,
     };
   });
+}
+
+/**
+ * Tables with no rows (a database `npm start` already migrated) are dropped, with the migrations'
+ * types and functions, in one transaction that holds them locked, so the archive creates them as
+ * it knows them; a table with rows refuses the restore.
+ */
+async function emptyPostgres(client: pg.Client, where: string): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    const tables = await postgresTables(client);
+    if (tables.length > 0) {
+      await client.query(`LOCK TABLE ${tables.map((table) => `"${table}"`).join(", ")} IN ACCESS EXCLUSIVE MODE`);
+    }
+    const full: string[] = [];
+    for (const table of tables) {
+      if (table === HISTORY_TABLE) continue;
+      const { rows } = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM "${table}") AS any`);
+      if (rows[0].any) full.push(table);
+    }
+    if (full.length > 0) throw refuse(where, full);
+    for (const table of tables) await client.query(`DROP TABLE "${table}" CASCADE`);
+    const { rows: types } = await client.query<{ name: string }>(
+      `SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = current_schema() AND t.typtype = 'e'`,
+    );
+    for (const { name } of types) await client.query(`DROP TYPE "${name}" CASCADE`);
+    // The migrations' functions too (an extension's own are left to it).
+    const { rows: functions } = await client.query<{ signature: string }>(
+      `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = current_schema()
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
+    );
+    for (const { signature } of functions) await client.query(`DROP FUNCTION ${signature} CASCADE`);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  }
 }
 
 const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.replace(/^\//, "")) || "postgres";

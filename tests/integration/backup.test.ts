@@ -3,9 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { createDb, type Db } from "@/lib/server/db";
+import { attemptLogin, sessionActive } from "@/lib/server/admin";
+import { issueMailToken, readMailToken, redeemMailToken } from "@/lib/mail/subscriptions";
 import { applyMigrations } from "@/scripts/lib/migrations";
 import { backupDatabase, backupKind, libpqEnvironment, pgTool, restoreDatabase } from "@/scripts/lib/backup";
 import { createTemporaryDatabase } from "@/scripts/lib/schema-engine";
@@ -73,6 +75,53 @@ describe.each(providers)("backup and restore on %s", (name, fresh, skip) => {
         /^Refused: .* is not empty \(.*Comment.*\)/,
       );
       await expect(restoreDatabase(resolveDatabaseTarget(source.url), file)).rejects.toThrow(/not empty/);
+    } finally {
+      await source.drop();
+      await empty?.drop();
+    }
+  });
+});
+
+describe.each(providers)("a restored site on %s", (name, fresh, skip) => {
+  const skipped = skip ?? (name === "PostgreSQL" && !pgDump ? "pg_dump is not installed" : null);
+  afterEach(() => vi.unstubAllEnvs());
+
+  it.skipIf(skipped)("asks the author to sign in again, and takes no one-time link back", async () => {
+    vi.stubEnv("ADMIN_PASSWORD", "correct horse battery staple");
+    const source = await fresh();
+    const empty = name === "SQLite" ? null : await createTemporaryDatabase(POSTGRES_SERVER_URL, "marginalia_restore");
+    const targetUrl = empty?.url ?? `file:${path.join(dir, `signed-out-${Date.now()}.db`)}`;
+    try {
+      const login = await attemptLogin(
+        "correct horse battery staple",
+        "10.0.0.1",
+        source.db,
+        new Date(),
+        async () => {},
+      );
+      if (login.kind !== "ok") throw new Error(`not signed in: ${login.kind}`);
+      const unused = await issueMailToken(source.db, "confirm", "subscriber-1");
+      const used = await issueMailToken(source.db, "approve", "comment-1");
+      expect((await redeemMailToken(source.db, used)).kind).toBe("ok");
+      const file = path.join(dir, `signed-in-${name}-${Date.now()}`);
+      await backupDatabase(resolveDatabaseTarget(source.url), file);
+
+      const restored = await restoreDatabase(resolveDatabaseTarget(targetUrl), file);
+      expect(restored.signedOut).toEqual({ sessions: 1, links: 1 });
+      expect(restored.counts).toMatchObject({ AdminSession: 0, MailToken: 2 });
+      const copy = createDb(targetUrl);
+      try {
+        // The backup's cookie opens /admin on the site it came from, not on the restored one.
+        expect(await sessionActive(login.session, source.db)).toBe(true);
+        expect(await sessionActive(login.session, copy)).toBe(false);
+        // A link unused when the backup was made says it has expired (and how to get another);
+        // one used before still says so.
+        expect((await readMailToken(source.db, unused)).kind).toBe("ok");
+        expect((await redeemMailToken(copy, unused)).kind).toBe("expired");
+        expect((await redeemMailToken(copy, used)).kind).toBe("used");
+      } finally {
+        await copy.$disconnect();
+      }
     } finally {
       await source.drop();
       await empty?.drop();

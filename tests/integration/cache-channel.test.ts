@@ -1,10 +1,12 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  broadcastContentChanged,
   broadcastRulesChanged,
   CACHE_CHANNEL,
   cacheChannelStatus,
   rulesEpoch,
+  setContentListener,
   startCacheChannel,
 } from "@/lib/server/cache-channel";
 import { closeAll } from "@/lib/server/lifecycle";
@@ -16,10 +18,11 @@ import { waitUntil } from "../support/wait";
 // The page cache's channel between instances (lib/server/cache-channel.ts), on a PostgreSQL
 // database of its own, with a second connection standing in for another instance: its change drops
 // the page here (and renders it again), a change here reaches it, and a lost connection comes back
-// by itself, dropping every page kept meanwhile and telling the others what it could not tell.
+// by itself, dropping every page kept meanwhile and telling the others what it could not tell. It
+// also carries word that content/ changed (lib/server/content-live.ts), both ways.
 
 const [, , skipReason] = providers[1];
-type Message = { from: string; slugs: string[] | null; rules?: boolean };
+type Message = { from: string; slugs: string[] | null; rules?: boolean; content?: boolean };
 
 describe.skipIf(skipReason)("the page cache channel on PostgreSQL", () => {
   let database: Awaited<ReturnType<typeof createTemporaryDatabase>> | undefined;
@@ -75,6 +78,20 @@ describe.skipIf(skipReason)("the page cache channel on PostgreSQL", () => {
     heard.length = 0;
     await broadcastRulesChanged();
     await waitUntil("the rules change told", () => heard.some((m) => m.rules === true), 10_000, 10);
+  });
+
+  it("carries word that content/ changed: another's makes this instance look at its copy; its own reaches the others", async () => {
+    let looked = 0;
+    setContentListener(() => looked++);
+    await notify({ from: "another-instance", slugs: [], content: true });
+    await waitUntil("content/ looked at", () => looked === 1, 10_000, 10);
+    heard.length = 0;
+    broadcastContentChanged();
+    await waitUntil("the content change told", () => heard.some((m) => m.content === true), 10_000, 10);
+    expect(heard.find((m) => m.content)).toMatchObject({ slugs: [] });
+    // This instance's own word is not for itself.
+    expect(looked).toBe(1);
+    setContentListener(undefined);
   });
 
   it("comes back after its connection is lost, drops the pages kept, and tells the others what it missed", async () => {

@@ -120,6 +120,16 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       expect(another.kind).toBe("rate-limited");
     });
 
+    it("keeps a stored comment's place when its form is sent again (the second send gives back none)", async () => {
+      const ip = nextIp();
+      const token = aged();
+      const send = () =>
+        submitComment({ slug: SLUG, name: "Ada", body: "Once", token }, { ip, browserId: "b-1" }, database.db);
+      expect(await send()).toMatchObject({ kind: "posted", duplicate: false });
+      expect(await send()).toMatchObject({ kind: "posted", duplicate: true });
+      expect(await database.db.rateLimitHit.count({ where: { key: `comment:${ip}` } })).toBe(1);
+    });
+
     it("applies a lock, a ban and their lifting from the very next post (the rules SQLite keeps are read again)", async () => {
       const ip = nextIp();
       const attempt = (body: string) =>

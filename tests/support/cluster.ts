@@ -255,22 +255,26 @@ export class Nginx {
 export type Cluster = { instances: [Instance, Instance]; nginx: Nginx; stop: () => Promise<void> };
 
 /**
- * Instances on `port` and `port + 1`, nginx on `port + 2`, all on `env` (its DATABASE_URL shared).
- * TRUST_PROXY names nginx's address only, unless `trustProxy` says otherwise: what a client writes
- * in X-Forwarded-For is not believed.
+ * Instances on `port` and `port + 1`, nginx on `port + 2`, all on `env` (its DATABASE_URL shared),
+ * with each instance's own settings from `instanceEnv` (a CONTENT_DIR each, as on machines of their
+ * own). TRUST_PROXY names nginx's address only, unless `trustProxy` says otherwise: what a client
+ * writes in X-Forwarded-For is not believed.
  */
 export async function startCluster(
   port: number,
   env: NodeJS.ProcessEnv,
   logPrefix: string,
-  { trustProxy = NGINX_ADDRESS } = {},
+  {
+    trustProxy = NGINX_ADDRESS,
+    instanceEnv = [{}, {}],
+  }: { trustProxy?: string; instanceEnv?: [Record<string, string>, Record<string, string>] } = {},
 ): Promise<Cluster> {
   const binary = nginxBinary();
   if (!binary) throw new Error("nginx is not installed (apt-get install nginx)");
   const clusterEnv = { ...env, TRUST_PROXY: trustProxy };
   const instances: [Instance, Instance] = [
-    new Instance("A", port, clusterEnv, `${logPrefix}-a.log`),
-    new Instance("B", port + 1, clusterEnv, `${logPrefix}-b.log`),
+    new Instance("A", port, { ...clusterEnv, ...instanceEnv[0] }, `${logPrefix}-a.log`),
+    new Instance("B", port + 1, { ...clusterEnv, ...instanceEnv[1] }, `${logPrefix}-b.log`),
   ];
   const nginx = new Nginx(binary, port + 2, [port, port + 1]);
   const stop = async () => {

@@ -1,8 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { checkContent, listArticles } from "@/lib/content/articles";
+import { ContentProblems } from "@/components/ContentProblems";
+import { checkContent, getArticle, listArticles } from "@/lib/content/articles";
+import { problemsToShow } from "@/lib/content/problems";
 import { contentEventStream, watchContent } from "@/lib/content/content-watch";
 import { createArticle } from "@/lib/content/new-article";
 import { isPreviewToken } from "@/lib/server/preview";
@@ -22,9 +26,14 @@ describe("npm run new", () => {
     const dir = tempDir();
     const file = createArticle('Quotes "and": colons # too', { dir, today: "2026-11-26" });
     expect(path.basename(file)).toBe("quotes-and-colons-too.md");
-    // Only the TODO description is flagged, so it is not published by mistake.
+    // Only the TODO description is flagged, and as a warning: a fresh draft passes `npm test`.
     expect(checkContent(dir)).toEqual([
-      expect.objectContaining({ line: 3, field: "description", message: expect.stringContaining("TODO") }),
+      expect.objectContaining({
+        line: 3,
+        field: "description",
+        message: expect.stringContaining("TODO"),
+        warning: true,
+      }),
     ]);
     expect(listArticles({ dir, includeDrafts: false })).toEqual([]);
     expect(listArticles({ dir, includeDrafts: true })[0]).toMatchObject({
@@ -33,6 +42,24 @@ describe("npm run new", () => {
       draft: true,
       author: "Ahmad Waqar",
     });
+  });
+
+  it("fails a published article on what a draft may leave unfinished", () => {
+    const dir = tempDir();
+    const file = createArticle("Almost done", { dir, today: "2026-11-26" });
+    const draft = fs.readFileSync(file, "utf8").replace("Start writing here.", "![A diagram](./not-drawn-yet.png)");
+    fs.writeFileSync(file, draft);
+    const found = () =>
+      checkContent(dir).map((problem) => [problem.line, problem.field ?? null, problem.warning ?? false]);
+    expect(found()).toEqual([
+      [3, "description", true],
+      [10, null, true],
+    ]);
+    fs.writeFileSync(file, draft.replace(/^draft: true.*\n/m, ""));
+    expect(found()).toEqual([
+      [3, "description", false],
+      [9, null, false],
+    ]);
   });
 
   it("never overwrites an article, and needs a title it can name a file after", () => {
@@ -114,10 +141,35 @@ describe("a broken file while writing (npm run dev)", () => {
     vi.stubEnv("NODE_ENV", "development");
     try {
       expect(listArticles({ dir, includeDrafts: true }).map((article) => article.slug)).toEqual(["good-one"]);
-      const { getArticle } = await import("@/lib/content/articles");
       await expect(getArticle("broken", { dir, includeDrafts: true })).rejects.toThrow(/broken\.md:6: field "date"/);
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it("shows the file, line, field and message on the page, escaped; in development only", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "broken.md");
+    fs.writeFileSync(
+      file,
+      "---\ntitle: Broken\ndescription: d\nauthor: A\ndate: 2026-13-45\n<script>x</script>: 1\n---\n",
+    );
+    vi.stubEnv("NODE_ENV", "development");
+    const error = await getArticle("broken", { dir, includeDrafts: true }).catch((thrown: unknown) => thrown);
+    const problems = problemsToShow(error);
+    vi.unstubAllEnvs();
+    expect(problems).not.toBeNull();
+    const html = renderToStaticMarkup(createElement(ContentProblems, { problems: problems ?? [] }));
+    const where = path.relative(process.cwd(), file);
+    expect(html).toContain(`<code>${where}:5</code> field <code>date</code>: must be a date written YYYY-MM-DD`);
+    expect(html).toContain(
+      `<code>${where}:6</code> field <code>&lt;script&gt;x&lt;/script&gt;</code>: Unrecognized key: &quot;&lt;script&gt;x&lt;/script&gt;&quot;`,
+    );
+    expect(html).not.toContain("<script");
+    // Anywhere but `npm run dev` the error stands: no page shows a file's paths or problems.
+    vi.stubEnv("NODE_ENV", "production");
+    expect(problemsToShow(error)).toBeNull();
+    vi.unstubAllEnvs();
+    expect(problemsToShow(new Error("a bug"))).toBeNull();
   });
 });

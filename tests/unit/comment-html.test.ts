@@ -116,4 +116,26 @@ describe("a comment written as one string of HTML", () => {
     // Written an hour and a half before `now`, past the 15 minutes.
     expect(commentHtml(comment("mine", { own: true }), context)).not.toMatch(/Edit|Delete/);
   });
+
+  it("names 👍 and Reply by what they show: the count when there is one, and whom Reply answers", () => {
+    // A control's text as a screen reader reads it: the visually hidden label, then what is seen.
+    const textOf = (html: string, selector: RegExp) =>
+      selector
+        .exec(html)![1]
+        .replace(/<[^>]+>/g, "")
+        .replace(/&amp;/g, "&");
+    const none = commentHtml(comment("none", { reactions: 0, authorName: "Ada & Co" }), context);
+    expect(textOf(none, /<button[^>]*class="reaction"[^>]*>(.*?)<\/button>/)).toBe("Thumbs up");
+    expect(none).not.toContain("aria-label");
+    expect(textOf(none, /<a[^>]*class="reply-link"[^>]*>(.*?)<\/a>/)).toBe("Reply to Ada & Co");
+    const seven = commentHtml(comment("seven", { reactions: 7, reacted: true }), context);
+    expect(textOf(seven, /<button[^>]*class="reaction"[^>]*>(.*?)<\/button>/)).toBe("Thumbs up 7");
+    expect(seven).toContain('aria-pressed="true"');
+    for (const one of [comment("none", { reactions: 0 }), comment("seven", { reactions: 7 })])
+      expect(normalized(commentHtml(one, context))).toBe(
+        normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: one, context }))),
+      );
+    // A locked discussion has no Reply.
+    expect(commentHtml(comment("locked"), { ...context, locked: true })).not.toContain("reply-link");
+  });
 });

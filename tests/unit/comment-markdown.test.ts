@@ -6,6 +6,7 @@ import {
   mayHoldMoreLinks,
   parsedLinksAndText,
   plainLinksAndText,
+  renderCommentForPage,
   renderCommentMarkdown,
 } from "@/lib/content/comment-markdown";
 
@@ -120,6 +121,15 @@ describe("the comment sanitizer", () => {
     expect(html).toContain('<a href="https://example.com" rel="nofollow ugc noopener">a link</a>');
     expect(html).toContain('<a href="https://example.org" rel="nofollow ugc noopener">https://example.org</a>');
     expectInert(html);
+  });
+
+  it("makes a page's code blocks focusable regions, and only the blocks the markdown made", () => {
+    const html = renderCommentForPage("```\nblock\n```\n\n```\nagain\n```\n\nTyped: <pre>x</pre> and `<pre>`");
+    expect(html.match(/<pre tabindex="0" role="region" aria-label="Code"><code>/g)).toHaveLength(2);
+    expect(html).toContain("Typed: &#x3C;pre>x&#x3C;/pre> and <code>&#x3C;pre></code>");
+    expect(elements(html).filter(({ tag }) => tag === "pre")).toHaveLength(2);
+    // Mail and feeds take the HTML as it was.
+    expect(renderCommentMarkdown("```\nblock\n```")).toBe("<pre><code>block\n</code></pre>");
   });
 
   it("shows raw HTML, images and headings as text rather than dropping what the reader typed", () => {

@@ -237,8 +237,8 @@ describe("the page cache with several instances", () => {
       200,
       `<input name="name" value="${PLACEHOLDER.name}">` +
         `<input type="hidden" name="$ACTION_1:1" value="[{&quot;name&quot;:&quot;${PLACEHOLDER.name}&quot;}]">` +
-        templateActions("a", 2, true, "<div>theirs A</div>") +
-        templateActions("b&c", 0, false, "<div>theirs B</div>") +
+        templateActions("a", 2, `O'Brien <b> & 😀`, "<div>theirs A</div>") +
+        templateActions("b&c", 0, null, "<div>theirs B</div>") +
         `<script>self.__next_f.push([1,"{\\"defaultName\\":\\"${PLACEHOLDER.name}\\"}"])</script>`,
     );
     const name = `$O'Brien "<b>&amp;</b>" \\ 😀 \u2028`;
@@ -267,8 +267,21 @@ describe("the page cache with several instances", () => {
 
     it("gets their own actions where they have them, and everyone else's elsewhere", async () => {
       const entry = (await cachedPage("named", page, stillClock))!;
-      const mine = pageAnswer(entry, { ...ANSWER, name, actions: ({ id }) => (id === "a" ? "<div>mine</div>" : null) });
+      const asked: [string, number, string | null][] = [];
+      const mine = pageAnswer(entry, {
+        ...ANSWER,
+        name,
+        actions: ({ id, count, replyTo }) => {
+          asked.push([id, count, replyTo]);
+          return id === "a" ? "<div>mine</div>" : null;
+        },
+      });
       expect(mine.body.toString()).toContain("<div>mine</div><div>theirs B</div>");
+      // Whom each Reply answers comes back as written, for their own markup to name it.
+      expect(asked).toEqual([
+        ["a", 2, `O'Brien <b> & 😀`],
+        ["b&c", 0, null],
+      ]);
       const anyone = pageAnswer(entry, ANSWER).body.toString();
       expect(anyone).toContain("<div>theirs A</div><div>theirs B</div>");
       expect(anyone).toContain('<input name="name" value="">');

@@ -1,6 +1,7 @@
+import { LRUCache } from "lru-cache";
 import { notFound } from "next/navigation";
 import { ImageResponse } from "next/og";
-import { listArticles } from "@/lib/content/articles";
+import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
 import { formatDay } from "@/lib/format";
 
@@ -10,17 +11,26 @@ export const alt = `An article on ${site.name}: its title, author and date`;
 export const size = { width: 1200, height: 630 };
 export const contentType = "image/png";
 
-// Built once per article (a scheduled one's on its first request). Set in next/og's bundled font:
-// nothing is fetched. Unknown slugs are a 404 below.
+// Drawn on the first request for each version of what it shows (content/ is read at run time, so
+// a title changed while the site runs gets a new card), then kept in memory: a drawing costs tens
+// of milliseconds. Set in next/og's bundled font: nothing is fetched. Unknown slugs are a 404 below.
+export const dynamic = "force-dynamic";
 
-export function generateStaticParams() {
-  return listArticles().map(({ slug }) => ({ slug }));
-}
+const cards = new LRUCache<string, Uint8Array<ArrayBuffer>>({ max: 200 });
 
 export default async function ArticleImage({ params }: Props) {
   const { slug } = await params;
   const article = listArticles().find((candidate) => candidate.slug === slug);
   if (!article) notFound();
+  const key = JSON.stringify([article.slug, article.title, article.author, article.date, article.readingMinutes]);
+  let png = cards.get(key);
+  if (!png) cards.set(key, (png = new Uint8Array(await draw(article).arrayBuffer())));
+  return new Response(png, {
+    headers: { "Content-Type": contentType, "Cache-Control": "public, max-age=0, must-revalidate" },
+  });
+}
+
+function draw(article: ArticleSummary): ImageResponse {
   return new ImageResponse(
     <div
       style={{

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { adjacentArticles, getArticle, listArticles } from "@/lib/content/articles";
+import { adjacentArticles, getArticle, listArticles, type Article } from "@/lib/content/articles";
+import { problemsToShow, type ContentProblem } from "@/lib/content/problems";
 import { articleMetadata, blogPostingJsonLd } from "@/lib/content/seo";
 import { COMMENT_SORTS, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
 import { relatedArticles } from "@/lib/content/related";
@@ -11,6 +12,7 @@ import { RelatedArticles, SeriesBox } from "@/components/MoreToRead";
 import { ArticleView } from "@/components/ArticleView";
 import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
+import { ContentProblems } from "@/components/ContentProblems";
 
 type Props = {
   params: Promise<{ slug: string }>;
@@ -18,15 +20,29 @@ type Props = {
 };
 
 // Only the articles in content/ exist: getArticle answers null for any other slug, a 404. Slugs
-// beyond the built list are still looked up, so an article created while `npm run dev` runs opens
-// at once, and a scheduled article goes live on its day without a rebuild.
+// beyond the built list are still looked up: an article added while the site runs (content/ is
+// read at run time, lib/content/live-content.ts) or while `npm run dev` runs opens at once, and a
+// scheduled article goes live on its day. Listing them here makes `next build` read, and check,
+// every file.
 
 export function generateStaticParams() {
   return listArticles().map(({ slug }) => ({ slug }));
 }
 
+/** The article, or in `npm run dev` the problems of its file, shown in its place (never in production). */
+async function readArticle(slug: string): Promise<Article | { problems: ContentProblem[] } | null> {
+  try {
+    return await getArticle(slug);
+  } catch (error) {
+    const problems = problemsToShow(error);
+    if (problems) return { problems };
+    throw error;
+  }
+}
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const article = await getArticle((await params).slug);
+  const article = await readArticle((await params).slug);
+  if (article && "problems" in article) return { title: "This article has problems" };
   return article ? articleMetadata(article) : {};
 }
 
@@ -46,10 +62,11 @@ const commentView = z.object({
 });
 
 // The page is rendered per request for its comments; the article's HTML, contents and metadata
-// come from lib/content/articles.ts, which renders each file once per process.
+// come from lib/content/articles.ts, which renders each version of a file once.
 export default async function ArticlePage({ params, searchParams }: Props) {
-  const article = await getArticle((await params).slug);
+  const article = await readArticle((await params).slug);
   if (!article) notFound();
+  if ("problems" in article) return <ContentProblems problems={article.problems} />;
   const view = commentView.parse(await searchParams);
   const published = listArticles();
   const series = seriesOf(article, published);

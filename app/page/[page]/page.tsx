@@ -12,7 +12,7 @@ import { pagePath } from "@/lib/routes";
 type Props = { params: Promise<{ page: string }> };
 
 // Page 1 is the index at /; /page/2 onwards are built, any page past the end is a 404 (indexPage),
-// and a page that a scheduled article adds later is looked up without a rebuild.
+// and a page that a new or scheduled article adds later is looked up without a rebuild.
 
 const pageNumber = z
   .string()

@@ -9,8 +9,8 @@ import { tagPath } from "@/lib/routes";
 
 type Props = { params: Promise<{ tag: string }> };
 
-// Only tags in use have a page (findTag); a tag that a scheduled article brings is looked up
-// without a rebuild.
+// Only tags in use have a page (findTag); a tag that a new or scheduled article brings is looked
+// up without a rebuild.
 
 export function generateStaticParams() {
   return listTags(listArticles()).map((tag) => ({ tag: tag.slug }));

@@ -1,5 +1,5 @@
 import "server-only";
-import { renderCommentMarkdown } from "../../content/comment-markdown";
+import { renderCommentForPage, renderCommentMarkdown } from "../../content/comment-markdown";
 import { db as defaultDb, type Db } from "../../server/db";
 import { avatarKey } from "../avatar";
 import { avatarPath } from "../../routes";
@@ -253,7 +253,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       depth: row.depth,
       authorName: visible ? row.authorName : "",
       replyToName: row.replyToName,
-      html: visible ? renderCommentMarkdown(row.body) : "",
+      html: visible ? renderCommentForPage(row.body) : "",
       markdown: visible && own ? row.body : null,
       createdAt: row.createdAt,
       editedAt: visible ? row.editedAt : null,

@@ -1,9 +1,11 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Element, Root } from "hast";
 import { visit } from "unist-util-visit";
+import type { VFile } from "vfile";
+import { processWide } from "../../process-wide";
 import { settings } from "../../settings";
 
 // Drawn once, when the site is built (the feeds render every article then), and kept on disk
@@ -13,13 +15,27 @@ const SCRIPT = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts", "re
 // In memory too: a failed drawing is not retried on every render of the same process.
 const drawn = new Map<string, (string | null)[]>();
 
+// A production server reads content/ while it runs (content-store.ts), and must not stop answering
+// for the seconds Chromium takes: there a diagram not drawn yet is drawn by a child process it does
+// not wait for, shown as code meanwhile, and its article is read again once it is drawn.
+const background = processWide<{ onDrawn?: (articleFile: string) => void; started: Set<string> }>(
+  "mermaid-background",
+  // The sets of diagrams drawn in the background so far: each once per process, failed or not.
+  () => ({ started: new Set() }),
+);
+
+/** From now on draw new diagrams without waiting, then call `onDrawn` with the article's file; undefined: wait again. */
+export function drawInBackground(onDrawn: ((articleFile: string) => void) | undefined): void {
+  background.onDrawn = onDrawn;
+}
+
 /**
  * ```` ```mermaid ```` blocks become inline SVG, drawn by rehype-mermaid with Chromium in a child
  * process (scripts/render-mermaid.mjs; rendering stays synchronous). Where no browser can run, the
  * block stays readable code with a note under it: a diagram never fails a build.
  */
 export function rehypeMermaidDiagrams() {
-  return (tree: Root) => {
+  return (tree: Root, file: VFile) => {
     const blocks: { pre: Element; parent: Element | Root; source: string }[] = [];
     visit(tree, "element", (pre: Element, _index, parent) => {
       const code =
@@ -30,7 +46,10 @@ export function rehypeMermaidDiagrams() {
       if (code && parent && classes.includes("language-mermaid")) blocks.push({ pre, parent, source: textOf(code) });
     });
     if (blocks.length === 0) return;
-    const svgs = draw(blocks.map((block) => block.source));
+    const svgs = draw(
+      blocks.map((block) => block.source),
+      file.path,
+    );
     for (const [i, { pre, parent, source }] of blocks.entries()) {
       const index = parent.children.indexOf(pre);
       const svg = svgs[i];
@@ -74,7 +93,7 @@ export function rehypeMermaidDiagrams() {
   };
 }
 
-function draw(diagrams: string[]): (string | null)[] {
+function draw(diagrams: string[], articleFile: string | undefined): (string | null)[] {
   const key = createHash("sha256").update(JSON.stringify(diagrams)).digest("hex").slice(0, 16);
   const remembered = drawn.get(key);
   if (remembered) return remembered;
@@ -83,14 +102,56 @@ function draw(diagrams: string[]): (string | null)[] {
   try {
     svgs = JSON.parse(fs.readFileSync(file, "utf8")) as (string | null)[];
   } catch {
-    svgs = run(diagrams, key);
-    if (svgs.some(Boolean)) {
-      fs.mkdirSync(CACHE_DIR, { recursive: true });
-      fs.writeFileSync(file, JSON.stringify(svgs));
+    if (background.onDrawn && articleFile && settings().MERMAID_RENDER === "on") {
+      // Not remembered: once drawn, the next render reads the drawing from disk.
+      drawLater(diagrams, key, articleFile);
+      return diagrams.map(() => null);
     }
+    svgs = run(diagrams, key);
+    keep(key, svgs);
   }
   drawn.set(key, svgs);
   return svgs;
+}
+
+/** On disk, for every render after this one (and every process of this build). */
+function keep(key: string, svgs: (string | null)[]): void {
+  if (!svgs.some(Boolean)) return;
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  fs.writeFileSync(path.join(CACHE_DIR, `${key}.json`), JSON.stringify(svgs));
+}
+
+/** Draws in a child process without waiting for it; once drawn, the article is read again. */
+function drawLater(diagrams: string[], key: string, articleFile: string): void {
+  if (background.started.has(key)) return;
+  background.started.add(key);
+  const child = execFile(
+    process.execPath,
+    [SCRIPT],
+    { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
+    (error, stdout) => {
+      const svgs = error ? diagrams.map(() => null) : svgsOf(stdout, diagrams);
+      if (!svgs.some(Boolean)) {
+        console.warn(`mermaid: diagrams left as code (${error?.message.split("\n")[0] ?? "none drawn"})`);
+        return;
+      }
+      keep(key, svgs);
+      background.onDrawn?.(articleFile);
+    },
+  );
+  child.stdin?.end(JSON.stringify({ diagrams, prefix: `mermaid-${key}` }));
+}
+
+/** The drawings in the script's answer, one per diagram (null where it drew none). */
+function svgsOf(output: string, diagrams: string[]): (string | null)[] {
+  try {
+    const svgs = JSON.parse(output) as unknown;
+    if (Array.isArray(svgs) && svgs.length === diagrams.length)
+      return svgs.map((svg) => (typeof svg === "string" ? svg : null));
+  } catch {
+    // Not JSON: nothing drawn.
+  }
+  return diagrams.map(() => null);
 }
 
 function run(diagrams: string[], key: string): (string | null)[] {
@@ -102,10 +163,7 @@ function run(diagrams: string[], key: string): (string | null)[] {
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const svgs = JSON.parse(output.toString("utf8")) as unknown;
-    return Array.isArray(svgs) && svgs.length === diagrams.length
-      ? svgs.map((svg) => (typeof svg === "string" ? svg : null))
-      : diagrams.map(() => null);
+    return svgsOf(output.toString("utf8"), diagrams);
   } catch (error) {
     console.warn(`mermaid: diagrams left as code (${(error as Error).message.split("\n")[0]})`);
     return diagrams.map(() => null);

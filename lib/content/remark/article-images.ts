@@ -23,7 +23,7 @@ const SIZES = "(max-width: 760px) 100vw, 700px";
 
 /**
  * Resolves each markdown image to a file in content/ (relative to the article) or public/ (a path
- * starting with /), reads its width and height at build time, and renders it with the props
+ * starting with /), reads its width and height when the article is read, and renders it with the props
  * next/image would give it (srcset through Next's image optimizer, lazy loading), so the page
  * keeps its layout while images load. Anything it cannot resolve becomes a message on the file.
  */
@@ -43,8 +43,11 @@ export function remarkArticleImages(options: ArticleImageOptions) {
         return;
       }
       let size: { width: number; height: number };
+      let url: string;
       try {
-        size = imageSize(fs.readFileSync(located.file));
+        const bytes = fs.readFileSync(located.file);
+        size = imageSize(bytes);
+        url = located.url ?? mediaUrl(located.file, options.contentDir, bytes);
       } catch (error) {
         file.message(`image "${image.url}": cannot read its size (${(error as Error).message})`, {
           place: image.position,
@@ -54,12 +57,12 @@ export function remarkArticleImages(options: ArticleImageOptions) {
       }
       const { width, height } = size;
       if (options.absoluteBase) {
-        image.url = absoluteUrl(located.url);
+        image.url = absoluteUrl(url);
         image.data = { ...image.data, hProperties: { width, height } };
         return;
       }
       const { props } = getImageProps({
-        src: located.url,
+        src: url,
         alt: image.alt,
         width,
         height,
@@ -83,7 +86,8 @@ export function remarkArticleImages(options: ArticleImageOptions) {
   };
 }
 
-function locate(url: string, file: VFile, options: ArticleImageOptions): { file: string; url: string } | string {
+/** The image's file, and its URL when it is in public/ (one in content/ gets its versioned URL once read). */
+function locate(url: string, file: VFile, options: ArticleImageOptions): { file: string; url: string | null } | string {
   if (/^[a-z][a-z\d+.-]*:|^\/\//i.test(url)) {
     return "must be a file in content/ or public/, so its size is known when the site is built";
   }
@@ -103,5 +107,5 @@ function locate(url: string, file: VFile, options: ArticleImageOptions): { file:
   const inContent = path.resolve(articleDir, pathname);
   if (!isInside(inContent, options.contentDir)) return "must be inside the content folder";
   if (!fs.existsSync(inContent)) return `not found (looked for ${path.relative(process.cwd(), inContent)})`;
-  return { file: inContent, url: mediaUrl(inContent, options.contentDir) };
+  return { file: inContent, url: null };
 }

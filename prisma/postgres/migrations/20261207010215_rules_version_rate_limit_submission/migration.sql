@@ -12,7 +12,7 @@ CREATE TABLE "RulesVersion" (
 -- The rate-limit place, as in 20261203130000_rate_limit_reserve, with two more things, written by
 -- hand as that one: a comment's submission judged twice (server.ts's lane, then the form's action)
 -- keeps one place (given its id, the function answers the place it already holds, with the hits
--- before it, and adds none); and the rules' version comes back with the place, so a post meets the
+-- before it, and adds none: "held"); and the rules' version comes back with the place, so a post meets the
 -- locks and blocklist as they are, with no other round trip (lib/comments/moderation.ts).
 DROP FUNCTION "reserveRateLimitHit"(TEXT, TIMESTAMP(3), INTEGER, INTEGER[], INTEGER[]);
 CREATE FUNCTION "reserveRateLimitHit"(
@@ -22,7 +22,7 @@ CREATE FUNCTION "reserveRateLimitHit"(
     "limits" INTEGER[],
     "seconds" INTEGER[],
     "hitSubmission" TEXT
-) RETURNS TABLE ("id" INTEGER, "earlier" TIMESTAMP(3)[], "rulesVersion" INTEGER)
+) RETURNS TABLE ("id" INTEGER, "earlier" TIMESTAMP(3)[], "rulesVersion" INTEGER, "held" BOOLEAN)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     "found" TIMESTAMP(3)[];
@@ -44,15 +44,15 @@ BEGIN
         LIMIT "take"
     ) h;
     IF "held" IS NOT NULL THEN
-        RETURN QUERY SELECT "held", "found", "rules";
+        RETURN QUERY SELECT "held", "found", "rules", TRUE;
     ELSIF EXISTS (
         SELECT 1 FROM unnest("limits", "seconds") w("limit", "window")
         WHERE (SELECT count(*) FROM unnest("found") t WHERE t > "at" - make_interval(secs => w."window")) >= w."limit"
     ) THEN
-        RETURN QUERY SELECT NULL::INTEGER, "found", "rules";
+        RETURN QUERY SELECT NULL::INTEGER, "found", "rules", FALSE;
     ELSE
         RETURN QUERY INSERT INTO "RateLimitHit" ("key", "createdAt", "submission")
-            VALUES ("hitKey", "at", "hitSubmission") RETURNING "RateLimitHit"."id", "found", "rules";
+            VALUES ("hitKey", "at", "hitSubmission") RETURNING "RateLimitHit"."id", "found", "rules", FALSE;
     END IF;
 END
 $$;

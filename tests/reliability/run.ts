@@ -113,6 +113,7 @@ async function crash(): Promise<string> {
   setMaxListeners(0, abort.signal); // every request listens to it
   let acknowledged = 0;
   let killedAt = 0;
+  // A storm that fails before the kill (the page changed, say) must not leave the server running.
   const storm = await commentStorm({
     pageUrl: `${server.url}${articlePath(SLUG)}`,
     clients: SIZE.clients,
@@ -132,6 +133,9 @@ async function crash(): Promise<string> {
         );
       }
     },
+  }).catch((error: unknown) => {
+    server.stop("SIGKILL");
+    throw error;
   });
   assert.ok(killedAt > 0, "the server was never killed");
   await server.exited(); // its port, for the restart

@@ -22,7 +22,8 @@ const unescape = (value: string) =>
 
 /** The hidden fields of the page's main comment form (the last form.comment-form on the page). */
 export function commentFormFields(html: string): FormFields {
-  const start = html.lastIndexOf('<form class="comment-form"');
+  // Its other attributes (the action React writes from the form's permalink, its id) come first.
+  const start = [...html.matchAll(/<form [^>]*class="comment-form"/g)].at(-1)?.index ?? -1;
   if (start < 0) throw new Error("no comment form on the page");
   const form = html.slice(start, html.indexOf("</form>", start));
   const fields: FormFields = {};

@@ -110,20 +110,11 @@ export const TEMPLATE_HEADER = "x-marginalia-template";
  * What the template render puts where each answer's nonce, form token, request id and reader's
  * name go; `actions` goes around each comment's actions (templateActions).
  */
-export const PLACEHOLDER = {
-  nonce: state.nonce,
-  token: state.token,
-  requestId: state.requestId,
-  name: state.name,
-  actions: state.actions,
-} as const;
-const PLACEHOLDERS = new RegExp(`(${state.nonce}|${state.token}|${state.requestId}|${state.name})`);
-const SLOTS: Record<string, Slot> = {
-  [state.nonce]: "nonce",
-  [state.token]: "token",
-  [state.requestId]: "requestId",
-  [state.name]: "name",
-};
+const { nonce, token, requestId, name, actions } = state;
+export const PLACEHOLDER = { nonce, token, requestId, name, actions } as const;
+const TEXT_SLOTS = ["nonce", "token", "requestId", "name"] as const;
+const PLACEHOLDERS = new RegExp(`(${TEXT_SLOTS.map((slot) => state[slot]).join("|")})`);
+const SLOTS: Record<string, Slot> = Object.fromEntries(TEXT_SLOTS.map((slot) => [state[slot], slot]));
 // A comment's actions in a template: mark, id (URI-encoded), count, 0 without Reply or 1 and whom
 // it answers (URI-encoded), mark, markup, mark.
 const ACTIONS = new RegExp(

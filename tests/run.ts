@@ -1,5 +1,5 @@
-// `npm test`: every suite in turn (typecheck, lint, content, vitest, Playwright, the short
-// reliability suite), stopping at the first that fails. The production build the browser tests
+// `npm test`: every suite in turn (typecheck, lint, content, vitest, the browser tests' quick tier,
+// the short reliability suite), stopping at the first that fails. The production build the browser tests
 // and the reliability suite run against is made while vitest runs: vitest mostly waits on its
 // databases, so on two cores the build costs little wall time there, and it does not touch
 // anything vitest reads (it builds data/e2e-content into .next/).
@@ -9,9 +9,10 @@ import fs from "node:fs";
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const BUILD_LOG = "data/test-build.log";
 
-function run(script: string, env: NodeJS.ProcessEnv = process.env, log?: string): Promise<number> {
+function run(script: string, env: NodeJS.ProcessEnv = process.env, log?: string, args: string[] = []): Promise<number> {
   const out = log ? fs.openSync(log, "w") : "inherit";
-  const child = spawn(npm, ["run", "--silent", script], { env, stdio: ["ignore", out, out] });
+  const extra = args.length ? ["--", ...args] : [];
+  const child = spawn(npm, ["run", "--silent", script, ...extra], { env, stdio: ["ignore", out, out] });
   return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
@@ -35,9 +36,10 @@ if (built !== 0) {
   stop("test:build", built);
 }
 
-// Both reuse the build just made.
+// Both reuse the build just made. The browser tests' long tier (tagged @full) is left to
+// `npm run test:reliability` and CI (docs/testing.md, "Two tiers").
 const reuse = { ...process.env, E2E_SKIP_BUILD: "1", SKIP_BUILD: "1" };
-for (const step of ["test:e2e", "test:reliability:short"]) {
-  const code = await run(step, reuse);
-  if (code !== 0) stop(step, code);
-}
+const browser = await run("test:e2e", reuse, undefined, ["--grep-invert", "@full"]);
+if (browser !== 0) stop("test:e2e", browser);
+const reliability = await run("test:reliability:short", reuse);
+if (reliability !== 0) stop("test:reliability:short", reliability);

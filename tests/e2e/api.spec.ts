@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { expect, test, type APIRequestContext } from "./support/test";
+import { expect, FULL, test, type APIRequestContext } from "./support/test";
 import Database from "better-sqlite3";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
@@ -88,7 +88,7 @@ test.describe("what a script sends", () => {
   });
 });
 
-test.describe("an article with 10,000 threads, the first with 10,000 replies", () => {
+test.describe(`an article with 10,000 threads, the first with 10,000 replies${FULL}`, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   test.beforeAll(async () => {
     test.setTimeout(SERVER_SETUP_MS);

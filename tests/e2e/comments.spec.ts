@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "./support/test";
+import { expect, fullUnless, test, type Page } from "./support/test";
 import { sign } from "@/lib/server/signing";
 import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
 import { e2eEnv } from "./support/servers";
@@ -241,7 +241,7 @@ async function openWithExpiredForm(page: Page) {
 }
 
 for (const javaScriptEnabled of [true, false]) {
-  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})${fullUnless(!javaScriptEnabled)}`, async ({
     browser,
   }) => {
     const page = await readerPage(browser, { javaScriptEnabled });

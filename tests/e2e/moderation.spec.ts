@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { expect, test, type Page } from "./support/test";
+import { expect, fullUnless, test, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
@@ -179,7 +179,7 @@ test.describe("a long discussion", () => {
   test.afterAll(() => server?.stop());
 
   for (const javaScriptEnabled of [true, false]) {
-    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})${fullUnless(!javaScriptEnabled)}`, async ({
       browser,
     }) => {
       const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled });

@@ -33,4 +33,13 @@ export const test = base.extend<object, { siteUrl: string }>({
   baseURL: async ({ siteUrl }, provide) => provide(siteUrl),
 });
 
+/**
+ * The browser tests' long tier: a test whose title ends in " @full" runs in `npm run test:reliability`
+ * and in CI, not in `npm test`, which keeps one path of each feature (one theme and width where the
+ * variants share their code, the small sizes of a scale). See docs/testing.md, "Two tiers".
+ */
+export const FULL = " @full";
+/** The title's ending of a test written once for several variants, of which one stays in `npm test`. */
+export const fullUnless = (quick: boolean) => (quick ? "" : FULL);
+
 export { expect, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";

@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, FULL, test } from "./support/test";
+import { E2E_CONTENT_DIR, E2E_PORT, e2eEnv, freshSqlite, SERVER_TS, startServer } from "./support/servers";
+
+// The author's loop in `npm run dev` (server.ts --dev), opened at 127.0.0.1 rather than localhost,
+// as a browser on the same machine may: saving an article refreshes the open page, and a file with
+// a mistake shows its file, line and field on its page. In the long tier (docs/testing.md): the dev
+// server compiles each route on its first visit, which takes a while on a loaded machine. Next.js
+// writes its dev build to .next/dev, so the production build of the other tests is left alone.
+test.describe.configure({ mode: "serial" });
+
+const PORT = E2E_PORT + 14;
+const CONTENT = "data/e2e-content-dev";
+const SLUG = "field-note-04";
+const FILE = path.join(CONTENT, `${SLUG}.md`);
+/** The first visit of a route compiles it: minutes on a loaded two-core machine. */
+const COMPILE_MS = 240_000;
+
+let server: Awaited<ReturnType<typeof startServer>>;
+test.beforeAll(async () => {
+  test.setTimeout(COMPILE_MS);
+  fs.rmSync(CONTENT, { recursive: true, force: true });
+  fs.cpSync(E2E_CONTENT_DIR, CONTENT, { recursive: true });
+  server = await startServer(PORT, e2eEnv(freshSqlite("e2e-dev"), { CONTENT_DIR: CONTENT }), "data/e2e-dev.log", [
+    ...SERVER_TS,
+    "--dev",
+  ]);
+});
+test.afterAll(() => {
+  server?.stop();
+  fs.rmSync(CONTENT, { recursive: true, force: true });
+});
+test.use({ baseURL: `http://127.0.0.1:${PORT}` });
+
+test(`at 127.0.0.1, saving an article refreshes the open page, and dev's own connections work${FULL}`, async ({
+  page,
+}) => {
+  test.setTimeout(COMPILE_MS);
+  // What broke at 127.0.0.1: the dev tools' connection (the hot reload socket) refused as cross-site.
+  const failed: string[] = [];
+  page.on("requestfailed", (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") failed.push(message.text());
+  });
+  await page.goto(`/articles/${SLUG}`, { timeout: COMPILE_MS });
+  const original = fs.readFileSync(FILE, "utf8");
+  const heading = page.getByRole("heading", { level: 1 });
+  await expect(heading).toBeVisible({ timeout: COMPILE_MS });
+
+  fs.writeFileSync(FILE, original.replace(/^title: .*$/m, "title: Saved while it was open"));
+  // No reload by the test: the page's EventSource (components/ContentRefresh) refreshes it.
+  await expect(heading).toHaveText("Saved while it was open", { timeout: 60_000 });
+  expect(failed.filter((line) => /webpack-hmr|_next|content-events|ERR_INVALID_HTTP_RESPONSE/.test(line))).toEqual([]);
+});
+
+test(`a file with a mistake shows its file, line and field on its page, and the fix brings the article back${FULL}`, async ({
+  page,
+}) => {
+  test.setTimeout(COMPILE_MS);
+  const original = fs.readFileSync(FILE, "utf8");
+  // The date on line 4 of the front matter (after "---", title and description).
+  const broken = original.replace(/^date: .*$/m, "date: 2026-13-45");
+  const line = broken.split("\n").findIndex((text) => text.startsWith("date: ")) + 1;
+  fs.writeFileSync(FILE, broken);
+  await expect(async () => {
+    await page.goto(`/articles/${SLUG}`, { timeout: COMPILE_MS });
+    await expect(page.getByRole("heading", { name: "This article has problems" })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  const problem = page.locator(".content-problems li").first();
+  await expect(problem).toContainText(`${SLUG}.md:${line}`);
+  await expect(problem).toContainText("field date");
+
+  fs.writeFileSync(FILE, original.replace(/^title: .*$/m, "title: Mended"));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mended", { timeout: 60_000 });
+});

@@ -18,6 +18,7 @@ import { ATOM_PATH, RSS_PATH, SEARCH_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
 import { isRequestId, REQUEST_ID_HEADER } from "@/lib/server/request-id";
 import "./design.css";
+import "./comments.css";
 
 export const metadata: Metadata = {
   metadataBase: new URL(site.url),

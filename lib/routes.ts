@@ -14,8 +14,6 @@ export const ADMIN_IMPORT_PATH = "/admin/import";
 /** Where mail providers POST an RFC 8058 one-click unsubscribe. */
 export const EMAIL_ONE_CLICK_PATH = "/email/one-click";
 
-export const AVATARS_PATH = "/avatars";
-
 const ARTICLES = "/articles";
 
 /** Page 1 is the index itself; later pages live at /page/N. */
@@ -50,11 +48,6 @@ export function commentAnchor(id: string): string {
  */
 export function postedCommentPath(slug: string, id: string | null): string {
   return id ? articleUrl(slug, `posted=${id}`, commentAnchor(id)) : articleUrl(slug, undefined, "comments");
-}
-
-/** A commenter's avatar (lib/comments/avatar.ts): its key names the picture. */
-export function avatarPath(key: string): string {
-  return `${AVATARS_PATH}/${key}.svg`;
 }
 
 export function commentPath(slug: string, id: string): string {

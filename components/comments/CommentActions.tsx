@@ -37,6 +37,8 @@ export function EditCommentForm({
           rows={5}
           maxLength={BODY_MAX}
           defaultValue={state.body}
+          // Opened by the reader's Edit: the focus goes where they are to type.
+          autoFocus
           aria-invalid={state.status === "error" || undefined}
           aria-describedby={state.status === "error" ? errorId : undefined}
         />

@@ -32,6 +32,9 @@ type Props = {
 /**
  * A new comment or a reply, posted through a server action: a plain form POST without
  * JavaScript, in place with it. "Preview" goes through the same action and renders the markdown.
+ * The box for a new comment starts compact, the comment's field alone, and opens on focus to show
+ * the rest (app/comments.css: `data-compact` and `.js`, so a reader without JavaScript sees it all
+ * and nothing moves when the page hydrates); a reply's box opens with the focus in it.
  */
 export function CommentForm(props: Props) {
   const { slug, token, defaultName, parentId, replyingTo, cancelHref, notice, mail } = props;
@@ -58,7 +61,13 @@ export function CommentForm(props: Props) {
   };
 
   return (
-    <form action={formAction} id={props.id} className="comment-form" noValidate>
+    <form
+      action={formAction}
+      id={props.id}
+      className="comment-form"
+      data-compact={(!parentId && state.status === "idle") || undefined}
+      noValidate
+    >
       <h3>{replyingTo ? `Reply to ${replyingTo}` : "Leave a comment"}</h3>
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="token" value={state.token ?? token} />
@@ -69,36 +78,48 @@ export function CommentForm(props: Props) {
         <input id={id("website")} name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
       </div>
       <div className="field">
-        <label htmlFor={id("name")}>Name</label>
-        <input {...fieldProps("name")} type="text" autoComplete="name" maxLength={NAME_MAX * 2} required />
-        <FieldError id={id("name-error")} messages={state.errors?.name} />
-      </div>
-      <div className="field">
         <label htmlFor={id("body")}>Comment</label>
-        {/* The browser stops at the limit, so no reader sends more than the server accepts. */}
-        <textarea {...fieldProps("body")} rows={parentId ? 4 : 6} maxLength={BODY_MAX} required />
+        {/* The browser stops at the limit, so no reader sends more than the server accepts. The
+            placeholder also tells CSS the box is empty (:placeholder-shown), so it stays open once written in. */}
+        <textarea
+          {...fieldProps("body")}
+          rows={parentId ? 4 : 5}
+          maxLength={BODY_MAX}
+          required
+          placeholder={replyingTo ? `Your reply to ${replyingTo}` : "Share your thoughts"}
+          autoFocus={Boolean(parentId)}
+        />
         {/* The error sits at the field it is about, above the hint. */}
         <FieldError id={id("body-error")} messages={state.errors?.body} />
+      </div>
+      <div className="comment-form-more">
         <p className="hint">
           Markdown: *emphasis*, **strong**, `code`, [links](https://example.com), &gt; quotes, lists.
         </p>
-      </div>
-      {mail && <NotifyFields id={id} values={state.values} errors={state.errors?.email} />}
-      {state.status === "preview" && (
-        <section className="comment-preview" aria-label="Preview">
-          <p className="preview-label">Preview</p>
-          {/* Rendered and sanitized on the server, exactly as the comment will be shown. */}
-          <div className="comment-body" dangerouslySetInnerHTML={{ __html: state.preview ?? "" }} />
-        </section>
-      )}
-      <div className="form-footer">
-        <SubmitButtons />
-        {cancelHref && (
-          <Link href={cancelHref} scroll={false}>
-            Cancel
-          </Link>
+        <div className="comment-form-who">
+          <div className="field">
+            <label htmlFor={id("name")}>Name</label>
+            <input {...fieldProps("name")} type="text" autoComplete="name" maxLength={NAME_MAX * 2} required />
+            <FieldError id={id("name-error")} messages={state.errors?.name} />
+          </div>
+          {mail && <NotifyFields id={id} values={state.values} errors={state.errors?.email} />}
+        </div>
+        {state.status === "preview" && (
+          <section className="comment-preview" aria-label="Preview">
+            <p className="preview-label">Preview</p>
+            {/* Rendered and sanitized on the server, exactly as the comment will be shown. */}
+            <div className="comment-body" dangerouslySetInnerHTML={{ __html: state.preview ?? "" }} />
+          </section>
         )}
-        <FormMessage message={state.message} error={state.status === "error"} />
+        <div className="form-footer">
+          <SubmitButtons />
+          {cancelHref && (
+            <Link href={cancelHref} scroll={false}>
+              Cancel
+            </Link>
+          )}
+          <FormMessage message={state.message} error={state.status === "error"} />
+        </div>
       </div>
     </form>
   );
@@ -117,7 +138,9 @@ function NotifyFields({
   const invalid = Boolean(errors?.length);
   return (
     <div className="field notify-fields">
-      <label htmlFor={id("email")}>Email (optional, never shown)</label>
+      <label htmlFor={id("email")}>
+        Email <span className="label-note">(optional, never shown)</span>
+      </label>
       <input
         id={id("email")}
         name="email"

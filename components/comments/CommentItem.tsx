@@ -1,7 +1,9 @@
 import type { CommentView } from "@/lib/comments/store";
 import {
   commentInnerHtml,
-  isEditable,
+  DELETE_QUESTION,
+  editMinutesLeft,
+  editTimeLeft,
   commentLink,
   commentTime,
   isInteractive,
@@ -42,7 +44,7 @@ export function CommentItem({ comment, context }: { comment: CommentView; contex
 export function InteractiveComment({ comment, context }: { comment: CommentView; context: CommentContext }) {
   const { slug } = context;
   const anchor = commentAnchor(comment.id);
-  const editable = isEditable(comment, context);
+  const minutesLeft = editMinutesLeft(comment, context);
 
   return (
     <li id={anchor} className="comment">
@@ -51,7 +53,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
       ) : (
         <>
           <CommentMeta comment={comment} anchor={anchor} now={context.now} />
-          {context.editing === comment.id && editable && comment.markdown !== null ? (
+          {context.editing === comment.id && minutesLeft > 0 && comment.markdown !== null ? (
             <EditCommentForm
               id={comment.id}
               slug={slug}
@@ -63,7 +65,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
             <HtmlSlot as="div" className="comment-body" {...slotProps(comment.html, Boolean(context.document))} />
           )}
-          <CommentActionRow comment={comment} context={context} editable={editable} />
+          <CommentActionRow comment={comment} context={context} minutesLeft={minutesLeft} />
           {context.admin && (
             <ModerationControls
               comment={comment}
@@ -93,9 +95,11 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
 function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: string; now: number }) {
   return (
     <p className="comment-meta">
-      {/* A tiny generated SVG, nothing to optimise; lazy: a long discussion loads the ones in view, and React does not preload it. */}
-      {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img src={comment.avatar} alt="" loading="lazy" />
+      {comment.avatar && (
+        <span className={`avatar t${comment.avatar.tone}`} aria-hidden="true">
+          {comment.avatar.initials}
+        </span>
+      )}
       <span className="comment-author">{comment.authorName}</span>
       {comment.byAuthor && <span className="comment-author-badge">Author</span>}
       {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
@@ -118,15 +122,15 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
   );
 }
 
-/** 👍, Reply, and the reader's own Edit and Delete, each where it applies. */
+/** 👍, Reply, and the reader's own Edit and Delete, each where it applies: lib/comments/html.ts's markup. */
 function CommentActionRow({
   comment,
   context,
-  editable,
+  minutesLeft,
 }: {
   comment: CommentView;
   context: CommentContext;
-  editable: boolean;
+  minutesLeft: number;
 }) {
   const { slug } = context;
   return (
@@ -138,13 +142,23 @@ function CommentActionRow({
           Reply<span>{` to ${comment.authorName}`}</span>
         </a>
       )}
-      {editable && context.editing !== comment.id && <a href={commentLink(context, "edit", comment.id)}>Edit</a>}
-      {editable && (
-        // A plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
-        <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
-          <input type="hidden" name="id" value={comment.id} />
-          <button type="submit">Delete</button>
-        </form>
+      {minutesLeft > 0 && context.editing !== comment.id && (
+        <a href={commentLink(context, "edit", comment.id)} className="edit-link">
+          Edit{editTimeLeft(minutesLeft)}
+        </a>
+      )}
+      {minutesLeft > 0 && (
+        // Asks first, without JavaScript too; a plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
+        <details className="delete">
+          <summary>Delete</summary>
+          <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
+            <input type="hidden" name="id" value={comment.id} />
+            {DELETE_QUESTION}{" "}
+            <button type="submit" className="danger">
+              Yes, delete
+            </button>
+          </form>
+        </details>
       )}
     </div>
   );

@@ -25,7 +25,7 @@ import { ADMIN_PATH } from "@/lib/routes";
 import { LockControl } from "./ModerationControls";
 import { RelativeTimes } from "./RelativeTimes";
 import { SoftNavigation } from "./SoftNavigation";
-import { articleUrl, commentFeedPath } from "@/lib/routes";
+import { articleUrl, commentAnchor, commentFeedPath } from "@/lib/routes";
 
 export type CommentSectionProps = {
   slug: string;
@@ -150,12 +150,14 @@ export async function CommentSection(props: CommentSectionProps) {
     <section className="comments" id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments ({page.count})</h2>
       <ReactionsForm slug={slug} />
-      {page.threads.length > 1 && <SortLinks sort={sort} query={query} />}
       {context.admin && banned && (
         <p role="status" className="notice">
           Banned. Bans are listed, and lifted, in <Link href={`${ADMIN_PATH}#bans`}>the moderation page</Link>.
         </p>
       )}
+      {/* At the top, where a reader who has read the article arrives; replies open under their comment. */}
+      <NewComment context={context} notice={notice} />
+      {page.threads.length > 1 && <SortLinks sort={sort} query={query} />}
       {page.threads.length === 0 ? (
         <p className="empty">No comments yet. Be the first to share your thoughts!</p>
       ) : (
@@ -167,8 +169,9 @@ export async function CommentSection(props: CommentSectionProps) {
       )}
       {page.hasMore && threads < MAX_THREADS_PER_PAGE && (
         <p className="more">
+          {/* Lands on the first thread it adds (SoftNavigation moves the focus there too), not at the top. */}
           <Link
-            href={`${query({ threads: Math.min(threads + THREADS_PER_PAGE, MAX_THREADS_PER_PAGE) })}#comments-more`}
+            href={`${query({ threads: Math.min(threads + THREADS_PER_PAGE, MAX_THREADS_PER_PAGE) })}#${page.next ? commentAnchor(page.next) : "comments"}`}
             scroll={false}
             id="comments-more"
           >
@@ -180,7 +183,6 @@ export async function CommentSection(props: CommentSectionProps) {
         <p className="more">{`The page shows ${MAX_THREADS_PER_PAGE.toLocaleString("en")} threads at most: sort by newest to read the latest.`}</p>
       )}
       {context.admin && <LockControl slug={slug} locked={Boolean(context.locked)} />}
-      <NewComment context={context} notice={notice} />
       <SoftNavigation />
       <RelativeTimes />
       <p className="meta comment-feed">

@@ -1,26 +1,50 @@
 import { createHash } from "node:crypto";
-import { minidenticon } from "minidenticons";
 import { site } from "../site";
 
-// Avatars made on the server, no third party asked: an identicon from the name and the posting
-// browser, so two people who pick the same name still look different, and one person looks the
-// same across their comments. The picture is drawn from a hash of the two alone (its key), so it
-// carries neither, and it is an address (/avatars/<key>.svg, cached for good by the browser)
-// rather than a data: URI: 40 bytes a comment instead of 1.4 KB, twice (the HTML and React's
-// payload), and one download per commenter, not one per comment.
+// Avatars drawn by the page itself, no third party asked and no picture fetched: the commenter's
+// initials on a colour (as Ghost does), in the site's own type, so they read in both themes
+// (app/comments.css holds the palette: each tone's initials pass WCAG AA on it, light and dark).
+// The tone comes from a hash of the name and the posting browser, so two people who pick the same
+// name likely differ, and one person looks the same across their comments; the author has one.
+
+/** How many tones app/comments.css defines (.avatar.t0 … .t7). */
+export const AVATAR_TONES = 8;
 
 const AUTHOR_SEED = `author:${site.author.name}`;
-const KEY = /^[A-Za-z0-9_-]{16}$/;
 
-const hash = (text: string) => createHash("sha256").update(text).digest("base64url");
+const hash = (text: string) => createHash("sha256").update(text).digest();
 
-/** The key of a comment's avatar: the same for the same name and browser, one for the author. */
-export function avatarKey(name: string, browserId: string | null, byAuthor = false): string {
-  const seed = byAuthor ? AUTHOR_SEED : `${name}\u0000${hash(browserId ?? "").slice(0, 12)}`;
-  return hash(seed).slice(0, 16);
+/** What a comment's avatar shows: up to two initials, on one of AVATAR_TONES colours. */
+export type Avatar = { initials: string; tone: number };
+
+/** The tone of a commenter: the same for the same name and browser, one for the author. */
+export function avatarTone(name: string, browserId: string | null, byAuthor = false): number {
+  const seed = byAuthor
+    ? AUTHOR_SEED
+    : `${name}\u0000${hash(browserId ?? "")
+        .toString("base64url")
+        .slice(0, 12)}`;
+  return hash(seed)[0] % AVATAR_TONES;
 }
 
-/** The avatar of a key as SVG, or null for what no avatarKey() makes. */
-export function avatarSvg(key: string): string | null {
-  return KEY.test(key) ? minidenticon(key, 60, 45) : null;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const firstGrapheme = (text: string) => graphemes.segment(text)[Symbol.iterator]().next().value?.segment ?? "";
+
+/**
+ * "Ana Lima" → "AL", "zoë" → "Z", "@bob" → "B": the first letter (or digit) of the first and last
+ * words, whole characters (an accent or an emoji is not cut in two); "?" for a name without one.
+ */
+export function initialsOf(name: string): string {
+  const words = name
+    .split(/\s+/u)
+    .map((word) => word.replace(/^[^\p{L}\p{N}]+/u, ""))
+    .filter(Boolean);
+  if (!words.length) return firstGrapheme(name.trim()) || "?";
+  const first = firstGrapheme(words[0]);
+  const last = words.length > 1 ? firstGrapheme(words[words.length - 1]) : "";
+  return (first + last).toLocaleUpperCase();
+}
+
+export function avatarOf(name: string, browserId: string | null, byAuthor = false): Avatar {
+  return { initials: initialsOf(name), tone: avatarTone(name, browserId, byAuthor) };
 }

@@ -4,7 +4,7 @@ import { hasAdminCookie } from "../server/admin";
 import type { KeptPage, ReaderValues } from "../server/page-cache";
 import { setCommenter } from "../server/page-cache-http";
 import { settings } from "../settings";
-import { commentActionsHtml } from "./html";
+import { commentActionsHtml, minutesLeft } from "./html";
 import { nameFrom, viewerFrom } from "./reader";
 import { editableUntil, ownCommentsOn, reactedOn, THREADS_PER_PAGE } from "./store";
 
@@ -28,7 +28,8 @@ async function readerValues(slug: string, cookie: string, page: KeptPage): Promi
     viewer.ownIds.size ? ownCommentsOn(slug, viewer) : [],
   ]);
   const now = Date.now();
-  const editable = new Set<string>();
+  /** Their comments they may still edit, with the minutes left. */
+  const editable = new Map<string, number>();
   for (const comment of own) {
     if (comment.deletedAt || comment.status === "hidden") continue; // as everyone sees it
     if (comment.status !== "published") return null; // shown to them alone
@@ -37,7 +38,8 @@ async function readerValues(slug: string, cookie: string, page: KeptPage): Promi
       if (comment.createdAt.getTime() >= page.startedAt - CLOCK_SLACK_MS) return null;
       continue;
     }
-    if (now < editableUntil(comment.createdAt, settings().COMMENT_EDIT_MINUTES).getTime()) editable.add(comment.id);
+    const left = minutesLeft(editableUntil(comment.createdAt, settings().COMMENT_EDIT_MINUTES), now);
+    if (left > 0) editable.set(comment.id, left);
   }
   // The kept page is the one at the article's own address: default sort and number of threads.
   const context = { slug, sort: "oldest" as const, threads: THREADS_PER_PAGE };
@@ -45,7 +47,10 @@ async function readerValues(slug: string, cookie: string, page: KeptPage): Promi
     name: nameFrom(jar),
     actions: ({ id, count, replyTo }) =>
       reacted.has(id) || editable.has(id)
-        ? commentActionsHtml({ id, count, replyTo, reacted: reacted.has(id), editable: editable.has(id) }, context)
+        ? commentActionsHtml(
+            { id, count, replyTo, reacted: reacted.has(id), editMinutesLeft: editable.get(id) ?? 0 },
+            context,
+          )
         : null,
   };
 }

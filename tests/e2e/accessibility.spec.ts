@@ -44,6 +44,27 @@ for (const colorScheme of ["light", "dark"] as const) {
     });
   }
 
+  // The discussion as a reader writes in it: a reply's box open and the page's own box opened.
+  test(`an article with a reply open in the ${colorScheme} theme has no serious or critical axe violations`, async ({
+    page,
+  }) => {
+    const api = "/api/articles/field-note-06/comments";
+    const { token } = (await (await page.request.get(api)).json()) as { token: string };
+    const posted = await page.request.post(api, {
+      data: { name: "Ana Lima", body: "Inline `code`, and a block:\n\n```\nnpm start\n```", token },
+      headers: { "x-forwarded-for": `10.45.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
+    });
+    const { id } = (await posted.json()) as { id: string };
+    await page.emulateMedia({ colorScheme });
+    // Loaded with its fragment (as without JavaScript): the page opens at the reply's box.
+    await page.goto(`/articles/field-note-06?reply=${id}#reply-form`);
+    await expect(page.locator("#reply-form textarea")).toBeInViewport();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.locator("#comments-form textarea").focus();
+    await expect(page.locator("#comments-form").getByLabel("Name")).toBeInViewport();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   // What only the signed-in author sees: the moderation list with a flagged comment, and "Ban author…".
   test(`the moderation page and the ban form in the ${colorScheme} theme have no serious or critical axe violations${fullUnless(colorScheme === "light")}`, async ({
     page,

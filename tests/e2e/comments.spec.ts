@@ -62,7 +62,11 @@ test("the author edits and deletes their comment; another browser cannot", async
   await expect(seenByStranger.getByRole("button", { name: "Delete" })).toHaveCount(0);
 
   const mine = commentWith(page, original);
+  // Edit says how long it stays possible (COMMENT_EDIT_MINUTES, 15 by default).
+  await expect(mine.getByRole("link", { name: /^Edit \((15|14) min left\)$/ })).toBeVisible();
   await mine.getByRole("link", { name: "Edit" }).click();
+  // The box opens with the focus in it.
+  await expect(page.getByLabel("Edit your comment")).toBeFocused();
   const corrected = original.replace("Frist", "First");
   await page.getByLabel("Edit your comment").fill(corrected);
   await page.getByRole("button", { name: "Save edit" }).click();
@@ -71,7 +75,10 @@ test("the author edits and deletes their comment; another browser cannot", async
   const edited = commentWith(page, corrected);
   await expect(edited).toContainText("(edited)");
 
-  await edited.getByRole("button", { name: "Delete" }).click();
+  // Delete asks first.
+  await edited.getByText("Delete", { exact: true }).click();
+  await expect(edited.getByText("Delete your comment?")).toBeVisible();
+  await edited.getByRole("button", { name: "Yes, delete" }).click();
   await expect(page.locator(".comment-body", { hasText: corrected })).toHaveCount(0);
   await stranger.reload();
   await expect(stranger.locator(".comment-body", { hasText: corrected })).toHaveCount(0);
@@ -93,6 +100,89 @@ test("preview renders the markdown without posting it", async ({ browser }) => {
   );
   await page.reload();
   await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
+});
+
+test("without JavaScript, Preview answers where the reader was: at the comment box", async ({ browser }) => {
+  const page = await readerPage(browser, { javaScriptEnabled: false, viewport: { width: 375, height: 700 } });
+  await page.goto(ARTICLE);
+  const text = unique("Preview without script");
+  await commentForm(page).getByLabel("Comment", { exact: true }).fill(`**${text}**`);
+  await commentForm(page).getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("region", { name: "Preview" }).locator("strong")).toHaveText(text);
+  await expect(page.getByRole("region", { name: "Preview" })).toBeInViewport();
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+});
+
+test("the comment box is at the top of the discussion, compact until the reader turns to it", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  await postComment(page, "Ada", unique("Above or below"));
+  const stranger = await readerPage(browser);
+  await stranger.goto(ARTICLE);
+  const box = commentForm(stranger);
+  // Before the threads, not after them.
+  expect(
+    await box.evaluate((form) => {
+      const list = document.querySelector(".comment-list")!;
+      return Boolean(form.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }),
+  ).toBe(true);
+  // Folded: the comment's field alone shows; Name and the buttons wait (in reach of the keyboard).
+  const folded = () => box.locator(".comment-form-more").evaluate((more) => more.getBoundingClientRect().height);
+  expect(await folded()).toBe(0);
+  await box.getByLabel("Comment", { exact: true }).focus();
+  expect(await folded()).toBeGreaterThan(100);
+  await expect(box.getByLabel("Name")).toBeInViewport();
+  await expect(box.getByRole("button", { name: "Post comment" })).toBeInViewport();
+  // Written in, it stays open when the focus leaves.
+  await box.getByLabel("Comment", { exact: true }).fill("Half a thought");
+  await stranger.locator("h2#comments-heading").click();
+  expect(await folded()).toBeGreaterThan(100);
+  // The checkbox sits beside its words, not stretched across the row.
+  const checkbox = box.getByRole("checkbox", { name: "Email me when someone replies" });
+  if (await checkbox.count()) expect((await checkbox.boundingBox())!.width).toBeLessThan(30);
+
+  // Without JavaScript nothing is folded.
+  const plain = await readerPage(browser, { javaScriptEnabled: false });
+  await plain.goto(ARTICLE);
+  await expect(commentForm(plain).getByLabel("Name")).toBeVisible();
+  expect(
+    await commentForm(plain)
+      .locator(".comment-form-more")
+      .evaluate((more) => more.getBoundingClientRect().height),
+  ).toBeGreaterThan(100);
+});
+
+test("Reply, 👍, Cancel and Delete keep the keyboard focus where the reader is", async ({ browser }) => {
+  const page = await readerPage(browser);
+  await page.goto(ARTICLE);
+  const first = unique("Focus one");
+  const second = unique("Focus two");
+  await postComment(page, "Ana Lima", first);
+  await postComment(page, "Ana Lima", second);
+  // A designed avatar: the initials, hidden from screen readers (the name follows).
+  await expect(commentWith(page, first).locator(".comment-meta .avatar")).toHaveText("AL");
+  await expect(commentWith(page, first).locator(".comment-meta .avatar")).toHaveAttribute("aria-hidden", "true");
+
+  // Reply names whom it answers; the box it opens takes the focus; Cancel gives it back to the comment.
+  await commentWith(page, first).getByRole("link", { name: "Reply to Ana Lima" }).press("Enter");
+  const reply = commentWith(page, first).locator("form.comment-form");
+  await expect(reply.getByLabel("Comment", { exact: true })).toBeFocused();
+  await reply.getByRole("link", { name: "Cancel" }).press("Enter");
+  await expect(reply).toHaveCount(0);
+  await expect(commentWith(page, first)).toBeFocused();
+
+  // 👍 from the keyboard: counted, pressed, and the focus still on it.
+  await commentWith(page, first).getByRole("button", { name: "Thumbs up", exact: true }).press("Enter");
+  const liked = commentWith(page, first).getByRole("button", { name: "Thumbs up 1", exact: true });
+  await expect(liked).toHaveAttribute("aria-pressed", "true");
+  await expect(liked).toBeFocused();
+
+  // Delete: the comment goes, and the focus goes to the next one rather than to the top of the page.
+  await commentWith(page, first).getByText("Delete", { exact: true }).press("Enter");
+  await commentWith(page, first).getByRole("button", { name: "Yes, delete" }).press("Enter");
+  await expect(page.locator(".comment-body", { hasText: first })).toHaveCount(0);
+  await expect(commentWith(page, second)).toBeFocused();
 });
 
 test("markdown in a comment is rendered safely", async ({ browser }) => {
@@ -386,7 +476,9 @@ test("a reader deletes their own comment without JavaScript", async ({ browser }
   await sendComment(commentForm(page), "Ada", text);
   await expect(commentWith(page, text)).toBeVisible();
   await page.goto(ARTICLE);
-  await commentWith(page, text).getByRole("button", { name: "Delete" }).click();
+  // The question opens without script too (a disclosure), and nothing is deleted before the answer.
+  await commentWith(page, text).getByText("Delete", { exact: true }).click();
+  await commentWith(page, text).getByRole("button", { name: "Yes, delete" }).click();
   await expect(page).toHaveURL(/#comments$/);
   await expect(page.locator(".comment-body", { hasText: text })).toHaveCount(0);
   // A comment that is not theirs: refused, with why and the way back.

@@ -190,6 +190,10 @@ test.describe("a long discussion", () => {
       await expect(page.getByText("Thread number 51", { exact: true })).toHaveCount(0);
       await page.getByRole("link", { name: "Show more comments" }).click();
       await expect(page.locator(".comment-list > li.comment")).toHaveCount(60);
+      // It lands on the first thread it adds, where the reader was, not at the top of the page.
+      const firstNew = page.locator(".comment-list > li.comment").nth(50);
+      await expect(firstNew).toBeInViewport();
+      if (javaScriptEnabled) await expect(firstNew).toBeFocused();
       await expect(page.getByText("Thread number 60", { exact: true })).toBeVisible();
       await expect(page.getByRole("link", { name: "Show more comments" })).toHaveCount(0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { impersonatesAuthor, nameSkeleton } from "@/lib/comments/author-names";
-import { avatarKey, avatarSvg } from "@/lib/comments/avatar";
+import { AVATAR_TONES, avatarOf, avatarTone, initialsOf } from "@/lib/comments/avatar";
 
 const authors = ["Ahmad Waqar", "Grace Hopper"];
 
@@ -34,23 +34,32 @@ describe("author names", () => {
 });
 
 describe("avatars", () => {
-  it("are keyed by name and browser: the same for both, different for another browser, carrying neither", () => {
-    const a = avatarKey("Ada", "browser-1");
-    expect(a).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(avatarKey("Ada", "browser-1")).toBe(a);
-    expect(avatarKey("Ada", "browser-2")).not.toBe(a);
-    expect(avatarKey("Ada ", "browser-1")).not.toBe(a);
-    expect(avatarSvg(a)).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(avatarSvg(a)).not.toMatch(/Ada|browser/);
+  it("show up to two initials, whole characters, whatever the name is made of", () => {
+    expect(initialsOf("Ana Lima")).toBe("AL");
+    expect(initialsOf("ada")).toBe("A");
+    expect(initialsOf("Grace Brewster Murray Hopper")).toBe("GH");
+    expect(initialsOf("  @bob  ")).toBe("B");
+    expect(initialsOf("Zoë Okafor")).toBe("ZO");
+    // A letter and its combining accent stay together.
+    expect(initialsOf("e\u0301mile")).toBe("E\u0301");
+    expect(initialsOf("李小龍")).toBe("李");
+    expect(initialsOf("🦊")).toBe("🦊");
+    expect(initialsOf("👩‍💻 Dev")).toBe("D");
+    expect(initialsOf("   ")).toBe("?");
   });
 
-  it("give the author one avatar whatever the browser", () => {
-    expect(avatarKey("x", "b1", true)).toBe(avatarKey("y", "b2", true));
+  it("take a tone from the name and the browser: the same for both, one of the palette's", () => {
+    const tone = avatarTone("Ada", "browser-1");
+    expect(tone).toBeGreaterThanOrEqual(0);
+    expect(tone).toBeLessThan(AVATAR_TONES);
+    expect(avatarTone("Ada", "browser-1")).toBe(tone);
+    // Two people who pick the same name mostly differ: across browsers, more than one tone.
+    const tones = new Set(Array.from({ length: 32 }, (_, i) => avatarTone("Ada", `browser-${i}`)));
+    expect(tones.size).toBeGreaterThan(1);
+    expect(avatarOf("Ana Lima", "b")).toEqual({ initials: "AL", tone: avatarTone("Ana Lima", "b") });
   });
 
-  it("draw nothing for a key no comment has", () => {
-    for (const key of ["", "short", "../../etc/passwd", "a".repeat(17), "<script>alert(1)</scr"]) {
-      expect(avatarSvg(key)).toBeNull();
-    }
+  it("give the author one tone whatever the browser", () => {
+    expect(avatarTone("x", "b1", true)).toBe(avatarTone("y", "b2", true));
   });
 });

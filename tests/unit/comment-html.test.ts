@@ -32,7 +32,7 @@ const comment = (id: string, changes: Partial<CommentView> = {}): CommentView =>
   reacted: false,
   own: false,
   byAuthor: false,
-  avatar: "/avatars/AAAAAAAAAAAAAAAA.svg",
+  avatar: { initials: "O", tone: 3 },
   replies: [],
   ...changes,
 });
@@ -86,8 +86,8 @@ describe("a comment written as one string of HTML", () => {
       for (const child of node.childNodes ?? []) walk(child as typeof node);
     };
     walk(parseFragment(html) as never);
-    // The two comments' avatars are the only images, and no attribute comes from the id.
-    expect(elements.filter((name) => name === "img")).toHaveLength(2);
+    // No element and no attribute comes from the id: the page's own markup alone.
+    expect(elements).not.toContain("img");
     expect(attributes).not.toContain("onerror");
     expect(html).toContain(`href="#comment-x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"`);
     // The same markup as React's, which escapes every attribute.
@@ -108,8 +108,16 @@ describe("a comment written as one string of HTML", () => {
   it("shows the reader's own comment with Edit and Delete while they may, as React does", () => {
     const mine = comment("mine", { own: true, createdAt: new Date(context.now - 60_000) });
     const html = commentHtml(mine, context);
-    expect(html).toContain(">Edit</a>");
+    // Edit says how long it stays possible: 15 minutes from a minute ago.
+    expect(html).toContain(">Edit (14 min left)</a>");
     expect(html).toContain('action="/articles/monolith-vs-microservices/delete"');
+    // Delete asks first, without JavaScript: a disclosure holding the button that deletes.
+    expect(html).toMatch(
+      /<details class="delete"><summary>Delete<\/summary><form [^>]*>.*Delete your comment\? <button type="submit" class="danger">Yes, delete<\/button><\/form><\/details>/,
+    );
+    // The last seconds still count as a minute, never "0 min left".
+    const late = comment("mine", { own: true, createdAt: new Date(context.now - 15 * 60_000 + 5_000) });
+    expect(commentHtml(late, context)).toContain(">Edit (1 min left)</a>");
     expect(normalized(html)).toBe(
       normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: mine, context }))),
     );
@@ -135,6 +143,8 @@ describe("a comment written as one string of HTML", () => {
       expect(normalized(commentHtml(one, context))).toBe(
         normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: one, context }))),
       );
+    // The avatar is decorative beside the name: initials on a tone, hidden from screen readers.
+    expect(none).toContain('<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author">');
     // A locked discussion has no Reply.
     expect(commentHtml(comment("locked"), { ...context, locked: true })).not.toContain("reply-link");
   });

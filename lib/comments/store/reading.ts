@@ -1,8 +1,7 @@
 import "server-only";
 import { renderCommentForPage, renderCommentMarkdown } from "../../content/comment-markdown";
 import { db as defaultDb, type Db } from "../../server/db";
-import { avatarKey } from "../avatar";
-import { avatarPath } from "../../routes";
+import { avatarOf, type Avatar } from "../avatar";
 import { reactedOn } from "./reactions";
 import type { Viewer } from "./shared";
 
@@ -48,12 +47,13 @@ export type CommentView = {
   own: boolean;
   /** Posted by the signed-in author: the "Author" badge. */
   byAuthor: boolean;
-  /** A generated SVG avatar (data: URI) from the name and the posting browser. */
-  avatar: string;
+  /** Initials on a colour drawn from the name and the posting browser (lib/comments/avatar.ts); null when not shown. */
+  avatar: Avatar | null;
   replies: CommentView[];
 };
 
-export type CommentPage = { count: number; threads: CommentView[]; hasMore: boolean };
+/** `next`: the first thread past the page, where "Show more" lands the reader. */
+export type CommentPage = { count: number; threads: CommentView[]; hasMore: boolean; next?: string };
 
 /** Where a page of threads ends, oldest first: the next page starts after it. */
 export type CommentCursor = { createdAt: Date; id: string };
@@ -169,7 +169,12 @@ export async function listComments(
     countComments(slug, db, viewer),
     db.comment.findMany({ where: threadRoots(slug, viewer), orderBy, take: limit + 1, select: rowSelect }),
   ]);
-  return { count, threads: await buildThreads(slug, roots.slice(0, limit), viewer, db), hasMore: roots.length > limit };
+  return {
+    count,
+    threads: await buildThreads(slug, roots.slice(0, limit), viewer, db),
+    hasMore: roots.length > limit,
+    next: roots[limit]?.id,
+  };
 }
 
 /**
@@ -266,7 +271,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       reacted: reacted.has(row.id),
       own,
       byAuthor: visible && row.byAuthor,
-      avatar: visible ? avatarPath(avatarKey(row.authorName, row.browserId, row.byAuthor)) : "",
+      avatar: visible ? avatarOf(row.authorName, row.browserId, row.byAuthor) : null,
       replies: children,
     };
   };

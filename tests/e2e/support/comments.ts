@@ -11,7 +11,7 @@ const freshAddress = () => `10.${byte()}.${byte()}.${byte()}`;
  */
 export async function readerPage(
   browser: Browser,
-  options: { baseURL?: string; javaScriptEnabled?: boolean } = {},
+  options: { baseURL?: string; javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {},
 ): Promise<Page> {
   const context = await browser.newContext({ ...options, extraHTTPHeaders: { "x-forwarded-for": freshAddress() } });
   return context.newPage();
@@ -19,8 +19,8 @@ export async function readerPage(
 
 export const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
 
-/** The page's own comment form (the last one: a reply form opens above it). */
-export const commentForm = (page: Page) => page.locator("form.comment-form").last();
+/** The page's own comment box, at the top of the discussion (a reply's opens under its comment). */
+export const commentForm = (page: Page) => page.locator("#comments-form");
 
 /** Fills in a comment form and sends it, without waiting for the answer. */
 export async function sendComment(form: Locator, name: string, body: string): Promise<void> {

@@ -9,13 +9,14 @@ import { absoluteUrl, site } from "../site";
 import {
   issueMailToken,
   linkTo,
-  mailboxHash,
   neverMailToken,
   subscribe,
   unsubscribeAllToken,
   unsubscribeToken,
 } from "./subscriptions";
 import { articlePath, commentPath } from "../routes";
+import { mailboxHash } from "./mailbox";
+import { authorMailPaused, pauseAuthorMailToken } from "./author-mail";
 
 // What a new comment sets off: the commenter's subscription (and confirmation mail), reply
 // notifications to those who follow the comment answered or the discussion, the author's mail and
@@ -54,7 +55,7 @@ export async function recordNewComment(tx: Tx, event: CommentEvent, now = new Da
     // A shadow-banned reader's comment is news to nobody: no reply mails, no mail to the author.
     const shadow = event.status === "shadow";
     if (!shadow) await queueReplyNotifications(tx, event, now);
-    if (config.AUTHOR_EMAIL && !shadow) {
+    if (config.AUTHOR_EMAIL && !shadow && !(await authorMailPaused(tx))) {
       const links = Object.fromEntries(
         await Promise.all(
           (["approve", "hide", "delete"] as const).map(async (action) => [
@@ -258,6 +259,7 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
 async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
   const to = settings().AUTHOR_EMAIL;
   if (!to) return { kind: "drop", reason: "AUTHOR_EMAIL is no longer set" };
+  if (await authorMailPaused(db)) return { kind: "drop", reason: "the author paused new-comment mails" };
   const items = rows.map((row) =>
     payloadOf<{ commentId: string; links: Record<"approve" | "hide" | "delete", string> }>(row),
   );
@@ -286,8 +288,22 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”`
       : `${present.length} new comments`;
   const hours = settings().MAIL_LINK_HOURS;
-  const body = renderMail(parts, [paragraph`Each link works once, for ${hours} hours, without signing in.`]);
-  return { kind: "send", mail: { to, subject, ...body, messageId: rows[0].messageId, unsubscribeUrl: null } };
+  const body = renderMail(parts, [
+    paragraph`Each link works once, for ${hours} hours, without signing in.`,
+    links(
+      link("Pause these mails (switch them back on in /admin)", linkTo("/email/unsubscribe", pauseAuthorMailToken(to))),
+    ),
+  ]);
+  return {
+    kind: "send",
+    mail: {
+      to,
+      subject,
+      ...body,
+      messageId: rows[0].messageId,
+      unsubscribeUrl: linkTo("/email/one-click", pauseAuthorMailToken(to)),
+    },
+  };
 }
 
 async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {

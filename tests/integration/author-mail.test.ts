@@ -39,7 +39,14 @@ describe.each(providers)("the author's new-comment mails on %s", (name, open, sk
   /** A reader's comment, with what it sets off queued in its transaction, then the outbox sent. */
   async function comment(body: string) {
     const now = later(1000);
-    const event = { slug: "hello-world", answers: null, name: "Ann", body, status: "published", browserId: null };
+    const event = {
+      slug: "hello-world",
+      answers: null,
+      name: "Ann",
+      body,
+      status: "published" as const,
+      browserId: null,
+    };
     const created = await createComment(
       { ...event, parentId: null, onCreated: (tx, id) => recordNewComment(tx, { id, ...event }, now) },
       database.db,

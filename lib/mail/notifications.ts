@@ -1,7 +1,7 @@
 import "server-only";
 import { listArticles } from "../content/articles";
 import type { Db } from "../server/db";
-import { comment, heading, link, links, paragraph, renderMail, rule, strong } from "./body";
+import { buttons, comment, heading, link, links, paragraph, quoted, renderMail, rule, strong } from "./body";
 import { mailEnabled, type OutgoingMail } from "./mail";
 import { enqueue, type OutboxRow, type Tx } from "./outbox";
 import { settings } from "../settings";
@@ -183,7 +183,7 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
   const body = renderMail(
     [
       paragraph`Someone, probably you, asked ${link(site.name, site.url)} to send mail to this address.`,
-      links(link(`Confirm your address (within ${hours} hours)`, confirm)),
+      buttons(link(`Confirm your address (within ${hours} hours)`, confirm)),
     ],
     [
       paragraph`If it was not you, ignore this mail: nothing more will be sent to you unless you ask.`,
@@ -228,11 +228,22 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
   const subscription = subscriptions.find((s) => s.id === items[0].subscriptionId) ?? subscriptions[0];
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
-  const parts = published.flatMap((c, i) => [
-    ...(i > 0 ? [rule] : []),
-    paragraph`${strong(c.authorName)} replied on ${link(title, absoluteUrl(commentPath(c.articleSlug, c.id)))}:`,
-    comment(c.body),
-  ]);
+  const own = await answeredComments(db, subscriptions);
+  const followed = new Map(items.map((i) => [i.commentId, subscriptions.find((s) => s.id === i.subscriptionId)]));
+  const parts = published.flatMap((c, i) => {
+    const url = absoluteUrl(commentPath(c.articleSlug, c.id));
+    // A follow of replies names the comment answered (which a deep reply's parent may not be).
+    const follow = followed.get(c.id);
+    const answered = follow?.kind === "replies" ? own.get(follow.target) : undefined;
+    return [
+      ...(i > 0 ? [rule] : []),
+      paragraph`${strong(c.authorName)} replied on ${link(title, url)}:`,
+      // The reader's own comment first, so the reply reads in its context (as Remark42 does).
+      ...(answered ? [quoted("Your comment:", answered)] : []),
+      comment(c.body),
+      buttons(link(published.length === 1 ? "Read and reply" : "Read and reply to this one", url)),
+    ];
+  });
   const subject =
     published.length === 1
       ? `${published[0].authorName} replied on “${title}”`
@@ -256,6 +267,17 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
   };
 }
 
+/** The comments the reader follows for their replies (their own), by id: quoted above a reply to them. */
+async function answeredComments(db: Db, follows: { kind: string; target: string }[]): Promise<Map<string, string>> {
+  const ids = follows.filter((f) => f.kind === "replies").map((f) => f.target);
+  if (ids.length === 0) return new Map();
+  const rows = await db.comment.findMany({
+    where: { id: { in: ids }, deletedAt: null, status: "published" },
+    select: { id: true, body: true },
+  });
+  return new Map(rows.map((row) => [row.id, row.body]));
+}
+
 async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
   const to = settings().AUTHOR_EMAIL;
   if (!to) return { kind: "drop", reason: "AUTHOR_EMAIL is no longer set" };
@@ -275,7 +297,7 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       ...(i > 0 ? [rule] : []),
       paragraph`${strong(c.authorName)} commented on ${link(articleTitle(c.articleSlug), url)}${state}:`,
       comment(c.body),
-      links(
+      buttons(
         ...(c.status === "pending" ? [link("Approve", actions.approve)] : []),
         link("Hide", actions.hide),
         link("Delete", actions.delete),
@@ -317,7 +339,7 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
   const body = renderMail(
-    [heading`${link(article.title, url)}`, paragraph`${article.description}`],
+    [heading`${link(article.title, url)}`, paragraph`${article.description}`, buttons(link("Read the article", url))],
     [
       links(
         link("Stop new-article mails", stopOne),

@@ -2,7 +2,18 @@
 // is the text itself. A comment's text part is its markdown as the reader wrote it, tidied and bounded.
 import { parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
-import { comment, commentText, heading, link, links, paragraph, renderMail, strong } from "@/lib/mail/body";
+import {
+  buttons,
+  comment,
+  commentText,
+  heading,
+  link,
+  links,
+  paragraph,
+  quoted,
+  renderMail,
+  strong,
+} from "@/lib/mail/body";
 import { MARKUP_BUDGET, renderCommentMarkdown } from "@/lib/content/comment-markdown";
 
 /** What a browser shows of some HTML: its text nodes, entities read. */
@@ -72,7 +83,47 @@ describe("a mail's two parts", () => {
     );
     expect(mail.html).toContain('<a href="https://example.org/a?x=1&amp;y=2">Tips &amp; &lt;tricks&gt;</a>');
     expect(mail.html).toContain("<strong>Ann &amp; &lt;Bob&gt;</strong>");
-    expect(mail.html).toContain("<blockquote><p>a &#x3C; b &#x26;&#x26; c</p></blockquote>");
+    expect(mail.html).toMatch(/<blockquote [^>]*><p>a &#x3C; b &#x26;&#x26; c<\/p><\/blockquote>/);
     expect(shown(mail.html)).toContain("Ann & <Bob> replied on R&D:a < b && cHide · Delete");
+  });
+});
+
+describe("a mail's look", () => {
+  const mail = renderMail(
+    [
+      paragraph`${strong("Ann")} replied on ${link("An article", "https://example.org/a")}:`,
+      quoted("Your comment:", "I think **so**."),
+      comment("Me too."),
+      buttons(link("Approve", "https://example.org/a?t=1&u=2"), link("Hide", "https://example.org/h")),
+    ],
+    [paragraph`Why you get this.`],
+  );
+
+  it("is the site's: its name at the top, in both light and dark clients, from tables and inline styles", () => {
+    expect(mail.html).toMatch(/^<!doctype html><html lang="en"><head><meta charset="utf-8">/);
+    expect(mail.html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(mail.html).toMatch(/<a href="[^"]+" class="site-name"[^>]*>Marginalia<\/a>/);
+    // No page background and no text colour: a dark client keeps its own; no SVG, no remote image.
+    expect(mail.html).not.toMatch(/<body[^>]*background|bgcolor|<svg|<img/);
+    expect(mail.html).not.toMatch(/<div|<link /);
+  });
+
+  it("has buttons a thumb can press: one link each, 44 px tall, escaped", () => {
+    const anchors = [...mail.html.matchAll(/<a href="([^"]+)" class="button" style="([^"]+)">([^<]+)<\/a>/g)];
+    expect(anchors.map((a) => [a[1], a[3]])).toEqual([
+      ["https://example.org/a?t=1&amp;u=2", "Approve"],
+      ["https://example.org/h", "Hide"],
+    ]);
+    for (const [, , style] of anchors) {
+      const padding = Number(/padding:(\d+)px/.exec(style)![1]);
+      const line = Number(/line-height:(\d+)px/.exec(style)![1]);
+      expect(2 * padding + line + 2).toBeGreaterThanOrEqual(44);
+    }
+    expect(mail.text).toContain("Approve: https://example.org/a?t=1&u=2\nHide: https://example.org/h");
+  });
+
+  it("quotes the reader's own comment above the reply, in both parts", () => {
+    expect(mail.text).toContain("Your comment:\n> I think **so**.\n\nMe too.");
+    expect(shown(mail.html)).toContain("Your comment:I think so.Me too.");
   });
 });

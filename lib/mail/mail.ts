@@ -31,6 +31,8 @@ export type OutgoingMail = {
    * about, the author's pauses their new-comment mails until they switch them on in /admin.
    */
   unsubscribeUrl: string;
+  /** Where a reply goes, when one may answer by replying (lib/mail/reply-address.ts). */
+  replyTo?: string | null;
 };
 
 let cached: { url: string; transport: Transporter } | undefined;
@@ -67,7 +69,10 @@ export async function deliverMail(mail: OutgoingMail): Promise<void> {
     text: mail.text,
     html: mail.html,
     messageId: mail.messageId,
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
     list: { unsubscribe: { url: mail.unsubscribeUrl, comment: "Unsubscribe" } },
-    headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    // Auto-Submitted (RFC 3834): out-of-office replies are not sent to it, and one that comes back
+    // to the reply address anyway is ignored there (lib/mail-in/).
+    headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Auto-Submitted": "auto-generated" },
   });
 }

@@ -17,6 +17,7 @@ import {
 import { articlePath, commentPath } from "../routes";
 import { mailboxHash } from "./mailbox";
 import { authorMailPaused, pauseAuthorMailToken } from "./author-mail";
+import { replyAddress } from "./reply-address";
 
 // What a new comment sets off: the commenter's subscription (and confirmation mail), reply
 // notifications to those who follow the comment answered or the discussion, the author's mail and
@@ -164,7 +165,7 @@ export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): 
     case "reply":
       return composeReplies(db, rows, now);
     case "author":
-      return composeAuthorMail(db, rows);
+      return composeAuthorMail(db, rows, now);
     case "article":
       return composeArticleMail(db, leader);
     default:
@@ -239,11 +240,31 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
       ...(i > 0 ? [rule] : []),
       paragraph`${strong(c.authorName)} replied on ${link(title, url)}:`,
       // The reader's own comment first, so the reply reads in its context (as Remark42 does).
-      ...(answered ? [quoted("Your comment:", answered)] : []),
+      ...(answered ? [quoted("Your comment:", answered.body)] : []),
       comment(c.body),
       buttons(link(published.length === 1 ? "Read and reply" : "Read and reply to this one", url)),
     ];
   });
+  // One reply to the reader's own comment can be answered by replying to the mail, under their name.
+  const own1 = published.length === 1 ? followed.get(published[0].id) : undefined;
+  const answeredOne = own1?.kind === "replies" ? own.get(own1.target) : undefined;
+  const replyTo = answeredOne
+    ? await replyAddress(
+        db,
+        published[0].id,
+        {
+          kind: "reader",
+          subscriberId: subscriber.id,
+          name: answeredOne.authorName,
+        },
+        leader.messageId,
+        now,
+      )
+    : null;
+  if (replyTo)
+    parts.push(
+      paragraph`Reply to this mail to answer (your reply is posted under your name, ${answeredOne!.authorName}).`,
+    );
   const subject =
     published.length === 1
       ? `${published[0].authorName} replied on “${title}”`
@@ -263,22 +284,26 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
       ...body,
       messageId: leader.messageId,
       unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
+      replyTo,
     },
   };
 }
 
 /** The comments the reader follows for their replies (their own), by id: quoted above a reply to them. */
-async function answeredComments(db: Db, follows: { kind: string; target: string }[]): Promise<Map<string, string>> {
+async function answeredComments(
+  db: Db,
+  follows: { kind: string; target: string }[],
+): Promise<Map<string, { body: string; authorName: string }>> {
   const ids = follows.filter((f) => f.kind === "replies").map((f) => f.target);
   if (ids.length === 0) return new Map();
   const rows = await db.comment.findMany({
     where: { id: { in: ids }, deletedAt: null, status: "published" },
-    select: { id: true, body: true },
+    select: { id: true, body: true, authorName: true },
   });
-  return new Map(rows.map((row) => [row.id, row.body]));
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
-async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
+async function composeAuthorMail(db: Db, rows: OutboxRow[], now: Date): Promise<Composed> {
   const to = settings().AUTHOR_EMAIL;
   if (!to) return { kind: "drop", reason: "AUTHOR_EMAIL is no longer set" };
   if (await authorMailPaused(db)) return { kind: "drop", reason: "the author paused new-comment mails" };
@@ -309,6 +334,12 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
     present.length === 1
       ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”`
       : `${present.length} new comments`;
+  const replyTo =
+    present.length === 1 ? await replyAddress(db, first.id, { kind: "author" }, rows[0].messageId, now) : null;
+  if (replyTo)
+    parts.push(
+      paragraph`Reply to this mail to answer as the author, or with only “approve”, “hide” or “delete” to do that.`,
+    );
   const hours = settings().MAIL_LINK_HOURS;
   const body = renderMail(parts, [
     paragraph`Each link works once, for ${hours} hours, without signing in.`,
@@ -324,6 +355,7 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       ...body,
       messageId: rows[0].messageId,
       unsubscribeUrl: linkTo("/email/one-click", pauseAuthorMailToken(to)),
+      replyTo,
     },
   };
 }

@@ -7,6 +7,7 @@ import { db as defaultDb, type Db } from "../server/db";
 import { onShutdown } from "../server/lifecycle";
 import { processWide } from "../process-wide";
 import { settings } from "../settings";
+import { logger } from "../server/log";
 import { receiveReply, type Received } from "./receive";
 
 // The site's SMTP listener for replies by mail (SMTP_INBOUND_PORT): it takes mail only for reply
@@ -103,7 +104,7 @@ export function startInboundListener(): void {
   const { SMTP_INBOUND_PORT: port, SMTP_INBOUND_HOST: host } = settings();
   if (port === undefined || shared.server) return;
   const server = createInboundServer({
-    onDelivered: ({ received }) => console.log(JSON.stringify({ event: "mail-in", ...received })),
+    onDelivered: ({ received }) => logger().info({ event: "mail-in", ...received }, "reply by mail"),
   });
   shared.server = server;
   server.on("error", (error) => console.error(`mail-in: the SMTP listener failed (${error.message})`));

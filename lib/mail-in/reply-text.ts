@@ -7,10 +7,13 @@ import { htmlToMarkdown } from "../comments/import/html-to-markdown";
 // "From: … Sent: …" block or a rule in Outlook), in `>` lines, and sign with "-- " or "Sent from
 // my iPhone"; email-reply-parser removes those. An HTML-only mail is made markdown by the
 // importer's bounded converter first. Every step's input is bounded, so a crafted mail costs
-// little: a comment is at most 5,000 characters, and nothing past READ_MAX can be a comment's.
+// little: a comment is at most 5,000 characters, and nothing past READ_MAX (or LINES_MAX lines) can be
+// a comment's.
 
 const READ_MAX = 12_000;
 const LINE_MAX = 1_000;
+// The library's cost grows with the square of the lines; a reply's own words fit well within.
+const LINES_MAX = 300;
 
 // Outlook's reply header (its quote has no `>`), and its rule; cut there before the library reads
 // the rest, since it keeps them as part of the reply.
@@ -48,7 +51,9 @@ function bodyOf(mail: ParsedMail): string {
   return text
     .slice(0, READ_MAX)
     .replace(/\r\n?/g, "\n")
-    .split("\n")
+    .replace(/\n[ \t]*(?=\n)/g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .split("\n", LINES_MAX)
     .map((line) => line.slice(0, LINE_MAX))
     .join("\n");
 }

@@ -2,7 +2,8 @@ import type { Instrumentation } from "next";
 
 // Next.js calls register() once when a server process starts: the database client makes its first
 // query there, so /readyz need not wait for it (lib/server/health.ts); the outbox's sender loop
-// runs there, one per process (see lib/mail/sender.ts), and so does the page cache's channel to
+// runs there, one per process (see lib/mail/sender.ts), with the SMTP listener for replies by mail
+// when SMTP_INBOUND_PORT is set (lib/mail-in/listener.ts), and so does the page cache's channel to
 // the other instances (lib/server/cache-channel.ts); and the page cache learns to fill in a
 // commenter's own page (lib/comments/commenter-page.ts), and server.ts's lane to answer new
 // comments (lib/comments/lane-posts.ts); and content/ is watched, so that a changed article is
@@ -15,6 +16,8 @@ export async function register() {
     void warmUp();
     const { startSender } = await import("./lib/mail/sender");
     startSender();
+    const { startInboundListener } = await import("./lib/mail-in/listener");
+    startInboundListener();
     const { startCacheChannel } = await import("./lib/server/cache-channel");
     startCacheChannel();
     const { serveCommenters } = await import("./lib/comments/commenter-page");

@@ -86,6 +86,19 @@ const schema = z.object({
   MAIL_LEASE_SECONDS: z.coerce.number().positive().default(120),
   /** How long confirmation and moderation links in mails stay valid. */
   MAIL_LINK_HOURS: positiveInt(72),
+  // Reply by email (lib/mail-in/, docs/mail.md): notifications carry Reply-To
+  // reply+<token>@MAIL_REPLY_DOMAIN, and the app listens for SMTP on SMTP_INBOUND_PORT.
+  MAIL_REPLY_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$|^localhost$/i, "must be a domain name, e.g. reply.example.com")
+    .optional(),
+  SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SMTP_INBOUND_HOST: z.string().default("0.0.0.0"),
+  /** The largest mail the listener takes (its SIZE extension and the bytes it counts). */
+  SMTP_INBOUND_MAX_BYTES: positiveInt(2_000_000),
+  /** STARTTLS on the listener, with these PEM files. */
+  SMTP_INBOUND_TLS_KEY: z.string().optional(),
+  SMTP_INBOUND_TLS_CERT: z.string().optional(),
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });

@@ -8,6 +8,7 @@ import { logout } from "@/lib/comments/admin-actions";
 import { LoginForm } from "./LoginForm";
 import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH } from "@/lib/routes";
 import { OutboxPanel } from "./OutboxPanel";
+import { AuthorMailSwitch } from "./AuthorMailSwitch";
 import { parseModerationQuery } from "@/lib/comments/moderation-query";
 import { ModerationList } from "./ModerationList";
 import { BlocksPanel } from "./BlocksPanel";
@@ -74,6 +75,7 @@ export default async function AdminPage({ searchParams }: Props) {
       <BlocksPanel query={query} />
       <BackupTools />
       <OutboxPanel />
+      <AuthorMailSwitch />
       <form action={logout}>
         <button type="submit" className="secondary">
           Sign out

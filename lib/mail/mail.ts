@@ -26,12 +26,13 @@ export type OutgoingMail = {
   html: string;
   messageId: string;
   /**
-   * The List-Unsubscribe URL (RFC 8058 one-click: a provider POSTs to it), which every mail to a
-   * reader carries: a confirmation's blocks the mailbox for good, a notification's stops what it
-   * is about. null only for the author's own mail, which AUTHOR_EMAIL turns off: a provider's
-   * Unsubscribe button must not silently cut the site's moderation mail.
+   * The List-Unsubscribe URL (RFC 8058 one-click: a provider POSTs to it), which every mail
+   * carries: a confirmation's blocks the mailbox for good, a notification's stops what it is
+   * about, the author's pauses their new-comment mails until they switch them on in /admin.
    */
-  unsubscribeUrl: string | null;
+  unsubscribeUrl: string;
+  /** Where a reply goes, when one may answer by replying (lib/mail/reply-address.ts). */
+  replyTo?: string | null;
 };
 
 let cached: { url: string; transport: Transporter } | undefined;
@@ -68,11 +69,10 @@ export async function deliverMail(mail: OutgoingMail): Promise<void> {
     text: mail.text,
     html: mail.html,
     messageId: mail.messageId,
-    ...(mail.unsubscribeUrl
-      ? {
-          list: { unsubscribe: { url: mail.unsubscribeUrl, comment: "Unsubscribe" } },
-          headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-        }
-      : {}),
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+    list: { unsubscribe: { url: mail.unsubscribeUrl, comment: "Unsubscribe" } },
+    // Auto-Submitted (RFC 3834): out-of-office replies are not sent to it, and one that comes back
+    // to the reply address anyway is ignored there (lib/mail-in/).
+    headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Auto-Submitted": "auto-generated" },
   });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { listArticles } from "../content/articles";
 import type { Db } from "../server/db";
-import { comment, heading, link, links, paragraph, renderMail, rule, strong } from "./body";
+import { buttons, comment, heading, link, links, paragraph, quoted, renderMail, rule, strong } from "./body";
 import { mailEnabled, type OutgoingMail } from "./mail";
 import { enqueue, type OutboxRow, type Tx } from "./outbox";
 import { settings } from "../settings";
@@ -9,13 +9,15 @@ import { absoluteUrl, site } from "../site";
 import {
   issueMailToken,
   linkTo,
-  mailboxHash,
   neverMailToken,
   subscribe,
   unsubscribeAllToken,
   unsubscribeToken,
 } from "./subscriptions";
 import { articlePath, commentPath } from "../routes";
+import { mailboxHash } from "./mailbox";
+import { authorMailPaused, pauseAuthorMailToken } from "./author-mail";
+import { replyAddress } from "./reply-address";
 
 // What a new comment sets off: the commenter's subscription (and confirmation mail), reply
 // notifications to those who follow the comment answered or the discussion, the author's mail and
@@ -54,7 +56,7 @@ export async function recordNewComment(tx: Tx, event: CommentEvent, now = new Da
     // A shadow-banned reader's comment is news to nobody: no reply mails, no mail to the author.
     const shadow = event.status === "shadow";
     if (!shadow) await queueReplyNotifications(tx, event, now);
-    if (config.AUTHOR_EMAIL && !shadow) {
+    if (config.AUTHOR_EMAIL && !shadow && !(await authorMailPaused(tx))) {
       const links = Object.fromEntries(
         await Promise.all(
           (["approve", "hide", "delete"] as const).map(async (action) => [
@@ -163,7 +165,7 @@ export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): 
     case "reply":
       return composeReplies(db, rows, now);
     case "author":
-      return composeAuthorMail(db, rows);
+      return composeAuthorMail(db, rows, now);
     case "article":
       return composeArticleMail(db, leader);
     default:
@@ -182,7 +184,7 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
   const body = renderMail(
     [
       paragraph`Someone, probably you, asked ${link(site.name, site.url)} to send mail to this address.`,
-      links(link(`Confirm your address (within ${hours} hours)`, confirm)),
+      buttons(link(`Confirm your address (within ${hours} hours)`, confirm)),
     ],
     [
       paragraph`If it was not you, ignore this mail: nothing more will be sent to you unless you ask.`,
@@ -227,11 +229,42 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
   const subscription = subscriptions.find((s) => s.id === items[0].subscriptionId) ?? subscriptions[0];
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
-  const parts = published.flatMap((c, i) => [
-    ...(i > 0 ? [rule] : []),
-    paragraph`${strong(c.authorName)} replied on ${link(title, absoluteUrl(commentPath(c.articleSlug, c.id)))}:`,
-    comment(c.body),
-  ]);
+  const own = await answeredComments(db, subscriptions);
+  const followed = new Map(items.map((i) => [i.commentId, subscriptions.find((s) => s.id === i.subscriptionId)]));
+  const parts = published.flatMap((c, i) => {
+    const url = absoluteUrl(commentPath(c.articleSlug, c.id));
+    // A follow of replies names the comment answered (which a deep reply's parent may not be).
+    const follow = followed.get(c.id);
+    const answered = follow?.kind === "replies" ? own.get(follow.target) : undefined;
+    return [
+      ...(i > 0 ? [rule] : []),
+      paragraph`${strong(c.authorName)} replied on ${link(title, url)}:`,
+      // The reader's own comment first, so the reply reads in its context (as Remark42 does).
+      ...(answered ? [quoted("Your comment:", answered.body)] : []),
+      comment(c.body),
+      buttons(link(published.length === 1 ? "Read and reply" : "Read and reply to this one", url)),
+    ];
+  });
+  // One reply to the reader's own comment can be answered by replying to the mail, under their name.
+  const own1 = published.length === 1 ? followed.get(published[0].id) : undefined;
+  const answeredOne = own1?.kind === "replies" ? own.get(own1.target) : undefined;
+  const replyTo = answeredOne
+    ? await replyAddress(
+        db,
+        published[0].id,
+        {
+          kind: "reader",
+          subscriberId: subscriber.id,
+          name: answeredOne.authorName,
+        },
+        leader.messageId,
+        now,
+      )
+    : null;
+  if (replyTo)
+    parts.push(
+      paragraph`Reply to this mail to answer (your reply is posted under your name, ${answeredOne!.authorName}).`,
+    );
   const subject =
     published.length === 1
       ? `${published[0].authorName} replied on “${title}”`
@@ -251,13 +284,29 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
       ...body,
       messageId: leader.messageId,
       unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),
+      replyTo,
     },
   };
 }
 
-async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
+/** The comments the reader follows for their replies (their own), by id: quoted above a reply to them. */
+async function answeredComments(
+  db: Db,
+  follows: { kind: string; target: string }[],
+): Promise<Map<string, { body: string; authorName: string }>> {
+  const ids = follows.filter((f) => f.kind === "replies").map((f) => f.target);
+  if (ids.length === 0) return new Map();
+  const rows = await db.comment.findMany({
+    where: { id: { in: ids }, deletedAt: null, status: "published" },
+    select: { id: true, body: true, authorName: true },
+  });
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+async function composeAuthorMail(db: Db, rows: OutboxRow[], now: Date): Promise<Composed> {
   const to = settings().AUTHOR_EMAIL;
   if (!to) return { kind: "drop", reason: "AUTHOR_EMAIL is no longer set" };
+  if (await authorMailPaused(db)) return { kind: "drop", reason: "the author paused new-comment mails" };
   const items = rows.map((row) =>
     payloadOf<{ commentId: string; links: Record<"approve" | "hide" | "delete", string> }>(row),
   );
@@ -273,7 +322,7 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
       ...(i > 0 ? [rule] : []),
       paragraph`${strong(c.authorName)} commented on ${link(articleTitle(c.articleSlug), url)}${state}:`,
       comment(c.body),
-      links(
+      buttons(
         ...(c.status === "pending" ? [link("Approve", actions.approve)] : []),
         link("Hide", actions.hide),
         link("Delete", actions.delete),
@@ -285,9 +334,30 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[]): Promise<Composed> {
     present.length === 1
       ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”`
       : `${present.length} new comments`;
+  const replyTo =
+    present.length === 1 ? await replyAddress(db, first.id, { kind: "author" }, rows[0].messageId, now) : null;
+  if (replyTo)
+    parts.push(
+      paragraph`Reply to this mail to answer as the author, or with only “approve”, “hide” or “delete” to do that.`,
+    );
   const hours = settings().MAIL_LINK_HOURS;
-  const body = renderMail(parts, [paragraph`Each link works once, for ${hours} hours, without signing in.`]);
-  return { kind: "send", mail: { to, subject, ...body, messageId: rows[0].messageId, unsubscribeUrl: null } };
+  const body = renderMail(parts, [
+    paragraph`Each link works once, for ${hours} hours, without signing in.`,
+    links(
+      link("Pause these mails (switch them back on in /admin)", linkTo("/email/unsubscribe", pauseAuthorMailToken(to))),
+    ),
+  ]);
+  return {
+    kind: "send",
+    mail: {
+      to,
+      subject,
+      ...body,
+      messageId: rows[0].messageId,
+      unsubscribeUrl: linkTo("/email/one-click", pauseAuthorMailToken(to)),
+      replyTo,
+    },
+  };
 }
 
 async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
@@ -301,7 +371,7 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
   const body = renderMail(
-    [heading`${link(article.title, url)}`, paragraph`${article.description}`],
+    [heading`${link(article.title, url)}`, paragraph`${article.description}`, buttons(link("Read the article", url))],
     [
       links(
         link("Stop new-article mails", stopOne),

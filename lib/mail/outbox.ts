@@ -13,7 +13,15 @@ import { settings } from "../settings";
 /** What a transaction or the client can both do: enough to queue a message with its cause. */
 export type Tx = Pick<
   Db,
-  "outboxMessage" | "subscriber" | "subscription" | "mailToken" | "comment" | "block" | "rateLimitHit" | "$queryRaw"
+  | "outboxMessage"
+  | "subscriber"
+  | "subscription"
+  | "mailToken"
+  | "comment"
+  | "block"
+  | "rateLimitHit"
+  | "siteSetting"
+  | "$queryRaw"
 >;
 
 export type OutboxKind = "confirm" | "reply" | "author" | "article" | "webhook";

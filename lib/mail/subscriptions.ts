@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../server/db";
 import { consume, type Window } from "../server/rate-limit";
 import { enqueue, type Tx } from "./outbox";
@@ -9,6 +9,8 @@ import { absoluteUrl } from "../site";
 import { addressKey } from "../server/address-key";
 import { clientIp } from "../server/request";
 import type { SubscriptionKind } from "./schema";
+import { authorMailPaused, pauseAuthorMail } from "./author-mail";
+import { mailboxHash, mailboxKey } from "./mailbox";
 
 // Readers' addresses and what they follow. An address gets one confirmation mail and nothing else
 // until its link is clicked; it then stays confirmed. Unsubscribing from everything deletes it
@@ -55,26 +57,6 @@ export async function redeemMailToken(db: Db, token: string | null | undefined, 
   const { count } = await db.mailToken.updateMany({ where: { id: check.id, usedAt: null }, data: { usedAt: now } });
   return count === 1 ? check : { kind: "used" };
 }
-
-// ---- Mailboxes: every spelling of one address ----
-
-/**
- * The mailbox an address delivers to, for counting and blocking: lower case, and the local part
- * without its `+tag` (victim+1@example.org and Victim+2@example.org are victim@example.org's).
- * Dots are kept: only Gmail ignores them, and elsewhere a.b@ and ab@ are different people.
- */
-export function mailboxKey(email: string): string {
-  const address = email.trim().toLowerCase();
-  const at = address.lastIndexOf("@");
-  if (at < 0) return address;
-  const local = address.slice(0, at);
-  const plus = local.indexOf("+");
-  return `${plus > 0 ? local.slice(0, plus) : local}${address.slice(at)}`;
-}
-
-/** The mailbox as it is stored (a block, a rate-limit key): a hash, so the address is not written there. */
-export const mailboxHash = (email: string) =>
-  createHash("sha256").update(mailboxKey(email)).digest("base64url").slice(0, 32);
 
 // A mailbox whose owner followed "Never mail me again" is a row of the Block table under this kind
 // (value: its hash), which the moderation's bans and blocklists leave out (lib/comments/moderation.ts).
@@ -203,12 +185,15 @@ export type UnsubscribeTarget =
   | { kind: "one"; id: string }
   | { kind: "all"; id: string }
   /** id: the mailbox's hash. */
-  | { kind: "never"; id: string; domain: string };
+  | { kind: "never"; id: string; domain: string }
+  /** The author's new-comment mails (lib/mail/author-mail.ts); id: the hash of the address they went to. */
+  | { kind: "author"; id: string };
 
 export function readUnsubscribeToken(token: string | null | undefined): UnsubscribeTarget | null {
   const value = unsign(token);
   const never = value && /^never:([A-Za-z0-9_-]+)@(.+)$/.exec(value);
   if (never) return { kind: "never", id: never[1], domain: never[2] };
+  if (value?.startsWith("author-pause:")) return { kind: "author", id: value.slice("author-pause:".length) };
   if (value?.startsWith("unsub:")) return { kind: "one", id: value.slice("unsub:".length) };
   if (value?.startsWith("unsub-all:")) return { kind: "all", id: value.slice("unsub-all:".length) };
   return null;
@@ -220,6 +205,7 @@ export function readUnsubscribeToken(token: string | null | undefined): Unsubscr
  */
 export async function unsubscribe(db: Db, target: UnsubscribeTarget): Promise<"done" | "already"> {
   if (target.kind === "never") return blockMailbox(db, target.id, target.domain);
+  if (target.kind === "author") return pauseAuthorMail(db, target.id);
   if (target.kind === "all") {
     const { count } = await db.subscriber.deleteMany({ where: { id: target.id } });
     // Queued mails to the address go with it (their rows name the subscriber).
@@ -262,6 +248,12 @@ export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Pr
       select: { id: true },
     });
     return blocked ? null : "every mail from this site to this address, and to every +tag spelling of it, for good";
+  }
+  if (target.kind === "author") {
+    const to = settings().AUTHOR_EMAIL;
+    return to && mailboxHash(to) === target.id && !(await authorMailPaused(db))
+      ? "the mails telling you of new comments, until you switch them back on in /admin"
+      : null;
   }
   if (target.kind === "all") {
     return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } }))

@@ -2,6 +2,7 @@
 // (smtp-server on a local port): subscribe, confirm, a reply from another browser, exactly one
 // notification, and the ways to stop.
 import Database from "better-sqlite3";
+import nodemailer from "nodemailer";
 import { expect, test, type Page } from "./support/test";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 import { commentForm, postComment, readerPage, unique } from "./support/comments";
@@ -12,6 +13,8 @@ const SLUG = "monolith-vs-microservices";
 const ARTICLE = articlePath(SLUG);
 const PORT = E2E_PORT + 5;
 const SMTP_PORT = 8541;
+/** The site's own SMTP listener, for replies by mail (lib/mail-in/). */
+const INBOUND_PORT = E2E_PORT + 14;
 
 let server: RunningServer;
 let mailbox: TestMailbox;
@@ -31,6 +34,9 @@ test.beforeAll(async () => {
       REPLY_BATCH_SECONDS: "1",
       MAIL_POLL_SECONDS: "1",
       MAIL_RETRY_SECONDS: "1",
+      MAIL_REPLY_DOMAIN: "reply.marginalia.example",
+      SMTP_INBOUND_PORT: String(INBOUND_PORT),
+      SMTP_INBOUND_HOST: "127.0.0.1",
     }),
     "data/e2e-mail.log",
   );
@@ -111,7 +117,7 @@ test("subscribe, confirm, a reply from another browser: exactly one notification
     "Grace Hopper replied on “Monolith vs Microservices: What I Actually Prefer in My Tech Stack”",
   );
   expect(notification.html).toContain("<strong>modular</strong>");
-  expect(notification.text).toContain(graceText.replace(/\*\*/g, ""));
+  expect(notification.text).toContain(graceText);
   // Exactly one: nothing is left to send that could follow it.
   await outboxSettled();
   expect(mailbox.to(email)).toHaveLength(2);
@@ -255,4 +261,45 @@ test("follow a discussion by email without commenting: one confirmation mail", a
   await page.getByLabel("Get new articles by email").fill("nope");
   await page.getByRole("button", { name: "Subscribe" }).click();
   await expect(page.locator("#follow-articles-status")).toContainText("That does not look like an email address.");
+});
+
+test("a reader answers a notification from their mail program, and the reply is on the page without the quote", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const email = `margaret.${Date.now()}@example.org`;
+  const margaret = await readerPage(browser);
+  const text = unique("Which tests would you write first");
+  await subscribe(margaret, "Margaret", email, text);
+  const [confirmation] = await mailsTo(email, 1);
+  await margaret.goto(linkIn(confirmation.text!, "/email/confirm"));
+  await margaret.getByRole("button", { name: "Confirm my address" }).click();
+
+  const barbara = await readerPage(browser);
+  await reply(barbara, text, "Barbara", unique("The ones that fail today"));
+  const [, notification] = await mailsTo(email, 2);
+  expect(notification.text).toContain("Reply to this mail to answer");
+  const replyTo = notification.replyTo!.value[0].address!;
+
+  // Sent back as Gmail writes a reply (tests/fixtures/mail-in/gmail.txt), to the site's listener.
+  const answer = unique("Then we agree");
+  const transport = nodemailer.createTransport({
+    host: "127.0.0.1",
+    port: INBOUND_PORT,
+    secure: false,
+    ignoreTLS: true,
+  });
+  await transport.sendMail({
+    from: email,
+    to: replyTo,
+    subject: `Re: ${notification.subject}`,
+    text: `${answer}\n\nOn Mon, Dec 7, 2026 at 4:20 AM Marginalia <mail@marginalia.example> wrote:\n\n> ${notification.text!.split("\n").join("\n> ")}`,
+  });
+  transport.close();
+
+  await margaret.goto(`${server.url}${ARTICLE}`);
+  const posted = margaret.locator("li.comment", { hasText: answer }).last();
+  await expect(posted).toBeVisible();
+  await expect(posted.locator(".comment-author").first()).toContainText("Margaret");
+  await expect(posted).not.toContainText("wrote:");
 });

@@ -11,12 +11,12 @@ import { issueFormToken } from "@/lib/server/form-token";
 import {
   confirmationSince,
   describeUnsubscribe,
-  mailboxKey,
   readUnsubscribeToken,
   subscribe,
   unsubscribe,
 } from "@/lib/mail/subscriptions";
 import { sendDue } from "@/lib/mail/sender";
+import { mailboxKey } from "@/lib/mail/mailbox";
 import { providers, withDatabase } from "../support/databases";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 

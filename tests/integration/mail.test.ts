@@ -121,7 +121,7 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       expect(await send()).toHaveLength(1);
     });
 
-    it("tells a confirmed reader of a reply: who, the sanitized text in both parts, the permalink, how to stop", async () => {
+    it("tells a confirmed reader of a reply: who, their own comment and the reply's text in both parts, the permalink, how to stop", async () => {
       const slug = nextSlug();
       const ada = await confirmedSubscriber(slug, "reader1@example.org");
       const reply = await post(slug, "Grace <b>", {
@@ -135,7 +135,9 @@ describe.each(providers)("mail on %s", (name, open, skipReason) => {
       expect(mail.html).not.toContain("<script");
       expect(mail.html).not.toContain("javascript:");
       expect(mail.html).toContain("Grace &lt;b&gt;");
-      expect(mail.text).toContain("Agreed.");
+      // The text part: the reply's markdown as written, below Ada's own comment quoted.
+      expect(mail.text).toContain("Your comment:\n> Ada, who is reader1@example.org\n\n**Agreed**.");
+      expect(mail.text).toMatch(/^Read and reply: \S+$/m);
       expect(mail.text).toContain(commentPath(slug, reply));
       const header = (key: string) => mail.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n\s+/g, "");
       expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");

@@ -15,6 +15,8 @@ const RESULTS: Record<string, string> = {
   "all-already": "Your address was already deleted from this site.",
   "never-done": "Done: this site will never send mail to this address again, nor to any +tag spelling of it.",
   "never-already": "This address was already blocked: this site sends it no mail.",
+  "author-done": "Done: new-comment mails are paused. Switch them back on in /admin.",
+  "author-already": "New-comment mails are already paused (or go to another address now). Switch them on in /admin.",
   invalid: "This link is not valid. Copy it from the mail in full.",
   busy: "Too many clicks from your address. Wait a minute and try again.",
 };
@@ -50,7 +52,9 @@ export default async function UnsubscribePage({ searchParams }: Props) {
               ? "Never mail me again"
               : target.kind === "all"
                 ? "Stop everything and delete my address"
-                : "Unsubscribe"}
+                : target.kind === "author"
+                  ? "Pause new-comment mails"
+                  : "Unsubscribe"}
           </button>
         </form>
       )}

@@ -56,7 +56,16 @@ export type SubmitResult =
  */
 export async function submitComment(
   submission: Submission,
-  from: { ip: string; browserId: string | null; isAuthor?: boolean },
+  from: {
+    ip: string;
+    browserId: string | null;
+    isAuthor?: boolean;
+    /**
+     * A reply by mail (lib/mail-in/): there is no form, the signed reply address stood for its
+     * token, and this id (the mail's) stores one comment however many times the mail arrives.
+     */
+    mailId?: string;
+  },
   db: Db = defaultDb(),
 ): Promise<SubmitResult> {
   return logged(
@@ -66,7 +75,9 @@ export async function submitComment(
       if (!articleExists(slug)) return { kind: "no-article" };
       // The honeypot alone stays silent: no person fills a field they cannot see.
       if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
-      const token = checkFormToken(submission.token);
+      const token = from.mailId
+        ? ({ kind: "ok", submissionId: from.mailId, quick: false } as const)
+        : checkFormToken(submission.token);
       if (token.kind !== "ok") return { kind: "expired" };
 
       const config = settings();

@@ -1,0 +1,31 @@
+import { db } from "@/lib/server/db";
+import { mailEnabled } from "@/lib/mail/mail";
+import { authorMailPaused } from "@/lib/mail/author-mail";
+import { switchAuthorMail } from "@/lib/mail/author-mail-actions";
+import { settings } from "@/lib/settings";
+
+/**
+ * Whether the author gets a mail for each new comment, and the button that turns it the other way.
+ * A mail provider's Unsubscribe on one of those mails pauses them; this is where they come back.
+ */
+export async function AuthorMailSwitch() {
+  const to = settings().AUTHOR_EMAIL;
+  if (!mailEnabled() || !to) return null;
+  const paused = await authorMailPaused(db());
+  return (
+    <section className="admin-tools" aria-labelledby="author-mail-heading">
+      <h2 id="author-mail-heading">Your new-comment mails</h2>
+      <form action={switchAuthorMail}>
+        <p role="status">
+          {paused
+            ? `Paused: no mail is sent to ${to} when someone comments.`
+            : `On: ${to} gets a mail for each new comment, with Approve, Hide and Delete.`}
+        </p>
+        <input type="hidden" name="paused" value={paused ? "0" : "1"} />
+        <button type="submit" className={paused ? undefined : "secondary"}>
+          {paused ? "Switch new-comment mails back on" : "Pause new-comment mails"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import type { ParsedMail } from "mailparser";
+import { moderate, postedMessage, submitComment, type SubmitResult } from "../comments/service";
+import { deliverMail, mailFrom, messageIdDomain } from "../mail/mail";
+import { readReplyToken, type ReplyToken } from "../mail/reply-address";
+import { linkTo, unsubscribeAllToken } from "../mail/subscriptions";
+import { pauseAuthorMailToken } from "../mail/author-mail";
+import { renderMail, paragraph, comment as quote } from "../mail/body";
+import { db as defaultDb, type Db } from "../server/db";
+import { settings } from "../settings";
+import { site } from "../site";
+import { isAutomatic, replyText } from "./reply-text";
+
+// A reply by mail becomes a comment: the signed reply address (lib/mail/reply-address.ts) says
+// which comment it answers and who speaks; the From header, which anyone can write, decides
+// nothing. It goes through the comment service's one door like a form's post, with every rule
+// (validation, rate limit, bans, blocklists, spam score, moderation). The sender is told by mail,
+// at the address the site wrote to (never the From), when their reply was refused or held.
+
+export type Received =
+  | { kind: "posted"; commentId: string; pending: boolean }
+  | { kind: "moderated"; action: "approve" | "hide" | "delete"; done: boolean }
+  /** An auto-reply, a list or a bounce, or the site's own mail come back: nothing done, nobody told. */
+  | { kind: "ignored"; reason: string }
+  | { kind: "refused"; reason: string };
+
+const COMMANDS = ["approve", "hide", "delete"] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** One mail's id for the service: the same mail delivered twice (two relays, two instances) posts once. */
+function mailId(mail: ParsedMail, token: ReplyToken): string {
+  const key = mail.messageId ?? `${mail.date?.toISOString()}\n${mail.text ?? mail.html}`;
+  return `mail-${createHash("sha256").update(`${token.id}\n${key}`).digest("base64url").slice(0, 32)}`;
+}
+
+/** Whether the mail is the site's own come back (a notification forwarded to the reply address): a loop. */
+function ownMail(mail: ParsedMail): boolean {
+  const own = (/<([^>]+)>/.exec(mailFrom())?.[1] ?? mailFrom()).toLowerCase();
+  return mail.from?.value.some((a) => a.address?.toLowerCase() === own) === true;
+}
+
+/** Handles one mail to one reply address; `remoteAddress` is the SMTP client's, counted like a reader's address. */
+export async function receiveReply(
+  input: { to: string; mail: ParsedMail; remoteAddress: string },
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<Received> {
+  const check = await readReplyToken(db, input.to, now);
+  if (check.kind !== "ok") return { kind: "refused", reason: `the reply address is ${check.kind}` };
+  const { token } = check;
+  if (isAutomatic(input.mail)) return { kind: "ignored", reason: "sent automatically" };
+  if (ownMail(input.mail)) return { kind: "ignored", reason: "the site's own mail" };
+  const answered = await db.comment.findFirst({ where: { id: token.commentId, deletedAt: null } });
+  const { text, attachments } = replyText(input.mail);
+  const speaker = await speakerOf(db, token);
+  if (!speaker) return { kind: "ignored", reason: "the address it was sent to is no longer here" };
+  const result = await act(db, token, {
+    text,
+    attachments,
+    answered,
+    mail: input.mail,
+    ip: input.remoteAddress,
+    speaker,
+  });
+  if (result.kind === "refused" || (result.kind === "posted" && result.pending))
+    await tellSender(speaker, result, text);
+  return result;
+}
+
+/** `stop`: the List-Unsubscribe of a mail back to them (stop every mail; the author's: pause). */
+type Speaker = { name: string; email: string; browserId: string | null; isAuthor: boolean; stop: string };
+
+/** Who the token says is speaking, and where to tell them: the reader's address, or AUTHOR_EMAIL. */
+async function speakerOf(db: Db, token: ReplyToken): Promise<Speaker | null> {
+  if (token.recipient.kind === "author") {
+    const email = settings().AUTHOR_EMAIL;
+    if (!email) return null;
+    const stop = linkTo("/email/one-click", pauseAuthorMailToken(email));
+    return { name: site.author.name, email, browserId: null, isAuthor: true, stop };
+  }
+  const subscriber = await db.subscriber.findUnique({ where: { id: token.recipient.subscriberId } });
+  if (!subscriber?.confirmedAt) return null;
+  const stop = linkTo("/email/one-click", unsubscribeAllToken(subscriber.id));
+  return {
+    name: token.recipient.name,
+    email: subscriber.email,
+    browserId: subscriber.browserId,
+    isAuthor: false,
+    stop,
+  };
+}
+
+async function act(
+  db: Db,
+  token: ReplyToken,
+  reply: {
+    text: string;
+    attachments: number;
+    answered: { id: string; articleSlug: string } | null;
+    mail: ParsedMail;
+    ip: string;
+    speaker: Speaker;
+  },
+): Promise<Received> {
+  if (!reply.answered) return { kind: "refused", reason: "The comment you answered is no longer there." };
+  const command = reply.text.trim().toLowerCase().replace(/[.!]$/, "") as Command;
+  if (reply.speaker.isAuthor && COMMANDS.includes(command)) {
+    return { kind: "moderated", action: command, done: await moderate(reply.answered.id, command, db) };
+  }
+  if (!reply.text) return { kind: "refused", reason: "Your reply was empty once the quoted mail was removed." };
+  const note =
+    reply.attachments > 0 ? `\n\n_(${reply.attachments === 1 ? "An attachment" : "Attachments"} left out.)_` : "";
+  const result = await submitComment(
+    {
+      slug: reply.answered.articleSlug,
+      name: reply.speaker.name,
+      body: reply.text + note,
+      parentId: reply.answered.id,
+      token: null,
+    },
+    {
+      ip: reply.ip,
+      browserId: reply.speaker.browserId,
+      isAuthor: reply.speaker.isAuthor,
+      mailId: mailId(reply.mail, token),
+    },
+    db,
+  );
+  return outcome(result);
+}
+
+function outcome(result: SubmitResult): Received {
+  switch (result.kind) {
+    case "posted":
+      return result.duplicate
+        ? { kind: "ignored", reason: "this mail was posted already" }
+        : { kind: "posted", commentId: result.id, pending: result.pending };
+    case "already-sent":
+      return { kind: "ignored", reason: "this mail was posted already" };
+    case "ignored":
+      return { kind: "ignored", reason: "refused silently" };
+    case "invalid":
+      return { kind: "refused", reason: Object.values(result.errors).flat().join(" ") };
+    case "refused":
+      return { kind: "refused", reason: result.message };
+    case "rate-limited":
+      return { kind: "refused", reason: "Too many comments came from your side: send your reply again later." };
+    case "locked":
+      return { kind: "refused", reason: "The discussion is closed to new comments." };
+    case "no-article":
+    case "no-parent":
+    case "expired":
+      return { kind: "refused", reason: "The comment you answered is no longer there." };
+  }
+}
+
+/** The mail back to the sender when their reply was refused or held: to the address the site wrote to. */
+async function tellSender(to: Speaker, result: Received, text: string): Promise<void> {
+  const held = result.kind === "posted";
+  const body = renderMail(
+    [
+      held
+        ? paragraph`${postedMessage(true)}`
+        : paragraph`Your reply could not be posted: ${result.kind === "refused" ? result.reason : ""}`,
+      ...(text ? [paragraph`What you wrote:`, quote(text)] : []),
+    ],
+    [paragraph`You get this because you replied to a mail from ${site.name}.`],
+  );
+  try {
+    await deliverMail({
+      to: to.email,
+      subject: held ? `Your reply is awaiting approval on ${site.name}` : `Your reply was not posted on ${site.name}`,
+      ...body,
+      messageId: `<${randomUUID()}@${messageIdDomain()}>`,
+      unsubscribeUrl: to.stop,
+    });
+  } catch (error) {
+    console.warn(`mail-in: cannot tell ${held ? "a held" : "a refused"} reply's sender (${(error as Error).message})`);
+  }
+}

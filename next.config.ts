@@ -12,6 +12,9 @@ const nextConfig: NextConfig = {
   // the router's requests from documents (lib/server/html-slots.ts).
   skipProxyUrlNormalize: true,
   experimental: {
+    // Each route's code loads when it is first asked for, not all at start: a reader's requests
+    // never load /admin, the importers, the social cards or the feeds (docs/performance.md, Memory).
+    preloadEntriesOnStart: false,
     // A comment is at most 5,000 characters; no form of the site needs more than this.
     serverActions: { bodySizeLimit: "64kb" },
     // Next.js buffers a copy of each request body for proxy.ts up to this size (default 10 MB) and

@@ -6,8 +6,11 @@
 // (lib/server/page-cache-http.ts) and new comments (lib/server/post-lane.ts).
 // It also gives each request an id and a JSON log line (lib/server/log.ts), and stops gracefully.
 //
-//   node --import tsx server.ts [--hostname 127.0.0.1] [--port 3000]     (npm start)
-//   tsx server.ts --dev                                                  (npm run dev)
+//   node --max-semi-space-size=8 --import tsx server.ts [--hostname 127.0.0.1] [--port 3000]   (npm start)
+//   tsx server.ts --dev                                                                         (npm run dev)
+//
+// --max-semi-space-size=8 (MB): V8's default let the young generation grow to 128 MB under load,
+// over half of what the server held resident; at 8 it holds 16 (docs/performance.md, Memory).
 //
 // In production it runs in node itself, with tsx as a loader: the tsx command runs a child process
 // and SIGKILLs it when it does not acknowledge a signal within 30 ms, which a busy server cannot
@@ -33,7 +36,7 @@ import {
 import { isTemplateSecret, TEMPLATE_HEADER } from "./lib/server/page-cache";
 import { answerFromPageCache } from "./lib/server/page-cache-http";
 import { answerPost } from "./lib/server/post-lane";
-import { serverOrigin, setServerOrigin } from "./lib/server/next-internals";
+import { importConfigNatively, serverOrigin, setServerOrigin } from "./lib/server/next-internals";
 import { HEALTH_PATH, READY_PATH } from "./lib/routes";
 
 const { values } = parseArgs({
@@ -77,6 +80,8 @@ const local =
       : hostname;
 setServerOrigin(`http://${local}:${port}`);
 
+// Next.js reads next.config.ts without loading its compiler (production only: development uses it anyway).
+if (!dev) importConfigNatively();
 const { default: next } = await import("next");
 const server = createServer();
 // An idle kept-alive connection is closed by the client or the proxy in front, not by us: a close

@@ -26,6 +26,7 @@ import { percentile } from "../tests/support/poster";
 import { articlePath } from "../lib/routes";
 import { cannon, commenterCookie, posts, type Figures } from "./load";
 import { articleCss, articleJavaScript } from "./weight";
+import { coldStart, rssMb } from "./memory";
 import { scaleBench, SCALE_HEADING, withSection, writeResults } from "./scale";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -82,6 +83,8 @@ type DatabaseFigures = {
   api50: Figures;
   bare: Figures;
   renders?: { count: number; p50: number; p99: number; bytes: number }[];
+  /** The server's resident memory (MB): once it answers, after its first article, after every load above. */
+  memory: { start: number | null; article: number | null; loaded: number | null };
 };
 
 /** Bytes, gzip, and how many of the article's comments have their text more than once in the HTML. */
@@ -182,7 +185,10 @@ async function measure(label: string, url: string): Promise<DatabaseFigures> {
 
   const server = await startServer(PORT, loadEnv(url), "data/bench-server.log");
   const at = (slug: string) => `${server.url}${articlePath(slug)}`;
+  const memoryAtStart = rssMb(server.pid);
   try {
+    await (await fetch(at(ARTICLE))).arrayBuffer();
+    const memoryAfterArticle = rssMb(server.pid);
     // Warm the renderer, the page cache and the database client before anything is measured.
     for (let i = 0; i < 5; i++) {
       await (await fetch(at(ARTICLE), { headers: { cookie } })).arrayBuffer();
@@ -238,8 +244,10 @@ async function measure(label: string, url: string): Promise<DatabaseFigures> {
     const action10 = await post("action", 10);
     const api10 = await post("api", 10);
     const api50 = await post("api", 50);
+    const memory = { start: memoryAtStart, article: memoryAfterArticle, loaded: rssMb(server.pid) };
     const bare = await bareInserts(db, "field-note-07");
     return {
+      memory,
       ceiling,
       cached,
       cookies10,
@@ -277,7 +285,15 @@ type Row = {
   met?: (d: DatabaseFigures) => boolean;
 };
 
+const mb = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(0)} MB`);
+
 const ROWS: Row[] = [
+  {
+    what: "server's resident memory (RSS): once it answers / after its first article / after every load of this table",
+    cell: (d) => `${mb(d.memory.start)} / ${mb(d.memory.article)} / **${mb(d.memory.loaded)}**`,
+    target: "≤ 200 MB after the load",
+    met: (d) => (d.memory.loaded ?? Infinity) <= 200,
+  },
   {
     what: "page for a reader with cookies (a commenter), 10 connections",
     cell: (d) => figure(d.cookies10),
@@ -363,6 +379,7 @@ async function main() {
   const started = new Date();
   const loadAtStart = load();
   ensureBuild();
+  const cold = await coldStart(PORT, loadEnv(freshSqlite("bench-cold")), ARTICLE);
   const databases: Array<[string, DatabaseFigures | string]> = [];
   databases.push(["SQLite", await measure("SQLite", freshSqlite("bench"))]);
   const pgReason = await postgresUnavailable(POSTGRES_SERVER_URL);
@@ -420,6 +437,14 @@ async function main() {
       say(`| ${r.count.toLocaleString("en")} | ${ms(r.p50)} | ${ms(r.p99)} | ${kb(r.bytes)} |`);
     say();
   }
+
+  say(`## Cold start (SQLite, migrations applied, the median of 3)`);
+  say();
+  say(`| from \`npm start\` (its set-up step included) to | time | target |`);
+  say(`| --- | --- | --- |`);
+  say(`| the first article answered | ${ms(cold.article)} | ≤ 3 s: ${verdict(cold.article <= 3000)} |`);
+  say(`| /readyz answering 200 | ${ms(cold.ready)} | ≤ 3 s: ${verdict(cold.ready <= 3000)} |`);
+  say();
 
   const weight = articleJavaScript();
   const css = articleCss();

@@ -1,7 +1,12 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { imageSize } from "image-size";
 import { isImageFile, isInside, mediaUrl } from "./media";
+
+const run = promisify(execFile);
 
 export type Cover = { file: string; src: string; width: number; height: number };
 
@@ -36,22 +41,37 @@ export function resolveCover(
 const blurs = new Map<string, Promise<string | undefined>>();
 /** Covers replaced while the site runs leave their old blurs behind: past this many, the oldest go. */
 const MAX_BLURS = 500;
+/** Drawn once per image's bytes and kept beside Next's build cache, so a restart draws none again. */
+const BLUR_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), ".next", "cache", "cover-blur");
+const SCRIPT = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts", "cover-blur.mjs");
 
 /**
  * A 12-pixel-wide blurred copy as a data URL, shown while the cover loads; once per version of
- * the file (its `src` names the version) and process.
+ * the file (its `src` names the version) and process, read from disk when drawn before.
  */
 export function coverBlur(cover: Pick<Cover, "file" | "src">): Promise<string | undefined> {
   let blur = blurs.get(cover.src);
   if (!blur) {
-    blur = import("sharp")
-      .then(async ({ default: sharp }) => {
-        const data = await sharp(cover.file).resize(12).webp({ quality: 40 }).toBuffer();
-        return `data:image/webp;base64,${data.toString("base64")}`;
-      })
-      .catch(() => undefined);
+    blur = drawnBlur(cover.file).catch(() => undefined);
     blurs.set(cover.src, blur);
     if (blurs.size > MAX_BLURS) blurs.delete(blurs.keys().next().value!);
   }
   return blur;
+}
+
+/** sharp runs in a child process (scripts/cover-blur.mjs): loaded here, it stayed resident for good. */
+async function drawnBlur(file: string): Promise<string> {
+  const kept = path.join(
+    BLUR_DIR,
+    `${createHash("sha256")
+      .update(await fs.promises.readFile(file))
+      .digest("hex")}.txt`,
+  );
+  const before = await fs.promises.readFile(kept, "utf8").catch(() => null);
+  if (before) return before;
+  const { stdout } = await run(process.execPath, [SCRIPT, file], { timeout: 30_000 });
+  if (!stdout.startsWith("data:image/webp;base64,")) throw new Error(`no blur drawn for ${file}`);
+  await fs.promises.mkdir(BLUR_DIR, { recursive: true });
+  await fs.promises.writeFile(kept, stdout).catch(() => {});
+  return stdout;
 }

@@ -8,6 +8,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
+import pg from "pg";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { resolveDatabaseTarget, type DatabaseTarget } from "@/lib/server/database-url";
 import { derivePostgresSchema, POSTGRES_SCHEMA_PATH, PROJECT_ROOT, SQLITE_SCHEMA_PATH } from "./prisma-schema";
@@ -60,8 +62,47 @@ export async function readMigrationList(baseDir: string): Promise<MigrationList>
   };
 }
 
+/**
+ * Whether every migration of the folder is applied (finished, not rolled back), asked of
+ * _prisma_migrations directly: `npm start` on a migrated database then skips the schema engine,
+ * whose WebAssembly takes a second of CPU to load. False when it cannot tell (no database yet, no
+ * table, a failed migration): the engine then says what is wrong.
+ */
+async function upToDate(target: DatabaseTarget): Promise<boolean> {
+  const entries = await readdir(MIGRATIONS_DIRS[target.provider], { withFileTypes: true }).catch(() => []);
+  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const sql = "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
+  try {
+    const rows = target.provider === "sqlite" ? sqliteRows(target.file, sql) : await postgresRows(target.url, sql);
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return folders.every((folder) => applied.has(folder));
+  } catch {
+    return false;
+  }
+}
+
+function sqliteRows(file: string, sql: string): { migration_name: string }[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all() as { migration_name: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+async function postgresRows(url: string, sql: string): Promise<{ migration_name: string }[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return (await client.query<{ migration_name: string }>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** `prisma migrate deploy`: applies pending migrations and records them in _prisma_migrations. */
 export async function applyMigrations(target: DatabaseTarget): Promise<{ applied: string[] }> {
+  if (await upToDate(target)) return { applied: [] };
   if (target.provider === "sqlite") await mkdir(path.dirname(target.file), { recursive: true });
   else await runOnPostgres(target.url, "SELECT 1"); // a clear error when the server is not there
 

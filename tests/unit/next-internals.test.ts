@@ -11,6 +11,7 @@ import {
   FLIGHT_REQUEST_HEADERS,
   flightString,
   hasBrokenActionFields,
+  importConfigNatively,
   inlineFlightString,
   NOT_FOUND_ROUTE,
   serverOrigin,
@@ -45,6 +46,7 @@ const USED_BY: Record<keyof typeof internals, string> = {
   NOT_FOUND_ROUTE: "proxy.ts",
   serverOrigin: "lib/server/page-cache-http.ts and server.ts",
   setServerOrigin: "server.ts",
+  importConfigNatively: "server.ts (Next.js without its SWC compiler in production)",
   ACTION_FIELD_PREFIX: "lib/server/page-cache.ts (the reader's name in a form's action state)",
   ACTION_KEY_FIELD: "lib/comments/form-post.ts",
   hasBrokenActionFields: "lib/server/request-guards.ts (proxy.ts, lib/comments/form-post.ts)",
@@ -139,6 +141,23 @@ describe("Next.js's and React's internals the site relies on (lib/server/next-in
     expect(UNDERSCORE_NOT_FOUND_ROUTE, revisit("NOT_FOUND_ROUTE", "the not-found route has moved")).toBe(
       NOT_FOUND_ROUTE,
     );
+  });
+
+  it("importConfigNatively sets what makes Next.js import next.config.ts without its SWC compiler", () => {
+    expectFound(
+      "importConfigNatively",
+      "dist/build/next-config-ts/transpile-config.js",
+      "the native import of next.config.ts under __NEXT_NODE_NATIVE_TS_LOADER_ENABLED",
+      /process\.env\.__NEXT_NODE_NATIVE_TS_LOADER_ENABLED === 'true'[\s\S]*?process\.features\.typescript[\s\S]*?await import\(/,
+    );
+    const before = process.env.__NEXT_NODE_NATIVE_TS_LOADER_ENABLED;
+    try {
+      importConfigNatively();
+      expect(process.env.__NEXT_NODE_NATIVE_TS_LOADER_ENABLED).toBe("true");
+    } finally {
+      if (before === undefined) delete process.env.__NEXT_NODE_NATIVE_TS_LOADER_ENABLED;
+      else process.env.__NEXT_NODE_NATIVE_TS_LOADER_ENABLED = before;
+    }
   });
 
   it("serverOrigin and setServerOrigin are __NEXT_PRIVATE_ORIGIN, which `next start` sets and server actions read", () => {

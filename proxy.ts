@@ -60,9 +60,9 @@ export async function proxy(request: NextRequest) {
 // admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
 // (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts); nor the
 // health checks (HEALTH_PATH, READY_PATH), polled every second; nor the avatars (AVATARS_PATH),
-// pictures that carry their own policy. The matcher must be a literal.
+// pictures that carry their own policy; nor the web fonts and KaTeX's files (FONTS_PATH, KATEX_PATH). The matcher must be a literal.
 export const config = {
   matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$|healthz$|readyz$|avatars/).*)",
+    "/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$|healthz$|readyz$|avatars/|fonts/|katex/).*)",
   ],
 };

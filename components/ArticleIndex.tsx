@@ -33,7 +33,7 @@ export function ArticleIndex({
             <p className="tagline">{site.tagline}</p>
             {byline && (
               <p className="hero-author">
-                <AuthorPhoto name={byline.author} photo={byline.authorPhoto} size={40} />
+                <AuthorPhoto name={byline.author} photo={byline.authorPhoto} size={40} eager />
                 <span>
                   Written by <Link href={authorPath(byline.author)}>{byline.author}</Link>
                 </span>

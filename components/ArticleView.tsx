@@ -31,7 +31,7 @@ export async function ArticleView({ article, commentCount }: { article: Article;
         {/* Each item keeps its words together: "2 min read" never breaks across lines. */}
         <p className="meta article-meta">
           <StatusBadge article={article} />
-          <AuthorPhoto name={article.author} photo={article.authorPhoto} size={28} />
+          <AuthorPhoto name={article.author} photo={article.authorPhoto} size={28} eager />
           <span className="meta-item">
             By{" "}
             <Link className="author-name" href={authorPath(article.author)}>

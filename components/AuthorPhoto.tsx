@@ -10,7 +10,18 @@ function initials(name: string): string {
  * An author's portrait (`photo:` in authors.yml), or their initials on the accent colour when they
  * have none. Decoration: their name stands beside it.
  */
-export function AuthorPhoto({ name, photo, size }: { name: string; photo?: string; size: number }) {
+export function AuthorPhoto({
+  name,
+  photo,
+  size,
+  eager = false,
+}: {
+  name: string;
+  photo?: string;
+  size: number;
+  /** At the top of the page: loaded at once rather than when scrolled to. */
+  eager?: boolean;
+}) {
   if (!photo)
     return (
       <span
@@ -28,6 +39,7 @@ export function AuthorPhoto({ name, photo, size }: { name: string; photo?: strin
       alt=""
       width={size}
       height={size}
+      loading={eager ? "eager" : "lazy"}
       unoptimized={photo.endsWith(".svg")}
     />
   );

@@ -22,7 +22,7 @@ export default async function AuthorPage({ params }: Props) {
   return (
     <div className="author-page wide">
       <header className="author-header">
-        <AuthorPhoto name={author.name} photo={author.photo} size={96} />
+        <AuthorPhoto name={author.name} photo={author.photo} size={96} eager />
         <div>
           <h1>{author.name}</h1>
           <p className="author-bio">{author.bio}</p>

@@ -58,7 +58,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <header className="site-header">
           <Link href="/" className="site-name">
             <SiteLogo />
-            {site.name}
+            <span className="site-name-text">{site.name}</span>
           </Link>
           <nav aria-label="Site" className="site-nav">
             <Link href="/">Articles</Link>

@@ -59,7 +59,10 @@ export async function proxy(request: NextRequest) {
 // Every page and form target; not Next's static files, whose responses carry no script, nor the
 // admin's import: Next.js hands the proxy a copy of a body only up to proxyClientMaxBodySize
 // (next.config.ts), and the import reads up to 50 MB itself (app/admin/import/route.ts); nor the
-// health checks (HEALTH_PATH, READY_PATH), polled every second. The matcher must be a literal.
+// health checks (HEALTH_PATH, READY_PATH), polled every second;
+// nor the web fonts and KaTeX's files (FONTS_PATH, KATEX_PATH). The matcher must be a literal.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$|healthz$|readyz$).*)"],
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|admin/import$|admin/import-comments$|healthz$|readyz$|fonts/|katex/).*)",
+  ],
 };

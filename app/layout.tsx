@@ -5,14 +5,11 @@ import { connection } from "next/server";
 import { ContentRefresh } from "@/components/ContentRefresh";
 import { RequestIdProvider } from "@/components/RequestId";
 import { ThemeToggle } from "@/components/ThemeToggle";
+import { SiteLogo } from "@/components/SiteLogo";
 import { alternatesFor } from "@/lib/content/seo";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
-// Self-hosted variable fonts: the files come from npm and are served with the app, so no page
-// asks a font service for anything. Only the subsets a page's text needs are downloaded.
-import "@fontsource-variable/source-serif-4/wght.css";
-import "@fontsource-variable/source-serif-4/wght-italic.css";
-import "@fontsource-variable/inter/wght.css";
+import { fontFaceCss, preloadedFonts } from "@/lib/server/fonts";
 import "./globals.css";
 import { ATOM_PATH, RSS_PATH, SEARCH_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
@@ -48,6 +45,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang={site.language} suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {/* Self-hosted fonts (lib/server/fonts.ts): the two every page needs are fetched at once,
+            beside the stylesheet, and their fallbacks take the same room until they arrive. */}
+        {preloadedFonts().map((href) => (
+          <link key={href} rel="preload" href={href} as="font" type="font/woff2" crossOrigin="anonymous" />
+        ))}
+        <style dangerouslySetInnerHTML={{ __html: fontFaceCss() }} />
       </head>
       <body>
         <a className="skip-link" href="#main">
@@ -55,7 +58,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <header className="site-header">
           <Link href="/" className="site-name">
-            {site.name}
+            <SiteLogo />
+            <span className="site-name-text">{site.name}</span>
           </Link>
           <nav aria-label="Site" className="site-nav">
             <Link href="/">Articles</Link>

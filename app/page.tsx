@@ -12,11 +12,14 @@ export const metadata: Metadata = { alternates: alternatesFor("/") };
 
 export default async function HomePage() {
   // Page 1 always exists, empty or not.
-  const page = paginate(listArticles(), 1, site.articlesPerPage) ?? { items: [], page: 1, pageCount: 1 };
+  const articles = listArticles();
+  const page = paginate(articles, 1, site.articlesPerPage) ?? { items: [], page: 1, pageCount: 1 };
   return (
-    <>
-      <ArticleIndex page={page} commentCounts={await commentCountsForIndex()} />
-      {mailEnabled() && <FollowForm kind="articles" />}
-    </>
+    <ArticleIndex
+      page={page}
+      commentCounts={await commentCountsForIndex()}
+      byline={articles.find((article) => article.author === site.author.name)}
+      follow={mailEnabled() && <FollowForm kind="articles" />}
+    />
   );
 }

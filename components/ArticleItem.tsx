@@ -31,30 +31,32 @@ export function ArticleItem({
     <li>
       <article>
         {cover && <CardCover article={article} priority={priority} />}
-        <Heading>
-          <Link href={articlePath(article.slug)}>{article.title}</Link> <StatusBadge article={article} />
-        </Heading>
-        {/* Each item keeps its words together: "6 comments" never breaks across lines on a phone. */}
-        <p className="meta">
-          <Link className="meta-item author-link" href={authorPath(article.author)}>
-            {article.author}
-          </Link>{" "}
-          ·{" "}
-          <time className="meta-item" dateTime={article.date}>
-            {formatDay(article.date)}
-          </time>{" "}
-          · <span className="meta-item">{article.readingMinutes} min read</span>
-          {commentCount !== undefined && (
-            <>
-              {" · "}
-              <Link className="meta-item" href={articleUrl(article.slug, undefined, "comments")}>
-                {plural(commentCount, "comment")}
-              </Link>
-            </>
-          )}
-        </p>
-        {children}
-        <TagList tags={article.tags} />
+        <div className="card-text">
+          <Heading>
+            <Link href={articlePath(article.slug)}>{article.title}</Link> <StatusBadge article={article} />
+          </Heading>
+          {/* Each item keeps its words together: "6 comments" never breaks across lines on a phone. */}
+          <p className="meta">
+            <Link className="meta-item author-link" href={authorPath(article.author)}>
+              {article.author}
+            </Link>{" "}
+            ·{" "}
+            <time className="meta-item" dateTime={article.date}>
+              {formatDay(article.date)}
+            </time>{" "}
+            · <span className="meta-item">{article.readingMinutes} min read</span>
+            {commentCount !== undefined && (
+              <>
+                {" · "}
+                <Link className="meta-item" href={articleUrl(article.slug, undefined, "comments")}>
+                  {plural(commentCount, "comment")}
+                </Link>
+              </>
+            )}
+          </p>
+          {children}
+          <TagList tags={article.tags} />
+        </div>
       </article>
     </li>
   );

@@ -2,8 +2,9 @@ import { type ArticleSummary } from "@/lib/content/articles";
 import { ArticleItem } from "./ArticleItem";
 
 /**
- * Articles as the index, tag, author and 404 pages list them: cover, title, byline, description,
- * and on the index the comment count (absent when the database cannot be reached).
+ * Articles as the index, tag, author and 404 pages list them, as cards (a grid where the column is
+ * wide enough, the first one across it): cover, title, byline, description, and on the index the
+ * comment count (absent when the database cannot be reached).
  */
 export function ArticleList({
   articles,
@@ -13,7 +14,7 @@ export function ArticleList({
   commentCounts?: Map<string, number> | null;
 }) {
   return (
-    <ol className="article-list">
+    <ol className="article-list card-grid">
       {articles.map((article, index) => (
         <ArticleItem
           key={article.slug}

@@ -1,44 +1,85 @@
-// KaTeX's stylesheet and fonts, served with the app: math is drawn at build time, styled here.
-import "katex/dist/katex.min.css";
 import type { Article } from "@/lib/content/articles";
-import { formatDay } from "@/lib/format";
+import { formatDay, plural } from "@/lib/format";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { answersWithDocument, slotProps } from "@/lib/server/html-slots";
+import { hasMath, KATEX_STYLESHEET } from "@/lib/server/katex";
+import { AuthorPhoto } from "./AuthorPhoto";
+import { ArticleCover } from "./CardCover";
 import { HtmlSlot } from "./HtmlSlot";
 import { StatusBadge } from "./StatusBadge";
 import { CodeCopy } from "./CodeCopy";
 import { TableOfContents } from "./TableOfContents";
 import { TagList } from "./TagList";
-import { authorPath } from "@/lib/routes";
+import { articleUrl, authorPath } from "@/lib/routes";
 
-export async function ArticleView({ article }: { article: Article }) {
+/**
+ * An article: its header (title, the description as a subtitle, byline with the comment count,
+ * tags, cover), the contents beside the text on a wide screen, the text, and who wrote it.
+ * `commentCount` is null when the database cannot say.
+ */
+export async function ArticleView({ article, commentCount }: { article: Article; commentCount: number | null }) {
   const document = answersWithDocument(await headers());
   return (
     <article className="article">
-      <header>
+      {/* KaTeX's stylesheet only where there is math (React puts the link in the head). */}
+      {hasMath(article.html) && <link rel="stylesheet" href={KATEX_STYLESHEET} precedence="katex" />}
+      <header className="article-header">
+        <TagList tags={article.tags} />
         <h1>{article.title}</h1>
-        <p className="meta">
-          <StatusBadge article={article} /> By{" "}
-          <Link className="author-name" href={authorPath(article.author)}>
-            {article.author}
-          </Link>{" "}
-          · <time dateTime={article.date}>{formatDay(article.date)}</time> · {article.readingMinutes} min read
+        <p className="subtitle">{article.description}</p>
+        {/* Each item keeps its words together: "2 min read" never breaks across lines. */}
+        <p className="meta article-meta">
+          <StatusBadge article={article} />
+          <AuthorPhoto name={article.author} photo={article.authorPhoto} size={28} eager />
+          <span className="meta-item">
+            By{" "}
+            <Link className="author-name" href={authorPath(article.author)}>
+              {article.author}
+            </Link>
+          </span>{" "}
+          ·{" "}
+          <time className="meta-item" dateTime={article.date}>
+            {formatDay(article.date)}
+          </time>{" "}
+          · <span className="meta-item">{article.readingMinutes} min read</span>
+          {commentCount !== null && (
+            <>
+              {" · "}
+              <a className="meta-item" href={articleUrl(article.slug, undefined, "comments")}>
+                {plural(commentCount, "comment")}
+              </a>
+            </>
+          )}
         </p>
         {article.updated && article.updated !== article.date && (
           <p className="meta updated">
             Updated <time dateTime={article.updated}>{formatDay(article.updated)}</time>
           </p>
         )}
-        <TagList tags={article.tags} />
+        <ArticleCover article={article} />
       </header>
-      <TableOfContents entries={article.toc} />
-      {/* Rendered from the author's own markdown by lib/content/markdown.ts, which sanitizes it. */}
-      <HtmlSlot as="div" className="prose" {...slotProps(article.html, document)} />
+      <div className="article-body">
+        <TableOfContents entries={article.toc} />
+        {/* Rendered from the author's own markdown by lib/content/markdown.ts, which sanitizes it. */}
+        <HtmlSlot as="div" className="prose" {...slotProps(article.html, document)} />
+      </div>
       {article.html.includes('class="code-block"') && <CodeCopy />}
       <footer className="byline" aria-label="About the author">
-        <p className="author-name">{article.author}</p>
-        <p className="author-bio">{article.authorBio}</p>
+        <AuthorPhoto name={article.author} photo={article.authorPhoto} size={64} />
+        <div>
+          <p className="author-name">
+            <Link href={authorPath(article.author)}>{article.author}</Link>
+          </p>
+          <p className="author-bio">{article.authorBio}</p>
+          {article.authorLink && (
+            <p className="author-link">
+              <a href={article.authorLink} rel="me">
+                {new URL(article.authorLink).host}
+              </a>
+            </p>
+          )}
+        </div>
       </footer>
     </article>
   );

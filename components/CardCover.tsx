@@ -5,26 +5,47 @@ import { CONTENT_DIR, type ArticleSummary } from "@/lib/content/articles";
 import { coverBlur, resolveCover } from "@/lib/content/cover";
 import { articlePath } from "@/lib/routes";
 
-/** An index card's cover (`image:` in the front matter), blurred in place while it loads. */
-export async function CardCover({ article, priority = false }: { article: ArticleSummary; priority?: boolean }) {
+/** The article's cover (`image:` in the front matter), blurred in place while it loads; null without one. */
+async function CoverImage({ article, sizes, priority }: { article: ArticleSummary; sizes: string; priority: boolean }) {
   if (!article.image) return null;
   const cover = resolveCover(article.image, path.join(CONTENT_DIR, `${article.slug}.md`), CONTENT_DIR);
   if (typeof cover === "string") return null;
   const blur = await coverBlur(cover);
   return (
-    // The title beside it is the link's name; the picture is decoration on the card.
+    <Image
+      src={cover.src}
+      alt=""
+      width={cover.width}
+      height={cover.height}
+      sizes={sizes}
+      placeholder={blur ? "blur" : "empty"}
+      blurDataURL={blur}
+      priority={priority}
+      unoptimized={cover.src.endsWith(".svg")}
+    />
+  );
+}
+
+/** An index card's cover: a link to the article, hidden from the reader's tab order (the title is the link). */
+export function CardCover({ article, priority = false }: { article: ArticleSummary; priority?: boolean }) {
+  if (!article.image) return null;
+  return (
     <Link href={articlePath(article.slug)} className="card-cover" tabIndex={-1} aria-hidden="true">
-      <Image
-        src={cover.src}
-        alt=""
-        width={cover.width}
-        height={cover.height}
-        sizes="(max-width: 720px) 100vw, 640px"
-        placeholder={blur ? "blur" : "empty"}
-        blurDataURL={blur}
+      <CoverImage
+        article={article}
         priority={priority}
-        unoptimized={cover.src.endsWith(".svg")}
+        sizes="(max-width: 44rem) 100vw, (max-width: 64rem) 50vw, 400px"
       />
     </Link>
+  );
+}
+
+/** The cover at the head of the article itself, across the column: the first thing on screen, so not lazy. */
+export function ArticleCover({ article }: { article: ArticleSummary }) {
+  if (!article.image) return null;
+  return (
+    <div className="article-cover">
+      <CoverImage article={article} priority sizes="(max-width: 44rem) 100vw, 672px" />
+    </div>
   );
 }

@@ -17,24 +17,27 @@ function nest(entries: TocEntry[]): Node[] {
 export function TableOfContents({ entries }: { entries: TocEntry[] }) {
   if (entries.length < 2) return null;
   return (
+    // Beside the text on a wide screen, where the inner block follows the reader down (design.css).
     <nav className="toc" aria-labelledby="toc-heading">
-      <h2 id="toc-heading">Contents</h2>
-      <ol>
-        {nest(entries).map((node) => (
-          <li key={node.id}>
-            <a href={`#${node.id}`}>{node.text}</a>
-            {node.children.length > 0 && (
-              <ol>
-                {node.children.map((child) => (
-                  <li key={child.id}>
-                    <a href={`#${child.id}`}>{child.text}</a>
-                  </li>
-                ))}
-              </ol>
-            )}
-          </li>
-        ))}
-      </ol>
+      <div className="toc-inner">
+        <h2 id="toc-heading">Contents</h2>
+        <ol>
+          {nest(entries).map((node) => (
+            <li key={node.id}>
+              <a href={`#${node.id}`}>{node.text}</a>
+              {node.children.length > 0 && (
+                <ol>
+                  {node.children.map((child) => (
+                    <li key={child.id}>
+                      <a href={`#${child.id}`}>{child.text}</a>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </li>
+          ))}
+        </ol>
+      </div>
     </nav>
   );
 }

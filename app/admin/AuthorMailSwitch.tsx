@@ -1,7 +1,9 @@
+import { ActionForm } from "@/components/ActionForm";
 import { db } from "@/lib/server/db";
 import { mailEnabled } from "@/lib/mail/mail";
 import { authorMailPaused } from "@/lib/mail/author-mail";
 import { switchAuthorMail } from "@/lib/mail/author-mail-actions";
+import { ADMIN_PATH } from "@/lib/routes";
 import { settings } from "@/lib/settings";
 
 /**
@@ -15,7 +17,7 @@ export async function AuthorMailSwitch() {
   return (
     <section className="admin-tools" aria-labelledby="author-mail-heading">
       <h2 id="author-mail-heading">Your new-comment mails</h2>
-      <form action={switchAuthorMail}>
+      <ActionForm action={switchAuthorMail} permalink={ADMIN_PATH}>
         <p role="status">
           {paused
             ? `Paused: no mail is sent to ${to} when someone comments.`
@@ -25,7 +27,7 @@ export async function AuthorMailSwitch() {
         <button type="submit" className={paused ? undefined : "secondary"}>
           {paused ? "Switch new-comment mails back on" : "Pause new-comment mails"}
         </button>
-      </form>
+      </ActionForm>
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { useFormStatus } from "react-dom";
 import { saveBlockEntry, type BlockFormState } from "@/lib/comments/admin-actions";
+import { ADMIN_PATH } from "@/lib/routes";
 
 // Adding a ban or blocklist entry. A server action: without JavaScript the form is a plain POST
 // and the page comes back with the message, and what was typed when something is wrong.
@@ -13,7 +14,7 @@ const INITIAL: BlockFormState = {
 };
 
 export function BlockForm() {
-  const [state, formAction] = useActionState(saveBlockEntry, INITIAL);
+  const [state, formAction] = useActionState(saveBlockEntry, INITIAL, ADMIN_PATH);
   const error = (field: keyof NonNullable<BlockFormState["errors"]>) => state.errors?.[field]?.join(" ");
   const valueError = error("value");
   const actionError = error("action");

@@ -2,6 +2,8 @@ import { listBlocks } from "@/lib/comments/moderation";
 import { moderationSearch, type ModerationQuery } from "@/lib/comments/moderation-query";
 import type { BlockAction, BlockKind } from "@/lib/comments/blocklist";
 import { removeBlockEntry } from "@/lib/comments/admin-actions";
+import { ActionForm } from "@/components/ActionForm";
+import { ADMIN_PATH } from "@/lib/routes";
 import { BlockForm } from "./BlockForm";
 import { formatDay } from "@/lib/format";
 
@@ -66,7 +68,7 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
                       : "until removed"}
                   </td>
                   <td>
-                    <form action={removeBlockEntry}>
+                    <ActionForm action={removeBlockEntry} permalink={ADMIN_PATH}>
                       <input type="hidden" name="id" value={block.id} />
                       <input type="hidden" name="back" value={back} />
                       <button
@@ -76,7 +78,7 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
                       >
                         Remove
                       </button>
-                    </form>
+                    </ActionForm>
                   </td>
                 </tr>
               );

@@ -3,9 +3,10 @@
 import { useActionState } from "react";
 import { login } from "@/lib/comments/admin-actions";
 import { FormMessage, SubmitButton } from "@/components/FormStatus";
+import { ADMIN_PATH } from "@/lib/routes";
 
 export function LoginForm() {
-  const [state, formAction] = useActionState(login, {});
+  const [state, formAction] = useActionState(login, {}, ADMIN_PATH);
   return (
     <form action={formAction} className="comment-form login-form">
       <div className="field">

@@ -18,7 +18,8 @@ import {
 import { renderCommentMarkdown } from "@/lib/content/comment-markdown";
 import type { CommentStatus } from "@/lib/comments/store";
 import { moderateSelected } from "@/lib/comments/admin-actions";
-import { articleUrl, commentAnchor, commentPath } from "@/lib/routes";
+import { ADMIN_PATH, articleUrl, commentAnchor, commentPath } from "@/lib/routes";
+import { ActionForm } from "@/components/ActionForm";
 import { plural } from "@/lib/format";
 
 // The moderation list: every comment, newest first, a page at a time, searched and filtered; each
@@ -117,7 +118,7 @@ export async function ModerationList({
           : `Comments ${(page - 1) * query.per + 1}–${(page - 1) * query.per + rows.length} of ${total.toLocaleString("en")}`}
       </p>
       {rows.length > 0 && (
-        <form action={moderateSelected} className="admin-bulk">
+        <ActionForm action={moderateSelected} permalink={ADMIN_PATH} className="admin-bulk">
           <input type="hidden" name="back" value={back} />
           <BulkBar />
           <ol className="admin-list">
@@ -126,7 +127,7 @@ export async function ModerationList({
             ))}
           </ol>
           <BulkBar />
-        </form>
+        </ActionForm>
       )}
       <Pager query={here} pageCount={pageCount} />
     </section>
@@ -228,7 +229,7 @@ function ConfirmDelete({
   titleOf: TitleOf;
 }) {
   return (
-    <form action={moderateSelected} className="admin-confirm" id="confirm-delete">
+    <ActionForm action={moderateSelected} permalink={ADMIN_PATH} className="admin-confirm" id="confirm-delete">
       <input type="hidden" name="back" value={back} />
       <input type="hidden" name="confirmed" value="yes" />
       <p role="alert">Delete {plural(rows.length, "comment")} for good?</p>
@@ -244,7 +245,7 @@ function ConfirmDelete({
         Yes, delete {plural(rows.length, "comment")}
       </button>{" "}
       <Link href={moderationUrl(query)}>Cancel</Link>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -306,9 +307,10 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
             dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(row.body) }}
           />
           {/* The raw markdown, shown as text: moderators see exactly what was written. */}
-          <pre className="comment-source" aria-label="As written (markdown)">
-            {row.body}
-          </pre>
+          <figure className="comment-source-figure">
+            <figcaption className="visually-hidden">As written (markdown)</figcaption>
+            <pre className="comment-source">{row.body}</pre>
+          </figure>
         </div>
         <AdminCommentActions row={row} />
       </div>

@@ -4,6 +4,8 @@ import { mailEnabled } from "@/lib/mail/mail";
 import { outboxOverview } from "@/lib/mail/outbox";
 import { settings } from "@/lib/settings";
 import { retryOutboxMessage } from "@/lib/mail/outbox-actions";
+import { ActionForm } from "@/components/ActionForm";
+import { ADMIN_PATH } from "@/lib/routes";
 
 const KINDS: Record<string, string> = {
   confirm: "confirmation",
@@ -43,12 +45,12 @@ export async function OutboxPanel() {
               </p>
               {row.lastError && <p className="comment-source">Last error: {row.lastError}</p>}
               {failing(row) && (
-                <form action={retryOutboxMessage}>
+                <ActionForm action={retryOutboxMessage} permalink={ADMIN_PATH}>
                   <input type="hidden" name="id" value={row.id} />
                   <button type="submit" className="secondary">
                     Retry now
                   </button>
-                </form>
+                </ActionForm>
               )}
             </li>
           ))}

@@ -6,7 +6,8 @@ import { adminEnabled, isAdmin } from "@/lib/server/admin";
 import { settings, type Settings } from "@/lib/settings";
 import { logout } from "@/lib/comments/admin-actions";
 import { LoginForm } from "./LoginForm";
-import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH } from "@/lib/routes";
+import { ActionForm } from "@/components/ActionForm";
+import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH, ADMIN_PATH } from "@/lib/routes";
 import { OutboxPanel } from "./OutboxPanel";
 import { AuthorMailSwitch } from "./AuthorMailSwitch";
 import { parseModerationQuery } from "@/lib/comments/moderation-query";
@@ -76,11 +77,11 @@ export default async function AdminPage({ searchParams }: Props) {
       <BackupTools />
       <OutboxPanel />
       <AuthorMailSwitch />
-      <form action={logout}>
+      <ActionForm action={logout} permalink={ADMIN_PATH}>
         <button type="submit" className="secondary">
           Sign out
         </button>
-      </form>
+      </ActionForm>
       <p className="meta">
         <Link href="/">Back to the site</Link>
       </p>
@@ -88,23 +89,38 @@ export default async function AdminPage({ searchParams }: Props) {
   );
 }
 
-/** How new comments are treated, as the settings say, with links to the page's other panels. */
+const MODERATION_WORDS: Record<Settings["COMMENTS_MODERATION"], string> = {
+  post: "New comments appear as soon as they are posted.",
+  pre: "New comments wait for your approval before readers see them.",
+  first: "A reader's first comment waits for your approval; once you approve one, their next ones appear at once.",
+};
+
+/**
+ * How new comments are treated, in the author's words, with links to the page's other panels. The
+ * settings behind them (docs/configuration.md) are named only where the author asks how to change them.
+ */
 function ModerationSettings({ config }: { config: Settings }) {
   return (
-    <p className="meta">
-      New comments are{" "}
-      {
-        {
-          pre: "held for approval (COMMENTS_MODERATION=pre)",
-          first: "held for approval until a browser has one approved comment (COMMENTS_MODERATION=first)",
-          post: "published at once (COMMENTS_MODERATION=post)",
-        }[config.COMMENTS_MODERATION]
-      }
-      {config.SPAM_THRESHOLD > 0
-        ? `; a spam score of ${config.SPAM_THRESHOLD} or more holds any comment (SPAM_THRESHOLD)`
-        : "; the spam score is off (SPAM_THRESHOLD=0)"}
-      . <a href="#bans">Bans and blocklists</a> · <a href="#backup-heading">Backup and import</a>
-    </p>
+    <div className="admin-summary">
+      <p>
+        {MODERATION_WORDS[config.COMMENTS_MODERATION]}{" "}
+        {config.SPAM_THRESHOLD > 0
+          ? "Comments that look like spam wait for you too."
+          : "Comments are not checked for spam."}
+      </p>
+      <details className="meta">
+        <summary>How to change this</summary>
+        <p>
+          Set <code>COMMENTS_MODERATION</code> (now <code>{config.COMMENTS_MODERATION}</code>: <code>post</code>,{" "}
+          <code>pre</code> or <code>first</code>) and <code>SPAM_THRESHOLD</code> (now{" "}
+          <code>{config.SPAM_THRESHOLD}</code>; <code>0</code> turns the spam check off) in the site&apos;s environment,
+          then restart it.
+        </p>
+      </details>
+      <p className="meta">
+        <a href="#bans">Bans and blocklists</a> · <a href="#backup-heading">Backup and import</a>
+      </p>
+    </div>
   );
 }
 
@@ -133,7 +149,7 @@ function BackupTools() {
       <form action="/admin/import-comments" method="post" encType="multipart/form-data" className="import-form">
         <h3>Move in from another comment system</h3>
         <label htmlFor="import-format">Export of</label>
-        <select id="import-format" name="format" required defaultValue="disqus">
+        <select id="import-format" name="format" defaultValue="disqus">
           <option value="disqus">Disqus (XML export)</option>
           <option value="wordpress">WordPress (WXR export)</option>
           <option value="remark42">Remark42 (backup, unzipped)</option>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { banOnPage, moderateOnPage } from "@/lib/comments/moderation-actions";
 import type { BanTarget } from "@/lib/comments/moderation";
 import type { CommentView } from "@/lib/comments/store";
-import { articleUrl } from "@/lib/routes";
+import { articlePath, articleUrl } from "@/lib/routes";
+import { ActionForm } from "../ActionForm";
 
 // The signed-in author's buttons under each comment. Delete and Ban ask first: their links reload
 // the page with ?confirm=<id> or ?ban=<id>, where the comment shows the real button and a way back
@@ -25,7 +26,11 @@ export function ModerationControls({
   const anchor = `comment-${comment.id}`;
   if (confirming) {
     return (
-      <form action={moderateOnPage} className="moderation-controls moderation-confirm">
+      <ActionForm
+        action={moderateOnPage}
+        permalink={articlePath(slug)}
+        className="moderation-controls moderation-confirm"
+      >
         <input type="hidden" name="slug" value={slug} />
         <input type="hidden" name="id" value={comment.id} />
         <span role="alert">Delete this comment for good?</span>{" "}
@@ -33,13 +38,14 @@ export function ModerationControls({
           Yes, delete
         </button>{" "}
         <Link href={articleUrl(slug, undefined, anchor)}>Cancel</Link>
-      </form>
+      </ActionForm>
     );
   }
   if (banning) return <BanForm target={banning} slug={slug} anchor={anchor} />;
   return (
-    <form
+    <ActionForm
       action={moderateOnPage}
+      permalink={articlePath(slug)}
       className="moderation-controls"
       aria-label={`Moderate the comment by ${comment.authorName || "a removed author"}`}
     >
@@ -62,7 +68,7 @@ export function ModerationControls({
           </Link>
         </>
       )}
-    </form>
+    </ActionForm>
   );
 }
 
@@ -72,11 +78,17 @@ function BanForm({ target, slug, anchor }: { target: BanTarget; slug: string; an
   const address = target.authorIp && target.authorIp !== "unknown" ? target.authorIp : null;
   const known = Boolean(target.browserId || address);
   return (
-    <form action={banOnPage} className="moderation-controls moderation-confirm ban-form">
+    <ActionForm
+      action={banOnPage}
+      permalink={articlePath(slug)}
+      className="moderation-controls moderation-confirm ban-form"
+    >
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="id" value={target.id} />
       <fieldset>
-        <legend role="alert">Ban {name}?</legend>
+        <legend>
+          <span role="alert">Ban {name}?</span>
+        </legend>
         <p className="hint">
           Bans are listed, and lifted, in /admin; one by name alone also catches people who happen to share it.
         </p>
@@ -126,17 +138,17 @@ function BanForm({ target, slug, anchor }: { target: BanTarget; slug: string; an
         Ban
       </button>{" "}
       <Link href={articleUrl(slug, undefined, anchor)}>Cancel</Link>
-    </form>
+    </ActionForm>
   );
 }
 
 export function LockControl({ slug, locked }: { slug: string; locked: boolean }) {
   return (
-    <form action={moderateOnPage} className="moderation-controls">
+    <ActionForm action={moderateOnPage} permalink={articlePath(slug)} className="moderation-controls">
       <input type="hidden" name="slug" value={slug} />
       <button name="action" value={locked ? "unlock" : "lock"} className="secondary">
         {locked ? "Reopen the discussion" : "Lock the discussion"}
       </button>
-    </form>
+    </ActionForm>
   );
 }

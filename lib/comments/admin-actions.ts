@@ -28,7 +28,7 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   redirect(ADMIN_PATH);
 }
 
-export async function logout(): Promise<void> {
+export async function logout(_previous?: void): Promise<void> {
   await endSession();
   redirect(ADMIN_PATH);
 }
@@ -39,7 +39,7 @@ export async function logout(): Promise<void> {
  * with a confirmation naming the comments, whose button sends `confirmed=yes`. Then back to the
  * same list (POST-redirect-GET), saying what was done.
  */
-export async function moderateSelected(formData: FormData): Promise<void> {
+export async function moderateSelected(_previous: void, formData: FormData): Promise<void> {
   if (!(await isAdmin())) redirect(ADMIN_PATH);
   const query = backQuery(formData.get("back"));
   const row = formData.get("row");
@@ -96,7 +96,7 @@ export async function saveBlockEntry(_previous: BlockFormState, formData: FormDa
 }
 
 /** Lifts a ban or removes a blocklist entry. */
-export async function removeBlockEntry(formData: FormData): Promise<void> {
+export async function removeBlockEntry(_previous: void, formData: FormData): Promise<void> {
   if (!(await isAdmin())) redirect(ADMIN_PATH);
   const id = formData.get("id");
   if (typeof id === "string" && COMMENT_ID.test(id)) await removeBlock(id);

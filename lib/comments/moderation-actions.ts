@@ -9,8 +9,9 @@ import { BAN_KINDS, BLOCK_ACTIONS, type BlockAction } from "./blocklist";
 import { db } from "../server/db";
 import { linkClicksLimited, linkToken, redeemMailToken } from "../mail/subscriptions";
 
-// The author's buttons on the article page. Plain forms: without JavaScript each is a POST
-// answered by a redirect back to the comment (POST-redirect-GET), so a reload repeats nothing.
+// The author's buttons on the article page (forms with the article's address, components/ActionForm):
+// without JavaScript each is a POST answered by a redirect back to the comment (POST-redirect-GET),
+// so a reload repeats nothing.
 
 const ACTIONS = ["hide", "unhide", "delete", "pin", "unpin", "lock", "unlock"] as const;
 type PageModeration = (typeof ACTIONS)[number];
@@ -18,7 +19,7 @@ type PageModeration = (typeof ACTIONS)[number];
 const SLUG = /^[a-z0-9-]{1,200}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export async function moderateOnPage(formData: FormData): Promise<void> {
+export async function moderateOnPage(_previous: void, formData: FormData): Promise<void> {
   const slug = formData.get("slug");
   const id = formData.get("id");
   const action = formData.get("action") as PageModeration;
@@ -36,7 +37,7 @@ export async function moderateOnPage(formData: FormData): Promise<void> {
 }
 
 /** "Ban author" after its confirmation form: the bans, then back to the comment, which shows what became of it. */
-export async function banOnPage(formData: FormData): Promise<void> {
+export async function banOnPage(_previous: void, formData: FormData): Promise<void> {
   const slug = formData.get("slug");
   const id = formData.get("id");
   if (typeof slug !== "string" || !SLUG.test(slug)) redirect("/");

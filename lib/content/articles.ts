@@ -76,6 +76,9 @@ export const frontMatterSchema = z
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 export type ArticleSummary = Omit<FrontMatter, "authorBio"> & {
   authorBio: string;
+  /** The author's portrait and link, from authors.yml. */
+  authorPhoto?: string;
+  authorLink?: string;
   slug: string;
   readingMinutes: number;
 };
@@ -139,26 +142,33 @@ function parseSource(file: string, authors: KnownAuthors): Parsed {
       body,
       bodyLine,
       text: words,
-      summary: { slug, ...result.data, authorBio: author.bio, readingMinutes: readingMinutes(words) },
+      summary: {
+        slug,
+        ...result.data,
+        authorBio: author.bio,
+        ...(author.photo && { authorPhoto: author.photo }),
+        ...(author.link && { authorLink: author.link }),
+        readingMinutes: readingMinutes(words),
+      },
     },
   };
 }
 
 /**
  * The article's author checked against the known ones (a typo is refused, not a second author),
- * and the bio it shows: its own `authorBio`, or its author's entry's.
+ * and the bio it shows: its own `authorBio`, or its author's entry's; the entry's photo and link.
  */
 function resolveAuthor(
   front: FrontMatter,
   text: string,
   file: string,
   authors: KnownAuthors,
-): { bio: string } | ContentProblem {
+): { bio: string; photo?: string; link?: string } | ContentProblem {
   const check = checkAuthor(front.author, authors);
   if (check.kind === "unknown")
     return { file, line: fieldLine(text, "author"), field: "author", message: check.message };
   const bio = front.authorBio ?? check.entry?.bio;
-  if (bio) return { bio };
+  if (bio) return { bio, photo: check.entry?.photo, link: check.entry?.link };
   return {
     file,
     line: 1,

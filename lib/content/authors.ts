@@ -6,6 +6,7 @@ import type { ArticleSummary } from "./articles";
 import type { ContentProblem } from "./problems";
 import { site } from "../site";
 import { slugify } from "../slug";
+import { resolveCover } from "./cover";
 
 // Who writes here. The authors are described once, in `authors.yml` beside the articles (a name
 // and a bio each); the site's own author (lib/site.ts, whom `npm run new` writes in) is always
@@ -18,7 +19,15 @@ export const AUTHORS_FILE = "authors.yml";
 const entrySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   bio: z.string().trim().min(1).max(500),
+  /** A portrait: an image in content/ (relative to authors.yml) or public/ (starting with /). */
+  photo: z.string().trim().min(1).optional(),
+  /** Where readers find more of them: their own site or profile. */
+  link: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) address" })
+    .max(500)
+    .optional(),
 });
+/** An author as shown: `photo` is the portrait's address on the site, once resolved. */
 export type AuthorEntry = z.infer<typeof entrySchema>;
 
 export type KnownAuthors = {
@@ -60,6 +69,13 @@ export function readAuthors(dir: string): KnownAuthors {
   }
   const seen = new Map<string, string>();
   const problems: ContentProblem[] = [];
+  const entries = parsed.data.map((entry, index) => {
+    if (!entry.photo) return entry;
+    const photo = resolveCover(entry.photo, file, dir);
+    if (typeof photo !== "string") return { ...entry, photo: photo.src };
+    problems.push({ file, line: entryLine(text, index), message: `author ${index + 1}: "photo": ${photo}` });
+    return { ...entry, photo: undefined };
+  });
   parsed.data.forEach((entry, index) => {
     const twin = seen.get(slugify(entry.name));
     if (twin !== undefined)
@@ -70,7 +86,7 @@ export function readAuthors(dir: string): KnownAuthors {
       });
     seen.set(slugify(entry.name), entry.name);
   });
-  return { entries: withSite(parsed.data), problems };
+  return { entries: withSite(entries), problems };
 }
 
 /** The line of the `index`-th entry ("- name: …") of authors.yml; 1 if it cannot be found. */
@@ -122,7 +138,14 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-export type Author = { name: string; slug: string; bio: string; articles: ArticleSummary[] };
+export type Author = {
+  name: string;
+  slug: string;
+  bio: string;
+  photo?: string;
+  link?: string;
+  articles: ArticleSummary[];
+};
 
 /** Everyone who wrote a published article, with the bio of their newest one. */
 export function listAuthors(articles: ArticleSummary[]): Author[] {
@@ -130,7 +153,14 @@ export function listAuthors(articles: ArticleSummary[]): Author[] {
   // Articles come newest first, so the first one seen gives the current bio.
   for (const article of articles) {
     const slug = slugify(article.author);
-    const author = authors.get(slug) ?? { name: article.author, slug, bio: article.authorBio, articles: [] };
+    const author = authors.get(slug) ?? {
+      name: article.author,
+      slug,
+      bio: article.authorBio,
+      photo: article.authorPhoto,
+      link: article.authorLink,
+      articles: [],
+    };
     author.articles.push(article);
     authors.set(slug, author);
   }

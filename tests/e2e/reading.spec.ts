@@ -185,3 +185,47 @@ test("pages do not shift while they load", async ({ page }) => {
     expect(shift, path).toBeLessThan(0.01);
   }
 });
+
+test("an article's header gives the description as a subtitle, the comment count, and the contents beside the text on a wide screen", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(articlePath("monolith-vs-microservices"));
+  const header = page.locator("article header").first();
+  await expect(header.locator(".subtitle")).toHaveText(/^Monolith or microservices\? Neither, always/);
+  await expect(header.getByRole("link", { name: /^\d+ comments?$/ })).toHaveAttribute(
+    "href",
+    "/articles/monolith-vs-microservices#comments",
+  );
+  // The contents stand in the right margin, on the first screen, and the text starts beside them.
+  const contents = await page.getByRole("navigation", { name: "Contents" }).boundingBox();
+  const text = await page.locator(".prose").boundingBox();
+  expect(contents!.x).toBeGreaterThan(text!.x + text!.width);
+  expect(contents!.y).toBeLessThan(800);
+  expect(text!.y).toBeLessThan(800);
+
+  // On the narrowest phone, "2 min read" stays on one line.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const reading = header.getByText("2 min read");
+  const { height } = (await reading.boundingBox())!;
+  const lineHeight = await reading.evaluate((span) => parseFloat(getComputedStyle(span).lineHeight));
+  expect(height).toBeLessThan(lineHeight * 1.5);
+});
+
+test("the home introduces the site and its author; an author's page has their photo and link", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Marginalia");
+  await page.getByRole("region", { name: "About this site" }).getByRole("link", { name: "Ahmad Waqar" }).click();
+  await expect(page).toHaveURL("/authors/ahmad-waqar");
+
+  await page.goto("/authors/test-author");
+  const photo = page.locator(".author-header img");
+  await expect(photo).toHaveAttribute("src", /\/media\/~[0-9a-f]{12}\/images\/test-author\.svg$/);
+  await expect
+    .poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
+  await expect(page.getByRole("link", { name: "author.example" })).toHaveAttribute(
+    "href",
+    "https://author.example/test",
+  );
+});

@@ -1,6 +1,8 @@
 // The Nu HTML Checker (vnu-jar) on the pages readers see, as the production server answers them:
 // the home, an article with comments (the page kept for everyone, and as a commenter sees it: their
-// 👍 pressed, a reply form open, their edit form open), tags, search results and the author page.
+// 👍 pressed, a reply form open, their edit form open), tags, search results and the author page;
+// then what the signed-in author sees: /admin (its sign-in form, the list, a deletion to confirm)
+// and the article with its moderation buttons, a deletion and a ban to confirm.
 // Each page is saved as served and the checker runs once on all of them; every error is printed
 // with its page, line and column. Mail is on (SMTP_URL, though nothing is queued, so nothing is
 // sent): the pages carry the subscribe and follow forms too. Skipped, saying why, without Java.
@@ -15,6 +17,7 @@ import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type Runni
 import { articlePath, authorPath, commentsApiPath, tagPath } from "@/lib/routes";
 
 const SLUG = "monolith-vs-microservices";
+const ADMIN_PASSWORD = "correct horse battery staple";
 const ARTICLE = articlePath(SLUG);
 const PORT = E2E_PORT + 11;
 
@@ -112,7 +115,7 @@ function check(pages: Map<string, string>): string[] {
   );
 }
 
-test("the home, an article with its discussion, tags, search and the author page are valid HTML", async ({
+test("the home, an article with its discussion, tags, search, the author page and /admin are valid HTML", async ({
   browser,
   request,
 }) => {
@@ -121,6 +124,7 @@ test("the home, an article with its discussion, tags, search and the author page
   const reader = await readerPage(browser, { baseURL: server.url, javaScriptEnabled: false });
   const { opening, own } = await discussion(request, reader);
 
+  const author = await readerPage(browser, { baseURL: server.url });
   const pages = new Map<string, string>();
   /** Saves a page as served, checking first that it is the page meant (not an error page). */
   const save = async (client: APIRequestContext, url: string, mustHold: string) => {
@@ -128,7 +132,8 @@ test("the home, an article with its discussion, tags, search and the author page
     const html = await response.text();
     expect(response.status(), url).toBe(200);
     expect(html, `${url} should hold ${mustHold}`).toContain(mustHold);
-    pages.set(client === request ? url : `${url} (as its commenter)`, html);
+    const who = client === request ? "" : client === author.request ? " (as the author)" : " (as its commenter)";
+    pages.set(`${url}${who}`, html);
   };
   await save(request, "/", 'class="follow-form"');
   await save(request, ARTICLE, '<pre tabindex="0"');
@@ -141,6 +146,17 @@ test("the home, an article with its discussion, tags, search and the author page
   await save(request, tagPath("field notes"), "Field note");
   await save(request, "/search?q=field", "Field note");
   await save(request, authorPath("Test Author"), "Test Author");
+
+  await save(author.request, "/admin", 'id="admin-password"');
+  await author.goto("/admin");
+  await author.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await author.getByRole("button", { name: "Sign in" }).click();
+  await expect(author.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await save(author.request, "/admin", "Sign out");
+  await save(author.request, `/admin?confirm=${opening}`, 'id="confirm-delete"');
+  await save(author.request, ARTICLE, 'class="moderation-controls"');
+  await save(author.request, `${ARTICLE}?confirm=${opening}`, "Yes, delete");
+  await save(author.request, `${ARTICLE}?ban=${opening}`, "ban-form");
 
   const errors = check(pages);
   if (errors.length) console.log(`The Nu HTML Checker found ${errors.length} error(s):\n${errors.join("\n")}`);

@@ -97,6 +97,30 @@ describe("authors.yml", () => {
     ]);
   });
 
+  it("gives an author a photo beside it (at an address that changes with its bytes) and a link, on their articles too", () => {
+    const dir = folder({
+      "authors.yml": "- name: Ada Lovelace\n  bio: B.\n  photo: ada.svg\n  link: https://ada.example/\n",
+      "ada.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>',
+      "by-ada.md": article("Ada Lovelace"),
+    });
+    const [ada] = readAuthors(dir).entries;
+    expect(ada.photo).toMatch(/^\/media\/~[0-9a-f]{12}\/ada\.svg$/);
+    expect(ada.link).toBe("https://ada.example/");
+    const [written] = listArticles({ dir, includeDrafts: true });
+    expect([written.authorPhoto, written.authorLink]).toEqual([ada.photo, ada.link]);
+    expect(listAuthors([written])[0]).toMatchObject({ photo: ada.photo, link: ada.link });
+  });
+
+  it("reports a photo that is not there and a link that is not a web address", () => {
+    const gone = readAuthors(folder({ "authors.yml": "- name: Ada\n  bio: B.\n  photo: gone.png\n" }));
+    expect(gone.problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [1, expect.stringMatching(/^author 1: "photo": not found \(looked for .*gone\.png\)$/)],
+    ]);
+    expect(gone.entries[0].photo).toBeUndefined();
+    const script = readAuthors(folder({ "authors.yml": "- name: Grace\n  bio: B.\n  link: javascript:alert(1)\n" }));
+    expect(script.problems.map((problem) => problem.message)).toEqual(['author 1: "link": must be an http(s) address']);
+  });
+
   it("knows the site's own author when it has no entry, and lets an entry describe them", () => {
     expect(readAuthors(folder({})).entries).toEqual([site.author]);
     const own = folder({ "authors.yml": `- name: ${site.author.name}\n  bio: Another bio.\n` });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { adjacentArticles, getArticle, listArticles, type Article } from "@/lib/content/articles";
 import { problemsToShow, type ContentProblem } from "@/lib/content/problems";
 import { articleMetadata, blogPostingJsonLd } from "@/lib/content/seo";
-import { COMMENT_SORTS, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
+import { COMMENT_SORTS, countComments, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
 import { relatedArticles } from "@/lib/content/related";
 import { seriesOf } from "@/lib/content/series";
 import { ArticleNav } from "@/components/ArticleNav";
@@ -70,10 +70,12 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   const view = commentView.parse(await searchParams);
   const published = listArticles();
   const series = seriesOf(article, published);
+  // For the header; the discussion below says itself when the database is down.
+  const commentCount = await countComments(article.slug).catch(() => null);
   return (
     <>
       <JsonLd data={blogPostingJsonLd(article)} />
-      <ArticleView article={article} />
+      <ArticleView article={article} commentCount={commentCount} />
       {series && <SeriesBox series={series} slug={article.slug} />}
       <RelatedArticles articles={relatedArticles(article, published)} />
       <ArticleNav {...adjacentArticles(article.slug)} />

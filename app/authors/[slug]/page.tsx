@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
+import { AuthorPhoto } from "@/components/AuthorPhoto";
 import { listArticles } from "@/lib/content/articles";
 import { alternatesFor } from "@/lib/content/seo";
 import { findAuthor } from "@/lib/content/authors";
@@ -19,9 +20,22 @@ export default async function AuthorPage({ params }: Props) {
   const author = findAuthor((await params).slug, listArticles());
   if (!author) notFound();
   return (
-    <div className="author-page">
-      <h1>{author.name}</h1>
-      <p className="author-bio">{author.bio}</p>
+    <div className="author-page wide">
+      <header className="author-header">
+        <AuthorPhoto name={author.name} photo={author.photo} size={96} eager />
+        <div>
+          <h1>{author.name}</h1>
+          <p className="author-bio">{author.bio}</p>
+          {author.link && (
+            <p className="author-link">
+              <a href={author.link} rel="me">
+                {new URL(author.link).host}
+              </a>
+            </p>
+          )}
+        </div>
+      </header>
+      <h2 className="section-heading">Articles by {author.name}</h2>
       <ArticleList articles={author.articles} />
     </div>
   );

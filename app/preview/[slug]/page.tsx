@@ -29,7 +29,7 @@ export default async function PreviewPage({ params, searchParams }: Props) {
       <p className="preview-banner" role="note">
         Preview{article.draft ? " of a draft" : ""}: readers cannot see this page.
       </p>
-      <ArticleView article={article} />
+      <ArticleView article={article} commentCount={null} />
     </>
   );
 }

@@ -36,12 +36,12 @@ export default async function TagPage({ params }: Props) {
   const found = findTag((await params).tag);
   if (!found) notFound();
   return (
-    <>
+    <div className="wide">
       <p className="meta">
         <Link href="/tags">All tags</Link>
       </p>
       <h1>Articles tagged “{found.tag.name}”</h1>
       <ArticleList articles={found.articles} />
-    </>
+    </div>
   );
 }

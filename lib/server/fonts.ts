@@ -1,0 +1,139 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+// The site's two web fonts, self-hosted from their npm packages (@fontsource-variable): Source
+// Serif 4 to read, Inter around it. Only the Latin and Latin Extended files are declared (every
+// language the site is written in); a Greek or Cyrillic word falls back to the system's font
+// rather than fetching another file. app/layout.tsx writes the @font-face rules and preloads the
+// two upright Latin files, which every page needs; app/fonts/[file] serves them under an address
+// that changes with their bytes, so browsers keep them for a year.
+//
+// While a font loads, text shows in a local fallback scaled to the web font's average letter width
+// and given its ascent and descent (size-adjust and the overrides, as next/font computes them), so
+// lines neither rewrap nor move when it arrives. Metrics in font units: the web fonts' from their
+// files, Arial's and Georgia's from capsize (the figures Next.js ships).
+
+export const FONTS_PATH = "/fonts";
+
+const LATIN =
+  "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+0304, U+0308, U+0329, U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD";
+const LATIN_EXT =
+  "U+0100-02BA, U+02BD-02C5, U+02C7-02CC, U+02CE-02D7, U+02DD-02FF, U+0304, U+0308, U+0329, U+1D00-1DBF, U+1E00-1E9F, U+1EF2-1EFF, U+2020, U+20A0-20AB, U+20AD-20C0, U+2113, U+2C60-2C7F, U+A720-A7FF";
+
+export type Metrics = { unitsPerEm: number; ascent: number; descent: number; lineGap: number; xWidthAvg: number };
+
+const INTER: Metrics = { unitsPerEm: 2048, ascent: 1984, descent: -494, lineGap: 0, xWidthAvg: 978 };
+const SOURCE_SERIF: Metrics = { unitsPerEm: 1000, ascent: 1036, descent: -335, lineGap: 0, xWidthAvg: 479 };
+const SOURCE_SERIF_ITALIC: Metrics = { ...SOURCE_SERIF, xWidthAvg: 441 };
+const ARIAL: Metrics = { unitsPerEm: 2048, ascent: 1854, descent: -434, lineGap: 67, xWidthAvg: 913 };
+const GEORGIA: Metrics = { unitsPerEm: 2048, ascent: 1878, descent: -449, lineGap: 0, xWidthAvg: 913 };
+const GEORGIA_ITALIC: Metrics = { ...GEORGIA, xWidthAvg: 931 };
+
+const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
+
+/** The descriptors that make `fallback` take the room `font` will: same average width, same line box. */
+export function fallbackOverrides(font: Metrics, fallback: Metrics): Record<string, string> {
+  const sizeAdjust = font.xWidthAvg / font.unitsPerEm / (fallback.xWidthAvg / fallback.unitsPerEm);
+  const scaled = (units: number) => percent(Math.abs(units) / font.unitsPerEm / sizeAdjust);
+  return {
+    "size-adjust": percent(sizeAdjust),
+    "ascent-override": scaled(font.ascent),
+    "descent-override": scaled(font.descent),
+    "line-gap-override": scaled(font.lineGap),
+  };
+}
+
+type Face = {
+  family: string;
+  style: "normal" | "italic";
+  weight: string;
+  file: string;
+  range: string;
+  preload: boolean;
+};
+
+const face = (pkg: string, family: string, weight: string, style: Face["style"], subset: "latin" | "latin-ext") => ({
+  family,
+  style,
+  weight,
+  file: `${pkg.split("/")[1]}-${subset}-wght-${style}.woff2`,
+  range: subset === "latin" ? LATIN : LATIN_EXT,
+  preload: subset === "latin" && style === "normal",
+  pkg,
+});
+
+const FACES = [
+  face("@fontsource-variable/source-serif-4", "Source Serif 4 Variable", "200 900", "normal", "latin"),
+  face("@fontsource-variable/source-serif-4", "Source Serif 4 Variable", "200 900", "normal", "latin-ext"),
+  face("@fontsource-variable/source-serif-4", "Source Serif 4 Variable", "200 900", "italic", "latin"),
+  face("@fontsource-variable/source-serif-4", "Source Serif 4 Variable", "200 900", "italic", "latin-ext"),
+  face("@fontsource-variable/inter", "Inter Variable", "100 900", "normal", "latin"),
+  face("@fontsource-variable/inter", "Inter Variable", "100 900", "normal", "latin-ext"),
+];
+
+const FALLBACKS = [
+  {
+    family: "Source Serif 4 Fallback",
+    style: "normal",
+    local: ["Georgia", "Gelasio"],
+    font: SOURCE_SERIF,
+    fallback: GEORGIA,
+  },
+  {
+    family: "Source Serif 4 Fallback",
+    style: "italic",
+    local: ["Georgia Italic", "Georgia-Italic", "Gelasio Italic"],
+    font: SOURCE_SERIF_ITALIC,
+    fallback: GEORGIA_ITALIC,
+  },
+  // Liberation Sans and Arimo have Arial's metrics (Linux); Helvetica's are within a percent (macOS).
+  {
+    family: "Inter Fallback",
+    style: "normal",
+    local: ["Arial", "ArialMT", "Liberation Sans", "Arimo", "Helvetica"],
+    font: INTER,
+    fallback: ARIAL,
+  },
+];
+
+type Served = { url: string; file: string; bytes: Buffer };
+
+/** Each font file by its public name (`<file>.<hash>.woff2`), read once per process. */
+const served: Map<string, Served & { face: Face }> = new Map(
+  FACES.map((entry) => {
+    // From the project's own node_modules, where `npm start` runs.
+    const file = path.join(process.cwd(), "node_modules", entry.pkg, "files", entry.file);
+    const bytes = fs.readFileSync(file);
+    const hash = crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 10);
+    const name = entry.file.replace(/\.woff2$/, `.${hash}.woff2`);
+    return [name, { url: `${FONTS_PATH}/${name}`, file, bytes, face: entry }];
+  }),
+);
+
+/** A font file by the name in its address; undefined for any other name. */
+export function fontFile(name: string): Buffer | undefined {
+  return served.get(name)?.bytes;
+}
+
+/** The addresses the layout preloads: the upright Latin files, which every page's text needs. */
+export function preloadedFonts(): string[] {
+  return [...served.values()].filter(({ face }) => face.preload).map(({ url }) => url);
+}
+
+/** Every @font-face rule of the site: the web fonts, then their fallbacks. */
+export function fontFaceCss(): string {
+  const faces = [...served.values()].map(
+    ({ url, face }) =>
+      `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:swap;src:url(${url}) format("woff2");unicode-range:${face.range}}`,
+  );
+  const fallbacks = FALLBACKS.map(({ family, style, local, font, fallback }) => {
+    const overrides = Object.entries(fallbackOverrides(font, fallback))
+      .map(([key, value]) => `${key}:${value}`)
+      .join(";");
+    const sources = local.map((name) => `local("${name}")`).join(",");
+    return `@font-face{font-family:"${family}";font-style:${style};src:${sources};${overrides}}`;
+  });
+  return [...faces, ...fallbacks].join("\n");
+}

@@ -205,6 +205,11 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
     for (const headers of [{ "Auto-Submitted": "auto-replied" }, { Precedence: "bulk" }, { "X-Autoreply": "yes" }]) {
       expect((await send({ from: ADA, to, text: "I am away.", headers }))?.received.kind).toBe("ignored");
     }
+    // A bounce is known by its envelope (no sender), whatever its headers say.
+    expect((await send({ envelope: { from: "", to: [to] }, from: ADA, to, text: "Undelivered." }))?.received).toEqual({
+      kind: "ignored",
+      reason: "a bounce (no envelope sender)",
+    });
     expect((await send({ from: ADA, to, subject: "Out of Office: back Monday", text: "Away." }))?.received.kind).toBe(
       "ignored",
     );
@@ -360,6 +365,22 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
       "a mail with a file attached",
       "discourse-attached_txt_file.eml",
       "Please find some text file attached.\n\n_(An attachment left out.)_",
+    ],
+    [
+      "Gmail on Android (the attribution right under the reply)",
+      "discourse-android_gmail.eml",
+      [
+        "### this is a reply from Android 5 gmail",
+        "",
+        "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over",
+        "the lazy dog. The quick brown fox jumps over the lazy dog. The quick brown",
+        "fox jumps over the lazy dog. The quick brown fox jumps over the lazy dog.",
+        "The quick brown fox jumps over the lazy dog.",
+        "",
+        "This is **bold** in Markdown.",
+        "",
+        "This is a link to http://example.com",
+      ].join("\n"),
     ],
     ["an auto-reply (Auto-Submitted)", "discourse-auto_reply.eml", null],
     ["a bounce (a delivery report from MAILER-DAEMON)", "discourse-bounced_email.eml", null],

@@ -12,7 +12,8 @@ import { receiveReply, type Received } from "./receive";
 
 // The site's SMTP listener for replies by mail (SMTP_INBOUND_PORT): it takes mail only for reply
 // addresses this site wrote, refusing any other recipient, an altered address and an expired one
-// during the dialogue (5xx, so the sender's server tells its user at once). A mail's size is
+// during the dialogue (5xx, so the sender's server tells its user at once). A bounce (no envelope
+// sender) is taken and ignored. A mail's size is
 // announced (SIZE) and its bytes counted as they come: past SMTP_INBOUND_MAX_BYTES the rest is
 // read and thrown away and the mail refused. Started with the app (instrumentation.ts) and closed
 // on SIGTERM (lib/server/lifecycle.ts).
@@ -81,12 +82,12 @@ export function createInboundServer(
             skipTextToHtml: true,
             maxHtmlLengthToParse: max,
           });
+          // A bounce's envelope has no sender (RFC 5321, the null reverse-path), whatever its headers say.
+          const bounce = !session.envelope.mailFrom || !session.envelope.mailFrom.address;
           for (const { address } of session.envelope.rcptTo) {
-            const received = await receiveReply(
-              { to: address, mail, remoteAddress: session.remoteAddress },
-              db(),
-              now(),
-            );
+            const received: Received = bounce
+              ? { kind: "ignored", reason: "a bounce (no envelope sender)" }
+              : await receiveReply({ to: address, mail, remoteAddress: session.remoteAddress }, db(), now());
             options.onDelivered?.({ to: address, received });
           }
           callback();

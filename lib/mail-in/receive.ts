@@ -1,8 +1,10 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { ParsedMail } from "mailparser";
 import { moderate, postedMessage, submitComment, type SubmitResult } from "../comments/service";
-import { deliverMail, mailFrom, messageIdDomain } from "../mail/mail";
+import { mailFrom } from "../mail/mail";
+import { queueNotice } from "../mail/notifications";
+import { wakeSender } from "../mail/sender";
 import { readReplyToken, type ReplyToken } from "../mail/reply-address";
 import { linkTo, unsubscribeAllToken } from "../mail/subscriptions";
 import { pauseAuthorMailToken } from "../mail/author-mail";
@@ -16,7 +18,8 @@ import { isAutomatic, replyText } from "./reply-text";
 // which comment it answers and who speaks; the From header, which anyone can write, decides
 // nothing. It goes through the comment service's one door like a form's post, with every rule
 // (validation, rate limit, bans, blocklists, spam score, moderation). The sender is told by mail,
-// at the address the site wrote to (never the From), when their reply was refused or held.
+// at the address the site wrote to (never the From), when their reply was refused or held: a mail
+// queued in the outbox like every other, so an SMTP server away delays it but does not lose it.
 
 export type Received =
   | { kind: "posted"; commentId: string; pending: boolean }
@@ -64,7 +67,7 @@ export async function receiveReply(
     speaker,
   });
   if (result.kind === "refused" || (result.kind === "posted" && result.pending))
-    await tellSender(speaker, result, text);
+    await tellSender(db, speaker, result, text, now);
   return result;
 }
 
@@ -155,8 +158,11 @@ function outcome(result: SubmitResult): Received {
   }
 }
 
-/** The mail back to the sender when their reply was refused or held: to the address the site wrote to. */
-async function tellSender(to: Speaker, result: Received, text: string): Promise<void> {
+/**
+ * The mail back to the sender when their reply was refused or held: to the address the site wrote
+ * to, queued in the outbox, so it is retried (and not lost) while the SMTP server is away.
+ */
+async function tellSender(db: Db, to: Speaker, result: Received, text: string, now: Date): Promise<void> {
   const held = result.kind === "posted";
   const body = renderMail(
     [
@@ -167,15 +173,15 @@ async function tellSender(to: Speaker, result: Received, text: string): Promise<
     ],
     [paragraph`You get this because you replied to a mail from ${site.name}.`],
   );
-  try {
-    await deliverMail({
+  await queueNotice(
+    db,
+    {
       to: to.email,
       subject: held ? `Your reply is awaiting approval on ${site.name}` : `Your reply was not posted on ${site.name}`,
       ...body,
-      messageId: `<${randomUUID()}@${messageIdDomain()}>`,
       unsubscribeUrl: to.stop,
-    });
-  } catch (error) {
-    console.warn(`mail-in: cannot tell ${held ? "a held" : "a refused"} reply's sender (${(error as Error).message})`);
-  }
+    },
+    now,
+  );
+  wakeSender();
 }

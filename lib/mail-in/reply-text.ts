@@ -16,19 +16,33 @@ const LINE_MAX = 1_000;
 const LINES_MAX = 300;
 
 // Outlook's reply header (its quote has no `>`), and its rule; cut there before the library reads
-// the rest, since it keeps them as part of the reply.
-const OUTLOOK_HEADER = /^(?:From|De|Von|Van): .*\n(?:(?:Sent|Date|Envoyé|Gesendet|Verzonden): .*\n)/m;
+// the rest, since it keeps them as part of the reply. From HTML, the labels come out bold and each
+// line its own paragraph (BlackBerry's and Outlook's HTML replies).
+const OUTLOOK_HEADER =
+  /^(?:\*\*)?(?:From|De|Von|Van):(?:\*\*)? .*\n\n?(?:(?:\*\*)?(?:Sent|Date|Envoyé|Gesendet|Verzonden):(?:\*\*)? .*\n)/m;
 const OUTLOOK_RULE = /^(?:_{20,}|-{3,} ?Original Message ?-{3,})$/m;
 // A phone's or client's line added under the reply.
 const SENT_FROM =
   /\n(?:Sent from my [^\n]{1,60}|Get Outlook for [^\n]{1,20}|Sent from (?:Mail|Outlook) for [^\n]{1,20})\s*$/i;
 
+// Where a client's HTML puts the mail answered: Gmail's quote and attribution, Apple Mail's cited
+// blockquote, Thunderbird's attribution, Outlook on the web's header block, BlackBerry's and
+// Yahoo's. Cut there before converting, so the quote never becomes markdown at all. Attribute runs
+// are bounded so that a mail of unclosed tags costs a linear scan.
+const HTML_QUOTE =
+  /<(?:div|blockquote|td|table|hr)\b[^>]{0,400}?(?:(?:class|id)="[^"]{0,200}?(?:gmail_quote|gmail_attr|moz-cite-prefix|divRplyFwdMsg|_persistentHeader|yahoo_quoted|OutlookMessageHeader)|type="cite")/i;
+
 /** Whether a mail was sent by a program (an out-of-office, a list, a bounce) rather than a person. */
 export function isAutomatic(mail: ParsedMail): boolean {
   const header = (key: string) => {
     const value = mail.headers.get(key);
-    return typeof value === "string" ? value.toLowerCase() : value ? String(value).toLowerCase() : "";
+    // mailparser gives a structured header (Content-Type) as { value, params }.
+    const text = typeof value === "object" && value !== null && "value" in value ? value.value : value;
+    return typeof text === "string" ? text.toLowerCase() : text ? String(text).toLowerCase() : "";
   };
+  // A bounce: a delivery report (RFC 3464), or from the mail system itself.
+  if (header("content-type") === "multipart/report") return true;
+  if (mail.from?.value.some((a) => /^(mailer-daemon|postmaster)@/i.test(a.address ?? "")) === true) return true;
   const auto = header("auto-submitted");
   if (auto && auto !== "no") return true;
   if (/^(bulk|list|junk|auto_reply)$/.test(header("precedence").trim())) return true;
@@ -46,7 +60,7 @@ function bodyOf(mail: ParsedMail): string {
   const htmlOnly = (mail.headers.get("content-type") as { value?: string } | undefined)?.value === "text/html";
   const text =
     (htmlOnly || !mail.text?.trim()) && typeof mail.html === "string"
-      ? htmlToMarkdown(mail.html.slice(0, READ_MAX * 4))
+      ? htmlToMarkdown(beforeHtmlQuote(mail.html.slice(0, READ_MAX * 4)))
       : (mail.text ?? "");
   return text
     .slice(0, READ_MAX)
@@ -56,6 +70,12 @@ function bodyOf(mail: ParsedMail): string {
     .split("\n", LINES_MAX)
     .map((line) => line.slice(0, LINE_MAX))
     .join("\n");
+}
+
+/** Cuts a mail's HTML where the client put the mail answered. */
+function beforeHtmlQuote(html: string): string {
+  const at = HTML_QUOTE.exec(html)?.index;
+  return at === undefined ? html : html.slice(0, at);
 }
 
 /** Cuts the text at the first line of a quote the library would miss (Outlook's). */

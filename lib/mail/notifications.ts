@@ -156,6 +156,14 @@ const articleTitle = (slug: string) => listArticles().find((a) => a.slug === slu
 
 const payloadOf = <T>(row: OutboxRow) => JSON.parse(row.payload) as T;
 
+/** A mail written in full when it was queued: only its Message-ID comes from the row. */
+export type Notice = Omit<OutgoingMail, "messageId">;
+
+/** Queues a mail already written, so it is retried like every other while SMTP is away. */
+export async function queueNotice(tx: Tx, notice: Notice, now = new Date()): Promise<void> {
+  await enqueue(tx, { kind: "notice", payload: notice }, now);
+}
+
 /** Turns a claimed outbox row (and the rows merged into it) into the mail to send now, if any. */
 export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): Promise<Composed> {
   const leader = rows[0];
@@ -168,6 +176,8 @@ export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): 
       return composeAuthorMail(db, rows, now);
     case "article":
       return composeArticleMail(db, leader);
+    case "notice":
+      return { kind: "send", mail: { ...payloadOf<Notice>(leader), messageId: leader.messageId } };
     default:
       return { kind: "drop", reason: `no mail for "${leader.kind}"` };
   }

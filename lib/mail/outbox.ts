@@ -24,7 +24,8 @@ export type Tx = Pick<
   | "$queryRaw"
 >;
 
-export type OutboxKind = "confirm" | "reply" | "author" | "article" | "webhook";
+/** `notice`: a mail written in full when queued (the answer to a reply by mail, lib/mail-in). */
+export type OutboxKind = "confirm" | "reply" | "author" | "article" | "webhook" | "notice";
 export type OutboxRow = Awaited<ReturnType<Db["outboxMessage"]["findMany"]>>[number];
 
 /** Attempts after which a message is given up as failed (about a day of retries with the backoff cap). */

@@ -2,7 +2,10 @@
 // the outbox to a local SMTP sink (smtp-server, read back with mailparser), and the reader's reply
 // goes back with nodemailer to the site's own listener (lib/mail-in/listener.ts), which posts it
 // through the comment service as a reply to the comment the mail was about, under the name of
-// whom the signed Reply-To names, never the From header's. On SQLite and PostgreSQL.
+// whom the signed Reply-To names, never the From header's. On SQLite and PostgreSQL. Real mail,
+// as clients wrote it (tests/fixtures/mail-in/real/, SOURCES.md says where each comes from), is
+// handed to the listener as a relay would: the message untouched, the envelope recipient a live
+// reply address. On PostgreSQL, two instances (two listeners, two Prisma clients) take one mail.
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import nodemailer, { type SendMailOptions } from "nodemailer";
@@ -10,6 +13,7 @@ import type { ParsedMail } from "mailparser";
 import type { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createComment } from "@/lib/comments/store";
+import { createDb } from "@/lib/server/db";
 import { recordNewComment } from "@/lib/mail/notifications";
 import { sendDue } from "@/lib/mail/sender";
 import { createInboundServer, type Delivery } from "@/lib/mail-in/listener";
@@ -102,12 +106,15 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
 
   const replyToOf = (mail: ParsedMail) => mail.replyTo!.value[0].address!;
 
-  /** Sends a mail to the site's listener as a mail server would; resolves with its outcome. */
-  async function send(message: SendMailOptions): Promise<Delivery | undefined> {
-    const count = deliveries.length;
+  /** Sends a mail to a listener (the site's, unless told) as a mail server would; resolves with its outcome. */
+  async function send(
+    message: SendMailOptions,
+    listening: { port: number; log: Delivery[] } = { port: inboundPort, log: deliveries },
+  ): Promise<Delivery | undefined> {
+    const count = listening.log.length;
     const transport = nodemailer.createTransport({
       host: "127.0.0.1",
-      port: inboundPort,
+      port: listening.port,
       secure: false,
       ignoreTLS: true,
     });
@@ -116,8 +123,18 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
     } finally {
       transport.close();
     }
-    return deliveries[count];
+    return listening.log[count];
   }
+
+  /** A real mail handed on by a relay: the message as the client wrote it, only the envelope's recipient is ours. */
+  const relay = (raw: string, to: string, from = ADA) => send({ envelope: { from, to: [to] }, raw });
+
+  const bodyOf = async (delivery: Delivery | undefined) =>
+    (
+      await database.db.comment.findUniqueOrThrow({
+        where: { id: (delivery!.received as { commentId: string }).commentId },
+      })
+    ).body;
 
   it.skipIf(skipReason)(
     "posts a reader's reply under their name as a reply to the comment answered, without the quote (Gmail)",
@@ -188,6 +205,11 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
     for (const headers of [{ "Auto-Submitted": "auto-replied" }, { Precedence: "bulk" }, { "X-Autoreply": "yes" }]) {
       expect((await send({ from: ADA, to, text: "I am away.", headers }))?.received.kind).toBe("ignored");
     }
+    // A bounce is known by its envelope (no sender), whatever its headers say.
+    expect((await send({ envelope: { from: "", to: [to] }, from: ADA, to, text: "Undelivered." }))?.received).toEqual({
+      kind: "ignored",
+      reason: "a bounce (no envelope sender)",
+    });
     expect((await send({ from: ADA, to, subject: "Out of Office: back Monday", text: "Away." }))?.received.kind).toBe(
       "ignored",
     );
@@ -231,7 +253,9 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
         expect((await database.db.comment.findUniqueOrThrow({ where: { id } })).body).toBe(
           "See the picture.\n\n_(An attachment left out.)_",
         );
-        const [told] = (await outgoing.waitFor(outgoing.mails.length)) && outgoing.to(ADA).slice(before);
+        // Queued in the outbox, sent by its sender like every other mail.
+        await sendDue(database.db, later(1000));
+        const [told] = outgoing.to(ADA).slice(before);
         expect(told.subject).toBe("Your reply is awaiting approval on Marginalia");
         expect(told.text).toContain("See the picture.");
         expect(outgoing.to("someone-else@example.net")).toHaveLength(0);
@@ -265,4 +289,163 @@ describe.each(providers)("replies by mail on %s", (name, open, skipReason) => {
       body: "Here is my answer.",
     });
   });
+
+  it.skipIf(skipReason)(
+    "keeps the mail telling a sender their reply was refused while SMTP is away, and sends it once back",
+    async () => {
+      const { mail } = await notification();
+      const before = outgoing.to(ADA).length;
+      await outgoing.stop();
+      try {
+        // Only the quote: nothing of their own once it is removed.
+        const delivery = await send({ from: ADA, to: replyToOf(mail), text: fixture("gmail.txt", "") });
+        expect(delivery?.received.kind).toBe("refused");
+        await sendDue(database.db, later(1000));
+        const waiting = await database.db.outboxMessage.findMany({
+          where: { kind: "notice", status: "queued", lastError: { not: null } },
+        });
+        expect(waiting).toHaveLength(1);
+      } finally {
+        await outgoing.start();
+      }
+      await sendDue(database.db, later(2 * 3_600_000));
+      await sendDue(database.db, later(2 * 3_600_000));
+      const told = outgoing.to(ADA).slice(before);
+      expect(told.map((m) => m.subject)).toEqual(["Your reply was not posted on Marginalia"]);
+      expect(told[0].text).toContain("Your reply was empty once the quoted mail was removed.");
+    },
+  );
+
+  // Real replies (tests/fixtures/mail-in/real/SOURCES.md): what each must post, or that it is ignored.
+  const LOREM = [
+    "Fusce bibendum, quam hendrerit sagittis tempor, dui turpis tempus erat, pharetra sodales ante sem sit amet metus.",
+    "Nulla malesuada, orci non vulputate lobortis, massa felis pharetra ex, convallis consectetur ex libero eget ante.",
+    "Nam vel turpis posuere, rhoncus ligula in, venenatis orci. Duis interdum venenatis ex a rutrum.",
+    "Duis ut libero eu lectus consequat consequat ut vel lorem. Vestibulum convallis lectus urna,",
+    "et mollis ligula rutrum quis. Fusce sed odio id arcu varius aliquet nec nec nibh.",
+  ].join("\n");
+  const FOX = "The quick brown fox jumps over the lazy dog.";
+  const REAL: [client: string, file: string, posts: string | null][] = [
+    [
+      "Gmail on the web",
+      "discourse-gmail_web.eml",
+      [
+        "### This is a reply from standard GMail in Google Chrome.",
+        "",
+        "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over",
+        "the lazy dog. The quick brown fox jumps over the lazy dog. The quick brown",
+        "fox jumps over the lazy dog. The quick brown fox jumps over the lazy dog.",
+        "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over",
+        "the lazy dog. The quick brown fox jumps over the lazy dog.",
+        "",
+        "Here's some **bold** text in Markdown.",
+        "",
+        "Here's a link http://example.com",
+      ].join("\n"),
+    ],
+    [
+      "iPhone Mail",
+      "discourse-ios_default.eml",
+      [
+        "### this is a reply from iOS default mail",
+        "",
+        Array(7).fill(FOX).join(" "),
+        "",
+        "Here's some **bold** markdown text.",
+        "",
+        "Here's a link http://example.com",
+      ].join("\n"),
+    ],
+    [
+      "BlackBerry, HTML only, with an Outlook-style header block",
+      "discourse-html_only.eml",
+      "The EC2 instance - I've seen that there tends to be odd and unrecommended settings on the Bitnami installs that I've checked out.",
+    ],
+    [
+      "a mail with a file attached",
+      "discourse-attached_txt_file.eml",
+      "Please find some text file attached.\n\n_(An attachment left out.)_",
+    ],
+    [
+      "Gmail on Android (the attribution right under the reply)",
+      "discourse-android_gmail.eml",
+      [
+        "### this is a reply from Android 5 gmail",
+        "",
+        "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over",
+        "the lazy dog. The quick brown fox jumps over the lazy dog. The quick brown",
+        "fox jumps over the lazy dog. The quick brown fox jumps over the lazy dog.",
+        "The quick brown fox jumps over the lazy dog.",
+        "",
+        "This is **bold** in Markdown.",
+        "",
+        "This is a link to http://example.com",
+      ].join("\n"),
+    ],
+    ["an auto-reply (Auto-Submitted)", "discourse-auto_reply.eml", null],
+    ["a bounce (a delivery report from MAILER-DAEMON)", "discourse-bounced_email.eml", null],
+    ["Gmail, an attribution split over two lines", "crisp-email_gmail_split_line_from.txt", LOREM],
+    ["Gmail in Norwegian (skrev)", "crisp-email_norwegian_gmail.txt", LOREM],
+    ["Apple Mail in French (a écrit)", "crisp-email_french_2.txt", LOREM],
+    ["a client in German (schrieb)", "crisp-email_german.txt", LOREM],
+    ["Outlook in German (Ursprüngliche Nachricht, Von:)", "crisp-email_german_outlook.txt", LOREM],
+    ["Outlook on the web (rule, From: / Sent:)", "crisp-email_msn.txt", LOREM],
+    ["Outlook desktop (a From: line wrapped)", "crisp-email_outlook_split_line_from.txt", LOREM],
+    ["Outlook for iOS in French (Envoyé à partir de Outlook pour iOS)", "crisp-email_ios_outlook_fr.txt", LOREM],
+    ["iPhone (Sent from my iPhone)", "crisp-email_iphone.txt", "Here is another email"],
+  ];
+
+  /** A fixture as a relay hands it on: an .eml as it is, a body (text only) under the headers a client writes. */
+  function realMail(file: string): string {
+    const text = fs.readFileSync(`tests/fixtures/mail-in/real/${file}`, "utf8");
+    // Discourse's html_only.eml begins with an empty line, which no relay would pass on.
+    if (file.endsWith(".eml")) return text.trimStart();
+    const headers = [
+      "From: Ada <ada@example.org>",
+      "Subject: Re: Grace replied",
+      `Message-ID: <${file}@mail.example>`,
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "Content-Transfer-Encoding: 8bit",
+    ];
+    return `${headers.join("\r\n")}\r\n\r\n${text}`;
+  }
+
+  it.skipIf(skipReason).each(REAL)(
+    "posts only the reader's own words from real mail: %s",
+    async (_client, file, posts) => {
+      // Crisp's bodies share their words, and the same words from one reader within minutes are
+      // one comment (the service's double-post check): the earlier one is deleted first.
+      if (posts) await database.db.comment.updateMany({ where: { body: posts }, data: { deletedAt: new Date() } });
+      const { mail } = await notification();
+      const delivery = await relay(realMail(file), replyToOf(mail));
+      if (posts === null) return expect(delivery?.received.kind).toBe("ignored");
+      expect(delivery?.received).toMatchObject({ kind: "posted" });
+      expect(await bodyOf(delivery)).toBe(posts);
+    },
+  );
+
+  it.skipIf(skipReason || name !== "PostgreSQL")(
+    "posts one comment when two instances receive the same mail at the same time",
+    async () => {
+      // A second instance: its own listener and its own Prisma client to the same database.
+      const client = createDb(database.url);
+      const log: Delivery[] = [];
+      const other = createInboundServer({ db: () => client, now, onDelivered: (d) => log.push(d) });
+      await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+      try {
+        const { mail } = await notification();
+        const message = { from: ADA, to: replyToOf(mail), text: "Said once.", messageId: "<both@mail.example>" };
+        const both = await Promise.all([
+          send(message),
+          send(message, { port: (other.server.address() as AddressInfo).port, log }),
+        ]);
+        expect(both.map((d) => d?.received.kind).sort()).toEqual(["ignored", "posted"]);
+        expect(await database.db.comment.count({ where: { body: "Said once." } })).toBe(1);
+      } finally {
+        await new Promise<void>((resolve) => other.close(() => resolve()));
+        await client.$disconnect();
+      }
+    },
+  );
 });

@@ -48,12 +48,16 @@ const TEXT: Record<string, string> = {
   "blank lines between words": fill("a\n \n"),
   "long lines of On and spaces": fill(`On ${" ".repeat(990)}\n`),
   "long lines of words": fill(`${"ab ".repeat(330)}\n`),
+  "Outlook's header labels in bold (from HTML)": fill("**From:** a\n\n"),
 };
 const HTML: Record<string, string> = {
   "nested blockquotes": fill("<blockquote>"),
   "nested divs": fill("<div>"),
   "unclosed tags": fill("<b><i>"),
   entities: fill("&amp;&#x3C;"),
+  // Where a client's quote begins is looked for in the HTML: tags and attributes left open.
+  "open tags with attributes": fill('<div class="a '),
+  "attribute values left open": fill('<blockquote id="'),
 };
 
 describe("a crafted reply costs at most 50 ms of CPU to read", () => {

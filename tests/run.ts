@@ -36,10 +36,10 @@ if (built !== 0) {
   stop("test:build", built);
 }
 
-// Both reuse the build just made. The browser tests' long tier (tagged @full) is left to
-// `npm run test:reliability` and CI (docs/testing.md, "Two tiers").
+// Both reuse the build just made. Of the browser tests, the quick tier (tagged @quick); the rest
+// run in `npm run test:reliability` and CI (docs/testing.md, "Two tiers").
 const reuse = { ...process.env, E2E_SKIP_BUILD: "1", SKIP_BUILD: "1" };
-const browser = await run("test:e2e", reuse, undefined, ["--grep-invert", "@full"]);
+const browser = await run("test:e2e", reuse, undefined, ["--grep", "@quick"]);
 if (browser !== 0) stop("test:e2e", browser);
 const reliability = await run("test:reliability:short", reuse);
 if (reliability !== 0) stop("test:reliability:short", reliability);

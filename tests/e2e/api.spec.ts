@@ -1,12 +1,12 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { expect, FULL, test, type APIRequestContext } from "./support/test";
+import { expect, QUICK, test, type APIRequestContext } from "./support/test";
 import Database from "better-sqlite3";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
 const API = "/api/articles/monolith-vs-microservices/comments";
 const headers = { "x-forwarded-for": "198.51.100.77" };
 
-test("a script reads the discussion as JSON and is told 429 with Retry-After when posting too fast, refused posts counted", async ({
+test(`a script reads the discussion as JSON and is told 429 with Retry-After when posting too fast, refused posts counted${QUICK}`, async ({
   request,
 }) => {
   const listing = await request.get(API, { headers });
@@ -32,12 +32,12 @@ test("a script reads the discussion as JSON and is told 429 with Retry-After whe
   expect((await refused.json()).error).toMatch(/Try again in \d+ (seconds?|minutes?)\./);
 });
 
-test("an oversized post is refused with 413 before it is read", async ({ request }) => {
+test(`an oversized post is refused with 413 before it is read${QUICK}`, async ({ request }) => {
   const response = await request.post(API, { headers, data: { name: "Big", body: "x".repeat(70_000), token: "t" } });
   expect(response.status()).toBe(413);
 });
 
-test("an unknown article is a 404", async ({ request }) => {
+test(`an unknown article is a 404${QUICK}`, async ({ request }) => {
   expect((await request.get("/api/articles/no-such-article/comments")).status()).toBe(404);
 });
 
@@ -47,7 +47,7 @@ test.describe("what a script sends", () => {
   const token = async (request: APIRequestContext) =>
     (await (await request.get(API, { headers: client })).json()).token as string;
 
-  test("characters XML forbids are dropped, and the comment feed still parses and carries the comment", async ({
+  test(`characters XML forbids are dropped, and the comment feed still parses and carries the comment${QUICK}`, async ({
     request,
   }) => {
     const text = `Feed-safe ${Math.random().toString(36).slice(2, 8)}`;
@@ -68,7 +68,9 @@ test.describe("what a script sends", () => {
     expect(entry?.content).toMatch(new RegExp(`${text} with\\s+halves`));
   });
 
-  test("a parentId that is a number or an object is a 400 naming parentId, not a new thread", async ({ request }) => {
+  test(`a parentId that is a number or an object is a 400 naming parentId, not a new thread${QUICK}`, async ({
+    request,
+  }) => {
     for (const parentId of [42, { id: "x" }]) {
       const response = await request.post(API, {
         headers: client,
@@ -79,7 +81,7 @@ test.describe("what a script sends", () => {
     }
   });
 
-  test("only application/json is JSON: application/jsonx is a 415", async ({ request }) => {
+  test(`only application/json is JSON: application/jsonx is a 415${QUICK}`, async ({ request }) => {
     const data = JSON.stringify({ name: "Script", body: "Typed", token: await token(request) });
     const post = (type: string) => request.post(API, { headers: { ...client, "content-type": type }, data });
     expect((await post("application/jsonx")).status()).toBe(415);
@@ -88,7 +90,7 @@ test.describe("what a script sends", () => {
   });
 });
 
-test.describe(`an article with 10,000 threads, the first with 10,000 replies${FULL}`, () => {
+test.describe(`an article with 10,000 threads, the first with 10,000 replies`, () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   test.beforeAll(async () => {
     test.setTimeout(SERVER_SETUP_MS);

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./support/test";
+import { expect, QUICK, test, type Page } from "./support/test";
 import { commentForm, readerPage, sendComment } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
@@ -51,7 +51,7 @@ test("a new article shows the empty comment state", async ({ page }) => {
   await expect(page.getByText("No comments yet. Be the first to share your thoughts!")).toBeVisible();
 });
 
-test("a posted comment appears, is counted, and survives a reload", async ({ page }) => {
+test(`a posted comment appears, is counted, and survives a reload${QUICK}`, async ({ page }) => {
   await page.goto(ARTICLE);
   await postComment(page, "Grace", "Monoliths first.\nServices when it hurts. <b>not bold</b>");
   await expect(page.getByRole("status").filter({ hasText: "Thanks! Your comment is posted." })).toBeVisible();
@@ -75,7 +75,7 @@ test("a posted comment appears, is counted, and survives a reload", async ({ pag
   );
 });
 
-test("an empty comment shows the field's error and keeps the name", async ({ page }) => {
+test(`an empty comment shows the field's error and keeps the name${QUICK}`, async ({ page }) => {
   await page.goto(ARTICLE);
   await postComment(page, "Ada", "   ");
   await expect(page.getByText("Please write a comment.")).toBeVisible();
@@ -98,7 +98,7 @@ test("a double click posts one comment, with a pending state meanwhile", async (
 test.describe("with JavaScript off", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("the comments show, and a plain form POST posts a comment", async ({ page }) => {
+  test(`the comments show, and a plain form POST posts a comment${QUICK}`, async ({ page }) => {
     await page.goto(ARTICLE);
     await expect(comments(page).getByRole("heading", { name: "Comments (2)" })).toBeVisible();
 

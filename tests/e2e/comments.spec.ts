@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, fullUnless, test, type Page } from "./support/test";
+import { expect, QUICK, test, type Page } from "./support/test";
 import { sign } from "@/lib/server/signing";
 import { commentForm, postComment, readerPage, sendComment, unique } from "./support/comments";
 import { e2eEnv } from "./support/servers";
@@ -16,7 +16,7 @@ const commentWith = (page: Page, text: string) =>
 process.env.COOKIE_SECRET = e2eEnv("").COOKIE_SECRET;
 const expiredToken = () => sign(`${Date.now() - 24 * 60 * 60_000 - 60_000}.${randomUUID()}`);
 
-test("a reply appears nested under the comment it answers", async ({ browser }) => {
+test(`a reply appears nested under the comment it answers${QUICK}`, async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const opening = unique("Opening");
@@ -48,7 +48,7 @@ test("a reply works without JavaScript too", async ({ browser }) => {
   await expect(commentWith(page, opening).locator(".comment-replies")).toContainText(answer);
 });
 
-test("the author edits and deletes their comment; another browser cannot", async ({ browser }) => {
+test(`the author edits and deletes their comment; another browser cannot${QUICK}`, async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const original = unique("Frist post");
@@ -84,7 +84,7 @@ test("the author edits and deletes their comment; another browser cannot", async
   await expect(stranger.locator(".comment-body", { hasText: corrected })).toHaveCount(0);
 });
 
-test("preview renders the markdown without posting it", async ({ browser }) => {
+test(`preview renders the markdown without posting it${QUICK}`, async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const text = unique("Preview me");
@@ -113,7 +113,9 @@ test("without JavaScript, Preview answers where the reader was: at the comment b
   expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
 });
 
-test("the comment box is at the top of the discussion, compact until the reader turns to it", async ({ browser }) => {
+test(`the comment box is at the top of the discussion, compact until the reader turns to it${QUICK}`, async ({
+  browser,
+}) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   await postComment(page, "Ada", unique("Above or below"));
@@ -204,7 +206,7 @@ test("markdown in a comment is rendered safely", async ({ browser }) => {
   expect(dialogs).toBe(0);
 });
 
-test("a thumbs-up is counted once per browser and can be taken back", async ({ browser }) => {
+test(`a thumbs-up is counted once per browser and can be taken back${QUICK}`, async ({ browser }) => {
   const page = await readerPage(browser);
   await page.goto(ARTICLE);
   const text = unique("Likeable");
@@ -331,7 +333,7 @@ async function openWithExpiredForm(page: Page) {
 }
 
 for (const javaScriptEnabled of [true, false]) {
-  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})${fullUnless(!javaScriptEnabled)}`, async ({
+  test(`an expired form keeps the reader's text and posts when sent again (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
     browser,
   }) => {
     const page = await readerPage(browser, { javaScriptEnabled });
@@ -414,7 +416,7 @@ const sameForEveryAnswer = (html: string) =>
     .replace(/(<time [^>]*>)[^<]*/g, "$1")
     .replace(/<link rel="preload"[^>]*>/g, "");
 
-test("a commenter's page is the shared one with their name, 👍, Edit and Delete filled in, as rendered for them", async ({
+test(`a commenter's page is the shared one with their name, 👍, Edit and Delete filled in, as rendered for them${QUICK}`, async ({
   browser,
 }) => {
   // Every character that HTML or the inline payload writes another way, and a "$" that React escapes.

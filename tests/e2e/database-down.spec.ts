@@ -1,4 +1,4 @@
-import { expect, FULL, test } from "./support/test";
+import { expect, QUICK, test } from "./support/test";
 import { sign } from "@/lib/server/signing";
 import { E2E_PORT, e2eEnv, SERVER_SETUP_MS, startServer } from "./support/servers";
 
@@ -14,7 +14,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server?.stop());
 
-test("the article still reads, and comments say they are unavailable", async ({ page }) => {
+test(`the article still reads, and comments say they are unavailable${QUICK}`, async ({ page }) => {
   const response = await page.goto(`${server.url}/articles/monolith-vs-microservices`);
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Monolith vs Microservices/);
@@ -25,7 +25,7 @@ test("the article still reads, and comments say they are unavailable", async ({ 
   await expect(page.locator("body")).not.toContainText(/ECONNREFUSED|Prisma|Error:|\bat \S+ \(/);
 });
 
-test(`the admin says moderation is unavailable, in the site's look, with a way back${FULL}`, async ({ page }) => {
+test(`the admin says moderation is unavailable, in the site's look, with a way back`, async ({ page }) => {
   await page.goto(`${server.url}/admin`);
   await page.getByLabel("Password").fill("correct horse battery staple");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -34,7 +34,7 @@ test(`the admin says moderation is unavailable, in the site's look, with a way b
   await expect(page.locator("body")).not.toContainText(/ECONNREFUSED|Prisma|Error:|\bat \S+ \(/);
 });
 
-test(`an error page shows its request's id as the reference, the one the log has${FULL}`, async ({ page }) => {
+test(`an error page shows its request's id as the reference, the one the log has`, async ({ page }) => {
   // A session cookie makes /admin ask the database, which is away: the page fails to render.
   await page.context().addCookies([{ name: "mg_admin", value: sign("some-session"), url: server.url }]);
   const own = await page.goto(`${server.url}/admin`);

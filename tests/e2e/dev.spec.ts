@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, FULL, test } from "./support/test";
+import { expect, test } from "./support/test";
 import { E2E_CONTENT_DIR, E2E_PORT, e2eEnv, freshSqlite, SERVER_TS, startServer } from "./support/servers";
 
 // The author's loop in `npm run dev` (server.ts --dev), opened at 127.0.0.1 rather than localhost,
 // as a browser on the same machine may: saving an article refreshes the open page, and a file with
-// a mistake shows its file, line and field on its page. In the long tier (docs/testing.md): the dev
+// a mistake shows its file, line and field on its page. Not in the quick tier (docs/testing.md): the dev
 // server compiles each route on its first visit, which takes a while on a loaded machine. Next.js
 // writes its dev build to .next/dev, so the production build of the other tests is left alone.
 test.describe.configure({ mode: "serial" });
@@ -33,9 +33,7 @@ test.afterAll(() => {
 });
 test.use({ baseURL: `http://127.0.0.1:${PORT}` });
 
-test(`at 127.0.0.1, saving an article refreshes the open page, and dev's own connections work${FULL}`, async ({
-  page,
-}) => {
+test(`at 127.0.0.1, saving an article refreshes the open page, and dev's own connections work`, async ({ page }) => {
   test.setTimeout(COMPILE_MS);
   // What broke at 127.0.0.1: the dev tools' connection (the hot reload socket) refused as cross-site.
   const failed: string[] = [];
@@ -54,7 +52,7 @@ test(`at 127.0.0.1, saving an article refreshes the open page, and dev's own con
   expect(failed.filter((line) => /webpack-hmr|_next|content-events|ERR_INVALID_HTTP_RESPONSE/.test(line))).toEqual([]);
 });
 
-test(`a file with a mistake shows its file, line and field on its page, and the fix brings the article back${FULL}`, async ({
+test(`a file with a mistake shows its file, line and field on its page, and the fix brings the article back`, async ({
   page,
 }) => {
   test.setTimeout(COMPILE_MS);

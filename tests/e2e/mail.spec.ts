@@ -3,7 +3,7 @@
 // notification, and the ways to stop.
 import Database from "better-sqlite3";
 import nodemailer from "nodemailer";
-import { expect, test, type Page } from "./support/test";
+import { expect, QUICK, test, type Page } from "./support/test";
 import { startMailbox, type TestMailbox } from "../support/smtp";
 import { commentForm, postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer, type RunningServer } from "./support/servers";
@@ -91,7 +91,7 @@ async function reply(page: Page, to: string, name: string, text: string) {
   await postComment(page, name, text, form);
 }
 
-test("subscribe, confirm, a reply from another browser: exactly one notification, and its links stop it", async ({
+test(`subscribe, confirm, a reply from another browser: exactly one notification, and its links stop it${QUICK}`, async ({
   browser,
 }) => {
   test.setTimeout(90_000);
@@ -263,7 +263,7 @@ test("follow a discussion by email without commenting: one confirmation mail", a
   await expect(page.locator("#follow-articles-status")).toContainText("That does not look like an email address.");
 });
 
-test("a reader answers a notification from their mail program, and the reply is on the page without the quote", async ({
+test(`a reader answers a notification from their mail program, and the reply is on the page without the quote${QUICK}`, async ({
   browser,
 }) => {
   test.setTimeout(90_000);

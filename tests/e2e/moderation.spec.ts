@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { expect, fullUnless, test, type Page } from "./support/test";
+import { expect, QUICK, test, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
@@ -16,7 +16,7 @@ async function signIn(page: Page) {
 
 const adminEntry = (page: Page, text: string) => page.locator("li.admin-comment").filter({ hasText: text });
 
-test("the admin hides a comment and readers no longer see it", async ({ browser }) => {
+test(`the admin hides a comment and readers no longer see it${QUICK}`, async ({ browser }) => {
   const reader = await readerPage(browser);
   await reader.goto(ARTICLE);
   const text = unique("Off-topic rant");
@@ -79,7 +79,7 @@ test.describe("with COMMENTS_MODERATION=pre", () => {
   });
   test.afterAll(() => server?.stop());
 
-  test("a new comment waits for approval, seen only by its author until then", async ({ browser }) => {
+  test(`a new comment waits for approval, seen only by its author until then${QUICK}`, async ({ browser }) => {
     const author = await readerPage(browser, { baseURL: server.url });
     await author.goto(ARTICLE);
     const text = unique("Held for review");
@@ -179,7 +179,7 @@ test.describe("a long discussion", () => {
   test.afterAll(() => server?.stop());
 
   for (const javaScriptEnabled of [true, false]) {
-    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})${fullUnless(!javaScriptEnabled)}`, async ({
+    test(`shows 50 threads, then the rest on "Show more comments" (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
       browser,
     }) => {
       const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "./support/test";
+import { expect, QUICK, test, type Page } from "./support/test";
 import { E2E_CONTENT_DIR, E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer } from "./support/servers";
 
 // Publishing without a rebuild, as an author meets it on the production build: an article file
@@ -49,7 +49,7 @@ async function once(page: Page, address: string, check: () => Promise<void>): Pr
   }).toPass(LIVE);
 }
 
-test("a new article file is on the index and at its address, without a restart", async ({ page }) => {
+test(`a new article file is on the index and at its address, without a restart${QUICK}`, async ({ page }) => {
   expect((await page.goto(`/articles/${SLUG}`))?.status()).toBe(404);
   copyIn(article("Written while it ran", "Words that arrived after the build."));
   await once(page, "/", () =>

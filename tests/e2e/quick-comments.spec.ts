@@ -2,7 +2,7 @@
 // what a reader typing "+1" does too: it is kept, held for the author's approval, and its reader is
 // told so, with JavaScript and without. The server's fill time is an hour, so every post here is
 // quick whatever the machine's speed.
-import { expect, fullUnless, test } from "./support/test";
+import { expect, quickIf, test } from "./support/test";
 import { commentForm, readerPage, sendComment, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
 import { articlePath } from "@/lib/routes";
@@ -19,7 +19,7 @@ test.afterAll(() => server?.stop());
 for (const javaScriptEnabled of [true, false]) {
   const js = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
 
-  test(`a quick comment is kept for approval and its reader is told so, ${js}${fullUnless(!javaScriptEnabled)}`, async ({
+  test(`a quick comment is kept for approval and its reader is told so, ${js}${quickIf(!javaScriptEnabled)}`, async ({
     browser,
   }) => {
     const reader = await readerPage(browser, { baseURL: server.url, javaScriptEnabled });
@@ -35,9 +35,7 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(other.locator(".comment-body", { hasText: text })).toHaveCount(0);
   });
 
-  test(`a blank comment sent at once is told what is missing, not thanked, ${js}${fullUnless(javaScriptEnabled)}`, async ({
-    browser,
-  }) => {
+  test(`a blank comment sent at once is told what is missing, not thanked, ${js}`, async ({ browser }) => {
     const reader = await readerPage(browser, { baseURL: server.url, javaScriptEnabled });
     await reader.goto(ARTICLE);
     // Spaces pass the browser's own check of a required field; the server's says what is wrong.

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./support/test";
+import { expect, QUICK, test, type Page } from "./support/test";
 import { articlePath } from "@/lib/routes";
 
 // Runs against the e2e content (tests/e2e/global-setup.ts): the real article, dated 2026-11-20, and
@@ -8,7 +8,7 @@ const SEED_TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech
 const PREVIEW_TOKEN = "e2e-preview-token-0123456789";
 const entries = (page: Page) => page.locator(".article-list > li");
 
-test("index → tag → article → next article", async ({ page }) => {
+test(`index → tag → article → next article${QUICK}`, async ({ page }) => {
   await page.goto("/");
   const note = entries(page).filter({ hasText: "Field note 12: the kestrel" });
   await note.getByRole("link", { name: "#field notes" }).click();
@@ -58,7 +58,7 @@ test("the tag index lists every tag with its count", async ({ page }) => {
   await expect(entries(page)).toHaveCount(4);
 });
 
-test("an article shows reading time, tags, contents, highlighted code, a table, a footnote and a sized image", async ({
+test(`an article shows reading time, tags, contents, highlighted code, a table, a footnote and a sized image${QUICK}`, async ({
   page,
 }) => {
   await page.goto("/articles/field-note-12");
@@ -91,7 +91,7 @@ test("an article shows reading time, tags, contents, highlighted code, a table, 
 test.describe("with JavaScript off", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("search finds articles by body text, title and tag, and leaves drafts out", async ({ page }) => {
+  test(`search finds articles by body text, title and tag, and leaves drafts out${QUICK}`, async ({ page }) => {
     await page.goto("/");
     await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Search" }).click();
     await page.getByLabel("Search articles").fill("zebra");
@@ -127,7 +127,7 @@ test("an unknown page is a 404 that suggests articles", async ({ page }) => {
   await expect(entries(page)).toHaveCount(5);
 });
 
-test("drafts and scheduled articles are hidden, and the preview URL shows them with the token only", async ({
+test(`drafts and scheduled articles are hidden, and the preview URL shows them with the token only${QUICK}`, async ({
   page,
 }) => {
   for (const slug of ["draft-note", "scheduled-note"]) {

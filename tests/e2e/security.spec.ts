@@ -1,8 +1,8 @@
-import { expect, test } from "./support/test";
+import { expect, QUICK, test } from "./support/test";
 
 // The Content-Security-Policy from proxy.ts in a real browser: nothing the site itself runs is
 // refused, and the page still hydrates (the theme script ran, React took over the comment form).
-test("the CSP refuses nothing of the site's own, and pages still come alive", async ({ page }) => {
+test(`the CSP refuses nothing of the site's own, and pages still come alive${QUICK}`, async ({ page }) => {
   const refused: string[] = [];
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());

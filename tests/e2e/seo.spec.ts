@@ -1,11 +1,13 @@
-import { expect, test } from "./support/test";
+import { expect, QUICK, test } from "./support/test";
 
 // The e2e servers run with SITE_URL=https://marginalia.example.
 const SITE = "https://marginalia.example";
 const ARTICLE = "/articles/monolith-vs-microservices";
 const TITLE = "Monolith vs Microservices: What I Actually Prefer in My Tech Stack";
 
-test("the article's HTML carries its title, description, canonical URL, social tags and JSON-LD", async ({ page }) => {
+test(`the article's HTML carries its title, description, canonical URL, social tags and JSON-LD${QUICK}`, async ({
+  page,
+}) => {
   await page.goto(ARTICLE);
   const meta = (selector: string) => page.locator(`head ${selector}`).first();
   await expect(page).toHaveTitle(`${TITLE} · Marginalia`);

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { expect, test, type Browser, type Page } from "./support/test";
+import { expect, QUICK, test, type Browser, type Page } from "./support/test";
 import { readerPage } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, startServer } from "./support/servers";
 import { articlePath, commentsApiPath } from "@/lib/routes";
@@ -191,7 +191,7 @@ test.describe("hostile names, bodies and ids", () => {
     expect(after.comments).toEqual(before.comments);
   });
 
-  test("the article page shows every one as text, in the string HTML and in React's", async ({ browser }) => {
+  test(`the article page shows every one as text, in the string HTML and in React's${QUICK}`, async ({ browser }) => {
     const page = await reader(browser);
     for (const path of [
       ARTICLE,
@@ -232,7 +232,7 @@ test.describe("hostile names, bodies and ids", () => {
     for (const name of NAMES) await expect(admin.locator(".comment-author", { hasText: name }).first()).toBeVisible();
   });
 
-  test("the comment feed parses, carries them all, and holds no markup of theirs", async ({ request }) => {
+  test(`the comment feed parses, carries them all, and holds no markup of theirs${QUICK}`, async ({ request }) => {
     const response = await request.get(`${server.url}${ARTICLE}/comments.xml`);
     const xml = await response.text();
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -262,7 +262,7 @@ test.describe("hostile names, bodies and ids", () => {
     }
   });
 
-  test("the JSON API returns the names as written and only sanitized HTML", async ({ request }) => {
+  test(`the JSON API returns the names as written and only sanitized HTML${QUICK}`, async ({ request }) => {
     const response = await request.get(`${server.url}${API}`);
     expect(response.headers()["content-type"]).toContain("application/json");
     type Item = { id: string; author: string; html: string; replies: Item[] };

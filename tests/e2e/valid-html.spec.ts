@@ -11,7 +11,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "./support/test";
+import { expect, QUICK, test, type APIRequestContext, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
 import { articlePath, authorPath, commentsApiPath, tagPath } from "@/lib/routes";
@@ -115,7 +115,7 @@ function check(pages: Map<string, string>): string[] {
   );
 }
 
-test("the home, an article with its discussion, tags, search, the author page and /admin are valid HTML", async ({
+test(`the home, an article with its discussion, tags, search, the author page and /admin are valid HTML${QUICK}`, async ({
   browser,
   request,
 }) => {

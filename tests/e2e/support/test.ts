@@ -34,12 +34,12 @@ export const test = base.extend<object, { siteUrl: string }>({
 });
 
 /**
- * The browser tests' long tier: a test whose title ends in " @full" runs in `npm run test:reliability`
- * and in CI, not in `npm test`, which keeps one path of each feature (one theme and width where the
- * variants share their code, the small sizes of a scale). See docs/testing.md, "Two tiers".
+ * The browser tests' quick tier: a test whose title ends in " @quick" runs in `npm test`, which
+ * keeps one path of each feature within its ten minutes; every test, quick or not, runs in CI and
+ * in `npm run test:reliability`. See docs/testing.md, "Two tiers".
  */
-export const FULL = " @full";
-/** The title's ending of a test written once for several variants, of which one stays in `npm test`. */
-export const fullUnless = (quick: boolean) => (quick ? "" : FULL);
+export const QUICK = " @quick";
+/** The title's ending of a test written once for several variants, of which one is in the quick tier. */
+export const quickIf = (quick: boolean) => (quick ? QUICK : "");
 
 export { expect, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";

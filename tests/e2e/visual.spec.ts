@@ -77,8 +77,7 @@ for (const width of [375, 1280]) {
           maxDiffPixelRatio: 0.01,
         };
         const file = `${name}-${width}-${colorScheme}.png`;
-        if (name === "comment-form-error")
-          await expect(page.locator("#comments-form")).toHaveScreenshot(file, options);
+        if (name === "comment-form-error") await expect(page.locator("#comments-form")).toHaveScreenshot(file, options);
         else await expect(page).toHaveScreenshot(file, { ...options, fullPage: true });
       });
     }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { ParsedMail } from "mailparser";
 import { moderate, postedMessage, submitComment, type SubmitResult } from "../comments/service";
 import { mailFrom } from "../mail/mail";
-import { queueNotice } from "../mail/notifications";
+import { queueNotice } from "../mail/outbox";
 import { wakeSender } from "../mail/sender";
 import { readReplyToken, type ReplyToken } from "../mail/reply-address";
 import { linkTo, unsubscribeAllToken } from "../mail/subscriptions";

@@ -3,7 +3,7 @@ import { listArticles } from "../content/articles";
 import type { Db } from "../server/db";
 import { buttons, comment, heading, link, links, paragraph, quoted, renderMail, rule, strong } from "./body";
 import { mailEnabled, type OutgoingMail } from "./mail";
-import { enqueue, type OutboxRow, type Tx } from "./outbox";
+import { enqueue, type Notice, type OutboxRow, type Tx } from "./outbox";
 import { settings } from "../settings";
 import { absoluteUrl, site } from "../site";
 import {
@@ -155,14 +155,6 @@ export type Composed =
 const articleTitle = (slug: string) => listArticles().find((a) => a.slug === slug)?.title ?? slug;
 
 const payloadOf = <T>(row: OutboxRow) => JSON.parse(row.payload) as T;
-
-/** A mail written in full when it was queued: only its Message-ID comes from the row. */
-export type Notice = Omit<OutgoingMail, "messageId">;
-
-/** Queues a mail already written, so it is retried like every other while SMTP is away. */
-export async function queueNotice(tx: Tx, notice: Notice, now = new Date()): Promise<void> {
-  await enqueue(tx, { kind: "notice", payload: notice }, now);
-}
 
 /** Turns a claimed outbox row (and the rows merged into it) into the mail to send now, if any. */
 export async function composeMail(db: Db, rows: OutboxRow[], now = new Date()): Promise<Composed> {

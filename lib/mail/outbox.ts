@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { isPostgres, type Db } from "../server/db";
-import { messageIdDomain } from "./mail";
+import { messageIdDomain, type OutgoingMail } from "./mail";
 import { settings } from "../settings";
 
 // The transactional outbox: a message is a row written in the same transaction as what caused it
@@ -219,4 +219,12 @@ export async function outboxOverview(db: Db, limit = 50) {
   ]);
   const counts = Object.fromEntries(groups.map((g) => [g.status, g._count._all])) as Record<string, number>;
   return { counts, open };
+}
+
+/** A mail written in full when it was queued: only its Message-ID comes from the row. */
+export type Notice = Omit<OutgoingMail, "messageId">;
+
+/** Queues a mail already written, so it is retried like every other while SMTP is away. */
+export async function queueNotice(tx: Tx, notice: Notice, now = new Date()): Promise<void> {
+  await enqueue(tx, { kind: "notice", payload: notice }, now);
 }

@@ -7,16 +7,14 @@ import { processWide } from "../process-wide";
 import { ACTION_FIELD_PREFIX, flightString, inlineFlightString } from "./next-internals";
 
 // Article pages as a reader without cookies sees them: rendered once, kept in memory, and served
-// to every such reader (most readers who follow a busy link) without rendering again. Each answer
-// still gets a nonce and a form token of its own: the page is kept as a template with placeholders
-// in their place, which server.ts fills in per response (page-cache-http.ts). A comment change
-// drops the article's page at once: on this server here, and on the others behind a load balancer
-// through PostgreSQL's LISTEN/NOTIFY (lib/server/cache-channel.ts), within milliseconds. Pages are
-// also rendered again after PAGE_CACHE_SECONDS (default 1; 0 turns the cache off), which bounds how
-// stale a page can be while that channel is down, and on SQLite's single instance changes nothing.
-// A reader with cookies gets the page with their name and own actions filled in, or one rendered for them.
-// Pages are kept by slug (proxy.ts sends other spellings of an article's address to its own; those
-// are not served from here), only complete pages of articles that exist, within MAX_PAGES and MAX_BYTES.
+// to every such reader without rendering again. Each answer still gets a nonce and a form token of
+// its own: the page is kept as a template with placeholders, which server.ts fills in per response
+// (page-cache-http.ts). A comment change drops the article's page at once, here and on the other
+// instances through PostgreSQL's LISTEN/NOTIFY (cache-channel.ts); pages are also rendered again
+// after PAGE_CACHE_SECONDS (default 1; 0 turns the cache off), which bounds how stale a page can be
+// while that channel is down. A reader with cookies gets the page with their name and own actions
+// filled in, or one rendered for them. Pages are kept by slug (proxy.ts sends other spellings of an
+// address to its own), only complete pages of articles that exist, within MAX_PAGES and MAX_BYTES.
 
 /**
  * What goes in a placeholder's place in each answer. The reader's name stands in three places,

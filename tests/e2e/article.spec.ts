@@ -84,7 +84,7 @@ test(`an empty comment shows the field's error and keeps the name${QUICK}`, asyn
   await expect(comments(page).getByRole("heading", { name: "Comments (1)" })).toBeVisible();
 });
 
-test("a double click posts one comment, with a pending state meanwhile", async ({ page }) => {
+test(`a double click posts one comment, with a pending state meanwhile${QUICK}`, async ({ page }) => {
   await page.goto(ARTICLE);
   await page.getByLabel("Name").fill("Barbara");
   await page.getByLabel("Comment", { exact: true }).fill("Clicked twice, posted once.");

@@ -1,4 +1,4 @@
-import { expect, QUICK, test } from "./support/test";
+import { expect, test } from "./support/test";
 import { sign } from "@/lib/server/signing";
 import { E2E_PORT, e2eEnv, SERVER_SETUP_MS, startServer } from "./support/servers";
 
@@ -14,7 +14,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server?.stop());
 
-test(`the article still reads, and comments say they are unavailable${QUICK}`, async ({ page }) => {
+test("the article still reads, and comments say they are unavailable", async ({ page }) => {
   const response = await page.goto(`${server.url}/articles/monolith-vs-microservices`);
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Monolith vs Microservices/);

@@ -1,4 +1,4 @@
-import { expect, QUICK, test, type Page } from "./support/test";
+import { expect, test, type Page } from "./support/test";
 
 const LIGHT_BG = "rgb(253, 252, 249)";
 const DARK_BG = "rgb(23, 22, 20)";
@@ -22,9 +22,7 @@ const firstFrame = (page: Page) =>
     .waitForFunction(() => (window as unknown as { firstFrame?: object }).firstFrame)
     .then((handle) => handle.jsonValue());
 
-test(`the toggle switches the theme, remembers it across pages and reloads, and it never flashes${QUICK}`, async ({
-  page,
-}) => {
+test("the toggle switches the theme, remembers it across pages and reloads, and it never flashes", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
   await recordFirstFrame(page);
   await page.goto("/");

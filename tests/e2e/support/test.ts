@@ -35,8 +35,8 @@ export const test = base.extend<object, { siteUrl: string }>({
 
 /**
  * The browser tests' quick tier: a test whose title ends in " @quick" runs in `npm test`, which
- * keeps one path of each feature within its ten minutes; every test, quick or not, runs in CI and
- * in `npm run test:reliability`. See docs/testing.md, "Two tiers".
+ * keeps one path of each feature within its ten minutes; every test, quick or not, runs in
+ * `npm run test:reliability`. See docs/testing.md, "Two tiers".
  */
 export const QUICK = " @quick";
 /** The title's ending of a test written once for several variants, of which one is in the quick tier. */

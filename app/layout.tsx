@@ -9,7 +9,7 @@ import { SiteLogo } from "@/components/SiteLogo";
 import { alternatesFor } from "@/lib/content/seo";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
-import { fontFaceCss, preloadedFonts } from "@/lib/server/fonts";
+import { fontStylesheet, preloadedFonts } from "@/lib/server/fonts";
 import "./globals.css";
 import { ATOM_PATH, RSS_PATH, SEARCH_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
@@ -46,11 +46,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <head>
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
         {/* Self-hosted fonts (lib/server/fonts.ts): the two every page needs are fetched at once,
-            beside the stylesheet, and their fallbacks take the same room until they arrive. */}
+            beside the stylesheets, and their fallbacks take the same room until they arrive. */}
         {preloadedFonts().map((href) => (
           <link key={href} rel="preload" href={href} as="font" type="font/woff2" crossOrigin="anonymous" />
         ))}
-        <style dangerouslySetInnerHTML={{ __html: fontFaceCss() }} />
+        <link rel="stylesheet" href={fontStylesheet()} precedence="fonts" />
       </head>
       <body>
         <a className="skip-link" href="#main">

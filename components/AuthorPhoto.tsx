@@ -1,4 +1,4 @@
-import Image from "next/image";
+import { Img } from "./Img";
 
 /** The author's initials, at most two ("Ada Lovelace" → "AL"). */
 function initials(name: string): string {
@@ -33,7 +33,7 @@ export function AuthorPhoto({
       </span>
     );
   return (
-    <Image
+    <Img
       className="author-photo"
       src={photo}
       alt=""

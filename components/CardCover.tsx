@@ -1,9 +1,9 @@
-import Image from "next/image";
 import Link from "next/link";
 import path from "node:path";
 import { CONTENT_DIR, type ArticleSummary } from "@/lib/content/articles";
 import { coverBlur, resolveCover } from "@/lib/content/cover";
 import { articlePath } from "@/lib/routes";
+import { Img } from "./Img";
 
 /** The article's cover (`image:` in the front matter), blurred in place while it loads; null without one. */
 async function CoverImage({ article, sizes, priority }: { article: ArticleSummary; sizes: string; priority: boolean }) {
@@ -12,7 +12,7 @@ async function CoverImage({ article, sizes, priority }: { article: ArticleSummar
   if (typeof cover === "string") return null;
   const blur = await coverBlur(cover);
   return (
-    <Image
+    <Img
       src={cover.src}
       alt=""
       width={cover.width}

@@ -13,13 +13,18 @@ function nest(entries: TocEntry[]): Node[] {
   return nodes;
 }
 
-/** Links to the article's sections; shown when there are at least two to move between. */
+/**
+ * Links to the article's sections; shown when there are at least two to move between. Folded above
+ * the text on a phone, so its reader meets the article first; beside the text on a wide screen,
+ * where design.css keeps it open, hides the fold's button and shows the heading instead (a `<details>`
+ * merely forced open would still take a Tab stop and be announced as "collapsed").
+ */
 export function TableOfContents({ entries }: { entries: TocEntry[] }) {
   if (entries.length < 2) return null;
   return (
-    // Beside the text on a wide screen, where the inner block follows the reader down (design.css).
     <nav className="toc" aria-labelledby="toc-heading">
-      <div className="toc-inner">
+      <details className="toc-inner">
+        <summary>Contents</summary>
         <h2 id="toc-heading">Contents</h2>
         <ol>
           {nest(entries).map((node) => (
@@ -37,7 +42,7 @@ export function TableOfContents({ entries }: { entries: TocEntry[] }) {
             </li>
           ))}
         </ol>
-      </div>
+      </details>
     </nav>
   );
 }

@@ -339,7 +339,7 @@ function AdminCommentMeta({
       {row.authorUrl && (
         <>
           {" "}
-          <a href={row.authorUrl} rel="nofollow ugc noopener" className="meta">
+          <a href={row.authorUrl} rel="nofollow ugc" className="meta">
             (web site)
           </a>
         </>

@@ -21,7 +21,9 @@ const SANITIZE_SCHEMA = {
   ancestors: {},
 };
 
-const LINK_REL = "nofollow ugc noopener";
+// Links in comments are the readers' own: search engines are told so (ugc) and given no credit
+// from them (nofollow). They open in the same tab, so `noopener` would change nothing.
+const LINK_REL = "nofollow ugc";
 
 /** Bare URLs become links, as in GitHub-flavoured markdown (only that part of it). */
 function autolinkLiterals(this: Processor) {

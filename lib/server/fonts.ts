@@ -6,9 +6,9 @@ import path from "node:path";
 // The site's two web fonts, self-hosted from their npm packages (@fontsource-variable): Source
 // Serif 4 to read, Inter around it. Only the Latin and Latin Extended files are declared (every
 // language the site is written in); a Greek or Cyrillic word falls back to the system's font
-// rather than fetching another file. app/layout.tsx writes the @font-face rules and preloads the
-// two upright Latin files, which every page needs; app/fonts/[file] serves them under an address
-// that changes with their bytes, so browsers keep them for a year.
+// rather than fetching another file. app/layout.tsx links the @font-face rules and preloads the
+// two upright Latin files, which every page needs; app/fonts/[file] serves them all under
+// addresses that change with their bytes, so browsers keep them for a year.
 //
 // While a font loads, text shows in a local fallback scaled to the web font's average letter width
 // and given its ascent and descent (size-adjust and the overrides, as next/font computes them), so
@@ -112,9 +112,30 @@ const served: Map<string, Served & { face: Face }> = new Map(
   }),
 );
 
-/** A font file by the name in its address; undefined for any other name. */
-export function fontFile(name: string): Buffer | undefined {
-  return served.get(name)?.bytes;
+/**
+ * The @font-face rules as a file of their own, `faces.<hash>.css`: pages link it (kept a year)
+ * rather than carry its 3 KB twice, in their HTML and in React's payload. Written on first use.
+ */
+let facesFile: { name: string; bytes: Buffer } | undefined;
+function faces(): { name: string; bytes: Buffer } {
+  if (!facesFile) {
+    const bytes = Buffer.from(fontFaceCss());
+    const hash = crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 10);
+    facesFile = { name: `faces.${hash}.css`, bytes };
+  }
+  return facesFile;
+}
+
+/** The address of the stylesheet of @font-face rules, for the layout to link. */
+export function fontStylesheet(): string {
+  return `${FONTS_PATH}/${faces().name}`;
+}
+
+/** A file under FONTS_PATH by the name in its address (a font or the stylesheet); undefined for any other name. */
+export function fontFile(name: string): { bytes: Buffer; type: string } | undefined {
+  if (name === faces().name) return { bytes: faces().bytes, type: "text/css; charset=utf-8" };
+  const font = served.get(name);
+  return font && { bytes: font.bytes, type: "font/woff2" };
 }
 
 /** The addresses the layout preloads: the upright Latin files, which every page's text needs. */

@@ -94,7 +94,7 @@ test(`preview renders the markdown without posting it${QUICK}`, async ({ browser
 
   const preview = page.getByRole("region", { name: "Preview" });
   await expect(preview.locator("strong")).toHaveText(text);
-  await expect(preview.getByRole("link", { name: "a link" })).toHaveAttribute("rel", "nofollow ugc noopener");
+  await expect(preview.getByRole("link", { name: "a link" })).toHaveAttribute("rel", "nofollow ugc");
   await expect(page.getByLabel("Comment", { exact: true })).toHaveValue(
     `**${text}** and [a link](https://example.com)`,
   );

@@ -186,7 +186,7 @@ test("pages do not shift while they load", async ({ page }) => {
   }
 });
 
-test("an article's header gives the description as a subtitle, the comment count, and the contents beside the text on a wide screen", async ({
+test("an article's header gives the description as a subtitle, the comment count, and the contents beside the text on a wide screen, folded on a phone", async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -204,12 +204,23 @@ test("an article's header gives the description as a subtitle, the comment count
   expect(contents!.y).toBeLessThan(800);
   expect(text!.y).toBeLessThan(800);
 
-  // On the narrowest phone, "2 min read" stays on one line.
+  const nav = page.getByRole("navigation", { name: "Contents" });
+  const firstSection = nav.getByRole("link").first();
+  await expect(firstSection).toBeVisible();
+  // Open beside the text: no button to fold them, and their heading says what they are.
+  await expect(nav.locator("summary")).toBeHidden();
+  await expect(nav.getByRole("heading", { name: "Contents" })).toBeVisible();
+
+  // On the narrowest phone, "2 min read" stays on one line, and the contents are folded above the
+  // text, so the reader meets the article first: one tap opens them.
   await page.setViewportSize({ width: 320, height: 640 });
   const reading = header.getByText("2 min read");
   const { height } = (await reading.boundingBox())!;
   const lineHeight = await reading.evaluate((span) => parseFloat(getComputedStyle(span).lineHeight));
   expect(height).toBeLessThan(lineHeight * 1.5);
+  await expect(firstSection).toBeHidden();
+  await nav.locator("summary").click();
+  await expect(firstSection).toBeVisible();
 });
 
 test("the home introduces the site and its author; an author's page has their photo and link", async ({ page }) => {

@@ -118,8 +118,8 @@ describe("the comment sanitizer", () => {
     expect(html).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
     expect(html).toContain('<ol start="3">');
     expect(html).toContain("<pre><code>block\n</code></pre>");
-    expect(html).toContain('<a href="https://example.com" rel="nofollow ugc noopener">a link</a>');
-    expect(html).toContain('<a href="https://example.org" rel="nofollow ugc noopener">https://example.org</a>');
+    expect(html).toContain('<a href="https://example.com" rel="nofollow ugc">a link</a>');
+    expect(html).toContain('<a href="https://example.org" rel="nofollow ugc">https://example.org</a>');
     expectInert(html);
   });
 

@@ -1,7 +1,7 @@
 // The web fonts' fallbacks take the room the fonts will (no layout shift when they arrive), and
 // only the Latin files are declared, the upright ones preloaded, each at an address of its bytes.
 import { describe, expect, it } from "vitest";
-import { fallbackOverrides, fontFaceCss, fontFile, preloadedFonts } from "@/lib/server/fonts";
+import { fallbackOverrides, fontFaceCss, fontFile, fontStylesheet, preloadedFonts } from "@/lib/server/fonts";
 
 describe("the fonts' fallbacks", () => {
   it("scale Arial to Inter as next/font does: the same average width, ascent and descent", () => {
@@ -34,9 +34,15 @@ describe("the web fonts", () => {
     ]);
   });
 
-  it("are served by the name in their address, and nothing else is", () => {
+  it("are served by the name in their address, with their rules as a stylesheet, and nothing else is", () => {
     const [serif] = preloadedFonts();
-    expect(fontFile(serif.slice("/fonts/".length))?.subarray(0, 4).toString()).toBe("wOF2");
+    const font = fontFile(serif.slice("/fonts/".length));
+    expect(font?.type).toBe("font/woff2");
+    expect(font?.bytes.subarray(0, 4).toString()).toBe("wOF2");
+    expect(fontStylesheet()).toMatch(/^\/fonts\/faces\.[\w-]{10}\.css$/);
+    const rules = fontFile(fontStylesheet().slice("/fonts/".length));
+    expect(rules?.type).toBe("text/css; charset=utf-8");
+    expect(rules?.bytes.toString()).toBe(fontFaceCss());
     expect(fontFile("source-serif-4-latin-wght-normal.woff2")).toBeUndefined();
     expect(fontFile("../package.json")).toBeUndefined();
   });

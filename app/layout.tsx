@@ -7,6 +7,8 @@ import { RequestIdProvider } from "@/components/RequestId";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { SiteLogo } from "@/components/SiteLogo";
 import { alternatesFor } from "@/lib/content/seo";
+import { CONTENT_DIR } from "@/lib/content/articles";
+import { contentFingerprint } from "@/lib/content/content-watch";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
 import { fontStylesheet, preloadedFonts } from "@/lib/server/fonts";
@@ -76,7 +78,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {site.name} · Follow by <a href={RSS_PATH}>RSS</a> or <a href={ATOM_PATH}>Atom</a>
           </p>
         </footer>
-        {isDevelopment() && <ContentRefresh />}
+        {isDevelopment() && <ContentRefresh fingerprint={contentFingerprint(CONTENT_DIR)} />}
       </body>
     </html>
   );

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 
 // Watching content/ for changes: behind the dev refresh's event stream (app/content-events, below)
 // and a production server's live publishing (live-content.ts).
@@ -43,10 +45,28 @@ export function watchContent(
 }
 
 /**
- * A server-sent event stream: a `change` event each time content under `dir` changes, until the
- * request is aborted (the tab closes).
+ * What is under `dir` now (each file's name, size and times), as a short hash: the page carries the
+ * one it was rendered from, so that a change made before its event stream connected (while the
+ * page loaded) is not missed.
  */
-export function contentEventStream(dir: string, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function contentFingerprint(dir: string): string {
+  const hash = createHash("sha256");
+  try {
+    for (const name of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
+      const stat = fs.statSync(path.join(dir, name), { throwIfNoEntry: false });
+      if (stat?.isFile()) hash.update(`${name}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}\n`);
+    }
+  } catch {
+    // The folder is gone or unreadable: that is a state of its own.
+  }
+  return hash.digest("base64url").slice(0, 16);
+}
+
+/**
+ * A server-sent event stream: a `change` event each time content under `dir` changes, until the
+ * request is aborted (the tab closes), and one at once if it changed since `since` (a fingerprint).
+ */
+export function contentEventStream(dir: string, signal: AbortSignal, since?: string): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let stop = () => {};
   return new ReadableStream({
@@ -74,6 +94,7 @@ export function contentEventStream(dir: string, signal: AbortSignal): ReadableSt
         }
       });
       send(": watching content\n\n");
+      if (since !== undefined && since !== contentFingerprint(dir)) send(`event: change\ndata: {"file":""}\n\n`);
     },
     cancel() {
       stop();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ContentProblems } from "@/components/ContentProblems";
 import { checkContent, getArticle, listArticles } from "@/lib/content/articles";
 import { problemsToShow } from "@/lib/content/problems";
-import { contentEventStream, watchContent } from "@/lib/content/content-watch";
+import { contentEventStream, contentFingerprint, watchContent } from "@/lib/content/content-watch";
 import { createArticle } from "@/lib/content/new-article";
 import { isPreviewToken } from "@/lib/server/preview";
 
@@ -95,6 +95,25 @@ describe("refreshing the page in next dev", () => {
     expect(decoder.decode((await reader.read()).value)).toBe('event: change\ndata: {"file":"post.md"}\n\n');
     abort.abort();
     expect((await reader.read()).done).toBe(true);
+  });
+
+  it("tells a page rendered before a change of it as soon as its stream connects", async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "post.md"), "first");
+    const rendered = contentFingerprint(dir);
+    const decoder = new TextDecoder();
+    const read = async (since: string) => {
+      const abort = new AbortController();
+      const reader = contentEventStream(dir, abort.signal, since).getReader();
+      const text = [decoder.decode((await reader.read()).value)];
+      abort.abort();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text.push(decoder.decode(chunk.value));
+      return text.join("");
+    };
+    expect(await read(rendered)).toBe(": watching content\n\n");
+    fs.writeFileSync(path.join(dir, "post.md"), "saved while the page loaded");
+    expect(contentFingerprint(dir)).not.toBe(rendered);
+    expect(await read(rendered)).toBe(': watching content\n\nevent: change\ndata: {"file":""}\n\n');
   });
 });
 

@@ -9,6 +9,7 @@ import { SiteLogo } from "@/components/SiteLogo";
 import { alternatesFor } from "@/lib/content/seo";
 import { CONTENT_DIR } from "@/lib/content/articles";
 import { contentFingerprint } from "@/lib/content/content-watch";
+import { siteIcon } from "@/lib/content/site-icon";
 import { site } from "@/lib/site";
 import { THEME_SCRIPT } from "@/lib/theme";
 import { fontStylesheet, preloadedFonts } from "@/lib/server/fonts";
@@ -19,15 +20,26 @@ import { isRequestId, REQUEST_ID_HEADER } from "@/lib/server/request-id";
 import "./design.css";
 import "./comments.css";
 
-export const metadata: Metadata = {
-  metadataBase: new URL(site.url),
-  title: { default: site.name, template: `%s · ${site.name}` },
-  description: site.tagline,
-  applicationName: site.name,
-  authors: [{ name: site.author.name }],
-  alternates: { types: alternatesFor("/").types },
-  openGraph: { siteName: site.name, locale: site.locale, type: "website" },
-};
+export function generateMetadata(): Metadata {
+  // The icon is read from content/ while the site runs (lib/content/site-icon.ts).
+  const icon = siteIcon();
+  return {
+    metadataBase: new URL(site.url),
+    title: { default: site.name, template: `%s · ${site.name}` },
+    description: site.tagline,
+    applicationName: site.name,
+    authors: [{ name: site.author.name }],
+    alternates: { types: alternatesFor("/").types },
+    openGraph: { siteName: site.name, locale: site.locale, type: "website" },
+    // The ICO first for browsers that take the first icon they can read; the others pick the SVG or PNG.
+    icons: {
+      icon: [
+        { url: "/favicon.ico" },
+        { url: icon.url, type: icon.type, sizes: icon.type === "image/svg+xml" ? "any" : undefined },
+      ],
+    },
+  };
+}
 
 export const viewport: Viewport = {
   themeColor: [

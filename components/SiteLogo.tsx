@@ -1,10 +1,13 @@
 import path from "node:path";
 import { CONTENT_DIR } from "@/lib/content/articles";
 import { resolveCover } from "@/lib/content/cover";
+import { siteIcon } from "@/lib/content/site-icon";
 
 // The site's mark beside its name in the header. An author makes it theirs with a file named
-// logo.svg, logo.png or logo.webp in content/ (read while the site runs, like the articles);
-// without one, the mark of app/icon.svg (the favicon) is drawn here, so the header costs no request.
+// logo.svg, logo.png or logo.webp in content/ (read while the site runs, like the articles), or
+// with their icon (lib/content/site-icon.ts) when they have no logo; without either, Marginalia's
+// mark (public/icons/marginalia.svg) is drawn here in the page's colours, so the header costs no
+// request.
 const LOGO_FILES = ["logo.svg", "logo.png", "logo.webp"];
 
 function customLogo(): string | null {
@@ -12,7 +15,8 @@ function customLogo(): string | null {
     const logo = resolveCover(name, path.join(CONTENT_DIR, "authors.yml"), CONTENT_DIR);
     if (typeof logo !== "string") return logo.src;
   }
-  return null;
+  const icon = siteIcon();
+  return icon.custom ? icon.url : null;
 }
 
 export function SiteLogo() {

@@ -75,6 +75,8 @@ export type ContentChange = {
   removed: string[];
   /** Files read now that cannot be published as they are (each told once, until its problems change). */
   refused: RefusedFile[];
+  /** Images, authors.yml or the icons changed while the site ran: every page may show them (the logo, the icon). */
+  assets: boolean;
   version: number;
 };
 
@@ -118,11 +120,11 @@ function signatureOf(file: string): string | null {
   }
 }
 
-/** authors.yml and every image under the folder, as one string. */
+/** authors.yml, favicon.ico and every image under the folder (the logo and icon among them), as one string. */
 function assetsSignature(dir: string): string {
   const names = fs
     .readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((name) => name === AUTHORS_FILE || isImageFile(name))
+    .filter((name) => name === AUTHORS_FILE || name === "favicon.ico" || isImageFile(name))
     .sort();
   return names.map((name) => `${name}\0${signatureOf(path.join(dir, name))}`).join("\n");
 }
@@ -173,7 +175,7 @@ function scan(dir: string, folder: Folder): ContentChange {
   const files = articleFiles(dir);
   const assets = assetsSignature(dir);
   const everything = !folder.authors || assets !== folder.assets;
-  const change: ContentChange = { dir, published: [], removed: [], refused: [], version: folder.version };
+  const change: ContentChange = { dir, published: [], removed: [], refused: [], assets: false, version: folder.version };
   if (everything) {
     const before = folder.authors?.problems;
     folder.authors = state.reader!.authors(dir);
@@ -204,10 +206,10 @@ function scan(dir: string, folder: Folder): ContentChange {
     const published = folder.entries.get(file)?.published;
     return published ? [published.source] : [];
   });
-  // New images count as a change even where pages are rendered per request (development): their
-  // sizes and addresses are in the pages.
-  const images = everything && folder.loaded;
-  if (change.published.length > 0 || change.removed.length > 0 || images) change.version = ++folder.version;
+  // New images, authors or icons count as a change even where pages are rendered per request
+  // (development): image sizes and addresses are in the pages, and every page shows the logo and icon.
+  change.assets = everything && folder.loaded;
+  if (change.published.length > 0 || change.removed.length > 0 || change.assets) change.version = ++folder.version;
   folder.loaded = true;
   folder.dirty = false;
   return change;
@@ -216,7 +218,7 @@ function scan(dir: string, folder: Folder): ContentChange {
 /** Scans the folder and tells the listeners what changed, if anything. */
 function refreshFolder(dir: string, folder: Folder): ContentChange {
   const change = scan(dir, folder);
-  if (change.published.length + change.removed.length + change.refused.length === 0) return change;
+  if (change.published.length + change.removed.length + change.refused.length === 0 && !change.assets) return change;
   for (const listener of state.listeners) {
     try {
       listener(change);

@@ -57,9 +57,15 @@ export function contentChanged(change: ContentChange): void {
         : "content file not published: it has problems",
     );
   }
-  if (change.published.length === 0 && change.removed.length === 0) return;
+  if (change.published.length === 0 && change.removed.length === 0 && !change.assets) return;
   log.info(
-    { event: "content", published: change.published, removed: change.removed, version: change.version },
+    {
+      event: "content",
+      published: change.published,
+      removed: change.removed,
+      assets: change.assets,
+      version: change.version,
+    },
     "content changed",
   );
   forgetPagesHere();

@@ -91,3 +91,40 @@ test("a removed file is gone from its address and the index", async ({ page }) =
   await page.goto("/");
   await expect(page.getByRole("link", { name: /Written while it ran/ })).toHaveCount(0);
 });
+
+test("an icon written into content/ is the tab's icon, the header's logo and /favicon.ico at once; removed, the mark is back", async ({
+  page,
+  request,
+}) => {
+  const icon = path.join(CONTENT, "icon.png");
+  const bytes = fs.readFileSync(path.join(CONTENT, "images", "bars.png"));
+  const logo = page.locator(".site-header .site-logo");
+  expect((await request.get("/favicon.ico")).headers()["content-type"]).toBe("image/x-icon");
+  await page.goto("/");
+  await expect(page.locator('link[rel="icon"][type="image/svg+xml"]')).toHaveAttribute("href", "/icons/marginalia.svg");
+
+  fs.writeFileSync(icon, bytes);
+  // The home page is kept by the page cache for readers without cookies: it is rendered again.
+  await once(page, "/", () =>
+    expect(page.locator('link[rel="icon"][type="image/png"]')).toHaveAttribute(
+      "href",
+      /^\/media\/~[0-9a-f]{12}\/icon\.png$/,
+      { timeout: 500 },
+    ),
+  );
+  const href = await page.locator('link[rel="icon"][type="image/png"]').getAttribute("href");
+  await expect(logo).toHaveAttribute("src", href!);
+  expect((await request.get(href!)).status()).toBe(200);
+  // Tools that ask for /favicon.ico get the same picture, wrapped as an ICO.
+  const ico = await (await request.get("/favicon.ico")).body();
+  expect(ico.subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+  expect(ico.subarray(22)).toEqual(bytes);
+
+  fs.rmSync(icon);
+  await once(page, "/", () =>
+    expect(page.locator('link[rel="icon"][type="image/svg+xml"]')).toHaveAttribute("href", "/icons/marginalia.svg", {
+      timeout: 500,
+    }),
+  );
+  await expect(logo).not.toHaveAttribute("src", /.*/);
+});

@@ -29,6 +29,7 @@ import {
   listArticleTexts,
 } from "@/lib/content/articles";
 import { contentVersion, onContentChange, refreshContent, type ContentChange } from "@/lib/content/content-store";
+import { siteIcon } from "@/lib/content/site-icon";
 import { startLiveContent } from "@/lib/content/live-content";
 import { searchArticles } from "@/lib/content/search";
 import { listTags } from "@/lib/content/tags";
@@ -228,6 +229,26 @@ describe("content/ read at run time", () => {
     expect(old.status).toBe(404);
     const current = await media(new Request("http://site/"), { params: Promise.resolve({ path: ["missing.png"] }) });
     expect((await sharp(Buffer.from(await current.arrayBuffer())).metadata()).width).toBe(60);
+  });
+
+  it("renders the kept pages again when the icon or the logo changes: every page shows them", async () => {
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      return new Response(`<p>${PLACEHOLDER.token}</p>`);
+    };
+    const still = () => Date.parse("2026-12-01T12:00:00Z");
+    await cachedPage("first", render, still);
+    await cachedPage("first", render, still);
+    expect(renders).toBe(1);
+    write("icon.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>');
+    expect(refreshContent(dir)).toMatchObject({ published: [], removed: [], assets: true });
+    expect(siteIcon(dir)).toMatchObject({ custom: true, url: expect.stringContaining("/icon.svg") });
+    await cachedPage("first", render, still);
+    expect(renders).toBe(2);
+    remove("icon.svg");
+    expect(refreshContent(dir)).toMatchObject({ assets: true });
+    expect(siteIcon(dir).custom).toBe(false);
   });
 
   it("removes a deleted article from every list, the feeds and the sitemap", async () => {

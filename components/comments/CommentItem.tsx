@@ -1,5 +1,6 @@
 import type { CommentView } from "@/lib/comments/store";
 import {
+  FEDIVERSE_TEXT,
   commentInnerHtml,
   DELETE_QUESTION,
   editMinutesLeft,
@@ -101,6 +102,15 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
         </span>
       )}
       <span className="comment-author">{comment.authorName}</span>
+      {comment.fediverse && <span className="comment-handle"> {comment.fediverse.handle}</span>}
+      {comment.fediverse?.url && (
+        <>
+          {" "}
+          <a className="comment-original" href={comment.fediverse.url} rel="nofollow ugc noopener">
+            {FEDIVERSE_TEXT.original}
+          </a>
+        </>
+      )}
       {comment.byAuthor && <span className="comment-author-badge">Author</span>}
       {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
       <a href={`#${anchor}`}>

@@ -161,6 +161,18 @@ export function commentActionsHtml(
   );
 }
 
+/** The words a fediverse reply's meta line adds (lib/fediverse/): the link to where it was written. */
+export const FEDIVERSE_TEXT = { original: "original" } as const;
+
+/** A fediverse reply's handle and the link to the original, after the name. */
+export function fediverseHtml(fediverse: CommentView["fediverse"]): string {
+  if (!fediverse) return "";
+  const link = fediverse.url
+    ? ` <a class="comment-original" href="${escape(fediverse.url)}" rel="nofollow ugc noopener">${FEDIVERSE_TEXT.original}</a>`
+    : "";
+  return `<span class="comment-handle"> ${escape(fediverse.handle)}</span>${link}`;
+}
+
 /** A commenter's avatar: initials on their tone (app/comments.css), decorative beside the name. */
 export function avatarHtml(avatar: Avatar | null): string {
   return avatar ? `<span class="avatar t${avatar.tone}" aria-hidden="true">${escape(avatar.initials)}</span>` : "";
@@ -181,6 +193,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   }
   const meta =
     `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author">${escape(comment.authorName)}</span>` +
+    fediverseHtml(comment.fediverse) +
     (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +

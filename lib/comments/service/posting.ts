@@ -1,24 +1,32 @@
 import "server-only";
 import { z } from "zod";
 import { articleExists } from "../../content/articles";
-import { createComment, type EarlierComments } from "../store";
+import { createHash } from "node:crypto";
+import { createComment, type EarlierComments, type RemoteOrigin } from "../store";
 import { impersonatesAuthor } from "../author-names";
 import { commentEventsEnabled, recordNewComment } from "../../mail/notifications";
 import { forgetPages } from "../../server/page-cache";
 import { mailEnabled } from "../../mail/mail";
 import { wakeSender } from "../../mail/sender";
-import { withinLimit } from "../../server/rate-limit";
+import { withinLimit, type Place } from "../../server/rate-limit";
 import { settings, type Settings } from "../../settings";
 import { checkFormToken, joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentInputSchema, type CommentInput } from "../validation";
 import { emailSchema } from "../../mail/schema";
 import { db as defaultDb, type Db } from "../../server/db";
 import { hasApprovedComment, isThreadLocked, rulesReadWith } from "../moderation";
-import { commentRate, earlierOf, judge, logged } from "./shared";
+import { commentRate, earlierOf, judge, logged, remoteRates } from "./shared";
 
 // New comments: submitComment() and what only it uses, from the form's fields to the stored row
 // (bot traps, validation, the reply-mail box, the rate limit, bans and spam, moderation), and the
 // words the form says once a comment is stored.
+
+/** A fediverse reply's author and origin, checked by lib/fediverse: `instance` is their server's host. */
+export type RemoteAuthor = RemoteOrigin & { instance: string };
+
+/** The submission id of a fediverse Note: the same Note delivered twice is one comment. */
+const remoteSubmissionId = (noteId: string) =>
+  `ap-${createHash("sha256").update(noteId).digest("base64url").slice(0, 32)}`;
 
 /** What a reader (or a script) sent to post a comment, as untrusted as it came. */
 export type Submission = {
@@ -65,6 +73,12 @@ export async function submitComment(
      * token, and this id (the mail's) stores one comment however many times the mail arrives.
      */
     mailId?: string;
+    /**
+     * A reply from the fediverse (lib/fediverse/): signed by its actor's server, it has no form
+     * either; its Note's id stores one comment however often it is delivered, and it is counted
+     * under its actor and its instance (it has no address here).
+     */
+    remote?: RemoteAuthor;
   },
   db: Db = defaultDb(),
 ): Promise<SubmitResult> {
@@ -77,7 +91,9 @@ export async function submitComment(
       if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
       const token = from.mailId
         ? ({ kind: "ok", submissionId: from.mailId, quick: false } as const)
-        : checkFormToken(submission.token);
+        : from.remote
+          ? ({ kind: "ok", submissionId: remoteSubmissionId(from.remote.id), quick: false } as const)
+          : checkFormToken(submission.token);
       if (token.kind !== "ok") return { kind: "expired" };
 
       const config = settings();
@@ -87,11 +103,7 @@ export async function submitComment(
       // second send of a form that already made its comment gives its place back. The place is the
       // submission's: judged again (server.ts's lane hands a refused form on to the action, which
       // shows it with the reader's text), it takes no second one.
-      return withinLimit(
-        rateKey,
-        windows,
-        db,
-        async ({ earlier, rulesVersion }): Promise<SubmitResult> => {
+      const judged = async ({ earlier, rulesVersion }: Place): Promise<SubmitResult> => {
           // After the place: its round trip read which rules are in force (lib/comments/moderation.ts).
           rulesReadWith(db, rulesVersion);
           if (await isThreadLocked(slug, db)) return { kind: "locked" };
@@ -127,15 +139,26 @@ export async function submitComment(
             config,
             db,
           );
-        },
-        (result) =>
-          !(
-            result.kind === "already-sent" ||
-            result.kind === "locked" ||
-            (result.kind === "posted" && result.duplicate)
-          ),
-        token.submissionId,
-      );
+      };
+      const counts = (result: SubmitResult) =>
+        !(
+          result.kind === "already-sent" ||
+          result.kind === "locked" ||
+          (result.kind === "posted" && result.duplicate)
+        );
+      if (from.remote) {
+        // Two places: the instance's, then the actor's; refused by the second, the first is given back.
+        const rates = remoteRates(from.remote, config);
+        return withinLimit(
+          rates.instance.key,
+          rates.instance.windows,
+          db,
+          () => withinLimit(rates.actor.key, rates.actor.windows, db, judged, counts, token.submissionId),
+          (result) => result.kind !== "rate-limited" && counts(result),
+          token.submissionId,
+        );
+      }
+      return withinLimit(rateKey, windows, db, judged, counts, token.submissionId);
     },
     (r) =>
       r.kind === "posted"
@@ -158,7 +181,7 @@ async function storeComment(
     /** Sent sooner than COMMENT_MIN_FILL_SECONDS after the form appeared. */
     quick: boolean;
   },
-  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[] },
+  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[]; remote?: RemoteAuthor },
   config: Settings,
   db: Db,
 ): Promise<SubmitResult> {
@@ -193,6 +216,15 @@ async function storeComment(
       fingerprint,
       flags: joinFlags(verdict.flags),
       earlier,
+      remote: from.remote
+        ? {
+            id: from.remote.id,
+            actor: from.remote.actor,
+            handle: from.remote.handle,
+            avatar: from.remote.avatar,
+            url: from.remote.url,
+          }
+        : undefined,
       onCreated: commentEventsEnabled()
         ? (tx, id) =>
             recordNewComment(tx, {
@@ -224,7 +256,7 @@ async function storeComment(
  */
 async function screen(
   input: { slug: string; name: string; body: string; quick: boolean },
-  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[] },
+  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[]; remote?: RemoteAuthor },
   config: Settings,
   db: Db,
 ): Promise<{ fingerprint: string | null; earlier: EarlierComments; verdict: Verdict }> {
@@ -235,7 +267,16 @@ async function screen(
   );
   const judged: Verdict = from.isAuthor
     ? { kind: "pass", flags: [] }
-    : await judge({ name: input.name, body: input.body, ...from, sameTextElsewhere: earlier.sameTextElsewhere }, db);
+    : await judge(
+        {
+          name: input.name,
+          body: input.body,
+          ...from,
+          sameTextElsewhere: earlier.sameTextElsewhere,
+          instance: from.remote?.instance,
+        },
+        db,
+      );
   // A form sent back faster than people type is most often a bot's, but a "+1" can be typed that
   // fast too: the comment is kept and waits for the author's approval, and its reader is told so.
   const verdict: Verdict =

@@ -1,0 +1,166 @@
+import "server-only";
+import type { InboxContext } from "@fedify/fedify";
+import { Accept, Create, Delete, Follow, isActor, Note, Reject, Undo, Update } from "@fedify/fedify/vocab";
+import { submitComment, submitRemoteDelete, submitRemoteEdit, type SubmitResult } from "../comments/service";
+import { NAME_MAX } from "../comments/limits";
+import { articleSlugOf } from "../routes";
+import { SLUG_PATTERN } from "../slug";
+import type { Db } from "../server/db";
+import type { SiteFederation } from "./federation";
+import { FEDIVERSE_PATHS } from "./paths";
+import { displayName, handleOf, noteMarkdown, readNote, type RemoteReply } from "./remote-note";
+
+// What the inbox does with what arrives. Fedify has checked, before any of this runs, that the
+// request is signed by the key of the activity's actor (HTTP Signatures; unsigned or forged posts
+// are answered 401 and never reach here). So `activity.actorId` is who sent it; the objects inside
+// are believed only as far as they are that actor's own (a Note must be attributed to them).
+//
+// - Follow of the site's actor: the follower is kept and an Accept sent back (a Reject when their
+//   instance is blocked). Undo of that Follow: they are removed.
+// - Create(Note) in reply to an article (or one of its comments): a comment, through the comment
+//   service like any other (validation, limits per actor and per instance, bans and blocklists with
+//   the instance's domain, spam score, moderation).
+// - Update(Note), Delete: the comment edited or removed, only by the actor who wrote it.
+
+const ACCEPT_PREFIX = "#accepts/";
+
+/** Whether an instance is refused by a domain blocklist entry set to refuse (its subdomains too). */
+export async function instanceRefused(db: Db, host: string, now = new Date()): Promise<boolean> {
+  const rules = await db.block.findMany({ where: { kind: "domain", action: "refuse" } });
+  const lower = host.toLowerCase();
+  return rules.some(
+    (rule) => (!rule.expiresAt || rule.expiresAt > now) && (lower === rule.value || lower.endsWith(`.${rule.value}`)),
+  );
+}
+
+/** The article and comment a URL names on this site (`/articles/<slug>#comment-<id>`), if any. */
+function localTarget(url: URL, origin: string): { slug: string; parentId: string | null } | null {
+  if (url.origin !== new URL(origin).origin) return null;
+  const segment = articleSlugOf(url.pathname);
+  if (!segment) return null;
+  const slug = decodeURIComponent(segment);
+  if (!SLUG_PATTERN.test(slug)) return null;
+  const anchor = /^#comment-([\w-]{1,64})$/.exec(url.hash);
+  return { slug, parentId: anchor ? anchor[1] : null };
+}
+
+/** What a reply answers: an article or a comment of this site, or a fediverse reply stored here. */
+async function replyTarget(db: Db, inReplyTo: string, origin: string) {
+  const local = localTarget(new URL(inReplyTo), origin);
+  if (local) return local;
+  const parent = await db.comment.findUnique({
+    where: { remoteId: inReplyTo },
+    select: { id: true, articleSlug: true },
+  });
+  return parent ? { slug: parent.articleSlug, parentId: parent.id } : null;
+}
+
+export type ReplyOutcome = SubmitResult | { kind: "not-a-reply" } | { kind: "not-theirs" } | { kind: "unreadable" };
+
+/** A Note received (in a Create) as a comment; exported for the tests, which feed it real JSON. */
+export async function receiveReply(
+  site: SiteFederation,
+  reply: RemoteReply,
+  signer: URL,
+): Promise<ReplyOutcome> {
+  const { db, origin, handle } = site.options;
+  // Only the actor's own Note: attributed to who signed, and at their origin.
+  if (reply.actor.id !== signer.href || new URL(reply.noteId).origin !== signer.origin) return { kind: "not-theirs" };
+  const target = await replyTarget(db(), reply.inReplyTo, origin);
+  if (!target) return { kind: "not-a-reply" };
+  const ownActor = new URL(FEDIVERSE_PATHS.actor.replace("{identifier}", handle), origin).href;
+  const body = noteMarkdown(reply, [ownActor, new URL("/", origin).href]);
+  return submitComment(
+    { slug: target.slug, name: displayName(reply, NAME_MAX), body, parentId: target.parentId, token: null },
+    {
+      ip: "unknown",
+      browserId: null,
+      remote: {
+        id: reply.noteId,
+        actor: reply.actor.id,
+        handle: handleOf(reply),
+        avatar: reply.actor.avatar,
+        url: reply.url,
+        instance: signer.host,
+      },
+    },
+    db(),
+  );
+}
+
+export function listenToInbox(site: SiteFederation): void {
+  const { db, handle } = site.options;
+  const actorOf = (ctx: InboxContext<void>) => ctx.getActorUri(handle);
+
+  site.federation
+    .setInboxListeners(FEDIVERSE_PATHS.inbox, FEDIVERSE_PATHS.sharedInbox)
+    .on(Follow, async (ctx, follow) => {
+      if (!follow.id || !follow.actorId || !follow.objectId) return;
+      const target = ctx.parseUri(follow.objectId);
+      if (target?.type !== "actor" || target.identifier !== handle) return;
+      const follower = await follow.getActor(ctx);
+      if (!follower || !isActor(follower) || !follower.id || !follower.inboxId) return;
+      if (follower.id.href !== follow.actorId.href) return;
+      const answer = { id: new URL(`${ACCEPT_PREFIX}${crypto.randomUUID()}`, actorOf(ctx)), actor: actorOf(ctx), object: follow };
+      if (await instanceRefused(db(), follower.id.host)) {
+        await ctx.sendActivity({ identifier: handle }, follower, new Reject(answer));
+        return;
+      }
+      const row = {
+        inbox: follower.inboxId.href,
+        sharedInbox: follower.endpoints?.sharedInbox?.href ?? null,
+        handle: `@${String(follower.preferredUsername ?? "?").slice(0, 200)}@${follower.id.host}`,
+        domain: follower.id.host,
+        followId: follow.id.href,
+      };
+      await db().fediverseFollower.upsert({
+        where: { id: follower.id.href },
+        create: { id: follower.id.href, ...row },
+        update: row,
+      });
+      await ctx.sendActivity({ identifier: handle }, follower, new Accept(answer));
+    })
+    .on(Undo, async (ctx, undo) => {
+      const object = await undo.getObject(ctx);
+      if (!(object instanceof Follow) || !undo.actorId) return;
+      if (object.actorId?.href !== undo.actorId.href) return;
+      await db().fediverseFollower.deleteMany({ where: { id: undo.actorId.href } });
+    })
+    .on(Create, async (ctx, create) => {
+      const object = await create.getObject(ctx);
+      if (!(object instanceof Note) || !create.actorId) return;
+      const actor = await create.getActor(ctx);
+      if (!actor || !isActor(actor)) return;
+      const reply = await readNote(object, actor, ctx);
+      if (!reply) return;
+      await receiveReply(site, reply, create.actorId);
+    })
+    .on(Update, async (ctx, update) => {
+      const object = await update.getObject(ctx);
+      if (!(object instanceof Note) || !update.actorId || !object.id) return;
+      if (object.attributionId?.href !== update.actorId.href) return;
+      const actor = await update.getActor(ctx);
+      if (!actor || !isActor(actor)) return;
+      const reply = await readNote(object, actor, ctx);
+      if (!reply) return;
+      const ownActor = new URL(FEDIVERSE_PATHS.actor.replace("{identifier}", handle), site.options.origin).href;
+      await submitRemoteEdit(
+        {
+          remoteId: reply.noteId,
+          actor: update.actorId.href,
+          instance: update.actorId.host,
+          body: noteMarkdown(reply, [ownActor, new URL("/", site.options.origin).href]),
+        },
+        db(),
+      );
+    })
+    .on(Delete, async (_ctx, remove) => {
+      if (!remove.actorId || !remove.objectId) return;
+      // A deleted account: its follow goes too.
+      if (remove.objectId.href === remove.actorId.href) {
+        await db().fediverseFollower.deleteMany({ where: { id: remove.actorId.href } });
+        return;
+      }
+      await submitRemoteDelete({ remoteId: remove.objectId.href, actor: remove.actorId.href }, db());
+    });
+}

@@ -1,0 +1,74 @@
+import "server-only";
+import { onShutdown } from "../server/lifecycle";
+import { logger, scrubbedError } from "../server/log";
+import { processWide } from "../process-wide";
+import { settings } from "../settings";
+import { db } from "../server/db";
+import { createSiteFederation, runQueue, type FediverseOptions, type SiteFederation } from "./federation";
+import { setFediverseAnswerer, type FediverseAnswerer } from "./lane";
+import { isFediversePath } from "./paths";
+import { publishNewArticles } from "./publish";
+
+// The fediverse in a running server (instrumentation.ts, once per process, with FEDIVERSE=on): the
+// federation, server.ts's lane answered by it, the queue's worker, and new articles published.
+
+/** The options from the settings; allowPrivateAddress is refused in production. */
+export function fediverseOptions(): FediverseOptions {
+  const config = settings();
+  const allowPrivateAddress = config.FEDIVERSE_ALLOW_PRIVATE_ADDRESS === "1";
+  if (allowPrivateAddress && config.NODE_ENV === "production") {
+    throw new Error("FEDIVERSE_ALLOW_PRIVATE_ADDRESS is for tests only: it must not be set in production");
+  }
+  return {
+    db,
+    origin: config.SITE_URL,
+    handle: config.FEDIVERSE_HANDLE,
+    allowPrivateAddress,
+    pollMs: config.FEDIVERSE_POLL_SECONDS * 1000,
+    onError: (error) => logger().warn({ event: "fediverse", err: scrubbedError(error) }, "fediverse queue error"),
+  };
+}
+
+/** What answers server.ts's lane: Fedify, or null where it has nothing (onNotFound, onNotAcceptable). */
+export function answererOf(site: SiteFederation): FediverseAnswerer {
+  return {
+    origin: site.options.origin,
+    answer: async (request) => {
+      let passed = false;
+      const pass = async () => {
+        passed = true;
+        return new Response(null, { status: 404 });
+      };
+      const response = await site.federation.fetch(request, {
+        contextData: undefined,
+        onNotFound: pass,
+        onNotAcceptable: pass,
+      });
+      if (!passed) return response;
+      // An article asked for as something Fedify does not serve goes on to its page; Fedify's own
+      // paths are nothing else's.
+      const url = new URL(request.url);
+      return isFediversePath(url.pathname + url.search)
+        ? new Response("Not found.\n", { status: 404, headers: { "content-type": "text/plain" } })
+        : null;
+    },
+  };
+}
+
+const shared = processWide<{ site?: SiteFederation }>("fediverse", () => ({}));
+
+/** Starts the fediverse in this process (once): the lane's answerer, the queue's worker, publishing. */
+export function serveFediverse(): void {
+  if (settings().FEDIVERSE !== "on" || shared.site) return;
+  const site = (shared.site = createSiteFederation(fediverseOptions()));
+  setFediverseAnswerer(answererOf(site));
+  publishNewArticles();
+  const stop = new AbortController();
+  const running = runQueue(site, stop.signal).catch((error: unknown) =>
+    logger().error({ event: "fediverse", err: scrubbedError(error) }, "fediverse queue stopped"),
+  );
+  onShutdown("fediverse queue", async () => {
+    stop.abort();
+    await running;
+  });
+}

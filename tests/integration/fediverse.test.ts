@@ -1,0 +1,379 @@
+// The social web (issue 30) with real parts both ways: the site's federation (lib/fediverse) served
+// on a loopback port as server.ts serves it (lib/fediverse/lane.ts), its queue and key-value store
+// in a real database; and a second Fedify server on another port playing a Mastodon instance, with
+// its own actors and keys. The "Mastodon" finds the blog by WebFinger, reads its actor and an
+// article, follows it (and receives the Accept), receives a new article, replies (the reply shows
+// under the article), edits and deletes its reply; forged and unsigned activities are refused.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
+import {
+  Accept,
+  Article,
+  Create,
+  Delete,
+  Endpoints,
+  Follow,
+  Hashtag,
+  Note,
+  Person,
+  PUBLIC_COLLECTION,
+  Tombstone,
+  Undo,
+  Update,
+} from "@fedify/fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import { createSiteFederation, runQueue, type SiteFederation } from "@/lib/fediverse/federation";
+import { answerFediverse } from "@/lib/fediverse/lane";
+import { answererOf } from "@/lib/fediverse/serve";
+import { publishNewArticles } from "@/lib/fediverse/publish";
+import { announceNewArticles } from "@/lib/mail/announcements";
+import { listComments } from "@/lib/comments/store";
+import { commentHtml, type CommentContext } from "@/lib/comments/html";
+import { providers, withDatabase } from "../support/databases";
+import { waitUntil } from "../support/wait";
+
+const APP_PORT = 4210;
+const REMOTE_PORT = 4211;
+vi.hoisted(() => {
+  process.env.CONTENT_DIR = "tests/fixtures/content-fediverse";
+  process.env.SITE_URL = "http://127.0.0.1:4210";
+});
+const ORIGIN = `http://127.0.0.1:${APP_PORT}`;
+const REMOTE = `http://127.0.0.1:${REMOTE_PORT}`;
+const SLUG = "replies-from-elsewhere";
+const ARTICLE_URL = `${ORIGIN}/articles/${SLUG}`;
+const BLOG = `${ORIGIN}/fediverse/blog`;
+const AP = "application/activity+json";
+
+/** The second server: a Mastodon-like instance with two accounts, recording what its inboxes receive. */
+async function startRemote() {
+  const keys = {
+    alice: [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")],
+    mallory: [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")],
+  };
+  const received: { type: string; object: unknown; objectId?: string }[] = [];
+  const federation: Federation<void> = createFederation<void>({
+    kv: new MemoryKvStore(),
+    origin: REMOTE,
+    allowPrivateAddress: true,
+  });
+  federation
+    .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
+      if (identifier !== "alice" && identifier !== "mallory") return null;
+      const pairs = await ctx.getActorKeyPairs(identifier);
+      return new Person({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: identifier,
+        name: identifier === "alice" ? "Alice <Remote>" : "Mallory",
+        url: new URL(`/@${identifier}`, REMOTE),
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: pairs[0].cryptographicKey,
+        assertionMethods: pairs.map((pair) => pair.multikey),
+      });
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => keys[identifier as keyof typeof keys] ?? []);
+  federation
+    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .on(Accept, async (_ctx, accept) => {
+      received.push({ type: "Accept", object: null, objectId: accept.objectId?.href });
+    })
+    .on(Create, async (ctx, create) => {
+      received.push({ type: "Create", object: await create.getObject(ctx) });
+    });
+  const server = createServer((request, response) => void serveFetch(federation, REMOTE, request, response));
+  await new Promise<void>((resolve) => server.listen(REMOTE_PORT, "127.0.0.1", resolve));
+  return { federation, server, received, ctx: federation.createContext(new URL(REMOTE), undefined) };
+}
+
+/** A node request handed to a Fedify federation, as a framework integration would. */
+async function serveFetch(federation: Federation<void>, origin: string, request: IncomingMessage, response: ServerResponse) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const answer = await federation.fetch(
+    new Request(new URL(request.url ?? "/", origin), {
+      method: request.method,
+      headers: request.headers as Record<string, string>,
+      body: body.length ? body : undefined,
+    }),
+    { contextData: undefined },
+  );
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(Buffer.from(await answer.arrayBuffer()));
+}
+
+const context: CommentContext = {
+  slug: SLUG,
+  sort: "oldest",
+  threads: 100,
+  name: "",
+  token: "token",
+  editMinutes: 15,
+  now: Date.now(),
+};
+
+describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
+  const database = withDatabase(open, skipReason);
+  let site: SiteFederation;
+  let app: Server;
+  let remote: Awaited<ReturnType<typeof startRemote>>;
+  const stop = new AbortController();
+  let noteId = "";
+
+  const comments = async () => (await listComments(SLUG, { threads: 100 }, database.db)).threads;
+  const pageHtml = async () => (await comments()).map((c) => commentHtml(c, context)).join("");
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${ORIGIN}${path}`, { method: "POST", body, headers: { "content-type": AP, ...headers } });
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    vi.stubEnv("COMMENT_MIN_FILL_SECONDS", "0");
+    site = createSiteFederation({
+      db: () => database.db,
+      origin: ORIGIN,
+      handle: "blog",
+      allowPrivateAddress: true,
+      pollMs: 50,
+      contentDir: "tests/fixtures/content-fediverse",
+    });
+    const answerer = answererOf(site);
+    app = createServer((request, response) => {
+      void answerFediverse(request, response, answerer).then((answered) => {
+        // What Next.js would answer: the HTML page. Marked, so a test can tell it was passed on.
+        if (!answered) response.writeHead(299, { "content-type": "text/html" }).end("<html>the page</html>");
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(APP_PORT, "127.0.0.1", resolve));
+    void runQueue(site, stop.signal);
+    remote = await startRemote();
+  });
+
+  afterAll(async () => {
+    if (skipReason) return;
+    stop.abort();
+    await new Promise((resolve) => app.close(resolve));
+    await new Promise((resolve) => remote.server.close(resolve));
+  });
+
+  it.skipIf(skipReason)("is found by WebFinger as @blog@host, with its actor, keys and NodeInfo", async () => {
+    // What a server asks first of @blog@<host> (over HTTPS in real life: WebFinger knows no scheme).
+    const finger = await fetch(`${ORIGIN}/.well-known/webfinger?resource=acct:blog@127.0.0.1:${APP_PORT}`);
+    expect(finger.headers.get("content-type")).toMatch(/application\/jrd\+json/);
+    const jrd = await finger.json();
+    expect(jrd.subject).toBe(`acct:blog@127.0.0.1:${APP_PORT}`);
+    const self = jrd.links.find((link: { rel: string }) => link.rel === "self");
+    expect(self).toMatchObject({ type: AP, href: BLOG });
+    const unknown = await fetch(`${ORIGIN}/.well-known/webfinger?resource=acct:nobody@127.0.0.1:${APP_PORT}`);
+    expect(unknown.status).toBe(404);
+    const actor = await remote.ctx.lookupObject(self.href);
+    expect(actor).toBeInstanceOf(Person);
+    const person = actor as Person;
+    expect(person.id?.href).toBe(BLOG);
+    expect(person.preferredUsername).toBe("blog");
+    expect(person.inboxId?.href).toBe(`${BLOG}/inbox`);
+    expect(person.followersId?.href).toBe(`${BLOG}/followers`);
+    expect((await person.getPublicKey())?.id?.href).toMatch(/^http:\/\/127\.0\.0\.1:4210\/fediverse\/blog#/);
+    // The keys were made once and kept: a second federation on the same database has the same.
+    const again = createSiteFederation({ ...site.options });
+    const ctx = again.federation.createContext(new URL(ORIGIN), undefined);
+    const [rsa] = await ctx.getActorKeyPairs("blog");
+    expect(rsa.keyId.href).toBe((await person.getPublicKey())?.id?.href);
+
+    const links = await (await fetch(`${ORIGIN}/.well-known/nodeinfo`)).json();
+    const nodeinfo = await (await fetch(links.links[0].href)).json();
+    expect(nodeinfo.software.name).toBe("marginalia");
+    expect(nodeinfo.protocols).toEqual(["activitypub"]);
+  });
+
+  it.skipIf(skipReason)("answers an article's URL with an Article when asked as ActivityStreams, and leaves the HTML page alone", async () => {
+    const object = await remote.ctx.lookupObject(ARTICLE_URL);
+    expect(object).toBeInstanceOf(Article);
+    const article = object as Article;
+    expect(String(article.name)).toBe("Replies from <elsewhere>");
+    expect(String(article.summary)).toBe("An article the fediverse tests follow, publish and reply to.");
+    expect(String(article.content)).toContain('href="https://example.com/"');
+    expect(article.url?.toString()).toBe(ARTICLE_URL);
+    expect(article.attributionId?.href).toBe(BLOG);
+    const tags = [];
+    for await (const tag of article.getTags()) tags.push(tag);
+    expect(tags.map((t) => (t instanceof Hashtag ? String(t.name) : null))).toEqual(["#fediverse", "#testing"]);
+    expect(article.published?.toString()).toBe("2026-01-01T00:00:00Z");
+    // A browser's request for the same URL is not the fediverse's: it goes on to the page.
+    const html = await fetch(ARTICLE_URL, { headers: { accept: "text/html,*/*" } });
+    expect(html.status).toBe(299);
+  });
+
+  it.skipIf(skipReason)("accepts a follow: the follower is kept, listed, and receives the Accept", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    const follow = new Follow({
+      id: new URL(`${REMOTE}/users/alice#follows/1`),
+      actor: remote.ctx.getActorUri("alice"),
+      object: blog.id,
+    });
+    await remote.ctx.sendActivity({ identifier: "alice" }, blog, follow);
+    await waitUntil("the Accept", () => remote.received.some((r) => r.type === "Accept"), 20_000);
+    expect(remote.received.find((r) => r.type === "Accept")?.objectId).toBe(`${REMOTE}/users/alice#follows/1`);
+    const followers = await (await fetch(`${BLOG}/followers`, { headers: { accept: AP } })).json();
+    expect(followers.totalItems).toBe(1);
+    const row = await database.db.fediverseFollower.findUniqueOrThrow({ where: { id: `${REMOTE}/users/alice` } });
+    expect(row).toMatchObject({ handle: "@alice@127.0.0.1:4211", sharedInbox: `${REMOTE}/inbox` });
+  });
+
+  it.skipIf(skipReason)("sends a new article to its followers once, through the queue", async () => {
+    publishNewArticles();
+    // An announcement seen before (the first look at a site only notes what is already there).
+    await database.db.articleAnnouncement.create({ data: { slug: "an-older-article" } });
+    expect(await announceNewArticles(database.db, new Date(), "tests/fixtures/content-fediverse")).toEqual([SLUG]);
+    expect(await announceNewArticles(database.db, new Date(), "tests/fixtures/content-fediverse")).toEqual([]);
+    await waitUntil("the Create(Article)", () => remote.received.some((r) => r.type === "Create"), 20_000);
+    const created = remote.received.filter((r) => r.type === "Create");
+    expect(created).toHaveLength(1);
+    expect(created[0].object).toBeInstanceOf(Article);
+    expect(String((created[0].object as Article).name)).toBe("Replies from <elsewhere>");
+  });
+
+  it.skipIf(skipReason)("turns a reply into a comment under the article, sanitized, with its author's handle and a link", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    noteId = `${REMOTE}/users/alice/statuses/1`;
+    const note = new Note({
+      id: new URL(noteId),
+      attribution: remote.ctx.getActorUri("alice"),
+      url: new URL(`${REMOTE}/@alice/1`),
+      replyTarget: new URL(ARTICLE_URL),
+      content:
+        `<p><span class="h-card"><a href="${BLOG}" class="u-url mention">@<span>blog</span></a></span> ` +
+        `Great <strong>post</strong>!<script>alert(1)</script> <img src=x onerror=alert(2)></p>`,
+      published: Temporal.Now.instant(),
+      to: PUBLIC_COLLECTION,
+    });
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
+    );
+    await waitUntil("the comment", async () => (await comments()).length === 1, 20_000);
+    const [comment] = await comments();
+    expect(comment.authorName).toBe("Alice <Remote>");
+    expect(comment.fediverse).toEqual({ handle: "@alice@127.0.0.1:4211", url: `${REMOTE}/@alice/1` });
+    const html = await pageHtml();
+    expect(html).toContain("Great <strong>post</strong>!");
+    expect(html).toContain("Alice &lt;Remote&gt;");
+    expect(html).toContain("@alice@127.0.0.1:4211");
+    expect(html).toContain(`<a class="comment-original" href="${REMOTE}/@alice/1"`);
+    expect(html).not.toMatch(/<script|onerror|<img/);
+    // The mention of the blog itself that opens the reply is not repeated under its article.
+    expect(html).not.toContain("@blog");
+    // The same Note delivered again is the same comment.
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
+    );
+    const row = await database.db.comment.findUniqueOrThrow({ where: { remoteId: noteId } });
+    expect(row).toMatchObject({ remoteActor: `${REMOTE}/users/alice`, status: "published" });
+  });
+
+  it.skipIf(skipReason)("refuses an unsigned activity and one signed by someone else than its actor", async () => {
+    const forgedNote = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${REMOTE}/users/alice/statuses/2/activity`,
+      type: "Create",
+      actor: `${REMOTE}/users/alice`,
+      object: {
+        id: `${REMOTE}/users/alice/statuses/2`,
+        type: "Note",
+        attributedTo: `${REMOTE}/users/alice`,
+        inReplyTo: ARTICLE_URL,
+        content: "<p>Not written by Alice</p>",
+      },
+    };
+    const unsigned = await post("/fediverse/blog/inbox", JSON.stringify(forgedNote));
+    expect(unsigned.status).toBe(401);
+    // Mallory signs an activity that claims to be Alice's: her key is not Alice's.
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    await remote.ctx
+      .sendActivity(
+        { identifier: "mallory" },
+        blog,
+        new Create({
+          id: new URL(`${REMOTE}/users/alice/statuses/3/activity`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new Note({
+            id: new URL(`${REMOTE}/users/alice/statuses/3`),
+            attribution: remote.ctx.getActorUri("alice"),
+            replyTarget: new URL(ARTICLE_URL),
+            content: "<p>Forged</p>",
+          }),
+        }),
+      )
+      .catch(() => undefined);
+    // Mallory's Delete of Alice's reply, signed as herself, changes nothing either.
+    await remote.ctx.sendActivity(
+      { identifier: "mallory" },
+      blog,
+      new Delete({
+        id: new URL(`${REMOTE}/users/mallory#deletes/1`),
+        actor: remote.ctx.getActorUri("mallory"),
+        object: new Tombstone({ id: new URL(noteId) }),
+      }),
+    );
+    // A body over the bound is refused unread.
+    const huge = await post("/fediverse/inbox", `{"x":"${"a".repeat(300_000)}"}`);
+    expect(huge.status).toBe(413);
+    await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+    expect((await comments()).map((c) => c.html)).toEqual([expect.stringContaining("Great")]);
+  });
+
+  it.skipIf(skipReason)("edits the comment on its author's Update and removes it on their Delete", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Update({
+        id: new URL(`${noteId}#updates/1`),
+        actor: remote.ctx.getActorUri("alice"),
+        object: new Note({
+          id: new URL(noteId),
+          attribution: remote.ctx.getActorUri("alice"),
+          replyTarget: new URL(ARTICLE_URL),
+          content: "<p>Great post, <em>edited</em>.</p>",
+        }),
+      }),
+    );
+    await waitUntil("the edit", async () => (await pageHtml()).includes("<em>edited</em>"), 20_000);
+    expect((await comments())[0].editedAt).not.toBeNull();
+
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Delete({
+        id: new URL(`${noteId}#delete`),
+        actor: remote.ctx.getActorUri("alice"),
+        object: new Tombstone({ id: new URL(noteId) }),
+      }),
+    );
+    await waitUntil("the deletion", async () => (await comments()).length === 0, 20_000);
+  });
+
+  it.skipIf(skipReason)("honours Undo(Follow): the follower is removed", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Undo({
+        id: new URL(`${REMOTE}/users/alice#follows/1/undo`),
+        actor: remote.ctx.getActorUri("alice"),
+        object: new Follow({
+          id: new URL(`${REMOTE}/users/alice#follows/1`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: blog.id,
+        }),
+      }),
+    );
+    await waitUntil("the unfollow", async () => (await database.db.fediverseFollower.count()) === 0, 20_000);
+    const followers = await (await fetch(`${BLOG}/followers`, { headers: { accept: AP } })).json();
+    expect(followers.totalItems).toBe(0);
+  });
+});

@@ -57,8 +57,11 @@ export class PrismaMessageQueue implements MessageQueue {
     return { queued, ready, delayed: queued - ready };
   }
 
-  /** Takes up to BATCH due messages for this worker; those another worker took first are skipped. */
-  async claim(): Promise<{ id: string; payload: string; attempts: number }[]> {
+  /**
+   * Takes up to BATCH due messages for this worker; those another worker took first are skipped.
+   * `more`: a whole batch was due, so more may be.
+   */
+  async claim(): Promise<{ rows: { id: string; payload: string; attempts: number }[]; more: boolean }> {
     const now = new Date(this.clock());
     const free = { OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] };
     const due = await this.db().fediverseMessage.findMany({
@@ -75,19 +78,19 @@ export class PrismaMessageQueue implements MessageQueue {
       });
       if (count === 1) claimed.push({ ...row, attempts: row.attempts + 1 });
     }
-    return claimed;
+    return { rows: claimed, more: due.length === BATCH };
   }
 
   /** Handles what is due now, once; returns how many were handled (the tests drive the queue with it). */
   async drain(handler: (message: unknown) => Promise<void> | void): Promise<number> {
     let handled = 0;
     for (;;) {
-      const batch = await this.claim();
-      for (const row of batch) {
+      const { rows, more } = await this.claim();
+      for (const row of rows) {
         await this.handle(row, handler);
         handled++;
       }
-      if (batch.length < BATCH) return handled;
+      if (!more) return handled;
     }
   }
 

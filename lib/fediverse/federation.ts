@@ -164,7 +164,9 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
       return { items };
     })
     .setCounter((_ctx, identifier) =>
-      identifier === handle ? Math.min(20, listArticles({ dir: options.contentDir, includeDrafts: false }).length) : null,
+      identifier === handle
+        ? Math.min(20, listArticles({ dir: options.contentDir, includeDrafts: false }).length)
+        : null,
     );
 
   federation.setObjectDispatcher(Article, FEDIVERSE_PATHS.article, async (ctx, { slug }) =>

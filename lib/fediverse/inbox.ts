@@ -58,11 +58,7 @@ async function replyTarget(db: Db, inReplyTo: string, origin: string) {
 export type ReplyOutcome = SubmitResult | { kind: "not-a-reply" } | { kind: "not-theirs" } | { kind: "unreadable" };
 
 /** A Note received (in a Create) as a comment; exported for the tests, which feed it real JSON. */
-export async function receiveReply(
-  site: SiteFederation,
-  reply: RemoteReply,
-  signer: URL,
-): Promise<ReplyOutcome> {
+export async function receiveReply(site: SiteFederation, reply: RemoteReply, signer: URL): Promise<ReplyOutcome> {
   const { db, origin, handle } = site.options;
   // Only the actor's own Note: attributed to who signed, and at their origin.
   if (reply.actor.id !== signer.href || new URL(reply.noteId).origin !== signer.origin) return { kind: "not-theirs" };
@@ -101,7 +97,11 @@ export function listenToInbox(site: SiteFederation): void {
       const follower = await follow.getActor(ctx);
       if (!follower || !isActor(follower) || !follower.id || !follower.inboxId) return;
       if (follower.id.href !== follow.actorId.href) return;
-      const answer = { id: new URL(`${ACCEPT_PREFIX}${crypto.randomUUID()}`, actorOf(ctx)), actor: actorOf(ctx), object: follow };
+      const answer = {
+        id: new URL(`${ACCEPT_PREFIX}${crypto.randomUUID()}`, actorOf(ctx)),
+        actor: actorOf(ctx),
+        object: follow,
+      };
       if (await instanceRefused(db(), follower.id.host)) {
         await ctx.sendActivity({ identifier: handle }, follower, new Reject(answer));
         return;

@@ -15,7 +15,10 @@ type StoredPair = { privateKey: JsonWebKey; publicKey: JsonWebKey };
 async function makePairs(): Promise<StoredPair[]> {
   const pairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
   return Promise.all(
-    pairs.map(async (pair) => ({ privateKey: await exportJwk(pair.privateKey), publicKey: await exportJwk(pair.publicKey) })),
+    pairs.map(async (pair) => ({
+      privateKey: await exportJwk(pair.privateKey),
+      publicKey: await exportJwk(pair.publicKey),
+    })),
   );
 }
 

@@ -40,7 +40,11 @@ export class PrismaKvStore implements KvStore {
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
     const data = { value: JSON.stringify(value), expiresAt: expiry(options, this.clock()) };
-    await this.db().fediverseKv.upsert({ where: { key: encodeKey(key) }, create: { key: encodeKey(key), ...data }, update: data });
+    await this.db().fediverseKv.upsert({
+      where: { key: encodeKey(key) },
+      create: { key: encodeKey(key), ...data },
+      update: data,
+    });
   }
 
   async delete(key: KvKey): Promise<void> {

@@ -117,7 +117,10 @@ export class PrismaMessageQueue implements MessageQueue {
   }
 
   /** Polls until the signal aborts: at once when this process queued something, else every pollMs. */
-  async listen(handler: (message: unknown) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
+  async listen(
+    handler: (message: unknown) => Promise<void> | void,
+    options?: MessageQueueListenOptions,
+  ): Promise<void> {
     const signal = options?.signal;
     while (!signal?.aborted) {
       try {

@@ -39,8 +39,13 @@ export function publishNewArticles(): void {
 export async function publishArticle(site: SiteFederation, ctx: Context<void>, message: PublishMessage) {
   const article = articleObject(ctx, site.options, message.slug);
   if (!article) return;
-  await ctx.sendActivity({ identifier: site.options.handle }, "followers", createArticleActivity(ctx, site.options, article), {
-    preferSharedInbox: true,
-  });
+  await ctx.sendActivity(
+    { identifier: site.options.handle },
+    "followers",
+    createArticleActivity(ctx, site.options, article),
+    {
+      preferSharedInbox: true,
+    },
+  );
   logger().info({ event: "fediverse", slug: message.slug }, "article sent to followers");
 }

@@ -94,15 +94,18 @@ describe.each(providers)("the fediverse's store and queue on %s", (name, open, s
     expect((await queue.getDepth()).queued).toBe(0);
   });
 
-  it.skipIf(skipReason)("gives a message claimed by an instance that stopped to another once its lease is over", async () => {
-    const crashed = new PrismaMessageQueue(() => database.db, { pollMs: 10, clock: now });
-    await crashed.enqueue({ orphan: true });
-    expect((await crashed.claim()).rows).toHaveLength(1);
-    const survivor = new PrismaMessageQueue(() => other, { pollMs: 10, clock: now });
-    expect(await survivor.drain(() => undefined)).toBe(0);
-    clock += 5 * 60_000 + 1;
-    const seen: unknown[] = [];
-    expect(await survivor.drain((m) => void seen.push(m))).toBe(1);
-    expect(seen).toEqual([{ orphan: true }]);
-  });
+  it.skipIf(skipReason)(
+    "gives a message claimed by an instance that stopped to another once its lease is over",
+    async () => {
+      const crashed = new PrismaMessageQueue(() => database.db, { pollMs: 10, clock: now });
+      await crashed.enqueue({ orphan: true });
+      expect((await crashed.claim()).rows).toHaveLength(1);
+      const survivor = new PrismaMessageQueue(() => other, { pollMs: 10, clock: now });
+      expect(await survivor.drain(() => undefined)).toBe(0);
+      clock += 5 * 60_000 + 1;
+      const seen: unknown[] = [];
+      expect(await survivor.drain((m) => void seen.push(m))).toBe(1);
+      expect(seen).toEqual([{ orphan: true }]);
+    },
+  );
 });

@@ -88,7 +88,12 @@ async function startRemote() {
 }
 
 /** A node request handed to a Fedify federation, as a framework integration would. */
-async function serveFetch(federation: Federation<void>, origin: string, request: IncomingMessage, response: ServerResponse) {
+async function serveFetch(
+  federation: Federation<void>,
+  origin: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
@@ -187,23 +192,26 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     expect(nodeinfo.protocols).toEqual(["activitypub"]);
   });
 
-  it.skipIf(skipReason)("answers an article's URL with an Article when asked as ActivityStreams, and leaves the HTML page alone", async () => {
-    const object = await remote.ctx.lookupObject(ARTICLE_URL);
-    expect(object).toBeInstanceOf(Article);
-    const article = object as Article;
-    expect(String(article.name)).toBe("Replies from <elsewhere>");
-    expect(String(article.summary)).toBe("An article the fediverse tests follow, publish and reply to.");
-    expect(String(article.content)).toContain('href="https://example.com/"');
-    expect(article.url?.toString()).toBe(ARTICLE_URL);
-    expect(article.attributionId?.href).toBe(BLOG);
-    const tags = [];
-    for await (const tag of article.getTags()) tags.push(tag);
-    expect(tags.map((t) => (t instanceof Hashtag ? String(t.name) : null))).toEqual(["#fediverse", "#testing"]);
-    expect(article.published?.toString()).toBe("2026-01-01T00:00:00Z");
-    // A browser's request for the same URL is not the fediverse's: it goes on to the page.
-    const html = await fetch(ARTICLE_URL, { headers: { accept: "text/html,*/*" } });
-    expect(html.status).toBe(299);
-  });
+  it.skipIf(skipReason)(
+    "answers an article's URL with an Article when asked as ActivityStreams, and leaves the HTML page alone",
+    async () => {
+      const object = await remote.ctx.lookupObject(ARTICLE_URL);
+      expect(object).toBeInstanceOf(Article);
+      const article = object as Article;
+      expect(String(article.name)).toBe("Replies from <elsewhere>");
+      expect(String(article.summary)).toBe("An article the fediverse tests follow, publish and reply to.");
+      expect(String(article.content)).toContain('href="https://example.com/"');
+      expect(article.url?.toString()).toBe(ARTICLE_URL);
+      expect(article.attributionId?.href).toBe(BLOG);
+      const tags = [];
+      for await (const tag of article.getTags()) tags.push(tag);
+      expect(tags.map((t) => (t instanceof Hashtag ? String(t.name) : null))).toEqual(["#fediverse", "#testing"]);
+      expect(article.published?.toString()).toBe("2026-01-01T00:00:00Z");
+      // A browser's request for the same URL is not the fediverse's: it goes on to the page.
+      const html = await fetch(ARTICLE_URL, { headers: { accept: "text/html,*/*" } });
+      expect(html.status).toBe(299);
+    },
+  );
 
   it.skipIf(skipReason)("accepts a follow: the follower is kept, listed, and receives the Accept", async () => {
     const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
@@ -234,46 +242,49 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     expect(String((created[0].object as Article).name)).toBe("Replies from <elsewhere>");
   });
 
-  it.skipIf(skipReason)("turns a reply into a comment under the article, sanitized, with its author's handle and a link", async () => {
-    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
-    noteId = `${REMOTE}/users/alice/statuses/1`;
-    const note = new Note({
-      id: new URL(noteId),
-      attribution: remote.ctx.getActorUri("alice"),
-      url: new URL(`${REMOTE}/@alice/1`),
-      replyTarget: new URL(ARTICLE_URL),
-      content:
-        `<p><span class="h-card"><a href="${BLOG}" class="u-url mention">@<span>blog</span></a></span> ` +
-        `Great <strong>post</strong>!<script>alert(1)</script> <img src=x onerror=alert(2)></p>`,
-      published: Temporal.Now.instant(),
-      to: PUBLIC_COLLECTION,
-    });
-    await remote.ctx.sendActivity(
-      { identifier: "alice" },
-      blog,
-      new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
-    );
-    await waitUntil("the comment", async () => (await comments()).length === 1, 20_000);
-    const [comment] = await comments();
-    expect(comment.authorName).toBe("Alice <Remote>");
-    expect(comment.fediverse).toEqual({ handle: "@alice@127.0.0.1:4211", url: `${REMOTE}/@alice/1` });
-    const html = await pageHtml();
-    expect(html).toContain("Great <strong>post</strong>!");
-    expect(html).toContain("Alice &lt;Remote&gt;");
-    expect(html).toContain("@alice@127.0.0.1:4211");
-    expect(html).toContain(`<a class="comment-original" href="${REMOTE}/@alice/1"`);
-    expect(html).not.toMatch(/<script|onerror|<img/);
-    // The mention of the blog itself that opens the reply is not repeated under its article.
-    expect(html).not.toContain("@blog");
-    // The same Note delivered again is the same comment.
-    await remote.ctx.sendActivity(
-      { identifier: "alice" },
-      blog,
-      new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
-    );
-    const row = await database.db.comment.findUniqueOrThrow({ where: { remoteId: noteId } });
-    expect(row).toMatchObject({ remoteActor: `${REMOTE}/users/alice`, status: "published" });
-  });
+  it.skipIf(skipReason)(
+    "turns a reply into a comment under the article, sanitized, with its author's handle and a link",
+    async () => {
+      const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+      noteId = `${REMOTE}/users/alice/statuses/1`;
+      const note = new Note({
+        id: new URL(noteId),
+        attribution: remote.ctx.getActorUri("alice"),
+        url: new URL(`${REMOTE}/@alice/1`),
+        replyTarget: new URL(ARTICLE_URL),
+        content:
+          `<p><span class="h-card"><a href="${BLOG}" class="u-url mention">@<span>blog</span></a></span> ` +
+          `Great <strong>post</strong>!<script>alert(1)</script> <img src=x onerror=alert(2)></p>`,
+        published: Temporal.Now.instant(),
+        to: PUBLIC_COLLECTION,
+      });
+      await remote.ctx.sendActivity(
+        { identifier: "alice" },
+        blog,
+        new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
+      );
+      await waitUntil("the comment", async () => (await comments()).length === 1, 20_000);
+      const [comment] = await comments();
+      expect(comment.authorName).toBe("Alice <Remote>");
+      expect(comment.fediverse).toEqual({ handle: "@alice@127.0.0.1:4211", url: `${REMOTE}/@alice/1` });
+      const html = await pageHtml();
+      expect(html).toContain("Great <strong>post</strong>!");
+      expect(html).toContain("Alice &lt;Remote&gt;");
+      expect(html).toContain("@alice@127.0.0.1:4211");
+      expect(html).toContain(`<a class="comment-original" href="${REMOTE}/@alice/1"`);
+      expect(html).not.toMatch(/<script|onerror|<img/);
+      // The mention of the blog itself that opens the reply is not repeated under its article.
+      expect(html).not.toContain("@blog");
+      // The same Note delivered again is the same comment.
+      await remote.ctx.sendActivity(
+        { identifier: "alice" },
+        blog,
+        new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
+      );
+      const row = await database.db.comment.findUniqueOrThrow({ where: { remoteId: noteId } });
+      expect(row).toMatchObject({ remoteActor: `${REMOTE}/users/alice`, status: "published" });
+    },
+  );
 
   it.skipIf(skipReason)("refuses an unsigned activity and one signed by someone else than its actor", async () => {
     const forgedNote = {

@@ -37,7 +37,10 @@ describe("real Mastodon JSON, read as a reply", () => {
     const note = await create.getObject();
     expect(note).toBeInstanceOf(Note);
     expect(create.actorId?.href).toBe("http://mastodon.example.org/users/admin");
-    const actor = await Person.fromJsonLd({ ...fixture("mastodon-actor.json"), id: "http://mastodon.example.org/users/admin" });
+    const actor = await Person.fromJsonLd({
+      ...fixture("mastodon-actor.json"),
+      id: "http://mastodon.example.org/users/admin",
+    });
     const reply = await readNote(note as Note, actor);
     expect(reply).toMatchObject({ inReplyTo: ARTICLE, summary: "cw" });
     const markdown = noteMarkdown(reply!, ["https://blog.example/fediverse/blog"]);
@@ -131,7 +134,9 @@ describe("crafted input stays cheap", () => {
   };
   for (const [name, html] of Object.entries(HTML)) {
     it(`turns ${NOTE_HTML_MAX / 1000} KB of ${name} into comment markdown in under ${CPU_MAX_MS} ms of CPU`, async () => {
-      const ms = await cpuMs(() => noteMarkdown({ html, summary: fill("*", 500) }, ["https://blog.example/fediverse/blog"]));
+      const ms = await cpuMs(() =>
+        noteMarkdown({ html, summary: fill("*", 500) }, ["https://blog.example/fediverse/blog"]),
+      );
       expect(ms).toBeLessThan(CPU_MAX_MS);
     });
   }

@@ -11,13 +11,7 @@ import "server-only";
 // importing, a fediverse reply's edit and deletion by its author), and shared.ts for what several
 // of them use.
 
-export {
-  postedMessage,
-  submitComment,
-  type RemoteAuthor,
-  type Submission,
-  type SubmitResult,
-} from "./posting";
+export { postedMessage, submitComment, type RemoteAuthor, type Submission, type SubmitResult } from "./posting";
 export { submitRemoteDelete, submitRemoteEdit, type RemoteChange } from "./remote";
 export { ownChangeRefused, submitDelete, submitEdit, type EditResult } from "./editing";
 export {

@@ -104,48 +104,44 @@ export async function submitComment(
       // submission's: judged again (server.ts's lane hands a refused form on to the action, which
       // shows it with the reader's text), it takes no second one.
       const judged = async ({ earlier, rulesVersion }: Place): Promise<SubmitResult> => {
-          // After the place: its round trip read which rules are in force (lib/comments/moderation.ts).
-          rulesReadWith(db, rulesVersion);
-          if (await isThreadLocked(slug, db)) return { kind: "locked" };
-          const parsed = commentInputSchema.safeParse({
-            name: submission.name,
-            body: submission.body,
-            parentId: submission.parentId,
-          });
-          const notify = readNotify(submission);
-          if (!parsed.success || notify.error) {
-            return {
-              kind: "invalid",
-              errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
-            };
-          }
-          // Only the signed-in author may post under an author's name, or anything that reads as it.
-          if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
-            return {
-              kind: "invalid",
-              errors: { name: ["This name belongs to the site's author. Please pick another name."] },
-            };
-          }
-          return storeComment(
-            {
-              slug,
-              ...parsed.data,
-              submissionId: token.submissionId,
-              notifyEmail: notify.email,
-              answers: submission.parentId,
-              quick: token.quick,
-            },
-            { ...from, earlier },
-            config,
-            db,
-          );
+        // After the place: its round trip read which rules are in force (lib/comments/moderation.ts).
+        rulesReadWith(db, rulesVersion);
+        if (await isThreadLocked(slug, db)) return { kind: "locked" };
+        const parsed = commentInputSchema.safeParse({
+          name: submission.name,
+          body: submission.body,
+          parentId: submission.parentId,
+        });
+        const notify = readNotify(submission);
+        if (!parsed.success || notify.error) {
+          return {
+            kind: "invalid",
+            errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
+          };
+        }
+        // Only the signed-in author may post under an author's name, or anything that reads as it.
+        if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
+          return {
+            kind: "invalid",
+            errors: { name: ["This name belongs to the site's author. Please pick another name."] },
+          };
+        }
+        return storeComment(
+          {
+            slug,
+            ...parsed.data,
+            submissionId: token.submissionId,
+            notifyEmail: notify.email,
+            answers: submission.parentId,
+            quick: token.quick,
+          },
+          { ...from, earlier },
+          config,
+          db,
+        );
       };
       const counts = (result: SubmitResult) =>
-        !(
-          result.kind === "already-sent" ||
-          result.kind === "locked" ||
-          (result.kind === "posted" && result.duplicate)
-        );
+        !(result.kind === "already-sent" || result.kind === "locked" || (result.kind === "posted" && result.duplicate));
       if (from.remote) {
         // Two places: the instance's, then the actor's; refused by the second, the first is given back.
         const rates = remoteRates(from.remote, config);

@@ -66,7 +66,11 @@ export async function submitRemoteEdit(
             db,
             { type: "comment.edited", id: comment.id },
             (tx) =>
-              editRemoteComment(comment.id, { body: body.data, status, flags: joinFlags(verdict.flags), fingerprint }, tx),
+              editRemoteComment(
+                comment.id,
+                { body: body.data, status, flags: joinFlags(verdict.flags), fingerprint },
+                tx,
+              ),
             (done) => done,
           );
           return saved ? { kind: "saved", pending: status === "pending" } : { kind: "hidden" };

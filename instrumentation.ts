@@ -29,7 +29,7 @@ export async function register() {
     const { startContentLive } = await import("./lib/server/content-live");
     startContentLive();
     const { serveFediverse } = await import("./lib/fediverse/serve");
-    serveFediverse();
+    await serveFediverse();
   }
 }
 

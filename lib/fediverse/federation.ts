@@ -105,12 +105,9 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
   const handle = options.handle;
   const federation = createFederation<void>({
     kv,
-    queue: {
-      // The site's own "publish this article" messages ride the same durable queue (publish.ts).
-      inbox: queue,
-      outbox: queue,
-      fanout: queue,
-    },
+    // One queue for deliveries, received activities and fan-out (Fedify listens to it once); the
+    // site's own "publish this article" messages ride it too (publish.ts).
+    queue,
     manuallyStartQueue: true,
     origin: options.origin,
     allowPrivateAddress: options.allowPrivateAddress,

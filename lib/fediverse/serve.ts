@@ -4,10 +4,9 @@ import { logger, scrubbedError } from "../server/log";
 import { processWide } from "../process-wide";
 import { settings } from "../settings";
 import { db } from "../server/db";
-import { createSiteFederation, runQueue, type FediverseOptions, type SiteFederation } from "./federation";
+import type { FediverseOptions, SiteFederation } from "./federation";
 import { setFediverseAnswerer, type FediverseAnswerer } from "./lane";
 import { isFediversePath } from "./paths";
-import { publishNewArticles } from "./publish";
 
 // The fediverse in a running server (instrumentation.ts, once per process, with FEDIVERSE=on): the
 // federation, server.ts's lane answered by it, the queue's worker, and new articles published.
@@ -57,17 +56,32 @@ export function answererOf(site: SiteFederation): FediverseAnswerer {
 
 const shared = processWide<{ site?: SiteFederation }>("fediverse", () => ({}));
 
-/** Starts the fediverse in this process (once): the lane's answerer, the queue's worker, publishing. */
-export function serveFediverse(): void {
+/** How often the key-value store's expired rows are dropped. */
+const SWEEP_MS = 60 * 60_000;
+
+/**
+ * Starts the fediverse in this process (once): the lane's answerer, the queue's worker, publishing.
+ * Fedify is loaded only then: a site with FEDIVERSE=off never loads it.
+ */
+export async function serveFediverse(): Promise<void> {
   if (settings().FEDIVERSE !== "on" || shared.site) return;
-  const site = (shared.site = createSiteFederation(fediverseOptions()));
+  const options = fediverseOptions();
+  const [{ createSiteFederation, runQueue }, { publishNewArticles }] = await Promise.all([
+    import("./federation"),
+    import("./publish"),
+  ]);
+  if (shared.site) return;
+  const site = (shared.site = createSiteFederation(options));
   setFediverseAnswerer(answererOf(site));
   publishNewArticles();
   const stop = new AbortController();
   const running = runQueue(site, stop.signal).catch((error: unknown) =>
     logger().error({ event: "fediverse", err: scrubbedError(error) }, "fediverse queue stopped"),
   );
+  const sweep = setInterval(() => void site.kv.sweep().catch(options.onError), SWEEP_MS);
+  sweep.unref();
   onShutdown("fediverse queue", async () => {
+    clearInterval(sweep);
     stop.abort();
     await running;
   });

@@ -169,6 +169,10 @@ export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!result.success) {
     throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; "));
   }
+  if (result.data.FEDIVERSE_ALLOW_PRIVATE_ADDRESS === "1" && result.data.NODE_ENV === "production") {
+    // It would let any fediverse server make this one fetch its own network: tests only.
+    throw new Error("FEDIVERSE_ALLOW_PRIVATE_ADDRESS is for tests only: it must not be set in production");
+  }
   last = { key, value: result.data, env };
   return result.data;
 }

@@ -11,13 +11,10 @@ import { isFediversePath } from "./paths";
 // The fediverse in a running server (instrumentation.ts, once per process, with FEDIVERSE=on): the
 // federation, server.ts's lane answered by it, the queue's worker, and new articles published.
 
-/** The options from the settings; allowPrivateAddress is refused in production. */
+/** The options from the settings (which refuse allowPrivateAddress in production: lib/settings.ts). */
 export function fediverseOptions(): FediverseOptions {
   const config = settings();
   const allowPrivateAddress = config.FEDIVERSE_ALLOW_PRIVATE_ADDRESS === "1";
-  if (allowPrivateAddress && config.NODE_ENV === "production") {
-    throw new Error("FEDIVERSE_ALLOW_PRIVATE_ADDRESS is for tests only: it must not be set in production");
-  }
   return {
     db,
     origin: config.SITE_URL,

@@ -77,7 +77,7 @@ export async function receiveReply(site: SiteFederation, reply: RemoteReply, sig
         handle: handleOf(reply),
         avatar: reply.actor.avatar,
         url: reply.url,
-        instance: signer.host,
+        instance: signer.hostname,
       },
     },
     db(),
@@ -102,7 +102,7 @@ export function listenToInbox(site: SiteFederation): void {
         actor: actorOf(ctx),
         object: follow,
       };
-      if (await instanceRefused(db(), follower.id.host)) {
+      if (await instanceRefused(db(), follower.id.hostname)) {
         await ctx.sendActivity({ identifier: handle }, follower, new Reject(answer));
         return;
       }
@@ -110,7 +110,7 @@ export function listenToInbox(site: SiteFederation): void {
         inbox: follower.inboxId.href,
         sharedInbox: follower.endpoints?.sharedInbox?.href ?? null,
         handle: `@${String(follower.preferredUsername ?? "?").slice(0, 200)}@${follower.id.host}`,
-        domain: follower.id.host,
+        domain: follower.id.hostname,
         followId: follow.id.href,
       };
       await db().fediverseFollower.upsert({
@@ -148,7 +148,7 @@ export function listenToInbox(site: SiteFederation): void {
         {
           remoteId: reply.noteId,
           actor: update.actorId.href,
-          instance: update.actorId.host,
+          instance: update.actorId.hostname,
           body: noteMarkdown(reply, [ownActor, new URL("/", site.options.origin).href]),
         },
         db(),

@@ -18,6 +18,7 @@ import {
   Note,
   Person,
   PUBLIC_COLLECTION,
+  Reject,
   Tombstone,
   Undo,
   Update,
@@ -28,6 +29,7 @@ import { answerFediverse } from "@/lib/fediverse/lane";
 import { answererOf } from "@/lib/fediverse/serve";
 import { publishNewArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
+import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
 import { listComments } from "@/lib/comments/store";
 import { commentHtml, type CommentContext } from "@/lib/comments/html";
 import { providers, withDatabase } from "../support/databases";
@@ -78,6 +80,9 @@ async function startRemote() {
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .on(Accept, async (_ctx, accept) => {
       received.push({ type: "Accept", object: null, objectId: accept.objectId?.href });
+    })
+    .on(Reject, async (_ctx, reject) => {
+      received.push({ type: "Reject", object: null, objectId: reject.objectId?.href });
     })
     .on(Create, async (ctx, create) => {
       received.push({ type: "Create", object: await create.getObject(ctx) });
@@ -387,4 +392,52 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     const followers = await (await fetch(`${BLOG}/followers`, { headers: { accept: AP } })).json();
     expect(followers.totalItems).toBe(0);
   });
+
+  it.skipIf(skipReason)(
+    "removes a follower, and blocks an instance: its followers go, its follows and replies are refused",
+    async () => {
+      const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+      const follow = (n: number) =>
+        remote.ctx.sendActivity(
+          { identifier: "alice" },
+          blog,
+          new Follow({
+            id: new URL(`${REMOTE}/users/alice#follows/${n}`),
+            actor: remote.ctx.getActorUri("alice"),
+            object: blog.id,
+          }),
+        );
+      await follow(2);
+      await waitUntil("the follower", async () => (await listFollowers(database.db)).count === 1, 20_000);
+      expect(await removeFollower(database.db, `${REMOTE}/users/alice`)).toBe(true);
+      expect((await listFollowers(database.db)).count).toBe(0);
+      await follow(3);
+      await waitUntil("the follower again", async () => (await listFollowers(database.db)).count === 1, 20_000);
+
+      expect((await blockInstance(database.db, "127.0.0.1")).kind).toBe("saved");
+      expect((await listFollowers(database.db)).count).toBe(0);
+      await follow(4);
+      await waitUntil("the Reject", () => remote.received.some((r) => r.type === "Reject"), 20_000);
+      expect(remote.received.find((r) => r.type === "Reject")?.objectId).toBe(`${REMOTE}/users/alice#follows/4`);
+      expect((await listFollowers(database.db)).count).toBe(0);
+
+      const refused = `${REMOTE}/users/alice/statuses/5`;
+      await remote.ctx.sendActivity(
+        { identifier: "alice" },
+        blog,
+        new Create({
+          id: new URL(`${refused}/activity`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new Note({
+            id: new URL(refused),
+            attribution: remote.ctx.getActorUri("alice"),
+            replyTarget: new URL(ARTICLE_URL),
+            content: "<p>From a blocked instance</p>",
+          }),
+        }),
+      );
+      await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+      expect(await database.db.comment.count({ where: { remoteId: refused } })).toBe(0);
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { commentAnchor, deletePath } from "../routes";
 import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
 import type { BanTarget } from "./moderation";
 import type { Avatar } from "./avatar";
-import { fullTime, relativeTime } from "../format";
+import { fullTime, plural, relativeTime } from "../format";
 import { escapeHtml as escape } from "../html-escape";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
@@ -161,8 +161,12 @@ export function commentActionsHtml(
   );
 }
 
-/** The words a fediverse reply's meta line adds (lib/fediverse/): the link to where it was written. */
-export const FEDIVERSE_TEXT = { original: "original" } as const;
+/** The words the fediverse adds to a discussion (lib/fediverse/): a reply's link to where it was written, the likes and boosts. */
+export const FEDIVERSE_TEXT = {
+  original: "original",
+  counts: (likes: number, boosts: number) =>
+    `On the fediverse: ${[likes && plural(likes, "like"), boosts && plural(boosts, "boost")].filter(Boolean).join(" · ")}`,
+} as const;
 
 /** A fediverse reply's handle and the link to the original, after the name. */
 export function fediverseHtml(fediverse: CommentView["fediverse"]): string {

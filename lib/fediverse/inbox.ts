@@ -1,13 +1,27 @@
 import "server-only";
 import type { InboxContext } from "@fedify/fedify";
-import { Accept, Create, Delete, Follow, isActor, Note, Reject, Undo, Update } from "@fedify/fedify/vocab";
+import {
+  Accept,
+  Announce,
+  Create,
+  Delete,
+  Follow,
+  isActor,
+  Like,
+  Note,
+  Reject,
+  Undo,
+  Update,
+} from "@fedify/fedify/vocab";
 import { submitComment, submitRemoteDelete, submitRemoteEdit, type SubmitResult } from "../comments/service";
 import { NAME_MAX } from "../comments/limits";
 import { articleSlugOf } from "../routes";
+import { articleExists } from "../content/articles";
 import { SLUG_PATTERN } from "../slug";
 import type { Db } from "../server/db";
 import type { SiteFederation } from "./federation";
 import { FEDIVERSE_PATHS } from "./paths";
+import { addReaction, removeReaction } from "./reactions";
 import { displayName, handleOf, noteMarkdown, readNote, type RemoteReply } from "./remote-note";
 
 // What the inbox does with what arrives. Fedify has checked, before any of this runs, that the
@@ -21,6 +35,8 @@ import { displayName, handleOf, noteMarkdown, readNote, type RemoteReply } from 
 //   service like any other (validation, limits per actor and per instance, bans and blocklists with
 //   the instance's domain, spam score, moderation).
 // - Update(Note), Delete: the comment edited or removed, only by the actor who wrote it.
+// - Like of an article or a comment, Announce (a boost) of an article: counted (reactions.ts);
+//   their Undo removes them.
 
 const ACCEPT_PREFIX = "#accepts/";
 
@@ -84,6 +100,30 @@ export async function receiveReply(site: SiteFederation, reply: RemoteReply, sig
   );
 }
 
+/** A like (of an article or a comment) or a boost (of an article) counted, unless its instance is blocked. */
+async function react(
+  site: SiteFederation,
+  kind: "like" | "announce",
+  id: URL | null,
+  actor: URL | null,
+  object: URL | null,
+) {
+  if (!id || !actor || !object) return;
+  const { db, origin } = site.options;
+  const target = await replyTarget(db(), object.href, origin);
+  if (!target || (kind === "announce" && target.parentId)) return;
+  if (!articleExists(target.slug, { dir: site.options.contentDir })) return;
+  if (await instanceRefused(db(), actor.hostname)) return;
+  if (target.parentId) {
+    const comment = await db().comment.findFirst({
+      where: { id: target.parentId, articleSlug: target.slug, status: "published", deletedAt: null },
+      select: { id: true },
+    });
+    if (!comment) return;
+  }
+  await addReaction(db(), { id: id.href, kind, actor: actor.href, slug: target.slug, commentId: target.parentId });
+}
+
 export function listenToInbox(site: SiteFederation): void {
   const { db, handle } = site.options;
   const actorOf = (ctx: InboxContext<void>) => ctx.getActorUri(handle);
@@ -121,11 +161,18 @@ export function listenToInbox(site: SiteFederation): void {
       await ctx.sendActivity({ identifier: handle }, follower, new Accept(answer));
     })
     .on(Undo, async (ctx, undo) => {
+      if (!undo.actorId) return;
       const object = await undo.getObject(ctx);
-      if (!(object instanceof Follow) || !undo.actorId) return;
+      if ((object instanceof Like || object instanceof Announce) && object.id) {
+        await removeReaction(db(), object.id.href, undo.actorId.href);
+        return;
+      }
+      if (!(object instanceof Follow)) return;
       if (object.actorId?.href !== undo.actorId.href) return;
       await db().fediverseFollower.deleteMany({ where: { id: undo.actorId.href } });
     })
+    .on(Like, async (_ctx, like) => react(site, "like", like.id, like.actorId, like.objectId))
+    .on(Announce, async (_ctx, boost) => react(site, "announce", boost.id, boost.actorId, boost.objectId))
     .on(Create, async (ctx, create) => {
       const object = await create.getObject(ctx);
       if (!(object instanceof Note) || !create.actorId) return;

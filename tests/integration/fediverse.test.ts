@@ -17,6 +17,8 @@ import {
   Hashtag,
   Note,
   Person,
+  Like,
+  Announce,
   PUBLIC_COLLECTION,
   Reject,
   Tombstone,
@@ -31,7 +33,8 @@ import { publishNewArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
 import { listComments } from "@/lib/comments/store";
-import { commentHtml, type CommentContext } from "@/lib/comments/html";
+import { commentHtml, FEDIVERSE_TEXT, type CommentContext } from "@/lib/comments/html";
+import { reactionCounts } from "@/lib/fediverse/reactions";
 import { providers, withDatabase } from "../support/databases";
 import { waitUntil } from "../support/wait";
 
@@ -215,6 +218,58 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
       // A browser's request for the same URL is not the fediverse's: it goes on to the page.
       const html = await fetch(ARTICLE_URL, { headers: { accept: "text/html,*/*" } });
       expect(html.status).toBe(299);
+    },
+  );
+
+  it.skipIf(skipReason)(
+    "counts likes and boosts of the article, one per person, and takes back an undone like",
+    async () => {
+      const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+      const send = (who: "alice" | "mallory", activity: Like | Announce | Undo) =>
+        remote.ctx.sendActivity({ identifier: who }, blog, activity);
+      const like = (who: "alice" | "mallory", n: number) =>
+        new Like({
+          id: new URL(`${REMOTE}/users/${who}#likes/${n}`),
+          actor: remote.ctx.getActorUri(who),
+          object: new URL(ARTICLE_URL),
+        });
+      await send("alice", like("alice", 1));
+      await send("alice", like("alice", 2)); // the same person again: still one
+      await send("mallory", like("mallory", 1));
+      await send(
+        "alice",
+        new Announce({
+          id: new URL(`${REMOTE}/users/alice#boosts/1`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new URL(ARTICLE_URL),
+        }),
+      );
+      // A like of something that is not here counts nowhere.
+      await send(
+        "alice",
+        new Like({
+          id: new URL(`${REMOTE}/users/alice#likes/3`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new URL(`${ORIGIN}/articles/no-such-article`),
+        }),
+      );
+      await waitUntil(
+        "the likes and the boost",
+        async () => (await reactionCounts(database.db, SLUG)).likes === 2,
+        20_000,
+      );
+      await send(
+        "alice",
+        new Undo({
+          id: new URL(`${REMOTE}/users/alice#likes/1/undo`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: like("alice", 1),
+        }),
+      );
+      await waitUntil("the undone like", async () => (await reactionCounts(database.db, SLUG)).likes === 1, 20_000);
+      expect(await reactionCounts(database.db, SLUG)).toEqual({ likes: 1, boosts: 1 });
+      expect(FEDIVERSE_TEXT.counts(1, 1)).toBe("On the fediverse: 1 like · 1 boost");
+      expect(await database.db.fediverseReaction.count()).toBe(2);
     },
   );
 

@@ -7,6 +7,7 @@ import {
   Endpoints,
   Hashtag,
   Image,
+  Note,
   Person,
   PUBLIC_COLLECTION,
 } from "@fedify/fedify/vocab";
@@ -20,6 +21,7 @@ import { PrismaKvStore } from "./kv-store";
 import { PrismaMessageQueue } from "./message-queue";
 import { listenToInbox } from "./inbox";
 import { isPublishMessage, publishArticle } from "./publish";
+import { authorNote, isAnswerMessage, publishAnswer } from "./answers";
 import { FEDIVERSE_PATHS } from "./paths";
 
 // The site as one ActivityPub actor (`@blog@<host>`), built with Fedify: WebFinger and NodeInfo,
@@ -170,6 +172,13 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
     articleObject(ctx, options, slug, await replyIds(options.db(), slug)),
   );
 
+  // The author's answers to fediverse replies (answers.ts).
+  federation.setObjectDispatcher(
+    Note,
+    FEDIVERSE_PATHS.note,
+    async (ctx, { id }) => (await authorNote(ctx, options, options.db(), id))?.note ?? null,
+  );
+
   federation.setNodeInfoDispatcher(FEDIVERSE_PATHS.nodeInfo, async () => ({
     software: { name: "marginalia", version: "0.1.0", homepage: new URL("/", options.origin) },
     protocols: ["activitypub"],
@@ -184,7 +193,12 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
   const site_: SiteFederation = { federation, queue, kv, options };
   listenToInbox(site_);
   const ctx = federation.createContext(new URL(options.origin), undefined);
-  queue.route = (message) => (isPublishMessage(message) ? publishArticle(site_, ctx, message) : null);
+  queue.route = (message) =>
+    isPublishMessage(message)
+      ? publishArticle(site_, ctx, message)
+      : isAnswerMessage(message)
+        ? publishAnswer(site_, ctx, message)
+        : null;
   return site_;
 }
 

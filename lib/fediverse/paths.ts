@@ -9,6 +9,8 @@ export const FEDIVERSE_PATHS = {
   outbox: "/fediverse/{identifier}/outbox",
   followers: "/fediverse/{identifier}/followers",
   article: "/articles/{slug}",
+  /** The author's answers to fediverse replies, as Notes. */
+  note: "/fediverse/comments/{id}",
   nodeInfo: "/nodeinfo/2.1",
 } as const;
 

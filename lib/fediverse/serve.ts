@@ -63,14 +63,16 @@ const SWEEP_MS = 60 * 60_000;
 export async function serveFediverse(): Promise<void> {
   if (settings().FEDIVERSE !== "on" || shared.site) return;
   const options = fediverseOptions();
-  const [{ createSiteFederation, runQueue }, { publishNewArticles }] = await Promise.all([
+  const [{ createSiteFederation, runQueue }, { publishNewArticles }, { deliverAuthorAnswers }] = await Promise.all([
     import("./federation"),
     import("./publish"),
+    import("./answers"),
   ]);
   if (shared.site) return;
   const site = (shared.site = createSiteFederation(options));
   setFediverseAnswerer(answererOf(site));
   publishNewArticles();
+  deliverAuthorAnswers();
   const stop = new AbortController();
   const running = runQueue(site, stop.signal).catch((error: unknown) =>
     logger().error({ event: "fediverse", err: scrubbedError(error) }, "fediverse queue stopped"),

@@ -31,6 +31,9 @@ import { answerFediverse } from "@/lib/fediverse/lane";
 import { answererOf } from "@/lib/fediverse/serve";
 import { publishNewArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
+import { deliverAuthorAnswers } from "@/lib/fediverse/answers";
+import { submitComment } from "@/lib/comments/service";
+import { site as site_ } from "@/lib/site";
 import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
 import { listComments } from "@/lib/comments/store";
 import { commentHtml, FEDIVERSE_TEXT, type CommentContext } from "@/lib/comments/html";
@@ -397,6 +400,27 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     expect((await comments()).map((c) => c.html)).toEqual([expect.stringContaining("Great")]);
   });
 
+  it.skipIf(skipReason)("delivers the author's answer to a fediverse reply as a Note in reply to it", async () => {
+    deliverAuthorAnswers();
+    const [reply] = await comments();
+    const result = await submitComment(
+      { slug: SLUG, name: site_.author.name, body: "Thank you, **Alice**.", parentId: reply.id, token: null },
+      { ip: "127.0.0.1", browserId: null, isAuthor: true, mailId: "author-answer-1" },
+      database.db,
+    );
+    expect(result.kind).toBe("posted");
+    const isAnswer = (r: { type: string; object: unknown }) =>
+      r.type === "Create" && r.object instanceof Note && r.object.replyTargetId?.href === noteId;
+    await waitUntil("the answer", () => remote.received.some(isAnswer), 20_000);
+    const note = remote.received.find(isAnswer)!.object as Note;
+    expect(String(note.content)).toContain("Thank you, <strong>Alice</strong>.");
+    expect(note.attributionId?.href).toBe(BLOG);
+    // The Note is where its id says.
+    const fetched = await remote.ctx.lookupObject(note.id!);
+    expect(fetched).toBeInstanceOf(Note);
+    expect(String((fetched as Note).content)).toContain("Thank you");
+  });
+
   it.skipIf(skipReason)("edits the comment on its author's Update and removes it on their Delete", async () => {
     const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
     await remote.ctx.sendActivity(
@@ -425,7 +449,13 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
         object: new Tombstone({ id: new URL(noteId) }),
       }),
     );
-    await waitUntil("the deletion", async () => (await comments()).length === 0, 20_000);
+    await waitUntil(
+      "the deletion",
+      async () => (await database.db.comment.count({ where: { remoteId: noteId, deletedAt: null } })) === 0,
+      20_000,
+    );
+    // The author's answer under it stays, under "[deleted]".
+    expect(await pageHtml()).not.toContain("edited");
   });
 
   it.skipIf(skipReason)("honours Undo(Follow): the follower is removed", async () => {

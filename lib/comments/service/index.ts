@@ -13,6 +13,7 @@ import "server-only";
 
 export { postedMessage, submitComment, type RemoteAuthor, type Submission, type SubmitResult } from "./posting";
 export { submitRemoteDelete, submitRemoteEdit, type RemoteChange } from "./remote";
+export { onCommentStored, type CommentHook, type StoredComment } from "./hooks";
 export { ownChangeRefused, submitDelete, submitEdit, type EditResult } from "./editing";
 export {
   addBlock,

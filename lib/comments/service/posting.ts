@@ -16,6 +16,7 @@ import { emailSchema } from "../../mail/schema";
 import { db as defaultDb, type Db } from "../../server/db";
 import { hasApprovedComment, isThreadLocked, rulesReadWith } from "../moderation";
 import { commentRate, earlierOf, judge, logged, remoteRates } from "./shared";
+import { hooksFor } from "./hooks";
 
 // New comments: submitComment() and what only it uses, from the form's fields to the stored row
 // (bot traps, validation, the reply-mail box, the rate limit, bans and spam, moderation), and the
@@ -221,19 +222,7 @@ async function storeComment(
             url: from.remote.url,
           }
         : undefined,
-      onCreated: commentEventsEnabled()
-        ? (tx, id) =>
-            recordNewComment(tx, {
-              id,
-              slug: input.slug,
-              answers: typeof input.answers === "string" && input.answers ? input.answers : null,
-              name: input.name,
-              body: input.body,
-              status,
-              browserId: from.browserId,
-              notifyEmail: input.notifyEmail,
-            })
-        : undefined,
+      onCreated: onCreated(input, from, status),
     },
     db,
   );
@@ -244,6 +233,37 @@ async function storeComment(
   if (result.kind === "parent-not-found") return { kind: "no-parent" };
   if (result.kind === "already-sent") return result;
   return { kind: "posted", id: result.id, name: input.name, pending, duplicate: result.kind === "duplicate" };
+}
+
+/**
+ * What a new comment sets off in its own transaction: its mails and webhooks (when set up) and the
+ * hooks of other wings that want it (lib/comments/service/hooks.ts); none, and no transaction.
+ */
+function onCreated(
+  input: { slug: string; name: string; body: string; answers: unknown; notifyEmail: string | null },
+  from: { browserId: string | null; isAuthor?: boolean },
+  status: string,
+) {
+  const answers = typeof input.answers === "string" && input.answers ? input.answers : null;
+  const stored = { slug: input.slug, answers, byAuthor: from.isAuthor ?? false, status };
+  const hooks = hooksFor(stored);
+  const events = commentEventsEnabled();
+  if (!events && hooks.length === 0) return undefined;
+  return async (tx: Db, id: string) => {
+    if (events) {
+      await recordNewComment(tx, {
+        id,
+        slug: input.slug,
+        answers,
+        name: input.name,
+        body: input.body,
+        status,
+        browserId: from.browserId,
+        notifyEmail: input.notifyEmail,
+      });
+    }
+    for (const hook of hooks) await hook.run(tx, { id, ...stored });
+  };
 }
 
 /**

@@ -24,11 +24,14 @@ export function setFediverseAnswerer(answerer: FediverseAnswerer | undefined): v
   state.answerer = answerer;
 }
 
+/** The connection's own headers, not the request's (a fetch Request refuses some of them). */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "expect", "te", "trailer"]);
+
 /** A node request as a fetch Request at the site's public URL (what the sender signed). */
 function toRequest(request: IncomingMessage, origin: string, body: Buffer | null): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   return new Request(new URL(request.url ?? "/", origin), {

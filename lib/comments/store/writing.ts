@@ -276,7 +276,11 @@ export async function deleteRemoteComment(id: string, db: Db = defaultDb(), now 
 async function removeComment(id: string, db: Db, now: Date): Promise<void> {
   const replies = await db.comment.count({ where: { parentId: id } });
   if (replies > 0) {
-    await db.comment.update({ where: { id }, data: { deletedAt: now, body: "", authorName: "" } });
+    // A fediverse reply keeps its ids (a second Delete finds it gone) but not who wrote it.
+    await db.comment.update({
+      where: { id },
+      data: { deletedAt: now, body: "", authorName: "", authorHandle: null, authorAvatar: null, remoteUrl: null },
+    });
   } else {
     await db.comment.delete({ where: { id } });
   }

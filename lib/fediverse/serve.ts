@@ -55,6 +55,8 @@ const shared = processWide<{ site?: SiteFederation }>("fediverse", () => ({}));
 
 /** How often the key-value store's expired rows are dropped. */
 const SWEEP_MS = 60 * 60_000;
+/** How often the articles sent to followers are compared with what they are now. */
+const SYNC_MS = 60_000;
 
 /**
  * Starts the fediverse in this process (once): the lane's answerer, the queue's worker, publishing.
@@ -63,11 +65,8 @@ const SWEEP_MS = 60 * 60_000;
 export async function serveFediverse(): Promise<void> {
   if (settings().FEDIVERSE !== "on" || shared.site) return;
   const options = fediverseOptions();
-  const [{ createSiteFederation, runQueue }, { publishNewArticles }, { deliverAuthorAnswers }] = await Promise.all([
-    import("./federation"),
-    import("./publish"),
-    import("./answers"),
-  ]);
+  const [{ createSiteFederation, runQueue }, { publishNewArticles, syncArticles }, { deliverAuthorAnswers }] =
+    await Promise.all([import("./federation"), import("./publish"), import("./answers")]);
   if (shared.site) return;
   const site = (shared.site = createSiteFederation(options));
   setFediverseAnswerer(answererOf(site));
@@ -79,8 +78,13 @@ export async function serveFediverse(): Promise<void> {
   );
   const sweep = setInterval(() => void site.kv.sweep().catch(options.onError), SWEEP_MS);
   sweep.unref();
+  // Articles edited or removed since they were sent: an Update or a Delete (publish.ts).
+  const ctx = site.federation.createContext(new URL(options.origin), undefined);
+  const sync = setInterval(() => void syncArticles(site, ctx).catch(options.onError), SYNC_MS);
+  sync.unref();
   onShutdown("fediverse queue", async () => {
     clearInterval(sweep);
+    clearInterval(sync);
     stop.abort();
     await running;
   });

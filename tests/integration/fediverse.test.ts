@@ -4,6 +4,9 @@
 // its own actors and keys. The "Mastodon" finds the blog by WebFinger, reads its actor and an
 // article, follows it (and receives the Accept), receives a new article, replies (the reply shows
 // under the article), edits and deletes its reply; forged and unsigned activities are refused.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
@@ -29,7 +32,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import { createSiteFederation, runQueue, type SiteFederation } from "@/lib/fediverse/federation";
 import { answerFediverse } from "@/lib/fediverse/lane";
 import { answererOf } from "@/lib/fediverse/serve";
-import { publishNewArticles } from "@/lib/fediverse/publish";
+import { publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { deliverAuthorAnswers } from "@/lib/fediverse/answers";
 import { submitComment } from "@/lib/comments/service";
@@ -92,6 +95,12 @@ async function startRemote() {
     })
     .on(Create, async (ctx, create) => {
       received.push({ type: "Create", object: await create.getObject(ctx) });
+    })
+    .on(Update, async (ctx, update) => {
+      received.push({ type: "Update", object: await update.getObject(ctx) });
+    })
+    .on(Delete, async (_ctx, remove) => {
+      received.push({ type: "Delete", object: null, objectId: remove.objectId?.href });
     });
   const server = createServer((request, response) => void serveFetch(federation, REMOTE, request, response));
   await new Promise<void>((resolve) => server.listen(REMOTE_PORT, "127.0.0.1", resolve));
@@ -303,6 +312,33 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     expect(created).toHaveLength(1);
     expect(created[0].object).toBeInstanceOf(Article);
     expect(String((created[0].object as Article).name)).toBe("Replies from <elsewhere>");
+  });
+
+  it.skipIf(skipReason)("sends an Update when a sent article changes and a Delete when it goes, once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-fediverse-"));
+    const file = path.join(dir, `${SLUG}.md`);
+    fs.copyFileSync(`tests/fixtures/content-fediverse/${SLUG}.md`, file);
+    // The same database (what was sent), the articles read from a folder the test may change.
+    const changing = createSiteFederation({ ...site.options, contentDir: dir });
+    const ctx = changing.federation.createContext(new URL(ORIGIN), undefined);
+    try {
+      expect(await syncArticles(changing, ctx)).toEqual([]);
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("Replies from <elsewhere>", "Replies, revised"));
+      expect(await syncArticles(changing, ctx)).toEqual([`update ${SLUG}`]);
+      expect(await syncArticles(changing, ctx)).toEqual([]);
+      await waitUntil("the Update", () => remote.received.some((r) => r.type === "Update"), 20_000);
+      const updated = remote.received.find((r) => r.type === "Update")!.object as Article;
+      expect(String(updated.name)).toBe("Replies, revised");
+      fs.rmSync(file);
+      expect(await syncArticles(changing, ctx)).toEqual([`delete ${SLUG}`]);
+      expect(await syncArticles(changing, ctx)).toEqual([]);
+      await waitUntil("the Delete", () => remote.received.some((r) => r.type === "Delete"), 20_000);
+      expect(remote.received.find((r) => r.type === "Delete")!.objectId).toBe(ARTICLE_URL);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      // The article is back as the fixture has it, for what follows.
+      await changing.kv.delete(["marginalia", "article", SLUG]);
+    }
   });
 
   it.skipIf(skipReason)(

@@ -53,7 +53,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
         <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
       ) : (
         <>
-          <CommentMeta comment={comment} anchor={anchor} now={context.now} />
+          <CommentMeta
+            comment={comment}
+            anchor={anchor}
+            now={context.now}
+            fediverseLikes={context.fediverseLikes?.[comment.id]}
+          />
           {context.editing === comment.id && minutesLeft > 0 && comment.markdown !== null ? (
             <EditCommentForm
               id={comment.id}
@@ -93,7 +98,17 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
 }
 
 /** Who wrote it and when, with what only this reader is told about it (awaiting, hidden, banned). */
-function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: string; now: number }) {
+function CommentMeta({
+  comment,
+  anchor,
+  now,
+  fediverseLikes,
+}: {
+  comment: CommentView;
+  anchor: string;
+  now: number;
+  fediverseLikes?: number;
+}) {
   return (
     <p className="comment-meta">
       {comment.avatar && (
@@ -111,6 +126,9 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
           </a>
         </>
       )}
+      {fediverseLikes ? (
+        <span className="comment-fediverse-likes"> {FEDIVERSE_TEXT.commentLikes(fediverseLikes)}</span>
+      ) : null}
       {comment.byAuthor && <span className="comment-author-badge">Author</span>}
       {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
       <a href={`#${anchor}`}>

@@ -15,7 +15,7 @@ import { readViewer, rememberedName } from "@/lib/comments/reader";
 import { mailEnabled } from "@/lib/mail/mail";
 import { settings } from "@/lib/settings";
 import { db } from "@/lib/server/db";
-import { reactionCounts } from "@/lib/fediverse/reactions";
+import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
 import { FEDIVERSE_TEXT } from "@/lib/comments/html";
 import { issueFormToken } from "@/lib/server/form-token";
 import { CommentForm } from "./CommentForm";
@@ -95,12 +95,12 @@ async function readDiscussion({
 }: CommentSectionProps): Promise<Discussion> {
   let notice: string | undefined;
   // The author's session is a cookie: their page is rendered for them, never the shared one.
-  const [reader, admin, locked, request, fediverse] = await Promise.all([
+  const [reader, admin, locked, request, reactions] = await Promise.all([
     readViewer(),
     isAdmin(),
     isThreadLocked(slug),
     headers(),
-    settings().FEDIVERSE === "on" ? reactionCounts(db(), slug) : null,
+    settings().FEDIVERSE === "on" ? Promise.all([reactionCounts(db(), slug), commentLikeCounts(db(), slug)]) : null,
   ]);
   const viewer = { ...reader, admin };
   // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
@@ -128,8 +128,9 @@ async function readDiscussion({
     confirm: admin ? confirm : undefined,
     ban: admin && ban ? await banTarget(ban) : null,
     document: answersWithDocument(request),
+    fediverseLikes: reactions?.[1],
   };
-  return { page, context, notice, fediverse };
+  return { page, context, notice, fediverse: reactions?.[0] ?? null };
 }
 
 /**

@@ -32,6 +32,8 @@ export type CommentContext = {
   confirm?: string;
   /** Who wrote the comment whose author the signed-in author asked to ban. */
   ban?: BanTarget | null;
+  /** Likes from the fediverse, by comment id (FEDIVERSE=on; lib/fediverse/reactions.ts). */
+  fediverseLikes?: Record<string, number>;
   /** The answer is a document: each comment's markup travels once, in its HTML (lib/server/html-slots.ts). */
   document?: boolean;
   /**
@@ -164,6 +166,7 @@ export function commentActionsHtml(
 /** The words the fediverse adds to a discussion (lib/fediverse/): a reply's link to where it was written, the likes and boosts. */
 export const FEDIVERSE_TEXT = {
   original: "original",
+  commentLikes: (likes: number) => `${plural(likes, "like")} on the fediverse`,
   counts: (likes: number, boosts: number) =>
     `On the fediverse: ${[likes && plural(likes, "like"), boosts && plural(boosts, "boost")].filter(Boolean).join(" · ")}`,
 } as const;
@@ -198,6 +201,9 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   const meta =
     `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author">${escape(comment.authorName)}</span>` +
     fediverseHtml(comment.fediverse) +
+    (context.fediverseLikes?.[comment.id]
+      ? `<span class="comment-fediverse-likes"> ${FEDIVERSE_TEXT.commentLikes(context.fediverseLikes[comment.id])}</span>`
+      : "") +
     (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +

@@ -48,3 +48,13 @@ export async function reactionCounts(db: Db, slug: string): Promise<{ likes: num
   ]);
   return { likes, boosts };
 }
+
+/** The fediverse likes of an article's comments, by comment id (only those liked). */
+export async function commentLikeCounts(db: Db, slug: string): Promise<Record<string, number>> {
+  const rows = await db.fediverseReaction.groupBy({
+    by: ["target"],
+    where: { articleSlug: slug, kind: "like", target: { not: "" } },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(rows.map((row) => [row.target, row._count._all]));
+}

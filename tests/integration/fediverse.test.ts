@@ -40,7 +40,7 @@ import { site as site_ } from "@/lib/site";
 import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
 import { listComments } from "@/lib/comments/store";
 import { commentHtml, FEDIVERSE_TEXT, type CommentContext } from "@/lib/comments/html";
-import { reactionCounts } from "@/lib/fediverse/reactions";
+import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
 import { providers, withDatabase } from "../support/databases";
 import { waitUntil } from "../support/wait";
 
@@ -374,6 +374,24 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
       expect(html).not.toMatch(/<script|onerror|<img/);
       // The mention of the blog itself that opens the reply is not repeated under its article.
       expect(html).not.toContain("@blog");
+      // A like of the comment (by its URL on the site) counts on the comment.
+      await remote.ctx.sendActivity(
+        { identifier: "mallory" },
+        blog,
+        new Like({
+          id: new URL(`${REMOTE}/users/mallory#likes/comment`),
+          actor: remote.ctx.getActorUri("mallory"),
+          object: new URL(`${ARTICLE_URL}#comment-${comment.id}`),
+        }),
+      );
+      await waitUntil(
+        "the comment's like",
+        async () => (await commentLikeCounts(database.db, SLUG))[comment.id] === 1,
+        20_000,
+      );
+      expect(
+        commentHtml(comment, { ...context, fediverseLikes: await commentLikeCounts(database.db, SLUG) }),
+      ).toContain("1 like on the fediverse");
       // The same Note delivered again is the same comment.
       await remote.ctx.sendActivity(
         { identifier: "alice" },

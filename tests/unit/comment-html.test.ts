@@ -110,6 +110,17 @@ describe("a comment written as one string of HTML", () => {
     );
   });
 
+  it("shows a comment's likes from the fediverse, as React does", () => {
+    const liked = comment("liked");
+    const withLikes = { ...context, fediverseLikes: { liked: 2 } };
+    const html = commentHtml(liked, withLikes);
+    expect(html).toContain('<span class="comment-fediverse-likes"> 2 likes on the fediverse</span>');
+    expect(normalized(html)).toBe(
+      normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: liked, context: withLikes }))),
+    );
+    expect(commentHtml(liked, context)).not.toContain("comment-fediverse-likes");
+  });
+
   it("is used only where no form is open and nothing is for this reader's eyes only", () => {
     expect(isInteractive(thread, context)).toBe(false);
     expect(isInteractive(thread, { ...context, replyTo: "deep" })).toBe(true);

@@ -71,17 +71,22 @@ async function replyTarget(db: Db, inReplyTo: string, origin: string) {
   return parent ? { slug: parent.articleSlug, parentId: parent.id } : null;
 }
 
-export type ReplyOutcome = SubmitResult | { kind: "not-a-reply" } | { kind: "not-theirs" } | { kind: "unreadable" };
+export type ReplyOutcome = SubmitResult | { kind: "not-a-reply" } | { kind: "not-theirs" };
 
-/** A Note received (in a Create) as a comment; exported for the tests, which feed it real JSON. */
+/** The URLs a reply's opening mention of the site links to: the actor, and its profile (the home page). */
+const ownActorUrls = ({ options }: SiteFederation) => [
+  new URL(FEDIVERSE_PATHS.actor.replace("{identifier}", options.handle), options.origin).href,
+  new URL("/", options.origin).href,
+];
+
+/** A Note received (in a Create) as a comment, through the comment service. */
 export async function receiveReply(site: SiteFederation, reply: RemoteReply, signer: URL): Promise<ReplyOutcome> {
-  const { db, origin, handle } = site.options;
+  const { db, origin } = site.options;
   // Only the actor's own Note: attributed to who signed, and at their origin.
   if (reply.actor.id !== signer.href || new URL(reply.noteId).origin !== signer.origin) return { kind: "not-theirs" };
   const target = await replyTarget(db(), reply.inReplyTo, origin);
   if (!target) return { kind: "not-a-reply" };
-  const ownActor = new URL(FEDIVERSE_PATHS.actor.replace("{identifier}", handle), origin).href;
-  const body = noteMarkdown(reply, [ownActor, new URL("/", origin).href]);
+  const body = noteMarkdown(reply, ownActorUrls(site));
   return submitComment(
     { slug: target.slug, name: displayName(reply, NAME_MAX), body, parentId: target.parentId, token: null },
     {
@@ -190,13 +195,12 @@ export function listenToInbox(site: SiteFederation): void {
       if (!actor || !isActor(actor)) return;
       const reply = await readNote(object, actor, ctx);
       if (!reply) return;
-      const ownActor = new URL(FEDIVERSE_PATHS.actor.replace("{identifier}", handle), site.options.origin).href;
       await submitRemoteEdit(
         {
           remoteId: reply.noteId,
           actor: update.actorId.href,
           instance: update.actorId.hostname,
-          body: noteMarkdown(reply, [ownActor, new URL("/", site.options.origin).href]),
+          body: noteMarkdown(reply, ownActorUrls(site)),
         },
         db(),
       );

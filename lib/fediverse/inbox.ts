@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import type { InboxContext } from "@fedify/fedify";
 import {
   Accept,
@@ -39,6 +40,17 @@ import { displayName, handleOf, noteMarkdown, readNote, type RemoteReply } from 
 //   their Undo removes them.
 
 const ACCEPT_PREFIX = "#accepts/";
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+/** A follower as kept: their server's word, checked. */
+const followerSchema = z.object({
+  id: httpUrl,
+  inbox: httpUrl,
+  sharedInbox: httpUrl.nullable(),
+  handle: z.string().min(3).max(500),
+  domain: z.string().min(1).max(253),
+  followId: httpUrl,
+});
 
 /** Whether an instance is refused by a domain blocklist entry set to refuse (its subdomains too). */
 export async function instanceRefused(db: Db, host: string, now = new Date()): Promise<boolean> {
@@ -151,18 +163,17 @@ export function listenToInbox(site: SiteFederation): void {
         await ctx.sendActivity({ identifier: handle }, follower, new Reject(answer));
         return;
       }
-      const row = {
+      const parsed = followerSchema.safeParse({
+        id: follower.id.href,
         inbox: follower.inboxId.href,
         sharedInbox: follower.endpoints?.sharedInbox?.href ?? null,
         handle: `@${String(follower.preferredUsername ?? "?").slice(0, 200)}@${follower.id.host}`,
         domain: follower.id.hostname,
         followId: follow.id.href,
-      };
-      await db().fediverseFollower.upsert({
-        where: { id: follower.id.href },
-        create: { id: follower.id.href, ...row },
-        update: row,
       });
+      if (!parsed.success) return;
+      const { id, ...row } = parsed.data;
+      await db().fediverseFollower.upsert({ where: { id }, create: { id, ...row }, update: row });
       await ctx.sendActivity({ identifier: handle }, follower, new Accept(answer));
     })
     .on(Undo, async (ctx, undo) => {

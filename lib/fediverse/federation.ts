@@ -1,5 +1,5 @@
 import "server-only";
-import { createFederation, type Context, type Federation, type Recipient } from "@fedify/fedify";
+import { createFederation, type Context, type Federation } from "@fedify/fedify";
 import {
   Article,
   Collection,
@@ -10,6 +10,7 @@ import {
   Note,
   Person,
   PUBLIC_COLLECTION,
+  type Recipient,
 } from "@fedify/fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { getArticleForFeed, listArticles } from "../content/articles";

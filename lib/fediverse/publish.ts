@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import type { Context } from "@fedify/fedify";
-import { Article, Delete, PUBLIC_COLLECTION, Tombstone, Update } from "@fedify/fedify/vocab";
+import { type Article, Delete, PUBLIC_COLLECTION, Tombstone, Update } from "@fedify/fedify/vocab";
 import { articlePath } from "../routes";
 import { onArticleAnnounced } from "../mail/announcements";
 import { logger } from "../server/log";

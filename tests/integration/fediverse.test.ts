@@ -42,6 +42,7 @@ import { listComments } from "@/lib/comments/store";
 import { commentHtml, FEDIVERSE_TEXT, type CommentContext } from "@/lib/comments/html";
 import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
 import { providers, withDatabase } from "../support/databases";
+import { createDb, type Db } from "@/lib/server/db";
 import { waitUntil } from "../support/wait";
 
 const APP_PORT = 4210;
@@ -139,9 +140,10 @@ const context: CommentContext = {
   now: Date.now(),
 };
 
-describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
+describe.each(providers)("the social web on %s", (name, open, skipReason) => {
   const database = withDatabase(open, skipReason);
   let site: SiteFederation;
+  let otherDb: Db;
   let app: Server;
   let remote: Awaited<ReturnType<typeof startRemote>>;
   const stop = new AbortController();
@@ -172,12 +174,17 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     });
     await new Promise<void>((resolve) => app.listen(APP_PORT, "127.0.0.1", resolve));
     void runQueue(site, stop.signal);
+    // A second instance working the same queue (on PostgreSQL with a client of its own; SQLite
+    // has one connection per process): every message is handled once, by one of them.
+    otherDb = name === "PostgreSQL" ? createDb(database.url) : database.db;
+    void runQueue(createSiteFederation({ ...site.options, db: () => otherDb }), stop.signal);
     remote = await startRemote();
   });
 
   afterAll(async () => {
     if (skipReason) return;
     stop.abort();
+    if (otherDb !== database.db) await otherDb.$disconnect();
     await new Promise((resolve) => app.close(resolve));
     await new Promise((resolve) => remote.server.close(resolve));
   });
@@ -305,9 +312,14 @@ describe.each(providers)("the social web on %s", (_name, open, skipReason) => {
     publishNewArticles();
     // An announcement seen before (the first look at a site only notes what is already there).
     await database.db.articleAnnouncement.create({ data: { slug: "an-older-article" } });
-    expect(await announceNewArticles(database.db, new Date(), "tests/fixtures/content-fediverse")).toEqual([SLUG]);
-    expect(await announceNewArticles(database.db, new Date(), "tests/fixtures/content-fediverse")).toEqual([]);
+    // Both instances look for new articles at once: one claims it.
+    const announced = await Promise.all([
+      announceNewArticles(database.db, new Date(), "tests/fixtures/content-fediverse"),
+      announceNewArticles(otherDb, new Date(), "tests/fixtures/content-fediverse"),
+    ]);
+    expect(announced.flat()).toEqual([SLUG]);
     await waitUntil("the Create(Article)", () => remote.received.some((r) => r.type === "Create"), 20_000);
+    await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
     const created = remote.received.filter((r) => r.type === "Create");
     expect(created).toHaveLength(1);
     expect(created[0].object).toBeInstanceOf(Article);

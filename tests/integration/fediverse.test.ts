@@ -32,7 +32,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import { createSiteFederation, runQueue, type SiteFederation } from "@/lib/fediverse/federation";
 import { answerFediverse } from "@/lib/fediverse/lane";
 import { answererOf } from "@/lib/fediverse/serve";
-import { publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
+import { publishArticle, publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { deliverAuthorAnswers } from "@/lib/fediverse/answers";
 import { submitComment } from "@/lib/comments/service";
@@ -103,9 +103,15 @@ async function startRemote() {
     .on(Delete, async (_ctx, remove) => {
       received.push({ type: "Delete", object: null, objectId: remove.objectId?.href });
     });
-  const server = createServer((request, response) => void serveFetch(federation, REMOTE, request, response));
+  /** Deliveries that reached an inbox (the same activity twice is one for the listeners above). */
+  const inboxPosts: string[] = [];
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "POST") inboxPosts.push(request.url ?? "");
+    void serveFetch(federation, REMOTE, request, response);
+  };
+  const server = createServer(serve);
   await new Promise<void>((resolve) => server.listen(REMOTE_PORT, "127.0.0.1", resolve));
-  return { federation, server, received, ctx: federation.createContext(new URL(REMOTE), undefined) };
+  return { federation, server, serve, received, inboxPosts, ctx: federation.createContext(new URL(REMOTE), undefined) };
 }
 
 /** A node request handed to a Fedify federation, as a framework integration would. */
@@ -523,6 +529,33 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
     // The author's answer under it stays, under "[deleted]".
     expect(await pageHtml()).not.toContain("edited");
   });
+
+  it.skipIf(skipReason)(
+    "keeps a delivery to a server that is down, and delivers it once the server is back",
+    async () => {
+      // The follower's server goes away.
+      remote.server.closeAllConnections();
+      await new Promise((resolve) => remote.server.close(resolve));
+      const posts = remote.inboxPosts.length;
+      const ctx = site.federation.createContext(new URL(ORIGIN), undefined);
+      await publishArticle(site, ctx, { type: "marginalia.publish", slug: SLUG });
+      // The delivery failed: Fedify queued its retry for later, in the database.
+      const waiting = async () => {
+        const rows = await database.db.fediverseMessage.findMany({ select: { availableAt: true } });
+        return rows.length > 0 && rows.every((row) => row.availableAt.getTime() > Date.now());
+      };
+      await waitUntil("the retry to be queued", waiting, 20_000);
+      expect(remote.inboxPosts.length).toBe(posts);
+
+      // The server is back, and the retry's time comes (the queue's rows say when).
+      remote.server = createServer(remote.serve);
+      await new Promise<void>((resolve) => remote.server.listen(REMOTE_PORT, "127.0.0.1", resolve));
+      await database.db.fediverseMessage.updateMany({ data: { availableAt: new Date() } });
+      await waitUntil("the delivery", () => remote.inboxPosts.length === posts + 1, 20_000);
+      await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+      expect(remote.inboxPosts.slice(posts)).toEqual(["/inbox"]);
+    },
+  );
 
   it.skipIf(skipReason)("honours Undo(Follow): the follower is removed", async () => {
     const blog = (await remote.ctx.lookupObject(BLOG)) as Person;

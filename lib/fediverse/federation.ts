@@ -115,6 +115,9 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
     origin: options.origin,
     allowPrivateAddress: options.allowPrivateAddress,
     userAgent: { software: `Marginalia/0.1`, url: new URL(options.origin) },
+    // A delivery that failed (it is retried with backoff): said in the log, as the mail outbox does.
+    onOutboxError: (error, activity) =>
+      options.onError?.(new Error(`delivery of ${activity?.id?.href ?? "an activity"} failed: ${error.message}`)),
   });
 
   federation

@@ -1,7 +1,7 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { articleExists } from "../../content/articles";
-import { createHash } from "node:crypto";
 import { createComment, type EarlierComments, type RemoteOrigin } from "../store";
 import { impersonatesAuthor } from "../author-names";
 import { commentEventsEnabled, recordNewComment } from "../../mail/notifications";

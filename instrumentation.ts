@@ -9,8 +9,7 @@ import type { Instrumentation } from "next";
 // comments (lib/comments/lane-posts.ts); and content/ is watched, so that a changed article is
 // published without a rebuild (lib/server/content-live.ts); and with FEDIVERSE=on, the social web
 // (lib/fediverse/serve.ts: server.ts's lane to Fedify, its queue's worker, new articles sent to
-// followers). Not in the Edge runtime, which has no
-// database.
+// followers). Not in the Edge runtime, which has no database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     // The database client's first query, before /readyz asks (lib/server/health.ts).

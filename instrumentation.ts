@@ -7,8 +7,9 @@ import type { Instrumentation } from "next";
 // the other instances (lib/server/cache-channel.ts); and the page cache learns to fill in a
 // commenter's own page (lib/comments/commenter-page.ts), and server.ts's lane to answer new
 // comments (lib/comments/lane-posts.ts); and content/ is watched, so that a changed article is
-// published without a rebuild (lib/server/content-live.ts). Not in the Edge runtime, which has no
-// database.
+// published without a rebuild (lib/server/content-live.ts); and with FEDIVERSE=on, the social web
+// (lib/fediverse/serve.ts: server.ts's lane to Fedify, its queue's worker, new articles sent to
+// followers). Not in the Edge runtime, which has no database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     // The database client's first query, before /readyz asks (lib/server/health.ts).
@@ -26,6 +27,8 @@ export async function register() {
     serveCommentPosts();
     const { startContentLive } = await import("./lib/server/content-live");
     startContentLive();
+    const { serveFediverse } = await import("./lib/fediverse/serve");
+    await serveFediverse();
   }
 }
 

@@ -1,8 +1,10 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // better-sqlite3 is a native addon; load it from node_modules rather than bundling it.
-  serverExternalPackages: ["better-sqlite3"],
+  // better-sqlite3 is a native addon; load it from node_modules rather than bundling it. Fedify (and
+  // the Temporal polyfill its objects are made of) too: one copy, as Node.js loads it, so that its
+  // classes and dates are the same objects for the app's code and for Fedify's.
+  serverExternalPackages: ["better-sqlite3", "@fedify/fedify", "@js-temporal/polyfill"],
   poweredByHeader: false,
   // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost: Next.js takes any other host
   // for a cross-site page and refuses its hot-reload websocket, writing a bare "Unauthorized" on the

@@ -3,7 +3,8 @@
 // admin's lock-out count per address, and any client can write X-Forwarded-For; so the address is
 // the connection's peer, unless TRUST_PROXY names the proxies whose forwarded headers to believe.
 // It answers what Next.js would answer slowly and need not see: the pages its cache keeps
-// (lib/server/page-cache-http.ts) and new comments (lib/server/post-lane.ts).
+// (lib/server/page-cache-http.ts) and new comments (lib/server/post-lane.ts); and what Next.js
+// must not see: the fediverse's requests, which Fedify answers (lib/fediverse/lane.ts).
 // It also gives each request an id and a JSON log line (lib/server/log.ts), and stops gracefully.
 //
 //   node --max-semi-space-size=8 --import tsx server.ts [--hostname 127.0.0.1] [--port 3000]   (npm start)
@@ -36,6 +37,7 @@ import {
 import { isTemplateSecret, TEMPLATE_HEADER } from "./lib/server/page-cache";
 import { answerFromPageCache } from "./lib/server/page-cache-http";
 import { answerPost } from "./lib/server/post-lane";
+import { answerFediverse } from "./lib/fediverse/lane";
 import { importConfigNatively, serverOrigin, setServerOrigin } from "./lib/server/next-internals";
 import { HEALTH_PATH, READY_PATH } from "./lib/routes";
 
@@ -141,6 +143,9 @@ server.on("request", (request, response) => {
   // here, by Next.js (a post's body replayed when the lane read it). Development's are all
   // Next.js's, so that a change to the code shows at once.
   const answer = async () => {
+    // The fediverse's requests (FEDIVERSE=on) go to Fedify before the page cache: an article asked
+    // for as ActivityStreams is not its HTML page (lib/fediverse/lane.ts).
+    if (await answerFediverse(request, response)) return;
     if (await answerFromPageCache(request, response, id)) return;
     const rest = dev ? request : await answerPost(request, response);
     if (rest) await handle(rest, response);

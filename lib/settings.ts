@@ -99,6 +99,21 @@ const schema = z.object({
   /** STARTTLS on the listener, with these PEM files. */
   SMTP_INBOUND_TLS_KEY: z.string().optional(),
   SMTP_INBOUND_TLS_CERT: z.string().optional(),
+  // The social web (lib/fediverse/, docs/fediverse.md): the site as an ActivityPub actor.
+  /** `on`: the site answers WebFinger, NodeInfo and ActivityPub, and fediverse replies become comments. */
+  FEDIVERSE: z.enum(["on", "off"]).default("off"),
+  /** The actor's user name: `@blog@<host>` by default. */
+  FEDIVERSE_HANDLE: z
+    .string()
+    .regex(/^[a-z0-9_]{1,30}$/, "must be 1 to 30 lower-case letters, digits or underscores")
+    .default("blog"),
+  /**
+   * TESTS ONLY: let Fedify fetch loopback and private addresses (the tests' second server on
+   * 127.0.0.1). Refused when NODE_ENV is production: it would open the server to SSRF.
+   */
+  FEDIVERSE_ALLOW_PRIVATE_ADDRESS: z.enum(["0", "1"]).default("0"),
+  /** How often an idle instance looks for queued fediverse work (deliveries, inbox activities). */
+  FEDIVERSE_POLL_SECONDS: z.coerce.number().positive().default(2),
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
@@ -153,6 +168,10 @@ export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   const result = schema.safeParse(values, { error: mustBe });
   if (!result.success) {
     throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; "));
+  }
+  if (result.data.FEDIVERSE_ALLOW_PRIVATE_ADDRESS === "1" && result.data.NODE_ENV === "production") {
+    // It would let any fediverse server make this one fetch its own network: tests only.
+    throw new Error("FEDIVERSE_ALLOW_PRIVATE_ADDRESS is for tests only: it must not be set in production");
   }
   last = { key, value: result.data, env };
   return result.data;

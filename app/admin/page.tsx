@@ -9,6 +9,7 @@ import { LoginForm } from "./LoginForm";
 import { ActionForm } from "@/components/ActionForm";
 import { ADMIN_EXPORT_PATH, ADMIN_IMPORT_PATH, ADMIN_PATH } from "@/lib/routes";
 import { OutboxPanel } from "./OutboxPanel";
+import { FollowersPanel } from "./FollowersPanel";
 import { AuthorMailSwitch } from "./AuthorMailSwitch";
 import { parseModerationQuery } from "@/lib/comments/moderation-query";
 import { ModerationList } from "./ModerationList";
@@ -76,6 +77,7 @@ export default async function AdminPage({ searchParams }: Props) {
       <BlocksPanel query={query} />
       <BackupTools />
       <OutboxPanel />
+      <FollowersPanel />
       <AuthorMailSwitch />
       <ActionForm action={logout} permalink={ADMIN_PATH}>
         <button type="submit" className="secondary">

@@ -1,5 +1,6 @@
 import type { CommentView } from "@/lib/comments/store";
 import {
+  FEDIVERSE_TEXT,
   commentInnerHtml,
   DELETE_QUESTION,
   editMinutesLeft,
@@ -52,7 +53,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
         <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
       ) : (
         <>
-          <CommentMeta comment={comment} anchor={anchor} now={context.now} />
+          <CommentMeta
+            comment={comment}
+            anchor={anchor}
+            now={context.now}
+            fediverseLikes={context.fediverseLikes?.[comment.id]}
+          />
           {context.editing === comment.id && minutesLeft > 0 && comment.markdown !== null ? (
             <EditCommentForm
               id={comment.id}
@@ -92,7 +98,17 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
 }
 
 /** Who wrote it and when, with what only this reader is told about it (awaiting, hidden, banned). */
-function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: string; now: number }) {
+function CommentMeta({
+  comment,
+  anchor,
+  now,
+  fediverseLikes,
+}: {
+  comment: CommentView;
+  anchor: string;
+  now: number;
+  fediverseLikes?: number;
+}) {
   return (
     <p className="comment-meta">
       {comment.avatar && (
@@ -101,6 +117,18 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
         </span>
       )}
       <span className="comment-author">{comment.authorName}</span>
+      {comment.fediverse && <span className="comment-handle"> {comment.fediverse.handle}</span>}
+      {comment.fediverse?.url && (
+        <>
+          {" "}
+          <a className="comment-original" href={comment.fediverse.url} rel="nofollow ugc noopener">
+            {FEDIVERSE_TEXT.original}
+          </a>
+        </>
+      )}
+      {fediverseLikes ? (
+        <span className="comment-fediverse-likes"> {FEDIVERSE_TEXT.commentLikes(fediverseLikes)}</span>
+      ) : null}
       {comment.byAuthor && <span className="comment-author-badge">Author</span>}
       {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
       <a href={`#${anchor}`}>

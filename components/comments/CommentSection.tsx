@@ -14,6 +14,9 @@ import { postedMessage } from "@/lib/comments/service";
 import { readViewer, rememberedName } from "@/lib/comments/reader";
 import { mailEnabled } from "@/lib/mail/mail";
 import { settings } from "@/lib/settings";
+import { db } from "@/lib/server/db";
+import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
+import { FEDIVERSE_TEXT } from "@/lib/comments/html";
 import { issueFormToken } from "@/lib/server/form-token";
 import { CommentForm } from "./CommentForm";
 import { ReactionsForm } from "./ReactionButton";
@@ -68,7 +71,13 @@ function discussionUrl(slug: string, view: DiscussionView, fragment?: string) {
 /** The id of the section's own comment form, where its answer without JavaScript opens. */
 const NEW_COMMENT_ANCHOR = "comments-form";
 
-type Discussion = { page: CommentPage; context: CommentContext; notice: string | undefined };
+type Discussion = {
+  page: CommentPage;
+  context: CommentContext;
+  notice: string | undefined;
+  /** Likes and boosts from the fediverse (FEDIVERSE=on), or null. */
+  fediverse: { likes: number; boosts: number } | null;
+};
 
 /**
  * The section's threads and what every comment needs to know about the page and this reader. Throws
@@ -86,11 +95,12 @@ async function readDiscussion({
 }: CommentSectionProps): Promise<Discussion> {
   let notice: string | undefined;
   // The author's session is a cookie: their page is rendered for them, never the shared one.
-  const [reader, admin, locked, request] = await Promise.all([
+  const [reader, admin, locked, request, reactions] = await Promise.all([
     readViewer(),
     isAdmin(),
     isThreadLocked(slug),
     headers(),
+    settings().FEDIVERSE === "on" ? Promise.all([reactionCounts(db(), slug), commentLikeCounts(db(), slug)]) : null,
   ]);
   const viewer = { ...reader, admin };
   // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
@@ -118,8 +128,9 @@ async function readDiscussion({
     confirm: admin ? confirm : undefined,
     ban: admin && ban ? await banTarget(ban) : null,
     document: answersWithDocument(request),
+    fediverseLikes: reactions?.[1],
   };
-  return { page, context, notice };
+  return { page, context, notice, fediverse: reactions?.[0] ?? null };
 }
 
 /**
@@ -143,12 +154,15 @@ export async function CommentSection(props: CommentSectionProps) {
       </section>
     );
   }
-  const { page, context, notice } = discussion;
+  const { page, context, notice, fediverse } = discussion;
   const query = (changes: Partial<DiscussionView>) => discussionUrl(slug, { sort, threads, ...changes });
 
   return (
     <section className="comments" id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments ({page.count})</h2>
+      {fediverse && (fediverse.likes > 0 || fediverse.boosts > 0) && (
+        <p className="meta fediverse-counts">{FEDIVERSE_TEXT.counts(fediverse.likes, fediverse.boosts)}</p>
+      )}
       <ReactionsForm slug={slug} />
       {context.admin && banned && (
         <p role="status" className="notice">

@@ -122,7 +122,14 @@ function hostOf(url: string): string | null {
 }
 
 /** What a comment is matched on: what the reader wrote, and where it came from. */
-export type Candidate = { name: string; body: string; ip: string | null; browserId: string | null };
+export type Candidate = {
+  name: string;
+  body: string;
+  ip: string | null;
+  browserId: string | null;
+  /** The instance a fediverse reply came from (its actor's host): a blocked domain covers it. */
+  instance?: string | null;
+};
 
 export type BlockMatch = { rule: BlockRule; reason: string };
 
@@ -211,6 +218,7 @@ export function matchBlocks(
       }
       case "domain":
         hosts ??= mentionedHosts(`${candidate.name}\n${candidate.body}`, linkUrls(candidate.body));
+        if (candidate.instance) hosts.add(candidate.instance.toLowerCase());
         if ([...hosts].some((host) => host === rule.value || host.endsWith(`.${rule.value}`)))
           matches.push({ rule, reason: `Blocked domain ${rule.value}` });
         break;

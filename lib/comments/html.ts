@@ -2,7 +2,7 @@ import { commentAnchor, deletePath } from "../routes";
 import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
 import type { BanTarget } from "./moderation";
 import type { Avatar } from "./avatar";
-import { fullTime, relativeTime } from "../format";
+import { fullTime, plural, relativeTime } from "../format";
 import { escapeHtml as escape } from "../html-escape";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
@@ -32,6 +32,8 @@ export type CommentContext = {
   confirm?: string;
   /** Who wrote the comment whose author the signed-in author asked to ban. */
   ban?: BanTarget | null;
+  /** Likes from the fediverse, by comment id (FEDIVERSE=on; lib/fediverse/reactions.ts). */
+  fediverseLikes?: Record<string, number>;
   /** The answer is a document: each comment's markup travels once, in its HTML (lib/server/html-slots.ts). */
   document?: boolean;
   /**
@@ -161,6 +163,23 @@ export function commentActionsHtml(
   );
 }
 
+/** The words the fediverse adds to a discussion (lib/fediverse/): a reply's link to where it was written, the likes and boosts. */
+export const FEDIVERSE_TEXT = {
+  original: "original",
+  commentLikes: (likes: number) => `${plural(likes, "like")} on the fediverse`,
+  counts: (likes: number, boosts: number) =>
+    `On the fediverse: ${[likes && plural(likes, "like"), boosts && plural(boosts, "boost")].filter(Boolean).join(" · ")}`,
+} as const;
+
+/** A fediverse reply's handle and the link to the original, after the name. */
+export function fediverseHtml(fediverse: CommentView["fediverse"]): string {
+  if (!fediverse) return "";
+  const link = fediverse.url
+    ? ` <a class="comment-original" href="${escape(fediverse.url)}" rel="nofollow ugc noopener">${FEDIVERSE_TEXT.original}</a>`
+    : "";
+  return `<span class="comment-handle"> ${escape(fediverse.handle)}</span>${link}`;
+}
+
 /** A commenter's avatar: initials on their tone (app/comments.css), decorative beside the name. */
 export function avatarHtml(avatar: Avatar | null): string {
   return avatar ? `<span class="avatar t${avatar.tone}" aria-hidden="true">${escape(avatar.initials)}</span>` : "";
@@ -181,6 +200,10 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   }
   const meta =
     `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author">${escape(comment.authorName)}</span>` +
+    fediverseHtml(comment.fediverse) +
+    (context.fediverseLikes?.[comment.id]
+      ? `<span class="comment-fediverse-likes"> ${FEDIVERSE_TEXT.commentLikes(context.fediverseLikes[comment.id])}</span>`
+      : "") +
     (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
     (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +

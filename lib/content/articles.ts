@@ -335,6 +335,13 @@ export function listArticlesForFeed(options: ReadOptions & { limit?: number } = 
     .map((source) => renderOrThrow(source, dir, absoluteUrl(articlePath(source.summary.slug))));
 }
 
+/** One published article rendered as for a feed (absolute links): what the fediverse is sent. */
+export function getArticleForFeed(slug: string, options: ReadOptions = {}): Article | null {
+  const dir = options.dir ?? CONTENT_DIR;
+  const source = visibleSources(options).find((candidate) => candidate.summary.slug === slug);
+  return source ? renderOrThrow(source, dir, absoluteUrl(articlePath(slug))) : null;
+}
+
 /** The published articles either side of one, by date: `newer` is the next one to read. */
 export function adjacentArticles(
   slug: string,

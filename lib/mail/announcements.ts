@@ -1,6 +1,8 @@
 import "server-only";
-import { listArticles } from "../content/articles";
+import { listArticles, type ArticleSummary } from "../content/articles";
 import type { Db } from "../server/db";
+import { processWide } from "../process-wide";
+import { mailEnabled } from "./mail";
 import { enqueue } from "./outbox";
 
 // New-article mails. An article is announced once, when it first becomes visible (its date came,
@@ -8,6 +10,21 @@ import { enqueue } from "./outbox";
 // transaction as the mails, and its slug is the primary key, so of several instances (or a
 // restart in the middle) exactly one transaction commits it with its mails; the others fail on
 // the key and queue nothing.
+
+/**
+ * What else an article's first appearance sets off, in the transaction that claims it: so it
+ * happens exactly when the announcement does (lib/fediverse queues the Create(Article) for its
+ * followers). Registered once per process, whichever copy of this module registers it.
+ */
+export type AnnouncementHook = (tx: Db, article: ArticleSummary, now: Date) => Promise<void>;
+const hooks = processWide<{ list: AnnouncementHook[] }>("announcement-hooks", () => ({ list: [] }));
+
+export function onArticleAnnounced(hook: AnnouncementHook): void {
+  hooks.list.push(hook);
+}
+
+/** Whether anything listens for new articles: mail to subscribers, or a hook. */
+export const announcementsWanted = () => mailEnabled() || hooks.list.length > 0;
 
 /** Queues a mail per confirmed "articles" subscriber for each article not announced yet. */
 export async function announceNewArticles(db: Db, now = new Date(), dir?: string): Promise<string[]> {
@@ -26,6 +43,7 @@ export async function announceNewArticles(db: Db, now = new Date(), dir?: string
     try {
       await db.$transaction(async (tx) => {
         await tx.articleAnnouncement.create({ data: { slug: article.slug, createdAt: now } });
+        for (const hook of hooks.list) await hook(tx as unknown as Db, article, now);
         const followers = await tx.subscription.findMany({
           where: { kind: "articles", subscriber: { confirmedAt: { not: null } } },
           select: { id: true, subscriberId: true },

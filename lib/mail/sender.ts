@@ -1,6 +1,6 @@
 import "server-only";
 import { createHmac } from "node:crypto";
-import { announceNewArticles } from "./announcements";
+import { announceNewArticles, announcementsWanted } from "./announcements";
 import { composeMail, recipientKey } from "./notifications";
 import { db as defaultDb, type Db } from "../server/db";
 import { check, record, type Window } from "../server/rate-limit";
@@ -96,7 +96,7 @@ const ANNOUNCE_EVERY_MS = 60_000;
 /** Sends every due message once; returns how many were handled. */
 export async function sendDue(db: Db = defaultDb(), now = new Date()): Promise<number> {
   // About once a minute: has an article become visible (its date came) since the last look?
-  if (mailEnabled() && now.getTime() - announcedAt >= ANNOUNCE_EVERY_MS) {
+  if (announcementsWanted() && now.getTime() - announcedAt >= ANNOUNCE_EVERY_MS) {
     announcedAt = now.getTime();
     await announceNewArticles(db, now);
   }

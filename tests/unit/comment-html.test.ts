@@ -97,6 +97,30 @@ describe("a comment written as one string of HTML", () => {
     );
   });
 
+  it("shows a fediverse reply's handle and a link to the original, escaped, as React does", () => {
+    const reply = comment("remote", {
+      fediverse: { handle: `@a"<b>@mastodon.example`, url: `https://mastodon.example/@a/1?x="><script>` },
+    });
+    const html = commentHtml(reply, context);
+    expect(html).toContain('<span class="comment-handle"> @a&quot;&lt;b&gt;@mastodon.example</span>');
+    expect(html).toContain('href="https://mastodon.example/@a/1?x=&quot;&gt;&lt;script&gt;"');
+    expect(html).not.toContain("<script");
+    expect(normalized(html)).toBe(
+      normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: reply, context }))),
+    );
+  });
+
+  it("shows a comment's likes from the fediverse, as React does", () => {
+    const liked = comment("liked");
+    const withLikes = { ...context, fediverseLikes: { liked: 2 } };
+    const html = commentHtml(liked, withLikes);
+    expect(html).toContain('<span class="comment-fediverse-likes"> 2 likes on the fediverse</span>');
+    expect(normalized(html)).toBe(
+      normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: liked, context: withLikes }))),
+    );
+    expect(commentHtml(liked, context)).not.toContain("comment-fediverse-likes");
+  });
+
   it("is used only where no form is open and nothing is for this reader's eyes only", () => {
     expect(isInteractive(thread, context)).toBe(false);
     expect(isInteractive(thread, { ...context, replyTo: "deep" })).toBe(true);

@@ -8,9 +8,12 @@ import "server-only";
 //
 // This index is that door: callers import "lib/comments/service" and nothing behind it. Behind it,
 // a file per kind of write (posting, editing one's own comment, the author's moderating, 👍,
-// importing), and shared.ts for what several of them use.
+// importing, a fediverse reply's edit and deletion by its author), and shared.ts for what several
+// of them use.
 
-export { postedMessage, submitComment, type Submission, type SubmitResult } from "./posting";
+export { postedMessage, submitComment, type RemoteAuthor, type Submission, type SubmitResult } from "./posting";
+export { submitRemoteDelete, submitRemoteEdit, type RemoteChange } from "./remote";
+export { onCommentStored, type CommentHook, type StoredComment } from "./hooks";
 export { ownChangeRefused, submitDelete, submitEdit, type EditResult } from "./editing";
 export {
   addBlock,

@@ -1,24 +1,33 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { articleExists } from "../../content/articles";
-import { createComment, type EarlierComments } from "../store";
+import { createComment, type EarlierComments, type RemoteOrigin } from "../store";
 import { impersonatesAuthor } from "../author-names";
 import { commentEventsEnabled, recordNewComment } from "../../mail/notifications";
 import { forgetPages } from "../../server/page-cache";
 import { mailEnabled } from "../../mail/mail";
 import { wakeSender } from "../../mail/sender";
-import { withinLimit } from "../../server/rate-limit";
+import { withinLimit, type Place } from "../../server/rate-limit";
 import { settings, type Settings } from "../../settings";
 import { checkFormToken, joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentInputSchema, type CommentInput } from "../validation";
 import { emailSchema } from "../../mail/schema";
 import { db as defaultDb, type Db } from "../../server/db";
 import { hasApprovedComment, isThreadLocked, rulesReadWith } from "../moderation";
-import { commentRate, earlierOf, judge, logged } from "./shared";
+import { commentRate, earlierOf, judge, logged, remoteRates } from "./shared";
+import { hooksFor } from "./hooks";
 
 // New comments: submitComment() and what only it uses, from the form's fields to the stored row
 // (bot traps, validation, the reply-mail box, the rate limit, bans and spam, moderation), and the
 // words the form says once a comment is stored.
+
+/** A fediverse reply's author and origin, checked by lib/fediverse: `instance` is their server's host. */
+export type RemoteAuthor = RemoteOrigin & { instance: string };
+
+/** The submission id of a fediverse Note: the same Note delivered twice is one comment. */
+const remoteSubmissionId = (noteId: string) =>
+  `ap-${createHash("sha256").update(noteId).digest("base64url").slice(0, 32)}`;
 
 /** What a reader (or a script) sent to post a comment, as untrusted as it came. */
 export type Submission = {
@@ -65,6 +74,12 @@ export async function submitComment(
      * token, and this id (the mail's) stores one comment however many times the mail arrives.
      */
     mailId?: string;
+    /**
+     * A reply from the fediverse (lib/fediverse/): signed by its actor's server, it has no form
+     * either; its Note's id stores one comment however often it is delivered, and it is counted
+     * under its actor and its instance (it has no address here).
+     */
+    remote?: RemoteAuthor;
   },
   db: Db = defaultDb(),
 ): Promise<SubmitResult> {
@@ -77,7 +92,9 @@ export async function submitComment(
       if (typeof submission.honeypot === "string" && submission.honeypot !== "") return { kind: "ignored" };
       const token = from.mailId
         ? ({ kind: "ok", submissionId: from.mailId, quick: false } as const)
-        : checkFormToken(submission.token);
+        : from.remote
+          ? ({ kind: "ok", submissionId: remoteSubmissionId(from.remote.id), quick: false } as const)
+          : checkFormToken(submission.token);
       if (token.kind !== "ok") return { kind: "expired" };
 
       const config = settings();
@@ -87,55 +104,58 @@ export async function submitComment(
       // second send of a form that already made its comment gives its place back. The place is the
       // submission's: judged again (server.ts's lane hands a refused form on to the action, which
       // shows it with the reader's text), it takes no second one.
-      return withinLimit(
-        rateKey,
-        windows,
-        db,
-        async ({ earlier, rulesVersion }): Promise<SubmitResult> => {
-          // After the place: its round trip read which rules are in force (lib/comments/moderation.ts).
-          rulesReadWith(db, rulesVersion);
-          if (await isThreadLocked(slug, db)) return { kind: "locked" };
-          const parsed = commentInputSchema.safeParse({
-            name: submission.name,
-            body: submission.body,
-            parentId: submission.parentId,
-          });
-          const notify = readNotify(submission);
-          if (!parsed.success || notify.error) {
-            return {
-              kind: "invalid",
-              errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
-            };
-          }
-          // Only the signed-in author may post under an author's name, or anything that reads as it.
-          if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
-            return {
-              kind: "invalid",
-              errors: { name: ["This name belongs to the site's author. Please pick another name."] },
-            };
-          }
-          return storeComment(
-            {
-              slug,
-              ...parsed.data,
-              submissionId: token.submissionId,
-              notifyEmail: notify.email,
-              answers: submission.parentId,
-              quick: token.quick,
-            },
-            { ...from, earlier },
-            config,
-            db,
-          );
-        },
-        (result) =>
-          !(
-            result.kind === "already-sent" ||
-            result.kind === "locked" ||
-            (result.kind === "posted" && result.duplicate)
-          ),
-        token.submissionId,
-      );
+      const judged = async ({ earlier, rulesVersion }: Place): Promise<SubmitResult> => {
+        // After the place: its round trip read which rules are in force (lib/comments/moderation.ts).
+        rulesReadWith(db, rulesVersion);
+        if (await isThreadLocked(slug, db)) return { kind: "locked" };
+        const parsed = commentInputSchema.safeParse({
+          name: submission.name,
+          body: submission.body,
+          parentId: submission.parentId,
+        });
+        const notify = readNotify(submission);
+        if (!parsed.success || notify.error) {
+          return {
+            kind: "invalid",
+            errors: { ...(parsed.success ? {} : z.flattenError(parsed.error).fieldErrors), ...notify.error },
+          };
+        }
+        // Only the signed-in author may post under an author's name, or anything that reads as it.
+        if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
+          return {
+            kind: "invalid",
+            errors: { name: ["This name belongs to the site's author. Please pick another name."] },
+          };
+        }
+        return storeComment(
+          {
+            slug,
+            ...parsed.data,
+            submissionId: token.submissionId,
+            notifyEmail: notify.email,
+            answers: submission.parentId,
+            quick: token.quick,
+          },
+          { ...from, earlier },
+          config,
+          db,
+        );
+      };
+      const counts = (result: SubmitResult) =>
+        !(result.kind === "already-sent" || result.kind === "locked" || (result.kind === "posted" && result.duplicate));
+      if (from.remote) {
+        // Two places: the instance's, then the actor's; refused by the second, the first is given back.
+        const rates = remoteRates(from.remote, config);
+        return withinLimit(
+          rates.instance.key,
+          rates.instance.windows,
+          db,
+          () => withinLimit(rates.actor.key, rates.actor.windows, db, judged, counts, token.submissionId),
+          (result) => result.kind !== "rate-limited" && counts(result),
+          token.submissionId,
+        );
+      }
+      return withinLimit(rateKey, windows, db, judged, counts, token.submissionId);
     },
     (r) =>
       r.kind === "posted"
@@ -158,7 +178,7 @@ async function storeComment(
     /** Sent sooner than COMMENT_MIN_FILL_SECONDS after the form appeared. */
     quick: boolean;
   },
-  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[] },
+  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[]; remote?: RemoteAuthor },
   config: Settings,
   db: Db,
 ): Promise<SubmitResult> {
@@ -193,19 +213,16 @@ async function storeComment(
       fingerprint,
       flags: joinFlags(verdict.flags),
       earlier,
-      onCreated: commentEventsEnabled()
-        ? (tx, id) =>
-            recordNewComment(tx, {
-              id,
-              slug: input.slug,
-              answers: typeof input.answers === "string" && input.answers ? input.answers : null,
-              name: input.name,
-              body: input.body,
-              status,
-              browserId: from.browserId,
-              notifyEmail: input.notifyEmail,
-            })
+      remote: from.remote
+        ? {
+            id: from.remote.id,
+            actor: from.remote.actor,
+            handle: from.remote.handle,
+            avatar: from.remote.avatar,
+            url: from.remote.url,
+          }
         : undefined,
+      onCreated: onCreated(input, from, status),
     },
     db,
   );
@@ -219,12 +236,43 @@ async function storeComment(
 }
 
 /**
+ * What a new comment sets off in its own transaction: its mails and webhooks (when set up) and the
+ * hooks of other wings that want it (lib/comments/service/hooks.ts); none, and no transaction.
+ */
+function onCreated(
+  input: { slug: string; name: string; body: string; answers: unknown; notifyEmail: string | null },
+  from: { browserId: string | null; isAuthor?: boolean },
+  status: string,
+) {
+  const answers = typeof input.answers === "string" && input.answers ? input.answers : null;
+  const stored = { slug: input.slug, answers, byAuthor: from.isAuthor ?? false, status };
+  const hooks = hooksFor(stored);
+  const events = commentEventsEnabled();
+  if (!events && hooks.length === 0) return undefined;
+  return async (tx: Db, id: string) => {
+    if (events) {
+      await recordNewComment(tx, {
+        id,
+        slug: input.slug,
+        answers,
+        name: input.name,
+        body: input.body,
+        status,
+        browserId: from.browserId,
+        notifyEmail: input.notifyEmail,
+      });
+    }
+    for (const hook of hooks) await hook.run(tx, { id, ...stored });
+  };
+}
+
+/**
  * Bans, blocklists and the spam score; the site's author meets none of them. With the verdict, the
  * text's fingerprint and the earlier comments it was weighed against, which createComment() needs.
  */
 async function screen(
   input: { slug: string; name: string; body: string; quick: boolean },
-  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[] },
+  from: { ip: string; browserId: string | null; isAuthor?: boolean; earlier: Date[]; remote?: RemoteAuthor },
   config: Settings,
   db: Db,
 ): Promise<{ fingerprint: string | null; earlier: EarlierComments; verdict: Verdict }> {
@@ -235,7 +283,16 @@ async function screen(
   );
   const judged: Verdict = from.isAuthor
     ? { kind: "pass", flags: [] }
-    : await judge({ name: input.name, body: input.body, ...from, sameTextElsewhere: earlier.sameTextElsewhere }, db);
+    : await judge(
+        {
+          name: input.name,
+          body: input.body,
+          ...from,
+          sameTextElsewhere: earlier.sameTextElsewhere,
+          instance: from.remote?.instance,
+        },
+        db,
+      );
   // A form sent back faster than people type is most often a bot's, but a "+1" can be typed that
   // fast too: the comment is kept and waits for the author's approval, and its reader is told so.
   const verdict: Verdict =

@@ -45,6 +45,8 @@ export async function judge(
     browserId: string | null;
     earlier: Date[];
     sameTextElsewhere: number;
+    /** A fediverse reply's instance (lib/fediverse/): a blocked domain refuses it. */
+    instance?: string | null;
   },
   db: Db,
   now = new Date(),
@@ -54,7 +56,7 @@ export async function judge(
   const burstSince = now.getTime() - BURST_MINUTES * 60_000;
   const recentFromAddress = ip ? comment.earlier.filter((hit) => hit.getTime() > burstSince).length : 0;
   return assessComment(
-    { name: comment.name, body: comment.body, ip, browserId: comment.browserId },
+    { name: comment.name, body: comment.body, ip, browserId: comment.browserId, instance: comment.instance },
     { sameTextElsewhere: comment.sameTextElsewhere, recentFromAddress },
     rules,
     settings().SPAM_THRESHOLD,
@@ -70,6 +72,25 @@ export function commentRate(ip: string, config: Settings) {
     { limit: config.COMMENT_RATE_PER_HOUR, seconds: 3600 },
   ];
   return { key: `comment:${addressKey(ip)}`, windows };
+}
+
+/** How many of a person's limits a whole instance gets: many people, one server, one key. */
+export const INSTANCE_RATE_FACTOR = 10;
+
+/**
+ * A fediverse reply's two limits: its actor's (a reader's limit, under their id rather than an
+ * address: they have none here) and their instance's, ten readers' worth, so a server minting
+ * accounts cannot flood a discussion either.
+ */
+export function remoteRates(remote: { actor: string; instance: string }, config: Settings) {
+  const { windows } = commentRate("unknown", config);
+  return {
+    actor: { key: `comment:fediverse:${remote.actor}`, windows },
+    instance: {
+      key: `comment:fediverse-instance:${remote.instance}`,
+      windows: windows.map((w) => ({ ...w, limit: w.limit * INSTANCE_RATE_FACTOR })),
+    },
+  };
 }
 
 /**

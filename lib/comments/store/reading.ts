@@ -49,6 +49,8 @@ export type CommentView = {
   byAuthor: boolean;
   /** Initials on a colour drawn from the name and the posting browser (lib/comments/avatar.ts); null when not shown. */
   avatar: Avatar | null;
+  /** A reply from the fediverse: its author's handle and where the original is read. */
+  fediverse?: { handle: string; url: string | null } | null;
   replies: CommentView[];
 };
 
@@ -72,6 +74,8 @@ const rowSelect = {
   browserId: true,
   byAuthor: true,
   pinned: true,
+  authorHandle: true,
+  remoteUrl: true,
   _count: { select: { reactions: true } },
 } as const;
 
@@ -89,6 +93,8 @@ type Row = {
   browserId: string | null;
   byAuthor: boolean;
   pinned: boolean;
+  authorHandle: string | null;
+  remoteUrl: string | null;
   _count: { reactions: number };
 };
 
@@ -272,6 +278,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       own,
       byAuthor: visible && row.byAuthor,
       avatar: visible ? avatarOf(row.authorName, row.browserId, row.byAuthor) : null,
+      fediverse: visible && row.authorHandle ? { handle: row.authorHandle, url: row.remoteUrl } : null,
       replies: children,
     };
   };

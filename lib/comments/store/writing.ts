@@ -27,7 +27,12 @@ export type NewComment = {
   onCreated?: (tx: Db, id: string) => Promise<void>;
   /** What earlierComments() found for it, when the caller asked already; otherwise asked here. */
   earlier?: EarlierComments;
+  /** A reply from the fediverse: who wrote it there, and where the original is. */
+  remote?: RemoteOrigin;
 };
+
+/** Where a fediverse reply came from (lib/fediverse/), all of it checked by the caller. */
+export type RemoteOrigin = { id: string; actor: string; handle: string; avatar: string | null; url: string | null };
 
 export type CreateResult =
   | { kind: "created"; id: string }
@@ -120,6 +125,15 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       fingerprint: input.fingerprint ?? null,
       flags: input.flags ?? null,
       createdAt: now,
+      ...(input.remote
+        ? {
+            remoteId: input.remote.id,
+            remoteActor: input.remote.actor,
+            authorHandle: input.remote.handle,
+            authorAvatar: input.remote.avatar,
+            remoteUrl: input.remote.url,
+          }
+        : {}),
     };
     const { onCreated } = input;
     // Only the id is read back: Prisma maps every column it returns.
@@ -219,11 +233,54 @@ export async function deleteOwnComment(
   return allowed;
 }
 
+/** A fediverse reply as its author's server identifies it: its id there, and only its actor may change it. */
+export type RemoteRef = { remoteId: string; actor: string };
+
+/** The comment a fediverse Note became, when the actor asking is the one who wrote it. */
+export async function remoteComment(ref: RemoteRef, db: Db = defaultDb()) {
+  const comment = await db.comment.findUnique({
+    where: { remoteId: ref.remoteId },
+    select: { id: true, articleSlug: true, authorName: true, remoteActor: true, status: true, deletedAt: true },
+  });
+  if (!comment || comment.deletedAt) return { kind: "not-found" as const };
+  if (comment.remoteActor !== ref.actor) return { kind: "not-yours" as const };
+  return { kind: "ok" as const, comment };
+}
+
+/** Its author's edit of a fediverse reply (their Update): no time limit, as on their own server. */
+export async function editRemoteComment(
+  id: string,
+  edit: { body: string; status?: "pending" | "shadow"; flags?: string | null; fingerprint?: string | null },
+  db: Db = defaultDb(),
+  now = new Date(),
+): Promise<boolean> {
+  const { count } = await db.comment.updateMany({
+    where: { id, status: { not: "hidden" }, deletedAt: null },
+    data: {
+      body: edit.body,
+      editedAt: now,
+      ...(edit.status ? { status: edit.status } : {}),
+      ...(edit.flags ? { flags: edit.flags } : {}),
+      ...(edit.fingerprint !== undefined ? { fingerprint: edit.fingerprint } : {}),
+    },
+  });
+  return count === 1;
+}
+
+/** Its author's deletion of a fediverse reply (their Delete). */
+export async function deleteRemoteComment(id: string, db: Db = defaultDb(), now = new Date()): Promise<void> {
+  await removeComment(id, db, now);
+}
+
 /** Deletes a comment; one with replies keeps its place as "[deleted]" so the thread still reads. */
 async function removeComment(id: string, db: Db, now: Date): Promise<void> {
   const replies = await db.comment.count({ where: { parentId: id } });
   if (replies > 0) {
-    await db.comment.update({ where: { id }, data: { deletedAt: now, body: "", authorName: "" } });
+    // A fediverse reply keeps its ids (a second Delete finds it gone) but not who wrote it.
+    await db.comment.update({
+      where: { id },
+      data: { deletedAt: now, body: "", authorName: "", authorHandle: null, authorAvatar: null, remoteUrl: null },
+    });
   } else {
     await db.comment.delete({ where: { id } });
   }

@@ -1,0 +1,627 @@
+// The social web (issue 30) with real parts both ways: the site's federation (lib/fediverse) served
+// on a loopback port as server.ts serves it (lib/fediverse/lane.ts), its queue and key-value store
+// in a real database; and a second Fedify server on another port playing a Mastodon instance, with
+// its own actors and keys. The "Mastodon" finds the blog by WebFinger, reads its actor and an
+// article, follows it (and receives the Accept), receives a new article, replies (the reply shows
+// under the article), edits and deletes its reply; forged and unsigned activities are refused.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
+import {
+  Accept,
+  Article,
+  Create,
+  Delete,
+  Endpoints,
+  Follow,
+  Hashtag,
+  Note,
+  Person,
+  Like,
+  Announce,
+  PUBLIC_COLLECTION,
+  Reject,
+  Tombstone,
+  Undo,
+  Update,
+} from "@fedify/fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import { createSiteFederation, runQueue, type SiteFederation } from "@/lib/fediverse/federation";
+import { answerFediverse } from "@/lib/fediverse/lane";
+import { answererOf } from "@/lib/fediverse/serve";
+import { publishArticle, publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
+import { announceNewArticles } from "@/lib/mail/announcements";
+import { deliverAuthorAnswers } from "@/lib/fediverse/answers";
+import { submitComment } from "@/lib/comments/service";
+import { site as site_ } from "@/lib/site";
+import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
+import { listComments } from "@/lib/comments/store";
+import { commentHtml, FEDIVERSE_TEXT, type CommentContext } from "@/lib/comments/html";
+import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
+import { providers, withDatabase } from "../support/databases";
+import { createDb, type Db } from "@/lib/server/db";
+import { waitUntil } from "../support/wait";
+
+const APP_PORT = 4210;
+const REMOTE_PORT = 4211;
+vi.hoisted(() => {
+  process.env.CONTENT_DIR = "tests/fixtures/content-fediverse";
+  process.env.SITE_URL = "http://127.0.0.1:4210";
+});
+const ORIGIN = `http://127.0.0.1:${APP_PORT}`;
+const REMOTE = `http://127.0.0.1:${REMOTE_PORT}`;
+const SLUG = "replies-from-elsewhere";
+const ARTICLE_URL = `${ORIGIN}/articles/${SLUG}`;
+const BLOG = `${ORIGIN}/fediverse/blog`;
+const AP = "application/activity+json";
+
+/** The second server: a Mastodon-like instance with two accounts, recording what its inboxes receive. */
+async function startRemote() {
+  const keys = {
+    alice: [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")],
+    mallory: [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")],
+  };
+  const received: { type: string; object: unknown; objectId?: string }[] = [];
+  const federation: Federation<void> = createFederation<void>({
+    kv: new MemoryKvStore(),
+    origin: REMOTE,
+    allowPrivateAddress: true,
+  });
+  federation
+    .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
+      if (identifier !== "alice" && identifier !== "mallory") return null;
+      const pairs = await ctx.getActorKeyPairs(identifier);
+      return new Person({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: identifier,
+        name: identifier === "alice" ? "Alice <Remote>" : "Mallory",
+        url: new URL(`/@${identifier}`, REMOTE),
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: pairs[0].cryptographicKey,
+        assertionMethods: pairs.map((pair) => pair.multikey),
+      });
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => keys[identifier as keyof typeof keys] ?? []);
+  federation
+    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .on(Accept, async (_ctx, accept) => {
+      received.push({ type: "Accept", object: null, objectId: accept.objectId?.href });
+    })
+    .on(Reject, async (_ctx, reject) => {
+      received.push({ type: "Reject", object: null, objectId: reject.objectId?.href });
+    })
+    .on(Create, async (ctx, create) => {
+      received.push({ type: "Create", object: await create.getObject(ctx) });
+    })
+    .on(Update, async (ctx, update) => {
+      received.push({ type: "Update", object: await update.getObject(ctx) });
+    })
+    .on(Delete, async (_ctx, remove) => {
+      received.push({ type: "Delete", object: null, objectId: remove.objectId?.href });
+    });
+  /** Deliveries that reached an inbox (the same activity twice is one for the listeners above). */
+  const inboxPosts: string[] = [];
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "POST") inboxPosts.push(request.url ?? "");
+    void serveFetch(federation, REMOTE, request, response);
+  };
+  const server = createServer(serve);
+  await new Promise<void>((resolve) => server.listen(REMOTE_PORT, "127.0.0.1", resolve));
+  return { federation, server, serve, received, inboxPosts, ctx: federation.createContext(new URL(REMOTE), undefined) };
+}
+
+/** A node request handed to a Fedify federation, as a framework integration would. */
+async function serveFetch(
+  federation: Federation<void>,
+  origin: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const answer = await federation.fetch(
+    new Request(new URL(request.url ?? "/", origin), {
+      method: request.method,
+      headers: request.headers as Record<string, string>,
+      body: body.length ? body : undefined,
+    }),
+    { contextData: undefined },
+  );
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(Buffer.from(await answer.arrayBuffer()));
+}
+
+const context: CommentContext = {
+  slug: SLUG,
+  sort: "oldest",
+  threads: 100,
+  name: "",
+  token: "token",
+  editMinutes: 15,
+  now: Date.now(),
+};
+
+describe.each(providers)("the social web on %s", (name, open, skipReason) => {
+  const database = withDatabase(open, skipReason);
+  let site: SiteFederation;
+  let otherDb: Db;
+  let app: Server;
+  let remote: Awaited<ReturnType<typeof startRemote>>;
+  const stop = new AbortController();
+  let noteId = "";
+
+  const comments = async () => (await listComments(SLUG, { threads: 100 }, database.db)).threads;
+  const pageHtml = async () => (await comments()).map((c) => commentHtml(c, context)).join("");
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${ORIGIN}${path}`, { method: "POST", body, headers: { "content-type": AP, ...headers } });
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    vi.stubEnv("COMMENT_MIN_FILL_SECONDS", "0");
+    site = createSiteFederation({
+      db: () => database.db,
+      origin: ORIGIN,
+      handle: "blog",
+      allowPrivateAddress: true,
+      pollMs: 50,
+      contentDir: "tests/fixtures/content-fediverse",
+    });
+    const answerer = answererOf(site);
+    app = createServer((request, response) => {
+      void answerFediverse(request, response, answerer).then((answered) => {
+        // What Next.js would answer: the HTML page. Marked, so a test can tell it was passed on.
+        if (!answered) response.writeHead(299, { "content-type": "text/html" }).end("<html>the page</html>");
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(APP_PORT, "127.0.0.1", resolve));
+    void runQueue(site, stop.signal);
+    // A second instance working the same queue (on PostgreSQL with a client of its own; SQLite
+    // has one connection per process): every message is handled once, by one of them.
+    otherDb = name === "PostgreSQL" ? createDb(database.url) : database.db;
+    void runQueue(createSiteFederation({ ...site.options, db: () => otherDb }), stop.signal);
+    remote = await startRemote();
+  });
+
+  afterAll(async () => {
+    if (skipReason) return;
+    stop.abort();
+    if (otherDb !== database.db) await otherDb.$disconnect();
+    await new Promise((resolve) => app.close(resolve));
+    await new Promise((resolve) => remote.server.close(resolve));
+  });
+
+  it.skipIf(skipReason)("is found by WebFinger as @blog@host, with its actor, keys and NodeInfo", async () => {
+    // What a server asks first of @blog@<host> (over HTTPS in real life: WebFinger knows no scheme).
+    const finger = await fetch(`${ORIGIN}/.well-known/webfinger?resource=acct:blog@127.0.0.1:${APP_PORT}`);
+    expect(finger.headers.get("content-type")).toMatch(/application\/jrd\+json/);
+    const jrd = await finger.json();
+    expect(jrd.subject).toBe(`acct:blog@127.0.0.1:${APP_PORT}`);
+    const self = jrd.links.find((link: { rel: string }) => link.rel === "self");
+    expect(self).toMatchObject({ type: AP, href: BLOG });
+    const unknown = await fetch(`${ORIGIN}/.well-known/webfinger?resource=acct:nobody@127.0.0.1:${APP_PORT}`);
+    expect(unknown.status).toBe(404);
+    const actor = await remote.ctx.lookupObject(self.href);
+    expect(actor).toBeInstanceOf(Person);
+    const person = actor as Person;
+    expect(person.id?.href).toBe(BLOG);
+    expect(person.preferredUsername).toBe("blog");
+    expect(person.inboxId?.href).toBe(`${BLOG}/inbox`);
+    expect(person.followersId?.href).toBe(`${BLOG}/followers`);
+    expect((await person.getPublicKey())?.id?.href).toMatch(/^http:\/\/127\.0\.0\.1:4210\/fediverse\/blog#/);
+    // The keys were made once and kept: a second federation on the same database has the same.
+    const again = createSiteFederation({ ...site.options });
+    const ctx = again.federation.createContext(new URL(ORIGIN), undefined);
+    const [rsa] = await ctx.getActorKeyPairs("blog");
+    expect(rsa.keyId.href).toBe((await person.getPublicKey())?.id?.href);
+
+    const links = await (await fetch(`${ORIGIN}/.well-known/nodeinfo`)).json();
+    const nodeinfo = await (await fetch(links.links[0].href)).json();
+    expect(nodeinfo.software.name).toBe("marginalia");
+    expect(nodeinfo.protocols).toEqual(["activitypub"]);
+  });
+
+  it.skipIf(skipReason)(
+    "answers an article's URL with an Article when asked as ActivityStreams, and leaves the HTML page alone",
+    async () => {
+      const object = await remote.ctx.lookupObject(ARTICLE_URL);
+      expect(object).toBeInstanceOf(Article);
+      const article = object as Article;
+      expect(String(article.name)).toBe("Replies from <elsewhere>");
+      expect(String(article.summary)).toBe("An article the fediverse tests follow, publish and reply to.");
+      expect(String(article.content)).toContain('href="https://example.com/"');
+      expect(article.url?.toString()).toBe(ARTICLE_URL);
+      expect(article.attributionId?.href).toBe(BLOG);
+      const tags = [];
+      for await (const tag of article.getTags()) tags.push(tag);
+      expect(tags.map((t) => (t instanceof Hashtag ? String(t.name) : null))).toEqual(["#fediverse", "#testing"]);
+      expect(article.published?.toString()).toBe("2026-01-01T00:00:00Z");
+      // A browser's request for the same URL is not the fediverse's: it goes on to the page.
+      const html = await fetch(ARTICLE_URL, { headers: { accept: "text/html,*/*" } });
+      expect(html.status).toBe(299);
+    },
+  );
+
+  it.skipIf(skipReason)(
+    "counts likes and boosts of the article, one per person, and takes back an undone like",
+    async () => {
+      const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+      const send = (who: "alice" | "mallory", activity: Like | Announce | Undo) =>
+        remote.ctx.sendActivity({ identifier: who }, blog, activity);
+      const like = (who: "alice" | "mallory", n: number) =>
+        new Like({
+          id: new URL(`${REMOTE}/users/${who}#likes/${n}`),
+          actor: remote.ctx.getActorUri(who),
+          object: new URL(ARTICLE_URL),
+        });
+      await send("alice", like("alice", 1));
+      await send("alice", like("alice", 2)); // the same person again: still one
+      await send("mallory", like("mallory", 1));
+      await send(
+        "alice",
+        new Announce({
+          id: new URL(`${REMOTE}/users/alice#boosts/1`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new URL(ARTICLE_URL),
+        }),
+      );
+      // A like of something that is not here counts nowhere.
+      await send(
+        "alice",
+        new Like({
+          id: new URL(`${REMOTE}/users/alice#likes/3`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new URL(`${ORIGIN}/articles/no-such-article`),
+        }),
+      );
+      await waitUntil(
+        "the likes and the boost",
+        async () => (await reactionCounts(database.db, SLUG)).likes === 2,
+        20_000,
+      );
+      await send(
+        "alice",
+        new Undo({
+          id: new URL(`${REMOTE}/users/alice#likes/1/undo`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: like("alice", 1),
+        }),
+      );
+      await waitUntil("the undone like", async () => (await reactionCounts(database.db, SLUG)).likes === 1, 20_000);
+      expect(await reactionCounts(database.db, SLUG)).toEqual({ likes: 1, boosts: 1 });
+      expect(FEDIVERSE_TEXT.counts(1, 1)).toBe("On the fediverse: 1 like · 1 boost");
+      expect(await database.db.fediverseReaction.count()).toBe(2);
+    },
+  );
+
+  it.skipIf(skipReason)("accepts a follow: the follower is kept, listed, and receives the Accept", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    const follow = new Follow({
+      id: new URL(`${REMOTE}/users/alice#follows/1`),
+      actor: remote.ctx.getActorUri("alice"),
+      object: blog.id,
+    });
+    await remote.ctx.sendActivity({ identifier: "alice" }, blog, follow);
+    await waitUntil("the Accept", () => remote.received.some((r) => r.type === "Accept"), 20_000);
+    expect(remote.received.find((r) => r.type === "Accept")?.objectId).toBe(`${REMOTE}/users/alice#follows/1`);
+    const followers = await (await fetch(`${BLOG}/followers`, { headers: { accept: AP } })).json();
+    expect(followers.totalItems).toBe(1);
+    const row = await database.db.fediverseFollower.findUniqueOrThrow({ where: { id: `${REMOTE}/users/alice` } });
+    expect(row).toMatchObject({ handle: "@alice@127.0.0.1:4211", sharedInbox: `${REMOTE}/inbox` });
+  });
+
+  it.skipIf(skipReason)("sends a new article to its followers once, through the queue", async () => {
+    publishNewArticles();
+    // An announcement seen before (the first look at a site only notes what is already there).
+    await database.db.articleAnnouncement.create({ data: { slug: "an-older-article" } });
+    // Both instances look for new articles at once: one claims it.
+    const announced = await Promise.all([
+      announceNewArticles(database.db, new Date(), "tests/fixtures/content-fediverse"),
+      announceNewArticles(otherDb, new Date(), "tests/fixtures/content-fediverse"),
+    ]);
+    expect(announced.flat()).toEqual([SLUG]);
+    await waitUntil("the Create(Article)", () => remote.received.some((r) => r.type === "Create"), 20_000);
+    await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+    const created = remote.received.filter((r) => r.type === "Create");
+    expect(created).toHaveLength(1);
+    expect(created[0].object).toBeInstanceOf(Article);
+    expect(String((created[0].object as Article).name)).toBe("Replies from <elsewhere>");
+  });
+
+  it.skipIf(skipReason)("sends an Update when a sent article changes and a Delete when it goes, once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-fediverse-"));
+    const file = path.join(dir, `${SLUG}.md`);
+    fs.copyFileSync(`tests/fixtures/content-fediverse/${SLUG}.md`, file);
+    // The same database (what was sent), the articles read from a folder the test may change.
+    const changing = createSiteFederation({ ...site.options, contentDir: dir });
+    const ctx = changing.federation.createContext(new URL(ORIGIN), undefined);
+    try {
+      expect(await syncArticles(changing, ctx)).toEqual([]);
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("Replies from <elsewhere>", "Replies, revised"));
+      expect(await syncArticles(changing, ctx)).toEqual([`update ${SLUG}`]);
+      expect(await syncArticles(changing, ctx)).toEqual([]);
+      await waitUntil("the Update", () => remote.received.some((r) => r.type === "Update"), 20_000);
+      const updated = remote.received.find((r) => r.type === "Update")!.object as Article;
+      expect(String(updated.name)).toBe("Replies, revised");
+      fs.rmSync(file);
+      expect(await syncArticles(changing, ctx)).toEqual([`delete ${SLUG}`]);
+      expect(await syncArticles(changing, ctx)).toEqual([]);
+      await waitUntil("the Delete", () => remote.received.some((r) => r.type === "Delete"), 20_000);
+      expect(remote.received.find((r) => r.type === "Delete")!.objectId).toBe(ARTICLE_URL);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      // The article is back as the fixture has it, for what follows.
+      await changing.kv.delete(["marginalia", "article", SLUG]);
+    }
+  });
+
+  it.skipIf(skipReason)(
+    "turns a reply into a comment under the article, sanitized, with its author's handle and a link",
+    async () => {
+      const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+      noteId = `${REMOTE}/users/alice/statuses/1`;
+      const note = new Note({
+        id: new URL(noteId),
+        attribution: remote.ctx.getActorUri("alice"),
+        url: new URL(`${REMOTE}/@alice/1`),
+        replyTarget: new URL(ARTICLE_URL),
+        content:
+          `<p><span class="h-card"><a href="${BLOG}" class="u-url mention">@<span>blog</span></a></span> ` +
+          `Great <strong>post</strong>!<script>alert(1)</script> <img src=x onerror=alert(2)></p>`,
+        published: Temporal.Now.instant(),
+        to: PUBLIC_COLLECTION,
+      });
+      await remote.ctx.sendActivity(
+        { identifier: "alice" },
+        blog,
+        new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
+      );
+      await waitUntil("the comment", async () => (await comments()).length === 1, 20_000);
+      const [comment] = await comments();
+      expect(comment.authorName).toBe("Alice <Remote>");
+      expect(comment.fediverse).toEqual({ handle: "@alice@127.0.0.1:4211", url: `${REMOTE}/@alice/1` });
+      const html = await pageHtml();
+      expect(html).toContain("Great <strong>post</strong>!");
+      expect(html).toContain("Alice &lt;Remote&gt;");
+      expect(html).toContain("@alice@127.0.0.1:4211");
+      expect(html).toContain(`<a class="comment-original" href="${REMOTE}/@alice/1"`);
+      expect(html).not.toMatch(/<script|onerror|<img/);
+      // The mention of the blog itself that opens the reply is not repeated under its article.
+      expect(html).not.toContain("@blog");
+      // A like of the comment (by its URL on the site) counts on the comment.
+      await remote.ctx.sendActivity(
+        { identifier: "mallory" },
+        blog,
+        new Like({
+          id: new URL(`${REMOTE}/users/mallory#likes/comment`),
+          actor: remote.ctx.getActorUri("mallory"),
+          object: new URL(`${ARTICLE_URL}#comment-${comment.id}`),
+        }),
+      );
+      await waitUntil(
+        "the comment's like",
+        async () => (await commentLikeCounts(database.db, SLUG))[comment.id] === 1,
+        20_000,
+      );
+      expect(
+        commentHtml(comment, { ...context, fediverseLikes: await commentLikeCounts(database.db, SLUG) }),
+      ).toContain("1 like on the fediverse");
+      // The same Note delivered again is the same comment.
+      await remote.ctx.sendActivity(
+        { identifier: "alice" },
+        blog,
+        new Create({ id: new URL(`${noteId}/activity`), actor: remote.ctx.getActorUri("alice"), object: note }),
+      );
+      const row = await database.db.comment.findUniqueOrThrow({ where: { remoteId: noteId } });
+      expect(row).toMatchObject({ remoteActor: `${REMOTE}/users/alice`, status: "published" });
+    },
+  );
+
+  it.skipIf(skipReason)("refuses an unsigned activity and one signed by someone else than its actor", async () => {
+    const forgedNote = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${REMOTE}/users/alice/statuses/2/activity`,
+      type: "Create",
+      actor: `${REMOTE}/users/alice`,
+      object: {
+        id: `${REMOTE}/users/alice/statuses/2`,
+        type: "Note",
+        attributedTo: `${REMOTE}/users/alice`,
+        inReplyTo: ARTICLE_URL,
+        content: "<p>Not written by Alice</p>",
+      },
+    };
+    const unsigned = await post("/fediverse/blog/inbox", JSON.stringify(forgedNote));
+    expect(unsigned.status).toBe(401);
+    // Mallory signs an activity that claims to be Alice's: her key is not Alice's.
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    await remote.ctx
+      .sendActivity(
+        { identifier: "mallory" },
+        blog,
+        new Create({
+          id: new URL(`${REMOTE}/users/alice/statuses/3/activity`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new Note({
+            id: new URL(`${REMOTE}/users/alice/statuses/3`),
+            attribution: remote.ctx.getActorUri("alice"),
+            replyTarget: new URL(ARTICLE_URL),
+            content: "<p>Forged</p>",
+          }),
+        }),
+      )
+      .catch(() => undefined);
+    // Mallory's Delete of Alice's reply, signed as herself, changes nothing either.
+    await remote.ctx.sendActivity(
+      { identifier: "mallory" },
+      blog,
+      new Delete({
+        id: new URL(`${REMOTE}/users/mallory#deletes/1`),
+        actor: remote.ctx.getActorUri("mallory"),
+        object: new Tombstone({ id: new URL(noteId) }),
+      }),
+    );
+    // A body over the bound is refused unread.
+    const huge = await post("/fediverse/inbox", `{"x":"${"a".repeat(300_000)}"}`);
+    expect(huge.status).toBe(413);
+    await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+    expect((await comments()).map((c) => c.html)).toEqual([expect.stringContaining("Great")]);
+  });
+
+  it.skipIf(skipReason)("delivers the author's answer to a fediverse reply as a Note in reply to it", async () => {
+    deliverAuthorAnswers();
+    const [reply] = await comments();
+    const result = await submitComment(
+      { slug: SLUG, name: site_.author.name, body: "Thank you, **Alice**.", parentId: reply.id, token: null },
+      { ip: "127.0.0.1", browserId: null, isAuthor: true, mailId: "author-answer-1" },
+      database.db,
+    );
+    expect(result.kind).toBe("posted");
+    const isAnswer = (r: { type: string; object: unknown }) =>
+      r.type === "Create" && r.object instanceof Note && r.object.replyTargetId?.href === noteId;
+    await waitUntil("the answer", () => remote.received.some(isAnswer), 20_000);
+    const note = remote.received.find(isAnswer)!.object as Note;
+    expect(String(note.content)).toContain("Thank you, <strong>Alice</strong>.");
+    expect(note.attributionId?.href).toBe(BLOG);
+    // The Note is where its id says.
+    const fetched = await remote.ctx.lookupObject(note.id!);
+    expect(fetched).toBeInstanceOf(Note);
+    expect(String((fetched as Note).content)).toContain("Thank you");
+  });
+
+  it.skipIf(skipReason)("edits the comment on its author's Update and removes it on their Delete", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Update({
+        id: new URL(`${noteId}#updates/1`),
+        actor: remote.ctx.getActorUri("alice"),
+        object: new Note({
+          id: new URL(noteId),
+          attribution: remote.ctx.getActorUri("alice"),
+          replyTarget: new URL(ARTICLE_URL),
+          content: "<p>Great post, <em>edited</em>.</p>",
+        }),
+      }),
+    );
+    await waitUntil("the edit", async () => (await pageHtml()).includes("<em>edited</em>"), 20_000);
+    expect((await comments())[0].editedAt).not.toBeNull();
+
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Delete({
+        id: new URL(`${noteId}#delete`),
+        actor: remote.ctx.getActorUri("alice"),
+        object: new Tombstone({ id: new URL(noteId) }),
+      }),
+    );
+    await waitUntil(
+      "the deletion",
+      async () => (await database.db.comment.count({ where: { remoteId: noteId, deletedAt: null } })) === 0,
+      20_000,
+    );
+    // The author's answer under it stays, under "[deleted]".
+    expect(await pageHtml()).not.toContain("edited");
+  });
+
+  it.skipIf(skipReason)(
+    "keeps a delivery to a server that is down, and delivers it once the server is back",
+    async () => {
+      // The follower's server goes away.
+      remote.server.closeAllConnections();
+      await new Promise((resolve) => remote.server.close(resolve));
+      const posts = remote.inboxPosts.length;
+      const ctx = site.federation.createContext(new URL(ORIGIN), undefined);
+      await publishArticle(site, ctx, { type: "marginalia.publish", slug: SLUG });
+      // The delivery failed: Fedify queued its retry for later, in the database.
+      const waiting = async () => {
+        const rows = await database.db.fediverseMessage.findMany({ select: { availableAt: true } });
+        return rows.length > 0 && rows.every((row) => row.availableAt.getTime() > Date.now());
+      };
+      await waitUntil("the retry to be queued", waiting, 20_000);
+      expect(remote.inboxPosts.length).toBe(posts);
+
+      // The server is back, and the retry's time comes (the queue's rows say when).
+      remote.server = createServer(remote.serve);
+      await new Promise<void>((resolve) => remote.server.listen(REMOTE_PORT, "127.0.0.1", resolve));
+      await database.db.fediverseMessage.updateMany({ data: { availableAt: new Date() } });
+      await waitUntil("the delivery", () => remote.inboxPosts.length === posts + 1, 20_000);
+      await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+      expect(remote.inboxPosts.slice(posts)).toEqual(["/inbox"]);
+    },
+  );
+
+  it.skipIf(skipReason)("honours Undo(Follow): the follower is removed", async () => {
+    const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+    await remote.ctx.sendActivity(
+      { identifier: "alice" },
+      blog,
+      new Undo({
+        id: new URL(`${REMOTE}/users/alice#follows/1/undo`),
+        actor: remote.ctx.getActorUri("alice"),
+        object: new Follow({
+          id: new URL(`${REMOTE}/users/alice#follows/1`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: blog.id,
+        }),
+      }),
+    );
+    await waitUntil("the unfollow", async () => (await database.db.fediverseFollower.count()) === 0, 20_000);
+    const followers = await (await fetch(`${BLOG}/followers`, { headers: { accept: AP } })).json();
+    expect(followers.totalItems).toBe(0);
+  });
+
+  it.skipIf(skipReason)(
+    "removes a follower, and blocks an instance: its followers go, its follows and replies are refused",
+    async () => {
+      const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+      const follow = (n: number) =>
+        remote.ctx.sendActivity(
+          { identifier: "alice" },
+          blog,
+          new Follow({
+            id: new URL(`${REMOTE}/users/alice#follows/${n}`),
+            actor: remote.ctx.getActorUri("alice"),
+            object: blog.id,
+          }),
+        );
+      await follow(2);
+      await waitUntil("the follower", async () => (await listFollowers(database.db)).count === 1, 20_000);
+      expect(await removeFollower(database.db, `${REMOTE}/users/alice`)).toBe(true);
+      expect((await listFollowers(database.db)).count).toBe(0);
+      await follow(3);
+      await waitUntil("the follower again", async () => (await listFollowers(database.db)).count === 1, 20_000);
+
+      expect((await blockInstance(database.db, "127.0.0.1")).kind).toBe("saved");
+      expect((await listFollowers(database.db)).count).toBe(0);
+      await follow(4);
+      await waitUntil("the Reject", () => remote.received.some((r) => r.type === "Reject"), 20_000);
+      expect(remote.received.find((r) => r.type === "Reject")?.objectId).toBe(`${REMOTE}/users/alice#follows/4`);
+      expect((await listFollowers(database.db)).count).toBe(0);
+
+      const refused = `${REMOTE}/users/alice/statuses/5`;
+      await remote.ctx.sendActivity(
+        { identifier: "alice" },
+        blog,
+        new Create({
+          id: new URL(`${refused}/activity`),
+          actor: remote.ctx.getActorUri("alice"),
+          object: new Note({
+            id: new URL(refused),
+            attribution: remote.ctx.getActorUri("alice"),
+            replyTarget: new URL(ARTICLE_URL),
+            content: "<p>From a blocked instance</p>",
+          }),
+        }),
+      );
+      await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
+      expect(await database.db.comment.count({ where: { remoteId: refused } })).toBe(0);
+    },
+  );
+});

@@ -6,7 +6,7 @@ import { IMAGE_TYPES, mediaUrl } from "./media";
 // The site's icon, which browsers show in the tab. An author makes it theirs with `icon.svg` or
 // `icon.png` in content/, read while the site runs like the articles and the logo (a change there
 // empties the page cache: content-store.ts counts it among the folder's assets); without one, it
-// is Marginalia's mark in public/icons/. `/favicon.ico`, which feed readers and other tools ask
+// is Marginalia's mark in public/icons/ (SVG, with a 512 px PNG and an ICO of it). `/favicon.ico`, which feed readers and other tools ask
 // for without reading a page, answers content/favicon.ico, else the author's PNG wrapped as an
 // ICO, else their SVG, else the mark's ICO.
 
@@ -53,6 +53,16 @@ export function siteIcon(dir: string = CONTENT_DIR): { url: string; type: string
   const icon = customIcon(dir);
   if (!icon) return { ...DEFAULT_ICON, custom: false };
   return { url: mediaUrl(icon.file, dir, icon.bytes), type: icon.type, custom: true };
+}
+
+/**
+ * The icon as a picture other sites can show, such as the fediverse account's avatar: servers
+ * like Mastodon take no SVG, so the author's icon.png, else the mark's PNG.
+ */
+export function siteAvatar(dir: string = CONTENT_DIR): { url: string; type: string } {
+  const icon = customIcon(dir);
+  if (icon?.type === IMAGE_TYPES[".png"]) return { url: mediaUrl(icon.file, dir, icon.bytes), type: icon.type };
+  return { url: "/icons/marginalia.png", type: IMAGE_TYPES[".png"] };
 }
 
 /** What /favicon.ico answers (see the top of this file). */

@@ -14,6 +14,7 @@ import {
 } from "@fedify/fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { getArticleForFeed, listArticles } from "../content/articles";
+import { siteAvatar } from "../content/site-icon";
 import { articlePath, tagPath } from "../routes";
 import { site } from "../site";
 import type { Db } from "../server/db";
@@ -124,13 +125,14 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
     .setActorDispatcher(FEDIVERSE_PATHS.actor, async (ctx, identifier) => {
       if (identifier !== handle) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
+      const avatar = siteAvatar();
       return new Person({
         id: ctx.getActorUri(identifier),
         preferredUsername: identifier,
         name: site.name,
         summary: site.tagline,
         url: new URL("/", options.origin),
-        icon: new Image({ url: new URL("/icon.svg", options.origin), mediaType: "image/svg+xml" }),
+        icon: new Image({ url: new URL(avatar.url, options.origin), mediaType: avatar.type }),
         inbox: ctx.getInboxUri(identifier),
         endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
         outbox: ctx.getOutboxUri(identifier),

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { favicon, pngIco, siteIcon } from "@/lib/content/site-icon";
+import { favicon, pngIco, siteAvatar, siteIcon } from "@/lib/content/site-icon";
 
 const BARS = fs.readFileSync("tests/fixtures/content-e2e/images/bars.png");
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>';
@@ -41,6 +41,17 @@ describe("the site's icon", () => {
     const own = Buffer.from([0, 0, 1, 0, 0, 0]);
     fs.writeFileSync(path.join(dir, "favicon.ico"), own);
     expect(favicon(dir)).toEqual({ bytes: own, type: "image/x-icon" });
+  });
+
+  it("gives other sites (a fediverse avatar) a PNG: the author's, else the mark's, never an SVG", () => {
+    const dir = folder();
+    expect(siteAvatar(dir)).toEqual({ url: "/icons/marginalia.png", type: "image/png" });
+    expect(fs.readFileSync("public/icons/marginalia.png").subarray(1, 4).toString()).toBe("PNG");
+    fs.writeFileSync(path.join(dir, "icon.svg"), SVG);
+    expect(siteAvatar(dir).url).toBe("/icons/marginalia.png");
+    fs.writeFileSync(path.join(dir, "icon.png"), BARS);
+    fs.rmSync(path.join(dir, "icon.svg"));
+    expect(siteAvatar(dir)).toMatchObject({ type: "image/png", url: expect.stringContaining("/icon.png") });
   });
 
   it("ignores an icon.png that is not a PNG rather than serving it", () => {

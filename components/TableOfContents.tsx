@@ -14,13 +14,13 @@ function nest(entries: TocEntry[]): Node[] {
 }
 
 /** Links to the article's sections; shown when there are at least two to move between. */
-export function TableOfContents({ entries }: { entries: TocEntry[] }) {
+export function TableOfContents({ entries, heading }: { entries: TocEntry[]; heading: string }) {
   if (entries.length < 2) return null;
   return (
     // Beside the text on a wide screen, where the inner block follows the reader down (design.css).
     <nav className="toc" aria-labelledby="toc-heading">
       <div className="toc-inner">
-        <h2 id="toc-heading">Contents</h2>
+        <h2 id="toc-heading">{heading}</h2>
         <ol>
           {nest(entries).map((node) => (
             <li key={node.id}>

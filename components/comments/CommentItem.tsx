@@ -1,17 +1,15 @@
 import type { CommentView } from "@/lib/comments/store";
 import {
   commentInnerHtml,
-  DELETE_QUESTION,
+  commentWords,
   editMinutesLeft,
-  editTimeLeft,
   commentLink,
-  commentTime,
   isInteractive,
   type CommentContext,
-  PLACEHOLDER_TEXT,
-  commentTimeTitle,
   REPLY_FORM_ANCHOR,
 } from "@/lib/comments/html";
+import { pick } from "@/lib/i18n";
+import { COMMENT_FORM_WORDS, EDIT_FORM_WORDS } from "@/lib/i18n/client-words";
 import { CommentForm } from "./CommentForm";
 import { EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
@@ -45,11 +43,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   const { slug } = context;
   const anchor = commentAnchor(comment.id);
   const minutesLeft = editMinutesLeft(comment, context);
+  const w = commentWords();
 
   return (
     <li id={anchor} className="comment">
       {comment.placeholder ? (
-        <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
+        <p className="comment-placeholder">{w.t(PLACEHOLDER_KEYS[comment.placeholder])}</p>
       ) : (
         <>
           <CommentMeta comment={comment} anchor={anchor} now={context.now} />
@@ -60,6 +59,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
               body={comment.markdown}
               cancelHref={articleUrl(slug, undefined, anchor)}
               permalink={articlePath(slug) + commentLink(context, "edit", comment.id)}
+              words={pick(EDIT_FORM_WORDS)}
             />
           ) : (
             // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
@@ -91,8 +91,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   );
 }
 
+const PLACEHOLDER_KEYS = { deleted: "comment.deleted", removed: "comment.removed", pending: "comment.awaiting" } as const;
+
 /** Who wrote it and when, with what only this reader is told about it (awaiting, hidden, banned). */
 function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: string; now: number }) {
+  const w = commentWords();
+  const { t } = w;
   return (
     <p className="comment-meta">
       {comment.avatar && (
@@ -101,23 +105,23 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
         </span>
       )}
       <span className="comment-author">{comment.authorName}</span>
-      {comment.byAuthor && <span className="comment-author-badge">Author</span>}
-      {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
+      {comment.byAuthor && <span className="comment-author-badge">{t("comment.author")}</span>}
+      {comment.replyToName && <span className="comment-reply-to"> {w.replyingTo(comment.replyToName)}</span>}{" "}
       <a href={`#${anchor}`}>
-        <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
-          {commentTime(comment.createdAt, now)}
+        <time dateTime={comment.createdAt.toISOString()} title={w.timeTitle(comment.createdAt)}>
+          {w.time(comment.createdAt, now)}
         </time>
       </a>
       {comment.editedAt && (
-        <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
+        <span className="comment-edited" title={w.editedTitle(comment.editedAt.toISOString())}>
           {" "}
-          (edited)
+          {t("comment.edited")}
         </span>
       )}
-      {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
-      {comment.pinned && <span className="comment-pinned"> Pinned</span>}
-      {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
-      {comment.shadow && <span className="comment-pending"> Banned author: only they and you can see it.</span>}
+      {comment.pending && <span className="comment-pending"> {t("comment.pending")}</span>}
+      {comment.pinned && <span className="comment-pinned"> {t("comment.pinned")}</span>}
+      {comment.hidden && <span className="comment-pending"> {t("comment.hidden")}</span>}
+      {comment.shadow && <span className="comment-pending"> {t("comment.shadow")}</span>}
     </p>
   );
 }
@@ -133,29 +137,33 @@ function CommentActionRow({
   minutesLeft: number;
 }) {
   const { slug } = context;
+  const w = commentWords();
+  const { t } = w;
   return (
     <div className="comment-actions">
       {!comment.pending && <ReactionButton id={comment.id} count={comment.reactions} reacted={comment.reacted} />}
       {!comment.pending && !context.locked && (
         // SoftNavigation follows these links in place when JavaScript runs.
         <a href={commentLink(context, "reply", comment.id)} className="reply-link">
-          Reply<span>{` to ${comment.authorName}`}</span>
+          {t("comment.reply")}
+          <span>{w.replyTo(comment.authorName)}</span>
         </a>
       )}
       {minutesLeft > 0 && context.editing !== comment.id && (
         <a href={commentLink(context, "edit", comment.id)} className="edit-link">
-          Edit{editTimeLeft(minutesLeft)}
+          {t("comment.edit")}
+          {w.editLeft(minutesLeft)}
         </a>
       )}
       {minutesLeft > 0 && (
         // Asks first, without JavaScript too; a plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
         <details className="delete">
-          <summary>Delete</summary>
+          <summary>{t("comment.delete")}</summary>
           <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
             <input type="hidden" name="id" value={comment.id} />
-            {DELETE_QUESTION}{" "}
+            {t("comment.deleteQuestion")}{" "}
             <button type="submit" className="danger">
-              Yes, delete
+              {t("comment.deleteYes")}
             </button>
           </form>
         </details>
@@ -178,6 +186,10 @@ function ReplyForm({ comment, context, anchor }: { comment: CommentView; context
         replyingTo={comment.authorName}
         cancelHref={articleUrl(slug, undefined, anchor)}
         mail={context.mail}
+        words={{
+          ...pick(COMMENT_FORM_WORDS),
+          ...pick(["form.replyTo", "form.replyPlaceholder"], { name: comment.authorName }),
+        }}
       />
     </div>
   );

@@ -1,0 +1,17 @@
+// Every catalog, by language. Server code only: client components get the few messages they
+// show as props (lib/i18n/index.ts), so no catalog travels to the browser.
+import type { Language } from "./languages";
+import { en, type Catalog } from "./messages/en";
+import { overrides } from "./overrides";
+
+const shipped: Record<Language, Catalog> = { en };
+
+/** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
+export const catalogs: Record<Language, Catalog> = Object.fromEntries(
+  Object.entries(shipped).map(([language, catalog]) => [
+    language,
+    { ...catalog, ...overrides[language as Language] },
+  ]),
+) as Record<Language, Catalog>;
+
+export { shipped };

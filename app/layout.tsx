@@ -15,6 +15,7 @@ import { ATOM_PATH, RSS_PATH, SEARCH_PATH } from "@/lib/routes";
 import { isDevelopment } from "@/lib/settings";
 import { pick, siteLanguage } from "@/lib/i18n";
 import { rich } from "@/lib/i18n/rich";
+import { ERROR_WORDS } from "@/lib/i18n/client-words";
 import { isRequestId, REQUEST_ID_HEADER } from "@/lib/server/request-id";
 import "./design.css";
 import "./comments.css";
@@ -39,10 +40,7 @@ export const viewport: Viewport = {
 
 /** The error page's words, its arguments left for the browser to fill (lib/i18n/fill.ts). */
 const errorWords = () =>
-  pick(["error.heading", "error.text", "error.latest", "error.retry", "error.reference"], {
-    latest: "{latest}",
-    reference: "{reference}",
-  });
+  pick(ERROR_WORDS, { latest: "{latest}", reference: "{reference}", link: "{link}" });
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Every page is rendered per request so that Next.js can put the CSP nonce from proxy.ts on its

@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState } from "react";
+import type { ERROR_WORDS } from "@/lib/i18n/client-words";
 
 // The error pages show a reference to quote: the id of the request that failed, also in the
 // server's log line for it (lib/server/log.ts). The root layout hands each page its request's id.
@@ -12,7 +13,7 @@ const RequestIdContext = createContext("");
 let hydrated = false;
 
 /** The error pages' words in the site's language (client components: the layout formats them). */
-export type ErrorWords = Record<"error.heading" | "error.text" | "error.latest" | "error.retry" | "error.reference", string>;
+export type ErrorWords = Record<(typeof ERROR_WORDS)[number], string>;
 const ErrorWordsContext = createContext<ErrorWords | null>(null);
 
 export function RequestIdProvider({ id, words, children }: { id: string; words: ErrorWords; children: React.ReactNode }) {

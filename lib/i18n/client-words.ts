@@ -43,3 +43,40 @@ export const FOLLOW_FORM_WORDS = [
   "follow.sending",
 ] as const satisfies readonly MessageKey[];
 export type FollowFormWords = Record<(typeof FOLLOW_FORM_WORDS)[number], string>;
+
+export const BLOCK_FORM_WORDS = [
+  "admin.block.heading",
+  "admin.block.block",
+  "admin.block.word",
+  "admin.block.domain",
+  "admin.block.name",
+  "admin.block.address",
+  "admin.block.browser",
+  "admin.block.value",
+  "admin.block.suchAre",
+  "admin.block.queue",
+  "admin.block.refuse",
+  "admin.block.shadow",
+  "admin.block.for",
+  "admin.block.forGood",
+  "moderate.day",
+  "moderate.week",
+  "moderate.month",
+  "moderate.year",
+  "admin.block.note",
+  "admin.block.add",
+  "admin.block.adding",
+] as const satisfies readonly MessageKey[];
+export type BlockFormWords = Record<(typeof BLOCK_FORM_WORDS)[number], string>;
+
+/** The error pages' (app/error.tsx, app/admin/error.tsx): the layout hands them down, as error pages are client components. */
+export const ERROR_WORDS = [
+  "error.heading",
+  "error.text",
+  "error.latest",
+  "error.retry",
+  "error.reference",
+  "admin.errorHeading",
+  "admin.errorText",
+  "admin.errorLink",
+] as const satisfies readonly MessageKey[];

@@ -249,26 +249,28 @@ export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Pr
       where: { kind_value: { kind: MAILBOX_BLOCK_KIND, value: target.id } },
       select: { id: true },
     });
-    return blocked ? null : "every mail from this site to this address, and to every +tag spelling of it, for good";
+    return blocked ? null : t("email.stop.what.never");
   }
   if (target.kind === "author") {
     const to = settings().AUTHOR_EMAIL;
     return to && mailboxHash(to) === target.id && !(await authorMailPaused(db))
-      ? "the mails telling you of new comments, until you switch them back on in /admin"
+      ? t("email.stop.what.author")
       : null;
   }
   if (target.kind === "all") {
     return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } }))
-      ? "every mail from this site"
+      ? t("email.stop.what.all")
       : null;
   }
   const row = await db.subscription.findUnique({ where: { id: target.id }, select: { kind: true } });
   if (!row) return null;
-  return row.kind === "replies"
-    ? "mails about replies to your comment"
-    : row.kind === "discussion"
-      ? "mails about this discussion"
-      : "mails about new articles";
+  return t(
+    row.kind === "replies"
+      ? "email.stop.what.replies"
+      : row.kind === "discussion"
+        ? "email.stop.what.discussion"
+        : "email.stop.what.articles",
+  );
 }
 
 /** The token a mail link's page sends back with its button (field `t`). */

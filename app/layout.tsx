@@ -51,7 +51,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const { tag, dir, t } = siteLanguage();
   return (
     // The head script sets data-theme and a class on <html> before React hydrates.
-    <html lang={tag} dir={dir} suppressHydrationWarning>
+    <html lang={tag} dir={dir === "rtl" ? "rtl" : undefined} suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
         {/* Self-hosted fonts (lib/server/fonts.ts): the two every page needs are fetched at once,

@@ -312,12 +312,15 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
           {/* Sanitized by lib/content/comment-markdown.ts, as readers see it. */}
           <div
             className="comment-body admin-rendered"
+            dir="auto"
             dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(row.body) }}
           />
           {/* The raw markdown, shown as text: moderators see exactly what was written. */}
           <figure className="comment-source-figure">
             <figcaption className="visually-hidden">{t("admin.asWritten")}</figcaption>
-            <pre className="comment-source">{row.body}</pre>
+            <pre className="comment-source" dir="auto">
+              {row.body}
+            </pre>
           </figure>
         </div>
         <AdminCommentActions row={row} />
@@ -340,7 +343,7 @@ function AdminCommentMeta({
 }) {
   return (
     <p className="comment-meta admin-meta">
-      <label htmlFor={checkbox} className="comment-author">
+      <label htmlFor={checkbox} className="comment-author" dir="auto">
         {name}
       </label>
       {row.byAuthor && <span className="comment-author-badge">{t("comment.author")}</span>}

@@ -9,6 +9,7 @@ import {
   REPLY_FORM_ANCHOR,
 } from "@/lib/comments/html";
 import { pick } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
 import { COMMENT_FORM_WORDS, EDIT_FORM_WORDS } from "@/lib/i18n/client-words";
 import { CommentForm } from "./CommentForm";
 import { EditCommentForm } from "./CommentActions";
@@ -63,7 +64,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             />
           ) : (
             // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
-            <HtmlSlot as="div" className="comment-body" {...slotProps(comment.html, Boolean(context.document))} />
+            <HtmlSlot
+              as="div"
+              className="comment-body"
+              dir="auto"
+              {...slotProps(comment.html, Boolean(context.document))}
+            />
           )}
           <CommentActionRow comment={comment} context={context} minutesLeft={minutesLeft} />
           {context.admin && (
@@ -104,9 +110,13 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
           {comment.avatar.initials}
         </span>
       )}
-      <span className="comment-author">{comment.authorName}</span>
+      <span className="comment-author" dir="auto">
+        {comment.authorName}
+      </span>
       {comment.byAuthor && <span className="comment-author-badge">{t("comment.author")}</span>}
-      {comment.replyToName && <span className="comment-reply-to"> {w.replyingTo(comment.replyToName)}</span>}{" "}
+      {comment.replyToName && (
+        <span className="comment-reply-to"> {rich(t, "comment.replyingTo", { name: <bdi>{comment.replyToName}</bdi> })}</span>
+      )}{" "}
       <a href={`#${anchor}`}>
         <time dateTime={comment.createdAt.toISOString()} title={w.timeTitle(comment.createdAt)}>
           {w.time(comment.createdAt, now)}
@@ -146,7 +156,7 @@ function CommentActionRow({
         // SoftNavigation follows these links in place when JavaScript runs.
         <a href={commentLink(context, "reply", comment.id)} className="reply-link">
           {t("comment.reply")}
-          <span>{w.replyTo(comment.authorName)}</span>
+          <span>{rich(t, "comment.replyTo", { name: <bdi>{comment.authorName}</bdi> })}</span>
         </a>
       )}
       {minutesLeft > 0 && context.editing !== comment.id && (

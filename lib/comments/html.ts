@@ -73,14 +73,20 @@ function makeWords({ t, format }: SiteLanguage) {
     time: (date: Date, now: number) => format.relative(date, now, t("time.justNow")),
     /** The full date, the relative time's title. */
     timeTitle: (date: Date) => format.fullTime(date),
-    /** " to Ada", after Reply, for screen readers. */
-    replyTo: (name: string) => t("comment.replyTo", { name }),
+    /** " to Ada", after Reply, for screen readers: HTML, the name isolated. */
+    replyTo: (name: string) => named(t("comment.replyTo", { name: MARK }), name),
     /** What Edit says after its name: how long it stays possible, " (12 min left)". */
     editLeft: (minutes: number) => t("comment.editLeft", { minutes }),
-    replyingTo: (name: string) => t("comment.replyingTo", { name }),
+    /** "replying to @Ada": HTML, the name isolated. */
+    replyingTo: (name: string) => named(t("comment.replyingTo", { name: MARK }), name),
     editedTitle: (date: string) => t("comment.editedTitle", { date }),
   };
 }
+
+// A name a reader wrote, in <bdi> inside the site's words: an Arabic name in an English sentence
+// (or the other way round) keeps its own direction and does not reorder the words around it.
+const MARK = "\u0000";
+const named = (message: string, name: string) => escape(message).replace(MARK, `<bdi>${escape(name)}</bdi>`);
 
 const words = new WeakMap<SiteLanguage, CommentWords>();
 
@@ -185,7 +191,7 @@ export function commentActionsHtml(
     `<div class="comment-actions">` +
     `<button form="${REACTIONS_FORM}" value="${escape(id)}" class="reaction" aria-pressed="${reacted}" name="id"><span>${w.thumbsUp}</span>${reactionCount(count)}</button>` +
     (replyTo !== null
-      ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link">${w.reply}<span>${escape(w.replyTo(replyTo))}</span></a>`
+      ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link">${w.reply}<span>${w.replyTo(replyTo)}</span></a>`
       : "") +
     (minutes > 0
       ? `<a href="${escape(commentLink(context, "edit", id))}" class="edit-link">${w.edit}${escape(w.editLeft(minutes))}</a>` +
@@ -215,10 +221,10 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${w.placeholder[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author">${escape(comment.authorName)}</span>` +
+    `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author" dir="auto">${escape(comment.authorName)}</span>` +
     (comment.byAuthor ? `<span class="comment-author-badge">${w.author}</span>` : "") +
     (comment.replyToName
-      ? `<span class="comment-reply-to"> ${escape(w.replyingTo(comment.replyToName))}</span>`
+      ? `<span class="comment-reply-to"> ${w.replyingTo(comment.replyToName)}</span>`
       : "") +
     ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${escape(w.timeTitle(comment.createdAt))}">${escape(w.time(comment.createdAt, context.now))}</time></a>` +
     (comment.editedAt
@@ -240,7 +246,8 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   );
   const actions = context.template ? context.template(comment.id, comment.reactions, replyTo, html) : html;
   // The body is sanitized HTML from lib/content/comment-markdown.ts.
-  return `${meta}<div class="comment-body">${comment.html}</div>${actions}${replies}`;
+  // dir="auto": a comment in another script than the site's reads in its own direction.
+  return `${meta}<div class="comment-body" dir="auto">${comment.html}</div>${actions}${replies}`;
 }
 
 export function commentHtml(comment: CommentView, context: CommentContext): string {

@@ -2,9 +2,10 @@
 // show as props (lib/i18n/index.ts), so no catalog travels to the browser.
 import type { Language } from "./languages";
 import { en, type Catalog } from "./messages/en";
+import { fr } from "./messages/fr";
 import { overrides } from "./overrides";
 
-const shipped: Record<Language, Catalog> = { en };
+const shipped: Record<Language, Catalog> = { en, fr };
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(

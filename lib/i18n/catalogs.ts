@@ -4,9 +4,10 @@ import type { Language } from "./languages";
 import { en, type Catalog } from "./messages/en";
 import { fr } from "./messages/fr";
 import { de } from "./messages/de";
+import { es } from "./messages/es";
 import { overrides } from "./overrides";
 
-const shipped: Record<Language, Catalog> = { en, fr, de };
+const shipped: Record<Language, Catalog> = { en, fr, de, es };
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(

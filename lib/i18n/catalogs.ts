@@ -5,9 +5,10 @@ import { en, type Catalog } from "./messages/en";
 import { fr } from "./messages/fr";
 import { de } from "./messages/de";
 import { es } from "./messages/es";
+import { ptBR } from "./messages/pt-BR";
 import { overrides } from "./overrides";
 
-const shipped: Record<Language, Catalog> = { en, fr, de, es };
+const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR };
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(

@@ -6,9 +6,10 @@ import { fr } from "./messages/fr";
 import { de } from "./messages/de";
 import { es } from "./messages/es";
 import { ptBR } from "./messages/pt-BR";
+import { ja } from "./messages/ja";
 import { overrides } from "./overrides";
 
-const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR };
+const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR, ja };
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(

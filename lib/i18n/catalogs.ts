@@ -8,9 +8,10 @@ import { es } from "./messages/es";
 import { ptBR } from "./messages/pt-BR";
 import { ja } from "./messages/ja";
 import { zhHans } from "./messages/zh-Hans";
+import { ar } from "./messages/ar";
 import { overrides } from "./overrides";
 
-const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR, ja, "zh-Hans": zhHans };
+const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR, ja, "zh-Hans": zhHans, ar };
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(

@@ -9,9 +9,10 @@ import { ptBR } from "./messages/pt-BR";
 import { ja } from "./messages/ja";
 import { zhHans } from "./messages/zh-Hans";
 import { ar } from "./messages/ar";
+import { ur } from "./messages/ur";
 import { overrides } from "./overrides";
 
-const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR, ja, "zh-Hans": zhHans, ar };
+const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR, ja, "zh-Hans": zhHans, ar, ur };
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(

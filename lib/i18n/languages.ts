@@ -2,7 +2,7 @@
 // settings.ts checks SITE_LANGUAGE against it and client components may read it.
 
 /** Every language with a complete catalog, English first (the source of every message). */
-export const LANGUAGES = ["en", "fr", "de", "es", "pt-BR", "ja", "zh-Hans", "ar"] as const;
+export const LANGUAGES = ["en", "fr", "de", "es", "pt-BR", "ja", "zh-Hans", "ar", "ur"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Written right to left: the page gets dir="rtl" (Persian and Hebrew too, for a catalog to come). */

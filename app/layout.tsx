@@ -39,8 +39,7 @@ export const viewport: Viewport = {
 };
 
 /** The error page's words, its arguments left for the browser to fill (lib/i18n/fill.ts). */
-const errorWords = () =>
-  pick(ERROR_WORDS, { latest: "{latest}", reference: "{reference}", link: "{link}" });
+const errorWords = () => pick(ERROR_WORDS, { latest: "{latest}", reference: "{reference}", link: "{link}" });
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Every page is rendered per request so that Next.js can put the CSP nonce from proxy.ts on its
@@ -78,7 +77,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <ThemeToggle label={t("site.theme")} />
         </header>
         <main id="main" tabIndex={-1}>
-          <RequestIdProvider id={isRequestId(requestId) ? requestId : ""} words={errorWords()}>{children}</RequestIdProvider>
+          <RequestIdProvider id={isRequestId(requestId) ? requestId : ""} words={errorWords()}>
+            {children}
+          </RequestIdProvider>
         </main>
         <footer className="site-footer">
           <p>

@@ -25,9 +25,7 @@ export function SeriesBox({ series, slug }: { series: Series; slug: string }) {
         ))}
       </ol>
       {next && (
-        <p>
-          {rich(t, "article.seriesNext", { title: <Link href={articlePath(next.slug)}>{next.title}</Link> })}
-        </p>
+        <p>{rich(t, "article.seriesNext", { title: <Link href={articlePath(next.slug)}>{next.title}</Link> })}</p>
       )}
     </nav>
   );

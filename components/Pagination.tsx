@@ -14,9 +14,7 @@ export function Pagination({ page, pageCount }: { page: number; pageCount: numbe
       ) : (
         <span />
       )}
-      <span className="pagination-position">
-        {t("pagination.position", { page, count: pageCount })}
-      </span>
+      <span className="pagination-position">{t("pagination.position", { page, count: pageCount })}</span>
       {page < pageCount ? (
         <Link href={pagePath(page + 1)} rel="next">
           {t("pagination.older")}

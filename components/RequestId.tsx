@@ -16,7 +16,15 @@ let hydrated = false;
 export type ErrorWords = Record<(typeof ERROR_WORDS)[number], string>;
 const ErrorWordsContext = createContext<ErrorWords | null>(null);
 
-export function RequestIdProvider({ id, words, children }: { id: string; words: ErrorWords; children: React.ReactNode }) {
+export function RequestIdProvider({
+  id,
+  words,
+  children,
+}: {
+  id: string;
+  words: ErrorWords;
+  children: React.ReactNode;
+}) {
   useEffect(() => {
     hydrated = true;
   }, []);

@@ -19,9 +19,7 @@ export async function AuthorMailSwitch() {
     <section className="admin-tools" aria-labelledby="author-mail-heading">
       <h2 id="author-mail-heading">{t("admin.mail.heading")}</h2>
       <ActionForm action={switchAuthorMail} permalink={ADMIN_PATH}>
-        <p role="status">
-          {t(paused ? "admin.mail.paused" : "admin.mail.on", { to })}
-        </p>
+        <p role="status">{t(paused ? "admin.mail.paused" : "admin.mail.on", { to })}</p>
         <input type="hidden" name="paused" value={paused ? "0" : "1"} />
         <button type="submit" className={paused ? undefined : "secondary"}>
           {t(paused ? "admin.mail.resume" : "admin.mail.pause")}

@@ -361,8 +361,7 @@ function AdminCommentMeta({
         : row.parentId
           ? t("admin.meta.reply")
           : ""}
-      ,{" "}
-      <time dateTime={row.createdAt.toISOString()}>{siteLanguage().format.shortTime(row.createdAt)}</time>
+      , <time dateTime={row.createdAt.toISOString()}>{siteLanguage().format.shortTime(row.createdAt)}</time>
       {row.editedAt && ` ${t("comment.edited")}`} ·{" "}
       <span className={`status status-${row.status}`}>
         {row.status in STATE_OF_ONE ? t(STATE_OF_ONE[row.status as CommentStatus]) : row.status}

@@ -18,7 +18,10 @@ async function readQuery(searchParams: Props["searchParams"]): Promise<string> {
 export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
   const query = await readQuery(searchParams);
   // Result pages are for readers, not for search engines' indexes.
-  return { title: query ? t("search.titleWithQuery", { query }) : t("search.title"), robots: { index: false, follow: true } };
+  return {
+    title: query ? t("search.titleWithQuery", { query }) : t("search.title"),
+    robots: { index: false, follow: true },
+  };
 }
 
 export default async function SearchPage({ searchParams }: Props) {
@@ -38,9 +41,7 @@ export default async function SearchPage({ searchParams }: Props) {
       {query && (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading">
-            {results.length === 0
-              ? t("search.none", { query })
-              : t("search.results", { count: results.length, query })}
+            {results.length === 0 ? t("search.none", { query }) : t("search.results", { count: results.length, query })}
           </h2>
           <ol className="article-list search-results">
             {results.map(({ article, excerpt }) => (

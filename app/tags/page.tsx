@@ -24,9 +24,7 @@ export default function TagsPage() {
           {tags.map((tag) => (
             <li key={tag.slug}>
               <Link href={tagPath(tag.name)}>#{tag.name}</Link>{" "}
-              <span className="meta">
-                {t("tags.count", { count: tag.count })}
-              </span>
+              <span className="meta">{t("tags.count", { count: tag.count })}</span>
             </li>
           ))}
         </ul>

@@ -97,7 +97,11 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   );
 }
 
-const PLACEHOLDER_KEYS = { deleted: "comment.deleted", removed: "comment.removed", pending: "comment.awaiting" } as const;
+const PLACEHOLDER_KEYS = {
+  deleted: "comment.deleted",
+  removed: "comment.removed",
+  pending: "comment.awaiting",
+} as const;
 
 /** Who wrote it and when, with what only this reader is told about it (awaiting, hidden, banned). */
 function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: string; now: number }) {
@@ -115,7 +119,10 @@ function CommentMeta({ comment, anchor, now }: { comment: CommentView; anchor: s
       </span>
       {comment.byAuthor && <span className="comment-author-badge">{t("comment.author")}</span>}
       {comment.replyToName && (
-        <span className="comment-reply-to"> {rich(t, "comment.replyingTo", { name: <bdi>{comment.replyToName}</bdi> })}</span>
+        <span className="comment-reply-to">
+          {" "}
+          {rich(t, "comment.replyingTo", { name: <bdi>{comment.replyToName}</bdi> })}
+        </span>
       )}{" "}
       <a href={`#${anchor}`}>
         <time dateTime={comment.createdAt.toISOString()} title={w.timeTitle(comment.createdAt)}>

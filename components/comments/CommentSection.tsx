@@ -55,7 +55,11 @@ function findComment(threads: CommentView[], id: string): CommentView | undefine
   return undefined;
 }
 
-const SORT_LABELS = { oldest: "comments.sortOldest", newest: "comments.sortNewest", best: "comments.sortBest" } as const;
+const SORT_LABELS = {
+  oldest: "comments.sortOldest",
+  newest: "comments.sortNewest",
+  best: "comments.sortBest",
+} as const;
 
 /** Which threads the section shows, in which order: what its links change. */
 type DiscussionView = { sort: CommentSort; threads: number };

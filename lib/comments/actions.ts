@@ -49,7 +49,6 @@ const field = (formData: FormData, name: string) => {
 
 // Said whether or not the address is confirmed already, so the form does not tell who uses it.
 
-
 /**
  * What became of the confirmation a posted comment's "email me" asked for: said plainly when none
  * went out (one was sent recently, or the mailbox asked never to be mailed). The comment is posted

@@ -19,7 +19,9 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   logger().info({ event: "admin-login", outcome: result.kind }, "admin login");
   if (result.kind === "locked") {
     return {
-      message: t("admin.login.tooMany", { wait: t("wait.minutes", { count: Math.ceil(result.retryAfterSeconds / 60) }) }),
+      message: t("admin.login.tooMany", {
+        wait: t("wait.minutes", { count: Math.ceil(result.retryAfterSeconds / 60) }),
+      }),
     };
   }
   if (result.kind === "disabled") return { message: t("admin.login.disabled") };
@@ -85,8 +87,7 @@ export async function saveBlockEntry(_previous: BlockFormState, formData: FormDa
   };
   if (!(await isAdmin())) return { status: "error", message: t("admin.block.sessionEnded"), values };
   const result = await addBlock({ ...values, days: values.days || null });
-  if (result.kind === "invalid")
-    return { status: "error", message: t("post.invalid"), errors: result.errors, values };
+  if (result.kind === "invalid") return { status: "error", message: t("post.invalid"), errors: result.errors, values };
   revalidatePath(ADMIN_PATH);
   return {
     status: "saved",

@@ -40,7 +40,6 @@ export const BLOCK_VALUE_MAX = 200;
 
 export type Normalized = { ok: true; value: string } | { ok: false; error: string };
 
-
 /**
  * An address rule as it is stored, or null: an IPv4 address (one client), an IPv6 address
  * without a prefix (the block of IPV6_RATE_PREFIX it is in, /64 by default, since that is what one
@@ -83,7 +82,8 @@ function ruleRange(
 export function normalizeBlock(kind: BlockKind, raw: string): Normalized {
   const value = raw.normalize("NFKC").trim().replace(/\s+/g, " ");
   if (!value) return { ok: false, error: t("admin.block.enterValue") };
-  if ([...value].length > BLOCK_VALUE_MAX) return { ok: false, error: t("admin.block.atMost", { max: BLOCK_VALUE_MAX }) };
+  if ([...value].length > BLOCK_VALUE_MAX)
+    return { ok: false, error: t("admin.block.atMost", { max: BLOCK_VALUE_MAX }) };
   switch (kind) {
     case "address": {
       const rule = normalizeAddressRule(value);

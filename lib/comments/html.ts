@@ -223,9 +223,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   const meta =
     `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author" dir="auto">${escape(comment.authorName)}</span>` +
     (comment.byAuthor ? `<span class="comment-author-badge">${w.author}</span>` : "") +
-    (comment.replyToName
-      ? `<span class="comment-reply-to"> ${w.replyingTo(comment.replyToName)}</span>`
-      : "") +
+    (comment.replyToName ? `<span class="comment-reply-to"> ${w.replyingTo(comment.replyToName)}</span>` : "") +
     ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${escape(w.timeTitle(comment.createdAt))}">${escape(w.time(comment.createdAt, context.now))}</time></a>` +
     (comment.editedAt
       ? `<span class="comment-edited" title="${escape(w.editedTitle(comment.editedAt.toISOString()))}"> ${w.edited}</span>`

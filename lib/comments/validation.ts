@@ -33,13 +33,7 @@ function trimInvisible(value: string): string {
 const length = (value: string) => [...value].length;
 
 // Messages as functions: said in the site's language when they are, not when this module loads.
-function text(options: {
-  max: number;
-  strip: RegExp;
-  required: MessageKey;
-  tooLong: MessageKey;
-  oneLine?: boolean;
-}) {
+function text(options: { max: number; strip: RegExp; required: MessageKey; tooLong: MessageKey; oneLine?: boolean }) {
   const required = () => t(options.required);
   return z
     .string({ error: required })
@@ -71,9 +65,9 @@ export const commentBodySchema = text({
   tooLong: "validation.bodyTooLong",
 }).superRefine((body, ctx) => {
   const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
-  if (links === Number.POSITIVE_INFINITY)
-    ctx.addIssue({ code: "custom", message: t("validation.tooDeep") });
-  else if (links > LINKS_MAX) ctx.addIssue({ code: "custom", message: t("validation.tooManyLinks", { max: LINKS_MAX }) });
+  if (links === Number.POSITIVE_INFINITY) ctx.addIssue({ code: "custom", message: t("validation.tooDeep") });
+  else if (links > LINKS_MAX)
+    ctx.addIssue({ code: "custom", message: t("validation.tooManyLinks", { max: LINKS_MAX }) });
 });
 
 /** A commenter's name, the same rules for a new comment and an imported one. */

@@ -16,10 +16,7 @@ const shipped: Record<Language, Catalog> = { en, fr, de, es, "pt-BR": ptBR, ja, 
 
 /** The shipped catalogs with the site's own wording (lib/i18n/overrides.ts) over them. */
 export const catalogs: Record<Language, Catalog> = Object.fromEntries(
-  Object.entries(shipped).map(([language, catalog]) => [
-    language,
-    { ...catalog, ...overrides[language as Language] },
-  ]),
+  Object.entries(shipped).map(([language, catalog]) => [language, { ...catalog, ...overrides[language as Language] }]),
 ) as Record<Language, Catalog>;
 
 export { shipped };

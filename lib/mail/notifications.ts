@@ -261,10 +261,7 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
         now,
       )
     : null;
-  if (replyTo)
-    parts.push(
-      said("mail.reply.byMail", { name: answeredOne!.authorName }),
-    );
+  if (replyTo) parts.push(said("mail.reply.byMail", { name: answeredOne!.authorName }));
   const subject =
     published.length === 1
       ? t("mail.reply.subject", { name: published[0].authorName, title })

@@ -253,9 +253,7 @@ export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Pr
   }
   if (target.kind === "author") {
     const to = settings().AUTHOR_EMAIL;
-    return to && mailboxHash(to) === target.id && !(await authorMailPaused(db))
-      ? t("email.stop.what.author")
-      : null;
+    return to && mailboxHash(to) === target.id && !(await authorMailPaused(db)) ? t("email.stop.what.author") : null;
   }
   if (target.kind === "all") {
     return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } }))

@@ -207,7 +207,11 @@ function readScriptFont(font: ScriptFont): ScriptFaces {
       const weight = /font-weight:\s*([^;]+);/.exec(rule)![1].trim();
       const range = /unicode-range:\s*([^;]+);/.exec(rule)?.[1].trim();
       // The package's version names the bytes: a new version, a new address.
-      const hash = crypto.createHash("sha256").update(`${font.pkg}@${version}/${file}`).digest("base64url").slice(0, 10);
+      const hash = crypto
+        .createHash("sha256")
+        .update(`${font.pkg}@${version}/${file}`)
+        .digest("base64url")
+        .slice(0, 10);
       const name = file.replace(/\.woff2$/, `.${hash}.woff2`);
       files.set(name, path.join(root, "files", file));
       const url = `${FONTS_PATH}/${name}`;

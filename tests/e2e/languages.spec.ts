@@ -65,8 +65,30 @@ LANGUAGES.forEach((language, index) => {
         `INSERT INTO "Comment" (id, articleSlug, parentId, rootId, depth, replyToName, authorName, body, status, createdAt, editedAt)
          VALUES (@id, @slug, @parent, @root, @depth, @replyTo, @name, @body, 'published', @at, @edited)`,
       );
-      insert.run({ id: "l-ada", slug: SLUG, parent: null, root: "l-ada", depth: 1, replyTo: null, name: "Ada", body: "Lorem ipsum dolor sit amet.", at: "2026-03-01T09:15:00.000Z", edited: "2026-03-01T09:20:00.000Z" });
-      insert.run({ id: "l-linus", slug: SLUG, parent: "l-ada", root: "l-ada", depth: 2, replyTo: "Ada", name: "Linus", body: "Consectetur adipiscing elit.", at: "2026-03-01T10:00:00.000Z", edited: null });
+      insert.run({
+        id: "l-ada",
+        slug: SLUG,
+        parent: null,
+        root: "l-ada",
+        depth: 1,
+        replyTo: null,
+        name: "Ada",
+        body: "Lorem ipsum dolor sit amet.",
+        at: "2026-03-01T09:15:00.000Z",
+        edited: "2026-03-01T09:20:00.000Z",
+      });
+      insert.run({
+        id: "l-linus",
+        slug: SLUG,
+        parent: "l-ada",
+        root: "l-ada",
+        depth: 2,
+        replyTo: "Ada",
+        name: "Linus",
+        body: "Consectetur adipiscing elit.",
+        at: "2026-03-01T10:00:00.000Z",
+        edited: null,
+      });
       sqlite.close();
       // Mail on (nothing is queued: port 9 discards), so the follow forms show too.
       server = await startServer(

@@ -144,7 +144,9 @@ describe("a comment written as one string of HTML", () => {
         normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: one, context }))),
       );
     // The avatar is decorative beside the name: initials on a tone, hidden from screen readers.
-    expect(none).toContain('<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author" dir="auto">');
+    expect(none).toContain(
+      '<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author" dir="auto">',
+    );
     // What readers wrote keeps its own direction in the site's: the name isolated, the body its own.
     expect(none).toContain("Reply<span> to <bdi>Ada &amp; Co</bdi></span>");
     expect(none).toContain('<div class="comment-body" dir="auto">');

@@ -65,7 +65,9 @@ describe("the fonts of other scripts", () => {
     const arabic = inLanguage("ar", fontFaceCss);
     expect(arabic).toMatch(/font-family:"Noto Naskh Arabic Variable"[^}]*unicode-range:U\+0600-06FF/);
     expect(arabic).toContain('html:root{--serif:"Source Serif 4 Variable","Noto Naskh Arabic Variable"');
-    expect(inLanguage("ar", preloadedFonts)[2]).toMatch(/^\/fonts\/noto-naskh-arabic-arabic-wght-normal\.[\w-]{10}\.woff2$/);
+    expect(inLanguage("ar", preloadedFonts)[2]).toMatch(
+      /^\/fonts\/noto-naskh-arabic-arabic-wght-normal\.[\w-]{10}\.woff2$/,
+    );
     const urdu = inLanguage("ur", fontFaceCss);
     expect(urdu).toMatch(/font-family:"Noto Nastaliq Urdu";font-style:normal;font-weight:400/);
     expect(urdu).toMatch(/font-family:"Noto Nastaliq Urdu";font-style:normal;font-weight:700/);
@@ -82,7 +84,11 @@ describe("the fonts of other scripts", () => {
   it("are served to their own language's site only", () => {
     const url = inLanguage("ar", preloadedFonts)[2];
     const name = url.slice("/fonts/".length);
-    expect(inLanguage("ar", () => fontFile(name))?.subarray(0, 4).toString()).toBe("wOF2");
+    expect(
+      inLanguage("ar", () => fontFile(name))
+        ?.subarray(0, 4)
+        .toString(),
+    ).toBe("wOF2");
     expect(inLanguage("en", () => fontFile(name))).toBeUndefined();
   });
 });

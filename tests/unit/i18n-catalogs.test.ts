@@ -48,7 +48,7 @@ const englishKeys = Object.keys(en).sort();
 /** A message's own words, its arguments ("{date}") and plurals taken out. */
 function words(message: string): string {
   let text = message;
-  for (let last = ""; last !== text; ) [last, text] = [text, text.replace(/\{[^{}]*\}/g, "")];
+  for (let last = ""; last !== text;) [last, text] = [text, text.replace(/\{[^{}]*\}/g, "")];
   return text;
 }
 

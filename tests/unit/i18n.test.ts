@@ -108,3 +108,37 @@ describe("messages with elements and client components' words", () => {
     expect(t("article.comments", { count: 1200 })).toBe("1,200 comments");
   });
 });
+
+describe("a site in another language", () => {
+  it("speaks it everywhere t() is asked, plurals and relative times included", () => {
+    vi.stubEnv("SITE_LANGUAGE", "fr");
+    const { t, format, dir, openGraphLocale } = siteLanguage();
+    expect([dir, openGraphLocale]).toEqual(["ltr", "fr_FR"]);
+    expect(t("article.comments", { count: 0 })).toBe("0 commentaire");
+    expect(t("article.comments", { count: 2 })).toBe("2 commentaires");
+    const now = Date.parse("2026-11-28T15:05:00Z");
+    expect(format.relative(new Date(now - 3 * 60_000), now, t("time.justNow"))).toBe("il y a 3 minutes");
+    expect(waitFor(30)).toBe("30 secondes");
+  });
+
+  it("gives Arabic its six plural forms and the page its direction", () => {
+    vi.stubEnv("SITE_LANGUAGE", "ar");
+    const { t, dir } = siteLanguage();
+    expect(dir).toBe("rtl");
+    expect([0, 1, 2, 3, 11, 100].map((count) => t("article.comments", { count }))).toEqual([
+      "لا تعليقات",
+      "تعليق واحد",
+      "تعليقان",
+      "3 تعليقات",
+      "11 تعليقًا",
+      "100 تعليق",
+    ]);
+  });
+
+  it("reads a regional tag with its language's catalog and the region's dates", () => {
+    vi.stubEnv("SITE_LANGUAGE", "fr-ca");
+    const { tag, language, format } = siteLanguage();
+    expect([tag, language]).toEqual(["fr-CA", "fr"]);
+    expect(format.day("2026-11-20")).toBe("20 novembre 2026");
+  });
+});

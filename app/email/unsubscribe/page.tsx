@@ -6,7 +6,10 @@ import { describeUnsubscribe, readUnsubscribeToken } from "@/lib/mail/subscripti
 import { db } from "@/lib/server/db";
 import { stopMails } from "@/lib/mail/subscription-actions";
 
-export const generateMetadata = (): Metadata => ({ title: tr("email.stop.title"), robots: { index: false, follow: false } });
+export const generateMetadata = (): Metadata => ({
+  title: tr("email.stop.title"),
+  robots: { index: false, follow: false },
+});
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 

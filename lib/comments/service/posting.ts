@@ -253,8 +253,7 @@ function readNotify(submission: Submission): { email: string | null; error?: { e
   const ticked = submission.notify === true || submission.notify === "on";
   if (!ticked || !mailEnabled()) return { email: null };
   const email = typeof submission.email === "string" ? submission.email.trim() : "";
-  if (!email)
-    return { email: null, error: { email: [t("validation.emailMissing")] } };
+  if (!email) return { email: null, error: { email: [t("validation.emailMissing")] } };
   const parsed = emailSchema.safeParse(email);
   if (!parsed.success) return { email: null, error: { email: parsed.error.issues.map((i) => i.message) } };
   return { email: parsed.data };

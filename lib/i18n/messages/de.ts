@@ -172,10 +172,12 @@ export const de: Catalog = {
   "follow.blocked": "Diese Adresse möchte nie E-Mails von dieser Website erhalten, daher wird ihr keine gesendet.",
   "refused.back": "Zurück zur Diskussion",
   "refused.crossSite.title": "Abgelehnt",
-  "refused.crossSite.text": "Dieses Formular kann nur von einer Seite dieser Website gesendet werden. Nichts wurde gespeichert.",
+  "refused.crossSite.text":
+    "Dieses Formular kann nur von einer Seite dieser Website gesendet werden. Nichts wurde gespeichert.",
   "refused.damaged.title": "Nicht verstanden",
   "refused.damaged.heading": "Das konnte nicht gelesen werden",
-  "refused.damaged.text": "Das Formular kam beschädigt an. Gehen Sie zurück und senden Sie es erneut: Nichts wurde gespeichert.",
+  "refused.damaged.text":
+    "Das Formular kam beschädigt an. Gehen Sie zurück und senden Sie es erneut: Nichts wurde gespeichert.",
   "refused.tooLarge.title": "Zu groß",
   "refused.tooLarge.heading": "Das war zu groß zum Senden",
   "refused.tooLarge.text":
@@ -267,11 +269,13 @@ export const de: Catalog = {
   "admin.one.shadow": "gesperrter Autor (nur ihm selbst gezeigt)",
   "admin.done.approve": "{count, plural, one {# Kommentar freigegeben} other {# Kommentare freigegeben}}.",
   "admin.done.hide": "{count, plural, one {# Kommentar ausgeblendet} other {# Kommentare ausgeblendet}}.",
-  "admin.done.unhide": "{count, plural, one {# Kommentar wieder veröffentlicht} other {# Kommentare wieder veröffentlicht}}.",
+  "admin.done.unhide":
+    "{count, plural, one {# Kommentar wieder veröffentlicht} other {# Kommentare wieder veröffentlicht}}.",
   "admin.done.delete": "{count, plural, one {# Kommentar gelöscht} other {# Kommentare gelöscht}}.",
   "admin.done.ban":
     "{count, plural, one {# Autor gesperrt} other {# Autoren gesperrt}}: Ihre Kommentare werden jetzt nur ihnen selbst gezeigt.",
-  "admin.done.none": "Kein Kommentar war angehakt: Haken Sie zuerst Kommentare an und drücken Sie dann die Schaltfläche.",
+  "admin.done.none":
+    "Kein Kommentar war angehakt: Haken Sie zuerst Kommentare an und drücken Sie dann die Schaltfläche.",
   "admin.list.heading": "Kommentare",
   "admin.list.empty": "Hier gibt es keine Kommentare.",
   "admin.list.position": "Kommentare {first}–{last} von {total}",
@@ -418,18 +422,22 @@ export const de: Catalog = {
   "email.confirm.used": "Dieser Link wurde schon benutzt: Ihre Adresse ist bestätigt.",
   "email.confirm.expired":
     "Dieser Link ist abgelaufen. Schreiben Sie erneut einen Kommentar mit gesetztem Häkchen, um einen neuen zu erhalten.",
-  "email.confirm.invalid": "Dieser Link ist ungültig. Kopieren Sie ihn vollständig aus der E-Mail oder fordern Sie einen neuen an.",
-  "email.confirm.question": "Bestätigen Sie, dass Sie E-Mails dieser Website an die Adresse erhalten möchten, an die dieser Link ging.",
+  "email.confirm.invalid":
+    "Dieser Link ist ungültig. Kopieren Sie ihn vollständig aus der E-Mail oder fordern Sie einen neuen an.",
+  "email.confirm.question":
+    "Bestätigen Sie, dass Sie E-Mails dieser Website an die Adresse erhalten möchten, an die dieser Link ging.",
   "email.confirm.button": "Meine Adresse bestätigen",
   "email.stop.title": "Abbestellen",
   "email.stop.oneDone": "Erledigt: Sie erhalten keine dieser E-Mails mehr.",
   "email.stop.oneAlready": "Sie hatten diese E-Mails bereits abbestellt.",
-  "email.stop.allDone": "Erledigt: Ihre Adresse ist von dieser Website gelöscht, und es wird keine E-Mail mehr an sie gesendet.",
+  "email.stop.allDone":
+    "Erledigt: Ihre Adresse ist von dieser Website gelöscht, und es wird keine E-Mail mehr an sie gesendet.",
   "email.stop.allAlready": "Ihre Adresse war bereits von dieser Website gelöscht.",
   "email.stop.neverDone":
     "Erledigt: Diese Website sendet nie wieder E-Mails an diese Adresse, auch an keine ihrer +Tag-Schreibweisen.",
   "email.stop.neverAlready": "Diese Adresse war bereits gesperrt: Diese Website sendet ihr keine E-Mails.",
-  "email.stop.authorDone": "Erledigt: Die E-Mails zu neuen Kommentaren sind pausiert. Schalten Sie sie in /admin wieder ein.",
+  "email.stop.authorDone":
+    "Erledigt: Die E-Mails zu neuen Kommentaren sind pausiert. Schalten Sie sie in /admin wieder ein.",
   "email.stop.authorAlready":
     "Die E-Mails zu neuen Kommentaren sind bereits pausiert (oder gehen jetzt an eine andere Adresse). Schalten Sie sie in /admin ein.",
   "email.stop.invalid": "Dieser Link ist ungültig. Kopieren Sie ihn vollständig aus der E-Mail.",
@@ -438,7 +446,8 @@ export const de: Catalog = {
   "email.stop.all": "Alles abbestellen und meine Adresse löschen",
   "email.stop.author": "E-Mails zu neuen Kommentaren pausieren",
   "email.stop.one": "Abbestellen",
-  "email.stop.what.never": "Alle E-Mails dieser Website an diese Adresse und an jede ihrer +Tag-Schreibweisen, für immer",
+  "email.stop.what.never":
+    "Alle E-Mails dieser Website an diese Adresse und an jede ihrer +Tag-Schreibweisen, für immer",
   "email.stop.what.author": "Die E-Mails zu neuen Kommentaren, bis Sie sie in /admin wieder einschalten",
   "email.stop.what.all": "Alle E-Mails dieser Website",
   "email.stop.what.replies": "E-Mails zu Antworten auf Ihren Kommentar",
@@ -467,7 +476,8 @@ export const de: Catalog = {
   "mail.reply.yourComment": "Ihr Kommentar:",
   "mail.reply.read": "Lesen und antworten",
   "mail.reply.readThis": "Diese lesen und beantworten",
-  "mail.reply.byMail": "Antworten Sie auf diese E-Mail, um zu antworten (Ihre Antwort erscheint unter Ihrem Namen, {name}).",
+  "mail.reply.byMail":
+    "Antworten Sie auf diese E-Mail, um zu antworten (Ihre Antwort erscheint unter Ihrem Namen, {name}).",
   "mail.reply.why": "Sie erhalten diese E-Mail, weil Sie um Benachrichtigung bei Antworten gebeten haben.",
   "mail.stop": "Diese E-Mails abbestellen",
   "mail.stopAll": "Alle E-Mails von {site} abbestellen und diese Adresse vergessen",

@@ -35,11 +35,13 @@ export const en = {
   "search.none": "No articles match “{query}”",
   "search.results": "{count, plural, one {# article matches} other {# articles match}} “{query}”",
   "notFound.heading": "Page not found",
-  "notFound.text": "There is nothing at this address. Try {search}, browse the {tags}, or start with one of the latest articles:",
+  "notFound.text":
+    "There is nothing at this address. Try {search}, browse the {tags}, or start with one of the latest articles:",
   "notFound.searching": "searching",
   "notFound.tags": "tags",
   "error.heading": "This page could not be shown",
-  "error.text": "Something went wrong on our side. Nothing you sent was lost. Try again in a moment, or go back to the {latest}.",
+  "error.text":
+    "Something went wrong on our side. Nothing you sent was lost. Try again in a moment, or go back to the {latest}.",
   "error.latest": "latest articles",
   "error.retry": "Try again",
   "error.reference": "Reference: {reference}",
@@ -271,7 +273,8 @@ export const en = {
   "admin.done.hide": "Hid {count, plural, one {# comment} other {# comments}}.",
   "admin.done.unhide": "Published {count, plural, one {# comment} other {# comments}} again.",
   "admin.done.delete": "Deleted {count, plural, one {# comment} other {# comments}}.",
-  "admin.done.ban": "Banned {count, plural, one {# author} other {# authors}}: their comments are now shown to them alone.",
+  "admin.done.ban":
+    "Banned {count, plural, one {# author} other {# authors}}: their comments are now shown to them alone.",
   "admin.done.none": "No comment was ticked: tick the comments first, then press the button.",
   "admin.list.heading": "Comments",
   "admin.list.empty": "No comments here.",
@@ -478,7 +481,8 @@ export const en = {
   "mail.author.approve": "Approve",
   "mail.author.hide": "Hide",
   "mail.author.delete": "Delete",
-  "mail.author.byMail": "Reply to this mail to answer as the author, or with only “approve”, “hide” or “delete” to do that.",
+  "mail.author.byMail":
+    "Reply to this mail to answer as the author, or with only “approve”, “hide” or “delete” to do that.",
   "mail.author.links": "Each link works once, for {hours} hours, without signing in.",
   "mail.author.pause": "Pause these mails (switch them back on in /admin)",
   "mail.article.subject": "New on {site}: {title}",

@@ -71,8 +71,7 @@ export const es: Catalog = {
   "comments.bannedLink": "la página de moderación",
   "comments.empty": "Todavía no hay comentarios. ¡Sé el primero en compartir tu opinión!",
   "comments.more": "Mostrar más comentarios",
-  "comments.atMost":
-    "La página muestra {count} hilos como máximo: ordena por los más recientes para leer los últimos.",
+  "comments.atMost": "La página muestra {count} hilos como máximo: ordena por los más recientes para leer los últimos.",
   "comments.feed": "Seguir esta conversación (canal Atom)",
   "comments.locked": "Esta conversación está cerrada: no admite nuevos comentarios ni respuestas.",
   "comments.sortLabel": "Ordenar los comentarios",
@@ -169,7 +168,8 @@ export const es: Catalog = {
   "follow.blocked": "Esta dirección pidió no recibir nunca correos de este sitio, así que no se le enviará ninguno.",
   "refused.back": "Volver a la conversación",
   "refused.crossSite.title": "Rechazado",
-  "refused.crossSite.text": "Este formulario solo puede enviarse desde una página de este sitio. No se ha guardado nada.",
+  "refused.crossSite.text":
+    "Este formulario solo puede enviarse desde una página de este sitio. No se ha guardado nada.",
   "refused.damaged.title": "No se ha entendido",
   "refused.damaged.heading": "No se ha podido leer",
   "refused.damaged.text": "El formulario llegó dañado. Vuelve atrás y envíalo de nuevo: no se ha guardado nada.",
@@ -264,7 +264,8 @@ export const es: Catalog = {
   "admin.one.shadow": "autor bloqueado (solo se le muestra a él)",
   "admin.done.approve": "{count, plural, one {# comentario aprobado} other {# comentarios aprobados}}.",
   "admin.done.hide": "{count, plural, one {# comentario ocultado} other {# comentarios ocultados}}.",
-  "admin.done.unhide": "{count, plural, one {# comentario publicado de nuevo} other {# comentarios publicados de nuevo}}.",
+  "admin.done.unhide":
+    "{count, plural, one {# comentario publicado de nuevo} other {# comentarios publicados de nuevo}}.",
   "admin.done.delete": "{count, plural, one {# comentario eliminado} other {# comentarios eliminados}}.",
   "admin.done.ban":
     "{count, plural, one {# autor bloqueado} other {# autores bloqueados}}: sus comentarios ahora solo se les muestran a ellos.",
@@ -374,7 +375,8 @@ export const es: Catalog = {
   "admin.backup.file": "Archivo",
   "admin.backup.map": "URL antiguas a nuevas, una por línea (p. ej. /2015/*=/articles/*)",
   "admin.backup.dryRun": "Simulación: solo informe, no cambia nada",
-  "admin.backup.background": "La importación se ejecuta en segundo plano: su página muestra el avance y luego su informe.",
+  "admin.backup.background":
+    "La importación se ejecuta en segundo plano: su página muestra el avance y luego su informe.",
   "admin.backup.importComments": "Importar comentarios",
   "admin.jobs.heading": "Últimas importaciones",
   "admin.jobs.title": "{dryRun, select, yes {Simulación} other {Importación}} de {file} ({format})",
@@ -416,7 +418,8 @@ export const es: Catalog = {
   "email.confirm.expired":
     "Este enlace ha caducado. Publica un comentario con la casilla marcada de nuevo para recibir otro.",
   "email.confirm.invalid": "Este enlace no es válido. Cópialo entero del correo o pide uno nuevo.",
-  "email.confirm.question": "Confirma que quieres recibir correos de este sitio en la dirección a la que se envió este enlace.",
+  "email.confirm.question":
+    "Confirma que quieres recibir correos de este sitio en la dirección a la que se envió este enlace.",
   "email.confirm.button": "Confirmar mi dirección",
   "email.stop.title": "Darse de baja",
   "email.stop.oneDone": "Hecho: no recibirás más correos de este tipo.",
@@ -435,7 +438,8 @@ export const es: Catalog = {
   "email.stop.all": "Dejarlo todo y eliminar mi dirección",
   "email.stop.author": "Pausar los correos de comentarios nuevos",
   "email.stop.one": "Darme de baja",
-  "email.stop.what.never": "todos los correos de este sitio a esta dirección, y a cada una de sus variantes con +etiqueta, para siempre",
+  "email.stop.what.never":
+    "todos los correos de este sitio a esta dirección, y a cada una de sus variantes con +etiqueta, para siempre",
   "email.stop.what.author": "los correos que te avisan de comentarios nuevos, hasta que los reactives en /admin",
   "email.stop.what.all": "todos los correos de este sitio",
   "email.stop.what.replies": "los correos sobre respuestas a tu comentario",

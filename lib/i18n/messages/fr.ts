@@ -147,7 +147,8 @@ export const fr: Catalog = {
   "post.invalid": "Veuillez corriger les champs signalés.",
   "post.tooFast": "Vous commentez plus vite que nous ne le permettons. Réessayez dans {wait}.",
   "post.expired": "Ce formulaire avait expiré. Veuillez publier votre commentaire à nouveau.",
-  "post.alreadySent": "Ce formulaire a déjà été envoyé et son commentaire est enregistré. Rechargez la page pour le voir.",
+  "post.alreadySent":
+    "Ce formulaire a déjà été envoyé et son commentaire est enregistré. Rechargez la page pour le voir.",
   "post.noParent": "Le commentaire auquel vous répondiez n’existe plus.",
   "post.noArticle": "Cet article est introuvable\u00a0: le commentaire n’a pas été publié.",
   "post.confirmHint": "Si cette adresse est nouvelle ici, nous lui avons d’abord envoyé un lien pour la confirmer.",
@@ -171,10 +172,12 @@ export const fr: Catalog = {
   "follow.blocked": "Cette adresse a demandé à ne jamais recevoir d’e-mail de ce site\u00a0: aucun ne lui sera envoyé.",
   "refused.back": "Retour à la discussion",
   "refused.crossSite.title": "Refusé",
-  "refused.crossSite.text": "Ce formulaire ne peut être envoyé que depuis une page de ce site. Rien n’a été enregistré.",
+  "refused.crossSite.text":
+    "Ce formulaire ne peut être envoyé que depuis une page de ce site. Rien n’a été enregistré.",
   "refused.damaged.title": "Incompris",
   "refused.damaged.heading": "Impossible de lire cet envoi",
-  "refused.damaged.text": "Le formulaire est arrivé abîmé. Revenez en arrière et renvoyez-le\u00a0: rien n’a été enregistré.",
+  "refused.damaged.text":
+    "Le formulaire est arrivé abîmé. Revenez en arrière et renvoyez-le\u00a0: rien n’a été enregistré.",
   "refused.tooLarge.title": "Trop volumineux",
   "refused.tooLarge.heading": "C’était trop volumineux pour être envoyé",
   "refused.tooLarge.text":
@@ -267,11 +270,13 @@ export const fr: Catalog = {
   "admin.one.shadow": "auteur banni (montré à lui seul)",
   "admin.done.approve": "{count, plural, one {# commentaire approuvé} other {# commentaires approuvés}}.",
   "admin.done.hide": "{count, plural, one {# commentaire masqué} other {# commentaires masqués}}.",
-  "admin.done.unhide": "{count, plural, one {# commentaire de nouveau publié} other {# commentaires de nouveau publiés}}.",
+  "admin.done.unhide":
+    "{count, plural, one {# commentaire de nouveau publié} other {# commentaires de nouveau publiés}}.",
   "admin.done.delete": "{count, plural, one {# commentaire supprimé} other {# commentaires supprimés}}.",
   "admin.done.ban":
     "{count, plural, one {# auteur banni} other {# auteurs bannis}}\u00a0: leurs commentaires ne sont plus montrés qu’à eux.",
-  "admin.done.none": "Aucun commentaire n’était coché\u00a0: cochez d’abord les commentaires, puis appuyez sur le bouton.",
+  "admin.done.none":
+    "Aucun commentaire n’était coché\u00a0: cochez d’abord les commentaires, puis appuyez sur le bouton.",
   "admin.list.heading": "Commentaires",
   "admin.list.empty": "Aucun commentaire ici.",
   "admin.list.position": "Commentaires {first} à {last} sur {total}",
@@ -287,7 +292,8 @@ export const fr: Catalog = {
   "admin.filter.perPage": "Par page",
   "admin.filter.submit": "Filtrer",
   "admin.filter.clear": "Effacer",
-  "admin.confirm.question": "Supprimer définitivement {count, plural, one {# commentaire} other {# commentaires}}\u00a0?",
+  "admin.confirm.question":
+    "Supprimer définitivement {count, plural, one {# commentaire} other {# commentaires}}\u00a0?",
   "admin.confirm.row": "{name} sur {title}\u00a0: {excerpt}",
   "admin.confirm.yes": "Oui, supprimer {count, plural, one {# commentaire} other {# commentaires}}",
   "admin.bulk.label": "Avec les commentaires cochés",
@@ -352,7 +358,8 @@ export const fr: Catalog = {
   "admin.outbox.off":
     "L’envoi d’e-mails est désactivé\u00a0: définissez SMTP_URL (et MAIL_FROM) pour envoyer les avis de réponse et les e-mails de nouveaux commentaires.",
   "admin.outbox.counts": "En file {queued} · envoyés {sent} · en échec {failing} · abandonnés {failed}",
-  "admin.outbox.row": "{kind} · {status} · {attempts, plural, one {# tentative} other {# tentatives}} · prochaine {next}",
+  "admin.outbox.row":
+    "{kind} · {status} · {attempts, plural, one {# tentative} other {# tentatives}} · prochaine {next}",
   "admin.outbox.failing": "en échec",
   "admin.outbox.lastError": "Dernière erreur\u00a0: {error}",
   "admin.outbox.retry": "Réessayer maintenant",
@@ -366,7 +373,8 @@ export const fr: Catalog = {
   "admin.backup.export": "Exporter tous les commentaires (JSON)",
   "admin.backup.withEmails": "avec les adresses e-mail des abonnés",
   "admin.backup.private": "(gardez ce fichier privé\u00a0: il contient les adresses des lecteurs)",
-  "admin.backup.importFile": "Importer un fichier d’export (les commentaires sont ajoutés ou remplacés par identifiant)",
+  "admin.backup.importFile":
+    "Importer un fichier d’export (les commentaires sont ajoutés ou remplacés par identifiant)",
   "admin.backup.import": "Importer",
   "admin.backup.other": "Venir d’un autre système de commentaires",
   "admin.backup.exportOf": "Export de",
@@ -377,7 +385,8 @@ export const fr: Catalog = {
   "admin.backup.file": "Fichier",
   "admin.backup.map": "Anciennes URL vers les nouvelles, une par ligne (par ex. /2015/*=/articles/*)",
   "admin.backup.dryRun": "Essai à blanc\u00a0: rapport seulement, rien n’est modifié",
-  "admin.backup.background": "L’import s’exécute en arrière-plan\u00a0: sa page montre son avancement, puis son rapport.",
+  "admin.backup.background":
+    "L’import s’exécute en arrière-plan\u00a0: sa page montre son avancement, puis son rapport.",
   "admin.backup.importComments": "Importer les commentaires",
   "admin.jobs.heading": "Derniers imports",
   "admin.jobs.title": "{dryRun, select, yes {Essai à blanc} other {Import}} de {file} ({format})",
@@ -419,12 +428,14 @@ export const fr: Catalog = {
   "email.confirm.expired":
     "Ce lien a expiré. Publiez de nouveau un commentaire en cochant la case pour en recevoir un autre.",
   "email.confirm.invalid": "Ce lien n’est pas valide. Copiez-le en entier depuis l’e-mail, ou demandez-en un nouveau.",
-  "email.confirm.question": "Confirmez que vous voulez recevoir les e-mails de ce site à l’adresse où ce lien a été envoyé.",
+  "email.confirm.question":
+    "Confirmez que vous voulez recevoir les e-mails de ce site à l’adresse où ce lien a été envoyé.",
   "email.confirm.button": "Confirmer mon adresse",
   "email.stop.title": "Se désabonner",
   "email.stop.oneDone": "C’est fait\u00a0: vous ne recevrez plus ces e-mails.",
   "email.stop.oneAlready": "Vous étiez déjà désabonné de ces e-mails.",
-  "email.stop.allDone": "C’est fait\u00a0: votre adresse est supprimée de ce site, et plus aucun e-mail ne lui sera envoyé.",
+  "email.stop.allDone":
+    "C’est fait\u00a0: votre adresse est supprimée de ce site, et plus aucun e-mail ne lui sera envoyé.",
   "email.stop.allAlready": "Votre adresse était déjà supprimée de ce site.",
   "email.stop.neverDone":
     "C’est fait\u00a0: ce site n’enverra plus jamais d’e-mail à cette adresse, ni à aucune de ses variantes +étiquette.",
@@ -441,7 +452,8 @@ export const fr: Catalog = {
   "email.stop.one": "Se désabonner",
   "email.stop.what.never":
     "tous les e-mails de ce site à cette adresse, et à chacune de ses variantes +étiquette, pour toujours",
-  "email.stop.what.author": "les e-mails qui vous signalent les nouveaux commentaires, jusqu’à leur réactivation dans /admin",
+  "email.stop.what.author":
+    "les e-mails qui vous signalent les nouveaux commentaires, jusqu’à leur réactivation dans /admin",
   "email.stop.what.all": "tous les e-mails de ce site",
   "email.stop.what.replies": "les e-mails sur les réponses à votre commentaire",
   "email.stop.what.discussion": "les e-mails sur cette discussion",
@@ -464,7 +476,8 @@ export const fr: Catalog = {
     "Si ce n’était pas vous, ignorez cet e-mail\u00a0: vous ne recevrez rien d’autre à moins de le demander.",
   "mail.never": "Ne plus jamais m’écrire (cette adresse et chacune de ses variantes +étiquette)",
   "mail.reply.subject": "{name} a répondu sur «\u00a0{title}\u00a0»",
-  "mail.reply.subjectMany": "{count, plural, one {# nouvelle réponse} other {# nouvelles réponses}} sur «\u00a0{title}\u00a0»",
+  "mail.reply.subjectMany":
+    "{count, plural, one {# nouvelle réponse} other {# nouvelles réponses}} sur «\u00a0{title}\u00a0»",
   "mail.reply.replied": "{name} a répondu sur {title}\u00a0:",
   "mail.reply.yourComment": "Votre commentaire\u00a0:",
   "mail.reply.read": "Lire et répondre",

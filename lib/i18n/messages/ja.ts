@@ -71,7 +71,8 @@ export const ja: Catalog = {
   "comments.bannedLink": "モデレーションページ",
   "comments.empty": "まだコメントはありません。最初の感想を書いてみませんか？",
   "comments.more": "コメントをさらに表示",
-  "comments.atMost": "このページに表示できるスレッドは最大 {count} 件です。最新のものを読むには「新しい順」で並べ替えてください。",
+  "comments.atMost":
+    "このページに表示できるスレッドは最大 {count} 件です。最新のものを読むには「新しい順」で並べ替えてください。",
   "comments.feed": "このディスカッションを購読（Atom フィード）",
   "comments.locked": "このディスカッションは終了しました。新しいコメントや返信は受け付けていません。",
   "comments.sortLabel": "コメントの並べ替え",
@@ -133,7 +134,8 @@ export const ja: Catalog = {
   "validation.tooManyLinks": "1 件のコメントに含められるリンクは {max} 個までです。",
   "validation.nameRequired": "名前を入力してください。",
   "validation.nameTooLong": "名前は {max} 文字以内で入力してください。",
-  "validation.parentId": "返信先のコメントは ID（文字列）で指定してください。新しいスレッドの場合は null を指定します。",
+  "validation.parentId":
+    "返信先のコメントは ID（文字列）で指定してください。新しいスレッドの場合は null を指定します。",
   "validation.authorName": "この名前はサイトの著者のものです。別の名前を選んでください。",
   "validation.emailMissing": "返信の通知を受け取るにはメールアドレスを入力するか、チェックを外してください。",
   "validation.emailTooLong": "メールアドレスが長すぎます。",
@@ -169,7 +171,8 @@ export const ja: Catalog = {
   "refused.crossSite.text": "このフォームはこのサイトのページからのみ送信できます。何も保存されていません。",
   "refused.damaged.title": "読み取れません",
   "refused.damaged.heading": "送信内容を読み取れませんでした",
-  "refused.damaged.text": "フォームが壊れた状態で届きました。前のページに戻ってもう一度送信してください。何も保存されていません。",
+  "refused.damaged.text":
+    "フォームが壊れた状態で届きました。前のページに戻ってもう一度送信してください。何も保存されていません。",
   "refused.tooLarge.title": "大きすぎます",
   "refused.tooLarge.heading": "送信するには大きすぎます",
   "refused.tooLarge.text":
@@ -228,7 +231,8 @@ export const ja: Catalog = {
   "admin.back": "サイトに戻る",
   "admin.mode.post": "新しいコメントは投稿されるとすぐに表示されます。",
   "admin.mode.pre": "新しいコメントは、あなたが承認するまで読者に表示されません。",
-  "admin.mode.first": "読者の最初のコメントはあなたの承認を待ちます。一度承認すると、その読者の以降のコメントはすぐに表示されます。",
+  "admin.mode.first":
+    "読者の最初のコメントはあなたの承認を待ちます。一度承認すると、その読者の以降のコメントはすぐに表示されます。",
   "admin.spamOn": "スパムのように見えるコメントも承認待ちになります。",
   "admin.spamOff": "コメントのスパムチェックは行っていません。",
   "admin.howToChange": "変更するには",
@@ -262,7 +266,8 @@ export const ja: Catalog = {
   "admin.done.hide": "{count, plural, other {# 件のコメントを非表示にしました}}。",
   "admin.done.unhide": "{count, plural, other {# 件のコメントを再公開しました}}。",
   "admin.done.delete": "{count, plural, other {# 件のコメントを削除しました}}。",
-  "admin.done.ban": "{count, plural, other {# 人の投稿者をブロックしました}}。その人のコメントは本人にだけ表示されます。",
+  "admin.done.ban":
+    "{count, plural, other {# 人の投稿者をブロックしました}}。その人のコメントは本人にだけ表示されます。",
   "admin.done.none": "コメントが選択されていません。先にコメントにチェックを入れてからボタンを押してください。",
   "admin.list.heading": "コメント",
   "admin.list.empty": "ここにはコメントがありません。",
@@ -341,7 +346,8 @@ export const ja: Catalog = {
   "admin.block.add": "追加",
   "admin.block.adding": "追加中…",
   "admin.outbox.heading": "送信トレイ",
-  "admin.outbox.off": "メールは無効です。返信通知と新着コメントのメールを送るには、SMTP_URL（と MAIL_FROM）を設定してください。",
+  "admin.outbox.off":
+    "メールは無効です。返信通知と新着コメントのメールを送るには、SMTP_URL（と MAIL_FROM）を設定してください。",
   "admin.outbox.counts": "待機中 {queued} · 送信済み {sent} · 失敗中 {failing} · 断念 {failed}",
   "admin.outbox.row": "{kind} · {status} · {attempts, plural, other {# 回試行}} · 次回 {next}",
   "admin.outbox.failing": "失敗中",
@@ -368,7 +374,8 @@ export const ja: Catalog = {
   "admin.backup.file": "ファイル",
   "admin.backup.map": "旧 URL から新 URL への対応、1 行に 1 つ（例：/2015/*=/articles/*）",
   "admin.backup.dryRun": "テスト実行：レポートのみで何も変更しない",
-  "admin.backup.background": "インポートはバックグラウンドで実行されます。専用ページに進捗が、終了後にレポートが表示されます。",
+  "admin.backup.background":
+    "インポートはバックグラウンドで実行されます。専用ページに進捗が、終了後にレポートが表示されます。",
   "admin.backup.importComments": "コメントをインポート",
   "admin.jobs.heading": "最近のインポート",
   "admin.jobs.title": "{file}（{format}）の{dryRun, select, yes {テスト実行} other {インポート}}",
@@ -404,9 +411,11 @@ export const ja: Catalog = {
 
   "email.busy": "お使いのアドレスからのクリックが多すぎます。1 分待ってからもう一度お試しください。",
   "email.confirm.title": "アドレスの確認",
-  "email.confirm.ok": "アドレスが確認されました。お知らせがあるとメールが届きます。各メールには配信停止のリンクが付いています。",
+  "email.confirm.ok":
+    "アドレスが確認されました。お知らせがあるとメールが届きます。各メールには配信停止のリンクが付いています。",
   "email.confirm.used": "このリンクは使用済みです。アドレスは確認済みです。",
-  "email.confirm.expired": "このリンクの有効期限が切れています。新しいリンクを受け取るには、チェックを入れてもう一度コメントを投稿してください。",
+  "email.confirm.expired":
+    "このリンクの有効期限が切れています。新しいリンクを受け取るには、チェックを入れてもう一度コメントを投稿してください。",
   "email.confirm.invalid": "このリンクは無効です。メールからリンク全体をコピーするか、新しいリンクを依頼してください。",
   "email.confirm.question": "このリンクの送信先アドレスで、このサイトからのメールを受け取ることを確認してください。",
   "email.confirm.button": "アドレスを確認する",
@@ -415,17 +424,20 @@ export const ja: Catalog = {
   "email.stop.oneAlready": "このメールはすでに配信停止済みです。",
   "email.stop.allDone": "完了しました。アドレスはこのサイトから削除され、今後メールは送信されません。",
   "email.stop.allAlready": "アドレスはすでにこのサイトから削除されています。",
-  "email.stop.neverDone": "完了しました。このサイトは今後、このアドレスにも、その +タグ付きの表記にも、メールを送信しません。",
+  "email.stop.neverDone":
+    "完了しました。このサイトは今後、このアドレスにも、その +タグ付きの表記にも、メールを送信しません。",
   "email.stop.neverAlready": "このアドレスはすでにブロックされています。このサイトからメールは送信されません。",
   "email.stop.authorDone": "完了しました。新着コメントのメールを一時停止しました。/admin で再開できます。",
-  "email.stop.authorAlready": "新着コメントのメールはすでに一時停止中です（または現在は別のアドレスに送られています）。/admin で再開できます。",
+  "email.stop.authorAlready":
+    "新着コメントのメールはすでに一時停止中です（または現在は別のアドレスに送られています）。/admin で再開できます。",
   "email.stop.invalid": "このリンクは無効です。メールからリンク全体をコピーしてください。",
   "email.stop.question": "{what}を停止しますか？",
   "email.stop.never": "今後一切メールを送らない",
   "email.stop.all": "すべて停止してアドレスを削除",
   "email.stop.author": "新着コメントのメールを一時停止",
   "email.stop.one": "配信を停止",
-  "email.stop.what.never": "このアドレスとそのすべての +タグ付き表記への、このサイトからのすべてのメールの配信（永久に）",
+  "email.stop.what.never":
+    "このアドレスとそのすべての +タグ付き表記への、このサイトからのすべてのメールの配信（永久に）",
   "email.stop.what.author": "新着コメントを知らせるメール（/admin で再開するまで）",
   "email.stop.what.all": "このサイトからのすべてのメール",
   "email.stop.what.replies": "あなたのコメントへの返信に関するメール",
@@ -445,7 +457,8 @@ export const ja: Catalog = {
   "mail.confirm.subject": "{site} のアドレス確認",
   "mail.confirm.asked": "どなたか（おそらくあなた）が、このアドレスへのメール送信を {site} に依頼しました。",
   "mail.confirm.button": "アドレスを確認する（{hours} 時間以内）",
-  "mail.confirm.notYou": "お心当たりがない場合は、このメールを無視してください。ご依頼がない限り、今後メールは届きません。",
+  "mail.confirm.notYou":
+    "お心当たりがない場合は、このメールを無視してください。ご依頼がない限り、今後メールは届きません。",
   "mail.never": "今後一切メールを送らない（このアドレスとそのすべての +タグ付き表記）",
   "mail.reply.subject": "「{title}」で {name} さんが返信しました",
   "mail.reply.subjectMany": "「{title}」に{count, plural, other {新しい返信が # 件}}",

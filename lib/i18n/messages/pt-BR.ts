@@ -31,8 +31,7 @@ export const ptBR: Catalog = {
   "search.label": "Buscar nos artigos",
   "search.button": "Buscar",
   "search.none": "Nenhum artigo corresponde a “{query}”",
-  "search.results":
-    "{count, plural, one {# artigo corresponde} other {# artigos correspondem}} a “{query}”",
+  "search.results": "{count, plural, one {# artigo corresponde} other {# artigos correspondem}} a “{query}”",
   "notFound.heading": "Página não encontrada",
   "notFound.text":
     "Não há nada neste endereço. Tente a {search}, navegue pelas {tags} ou comece por um dos artigos mais recentes:",
@@ -72,8 +71,7 @@ export const ptBR: Catalog = {
   "comments.bannedLink": "página de moderação",
   "comments.empty": "Ainda não há comentários. Seja o primeiro a compartilhar o que pensa!",
   "comments.more": "Mostrar mais comentários",
-  "comments.atMost":
-    "A página mostra no máximo {count} conversas: ordene pelas mais recentes para ler as últimas.",
+  "comments.atMost": "A página mostra no máximo {count} conversas: ordene pelas mais recentes para ler as últimas.",
   "comments.feed": "Acompanhar esta conversa (feed Atom)",
   "comments.locked": "Esta conversa está encerrada: não aceita novos comentários nem respostas.",
   "comments.sortLabel": "Ordenar os comentários",
@@ -265,7 +263,8 @@ export const ptBR: Catalog = {
   "admin.one.shadow": "autor banido (mostrado só a ele)",
   "admin.done.approve": "{count, plural, one {# comentário aprovado} other {# comentários aprovados}}.",
   "admin.done.hide": "{count, plural, one {# comentário ocultado} other {# comentários ocultados}}.",
-  "admin.done.unhide": "{count, plural, one {# comentário publicado de novo} other {# comentários publicados de novo}}.",
+  "admin.done.unhide":
+    "{count, plural, one {# comentário publicado de novo} other {# comentários publicados de novo}}.",
   "admin.done.delete": "{count, plural, one {# comentário excluído} other {# comentários excluídos}}.",
   "admin.done.ban":
     "{count, plural, one {# autor banido} other {# autores banidos}}: os comentários deles agora só aparecem para eles.",
@@ -375,7 +374,8 @@ export const ptBR: Catalog = {
   "admin.backup.file": "Arquivo",
   "admin.backup.map": "URLs antigas para novas, uma por linha (ex.: /2015/*=/articles/*)",
   "admin.backup.dryRun": "Simulação: só relatório, nada é alterado",
-  "admin.backup.background": "A importação roda em segundo plano: a página dela mostra o progresso e depois o relatório.",
+  "admin.backup.background":
+    "A importação roda em segundo plano: a página dela mostra o progresso e depois o relatório.",
   "admin.backup.importComments": "Importar comentários",
   "admin.jobs.heading": "Últimas importações",
   "admin.jobs.title": "{dryRun, select, yes {Simulação} other {Importação}} de {file} ({format})",
@@ -414,10 +414,10 @@ export const ptBR: Catalog = {
   "email.confirm.ok":
     "Seu endereço está confirmado. Você receberá um e-mail quando houver novidades, cada um com um link para parar.",
   "email.confirm.used": "Este link já foi usado: seu endereço está confirmado.",
-  "email.confirm.expired":
-    "Este link expirou. Publique um comentário com a caixa marcada de novo para receber outro.",
+  "email.confirm.expired": "Este link expirou. Publique um comentário com a caixa marcada de novo para receber outro.",
   "email.confirm.invalid": "Este link não é válido. Copie-o inteiro do e-mail ou peça um novo.",
-  "email.confirm.question": "Confirme que você quer receber e-mails deste site no endereço para o qual este link foi enviado.",
+  "email.confirm.question":
+    "Confirme que você quer receber e-mails deste site no endereço para o qual este link foi enviado.",
   "email.confirm.button": "Confirmar meu endereço",
   "email.stop.title": "Cancelar inscrição",
   "email.stop.oneDone": "Pronto: você não receberá mais esses e-mails.",
@@ -436,7 +436,8 @@ export const ptBR: Catalog = {
   "email.stop.all": "Parar tudo e apagar meu endereço",
   "email.stop.author": "Pausar os e-mails de novos comentários",
   "email.stop.one": "Cancelar inscrição",
-  "email.stop.what.never": "todos os e-mails deste site para este endereço, e para cada variação dele com +tag, para sempre",
+  "email.stop.what.never":
+    "todos os e-mails deste site para este endereço, e para cada variação dele com +tag, para sempre",
   "email.stop.what.author": "os e-mails que avisam de novos comentários, até você reativá-los em /admin",
   "email.stop.what.all": "todos os e-mails deste site",
   "email.stop.what.replies": "os e-mails sobre respostas ao seu comentário",

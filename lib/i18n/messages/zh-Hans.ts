@@ -233,8 +233,7 @@ export const zhHans: Catalog = {
   "admin.bansLink": "封禁与屏蔽列表",
   "admin.backupLink": "备份与导入",
   "admin.errorHeading": "评论管理暂时无法使用",
-  "admin.errorText":
-    "无法读取或修改评论，因此没有执行任何操作。这通常意味着无法连接数据库；请稍后再试，或返回{link}。",
+  "admin.errorText": "无法读取或修改评论，因此没有执行任何操作。这通常意味着无法连接数据库；请稍后再试，或返回{link}。",
   "admin.errorLink": "管理页面",
   "admin.mail.heading": "新评论邮件",
   "admin.mail.paused": "已暂停：有人评论时不会向 {to} 发送邮件。",
@@ -242,7 +241,8 @@ export const zhHans: Catalog = {
   "admin.mail.resume": "重新开启新评论邮件",
   "admin.mail.pause": "暂停新评论邮件",
   "admin.content.heading": "内容",
-  "admin.content.problems": "{count, plural, other {content/ 中有 # 个文件无法按原样发布：请修正}}，修改会在几秒内生效。",
+  "admin.content.problems":
+    "{count, plural, other {content/ 中有 # 个文件无法按原样发布：请修正}}，修改会在几秒内生效。",
   "admin.content.kept": "上一个正确的版本仍在线",
   "admin.content.notPublished": "未发布",
   "admin.state.pending": "等待批准",
@@ -394,7 +394,8 @@ export const zhHans: Catalog = {
   "admin.block.badDomain": "请填写像 spam.example 这样的域名（其子域名也会被屏蔽）。",
   "admin.block.sessionEnded": "登录已过期：请重新登录。",
   "admin.block.saved": "已保存：{kind} {value}。",
-  "admin.imported": "已导入：新增 {added} 条，已有 {already} 条（按文件更新），以及 {reactions, plural, other {# 个反应}}。",
+  "admin.imported":
+    "已导入：新增 {added} 条，已有 {already} 条（按文件更新），以及 {reactions, plural, other {# 个反应}}。",
 
   "email.busy": "来自您地址的点击过多。请等一分钟后再试。",
   "email.confirm.title": "确认您的地址",

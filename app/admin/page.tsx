@@ -16,9 +16,8 @@ import { BlocksPanel } from "./BlocksPanel";
 import { ImportJobsPanel } from "./ImportJobsPanel";
 import { ContentPanel } from "./ContentPanel";
 import { describeImported } from "@/lib/comments/backup";
-import { t } from "@/lib/i18n";
+import { pick, t } from "@/lib/i18n";
 import { rich } from "@/lib/i18n/rich";
-import { pick } from "@/lib/i18n";
 
 export const generateMetadata = (): Metadata => ({ title: t("admin.title"), robots: { index: false, follow: false } });
 

@@ -9,7 +9,6 @@ import { en, type MessageKey } from "@/lib/i18n/messages/en";
 // the same arguments (a translation that drops {count} or renames {name} shows the wrong thing),
 // and its plurals give every form its language has for a count of things.
 
-type Argument = { name: string; kind: string };
 type Node = { type: number; value?: string; options?: Record<string, { value: Node[] }> };
 
 // intl-messageformat's node types: 1 argument, 2 number, 3 date, 4 time, 5 select, 6 plural.

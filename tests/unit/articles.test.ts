@@ -95,7 +95,9 @@ describe("listing articles", () => {
     expect(frontMatterSchema.parse({ ...base, lang: "pt-br" }).lang).toBe("pt-BR");
     expect(frontMatterSchema.parse(base).lang).toBeUndefined();
     const wrong = frontMatterSchema.safeParse({ ...base, lang: "not a language" });
-    expect(wrong.error?.issues).toMatchObject([{ path: ["lang"], message: "must be a language tag (BCP 47), e.g. fr or pt-BR" }]);
+    expect(wrong.error?.issues).toMatchObject([
+      { path: ["lang"], message: "must be a language tag (BCP 47), e.g. fr or pt-BR" },
+    ]);
   });
 
   it("rejects days that do not exist rather than rolling them over", () => {

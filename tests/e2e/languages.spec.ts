@@ -50,7 +50,7 @@ async function interfaceText(page: Page): Promise<string> {
     const attributes = [...body.querySelectorAll("[placeholder], [aria-label], [title]")].map((element) =>
       ["placeholder", "aria-label", "title"].map((name) => element.getAttribute(name) ?? "").join(" "),
     );
-    return `${body.textContent} ${attributes.join(" ")} ${document.title}`;
+    return `${body.textContent} ${attributes.join(" ")}`;
   }, USER_CONTENT);
 }
 

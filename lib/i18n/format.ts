@@ -35,6 +35,14 @@ export function formatsFor(tag: string): Formats {
   const day = new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
   const number = new Intl.NumberFormat(locale);
+  // A discussion's times are a few dozen distinct phrases ("3 hours ago"): each written once.
+  const phrases = new Map<string, string>();
+  const ago = (count: number, unit: Intl.RelativeTimeFormatUnit) => {
+    const key = `${count} ${unit}`;
+    let phrase = phrases.get(key);
+    if (phrase === undefined) phrases.set(key, (phrase = relative.format(-count, unit)));
+    return phrase;
+  };
   const formats: Formats = {
     day: (isoDay) => day.format(new Date(`${isoDay}T00:00:00Z`)),
     fullTime: (date) => `${full.format(date)} UTC`,
@@ -43,9 +51,9 @@ export function formatsFor(tag: string): Formats {
       const seconds = Math.round((now - date.getTime()) / 1000);
       if (seconds < 45) return justNow;
       for (const [limit, size, unit] of UNITS) {
-        if (seconds < limit) return relative.format(-Math.max(1, Math.floor(seconds / size)), unit);
+        if (seconds < limit) return ago(Math.max(1, Math.floor(seconds / size)), unit);
       }
-      return relative.format(-Math.floor(seconds / (86_400 * 365)), "year");
+      return ago(Math.floor(seconds / (86_400 * 365)), "year");
     },
     number: (value) => number.format(value),
   };

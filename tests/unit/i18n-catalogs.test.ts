@@ -4,6 +4,7 @@ import { shipped } from "@/lib/i18n/catalogs";
 import { overrides } from "@/lib/i18n/overrides";
 import { LANGUAGES, type Language } from "@/lib/i18n/languages";
 import { en, type MessageKey } from "@/lib/i18n/messages/en";
+import { translator } from "@/lib/i18n/translate";
 
 // Every catalog says every message of the English one, no other, each a valid ICU message with
 // the same arguments (a translation that drops {count} or renames {name} shows the wrong thing),
@@ -81,6 +82,21 @@ describe.each(LANGUAGES.map((language) => [language]))("the %s catalog", (langua
     }
     // A select's choices are the code's values: the same as English's.
     expect(translated.selects, "select choices").toEqual(source.selects);
+  });
+
+  it("formats each message, made ready once, as intl-messageformat itself does", () => {
+    const translate = translator(language);
+    for (const key of englishKeys) {
+      const { args, selects } = analyse(en[key as MessageKey], "en");
+      const values = Object.fromEntries(
+        [...args].map(([name, kind]) => [
+          name,
+          kind === "plural" || kind === "number" ? 2 : kind === "select" ? (selects[0]?.[0] ?? "other") : `«${name}»`,
+        ]),
+      );
+      const expected = new IntlMessageFormat(catalog[key], language, undefined, { ignoreTag: true }).format(values);
+      expect(translate(key as MessageKey, values), key).toBe(String(expected));
+    }
   });
 
   it("leaves no message English unless it reads the same in the language", () => {

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "./support/test";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
@@ -7,7 +8,8 @@ import { articlePath } from "@/lib/routes";
 
 // The site in every language it ships (SITE_LANGUAGE): the home and an article with comments (a
 // reply, an edited one, a reply form open) as a reader without JavaScript gets them, with no word
-// of the English interface left and no message key shown raw, in <html lang> and its direction.
+// of the English interface left and no message key shown raw, in <html lang> and its direction;
+// and the article, scripted, clean for axe.
 // The articles and the comments are their writers' words (English in the e2e content): they are
 // taken out before looking. One server per language, on a database of its own, comments written
 // straight into it.
@@ -114,6 +116,14 @@ LANGUAGES.forEach((language, index) => {
         expect(left, `${path}: English words or raw keys left`).toEqual({ words: [], keys: [] });
       }
       await context.close();
+    });
+
+    test(`the article with comments is clean for axe in ${language}`, async ({ page }) => {
+      await page.goto(`${server.url}${articlePath(SLUG)}`);
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
     });
   });
 });

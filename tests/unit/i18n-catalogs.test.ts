@@ -72,7 +72,15 @@ describe.each(LANGUAGES.map((language) => [language]))("the %s catalog", (langua
     const message = catalog[key];
     expect(message.trim(), "an empty message").not.toBe("");
     const translated = analyse(message, language);
-    expect(Object.fromEntries(translated.args), "arguments").toEqual(Object.fromEntries(source.args));
+    // A count English shows as it is ("{minutes} min read") may be a plural in a language whose
+    // noun agrees with it (Arabic: 3 دقائق, 11 دقيقة): same name, a number either way.
+    const kinds = Object.fromEntries(
+      [...translated.args].map(([name, kind]) => [
+        name,
+        kind === "plural" && source.args.get(name) === "text" ? "text" : kind,
+      ]),
+    );
+    expect(kinds, "arguments").toEqual(Object.fromEntries(source.args));
     const forms = countForms(language);
     for (const options of translated.plurals) {
       const categories = options.filter((option) => !option.startsWith("="));

@@ -133,6 +133,12 @@ describe("a site in another language", () => {
       "11 تعليقًا",
       "100 تعليق",
     ]);
+    // A count English writes as it is agrees with its noun in Arabic.
+    expect([1, 3, 12].map((minutes) => t("article.readingTime", { minutes }))).toEqual([
+      "قراءة في دقيقة واحدة",
+      "قراءة في 3 دقائق",
+      "قراءة في 12 دقيقة",
+    ]);
   });
 
   it("reads a regional tag with its language's catalog and the region's dates", () => {

@@ -7,6 +7,8 @@ import { alternatesFor } from "@/lib/content/seo";
 import { site } from "@/lib/site";
 import { FollowForm } from "@/components/comments/FollowForm";
 import { mailEnabled } from "@/lib/mail/mail";
+import { pick } from "@/lib/i18n";
+import { FOLLOW_FORM_WORDS } from "@/lib/i18n/client-words";
 
 export const metadata: Metadata = { alternates: alternatesFor("/") };
 
@@ -19,7 +21,7 @@ export default async function HomePage() {
       page={page}
       commentCounts={await commentCountsForIndex()}
       byline={articles.find((article) => article.author === site.author.name)}
-      follow={mailEnabled() && <FollowForm kind="articles" />}
+      follow={mailEnabled() && <FollowForm kind="articles" words={pick(FOLLOW_FORM_WORDS)} />}
     />
   );
 }

@@ -7,6 +7,8 @@ import { site } from "@/lib/site";
 import { ArticleList } from "./ArticleList";
 import { AuthorPhoto } from "./AuthorPhoto";
 import { Pagination } from "./Pagination";
+import { t } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
 
 /**
  * One page of the index, newest first, in the wide column. The first page opens with the site's
@@ -27,7 +29,7 @@ export function ArticleIndex({
   return (
     <div className="wide">
       {page.page === 1 ? (
-        <section className="hero" aria-label="About this site">
+        <section className="hero" aria-label={t("index.about")}>
           <div className="hero-text">
             <h1>{site.name}</h1>
             <p className="tagline">{site.tagline}</p>
@@ -35,7 +37,9 @@ export function ArticleIndex({
               <p className="hero-author">
                 <AuthorPhoto name={byline.author} photo={byline.authorPhoto} size={40} eager />
                 <span>
-                  Written by <Link href={authorPath(byline.author)}>{byline.author}</Link>
+                  {rich(t, "index.writtenBy", {
+                    author: <Link href={authorPath(byline.author)}>{byline.author}</Link>,
+                  })}
                 </span>
               </p>
             )}
@@ -43,10 +47,10 @@ export function ArticleIndex({
           {follow}
         </section>
       ) : (
-        <h1 className="visually-hidden">{`Articles, page ${page.page}`}</h1>
+        <h1 className="visually-hidden">{t("index.pageTitle", { page: page.page })}</h1>
       )}
       {page.items.length === 0 ? (
-        <p>Nothing published yet.</p>
+        <p>{t("index.empty")}</p>
       ) : (
         <ArticleList articles={page.items} commentCounts={commentCounts} />
       )}

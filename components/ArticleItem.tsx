@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { type ArticleSummary } from "@/lib/content/articles";
-import { formatDay, plural } from "@/lib/format";
+import { siteLanguage } from "@/lib/i18n";
 import { CardCover } from "./CardCover";
 import { StatusBadge } from "./StatusBadge";
 import { TagList } from "./TagList";
@@ -27,6 +27,7 @@ export function ArticleItem({
   commentCount?: number;
   children: ReactNode;
 }) {
+  const { t, format } = siteLanguage();
   return (
     <li>
       <article>
@@ -42,20 +43,20 @@ export function ArticleItem({
             </Link>{" "}
             ·{" "}
             <time className="meta-item" dateTime={article.date}>
-              {formatDay(article.date)}
+              {format.day(article.date)}
             </time>{" "}
-            · <span className="meta-item">{article.readingMinutes} min read</span>
+            · <span className="meta-item">{t("article.readingTime", { minutes: article.readingMinutes })}</span>
             {commentCount !== undefined && (
               <>
                 {" · "}
                 <Link className="meta-item" href={articleUrl(article.slug, undefined, "comments")}>
-                  {plural(commentCount, "comment")}
+                  {t("article.comments", { count: commentCount })}
                 </Link>
               </>
             )}
           </p>
           {children}
-          <TagList tags={article.tags} />
+          <TagList tags={article.tags} label={t("tags.label")} />
         </div>
       </article>
     </li>

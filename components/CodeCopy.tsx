@@ -7,7 +7,7 @@ import { useEffect } from "react";
  * blocks read (and select) as before. The blocks are the article's server-rendered HTML, which
  * React does not manage, so the buttons are added to the DOM directly.
  */
-export function CodeCopy() {
+export function CodeCopy({ copy, label, copied }: { copy: string; label: string; copied: string }) {
   useEffect(() => {
     const buttons: HTMLButtonElement[] = [];
     for (const block of document.querySelectorAll<HTMLElement>(".prose .code-block")) {
@@ -16,13 +16,13 @@ export function CodeCopy() {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "copy-button";
-      button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy code");
+      button.textContent = copy;
+      button.setAttribute("aria-label", label);
       button.addEventListener("click", () => {
         navigator.clipboard.writeText(code.textContent ?? "").then(
           () => {
-            button.textContent = "Copied";
-            window.setTimeout(() => (button.textContent = "Copy"), 2000);
+            button.textContent = copied;
+            window.setTimeout(() => (button.textContent = copy), 2000);
           },
           () => {
             // No clipboard (an insecure origin, say): select the code for the reader to copy.
@@ -34,6 +34,6 @@ export function CodeCopy() {
       buttons.push(button);
     }
     return () => buttons.forEach((button) => button.remove());
-  }, []);
+  }, [copy, label, copied]);
   return null;
 }

@@ -2,6 +2,8 @@ import Link from "next/link";
 import { type ArticleSummary } from "@/lib/content/articles";
 import type { Series } from "@/lib/content/series";
 import { articlePath } from "@/lib/routes";
+import { t } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
 
 /** The series an article is part of: "Part 2 of 4", every part, and the next one. */
 export function SeriesBox({ series, slug }: { series: Series; slug: string }) {
@@ -9,7 +11,7 @@ export function SeriesBox({ series, slug }: { series: Series; slug: string }) {
   return (
     <nav className="series" aria-labelledby="series-heading">
       <h2 id="series-heading">
-        {series.name}: part {series.index + 1} of {series.parts.length}
+        {t("article.series", { series: series.name, part: series.index + 1, count: series.parts.length })}
       </h2>
       <ol>
         {series.parts.map((part) => (
@@ -23,9 +25,7 @@ export function SeriesBox({ series, slug }: { series: Series; slug: string }) {
         ))}
       </ol>
       {next && (
-        <p>
-          Next: <Link href={articlePath(next.slug)}>{next.title}</Link>
-        </p>
+        <p>{rich(t, "article.seriesNext", { title: <Link href={articlePath(next.slug)}>{next.title}</Link> })}</p>
       )}
     </nav>
   );
@@ -36,7 +36,7 @@ export function RelatedArticles({ articles }: { articles: ArticleSummary[] }) {
   if (articles.length === 0) return null;
   return (
     <section className="more-to-read" aria-labelledby="related-heading">
-      <h2 id="related-heading">Related articles</h2>
+      <h2 id="related-heading">{t("article.related")}</h2>
       <ul>
         {articles.map((article) => (
           <li key={article.slug}>

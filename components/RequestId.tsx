@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState } from "react";
+import type { ERROR_WORDS } from "@/lib/i18n/client-words";
 
 // The error pages show a reference to quote: the id of the request that failed, also in the
 // server's log line for it (lib/server/log.ts). The root layout hands each page its request's id.
@@ -11,11 +12,33 @@ import { createContext, useContext, useEffect, useState } from "react";
 const RequestIdContext = createContext("");
 let hydrated = false;
 
-export function RequestIdProvider({ id, children }: { id: string; children: React.ReactNode }) {
+/** The error pages' words in the site's language (client components: the layout formats them). */
+export type ErrorWords = Record<(typeof ERROR_WORDS)[number], string>;
+const ErrorWordsContext = createContext<ErrorWords | null>(null);
+
+export function RequestIdProvider({
+  id,
+  words,
+  children,
+}: {
+  id: string;
+  words: ErrorWords;
+  children: React.ReactNode;
+}) {
   useEffect(() => {
     hydrated = true;
   }, []);
-  return <RequestIdContext.Provider value={id}>{children}</RequestIdContext.Provider>;
+  return (
+    <RequestIdContext.Provider value={id}>
+      <ErrorWordsContext.Provider value={words}>{children}</ErrorWordsContext.Provider>
+    </RequestIdContext.Provider>
+  );
+}
+
+export function useErrorWords(): ErrorWords {
+  const words = useContext(ErrorWordsContext);
+  if (!words) throw new Error("useErrorWords outside the root layout");
+  return words;
 }
 
 /** What an error page shows as its reference: the request id when the page is the server's, else the digest. */

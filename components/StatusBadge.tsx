@@ -1,5 +1,5 @@
 import type { ArticleSummary } from "@/lib/content/articles";
-import { formatDay } from "@/lib/format";
+import { siteLanguage } from "@/lib/i18n";
 
 /** "Draft" or "Scheduled for 3 March 2027": only articles readers cannot see yet (dev and previews) carry one. */
 export function StatusBadge({
@@ -9,7 +9,9 @@ export function StatusBadge({
   article: ArticleSummary;
   today?: string;
 }) {
-  if (article.draft) return <span className="status-badge">Draft</span>;
-  if (article.date > today) return <span className="status-badge">Scheduled for {formatDay(article.date)}</span>;
+  const { t, format } = siteLanguage();
+  if (article.draft) return <span className="status-badge">{t("article.draft")}</span>;
+  if (article.date > today)
+    return <span className="status-badge">{t("article.scheduled", { date: format.day(article.date) })}</span>;
   return null;
 }

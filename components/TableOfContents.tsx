@@ -19,13 +19,13 @@ function nest(entries: TocEntry[]): Node[] {
  * where design.css keeps it open, hides the fold's button and shows the heading instead (a `<details>`
  * merely forced open would still take a Tab stop and be announced as "collapsed").
  */
-export function TableOfContents({ entries }: { entries: TocEntry[] }) {
+export function TableOfContents({ entries, heading }: { entries: TocEntry[]; heading: string }) {
   if (entries.length < 2) return null;
   return (
     <nav className="toc" aria-labelledby="toc-heading">
       <details className="toc-inner">
-        <summary>Contents</summary>
-        <h2 id="toc-heading">Contents</h2>
+        <summary>{heading}</summary>
+        <h2 id="toc-heading">{heading}</h2>
         <ol>
           {nest(entries).map((node) => (
             <li key={node.id}>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { tagPath } from "@/lib/routes";
 
-export function TagList({ tags, label = "Tags" }: { tags: string[]; label?: string }) {
+export function TagList({ tags, label }: { tags: string[]; label: string }) {
   if (tags.length === 0) return null;
   return (
     <ul className="tag-list" aria-label={label}>

@@ -28,7 +28,8 @@ function currentTheme(): Theme {
  * until the head script has marked the page as scripted, so readers without JavaScript, who get
  * the system theme, never see a switch that cannot work.
  */
-export function ThemeToggle() {
+/** `label`: "Dark theme" in the site's language. */
+export function ThemeToggle({ label }: { label: string }) {
   const theme = useSyncExternalStore(subscribe, currentTheme, () => null);
   const toggle = () => {
     const next: Theme = currentTheme() === "dark" ? "light" : "dark";
@@ -46,7 +47,7 @@ export function ThemeToggle() {
         <path d="M12 3a9 9 0 1 0 0 18z" fill="currentColor" />
         <circle cx="12" cy="12" r="8.25" fill="none" stroke="currentColor" strokeWidth="1.5" />
       </svg>
-      <span className="visually-hidden">Dark theme</span>
+      <span className="visually-hidden">{label}</span>
     </button>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseTrustProxy } from "./trust-proxy";
 import { processWide } from "./process-wide";
+import { canonicalTag, catalogLanguage, LANGUAGES } from "./i18n/languages";
 
 // Every environment variable the app reads, parsed by one schema (the commented list is
 // .env.example). Nothing else reads process.env but Next's own __NEXT_PRIVATE_ORIGIN
@@ -16,6 +17,17 @@ const schema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://example.com" })
     .default("http://localhost:3000")
     .transform((url) => url.replace(/\/+$/, "")),
+  /**
+   * The language of the site's interface, mail and feeds (lib/i18n, docs/languages.md): a BCP 47
+   * tag with a catalog, its own (pt-BR) or its language's (fr-CA reads French, with Canadian dates).
+   */
+  SITE_LANGUAGE: z
+    .string()
+    .default("en")
+    .refine((tag) => catalogLanguage(tag) !== null, {
+      error: `must be a language tag (BCP 47) of a language with a catalog: ${LANGUAGES.join(", ")}`,
+    })
+    .transform(canonicalTag),
   /** `off`: mermaid diagrams stay code blocks with a note, without starting a browser at build. */
   MERMAID_RENDER: z.enum(["on", "off"]).default("on"),
   /** Where the articles are (the end-to-end tests point it at a fixture folder). */

@@ -1,4 +1,5 @@
 import { settings } from "./settings";
+import { siteLanguage } from "./i18n";
 
 /** Site-wide settings: the layout, metadata, feeds and `npm run new` read them from here. */
 export const site = {
@@ -7,8 +8,14 @@ export const site = {
   // Canonical URLs, feeds, the sitemap and Open Graph tags are rendered at build time, so SITE_URL
   // is read by `next build`.
   url: settings().SITE_URL,
-  language: "en",
-  locale: "en_GB",
+  /** SITE_LANGUAGE: <html lang>, the feeds' language, JSON-LD's inLanguage (lib/i18n). */
+  get language(): string {
+    return siteLanguage().tag;
+  },
+  /** Open Graph's form of it, "en_GB". */
+  get locale(): string {
+    return siteLanguage().openGraphLocale;
+  },
   /** Written into new articles by `npm run new`, and named as the feeds' author. */
   author: {
     name: "Ahmad Waqar",

@@ -5,6 +5,7 @@ import { authorMailPaused } from "@/lib/mail/author-mail";
 import { switchAuthorMail } from "@/lib/mail/author-mail-actions";
 import { ADMIN_PATH } from "@/lib/routes";
 import { settings } from "@/lib/settings";
+import { t } from "@/lib/i18n";
 
 /**
  * Whether the author gets a mail for each new comment, and the button that turns it the other way.
@@ -16,16 +17,12 @@ export async function AuthorMailSwitch() {
   const paused = await authorMailPaused(db());
   return (
     <section className="admin-tools" aria-labelledby="author-mail-heading">
-      <h2 id="author-mail-heading">Your new-comment mails</h2>
+      <h2 id="author-mail-heading">{t("admin.mail.heading")}</h2>
       <ActionForm action={switchAuthorMail} permalink={ADMIN_PATH}>
-        <p role="status">
-          {paused
-            ? `Paused: no mail is sent to ${to} when someone comments.`
-            : `On: ${to} gets a mail for each new comment, with Approve, Hide and Delete.`}
-        </p>
+        <p role="status">{t(paused ? "admin.mail.paused" : "admin.mail.on", { to })}</p>
         <input type="hidden" name="paused" value={paused ? "0" : "1"} />
         <button type="submit" className={paused ? undefined : "secondary"}>
-          {paused ? "Switch new-comment mails back on" : "Pause new-comment mails"}
+          {t(paused ? "admin.mail.resume" : "admin.mail.pause")}
         </button>
       </ActionForm>
     </section>

@@ -5,51 +5,49 @@ import { removeBlockEntry } from "@/lib/comments/admin-actions";
 import { ActionForm } from "@/components/ActionForm";
 import { ADMIN_PATH } from "@/lib/routes";
 import { BlockForm } from "./BlockForm";
-import { formatDay } from "@/lib/format";
+import { pick, siteLanguage, t, type MessageKey } from "@/lib/i18n";
+import { BLOCK_FORM_WORDS } from "@/lib/i18n/client-words";
 
 // Bans and blocklists: every entry with what it does and until when, "Remove" to lift it, and a
 // form to add one. "Ban author" on an article page adds entries here too.
 
-export const KIND_LABELS: Record<BlockKind, string> = {
-  address: "Address",
-  browser: "Browser",
-  name: "Name",
-  word: "Word",
-  domain: "Link domain",
+const KIND_LABELS: Record<BlockKind, MessageKey> = {
+  address: "admin.kind.address",
+  browser: "admin.kind.browser",
+  name: "admin.kind.name",
+  word: "admin.kind.word",
+  domain: "admin.kind.domain",
 };
-export const ACTION_LABELS: Record<BlockAction, string> = {
-  shadow: "shown to the author alone",
-  queue: "sent to the queue",
-  refuse: "refused",
+const ACTION_LABELS: Record<BlockAction, MessageKey> = {
+  shadow: "admin.action.shadow",
+  queue: "admin.action.queue",
+  refuse: "admin.action.refuse",
 };
+const label = <K extends string>(labels: Record<K, MessageKey>, value: string) =>
+  Object.hasOwn(labels, value) ? t(labels[value as K]) : value;
 
 export async function BlocksPanel({ query }: { query: ModerationQuery }) {
   const blocks = await listBlocks();
   const now = new Date();
   const back = moderationSearch(query).toString();
+  const { format } = siteLanguage();
   return (
     <section className="admin-tools admin-blocks" id="bans" aria-labelledby="bans-heading">
-      <h2 id="bans-heading">Bans and blocklists</h2>
-      <p className="meta">
-        A comment from a banned address, browser or name, or with a blocked word or link, is shown to its author alone
-        (they are not told: a shadow ban), sent to the queue, or refused with a message, as its entry says. Names and
-        words match their look-alikes (“Tr0ll”, “cas1no”); a word ending in * matches any ending; a domain matches its
-        subdomains; an address may be a range (203.0.113.0/24, 2001:db8:1:2::/64), and an IPv6 address without one bans
-        the block it is in, as one client holds (/64, or IPV6_RATE_PREFIX; /128 bans the one address).
-      </p>
+      <h2 id="bans-heading">{t("admin.bans.heading")}</h2>
+      <p className="meta">{t("admin.bans.explain")}</p>
       {blocks.length === 0 ? (
-        <p className="empty">No bans or blocked words yet.</p>
+        <p className="empty">{t("admin.bans.none")}</p>
       ) : (
         <table className="admin-table">
           <thead>
             <tr>
-              <th scope="col">What</th>
-              <th scope="col">Matches</th>
-              <th scope="col">Comments are</th>
-              <th scope="col">Note</th>
-              <th scope="col">Lasts</th>
+              <th scope="col">{t("admin.bans.what")}</th>
+              <th scope="col">{t("admin.bans.matches")}</th>
+              <th scope="col">{t("admin.bans.commentsAre")}</th>
+              <th scope="col">{t("admin.bans.note")}</th>
+              <th scope="col">{t("admin.bans.lasts")}</th>
               <th scope="col">
-                <span className="visually-hidden">Remove</span>
+                <span className="visually-hidden">{t("admin.bans.remove")}</span>
               </th>
             </tr>
           </thead>
@@ -58,14 +56,16 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
               const ended = block.expiresAt !== null && block.expiresAt !== undefined && block.expiresAt <= now;
               return (
                 <tr key={block.id} data-ended={ended || undefined}>
-                  <td>{KIND_LABELS[block.kind] ?? block.kind}</td>
+                  <td>{label(KIND_LABELS, block.kind)}</td>
                   <td className="block-value">{block.value}</td>
-                  <td>{ACTION_LABELS[block.action] ?? block.action}</td>
+                  <td>{label(ACTION_LABELS, block.action)}</td>
                   <td>{block.note}</td>
                   <td>
                     {block.expiresAt
-                      ? `${ended ? "ended" : "until"} ${formatDay(block.expiresAt.toISOString().slice(0, 10))}`
-                      : "until removed"}
+                      ? t(ended ? "admin.bans.ended" : "admin.bans.until", {
+                          date: format.day(block.expiresAt.toISOString().slice(0, 10)),
+                        })
+                      : t("admin.bans.untilRemoved")}
                   </td>
                   <td>
                     <ActionForm action={removeBlockEntry} permalink={ADMIN_PATH}>
@@ -74,9 +74,12 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
                       <button
                         type="submit"
                         className="secondary"
-                        aria-label={`Remove the ${KIND_LABELS[block.kind] ?? block.kind} entry ${block.value}`}
+                        aria-label={t("admin.bans.removeLabel", {
+                          kind: label(KIND_LABELS, block.kind),
+                          value: block.value,
+                        })}
                       >
-                        Remove
+                        {t("admin.bans.remove")}
                       </button>
                     </ActionForm>
                   </td>
@@ -86,7 +89,7 @@ export async function BlocksPanel({ query }: { query: ModerationQuery }) {
           </tbody>
         </table>
       )}
-      <BlockForm />
+      <BlockForm words={pick(BLOCK_FORM_WORDS)} />
     </section>
   );
 }

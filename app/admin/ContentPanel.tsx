@@ -1,6 +1,7 @@
 import path from "node:path";
 import { filesWithProblems } from "@/lib/content/articles";
 import { formatProblem } from "@/lib/content/problems";
+import { t } from "@/lib/i18n";
 
 /**
  * The files in content/ that this server could not publish as they are (content/ is read while
@@ -12,19 +13,14 @@ export function ContentPanel() {
   if (files.length === 0) return null;
   return (
     <section className="admin-tools" aria-labelledby="content-heading">
-      <h2 id="content-heading">Content</h2>
-      <p className="form-message error">
-        {files.length === 1
-          ? "1 file in content/ cannot be published as it is: fix it"
-          : `${files.length} files in content/ cannot be published as they are: fix them`}
-        , and the change is live within seconds.
-      </p>
+      <h2 id="content-heading">{t("admin.content.heading")}</h2>
+      <p className="form-message error">{t("admin.content.problems", { count: files.length })}</p>
       <ul className="admin-list content-problems">
         {files.map(({ file, problems, kept }) => (
           <li key={file}>
             <p className="comment-meta">
               <code>{path.relative(process.cwd(), file) || file}</code> ·{" "}
-              {kept ? "its last good version stays up" : "not published"}
+              {t(kept ? "admin.content.kept" : "admin.content.notPublished")}
             </p>
             <ul>
               {problems.map((problem) => (

@@ -1,9 +1,14 @@
 import { db } from "@/lib/server/db";
-import { shortTime } from "@/lib/format";
+import { siteLanguage, t } from "@/lib/i18n";
 import { listImportJobs } from "@/lib/comments/import-jobs";
 import { importJobPath } from "./import-comments/import-page";
 
-const STATUS = { running: "running", done: "done", refused: "refused", failed: "failed" } as const;
+const STATUS = {
+  running: "admin.jobs.status.running",
+  done: "admin.jobs.status.done",
+  refused: "admin.jobs.status.refused",
+  failed: "admin.jobs.status.failed",
+} as const;
 
 /** The latest imports from another system, with their progress; each links to its page and report. */
 export async function ImportJobsPanel() {
@@ -11,19 +16,25 @@ export async function ImportJobsPanel() {
   if (jobs.length === 0) return null;
   return (
     <>
-      <h3 id="import-jobs-heading">Latest imports</h3>
+      <h3 id="import-jobs-heading">{t("admin.jobs.heading")}</h3>
       <ol className="admin-list import-jobs" aria-labelledby="import-jobs-heading">
         {jobs.map((job) => (
           <li key={job.id} data-status={job.status}>
             <a href={importJobPath(job.id)}>
-              {job.dryRun ? "Dry run" : "Import"} of {job.fileName} ({job.format})
+              {t("admin.jobs.title", { dryRun: job.dryRun ? "yes" : "no", file: job.fileName, format: job.format })}
             </a>
-            , {shortTime(job.createdAt)}: {STATUS[job.status]}
+            {t("admin.jobs.when", {
+              date: siteLanguage().format.shortTime(job.createdAt),
+              status: t(STATUS[job.status]),
+            })}
             {job.status === "running" &&
-              (job.phase === "checking"
-                ? `, checking: ${job.read} read, ${job.skipped} skipped`
-                : `, writing: ${job.imported} of ${job.read}`)}
-            {job.status !== "running" && ` (${job.read} read, ${job.imported} written, ${job.skipped} skipped)`}
+              t(job.phase === "checking" ? "admin.jobs.checking" : "admin.jobs.writing", {
+                read: job.read,
+                skipped: job.skipped,
+                imported: job.imported,
+              })}
+            {job.status !== "running" &&
+              t("admin.jobs.counts", { read: job.read, imported: job.imported, skipped: job.skipped })}
           </li>
         ))}
       </ol>

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { shortTime } from "@/lib/format";
 import { listArticles } from "@/lib/content/articles";
 import {
   commentedArticles,
@@ -20,31 +19,32 @@ import type { CommentStatus } from "@/lib/comments/store";
 import { moderateSelected } from "@/lib/comments/admin-actions";
 import { ADMIN_PATH, articleUrl, commentAnchor, commentPath } from "@/lib/routes";
 import { ActionForm } from "@/components/ActionForm";
-import { plural } from "@/lib/format";
+import { siteLanguage, t, type MessageKey } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
 
 // The moderation list: every comment, newest first, a page at a time, searched and filtered; each
 // with its article's title, its state and flags, its text rendered beside the markdown as written.
 // One form holds the whole page: tick comments and press a button of the bar, or a row's own button.
 
-export const STATE_LABELS: Record<CommentStatus, string> = {
-  pending: "Awaiting approval",
-  published: "Published",
-  hidden: "Hidden",
-  shadow: "Banned authors",
-};
-const STATE_OF_ONE: Record<CommentStatus, string> = {
-  pending: "awaiting approval",
-  published: "published",
-  hidden: "hidden",
-  shadow: "banned author (shown to them alone)",
-};
+export const STATE_LABELS = {
+  pending: "admin.state.pending",
+  published: "admin.state.published",
+  hidden: "admin.state.hidden",
+  shadow: "admin.state.shadow",
+} as const satisfies Record<CommentStatus, MessageKey>;
+const STATE_OF_ONE = {
+  pending: "admin.one.pending",
+  published: "admin.one.published",
+  hidden: "admin.one.hidden",
+  shadow: "admin.one.shadow",
+} as const satisfies Record<CommentStatus, MessageKey>;
 
-const DONE: Record<string, (n: number) => string> = {
-  approve: (n) => `Approved ${plural(n, "comment")}.`,
-  hide: (n) => `Hid ${plural(n, "comment")}.`,
-  unhide: (n) => `Published ${plural(n, "comment")} again.`,
-  delete: (n) => `Deleted ${plural(n, "comment")}.`,
-  ban: (n) => `Banned ${plural(n, "author")}: their comments are now shown to them alone.`,
+const DONE: Record<string, MessageKey> = {
+  approve: "admin.done.approve",
+  hide: "admin.done.hide",
+  unhide: "admin.done.unhide",
+  delete: "admin.done.delete",
+  ban: "admin.done.ban",
 };
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -96,15 +96,15 @@ export async function ModerationList({
 
   return (
     <section className="admin-comments" aria-labelledby="comments-heading">
-      <h2 id="comments-heading">Comments</h2>
+      <h2 id="comments-heading">{t("admin.list.heading")}</h2>
       {done === "none" && (
         <p role="status" className="notice">
-          No comment was ticked: tick the comments first, then press the button.
+          {t("admin.done.none")}
         </p>
       )}
-      {done && DONE[done] && Number.isInteger(n) && (
+      {done && Object.hasOwn(DONE, done) && Number.isInteger(n) && (
         <p role="status" className="notice">
-          {DONE[done](n)}
+          {t(DONE[done], { count: n })}
         </p>
       )}
       <StateFilter query={here} counts={counts} />
@@ -114,8 +114,12 @@ export async function ModerationList({
 
       <p className="meta admin-position">
         {total === 0
-          ? "No comments here."
-          : `Comments ${(page - 1) * query.per + 1}–${(page - 1) * query.per + rows.length} of ${total.toLocaleString("en")}`}
+          ? t("admin.list.empty")
+          : t("admin.list.position", {
+              first: (page - 1) * query.per + 1,
+              last: (page - 1) * query.per + rows.length,
+              total: siteLanguage().format.number(total),
+            })}
       </p>
       {rows.length > 0 && (
         <ActionForm action={moderateSelected} permalink={ADMIN_PATH} className="admin-bulk">
@@ -137,9 +141,9 @@ export async function ModerationList({
 /** A link per state, with how many comments each holds under the other filters. */
 function StateFilter({ query, counts }: { query: ModerationQuery; counts: ModerationCounts }) {
   return (
-    <nav className="admin-states" aria-label="Filter by state">
+    <nav className="admin-states" aria-label={t("admin.filter.states")}>
       <Link href={moderationUrl(query, { status: undefined, page: 1 })} aria-current={!query.status || undefined}>
-        All <span className="count">{counts.all}</span>
+        {t("admin.filter.all")} <span className="count">{counts.all}</span>
       </Link>
       {(Object.keys(STATE_LABELS) as CommentStatus[]).map((status) => (
         <Link
@@ -147,7 +151,7 @@ function StateFilter({ query, counts }: { query: ModerationQuery; counts: Modera
           href={moderationUrl(query, { status, page: 1 })}
           aria-current={query.status === status || undefined}
         >
-          {STATE_LABELS[status]} <span className="count">{counts.byStatus[status] ?? 0}</span>
+          {t(STATE_LABELS[status])} <span className="count">{counts.byStatus[status] ?? 0}</span>
         </Link>
       ))}
     </nav>
@@ -167,15 +171,15 @@ function SearchForm({
   titleOf: TitleOf;
 }) {
   return (
-    <form method="get" className="admin-filter" role="search" aria-label="Search comments">
+    <form method="get" className="admin-filter" role="search" aria-label={t("admin.filter.label")}>
       <label>
-        Search names and text
+        {t("admin.filter.search")}
         <input type="search" name="q" defaultValue={query.q} maxLength={200} />
       </label>
       <label>
-        Article
+        {t("admin.filter.article")}
         <select name="article" defaultValue={query.article ?? ""}>
-          <option value="">All articles</option>
+          <option value="">{t("admin.filter.allArticles")}</option>
           {articles.map(({ slug, count }) => (
             <option key={slug} value={slug}>
               {titleOf(slug)} ({count})
@@ -184,22 +188,22 @@ function SearchForm({
         </select>
       </label>
       <label>
-        State
+        {t("admin.filter.state")}
         <select name="status" defaultValue={query.status ?? ""}>
-          <option value="">Any</option>
+          <option value="">{t("admin.filter.any")}</option>
           {(Object.keys(STATE_LABELS) as CommentStatus[]).map((status) => (
             <option key={status} value={status}>
-              {STATE_LABELS[status]}
+              {t(STATE_LABELS[status])}
             </option>
           ))}
         </select>
       </label>
       <label className="check">
-        <input type="checkbox" name="flagged" value="1" defaultChecked={Boolean(query.flagged)} /> Flagged only (
-        {counts.flagged})
+        <input type="checkbox" name="flagged" value="1" defaultChecked={Boolean(query.flagged)} />{" "}
+        {t("admin.filter.flagged", { count: counts.flagged })}
       </label>
       <label>
-        Per page
+        {t("admin.filter.perPage")}
         <select name="per" defaultValue={String(query.per)}>
           {PAGE_SIZES.map((size) => (
             <option key={size} value={size}>
@@ -209,9 +213,9 @@ function SearchForm({
         </select>
       </label>
       <button type="submit" className="secondary">
-        Filter
+        {t("admin.filter.submit")}
       </button>
-      <Link href="/admin">Clear</Link>
+      <Link href="/admin">{t("admin.filter.clear")}</Link>
     </form>
   );
 }
@@ -232,38 +236,42 @@ function ConfirmDelete({
     <ActionForm action={moderateSelected} permalink={ADMIN_PATH} className="admin-confirm" id="confirm-delete">
       <input type="hidden" name="back" value={back} />
       <input type="hidden" name="confirmed" value="yes" />
-      <p role="alert">Delete {plural(rows.length, "comment")} for good?</p>
+      <p role="alert">{t("admin.confirm.question", { count: rows.length })}</p>
       <ul>
         {rows.map((row) => (
           <li key={row.id}>
             <input type="hidden" name="ids" value={row.id} />
-            <strong>{row.authorName || "[deleted]"}</strong> on {titleOf(row.articleSlug)}: {excerpt(row.body)}
+            {rich(t, "admin.confirm.row", {
+              name: <strong>{row.authorName || t("comment.deleted")}</strong>,
+              title: titleOf(row.articleSlug),
+              excerpt: excerpt(row.body),
+            })}
           </li>
         ))}
       </ul>
       <button name="action" value="delete" className="danger">
-        Yes, delete {plural(rows.length, "comment")}
+        {t("admin.confirm.yes", { count: rows.length })}
       </button>{" "}
-      <Link href={moderationUrl(query)}>Cancel</Link>
+      <Link href={moderationUrl(query)}>{t("form.cancel")}</Link>
     </ActionForm>
   );
 }
 
 function BulkBar() {
   return (
-    <div className="bulk-bar" role="group" aria-label="With the ticked comments">
-      <span>With the ticked comments:</span>
+    <div className="bulk-bar" role="group" aria-label={t("admin.bulk.label")}>
+      <span>{t("admin.bulk.with")}</span>
       <button name="action" value="approve">
-        Approve
+        {t("admin.approve")}
       </button>
       <button name="action" value="hide" className="secondary">
-        Hide
+        {t("admin.hide")}
       </button>
       <button name="action" value="ban" className="secondary">
-        Ban their authors
+        {t("admin.banAuthors")}
       </button>
       <button name="action" value="delete" className="danger">
-        Delete…
+        {t("moderate.delete")}
       </button>
     </div>
   );
@@ -272,7 +280,7 @@ function BulkBar() {
 const excerpt = (body: string) => (body.length > 120 ? `${body.slice(0, 120)}…` : body);
 
 function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
-  const name = row.authorName || "[deleted]";
+  const name = row.authorName || t("comment.deleted");
   const flags = row.flags ? row.flags.split("\n").filter(Boolean) : [];
   const checkbox = `select-${row.id}`;
   return (
@@ -282,19 +290,19 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
         name="ids"
         value={row.id}
         id={checkbox}
-        aria-label={`Select the comment by ${name}: ${excerpt(row.body)}`}
+        aria-label={t("admin.select", { name, excerpt: excerpt(row.body) })}
       />
       <div className="admin-comment-main">
         <AdminCommentMeta row={row} name={name} title={title} checkbox={checkbox} />
         {(row.authorIp || row.browserId) && (
           <p className="meta admin-origin">
-            {row.authorIp && <>from {row.authorIp}</>}
+            {row.authorIp && t("admin.from", { address: row.authorIp })}
             {row.authorIp && row.browserId && " · "}
-            {row.browserId && <>browser {row.browserId}</>}
+            {row.browserId && t("admin.browser", { id: row.browserId })}
           </p>
         )}
         {flags.length > 0 && (
-          <ul className="admin-flags" aria-label="Why it was flagged">
+          <ul className="admin-flags" aria-label={t("admin.flags")}>
             {flags.map((flag, i) => (
               <li key={i}>{flag}</li>
             ))}
@@ -304,12 +312,15 @@ function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
           {/* Sanitized by lib/content/comment-markdown.ts, as readers see it. */}
           <div
             className="comment-body admin-rendered"
+            dir="auto"
             dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(row.body) }}
           />
           {/* The raw markdown, shown as text: moderators see exactly what was written. */}
           <figure className="comment-source-figure">
-            <figcaption className="visually-hidden">As written (markdown)</figcaption>
-            <pre className="comment-source">{row.body}</pre>
+            <figcaption className="visually-hidden">{t("admin.asWritten")}</figcaption>
+            <pre className="comment-source" dir="auto">
+              {row.body}
+            </pre>
           </figure>
         </div>
         <AdminCommentActions row={row} />
@@ -332,24 +343,30 @@ function AdminCommentMeta({
 }) {
   return (
     <p className="comment-meta admin-meta">
-      <label htmlFor={checkbox} className="comment-author">
+      <label htmlFor={checkbox} className="comment-author" dir="auto">
         {name}
       </label>
-      {row.byAuthor && <span className="comment-author-badge">Author</span>}
+      {row.byAuthor && <span className="comment-author-badge">{t("comment.author")}</span>}
       {row.authorUrl && (
         <>
           {" "}
           <a href={row.authorUrl} rel="nofollow ugc" className="meta">
-            (web site)
+            {t("admin.webSite")}
           </a>
         </>
       )}{" "}
-      on <Link href={commentPath(row.articleSlug, row.id)}>{title}</Link>
-      {row.replyToName ? `, replying to @${row.replyToName}` : row.parentId ? ", a reply" : ""},{" "}
-      <time dateTime={row.createdAt.toISOString()}>{shortTime(row.createdAt)}</time>
-      {row.editedAt && " (edited)"} ·{" "}
-      <span className={`status status-${row.status}`}>{STATE_OF_ONE[row.status as CommentStatus] ?? row.status}</span>
-      {row.pinned && " · pinned"}
+      {rich(t, "admin.meta.on", { title: <Link href={commentPath(row.articleSlug, row.id)}>{title}</Link> })}
+      {row.replyToName
+        ? t("admin.meta.replyingTo", { name: row.replyToName })
+        : row.parentId
+          ? t("admin.meta.reply")
+          : ""}
+      , <time dateTime={row.createdAt.toISOString()}>{siteLanguage().format.shortTime(row.createdAt)}</time>
+      {row.editedAt && ` ${t("comment.edited")}`} ·{" "}
+      <span className={`status status-${row.status}`}>
+        {row.status in STATE_OF_ONE ? t(STATE_OF_ONE[row.status as CommentStatus]) : row.status}
+      </span>
+      {row.pinned && t("admin.meta.pinned")}
     </p>
   );
 }
@@ -360,27 +377,27 @@ function AdminCommentActions({ row }: { row: ModerationRow }) {
     <div className="admin-actions">
       {(row.status === "pending" || row.status === "shadow") && (
         <button name="row" value={`approve:${row.id}`}>
-          Approve
+          {t("admin.approve")}
         </button>
       )}
       {row.status === "hidden" ? (
         <button name="row" value={`unhide:${row.id}`} className="secondary">
-          Unhide
+          {t("admin.unhide")}
         </button>
       ) : (
         <button name="row" value={`hide:${row.id}`} className="secondary">
-          Hide
+          {t("admin.hide")}
         </button>
       )}
       <button name="row" value={`delete:${row.id}`} className="danger">
-        Delete…
+        {t("moderate.delete")}
       </button>
       {!row.byAuthor && (
         <Link
           href={articleUrl(row.articleSlug, `ban=${encodeURIComponent(row.id)}`, commentAnchor(row.id))}
           className="danger-link"
         >
-          Ban author…
+          {t("moderate.ban")}
         </Link>
       )}
     </div>
@@ -394,10 +411,10 @@ function Pager({ query, pageCount }: { query: ModerationQuery; pageCount: number
     .filter((p) => p >= 1 && p <= pageCount)
     .sort((a, b) => a - b);
   return (
-    <nav className="admin-pager" aria-label="Pages of comments">
+    <nav className="admin-pager" aria-label={t("admin.pager")}>
       {query.page > 1 && (
         <Link href={moderationUrl(query, { page: query.page - 1 })} rel="prev">
-          ← Newer
+          {t("admin.pager.newer")}
         </Link>
       )}
       {pages.map((p, i) => (
@@ -410,7 +427,7 @@ function Pager({ query, pageCount }: { query: ModerationQuery; pageCount: number
       ))}
       {query.page < pageCount && (
         <Link href={moderationUrl(query, { page: query.page + 1 })} rel="next">
-          Older →
+          {t("admin.pager.older")}
         </Link>
       )}
     </nav>

@@ -1,5 +1,5 @@
 import { db } from "@/lib/server/db";
-import { plural, shortTime } from "@/lib/format";
+import { siteLanguage, t, type MessageKey } from "@/lib/i18n";
 import { mailEnabled } from "@/lib/mail/mail";
 import { outboxOverview } from "@/lib/mail/outbox";
 import { settings } from "@/lib/settings";
@@ -7,12 +7,13 @@ import { retryOutboxMessage } from "@/lib/mail/outbox-actions";
 import { ActionForm } from "@/components/ActionForm";
 import { ADMIN_PATH } from "@/lib/routes";
 
-const KINDS: Record<string, string> = {
-  confirm: "confirmation",
-  reply: "reply notification",
-  author: "new-comment mail",
-  article: "new-article mail",
-  webhook: "webhook",
+const KINDS: Record<string, MessageKey> = {
+  confirm: "admin.outbox.kind.confirm",
+  reply: "admin.outbox.kind.reply",
+  author: "admin.outbox.kind.author",
+  article: "admin.outbox.kind.article",
+  webhook: "admin.outbox.kind.webhook",
+  notice: "admin.outbox.kind.notice",
 };
 
 /** The outbox on the admin page: what is queued, sent and failing (with the last error), and "Retry now". */
@@ -20,8 +21,8 @@ export async function OutboxPanel() {
   if (!mailEnabled() && !settings().WEBHOOK_URL) {
     return (
       <section className="admin-tools" aria-labelledby="outbox-heading">
-        <h2 id="outbox-heading">Outbox</h2>
-        <p>Mail is off: set SMTP_URL (and MAIL_FROM) to send reply notifications and new-comment mails.</p>
+        <h2 id="outbox-heading">{t("admin.outbox.heading")}</h2>
+        <p>{t("admin.outbox.off")}</p>
       </section>
     );
   }
@@ -30,25 +31,35 @@ export async function OutboxPanel() {
     row.status === "failed" || Boolean(row.lastError && row.status === "queued");
   return (
     <section className="admin-tools" aria-labelledby="outbox-heading">
-      <h2 id="outbox-heading">Outbox</h2>
+      <h2 id="outbox-heading">{t("admin.outbox.heading")}</h2>
       <p className="meta outbox-counts">
-        Queued {(counts.queued ?? 0) + (counts.sending ?? 0)} · sent {counts.sent ?? 0} · failing{" "}
-        {open.filter(failing).length} · given up {counts.failed ?? 0}
+        {t("admin.outbox.counts", {
+          queued: (counts.queued ?? 0) + (counts.sending ?? 0),
+          sent: counts.sent ?? 0,
+          failing: open.filter(failing).length,
+          failed: counts.failed ?? 0,
+        })}
       </p>
       {open.length > 0 && (
         <ol className="admin-list outbox-list">
           {open.map((row) => (
             <li key={row.id} className="outbox-message" data-status={failing(row) ? "failing" : row.status}>
               <p className="comment-meta">
-                {KINDS[row.kind] ?? row.kind} · {failing(row) ? "failing" : row.status} ·{" "}
-                {plural(row.attempts, "attempt")} · next {shortTime(row.nextAttemptAt)}
+                {t("admin.outbox.row", {
+                  kind: Object.hasOwn(KINDS, row.kind) ? t(KINDS[row.kind]) : row.kind,
+                  status: failing(row) ? t("admin.outbox.failing") : row.status,
+                  attempts: row.attempts,
+                  next: siteLanguage().format.shortTime(row.nextAttemptAt),
+                })}
               </p>
-              {row.lastError && <p className="comment-source">Last error: {row.lastError}</p>}
+              {row.lastError && (
+                <p className="comment-source">{t("admin.outbox.lastError", { error: row.lastError })}</p>
+              )}
               {failing(row) && (
                 <ActionForm action={retryOutboxMessage} permalink={ADMIN_PATH}>
                   <input type="hidden" name="id" value={row.id} />
                   <button type="submit" className="secondary">
-                    Retry now
+                    {t("admin.outbox.retry")}
                   </button>
                 </ActionForm>
               )}

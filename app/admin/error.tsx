@@ -1,25 +1,24 @@
 "use client";
 
 import Link from "next/link";
-import { useErrorReference } from "@/components/RequestId";
+import { useErrorReference, useErrorWords } from "@/components/RequestId";
+import { fill } from "@/lib/i18n/fill";
 
 // Moderation that failed (usually the database away): the decision was not applied, and saying so
 // beats a blank server error. The comment section on articles falls back the same way.
 export default function AdminError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const reference = useErrorReference(error.digest);
+  const words = useErrorWords();
   return (
     <>
-      <h1>Moderation is unavailable right now</h1>
-      <p>
-        The comments could not be read or changed, so nothing was applied. This usually means the database cannot be
-        reached; try again in a moment, or go back to <Link href="/admin">the moderation page</Link>.
-      </p>
+      <h1>{words["admin.errorHeading"]}</h1>
+      <p>{fill(words["admin.errorText"], { link: <Link href="/admin">{words["admin.errorLink"]}</Link> })}</p>
       <p>
         <button type="button" onClick={reset}>
-          Try again
+          {words["error.retry"]}
         </button>
       </p>
-      {reference && <p className="meta">Reference: {reference}</p>}
+      {reference && <p className="meta">{fill(words["error.reference"], { reference })}</p>}
     </>
   );
 }

@@ -17,8 +17,10 @@ import { BlocksPanel } from "./BlocksPanel";
 import { ImportJobsPanel } from "./ImportJobsPanel";
 import { ContentPanel } from "./ContentPanel";
 import { describeImported } from "@/lib/comments/backup";
+import { pick, t } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
 
-export const metadata: Metadata = { title: "Moderation", robots: { index: false, follow: false } };
+export const generateMetadata = (): Metadata => ({ title: t("admin.title"), robots: { index: false, follow: false } });
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -35,11 +37,12 @@ export default async function AdminPage({ searchParams }: Props) {
   if (!adminEnabled()) {
     return (
       <>
-        <h1>Moderation</h1>
+        <h1>{t("admin.title")}</h1>
         <p>
-          The admin is disabled because no password is set. To enable it, add a line
-          <code> ADMIN_PASSWORD=a-long-passphrase </code> to <code>.env.local</code> (or set the environment variable)
-          and restart the site.
+          {rich(t, "admin.disabled", {
+            line: <code>ADMIN_PASSWORD=a-long-passphrase</code>,
+            file: <code>.env.local</code>,
+          })}
         </p>
       </>
     );
@@ -47,9 +50,9 @@ export default async function AdminPage({ searchParams }: Props) {
   if (!(await isAdmin())) {
     return (
       <>
-        <h1>Moderation</h1>
-        <p>Sign in with the admin password to moderate comments.</p>
-        <LoginForm />
+        <h1>{t("admin.title")}</h1>
+        <p>{t("admin.signInHint")}</p>
+        <LoginForm words={pick(["admin.password", "admin.signIn", "admin.signingIn"])} />
       </>
     );
   }
@@ -60,7 +63,7 @@ export default async function AdminPage({ searchParams }: Props) {
   const config = settings();
   return (
     <div className="admin">
-      <h1>Moderation</h1>
+      <h1>{t("admin.title")}</h1>
       <ModerationSettings config={config} />
       {imported !== undefined && (
         <p role="status" className="notice">
@@ -81,21 +84,21 @@ export default async function AdminPage({ searchParams }: Props) {
       <AuthorMailSwitch />
       <ActionForm action={logout} permalink={ADMIN_PATH}>
         <button type="submit" className="secondary">
-          Sign out
+          {t("admin.signOut")}
         </button>
       </ActionForm>
       <p className="meta">
-        <Link href="/">Back to the site</Link>
+        <Link href="/">{t("admin.back")}</Link>
       </p>
     </div>
   );
 }
 
-const MODERATION_WORDS: Record<Settings["COMMENTS_MODERATION"], string> = {
-  post: "New comments appear as soon as they are posted.",
-  pre: "New comments wait for your approval before readers see them.",
-  first: "A reader's first comment waits for your approval; once you approve one, their next ones appear at once.",
-};
+const MODERATION_WORDS = {
+  post: "admin.mode.post",
+  pre: "admin.mode.pre",
+  first: "admin.mode.first",
+} as const satisfies Record<Settings["COMMENTS_MODERATION"], string>;
 
 /**
  * How new comments are treated, in the author's words, with links to the page's other panels. The
@@ -105,22 +108,26 @@ function ModerationSettings({ config }: { config: Settings }) {
   return (
     <div className="admin-summary">
       <p>
-        {MODERATION_WORDS[config.COMMENTS_MODERATION]}{" "}
-        {config.SPAM_THRESHOLD > 0
-          ? "Comments that look like spam wait for you too."
-          : "Comments are not checked for spam."}
+        {t(MODERATION_WORDS[config.COMMENTS_MODERATION])}{" "}
+        {t(config.SPAM_THRESHOLD > 0 ? "admin.spamOn" : "admin.spamOff")}
       </p>
       <details className="meta">
-        <summary>How to change this</summary>
+        <summary>{t("admin.howToChange")}</summary>
         <p>
-          Set <code>COMMENTS_MODERATION</code> (now <code>{config.COMMENTS_MODERATION}</code>: <code>post</code>,{" "}
-          <code>pre</code> or <code>first</code>) and <code>SPAM_THRESHOLD</code> (now{" "}
-          <code>{config.SPAM_THRESHOLD}</code>; <code>0</code> turns the spam check off) in the site&apos;s environment,
-          then restart it.
+          {rich(t, "admin.howToChangeText", {
+            moderation: <code>COMMENTS_MODERATION</code>,
+            mode: <code>{config.COMMENTS_MODERATION}</code>,
+            post: <code>post</code>,
+            pre: <code>pre</code>,
+            first: <code>first</code>,
+            spam: <code>SPAM_THRESHOLD</code>,
+            threshold: <code>{config.SPAM_THRESHOLD}</code>,
+            zero: <code>0</code>,
+          })}
         </p>
       </details>
       <p className="meta">
-        <a href="#bans">Bans and blocklists</a> · <a href="#backup-heading">Backup and import</a>
+        <a href="#bans">{t("admin.bansLink")}</a> · <a href="#backup-heading">{t("admin.backupLink")}</a>
       </p>
     </div>
   );
@@ -130,43 +137,43 @@ function ModerationSettings({ config }: { config: Settings }) {
 function BackupTools() {
   return (
     <section className="admin-tools" aria-labelledby="backup-heading">
-      <h2 id="backup-heading">Backup</h2>
+      <h2 id="backup-heading">{t("admin.backup.heading")}</h2>
       <p>
         <a href={ADMIN_EXPORT_PATH} download>
-          Export all comments (JSON)
+          {t("admin.backup.export")}
         </a>{" "}
         ·{" "}
         <a href={`${ADMIN_EXPORT_PATH}?emails=1`} download>
-          with subscribers&apos; email addresses
+          {t("admin.backup.withEmails")}
         </a>{" "}
-        (keep that file private: it holds readers&apos; addresses)
+        {t("admin.backup.private")}
       </p>
       <form action={ADMIN_IMPORT_PATH} method="post" encType="multipart/form-data" className="import-form">
-        <label htmlFor="import-file">Import an export file (comments are added or overwritten by id)</label>
+        <label htmlFor="import-file">{t("admin.backup.importFile")}</label>
         <input id="import-file" name="file" type="file" accept="application/json,.json" required />
         <button type="submit" className="secondary">
-          Import
+          {t("admin.backup.import")}
         </button>
       </form>
       <form action="/admin/import-comments" method="post" encType="multipart/form-data" className="import-form">
-        <h3>Move in from another comment system</h3>
-        <label htmlFor="import-format">Export of</label>
+        <h3>{t("admin.backup.other")}</h3>
+        <label htmlFor="import-format">{t("admin.backup.exportOf")}</label>
         <select id="import-format" name="format" defaultValue="disqus">
-          <option value="disqus">Disqus (XML export)</option>
-          <option value="wordpress">WordPress (WXR export)</option>
-          <option value="remark42">Remark42 (backup, unzipped)</option>
-          <option value="isso">Isso (SQLite database)</option>
+          <option value="disqus">{t("admin.backup.disqus")}</option>
+          <option value="wordpress">{t("admin.backup.wordpress")}</option>
+          <option value="remark42">{t("admin.backup.remark42")}</option>
+          <option value="isso">{t("admin.backup.isso")}</option>
         </select>
-        <label htmlFor="import-other-file">File</label>
+        <label htmlFor="import-other-file">{t("admin.backup.file")}</label>
         <input id="import-other-file" name="file" type="file" required />
-        <label htmlFor="import-map">Old URLs to new, one per line (e.g. /2015/*=/articles/*)</label>
+        <label htmlFor="import-map">{t("admin.backup.map")}</label>
         <textarea id="import-map" name="map" rows={2} maxLength={20000} />
         <label>
-          <input type="checkbox" name="dryRun" defaultChecked /> Dry run: report only, change nothing
+          <input type="checkbox" name="dryRun" defaultChecked /> {t("admin.backup.dryRun")}
         </label>
-        <p className="meta">The import runs in the background: its page shows how far it has come, then its report.</p>
+        <p className="meta">{t("admin.backup.background")}</p>
         <button type="submit" className="secondary">
-          Import comments
+          {t("admin.backup.importComments")}
         </button>
       </form>
       <ImportJobsPanel />

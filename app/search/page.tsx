@@ -4,7 +4,7 @@ import { ArticleItem } from "@/components/ArticleItem";
 import { listArticleTexts } from "@/lib/content/articles";
 import { markTerms, searchArticles, searchTerms } from "@/lib/content/search";
 import { SEARCH_PATH } from "@/lib/routes";
-import { plural } from "@/lib/format";
+import { t } from "@/lib/i18n";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -18,7 +18,10 @@ async function readQuery(searchParams: Props["searchParams"]): Promise<string> {
 export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
   const query = await readQuery(searchParams);
   // Result pages are for readers, not for search engines' indexes.
-  return { title: query ? `Search: ${query}` : "Search", robots: { index: false, follow: true } };
+  return {
+    title: query ? t("search.titleWithQuery", { query }) : t("search.title"),
+    robots: { index: false, follow: true },
+  };
 }
 
 export default async function SearchPage({ searchParams }: Props) {
@@ -27,20 +30,18 @@ export default async function SearchPage({ searchParams }: Props) {
   const terms = searchTerms(query);
   return (
     <>
-      <h1>Search</h1>
+      <h1>{t("search.title")}</h1>
       <form action={SEARCH_PATH} method="get" role="search" className="search-form">
-        <label htmlFor="search-query">Search articles</label>
+        <label htmlFor="search-query">{t("search.label")}</label>
         <div className="search-row">
           <input id="search-query" name="q" type="search" defaultValue={query} maxLength={200} />
-          <button type="submit">Search</button>
+          <button type="submit">{t("search.button")}</button>
         </div>
       </form>
       {query && (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading">
-            {results.length === 0
-              ? `No articles match “${query}”`
-              : `${plural(results.length, "article")} ${results.length === 1 ? "matches" : "match"} “${query}”`}
+            {results.length === 0 ? t("search.none", { query }) : t("search.results", { count: results.length, query })}
           </h2>
           <ol className="article-list search-results">
             {results.map(({ article, excerpt }) => (

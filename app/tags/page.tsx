@@ -4,28 +4,27 @@ import { listArticles } from "@/lib/content/articles";
 import { alternatesFor } from "@/lib/content/seo";
 import { listTags } from "@/lib/content/tags";
 import { tagPath } from "@/lib/routes";
+import { t } from "@/lib/i18n";
 
-export const metadata: Metadata = {
-  title: "Tags",
-  description: "Every topic written about here, and how many articles each has.",
+export const generateMetadata = (): Metadata => ({
+  title: t("site.tags"),
+  description: t("tags.description"),
   alternates: alternatesFor("/tags"),
-};
+});
 
 export default function TagsPage() {
   const tags = listTags(listArticles());
   return (
     <>
-      <h1>Tags</h1>
+      <h1>{t("site.tags")}</h1>
       {tags.length === 0 ? (
-        <p>No article has a tag yet.</p>
+        <p>{t("tags.none")}</p>
       ) : (
         <ul className="tag-index">
           {tags.map((tag) => (
             <li key={tag.slug}>
               <Link href={tagPath(tag.name)}>#{tag.name}</Link>{" "}
-              <span className="meta">
-                {tag.count} {tag.count === 1 ? "article" : "articles"}
-              </span>
+              <span className="meta">{t("tags.count", { count: tag.count })}</span>
             </li>
           ))}
         </ul>

@@ -5,6 +5,7 @@ import { useActionState } from "react";
 import { editComment, type EditState } from "@/lib/comments/actions";
 import { BODY_MAX } from "@/lib/comments/limits";
 import { FormMessage, SubmitButton } from "../FormStatus";
+import type { EditFormWords } from "@/lib/i18n/client-words";
 
 /**
  * Editing one's own comment in place; without JavaScript a plain form POST to `permalink`, the
@@ -16,12 +17,14 @@ export function EditCommentForm({
   body,
   cancelHref,
   permalink,
+  words,
 }: {
   id: string;
   slug: string;
   body: string;
   cancelHref: string;
   permalink: string;
+  words: EditFormWords;
 }) {
   const [state, formAction] = useActionState(editComment, { status: "idle", body } satisfies EditState, permalink);
   const errorId = `edit-${id}-error`;
@@ -30,7 +33,7 @@ export function EditCommentForm({
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="slug" value={slug} />
       <div className="field">
-        <label htmlFor={`edit-${id}`}>Edit your comment</label>
+        <label htmlFor={`edit-${id}`}>{words["form.editLabel"]}</label>
         <textarea
           id={`edit-${id}`}
           name="body"
@@ -44,9 +47,9 @@ export function EditCommentForm({
         />
       </div>
       <div className="form-footer">
-        <SubmitButton label="Save edit" pendingLabel="Saving…" />
+        <SubmitButton label={words["form.saveEdit"]} pendingLabel={words["form.saving"]} />
         <Link href={cancelHref} scroll={false}>
-          {state.status === "saved" ? "Done" : "Cancel"}
+          {state.status === "saved" ? words["form.done"] : words["form.cancel"]}
         </Link>
         <FormMessage id={errorId} message={state.message} error={state.status === "error"} />
       </div>

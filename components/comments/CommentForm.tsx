@@ -6,6 +6,7 @@ import { useFormStatus } from "react-dom";
 import { postComment, type CommentFormState } from "@/lib/comments/actions";
 import { BODY_MAX, NAME_MAX, type CommentField } from "@/lib/comments/limits";
 import { FormMessage } from "../FormStatus";
+import type { CommentFormWords } from "@/lib/i18n/client-words";
 
 type Props = {
   slug: string;
@@ -27,6 +28,8 @@ type Props = {
   notice?: string;
   /** Mail is set up: offer "Email me when someone replies". */
   mail?: boolean;
+  /** Its words in the site's language (lib/i18n/client-words.ts). */
+  words: CommentFormWords;
 };
 
 /**
@@ -37,7 +40,7 @@ type Props = {
  * and nothing moves when the page hydrates); a reply's box opens with the focus in it.
  */
 export function CommentForm(props: Props) {
-  const { slug, token, defaultName, parentId, replyingTo, cancelHref, notice, mail } = props;
+  const { slug, token, defaultName, parentId, replyingTo, cancelHref, notice, mail, words } = props;
   const [state, formAction] = useActionState(
     postComment,
     {
@@ -68,17 +71,17 @@ export function CommentForm(props: Props) {
       data-compact={(!parentId && state.status === "idle") || undefined}
       noValidate
     >
-      <h3>{replyingTo ? `Reply to ${replyingTo}` : "Leave a comment"}</h3>
+      <h3>{(replyingTo && words["form.replyTo"]) || words["form.leave"]}</h3>
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="token" value={state.token ?? token} />
       {parentId && <input type="hidden" name="parentId" value={parentId} />}
       {/* For bots only: hidden from people and from assistive technology. */}
       <div className="hp" aria-hidden="true">
-        <label htmlFor={id("website")}>Website</label>
+        <label htmlFor={id("website")}>{words["form.website"]}</label>
         <input id={id("website")} name="website" type="text" tabIndex={-1} autoComplete="off" defaultValue="" />
       </div>
       <div className="field">
-        <label htmlFor={id("body")}>Comment</label>
+        <label htmlFor={id("body")}>{words["form.comment"]}</label>
         {/* The browser stops at the limit, so no reader sends more than the server accepts. The
             placeholder also tells CSS the box is empty (:placeholder-shown), so it stays open once written in. */}
         <textarea
@@ -86,36 +89,34 @@ export function CommentForm(props: Props) {
           rows={parentId ? 4 : 5}
           maxLength={BODY_MAX}
           required
-          placeholder={replyingTo ? `Your reply to ${replyingTo}` : "Share your thoughts"}
+          placeholder={(replyingTo && words["form.replyPlaceholder"]) || words["form.placeholder"]}
           autoFocus={Boolean(parentId)}
         />
         {/* The error sits at the field it is about, above the hint. */}
         <FieldError id={id("body-error")} messages={state.errors?.body} />
       </div>
       <div className="comment-form-more">
-        <p className="hint">
-          Markdown: *emphasis*, **strong**, `code`, [links](https://example.com), &gt; quotes, lists.
-        </p>
+        <p className="hint">{words["form.markdown"]}</p>
         <div className="comment-form-who">
           <div className="field">
-            <label htmlFor={id("name")}>Name</label>
+            <label htmlFor={id("name")}>{words["form.name"]}</label>
             <input {...fieldProps("name")} type="text" autoComplete="name" maxLength={NAME_MAX * 2} required />
             <FieldError id={id("name-error")} messages={state.errors?.name} />
           </div>
-          {mail && <NotifyFields id={id} values={state.values} errors={state.errors?.email} />}
+          {mail && <NotifyFields id={id} values={state.values} errors={state.errors?.email} words={words} />}
         </div>
         {state.status === "preview" && (
-          <section className="comment-preview" aria-label="Preview">
-            <p className="preview-label">Preview</p>
+          <section className="comment-preview" aria-label={words["form.preview"]}>
+            <p className="preview-label">{words["form.preview"]}</p>
             {/* Rendered and sanitized on the server, exactly as the comment will be shown. */}
             <div className="comment-body" dangerouslySetInnerHTML={{ __html: state.preview ?? "" }} />
           </section>
         )}
         <div className="form-footer">
-          <SubmitButtons />
+          <SubmitButtons words={words} />
           {cancelHref && (
             <Link href={cancelHref} scroll={false}>
-              Cancel
+              {words["form.cancel"]}
             </Link>
           )}
           <FormMessage message={state.message} error={state.status === "error"} />
@@ -130,16 +131,18 @@ function NotifyFields({
   id,
   values,
   errors,
+  words,
 }: {
   id: (field: string) => string;
   values: CommentFormState["values"];
   errors?: string[];
+  words: CommentFormWords;
 }) {
   const invalid = Boolean(errors?.length);
   return (
     <div className="field notify-fields">
       <label htmlFor={id("email")}>
-        Email <span className="label-note">(optional, never shown)</span>
+        {words["form.email"]} <span className="label-note">{words["form.emailNote"]}</span>
       </label>
       <input
         id={id("email")}
@@ -152,7 +155,7 @@ function NotifyFields({
         aria-describedby={invalid ? id("email-error") : undefined}
       />
       <label className="checkbox">
-        <input type="checkbox" name="notify" defaultChecked={values.notify ?? false} /> Email me when someone replies
+        <input type="checkbox" name="notify" defaultChecked={values.notify ?? false} /> {words["form.notify"]}
       </label>
       <FieldError id={id("email-error")} messages={errors} />
     </div>
@@ -168,17 +171,17 @@ function FieldError({ id, messages }: { id: string; messages?: string[] }) {
   );
 }
 
-function SubmitButtons() {
+function SubmitButtons({ words }: { words: CommentFormWords }) {
   const { pending, data } = useFormStatus();
   const previewing = pending && data?.get("intent") === "preview";
   // Both disabled while the action runs, so a double click cannot post twice.
   return (
     <>
       <button type="submit" disabled={pending}>
-        {pending && !previewing ? "Posting…" : "Post comment"}
+        {pending && !previewing ? words["form.posting"] : words["form.post"]}
       </button>
       <button type="submit" name="intent" value="preview" className="secondary" disabled={pending}>
-        {previewing ? "Rendering…" : "Preview"}
+        {previewing ? words["form.rendering"] : words["form.preview"]}
       </button>
     </>
   );

@@ -1,18 +1,16 @@
 import type { CommentView } from "@/lib/comments/store";
 import {
-  FEDIVERSE_TEXT,
   commentInnerHtml,
-  DELETE_QUESTION,
+  commentWords,
   editMinutesLeft,
-  editTimeLeft,
   commentLink,
-  commentTime,
   isInteractive,
   type CommentContext,
-  PLACEHOLDER_TEXT,
-  commentTimeTitle,
   REPLY_FORM_ANCHOR,
 } from "@/lib/comments/html";
+import { pick } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
+import { COMMENT_FORM_WORDS, EDIT_FORM_WORDS } from "@/lib/i18n/client-words";
 import { CommentForm } from "./CommentForm";
 import { EditCommentForm } from "./CommentActions";
 import { ModerationControls } from "./ModerationControls";
@@ -46,11 +44,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   const { slug } = context;
   const anchor = commentAnchor(comment.id);
   const minutesLeft = editMinutesLeft(comment, context);
+  const w = commentWords();
 
   return (
     <li id={anchor} className="comment">
       {comment.placeholder ? (
-        <p className="comment-placeholder">{PLACEHOLDER_TEXT[comment.placeholder]}</p>
+        <p className="comment-placeholder">{w.t(PLACEHOLDER_KEYS[comment.placeholder])}</p>
       ) : (
         <>
           <CommentMeta
@@ -66,10 +65,16 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
               body={comment.markdown}
               cancelHref={articleUrl(slug, undefined, anchor)}
               permalink={articlePath(slug) + commentLink(context, "edit", comment.id)}
+              words={pick(EDIT_FORM_WORDS)}
             />
           ) : (
             // Sanitized by lib/content/comment-markdown.ts: an allow-list of tags, attributes and URL schemes.
-            <HtmlSlot as="div" className="comment-body" {...slotProps(comment.html, Boolean(context.document))} />
+            <HtmlSlot
+              as="div"
+              className="comment-body"
+              dir="auto"
+              {...slotProps(comment.html, Boolean(context.document))}
+            />
           )}
           <CommentActionRow comment={comment} context={context} minutesLeft={minutesLeft} />
           {context.admin && (
@@ -97,6 +102,12 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
   );
 }
 
+const PLACEHOLDER_KEYS = {
+  deleted: "comment.deleted",
+  removed: "comment.removed",
+  pending: "comment.awaiting",
+} as const;
+
 /** Who wrote it and when, with what only this reader is told about it (awaiting, hidden, banned). */
 function CommentMeta({
   comment,
@@ -109,6 +120,8 @@ function CommentMeta({
   now: number;
   fediverseLikes?: number;
 }) {
+  const w = commentWords();
+  const { t } = w;
   return (
     <p className="comment-meta">
       {comment.avatar && (
@@ -116,36 +129,48 @@ function CommentMeta({
           {comment.avatar.initials}
         </span>
       )}
-      <span className="comment-author">{comment.authorName}</span>
-      {comment.fediverse && <span className="comment-handle"> {comment.fediverse.handle}</span>}
+      <span className="comment-author" dir="auto">
+        {comment.authorName}
+      </span>
+      {comment.fediverse && (
+        <span className="comment-handle" dir="ltr">
+          {" "}
+          {comment.fediverse.handle}
+        </span>
+      )}
       {comment.fediverse?.url && (
         <>
           {" "}
-          <a className="comment-original" href={comment.fediverse.url} rel="nofollow ugc noopener">
-            {FEDIVERSE_TEXT.original}
+          <a className="comment-original" href={comment.fediverse.url} rel="nofollow ugc">
+            {t("fediverse.original")}
           </a>
         </>
       )}
       {fediverseLikes ? (
-        <span className="comment-fediverse-likes"> {FEDIVERSE_TEXT.commentLikes(fediverseLikes)}</span>
+        <span className="comment-fediverse-likes"> {t("fediverse.commentLikes", { count: fediverseLikes })}</span>
       ) : null}
-      {comment.byAuthor && <span className="comment-author-badge">Author</span>}
-      {comment.replyToName && <span className="comment-reply-to"> replying to @{comment.replyToName}</span>}{" "}
+      {comment.byAuthor && <span className="comment-author-badge">{t("comment.author")}</span>}
+      {comment.replyToName && (
+        <span className="comment-reply-to">
+          {" "}
+          {rich(t, "comment.replyingTo", { name: <bdi>{comment.replyToName}</bdi> })}
+        </span>
+      )}{" "}
       <a href={`#${anchor}`}>
-        <time dateTime={comment.createdAt.toISOString()} title={commentTimeTitle(comment.createdAt)}>
-          {commentTime(comment.createdAt, now)}
+        <time dateTime={comment.createdAt.toISOString()} title={w.timeTitle(comment.createdAt)}>
+          {w.time(comment.createdAt, now)}
         </time>
       </a>
       {comment.editedAt && (
-        <span className="comment-edited" title={`Edited ${comment.editedAt.toISOString()}`}>
+        <span className="comment-edited" title={w.editedTitle(comment.editedAt.toISOString())}>
           {" "}
-          (edited)
+          {t("comment.edited")}
         </span>
       )}
-      {comment.pending && <span className="comment-pending"> Awaiting moderation: only you can see it.</span>}
-      {comment.pinned && <span className="comment-pinned"> Pinned</span>}
-      {comment.hidden && <span className="comment-pending"> Hidden: only you can see it.</span>}
-      {comment.shadow && <span className="comment-pending"> Banned author: only they and you can see it.</span>}
+      {comment.pending && <span className="comment-pending"> {t("comment.pending")}</span>}
+      {comment.pinned && <span className="comment-pinned"> {t("comment.pinned")}</span>}
+      {comment.hidden && <span className="comment-pending"> {t("comment.hidden")}</span>}
+      {comment.shadow && <span className="comment-pending"> {t("comment.shadow")}</span>}
     </p>
   );
 }
@@ -161,29 +186,33 @@ function CommentActionRow({
   minutesLeft: number;
 }) {
   const { slug } = context;
+  const w = commentWords();
+  const { t } = w;
   return (
     <div className="comment-actions">
       {!comment.pending && <ReactionButton id={comment.id} count={comment.reactions} reacted={comment.reacted} />}
       {!comment.pending && !context.locked && (
         // SoftNavigation follows these links in place when JavaScript runs.
         <a href={commentLink(context, "reply", comment.id)} className="reply-link">
-          Reply<span>{` to ${comment.authorName}`}</span>
+          {t("comment.reply")}
+          <span>{rich(t, "comment.replyTo", { name: <bdi>{comment.authorName}</bdi> })}</span>
         </a>
       )}
       {minutesLeft > 0 && context.editing !== comment.id && (
         <a href={commentLink(context, "edit", comment.id)} className="edit-link">
-          Edit{editTimeLeft(minutesLeft)}
+          {t("comment.edit")}
+          {w.editLeft(minutesLeft)}
         </a>
       )}
       {minutesLeft > 0 && (
         // Asks first, without JavaScript too; a plain form (app/articles/[slug]/delete), sent in place by SoftNavigation.
         <details className="delete">
-          <summary>Delete</summary>
+          <summary>{t("comment.delete")}</summary>
           <form method="post" action={deletePath(slug)} className="inline-form" data-soft="">
             <input type="hidden" name="id" value={comment.id} />
-            {DELETE_QUESTION}{" "}
+            {t("comment.deleteQuestion")}{" "}
             <button type="submit" className="danger">
-              Yes, delete
+              {t("comment.deleteYes")}
             </button>
           </form>
         </details>
@@ -206,6 +235,10 @@ function ReplyForm({ comment, context, anchor }: { comment: CommentView; context
         replyingTo={comment.authorName}
         cancelHref={articleUrl(slug, undefined, anchor)}
         mail={context.mail}
+        words={{
+          ...pick(COMMENT_FORM_WORDS),
+          ...pick(["form.replyTo", "form.replyPlaceholder"], { name: comment.authorName }),
+        }}
       />
     </div>
   );

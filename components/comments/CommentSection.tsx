@@ -16,7 +16,7 @@ import { mailEnabled } from "@/lib/mail/mail";
 import { settings } from "@/lib/settings";
 import { db } from "@/lib/server/db";
 import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
-import { FEDIVERSE_TEXT } from "@/lib/comments/html";
+import { fediverseCounts } from "@/lib/comments/html";
 import { issueFormToken } from "@/lib/server/form-token";
 import { CommentForm } from "./CommentForm";
 import { ReactionsForm } from "./ReactionButton";
@@ -29,6 +29,9 @@ import { LockControl } from "./ModerationControls";
 import { RelativeTimes } from "./RelativeTimes";
 import { SoftNavigation } from "./SoftNavigation";
 import { articleUrl, commentAnchor, commentFeedPath } from "@/lib/routes";
+import { pick, siteLanguage } from "@/lib/i18n";
+import { rich } from "@/lib/i18n/rich";
+import { COMMENT_FORM_WORDS, FOLLOW_FORM_WORDS } from "@/lib/i18n/client-words";
 
 export type CommentSectionProps = {
   slug: string;
@@ -55,7 +58,11 @@ function findComment(threads: CommentView[], id: string): CommentView | undefine
   return undefined;
 }
 
-const SORT_LABELS: Record<CommentSort, string> = { oldest: "Oldest", newest: "Newest", best: "Best" };
+const SORT_LABELS = {
+  oldest: "comments.sortOldest",
+  newest: "comments.sortNewest",
+  best: "comments.sortBest",
+} as const;
 
 /** Which threads the section shows, in which order: what its links change. */
 type DiscussionView = { sort: CommentSort; threads: number };
@@ -139,6 +146,7 @@ async function readDiscussion({
  */
 export async function CommentSection(props: CommentSectionProps) {
   const { slug, sort, threads, banned } = props;
+  const { t, format } = siteLanguage();
   let discussion: Discussion;
   try {
     discussion = await readDiscussion(props);
@@ -146,10 +154,9 @@ export async function CommentSection(props: CommentSectionProps) {
     console.error(`comments: cannot list comments for "${slug}"`, error);
     return (
       <section className="comments" id="comments" aria-labelledby="comments-heading">
-        <h2 id="comments-heading">Comments</h2>
+        <h2 id="comments-heading">{t("comments.heading")}</h2>
         <p role="status" className="notice">
-          Comments are unavailable right now. The article is all here; please come back later to read or join the
-          discussion. If you just posted a comment, it could not be saved: please try again in a few minutes.
+          {t("comments.unavailable")}
         </p>
       </section>
     );
@@ -159,21 +166,23 @@ export async function CommentSection(props: CommentSectionProps) {
 
   return (
     <section className="comments" id="comments" aria-labelledby="comments-heading">
-      <h2 id="comments-heading">Comments ({page.count})</h2>
+      <h2 id="comments-heading">{t("comments.headingCount", { count: page.count })}</h2>
       {fediverse && (fediverse.likes > 0 || fediverse.boosts > 0) && (
-        <p className="meta fediverse-counts">{FEDIVERSE_TEXT.counts(fediverse.likes, fediverse.boosts)}</p>
+        <p className="meta fediverse-counts">{fediverseCounts(fediverse)}</p>
       )}
       <ReactionsForm slug={slug} />
       {context.admin && banned && (
         <p role="status" className="notice">
-          Banned. Bans are listed, and lifted, in <Link href={`${ADMIN_PATH}#bans`}>the moderation page</Link>.
+          {rich(t, "comments.banned", {
+            link: <Link href={`${ADMIN_PATH}#bans`}>{t("comments.bannedLink")}</Link>,
+          })}
         </p>
       )}
       {/* At the top, where a reader who has read the article arrives; replies open under their comment. */}
       <NewComment context={context} notice={notice} />
       {page.threads.length > 1 && <SortLinks sort={sort} query={query} />}
       {page.threads.length === 0 ? (
-        <p className="empty">No comments yet. Be the first to share your thoughts!</p>
+        <p className="empty">{t("comments.empty")}</p>
       ) : (
         <ol className="comment-list">
           {page.threads.map((comment) => (
@@ -189,23 +198,23 @@ export async function CommentSection(props: CommentSectionProps) {
             scroll={false}
             id="comments-more"
           >
-            Show more comments
+            {t("comments.more")}
           </Link>
         </p>
       )}
       {page.hasMore && threads >= MAX_THREADS_PER_PAGE && (
-        <p className="more">{`The page shows ${MAX_THREADS_PER_PAGE.toLocaleString("en")} threads at most: sort by newest to read the latest.`}</p>
+        <p className="more">{t("comments.atMost", { count: format.number(MAX_THREADS_PER_PAGE) })}</p>
       )}
       {context.admin && <LockControl slug={slug} locked={Boolean(context.locked)} />}
       <SoftNavigation />
-      <RelativeTimes />
+      <RelativeTimes lang={siteLanguage().tag} justNow={t("time.justNow")} />
       <p className="meta comment-feed">
-        <a href={commentFeedPath(slug)}>Follow this discussion (Atom feed)</a>
+        <a href={commentFeedPath(slug)}>{t("comments.feed")}</a>
       </p>
       {context.mail && (
         <>
-          <FollowForm kind="discussion" slug={slug} />
-          <FollowForm kind="articles" />
+          <FollowForm kind="discussion" slug={slug} words={pick(FOLLOW_FORM_WORDS)} />
+          <FollowForm kind="articles" words={pick(FOLLOW_FORM_WORDS)} />
         </>
       )}
     </section>
@@ -218,10 +227,11 @@ export async function CommentSection(props: CommentSectionProps) {
  */
 function NewComment({ context, notice }: { context: CommentContext; notice: string | undefined }) {
   const { slug, sort, threads } = context;
+  const { t } = siteLanguage();
   if (context.locked) {
     return (
       <p role="status" className="notice comments-locked">
-        This discussion is closed: it takes no new comments or replies.
+        {t("comments.locked")}
       </p>
     );
   }
@@ -234,15 +244,17 @@ function NewComment({ context, notice }: { context: CommentContext; notice: stri
       defaultName={context.name}
       notice={notice}
       mail={context.mail}
+      words={pick(COMMENT_FORM_WORDS)}
     />
   );
 }
 
 /** Oldest, newest or best first; the link of the order shown is marked current. */
 function SortLinks({ sort, query }: { sort: CommentSort; query: (changes: Partial<DiscussionView>) => string }) {
+  const { t } = siteLanguage();
   return (
-    <nav className="comment-sort" aria-label="Sort comments">
-      Sort:{" "}
+    <nav className="comment-sort" aria-label={t("comments.sortLabel")}>
+      {t("comments.sort")}{" "}
       {(Object.keys(SORT_LABELS) as CommentSort[]).map((option) => (
         <Link
           key={option}
@@ -250,7 +262,7 @@ function SortLinks({ sort, query }: { sort: CommentSort; query: (changes: Partia
           aria-current={option === sort ? "true" : undefined}
           scroll={false}
         >
-          {SORT_LABELS[option]}
+          {t(SORT_LABELS[option])}
         </Link>
       ))}
     </nav>

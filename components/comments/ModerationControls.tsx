@@ -4,6 +4,7 @@ import type { BanTarget } from "@/lib/comments/moderation";
 import type { CommentView } from "@/lib/comments/store";
 import { articlePath, articleUrl } from "@/lib/routes";
 import { ActionForm } from "../ActionForm";
+import { t } from "@/lib/i18n";
 
 // The signed-in author's buttons under each comment. Delete and Ban ask first: their links reload
 // the page with ?confirm=<id> or ?ban=<id>, where the comment shows the real button and a way back
@@ -33,11 +34,11 @@ export function ModerationControls({
       >
         <input type="hidden" name="slug" value={slug} />
         <input type="hidden" name="id" value={comment.id} />
-        <span role="alert">Delete this comment for good?</span>{" "}
+        <span role="alert">{t("moderate.deleteForGood")}</span>{" "}
         <button name="action" value="delete" className="danger">
-          Yes, delete
+          {t("comment.deleteYes")}
         </button>{" "}
-        <Link href={articleUrl(slug, undefined, anchor)}>Cancel</Link>
+        <Link href={articleUrl(slug, undefined, anchor)}>{t("form.cancel")}</Link>
       </ActionForm>
     );
   }
@@ -47,24 +48,24 @@ export function ModerationControls({
       action={moderateOnPage}
       permalink={articlePath(slug)}
       className="moderation-controls"
-      aria-label={`Moderate the comment by ${comment.authorName || "a removed author"}`}
+      aria-label={t("moderate.label", { name: comment.authorName || t("moderate.removedAuthor") })}
     >
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="id" value={comment.id} />
       <button name="action" value={hidden || comment.shadow ? "unhide" : "hide"} className="secondary">
-        {hidden ? "Unhide" : comment.shadow ? "Publish" : "Hide"}
+        {t(hidden ? "moderate.unhide" : comment.shadow ? "moderate.publish" : "moderate.hide")}
       </button>{" "}
       <button name="action" value={comment.pinned ? "unpin" : "pin"} className="secondary">
-        {comment.pinned ? "Unpin" : "Pin"}
+        {t(comment.pinned ? "moderate.unpin" : "moderate.pin")}
       </button>{" "}
       <Link href={articleUrl(slug, `confirm=${encodeURIComponent(comment.id)}`, anchor)} className="danger-link">
-        Delete…
+        {t("moderate.delete")}
       </Link>
       {!comment.byAuthor && (
         <>
           {" "}
           <Link href={articleUrl(slug, `ban=${encodeURIComponent(comment.id)}`, anchor)} className="danger-link">
-            Ban author…
+            {t("moderate.ban")}
           </Link>
         </>
       )}
@@ -74,7 +75,7 @@ export function ModerationControls({
 
 /** What to ban the author by, for how long, and whether their comments go too. */
 function BanForm({ target, slug, anchor }: { target: BanTarget; slug: string; anchor: string }) {
-  const name = target.authorName || "this author";
+  const name = target.authorName || t("moderate.thisAuthor");
   const address = target.authorIp && target.authorIp !== "unknown" ? target.authorIp : null;
   const known = Boolean(target.browserId || address);
   return (
@@ -87,57 +88,52 @@ function BanForm({ target, slug, anchor }: { target: BanTarget; slug: string; an
       <input type="hidden" name="id" value={target.id} />
       <fieldset>
         <legend>
-          <span role="alert">Ban {name}?</span>
+          <span role="alert">{t("moderate.banQuestion", { name })}</span>
         </legend>
-        <p className="hint">
-          Bans are listed, and lifted, in /admin; one by name alone also catches people who happen to share it.
-        </p>
+        <p className="hint">{t("moderate.banHint")}</p>
         {target.browserId && (
           <label>
-            <input type="checkbox" name="by" value="browser" defaultChecked /> by their browser
+            <input type="checkbox" name="by" value="browser" defaultChecked /> {t("moderate.byBrowser")}
           </label>
         )}
         {address && (
           <label>
-            <input type="checkbox" name="by" value="address" defaultChecked /> by their address ({address})
+            <input type="checkbox" name="by" value="address" defaultChecked /> {t("moderate.byAddress", { address })}
           </label>
         )}
         {target.authorName && (
           <label>
-            <input type="checkbox" name="by" value="name" defaultChecked={!known} /> by the name “{target.authorName}”
-            and names that look like it
+            <input type="checkbox" name="by" value="name" defaultChecked={!known} />{" "}
+            {t("moderate.byName", { name: target.authorName })}
           </label>
         )}
         <label>
-          Their new comments{" "}
+          {t("moderate.newComments")}{" "}
           <select name="banAction" defaultValue="shadow">
-            <option value="shadow">show to them alone (they notice nothing)</option>
-            <option value="queue">wait for approval</option>
-            <option value="refuse">are refused (they are told)</option>
+            <option value="shadow">{t("moderate.shadow")}</option>
+            <option value="queue">{t("moderate.queue")}</option>
+            <option value="refuse">{t("moderate.refuse")}</option>
           </select>
         </label>
         <label>
-          For{" "}
+          {t("moderate.for")}{" "}
           <select name="days" defaultValue="">
-            <option value="">good (until lifted)</option>
-            <option value="1">a day</option>
-            <option value="7">a week</option>
-            <option value="30">a month</option>
-            <option value="365">a year</option>
+            <option value="">{t("moderate.forGood")}</option>
+            <option value="1">{t("moderate.day")}</option>
+            <option value="7">{t("moderate.week")}</option>
+            <option value="30">{t("moderate.month")}</option>
+            <option value="365">{t("moderate.year")}</option>
           </select>
         </label>
         <label>
-          <input type="checkbox" name="shadowExisting" defaultChecked /> Also hide this comment
-          {known && target.others > 0
-            ? ` and their ${target.others} other${target.others === 1 ? "" : "s"} from this browser or address`
-            : ""}{" "}
-          from everybody but them
+          <input type="checkbox" name="shadowExisting" defaultChecked />{" "}
+          {t("moderate.hideExisting", { others: known ? target.others : 0 })}
         </label>
       </fieldset>
       <button type="submit" className="danger">
-        Ban
+        {t("moderate.banButton")}
       </button>{" "}
-      <Link href={articleUrl(slug, undefined, anchor)}>Cancel</Link>
+      <Link href={articleUrl(slug, undefined, anchor)}>{t("form.cancel")}</Link>
     </ActionForm>
   );
 }
@@ -147,7 +143,7 @@ export function LockControl({ slug, locked }: { slug: string; locked: boolean })
     <ActionForm action={moderateOnPage} permalink={articlePath(slug)} className="moderation-controls">
       <input type="hidden" name="slug" value={slug} />
       <button name="action" value={locked ? "unlock" : "lock"} className="secondary">
-        {locked ? "Reopen the discussion" : "Lock the discussion"}
+        {t(locked ? "moderate.unlock" : "moderate.lock")}
       </button>
     </ActionForm>
   );

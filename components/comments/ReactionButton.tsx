@@ -1,4 +1,4 @@
-import { REACTION_LABEL, REACTIONS_FORM, reactionCount } from "@/lib/comments/html";
+import { commentWords, REACTIONS_FORM, reactionCount } from "@/lib/comments/html";
 import { reactionsPath } from "@/lib/routes";
 
 /**
@@ -10,7 +10,7 @@ import { reactionsPath } from "@/lib/routes";
 export function ReactionButton({ id, count, reacted }: { id: string; count: number; reacted: boolean }) {
   return (
     <button form={REACTIONS_FORM} name="id" value={id} className="reaction" aria-pressed={reacted}>
-      <span>{REACTION_LABEL}</span>
+      <span>{commentWords().t("comment.thumbsUp")}</span>
       {reactionCount(count)}
     </button>
   );

@@ -12,14 +12,14 @@ import {
   type EditResult,
   type SubmitResult,
 } from "./service";
-import { waitFor } from "../format";
+import { t, waitFor } from "../i18n";
 import { ensureBrowserId, readViewer, rememberComment } from "./reader";
 import { clientIp } from "../server/request";
 import { issueFormToken } from "../server/form-token";
 import { commentSubmission } from "./form-post";
 import { BODY_MAX, NAME_MAX, commentBodySchema, type CommentField } from "./validation";
 import { emailSchema } from "../mail/schema";
-import { CONFIRMATION_MESSAGES, confirmationSince } from "../mail/subscriptions";
+import { confirmationMessage, confirmationSince } from "../mail/subscriptions";
 import { db } from "../server/db";
 import { articlePath, postedCommentPath } from "../routes";
 import { isAdmin } from "../server/admin";
@@ -48,7 +48,6 @@ const field = (formData: FormData, name: string) => {
 };
 
 // Said whether or not the address is confirmed already, so the form does not tell who uses it.
-const CONFIRM_HINT = "If this address is new here, we sent it a link to confirm it first.";
 
 /**
  * What became of the confirmation a posted comment's "email me" asked for: said plainly when none
@@ -57,14 +56,14 @@ const CONFIRM_HINT = "If this address is new here, we sent it a link to confirm 
  */
 async function confirmationHint(email: string, since: Date): Promise<string> {
   const address = emailSchema.safeParse(email);
-  if (!address.success) return CONFIRM_HINT;
+  if (!address.success) return t("post.confirmHint");
   try {
     const confirmation = await confirmationSince(db(), address.data, since);
     return confirmation === "recently-sent" || confirmation === "blocked"
-      ? CONFIRMATION_MESSAGES[confirmation]
-      : CONFIRM_HINT;
+      ? confirmationMessage(confirmation)
+      : t("post.confirmHint");
   } catch {
-    return CONFIRM_HINT;
+    return t("post.confirmHint");
   }
 }
 
@@ -96,7 +95,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
     // The database away: the service logged it.
     return {
       status: "error",
-      message: "Your comment could not be saved right now. Please try again in a moment.",
+      message: t("post.unsaved"),
       values,
     };
   }
@@ -122,7 +121,7 @@ export async function postComment(_previous: CommentFormState, formData: FormDat
             ? ""
             : result.kind === "posted"
               ? ` ${await confirmationHint(values.email, since)}`
-              : ` ${CONFIRM_HINT}`),
+              : ` ${t("post.confirmHint")}`),
         values: { name: values.name, body: "", email: "", notify: false },
         token: issueFormToken(),
       };
@@ -138,18 +137,18 @@ function refusedState(
 ): CommentFormState {
   switch (result.kind) {
     case "invalid":
-      return { status: "error", message: "Please correct the highlighted fields.", errors: result.errors, values };
+      return { status: "error", message: t("post.invalid"), errors: result.errors, values };
     case "rate-limited":
       return {
         status: "error",
-        message: `You are commenting faster than we allow. Please try again in ${waitFor(result.retryAfterSeconds)}.`,
+        message: t("post.tooFast", { wait: waitFor(result.retryAfterSeconds) }),
         retryAfterSeconds: result.retryAfterSeconds,
         values,
       };
     case "expired":
       return {
         status: "error",
-        message: "This form had expired. Please post your comment again.",
+        message: t("post.expired"),
         values,
         token: issueFormToken(),
       };
@@ -157,15 +156,15 @@ function refusedState(
       return {
         status: "error",
         // Also what a reader whose answer was lost (a crash, a proxy retry) meets: the comment is there.
-        message: "This form was already sent, and its comment is stored. Reload the page to see it.",
+        message: t("post.alreadySent"),
         values,
       };
     case "no-parent":
-      return { status: "error", message: "The comment you replied to is no longer there.", values };
+      return { status: "error", message: t("post.noParent"), values };
     case "no-article":
-      return { status: "error", message: "This article cannot be found, so the comment was not posted.", values };
+      return { status: "error", message: t("post.noArticle"), values };
     case "locked":
-      return { status: "error", message: "This discussion is closed: it takes no new comments or replies.", values };
+      return { status: "error", message: t("comments.locked"), values };
     case "refused":
       return { status: "error", message: result.message, values };
   }
@@ -182,7 +181,7 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
     result = await submitEdit({ id, body: formData.get("body") }, { ip: await clientIp(), viewer: await readViewer() });
   } catch {
     // The database away: the service logged it.
-    return { status: "error", message: "Your edit could not be saved right now. Please try again.", body: raw };
+    return { status: "error", message: t("edit.unsaved"), body: raw };
   }
   switch (result.kind) {
     case "saved":
@@ -190,9 +189,7 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
       if (result.pending) revalidatePath("/"); // the index counts published comments only
       return {
         status: "saved",
-        message: result.pending
-          ? "Your edit is saved. It awaits moderation again: only you can see your comment until it is approved."
-          : "Your edit is saved.",
+        message: t(result.pending ? "edit.savedPending" : "edit.saved"),
         body: result.body,
       };
     case "invalid":
@@ -200,7 +197,7 @@ export async function editComment(_previous: EditState, formData: FormData): Pro
     case "rate-limited":
       return {
         status: "error",
-        message: `You are commenting faster than we allow. Please try again in ${waitFor(result.retryAfterSeconds)}.`,
+        message: t("post.tooFast", { wait: waitFor(result.retryAfterSeconds) }),
         body: raw,
       };
     default:

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { attemptLogin, endSession, isAdmin, startSession } from "../server/admin";
 import { addBlock, banAuthors, MAX_BULK, moderateMany, removeBlock, type BlockField } from "./service";
 import { backQuery, BULK_ACTIONS, COMMENT_ID, moderationUrl, type BulkAction } from "./moderation-query";
-import { plural } from "../format";
+import { t } from "../i18n";
 import { clientIp } from "../server/request";
 import { ADMIN_PATH } from "../routes";
 import { logger } from "../server/log";
@@ -19,11 +19,13 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   logger().info({ event: "admin-login", outcome: result.kind }, "admin login");
   if (result.kind === "locked") {
     return {
-      message: `Too many failed attempts. Try again in ${plural(Math.ceil(result.retryAfterSeconds / 60), "minute")}.`,
+      message: t("admin.login.tooMany", {
+        wait: t("wait.minutes", { count: Math.ceil(result.retryAfterSeconds / 60) }),
+      }),
     };
   }
-  if (result.kind === "disabled") return { message: "The admin is disabled: ADMIN_PASSWORD is not set." };
-  if (result.kind === "wrong") return { message: "That password is not right." };
+  if (result.kind === "disabled") return { message: t("admin.login.disabled") };
+  if (result.kind === "wrong") return { message: t("admin.login.wrong") };
   await startSession(result.session);
   redirect(ADMIN_PATH);
 }
@@ -83,14 +85,13 @@ export async function saveBlockEntry(_previous: BlockFormState, formData: FormDa
     note: text(formData, "note", 400),
     days: text(formData, "days", 10),
   };
-  if (!(await isAdmin())) return { status: "error", message: "Your session has ended: sign in again.", values };
+  if (!(await isAdmin())) return { status: "error", message: t("admin.block.sessionEnded"), values };
   const result = await addBlock({ ...values, days: values.days || null });
-  if (result.kind === "invalid")
-    return { status: "error", message: "Please correct the highlighted fields.", errors: result.errors, values };
+  if (result.kind === "invalid") return { status: "error", message: t("post.invalid"), errors: result.errors, values };
   revalidatePath(ADMIN_PATH);
   return {
     status: "saved",
-    message: `Saved: ${result.rule.kind} ${result.rule.value}.`,
+    message: t("admin.block.saved", { kind: result.rule.kind, value: result.rule.value }),
     values: { kind: values.kind, value: "", action: values.action, note: "", days: values.days },
   };
 }

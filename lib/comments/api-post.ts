@@ -1,5 +1,13 @@
 import "server-only";
-import { waitFor } from "../format";
+import { translator } from "../i18n";
+
+// The JSON API's errors are for the programs that call it: English, whatever SITE_LANGUAGE says
+// (docs/languages.md); its field errors are the form's, in the site's language.
+const english = translator("en");
+const waitFor = (seconds: number) =>
+  seconds < 60
+    ? english("wait.seconds", { count: seconds })
+    : english("wait.minutes", { count: Math.ceil(seconds / 60) });
 import { isJsonContentType } from "../server/media-type";
 import { tooLarge } from "../server/request-guards";
 import { submitComment } from "./service";

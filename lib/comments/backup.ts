@@ -11,6 +11,7 @@ import {
 } from "./export-schema";
 import type { CommentStatus } from "./store";
 import type { SubscriptionKind } from "../mail/schema";
+import { siteLanguage } from "../i18n";
 
 /**
  * Everything, for a backup or a move: comments (every state), reactions and locked discussions,
@@ -86,9 +87,12 @@ export type ImportResult =
 export function describeImported(
   result: Pick<Extract<ImportResult, { kind: "imported" }>, "added" | "alreadyThere" | "reactions">,
 ): string {
-  const count = (n: number) => n.toLocaleString("en");
-  const reactions = `${count(result.reactions)} reaction${result.reactions === 1 ? "" : "s"}`;
-  return `Imported ${count(result.added)} new, ${count(result.alreadyThere)} already there (updated from the file), and ${reactions}.`;
+  const { t, format } = siteLanguage();
+  return t("admin.imported", {
+    added: format.number(result.added),
+    already: format.number(result.alreadyThere),
+    reactions: result.reactions,
+  });
 }
 
 // Ids per query: SQLite takes at most 32,766 parameters, PostgreSQL 65,535.

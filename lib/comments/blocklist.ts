@@ -1,6 +1,7 @@
 import { BlockList } from "node:net";
 import { networkOf, parseAddress } from "../server/address-key";
 import { settings } from "../settings";
+import { t } from "../i18n";
 import { lookAlikeFold, nameSkeleton } from "./author-names";
 import { linkUrls } from "../content/comment-markdown";
 
@@ -38,9 +39,6 @@ export type BlockRule = {
 export const BLOCK_VALUE_MAX = 200;
 
 export type Normalized = { ok: true; value: string } | { ok: false; error: string };
-
-const ADDRESS_RULE_ERROR =
-  "Enter an address (203.0.113.7, 2001:db8::1) or a range: /0 to /32 after an IPv4 address (203.0.113.0/24), /0 to /128 after an IPv6 one (2001:db8:1:2::/64).";
 
 /**
  * An address rule as it is stored, or null: an IPv4 address (one client), an IPv6 address
@@ -83,30 +81,31 @@ function ruleRange(
  */
 export function normalizeBlock(kind: BlockKind, raw: string): Normalized {
   const value = raw.normalize("NFKC").trim().replace(/\s+/g, " ");
-  if (!value) return { ok: false, error: "Enter what to block." };
-  if ([...value].length > BLOCK_VALUE_MAX) return { ok: false, error: `At most ${BLOCK_VALUE_MAX} characters.` };
+  if (!value) return { ok: false, error: t("admin.block.enterValue") };
+  if ([...value].length > BLOCK_VALUE_MAX)
+    return { ok: false, error: t("admin.block.atMost", { max: BLOCK_VALUE_MAX }) };
   switch (kind) {
     case "address": {
       const rule = normalizeAddressRule(value);
-      return rule ? { ok: true, value: rule } : { ok: false, error: ADDRESS_RULE_ERROR };
+      return rule ? { ok: true, value: rule } : { ok: false, error: t("admin.block.badAddress") };
     }
     case "browser":
       return /^[A-Za-z0-9-]{8,64}$/.test(value)
         ? { ok: true, value }
-        : { ok: false, error: "A browser id is the one shown with a comment in /admin." };
+        : { ok: false, error: t("admin.block.badBrowser") };
     case "name":
-      return nameSkeleton(value) ? { ok: true, value } : { ok: false, error: "Enter a name with letters or digits." };
+      return nameSkeleton(value) ? { ok: true, value } : { ok: false, error: t("admin.block.badName") };
     case "word": {
       const word = value.toLowerCase();
       return lookAlikeFold(word.replace(/\*$/, ""))
         ? { ok: true, value: word }
-        : { ok: false, error: "Enter a word or phrase with letters or digits." };
+        : { ok: false, error: t("admin.block.badWord") };
     }
     case "domain": {
       const host = hostOf(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
       return host && /^([a-z0-9-]+\.)+[a-z0-9-]+$/.test(host)
         ? { ok: true, value: host }
-        : { ok: false, error: "Enter a domain such as spam.example (its subdomains are blocked too)." };
+        : { ok: false, error: t("admin.block.badDomain") };
     }
   }
 }

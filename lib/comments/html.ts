@@ -2,8 +2,8 @@ import { commentAnchor, deletePath } from "../routes";
 import { editableUntil, THREADS_PER_PAGE, type CommentSort, type CommentView } from "./store";
 import type { BanTarget } from "./moderation";
 import type { Avatar } from "./avatar";
-import { fullTime, plural, relativeTime } from "../format";
 import { escapeHtml as escape } from "../html-escape";
+import { siteLanguage, type SiteLanguage } from "../i18n";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
 // them): written as one string, which React passes through as it is, rather than as a tree of
@@ -43,9 +43,66 @@ export type CommentContext = {
   template?: (id: string, count: number, replyTo: string | null, html: string) => string;
 };
 
-/** "3 hours ago" as of the render; the full date is the time's title, and components/comments/RelativeTimes keeps it current. */
-export const commentTime = (date: Date, now: number) => relativeTime(date, now);
-export const commentTimeTitle = fullTime;
+/**
+ * The words of a comment's markup in the site's language, the fixed ones formatted once per
+ * language (a page of 200 comments writes each some 200 times) and escaped for HTML.
+ */
+export type CommentWords = ReturnType<typeof makeWords>;
+
+function makeWords({ t, format }: SiteLanguage) {
+  const text = (key: Parameters<typeof t>[0]) => escape(t(key));
+  return {
+    t,
+    author: text("comment.author"),
+    edited: text("comment.edited"),
+    pinned: text("comment.pinned"),
+    pending: text("comment.pending"),
+    hidden: text("comment.hidden"),
+    shadow: text("comment.shadow"),
+    placeholder: {
+      deleted: text("comment.deleted"),
+      removed: text("comment.removed"),
+      pending: text("comment.awaiting"),
+    },
+    thumbsUp: text("comment.thumbsUp"),
+    reply: text("comment.reply"),
+    edit: text("comment.edit"),
+    delete: text("comment.delete"),
+    deleteQuestion: text("comment.deleteQuestion"),
+    deleteYes: text("comment.deleteYes"),
+    justNow: t("time.justNow"),
+    /** "3 hours ago" as of the render; components/comments/RelativeTimes keeps it current. */
+    time: (date: Date, now: number) => format.relative(date, now, t("time.justNow")),
+    /** The full date, the relative time's title. */
+    timeTitle: (date: Date) => format.fullTime(date),
+    /** " to Ada", after Reply, for screen readers: HTML, the name isolated. */
+    replyTo: (name: string) => named(t("comment.replyTo", { name: MARK }), name),
+    /** What Edit says after its name: how long it stays possible, " (12 min left)". */
+    editLeft: (minutes: number) => t("comment.editLeft", { minutes }),
+    /** "replying to @Ada": HTML, the name isolated. */
+    replyingTo: (name: string) => named(t("comment.replyingTo", { name: MARK }), name),
+    editedTitle: (date: string) => t("comment.editedTitle", { date }),
+    /** A fediverse reply's link to where it was written. */
+    original: text("fediverse.original"),
+    /** "3 likes on the fediverse", beside a fediverse reply's name. */
+    fediverseLikes: (count: number) => escape(t("fediverse.commentLikes", { count })),
+  };
+}
+
+// A name a reader wrote, in <bdi> inside the site's words: an Arabic name in an English sentence
+// (or the other way round) keeps its own direction and does not reorder the words around it.
+const MARK = "\u0000";
+const named = (message: string, name: string) => escape(message).replace(MARK, `<bdi>${escape(name)}</bdi>`);
+
+const words = new WeakMap<SiteLanguage, CommentWords>();
+
+/** The comment words of the site's language. */
+export function commentWords(): CommentWords {
+  const language = siteLanguage();
+  let known = words.get(language);
+  if (!known) words.set(language, (known = makeWords(language)));
+  return known;
+}
 
 /**
  * The one form of the section that every 👍 button submits (`form` attribute): the button carries
@@ -53,19 +110,11 @@ export const commentTimeTitle = fullTime;
  */
 export const REACTIONS_FORM = "mg-reactions";
 
-/** What stands in a removed comment's place while replies hang under it. */
-export const PLACEHOLDER_TEXT = {
-  deleted: "[deleted]",
-  removed: "[removed by a moderator]",
-  pending: "[awaiting moderation]",
-} as const;
-
-/**
- * What the 👍 button says before the count it shows (none at 0), visually hidden (the icon shows
- * it): its name is then what is seen, "Thumbs up 7"; aria-pressed says whether it is this reader's.
- * Reply's hidden " to <name>" likewise; CSS finds both spans by their place (app/globals.css).
+/*
+ * The 👍 button says "Thumbs up" before the count it shows (none at 0), visually hidden (the icon
+ * shows it): its name is then what is seen, "Thumbs up 7"; aria-pressed says whether it is this
+ * reader's. Reply's hidden " to <name>" likewise; CSS finds both spans by their place (app/globals.css).
  */
-export const REACTION_LABEL = "Thumbs up";
 
 /** The count a 👍 button shows after its icon: none until someone gives one. */
 export const reactionCount = (count: number) => (count > 0 ? ` ${count}` : "");
@@ -133,12 +182,6 @@ export const editMinutesLeft = (comment: CommentView, context: Pick<CommentConte
 export const isEditable = (comment: CommentView, context: Pick<CommentContext, "now" | "editMinutes">) =>
   editMinutesLeft(comment, context) > 0;
 
-/** What Edit says after its name: how long it stays possible, "(12 min left)". */
-export const editTimeLeft = (minutes: number) => ` (${minutes} min left)`;
-
-/** What Delete asks, in its disclosure, before the button that deletes. */
-export const DELETE_QUESTION = "Delete your comment?";
-
 /**
  * A comment's actions, all in one style: 👍 (a button of the section's one form), Reply and Edit
  * (links that SoftNavigation follows in place, as every link of a comment's actions) and Delete, a
@@ -149,35 +192,39 @@ export function commentActionsHtml(
   context: Pick<CommentContext, "slug" | "sort" | "threads">,
 ): string {
   const { id, count, reacted, replyTo, editMinutesLeft: minutes } = actions;
+  const w = commentWords();
   return (
     `<div class="comment-actions">` +
-    `<button form="${REACTIONS_FORM}" value="${escape(id)}" class="reaction" aria-pressed="${reacted}" name="id"><span>${REACTION_LABEL}</span>${reactionCount(count)}</button>` +
+    `<button form="${REACTIONS_FORM}" value="${escape(id)}" class="reaction" aria-pressed="${reacted}" name="id"><span>${w.thumbsUp}</span>${reactionCount(count)}</button>` +
     (replyTo !== null
-      ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link">Reply<span> to ${escape(replyTo)}</span></a>`
+      ? `<a href="${escape(commentLink(context, "reply", id))}" class="reply-link">${w.reply}<span>${w.replyTo(replyTo)}</span></a>`
       : "") +
     (minutes > 0
-      ? `<a href="${escape(commentLink(context, "edit", id))}" class="edit-link">Edit${editTimeLeft(minutes)}</a>` +
-        `<details class="delete"><summary>Delete</summary><form class="inline-form" data-soft action="${escape(deletePath(context.slug))}" method="post"><input type="hidden" name="id" value="${escape(id)}"/>${DELETE_QUESTION} <button type="submit" class="danger">Yes, delete</button></form></details>`
+      ? `<a href="${escape(commentLink(context, "edit", id))}" class="edit-link">${w.edit}${escape(w.editLeft(minutes))}</a>` +
+        `<details class="delete"><summary>${w.delete}</summary><form class="inline-form" data-soft action="${escape(deletePath(context.slug))}" method="post"><input type="hidden" name="id" value="${escape(id)}"/>${w.deleteQuestion} <button type="submit" class="danger">${w.deleteYes}</button></form></details>`
       : "") +
     `</div>`
   );
 }
 
 /** The words the fediverse adds to a discussion (lib/fediverse/): a reply's link to where it was written, the likes and boosts. */
-export const FEDIVERSE_TEXT = {
-  original: "original",
-  commentLikes: (likes: number) => `${plural(likes, "like")} on the fediverse`,
-  counts: (likes: number, boosts: number) =>
-    `On the fediverse: ${[likes && plural(likes, "like"), boosts && plural(boosts, "boost")].filter(Boolean).join(" · ")}`,
-} as const;
+/** "On the fediverse: 3 likes · 1 boost", under the discussion's heading (text: React escapes it). */
+export function fediverseCounts({ likes, boosts }: { likes: number; boosts: number }): string {
+  const { t } = siteLanguage();
+  const counts = [
+    likes > 0 && t("fediverse.likes", { count: likes }),
+    boosts > 0 && t("fediverse.boosts", { count: boosts }),
+  ];
+  return t("fediverse.counts", { counts: counts.filter(Boolean).join(" · ") });
+}
 
 /** A fediverse reply's handle and the link to the original, after the name. */
-export function fediverseHtml(fediverse: CommentView["fediverse"]): string {
+export function fediverseHtml(fediverse: CommentView["fediverse"], w: CommentWords = commentWords()): string {
   if (!fediverse) return "";
   const link = fediverse.url
-    ? ` <a class="comment-original" href="${escape(fediverse.url)}" rel="nofollow ugc noopener">${FEDIVERSE_TEXT.original}</a>`
+    ? ` <a class="comment-original" href="${escape(fediverse.url)}" rel="nofollow ugc">${w.original}</a>`
     : "";
-  return `<span class="comment-handle"> ${escape(fediverse.handle)}</span>${link}`;
+  return `<span class="comment-handle" dir="ltr"> ${escape(fediverse.handle)}</span>${link}`;
 }
 
 /** A commenter's avatar: initials on their tone (app/comments.css), decorative beside the name. */
@@ -195,22 +242,23 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   const replies = comment.replies.length
     ? `<ol class="comment-replies">${comment.replies.map((reply) => commentHtml(reply, context)).join("")}</ol>`
     : "";
+  const w = commentWords();
   if (comment.placeholder) {
-    return `<p class="comment-placeholder">${PLACEHOLDER_TEXT[comment.placeholder]}</p>${replies}`;
+    return `<p class="comment-placeholder">${w.placeholder[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author">${escape(comment.authorName)}</span>` +
-    fediverseHtml(comment.fediverse) +
+    `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author" dir="auto">${escape(comment.authorName)}</span>` +
+    fediverseHtml(comment.fediverse, w) +
     (context.fediverseLikes?.[comment.id]
-      ? `<span class="comment-fediverse-likes"> ${FEDIVERSE_TEXT.commentLikes(context.fediverseLikes[comment.id])}</span>`
+      ? `<span class="comment-fediverse-likes"> ${w.fediverseLikes(context.fediverseLikes[comment.id])}</span>`
       : "") +
-    (comment.byAuthor ? `<span class="comment-author-badge">Author</span>` : "") +
-    (comment.replyToName ? `<span class="comment-reply-to"> replying to @${escape(comment.replyToName)}</span>` : "") +
-    ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${commentTimeTitle(comment.createdAt)}">${commentTime(comment.createdAt, context.now)}</time></a>` +
+    (comment.byAuthor ? `<span class="comment-author-badge">${w.author}</span>` : "") +
+    (comment.replyToName ? `<span class="comment-reply-to"> ${w.replyingTo(comment.replyToName)}</span>` : "") +
+    ` <a href="#${anchor}"><time dateTime="${comment.createdAt.toISOString()}" title="${escape(w.timeTitle(comment.createdAt))}">${escape(w.time(comment.createdAt, context.now))}</time></a>` +
     (comment.editedAt
-      ? `<span class="comment-edited" title="Edited ${comment.editedAt.toISOString()}"> (edited)</span>`
+      ? `<span class="comment-edited" title="${escape(w.editedTitle(comment.editedAt.toISOString()))}"> ${w.edited}</span>`
       : "") +
-    (comment.pinned ? `<span class="comment-pinned"> Pinned</span>` : "") +
+    (comment.pinned ? `<span class="comment-pinned"> ${w.pinned}</span>` : "") +
     `</p>`;
   // Never pending (isInteractive): every one has 👍, and Reply unless the discussion is locked.
   const replyTo = context.locked ? null : comment.authorName;
@@ -226,7 +274,8 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   );
   const actions = context.template ? context.template(comment.id, comment.reactions, replyTo, html) : html;
   // The body is sanitized HTML from lib/content/comment-markdown.ts.
-  return `${meta}<div class="comment-body">${comment.html}</div>${actions}${replies}`;
+  // dir="auto": a comment in another script than the site's reads in its own direction.
+  return `${meta}<div class="comment-body" dir="auto">${comment.html}</div>${actions}${replies}`;
 }
 
 export function commentHtml(comment: CommentView, context: CommentContext): string {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { countLinks, mayHoldMoreLinks } from "../content/comment-markdown";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "./limits";
+import { siteLanguage, t, type MessageKey } from "../i18n";
 
 export { BODY_MAX, LINKS_MAX, NAME_MAX };
 
@@ -31,9 +32,11 @@ function trimInvisible(value: string): string {
 // Lengths count characters as a reader sees them (code points), so an emoji counts once.
 const length = (value: string) => [...value].length;
 
-function text(options: { max: number; strip: RegExp; required: string; tooLong: string; oneLine?: boolean }) {
+// Messages as functions: said in the site's language when they are, not when this module loads.
+function text(options: { max: number; strip: RegExp; required: MessageKey; tooLong: MessageKey; oneLine?: boolean }) {
+  const required = () => t(options.required);
   return z
-    .string({ error: options.required })
+    .string({ error: required })
     .transform((value) => {
       const clean = value
         .replace(/\r\n?/g, "\n")
@@ -46,8 +49,11 @@ function text(options: { max: number; strip: RegExp; required: string; tooLong: 
         .string()
         // abort: zod runs the checks after a failed one too, and the body's next is the link count,
         // a markdown parse that takes seconds on 60 KB of "*[" (the parser is quadratic there).
-        .refine((value) => VISIBLE.test(value), { message: options.required, abort: true })
-        .refine((value) => length(value) <= options.max, { message: options.tooLong, abort: true }),
+        .refine((value) => VISIBLE.test(value), { error: required, abort: true })
+        .refine((value) => length(value) <= options.max, {
+          error: () => t(options.tooLong, { max: siteLanguage().format.number(options.max) }),
+          abort: true,
+        }),
     );
 }
 
@@ -55,14 +61,13 @@ function text(options: { max: number; strip: RegExp; required: string; tooLong: 
 export const commentBodySchema = text({
   max: BODY_MAX,
   strip: CONTROL_IN_BODY,
-  required: "Please write a comment.",
-  tooLong: `Your comment can be at most ${BODY_MAX.toLocaleString("en")} characters.`,
+  required: "validation.bodyRequired",
+  tooLong: "validation.bodyTooLong",
 }).superRefine((body, ctx) => {
   const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
-  if (links === Number.POSITIVE_INFINITY)
-    ctx.addIssue({ code: "custom", message: "Your comment nests quotes or lists too deeply." });
+  if (links === Number.POSITIVE_INFINITY) ctx.addIssue({ code: "custom", message: t("validation.tooDeep") });
   else if (links > LINKS_MAX)
-    ctx.addIssue({ code: "custom", message: `A comment can hold at most ${LINKS_MAX} links.` });
+    ctx.addIssue({ code: "custom", message: t("validation.tooManyLinks", { max: LINKS_MAX }) });
 });
 
 /** A commenter's name, the same rules for a new comment and an imported one. */
@@ -70,8 +75,8 @@ export const commentNameSchema = text({
   max: NAME_MAX,
   strip: CONTROL_IN_NAME,
   oneLine: true,
-  required: "Please enter your name.",
-  tooLong: `Your name can be at most ${NAME_MAX} characters.`,
+  required: "validation.nameRequired",
+  tooLong: "validation.nameTooLong",
 });
 
 /** What a reader submits with the comment form or the API; shared by both and the tests. */
@@ -80,7 +85,7 @@ export const commentInputSchema = z.object({
   body: commentBodySchema,
   // A number or an object is a client's mistake, not a new thread.
   parentId: z
-    .string({ error: "The comment replied to must be given by its id (a string), or null for a new thread." })
+    .string({ error: () => t("validation.parentId") })
     .nullish()
     .transform((id) => id || null),
 });

@@ -15,6 +15,7 @@ import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
 import { SLUG_PATTERN, slugify } from "../slug";
 import { isDevelopment, isProduction } from "../settings";
+import { canonicalTag, isLanguageTag } from "../i18n/languages";
 import {
   CONTENT_DIR,
   pageOf,
@@ -68,6 +69,16 @@ export const frontMatterSchema = z
     draft: z.boolean().default(false),
     /** The series the article is part of; its parts are ordered by date ("part 2 of 4"). */
     series: z.string().trim().min(1).max(100).optional(),
+    /**
+     * The language of the article's own text when it is not the site's (SITE_LANGUAGE), a BCP 47
+     * tag: its <article> carries it (and right to left for Arabic, Urdu…), the chrome around stays the site's.
+     */
+    lang: z
+      .string()
+      .trim()
+      .refine(isLanguageTag, "must be a language tag (BCP 47), e.g. fr or pt-BR")
+      .transform(canonicalTag)
+      .optional(),
     /** A cover for the index card: a file in content/ (relative to the article) or public/. */
     image: z.string().trim().min(1).optional(),
   })

@@ -1,5 +1,6 @@
 import type { Article } from "./articles";
 import { absoluteUrl, site } from "../site";
+import { t } from "../i18n";
 import { articlePath, ATOM_PATH, commentAnchor, commentFeedPath, RSS_PATH, tagPath } from "../routes";
 
 /** Feed readers poll often; the newest twenty articles keep the file small. */
@@ -101,7 +102,7 @@ export function renderCommentAtom(article: Pick<Article, "slug" | "title">, comm
   const entries = comments.map((comment) => {
     const url = `${articleUrl}#${commentAnchor(comment.id)}`;
     return `  <entry>
-    <title>${escapeXml(`${comment.authorName} on “${article.title}”`)}</title>
+    <title>${escapeXml(t("feed.commentTitle", { name: comment.authorName, title: article.title }))}</title>
     <id>${escapeXml(url)}</id>
     <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
     <published>${comment.createdAt.toISOString()}</published>
@@ -113,12 +114,12 @@ export function renderCommentAtom(article: Pick<Article, "slug" | "title">, comm
   });
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${site.language}">
-  <title>${escapeXml(`Comments on “${article.title}”`)}</title>
+  <title>${escapeXml(t("feed.comments", { title: article.title }))}</title>
   <id>${escapeXml(absoluteUrl(commentFeedPath(article.slug)))}</id>
   <link rel="alternate" type="text/html" href="${escapeXml(`${articleUrl}#comments`)}"/>
   <link rel="self" type="application/atom+xml" href="${escapeXml(absoluteUrl(commentFeedPath(article.slug)))}"/>
   <updated>${updated}</updated>
-  <author><name>${escapeXml(site.name)} readers</name></author>
+  <author><name>${escapeXml(t("feed.readers", { site: site.name }))}</name></author>
 ${entries.join("")}</feed>
 `;
 }

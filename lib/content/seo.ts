@@ -73,7 +73,7 @@ export function blogPostingJsonLd(article: ArticleSummary) {
     author: { "@type": "Person", name: article.author, description: article.authorBio },
     publisher: { "@type": "Organization", name: site.name, url: absoluteUrl("/") },
     keywords: article.tags,
-    inLanguage: site.language,
+    inLanguage: article.lang ?? site.language,
   };
 }
 

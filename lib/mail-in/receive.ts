@@ -8,9 +8,10 @@ import { wakeSender } from "../mail/sender";
 import { readReplyToken, type ReplyToken } from "../mail/reply-address";
 import { linkTo, unsubscribeAllToken } from "../mail/subscriptions";
 import { pauseAuthorMailToken } from "../mail/author-mail";
-import { renderMail, paragraph, comment as quote } from "../mail/body";
+import { renderMail, paragraph, said, comment as quote } from "../mail/body";
 import { db as defaultDb, type Db } from "../server/db";
 import { settings } from "../settings";
+import { t } from "../i18n";
 import { site } from "../site";
 import { isAutomatic, replyText } from "./reply-text";
 
@@ -148,13 +149,13 @@ function outcome(result: SubmitResult): Received {
     case "refused":
       return { kind: "refused", reason: result.message };
     case "rate-limited":
-      return { kind: "refused", reason: "Too many comments came from your side: send your reply again later." };
+      return { kind: "refused", reason: t("mail.in.tooFast") };
     case "locked":
-      return { kind: "refused", reason: "The discussion is closed to new comments." };
+      return { kind: "refused", reason: t("mail.in.locked") };
     case "no-article":
     case "no-parent":
     case "expired":
-      return { kind: "refused", reason: "The comment you answered is no longer there." };
+      return { kind: "refused", reason: t("mail.in.gone") };
   }
 }
 
@@ -168,16 +169,16 @@ async function tellSender(db: Db, to: Speaker, result: Received, text: string, n
     [
       held
         ? paragraph`${postedMessage(true)}`
-        : paragraph`Your reply could not be posted: ${result.kind === "refused" ? result.reason : ""}`,
-      ...(text ? [paragraph`What you wrote:`, quote(text)] : []),
+        : said("mail.in.notPosted", { reason: result.kind === "refused" ? result.reason : "" }),
+      ...(text ? [said("mail.in.wrote"), quote(text)] : []),
     ],
-    [paragraph`You get this because you replied to a mail from ${site.name}.`],
+    [said("mail.in.why", { site: site.name })],
   );
   await queueNotice(
     db,
     {
       to: to.email,
-      subject: held ? `Your reply is awaiting approval on ${site.name}` : `Your reply was not posted on ${site.name}`,
+      subject: t(held ? "mail.in.subjectHeld" : "mail.in.subjectRefused", { site: site.name }),
       ...body,
       unsubscribeUrl: to.stop,
     },

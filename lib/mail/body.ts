@@ -1,6 +1,7 @@
 import { renderCommentMarkdown } from "../content/comment-markdown";
 import { escapeHtml } from "../html-escape";
 import { site } from "../site";
+import { siteLanguage, t, type MessageKey, type MessageValues } from "../i18n";
 
 // Every mail's two parts from one source. A mail is written once, as blocks: paragraphs of the
 // site's words with names and links between them, a reader's comment, buttons and links to act on.
@@ -40,6 +41,19 @@ export const heading = (strings: TemplateStringsArray, ...values: Inline[]): Blo
   kind: "heading",
   inline: pieces(strings, values),
 });
+/**
+ * A paragraph of the site's words in its language: message `key`, with `pieces` (names, titles,
+ * links) put where the translation puts them, each written into both parts as it needs.
+ */
+export function said(key: MessageKey, pieces: Record<string, Inline> = {}, values: MessageValues = {}): Block {
+  const names = Object.keys(pieces);
+  const text = t(key, { ...values, ...Object.fromEntries(names.map((name, i) => [name, `\u0000${i}\u0000`])) });
+  const inline = text
+    .split("\u0000")
+    .map((part, i): Inline => (i % 2 === 1 ? pieces[names[Number(part)]] : part))
+    .filter((part) => part !== "");
+  return { kind: "paragraph", inline };
+}
 export const link = (label: string, href: string): Link => ({ label, href });
 export const strong = (text: string): Inline => ({ strong: text });
 export const comment = (markdown: string): Block => ({ kind: "comment", markdown });
@@ -65,9 +79,16 @@ function inlineHtml(piece: Inline): string {
   return `<a href="${escapeHtml(piece.href)}">${escapeHtml(piece.label)}</a>`;
 }
 
+// Mail clients ignore logical CSS (padding-inline-start…): a right-to-left mail gets the mirror
+// image of each side written out.
+const side = () => (siteLanguage().dir === "rtl" ? { start: "right" } : { start: "left" });
+/** "a b c d" padding or margin with its start and end swapped for a right-to-left mail. */
+const box = (top: string, end: string, bottom: string, start: string) =>
+  siteLanguage().dir === "rtl" ? `${top} ${start} ${bottom} ${end}` : `${top} ${end} ${bottom} ${start}`;
+
 /** A button that is a link (it works where forms and scripts do not): 44 px tall, as a thumb needs. */
 const buttonHtml = ({ label, href }: Link, main: boolean) =>
-  `<td style="padding:0 8px 8px 0"><a href="${escapeHtml(href)}" class="button" style="display:inline-block;` +
+  `<td style="padding:${box("0", "8px", "8px", "0")}"><a href="${escapeHtml(href)}" class="button" style="display:inline-block;` +
   `min-width:${main ? 160 : 56}px;padding:12px 18px;line-height:20px;border-radius:6px;background:${ACCENT};` +
   `border:1px solid ${ACCENT};color:${ON_ACCENT};font-family:${SANS};font-size:16px;font-weight:600;` +
   `text-align:center;text-decoration:none">${escapeHtml(label)}</a></td>`;
@@ -75,10 +96,10 @@ const buttonHtml = ({ label, href }: Link, main: boolean) =>
 function commentHtml(markdown: string, label: string | undefined): string {
   const html = renderCommentMarkdown(markdown);
   if (!label)
-    return `<blockquote style="margin:0 0 16px;padding:2px 0 2px 14px;border-left:3px solid ${ACCENT}">${html}</blockquote>`;
+    return `<blockquote style="margin:0 0 16px;padding:${box("2px", "0", "2px", "14px")};border-${side().start}:3px solid ${ACCENT}">${html}</blockquote>`;
   return (
     `<p style="margin:0 0 4px;font-size:13px">${escapeHtml(label)}</p>` +
-    `<blockquote style="margin:0 0 16px;padding:0 0 0 14px;border-left:3px solid #8a8a8a;font-size:14px">${html}</blockquote>`
+    `<blockquote style="margin:0 0 16px;padding:${box("0", "0", "0", "14px")};border-${side().start}:3px solid #8a8a8a;font-size:14px">${html}</blockquote>`
   );
 }
 
@@ -103,7 +124,7 @@ function blockHtml(block: Block): string {
 const masthead = () =>
   `<table ${TABLE}><tr><td style="width:32px;height:32px;border-radius:7px;background:${ACCENT};color:${ON_ACCENT};` +
   `font-family:${SERIF};font-size:20px;font-weight:700;line-height:32px;text-align:center">${escapeHtml(site.name.slice(0, 1))}</td>` +
-  `<td style="padding-left:10px"><a href="${escapeHtml(site.url)}" class="site-name" style="font-family:${SERIF};` +
+  `<td style="padding-${side().start}:10px"><a href="${escapeHtml(site.url)}" class="site-name" style="font-family:${SERIF};` +
   `font-size:22px;font-weight:700;color:${ACCENT};text-decoration:none">${escapeHtml(site.name)}</a></td></tr></table>`;
 
 // Clients that honour it (Apple Mail, Outlook on the web) lighten the accent on a dark page; the
@@ -112,7 +133,7 @@ const DARK_STYLE = `@media (prefers-color-scheme: dark){.site-name{color:#f0a070
 
 function pageHtml(content: string, footer: string): string {
   return (
-    `<!doctype html><html lang="${site.language}"><head><meta charset="utf-8">` +
+    `<!doctype html><html lang="${site.language}"${siteLanguage().dir === "rtl" ? ' dir="rtl"' : ""}><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">` +
     `<style>${DARK_STYLE}</style></head><body style="margin:0;padding:0">` +

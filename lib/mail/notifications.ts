@@ -1,10 +1,11 @@
 import "server-only";
 import { listArticles } from "../content/articles";
 import type { Db } from "../server/db";
-import { buttons, comment, heading, link, links, paragraph, quoted, renderMail, rule, strong } from "./body";
+import { buttons, comment, heading, link, links, paragraph, quoted, renderMail, rule, said, strong } from "./body";
 import { mailEnabled, type OutgoingMail } from "./mail";
 import { enqueue, type Notice, type OutboxRow, type Tx } from "./outbox";
 import { settings } from "../settings";
+import { t } from "../i18n";
 import { absoluteUrl, site } from "../site";
 import {
   issueMailToken,
@@ -185,19 +186,16 @@ async function composeConfirmation(db: Db, row: OutboxRow): Promise<Composed> {
   const never = linkTo("/email/one-click", neverMailToken(subscriber.email));
   const body = renderMail(
     [
-      paragraph`Someone, probably you, asked ${link(site.name, site.url)} to send mail to this address.`,
-      buttons(link(`Confirm your address (within ${hours} hours)`, confirm)),
+      said("mail.confirm.asked", { site: link(site.name, site.url) }),
+      buttons(link(t("mail.confirm.button", { hours }), confirm)),
     ],
-    [
-      paragraph`If it was not you, ignore this mail: nothing more will be sent to you unless you ask.`,
-      links(link("Never mail me again (this address and every +tag spelling of it)", never)),
-    ],
+    [said("mail.confirm.notYou"), links(link(t("mail.never"), never))],
   );
   return {
     kind: "send",
     mail: {
       to: subscriber.email,
-      subject: `Confirm your address for ${site.name}`,
+      subject: t("mail.confirm.subject", { site: site.name }),
       ...body,
       messageId: row.messageId,
       unsubscribeUrl: never,
@@ -240,11 +238,11 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
     const answered = follow?.kind === "replies" ? own.get(follow.target) : undefined;
     return [
       ...(i > 0 ? [rule] : []),
-      paragraph`${strong(c.authorName)} replied on ${link(title, url)}:`,
+      said("mail.reply.replied", { name: strong(c.authorName), title: link(title, url) }),
       // The reader's own comment first, so the reply reads in its context (as Remark42 does).
-      ...(answered ? [quoted("Your comment:", answered.body)] : []),
+      ...(answered ? [quoted(t("mail.reply.yourComment"), answered.body)] : []),
       comment(c.body),
-      buttons(link(published.length === 1 ? "Read and reply" : "Read and reply to this one", url)),
+      buttons(link(t(published.length === 1 ? "mail.reply.read" : "mail.reply.readThis"), url)),
     ];
   });
   // One reply to the reader's own comment can be answered by replying to the mail, under their name.
@@ -263,20 +261,14 @@ async function composeReplies(db: Db, rows: OutboxRow[], now: Date): Promise<Com
         now,
       )
     : null;
-  if (replyTo)
-    parts.push(
-      paragraph`Reply to this mail to answer (your reply is posted under your name, ${answeredOne!.authorName}).`,
-    );
+  if (replyTo) parts.push(said("mail.reply.byMail", { name: answeredOne!.authorName }));
   const subject =
     published.length === 1
-      ? `${published[0].authorName} replied on “${title}”`
-      : `${published.length} new replies on “${title}”`;
+      ? t("mail.reply.subject", { name: published[0].authorName, title })
+      : t("mail.reply.subjectMany", { count: published.length, title });
   const body = renderMail(parts, [
-    paragraph`You get this because you asked to be told of replies.`,
-    links(
-      link("Stop these mails", stopOne),
-      link(`Stop every mail from ${site.name} and forget this address`, stopAll),
-    ),
+    said("mail.reply.why"),
+    links(link(t("mail.stop"), stopOne), link(t("mail.stopAll", { site: site.name }), stopAll)),
   ]);
   return {
     kind: "send",
@@ -319,35 +311,32 @@ async function composeAuthorMail(db: Db, rows: OutboxRow[], now: Date): Promise<
   const parts = present.flatMap(({ commentId, links: actions }, i) => {
     const c = byId.get(commentId)!;
     const url = absoluteUrl(commentPath(c.articleSlug, c.id));
-    const state = c.status === "pending" ? " (awaiting your approval)" : "";
     return [
       ...(i > 0 ? [rule] : []),
-      paragraph`${strong(c.authorName)} commented on ${link(articleTitle(c.articleSlug), url)}${state}:`,
+      said(c.status === "pending" ? "mail.author.commentedPending" : "mail.author.commented", {
+        name: strong(c.authorName),
+        title: link(articleTitle(c.articleSlug), url),
+      }),
       comment(c.body),
       buttons(
-        ...(c.status === "pending" ? [link("Approve", actions.approve)] : []),
-        link("Hide", actions.hide),
-        link("Delete", actions.delete),
+        ...(c.status === "pending" ? [link(t("mail.author.approve"), actions.approve)] : []),
+        link(t("mail.author.hide"), actions.hide),
+        link(t("mail.author.delete"), actions.delete),
       ),
     ];
   });
   const first = byId.get(present[0].commentId)!;
   const subject =
     present.length === 1
-      ? `New comment by ${first.authorName} on “${articleTitle(first.articleSlug)}”`
-      : `${present.length} new comments`;
+      ? t("mail.author.subject", { name: first.authorName, title: articleTitle(first.articleSlug) })
+      : t("mail.author.subjectMany", { count: present.length });
   const replyTo =
     present.length === 1 ? await replyAddress(db, first.id, { kind: "author" }, rows[0].messageId, now) : null;
-  if (replyTo)
-    parts.push(
-      paragraph`Reply to this mail to answer as the author, or with only “approve”, “hide” or “delete” to do that.`,
-    );
+  if (replyTo) parts.push(said("mail.author.byMail"));
   const hours = settings().MAIL_LINK_HOURS;
   const body = renderMail(parts, [
-    paragraph`Each link works once, for ${hours} hours, without signing in.`,
-    links(
-      link("Pause these mails (switch them back on in /admin)", linkTo("/email/unsubscribe", pauseAuthorMailToken(to))),
-    ),
+    said("mail.author.links", {}, { hours }),
+    links(link(t("mail.author.pause"), linkTo("/email/unsubscribe", pauseAuthorMailToken(to)))),
   ]);
   return {
     kind: "send",
@@ -373,19 +362,18 @@ async function composeArticleMail(db: Db, row: OutboxRow): Promise<Composed> {
   const stopOne = linkTo("/email/unsubscribe", unsubscribeToken(subscription.id));
   const stopAll = linkTo("/email/unsubscribe", unsubscribeAllToken(subscriber.id));
   const body = renderMail(
-    [heading`${link(article.title, url)}`, paragraph`${article.description}`, buttons(link("Read the article", url))],
     [
-      links(
-        link("Stop new-article mails", stopOne),
-        link(`Stop every mail from ${site.name} and forget this address`, stopAll),
-      ),
+      heading`${link(article.title, url)}`,
+      paragraph`${article.description}`,
+      buttons(link(t("mail.article.read"), url)),
     ],
+    [links(link(t("mail.article.stop"), stopOne), link(t("mail.stopAll", { site: site.name }), stopAll))],
   );
   return {
     kind: "send",
     mail: {
       to: subscriber.email,
-      subject: `New on ${site.name}: ${article.title}`,
+      subject: t("mail.article.subject", { site: site.name, title: article.title }),
       ...body,
       messageId: row.messageId,
       unsubscribeUrl: linkTo("/email/one-click", unsubscribeToken(subscription.id)),

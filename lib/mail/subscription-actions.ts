@@ -9,13 +9,13 @@ import {
   linkToken,
   subscribe,
   unsubscribe,
-  CONFIRMATION_MESSAGES,
+  confirmationMessage,
   type Confirmation,
 } from "./subscriptions";
 import { emailSchema } from "./schema";
 import { db } from "../server/db";
 import { consume } from "../server/rate-limit";
-import { waitFor } from "../format";
+import { t, waitFor } from "../i18n";
 import { clientIp } from "../server/request";
 import { addressKey } from "../server/address-key";
 import { mailEnabled } from "./mail";
@@ -44,18 +44,18 @@ export type FollowState = { status: "idle" | "error" | "done"; message?: string;
 /** "Follow this discussion by email" and "Get new articles by email": a confirmation mail first. */
 export async function followByEmail(_previous: FollowState, formData: FormData): Promise<FollowState> {
   const raw = typeof formData.get("email") === "string" ? String(formData.get("email")).slice(0, 300) : "";
-  if (!mailEnabled()) return { status: "error", message: "This site sends no mail.", email: raw };
+  if (!mailEnabled()) return { status: "error", message: t("follow.noMail"), email: raw };
   const kind = formData.get("kind") === "articles" ? "articles" : "discussion";
   const slug = typeof formData.get("slug") === "string" ? String(formData.get("slug")) : "";
   const email = emailSchema.safeParse(raw);
   if (!email.success) return { status: "error", message: email.error.issues[0].message, email: raw };
   if (kind === "discussion" && !(await getArticle(slug)))
-    return { status: "error", message: "This article cannot be found.", email: raw };
+    return { status: "error", message: t("follow.noArticle"), email: raw };
   const rate = await consume(`follow:${addressKey(await clientIp())}`, [{ limit: 5, seconds: 600 }]);
   if (!rate.ok)
     return {
       status: "error",
-      message: `Too many sign-ups from your address. Please try again in ${waitFor(rate.retryAfterSeconds)}.`,
+      message: t("follow.tooMany", { wait: waitFor(rate.retryAfterSeconds) }),
       email: raw,
     };
   let confirmation: Confirmation;
@@ -65,9 +65,9 @@ export async function followByEmail(_previous: FollowState, formData: FormData):
     ));
   } catch (error) {
     console.error("mail: cannot record a subscription", error);
-    return { status: "error", message: "That could not be saved right now. Please try again in a moment.", email: raw };
+    return { status: "error", message: t("follow.unsaved"), email: raw };
   }
   wakeSender();
   // The same answer whether the address was confirmed or new: the form tells nobody who subscribed.
-  return { status: "done", message: CONFIRMATION_MESSAGES[confirmation], email: "" };
+  return { status: "done", message: confirmationMessage(confirmation), email: "" };
 }

@@ -4,6 +4,7 @@ import type { Db } from "../server/db";
 import { consume, type Window } from "../server/rate-limit";
 import { enqueue, type Tx } from "./outbox";
 import { settings } from "../settings";
+import { t, type MessageKey } from "../i18n";
 import { sign, unsign } from "../server/signing";
 import { absoluteUrl } from "../site";
 import { addressKey } from "../server/address-key";
@@ -84,14 +85,15 @@ const confirmationKey = (email: string) => `confirm-to:${mailboxHash(email)}`;
 export type Confirmation = "queued" | "confirmed" | "recently-sent" | "blocked";
 
 // Said alike whether the address is confirmed already or new, so the forms do not tell who uses it.
-/** What a reader is told of the confirmation their sign-up asked for. */
-export const CONFIRMATION_MESSAGES: Record<Confirmation, string> = {
-  queued: "Check your mail: if this address is new here, we sent it a link to confirm it.",
-  confirmed: "Check your mail: if this address is new here, we sent it a link to confirm it.",
-  "recently-sent":
-    "A confirmation mail was sent to this address recently, so we sent no other: check your mailbox (and its spam folder) for its link.",
-  blocked: "This address asked never to get mail from this site, so none will be sent to it.",
-};
+const CONFIRMATION_MESSAGES = {
+  queued: "follow.checkMail",
+  confirmed: "follow.checkMail",
+  "recently-sent": "follow.recentlySent",
+  blocked: "follow.blocked",
+} as const satisfies Record<Confirmation, MessageKey>;
+
+/** What a reader is told of the confirmation their sign-up asked for, in the site's language. */
+export const confirmationMessage = (confirmation: Confirmation) => t(CONFIRMATION_MESSAGES[confirmation]);
 
 /**
  * Records that `email` wants `kind`/`target`. A new or unconfirmed address is sent a confirmation
@@ -247,26 +249,26 @@ export async function describeUnsubscribe(db: Db, target: UnsubscribeTarget): Pr
       where: { kind_value: { kind: MAILBOX_BLOCK_KIND, value: target.id } },
       select: { id: true },
     });
-    return blocked ? null : "every mail from this site to this address, and to every +tag spelling of it, for good";
+    return blocked ? null : t("email.stop.what.never");
   }
   if (target.kind === "author") {
     const to = settings().AUTHOR_EMAIL;
-    return to && mailboxHash(to) === target.id && !(await authorMailPaused(db))
-      ? "the mails telling you of new comments, until you switch them back on in /admin"
-      : null;
+    return to && mailboxHash(to) === target.id && !(await authorMailPaused(db)) ? t("email.stop.what.author") : null;
   }
   if (target.kind === "all") {
     return (await db.subscriber.findUnique({ where: { id: target.id }, select: { id: true } }))
-      ? "every mail from this site"
+      ? t("email.stop.what.all")
       : null;
   }
   const row = await db.subscription.findUnique({ where: { id: target.id }, select: { kind: true } });
   if (!row) return null;
-  return row.kind === "replies"
-    ? "mails about replies to your comment"
-    : row.kind === "discussion"
-      ? "mails about this discussion"
-      : "mails about new articles";
+  return t(
+    row.kind === "replies"
+      ? "email.stop.what.replies"
+      : row.kind === "discussion"
+        ? "email.stop.what.discussion"
+        : "email.stop.what.articles",
+  );
 }
 
 /** The token a mail link's page sends back with its button (field `t`). */

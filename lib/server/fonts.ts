@@ -2,6 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { siteLanguage, type Language } from "../i18n";
 
 // The site's two web fonts, self-hosted from their npm packages (@fontsource-variable): Source
 // Serif 4 to read, Inter around it. Only the Latin and Latin Extended files are declared (every
@@ -114,16 +115,19 @@ const served: Map<string, Served & { face: Face }> = new Map(
 
 /**
  * The @font-face rules as a file of their own, `faces.<hash>.css`: pages link it (kept a year)
- * rather than carry its 3 KB twice, in their HTML and in React's payload. Written on first use.
+ * rather than carry its rules twice, in their HTML and in React's payload. Written on first use,
+ * once per language (the script fonts differ).
  */
-let facesFile: { name: string; bytes: Buffer } | undefined;
+const facesFiles = new Map<string, { name: string; bytes: Buffer }>();
 function faces(): { name: string; bytes: Buffer } {
-  if (!facesFile) {
+  const { language } = siteLanguage();
+  let file = facesFiles.get(language);
+  if (!file) {
     const bytes = Buffer.from(fontFaceCss());
     const hash = crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 10);
-    facesFile = { name: `faces.${hash}.css`, bytes };
+    facesFiles.set(language, (file = { name: `faces.${hash}.css`, bytes }));
   }
-  return facesFile;
+  return file;
 }
 
 /** The address of the stylesheet of @font-face rules, for the layout to link. */
@@ -131,24 +135,32 @@ export function fontStylesheet(): string {
   return `${FONTS_PATH}/${faces().name}`;
 }
 
-/** A file under FONTS_PATH by the name in its address (a font or the stylesheet); undefined for any other name. */
+/**
+ * A file under FONTS_PATH by the name in its address: a font (the site's script's only) or the
+ * stylesheet; undefined for any other name.
+ */
 export function fontFile(name: string): { bytes: Buffer; type: string } | undefined {
   if (name === faces().name) return { bytes: faces().bytes, type: "text/css; charset=utf-8" };
-  const font = served.get(name);
-  return font && { bytes: font.bytes, type: "font/woff2" };
+  const latin = served.get(name)?.bytes;
+  if (latin) return { bytes: latin, type: "font/woff2" };
+  const script = scriptFonts(siteLanguage().language)?.files.get(name);
+  return script ? { bytes: fs.readFileSync(script), type: "font/woff2" } : undefined;
 }
 
-/** The addresses the layout preloads: the upright Latin files, which every page's text needs. */
+/** The addresses the layout preloads: the upright Latin files, which every page's text needs, and an alphabet's one. */
 export function preloadedFonts(): string[] {
-  return [...served.values()].filter(({ face }) => face.preload).map(({ url }) => url);
+  const latin = [...served.values()].filter(({ face }) => face.preload).map(({ url }) => url);
+  return [...latin, ...(scriptFonts(siteLanguage().language)?.preload ?? [])];
 }
 
-/** Every @font-face rule of the site: the web fonts, then their fallbacks. */
+/** Every @font-face rule of the site: the web fonts, then their fallbacks, then the site's script's. */
 export function fontFaceCss(): string {
   const faces = [...served.values()].map(
     ({ url, face }) =>
       `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:swap;src:url(${url}) format("woff2");unicode-range:${face.range}}`,
   );
+  const script = scriptFonts(siteLanguage().language);
+  if (script) faces.push(...script.css);
   const fallbacks = FALLBACKS.map(({ family, style, local, font, fallback }) => {
     const overrides = Object.entries(fallbackOverrides(font, fallback))
       .map(([key, value]) => `${key}:${value}`)
@@ -156,5 +168,87 @@ export function fontFaceCss(): string {
     const sources = local.map((name) => `local("${name}")`).join(",");
     return `@font-face{font-family:"${family}";font-style:${style};src:${sources};${overrides}}`;
   });
-  return [...faces, ...fallbacks].join("\n");
+  return [...faces, ...fallbacks, ...(script ? [script.stacks] : [])].join("\n");
+}
+
+// The scripts Latin fonts lack, for the sites written in them (SITE_LANGUAGE): Noto from its
+// @fontsource packages, self-hosted like the Latin two and declared with their packages' own
+// unicode-range subsets, so a page fetches the files of the characters it shows (a Japanese page
+// a few of the hundred-odd slices of Noto Serif JP). Placed after the Latin family in --serif and
+// --sans, so Latin words stay in Source Serif and Inter. A Latin-only site declares none of them.
+
+type ScriptFont = {
+  pkg: string;
+  /** The package's stylesheets whose faces are taken. */
+  sheets: string[];
+  /** Faces whose file names contain one of these are left out: the Latin fonts cover them. */
+  skip: RegExp;
+  /** Preloaded: a subset every page of the language needs (an alphabet, not a slice of CJK). */
+  preload?: RegExp;
+};
+
+const SKIP_LATIN = /-(latin|latin-ext|cyrillic|cyrillic-ext|vietnamese|greek|math|symbols)-/;
+
+const SCRIPT_FONTS: Partial<Record<Language, ScriptFont>> = {
+  ar: {
+    pkg: "@fontsource-variable/noto-naskh-arabic",
+    sheets: ["wght.css"],
+    skip: SKIP_LATIN,
+    preload: /-arabic-/,
+  },
+  // Nastaliq, the hand Urdu is read in; it comes in static weights.
+  ur: {
+    pkg: "@fontsource/noto-nastaliq-urdu",
+    sheets: ["400.css", "700.css"],
+    skip: SKIP_LATIN,
+    preload: /-arabic-400-/,
+  },
+  ja: { pkg: "@fontsource-variable/noto-serif-jp", sheets: ["wght.css"], skip: SKIP_LATIN },
+  "zh-Hans": { pkg: "@fontsource-variable/noto-serif-sc", sheets: ["wght.css"], skip: SKIP_LATIN },
+};
+
+type ScriptFaces = { css: string[]; stacks: string; preload: string[]; files: Map<string, string> };
+const scripts = new Map<Language, ScriptFaces | null>();
+
+/** The @font-face rules, font stacks and files of `language`'s script; null for a Latin language. */
+export function scriptFonts(language: Language): ScriptFaces | null {
+  if (scripts.has(language)) return scripts.get(language)!;
+  const font = SCRIPT_FONTS[language];
+  scripts.set(language, font ? readScriptFont(font) : null);
+  return scripts.get(language)!;
+}
+
+function readScriptFont(font: ScriptFont): ScriptFaces {
+  const root = path.join(process.cwd(), "node_modules", font.pkg);
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+  const css: string[] = [];
+  const preload: string[] = [];
+  const files = new Map<string, string>();
+  let family = "";
+  for (const sheet of font.sheets) {
+    for (const rule of fs.readFileSync(path.join(root, sheet), "utf8").match(/@font-face\s*{[^}]*}/g) ?? []) {
+      const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(rule)?.[1];
+      if (!file || font.skip.test(file)) continue;
+      family = /font-family:\s*'([^']+)'/.exec(rule)![1];
+      const weight = /font-weight:\s*([^;]+);/.exec(rule)![1].trim();
+      const range = /unicode-range:\s*([^;]+);/.exec(rule)?.[1].trim();
+      // The package's version names the bytes: a new version, a new address.
+      const hash = crypto
+        .createHash("sha256")
+        .update(`${font.pkg}@${version}/${file}`)
+        .digest("base64url")
+        .slice(0, 10);
+      const name = file.replace(/\.woff2$/, `.${hash}.woff2`);
+      files.set(name, path.join(root, "files", file));
+      const url = `${FONTS_PATH}/${name}`;
+      if (font.preload?.test(file)) preload.push(url);
+      css.push(
+        `@font-face{font-family:"${family}";font-style:normal;font-weight:${weight};font-display:swap;src:url(${url}) format("woff2")${range ? `;unicode-range:${range}` : ""}}`,
+      );
+    }
+  }
+  const stacks =
+    `html:root{--serif:"Source Serif 4 Variable","${family}","Source Serif 4 Fallback",Georgia,serif;` +
+    `--sans:"Inter Variable","${family}","Inter Fallback",Arial,sans-serif}`;
+  return { css, stacks, preload, files };
 }

@@ -3,6 +3,7 @@ import { ACTION_HEADER, hasBrokenActionFields } from "./next-internals";
 import { plainPage } from "./plain-page";
 import { MAX_SUBMISSION_BYTES, parseForm, readBody } from "./request-body";
 import { EMAIL_ONE_CLICK_PATH } from "../routes";
+import { siteLanguage, t } from "../i18n";
 
 // Checks run on requests before Next.js or the comments see them: checkPost() is the door every
 // POST passes, in proxy.ts and in server.ts's lane alike; the admin's upload routes, which the proxy
@@ -25,10 +26,7 @@ export async function checkPost(
   const api = pathname.startsWith("/api/");
   if (!api && pathname !== EMAIL_ONE_CLICK_PATH && isCrossSite(headers)) {
     return {
-      refusal: plainPage(403, {
-        title: "Refused",
-        text: "This form can only be sent from a page of this site. Nothing was stored.",
-      }),
+      refusal: plainPage(403, { title: t("refused.crossSite.title"), text: t("refused.crossSite.text") }),
     };
   }
   const body = await readBody(request, MAX_SUBMISSION_BYTES);
@@ -37,9 +35,9 @@ export async function checkPost(
   if (form === "malformed" || (form && hasMalformedActionFields(headers, form))) {
     return {
       refusal: plainPage(400, {
-        title: "Not understood",
-        heading: "That could not be read",
-        text: "The form arrived damaged. Go back and send it again: nothing was stored.",
+        title: t("refused.damaged.title"),
+        heading: t("refused.damaged.heading"),
+        text: t("refused.damaged.text"),
       }),
     };
   }
@@ -69,9 +67,9 @@ const NO_STORE = { "cache-control": "no-store" };
 export function tooLarge(api: boolean): Response {
   if (api) return Response.json({ error: "The body is larger than 64 KB." }, { status: 413, headers: NO_STORE });
   return plainPage(413, {
-    title: "Too large",
-    heading: "That was too large to send",
-    text: "This site accepts at most 64 KB in one submission, and comments at most 5,000 characters. Go back, shorten your comment and try again: nothing was stored.",
+    title: t("refused.tooLarge.title"),
+    heading: t("refused.tooLarge.heading"),
+    text: t("refused.tooLarge.text", { max: siteLanguage().format.number(5000) }),
   });
 }
 

@@ -90,6 +90,16 @@ describe("listing articles", () => {
     expect(early.error?.issues).toMatchObject([{ path: ["updated"], message: "must not be before date" }]);
   });
 
+  it("takes the language of an article's own text as a BCP 47 tag, written canonically", () => {
+    const base = { title: "T", description: "D", author: "A", authorBio: "B", date: "2026-02-03" };
+    expect(frontMatterSchema.parse({ ...base, lang: "pt-br" }).lang).toBe("pt-BR");
+    expect(frontMatterSchema.parse(base).lang).toBeUndefined();
+    const wrong = frontMatterSchema.safeParse({ ...base, lang: "not a language" });
+    expect(wrong.error?.issues).toMatchObject([
+      { path: ["lang"], message: "must be a language tag (BCP 47), e.g. fr or pt-BR" },
+    ]);
+  });
+
   it("rejects days that do not exist rather than rolling them over", () => {
     const base = { title: "T", description: "D", author: "A", authorBio: "B" };
     for (const date of ["2026-02-30", "2026-13-01", "20260101", "tomorrow"]) {

@@ -102,7 +102,7 @@ describe("a comment written as one string of HTML", () => {
       fediverse: { handle: `@a"<b>@mastodon.example`, url: `https://mastodon.example/@a/1?x="><script>` },
     });
     const html = commentHtml(reply, context);
-    expect(html).toContain('<span class="comment-handle"> @a&quot;&lt;b&gt;@mastodon.example</span>');
+    expect(html).toContain('<span class="comment-handle" dir="ltr"> @a&quot;&lt;b&gt;@mastodon.example</span>');
     expect(html).toContain('href="https://mastodon.example/@a/1?x=&quot;&gt;&lt;script&gt;"');
     expect(html).not.toContain("<script");
     expect(normalized(html)).toBe(
@@ -168,7 +168,12 @@ describe("a comment written as one string of HTML", () => {
         normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: one, context }))),
       );
     // The avatar is decorative beside the name: initials on a tone, hidden from screen readers.
-    expect(none).toContain('<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author">');
+    expect(none).toContain(
+      '<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author" dir="auto">',
+    );
+    // What readers wrote keeps its own direction in the site's: the name isolated, the body its own.
+    expect(none).toContain("Reply<span> to <bdi>Ada &amp; Co</bdi></span>");
+    expect(none).toContain('<div class="comment-body" dir="auto">');
     // A locked discussion has no Reply.
     expect(commentHtml(comment("locked"), { ...context, locked: true })).not.toContain("reply-link");
   });

@@ -3,7 +3,7 @@ import type { ArticleSummary } from "@/lib/content/articles";
 import { findAuthor, listAuthors } from "@/lib/content/authors";
 import { relatedArticles } from "@/lib/content/related";
 import { seriesOf } from "@/lib/content/series";
-import { relativeTime } from "@/lib/format";
+import { formatsFor } from "@/lib/i18n/format";
 
 const article = (slug: string, changes: Partial<ArticleSummary> = {}): ArticleSummary => ({
   slug,
@@ -59,6 +59,6 @@ describe("relative time", () => {
     ["2024-11-01T15:00:00Z", "2 years ago"],
     ["2026-11-28T15:01:00Z", "just now"],
   ])("%s is %s", (date, words) => {
-    expect(relativeTime(new Date(date), now)).toBe(words);
+    expect(formatsFor("en").relative(new Date(date), now, "just now")).toBe(words);
   });
 });

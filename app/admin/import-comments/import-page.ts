@@ -1,6 +1,7 @@
 import { escapeHtml } from "@/lib/html-escape";
 import type { ImportJobView } from "@/lib/comments/import-jobs";
 import { formatReport } from "@/lib/comments/import/report";
+import { siteLanguage, t } from "@/lib/i18n";
 
 // The pages of an import from /admin: small pages of their own, without scripts, every value
 // escaped. While the job runs, its page refreshes itself every few seconds (a meta refresh, so it
@@ -15,35 +16,49 @@ type Link = { href: string; label: string };
 export function importPage(title: string, text: string, status = 200, link?: Link, refresh = false): Response {
   const more = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : "";
   const meta = refresh ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">` : "";
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">${meta}<title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1><pre class="import-report" role="status">${escapeHtml(text)}</pre>${more}<p><a href="/admin">Back to moderation</a></p></main></body></html>`;
+  const { tag, dir } = siteLanguage();
+  const html = `<!doctype html><html lang="${escapeHtml(tag)}"${dir === "rtl" ? ' dir="rtl"' : ""}><head><meta charset="utf-8"><meta name="robots" content="noindex">${meta}<title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1><pre class="import-report" role="status">${escapeHtml(text)}</pre>${more}<p><a href="/admin">${escapeHtml(t("admin.import.back"))}</a></p></main></body></html>`;
   return new Response(html, {
     status,
     headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
   });
 }
 
-const count = (n: number) => n.toLocaleString("en");
+const count = (n: number) => siteLanguage().format.number(n);
 
 /** What the job has done so far, in a line or two. */
 export function progressText(job: ImportJobView): string {
-  const what = `${job.dryRun ? "Dry run" : "Import"} of ${job.fileName} (${job.format}), started ${job.createdAt.toISOString()}`;
-  const step =
-    job.phase === "checking"
-      ? `Checking every record: ${count(job.read)} read, ${count(job.skipped)} skipped so far.`
-      : `Writing: ${count(job.imported)} of ${count(job.read)} comments so far.`;
+  const what = t("admin.import.what", {
+    dryRun: job.dryRun ? "yes" : "no",
+    file: job.fileName,
+    format: job.format,
+    date: job.createdAt.toISOString(),
+  });
+  const numbers = { read: count(job.read), skipped: count(job.skipped), imported: count(job.imported) };
+  const step = t(job.phase === "checking" ? "admin.import.checking" : "admin.import.writing", numbers);
   return `${what}\n${step}`;
 }
 
 export function jobPage(job: ImportJobView): Response {
-  const self = { href: importJobPath(job.id), label: "Refresh" };
+  const self = { href: importJobPath(job.id), label: t("admin.import.refresh") };
   switch (job.status) {
     case "running":
-      return importPage("Import running", progressText(job), 200, self, true);
+      return importPage(t("admin.import.running"), progressText(job), 200, self, true);
     case "failed":
-      return importPage("Import failed", `${progressText(job)}\n${job.error ?? "The import failed."}`, 200);
+      return importPage(
+        t("admin.import.failed"),
+        `${progressText(job)}\n${job.error ?? t("admin.import.failedText")}`,
+        200,
+      );
     case "refused":
     case "done": {
-      const title = job.status === "refused" ? "Import refused" : job.dryRun ? "Import: a dry run" : "Import done";
+      const title = t(
+        job.status === "refused"
+          ? "admin.import.refusedTitle"
+          : job.dryRun
+            ? "admin.import.dryRunTitle"
+            : "admin.import.done",
+      );
       return importPage(title, job.report ? formatReport(job.report) : (job.error ?? ""), 200);
     }
   }

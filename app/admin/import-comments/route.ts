@@ -1,3 +1,4 @@
+import { t } from "@/lib/i18n";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,25 +22,25 @@ const MAX_BYTES = 100 * 1024 * 1024;
 const MAX_MAP_CHARS = 20_000;
 
 export async function POST(request: Request) {
-  if (!(await isAdmin())) return page("Sign in first", "Sign in at /admin first.", 401);
-  if (isCrossSite(request.headers)) return page("Refused", "Cross-site request refused.", 403);
+  if (!(await isAdmin())) return page(t("admin.import.signInTitle"), t("admin.import.signIn"), 401);
+  if (isCrossSite(request.headers)) return page(t("refused.crossSite.title"), t("admin.import.crossSite"), 403);
   if (Number(request.headers.get("content-length") ?? MAX_BYTES + 1) > MAX_BYTES) {
-    return page("Import refused", "The file is larger than 100 MB: use npm run import on the server.", 413);
+    return page(t("admin.import.refusedTitle"), t("admin.import.tooBig"), 413);
   }
   const form = await request.formData().catch(() => null);
   const file = form?.get("file");
   const format = IMPORT_FORMATS.find((name) => name === form?.get("format"));
   const mapText = form?.get("map");
   if (!(file instanceof File) || file.size === 0 || !format)
-    return page("Import refused", "Choose a format and an export file.", 400);
+    return page(t("admin.import.refusedTitle"), t("admin.import.chooseFile"), 400);
   if (typeof mapText === "string" && mapText.length > MAX_MAP_CHARS)
-    return page("Import refused", "The URL mapping is too long.", 400);
+    return page(t("admin.import.refusedTitle"), t("admin.import.mapTooLong"), 400);
 
   let maps: PathMap[];
   try {
     maps = typeof mapText === "string" ? parseMapFile(mapText, "mapping line") : [];
   } catch (error) {
-    return page("Import refused", (error as Error).message, 400);
+    return page(t("admin.import.refusedTitle"), (error as Error).message, 400);
   }
 
   // The job removes the folder when it ends.
@@ -52,9 +53,9 @@ export async function POST(request: Request) {
     const dryRun = form?.get("dryRun") === "on";
     const job = await startImportJob({ format, file: saved, folder, fileName: file.name, slugs, maps, dryRun }, db());
     if (job.kind === "busy") {
-      return page("Import refused", "Another import is running: wait for it to end, then upload again.", 409, {
+      return page(t("admin.import.refusedTitle"), t("admin.import.busy"), 409, {
         href: importJobPath(job.id),
-        label: "See the running import",
+        label: t("admin.import.seeRunning"),
       });
     }
     // A relative Location: behind a proxy, request.url names the internal host.
@@ -62,6 +63,6 @@ export async function POST(request: Request) {
   } catch (error) {
     fs.rmSync(folder, { recursive: true, force: true });
     console.error("admin: comment import could not start", error);
-    return page("Import failed", "The import could not be started; nothing was changed.", 500);
+    return page(t("admin.import.failed"), t("admin.import.notStarted"), 500);
   }
 }

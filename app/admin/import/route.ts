@@ -1,3 +1,4 @@
+import { t } from "@/lib/i18n";
 import { isAdmin } from "@/lib/server/admin";
 import { isCrossSite } from "@/lib/server/request-guards";
 import { importBackup } from "@/lib/comments/service";
@@ -22,24 +23,26 @@ export async function POST(request: Request) {
   }
   // Counted as it arrives (a chunked upload declares no length); proxy.ts leaves this route alone.
   const body = await readBody(request, MAX_BYTES);
-  if (!body) return back({ importError: "The file is larger than 50 MB." });
+  if (!body) return back({ importError: t("admin.import.tooLarge") });
   const file = await parseForm(body, request.headers.get("content-type") ?? "").then(
     (form) => form.get("file"),
     () => null,
   );
-  if (!(file instanceof File) || file.size === 0) return back({ importError: "Choose an export file to import." });
+  if (!(file instanceof File) || file.size === 0) return back({ importError: t("admin.import.noFile") });
 
   let data: unknown;
   try {
     data = JSON.parse(await file.text());
   } catch {
-    return back({ importError: "That file is not JSON." });
+    return back({ importError: t("admin.import.notJson") });
   }
   try {
     const result = await importBackup(data);
     if (result.kind === "refused") {
       // The admin page shows at most 300 characters of it.
-      return back({ importError: `Nothing was imported: ${describeImportProblem(result.problem)}`.slice(0, 300) });
+      return back({
+        importError: t("admin.import.refused", { problem: describeImportProblem(result.problem) }).slice(0, 300),
+      });
     }
     return back({ imported: `${result.added}`, already: `${result.alreadyThere}`, reactions: `${result.reactions}` });
   } catch (error) {

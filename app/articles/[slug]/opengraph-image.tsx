@@ -3,11 +3,12 @@ import { notFound } from "next/navigation";
 import { ImageResponse } from "next/og";
 import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
-import { formatDay } from "@/lib/format";
+import { siteLanguage, t } from "@/lib/i18n";
 
 type Props = { params: Promise<{ slug: string }> };
 
-export const alt = `An article on ${site.name}: its title, author and date`;
+// Read as the server starts, in SITE_LANGUAGE (Next.js takes the alt text as a constant).
+export const alt = t("card.alt", { site: site.name });
 export const size = { width: 1200, height: 630 };
 export const contentType = "image/png";
 
@@ -52,7 +53,11 @@ function draw(article: ArticleSummary): ImageResponse {
         {article.title}
       </div>
       <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>
-        {`${article.author} · ${formatDay(article.date)} · ${article.readingMinutes} min read`}
+        {t("card.meta", {
+          author: article.author,
+          date: siteLanguage().format.day(article.date),
+          minutes: article.readingMinutes,
+        })}
       </div>
     </div>,
     size,

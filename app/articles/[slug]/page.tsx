@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { t } from "@/lib/i18n";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { adjacentArticles, getArticle, listArticles, type Article } from "@/lib/content/articles";
@@ -42,7 +43,7 @@ async function readArticle(slug: string): Promise<Article | { problems: ContentP
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const article = await readArticle((await params).slug);
-  if (article && "problems" in article) return { title: "This article has problems" };
+  if (article && "problems" in article) return { title: t("article.problems") };
   return article ? articleMetadata(article) : {};
 }
 

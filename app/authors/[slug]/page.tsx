@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { t } from "@/lib/i18n";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
 import { AuthorPhoto } from "@/components/AuthorPhoto";
@@ -35,7 +36,7 @@ export default async function AuthorPage({ params }: Props) {
           )}
         </div>
       </header>
-      <h2 className="section-heading">Articles by {author.name}</h2>
+      <h2 className="section-heading">{t("authors.articles", { author: author.name })}</h2>
       <ArticleList articles={author.articles} />
     </div>
   );

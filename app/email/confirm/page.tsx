@@ -1,20 +1,26 @@
 import type { Metadata } from "next";
+// `t` is the link's token on these pages: messages are `tr`.
+import { t as tr, type MessageKey } from "@/lib/i18n";
 import { connection } from "next/server";
 import { readMailToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
 import { confirmSubscription } from "@/lib/mail/subscription-actions";
 
-export const metadata: Metadata = { title: "Confirm your address", robots: { index: false, follow: false } };
+export const generateMetadata = (): Metadata => ({
+  title: tr("email.confirm.title"),
+  robots: { index: false, follow: false },
+});
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const RESULTS: Record<string, string> = {
-  ok: "Your address is confirmed. You will get a mail when there is something new to tell you, with a link to stop in each one.",
-  used: "This link was used already: your address is confirmed.",
-  expired: "This link has expired. Post a comment with the box ticked again to get a new one.",
-  invalid: "This link is not valid. Copy it from the mail in full, or ask for a new one.",
-  busy: "Too many clicks from your address. Wait a minute and try again.",
+const RESULTS: Record<string, MessageKey> = {
+  ok: "email.confirm.ok",
+  used: "email.confirm.used",
+  expired: "email.confirm.expired",
+  invalid: "email.confirm.invalid",
+  busy: "email.busy",
 };
+const said = (result: string) => tr(Object.hasOwn(RESULTS, result) ? RESULTS[result] : RESULTS.invalid);
 
 export default async function ConfirmPage({ searchParams }: Props) {
   await connection();
@@ -23,8 +29,8 @@ export default async function ConfirmPage({ searchParams }: Props) {
   if (result) {
     return (
       <>
-        <h1>Confirm your address</h1>
-        <p role="status">{RESULTS[result] ?? RESULTS.invalid}</p>
+        <h1>{tr("email.confirm.title")}</h1>
+        <p role="status">{said(result)}</p>
       </>
     );
   }
@@ -32,15 +38,15 @@ export default async function ConfirmPage({ searchParams }: Props) {
   const check = await readMailToken(db(), t);
   return (
     <>
-      <h1>Confirm your address</h1>
+      <h1>{tr("email.confirm.title")}</h1>
       {check.kind === "ok" && check.purpose === "confirm" ? (
         <form action={confirmSubscription}>
           <input type="hidden" name="t" value={t} />
-          <p>Confirm that you want mail from this site at the address this link was sent to.</p>
-          <button type="submit">Confirm my address</button>
+          <p>{tr("email.confirm.question")}</p>
+          <button type="submit">{tr("email.confirm.button")}</button>
         </form>
       ) : (
-        <p role="status">{RESULTS[check.kind] ?? RESULTS.invalid}</p>
+        <p role="status">{said(check.kind)}</p>
       )}
     </>
   );

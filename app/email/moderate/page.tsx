@@ -1,24 +1,30 @@
 import type { Metadata } from "next";
+// `t` is the link's token on these pages: messages are `tr`.
+import { t as tr, type MessageKey } from "@/lib/i18n";
 import { connection } from "next/server";
 import { readMailToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
 import { moderateFromMail } from "@/lib/comments/moderation-actions";
 
-export const metadata: Metadata = { title: "Moderate a comment", robots: { index: false, follow: false } };
+export const generateMetadata = (): Metadata => ({
+  title: tr("email.moderate.title"),
+  robots: { index: false, follow: false },
+});
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const RESULTS: Record<string, string> = {
-  "done-approve": "The comment is approved and published.",
-  "done-hide": "The comment is hidden from readers.",
-  "done-delete": "The comment is deleted.",
-  gone: "That comment is no longer there.",
-  used: "This link was used already: each moderation link works once.",
-  expired: "This link has expired. Moderate the comment from /admin.",
-  invalid: "This link is not valid.",
-  busy: "Too many clicks from your address. Wait a minute and try again.",
+const RESULTS: Record<string, MessageKey> = {
+  "done-approve": "email.moderate.approved",
+  "done-hide": "email.moderate.hidden",
+  "done-delete": "email.moderate.deleted",
+  gone: "email.moderate.gone",
+  used: "email.moderate.used",
+  expired: "email.moderate.expired",
+  invalid: "email.moderate.invalid",
+  busy: "email.busy",
 };
-const LABELS = { approve: "Approve", hide: "Hide", delete: "Delete" } as const;
+const said = (result: string) => tr(Object.hasOwn(RESULTS, result) ? RESULTS[result] : RESULTS.invalid);
+const LABELS = { approve: "admin.approve", hide: "admin.hide", delete: "comment.delete" } as const;
 
 export default async function ModeratePage({ searchParams }: Props) {
   await connection();
@@ -27,8 +33,8 @@ export default async function ModeratePage({ searchParams }: Props) {
   if (result) {
     return (
       <>
-        <h1>Moderate a comment</h1>
-        <p role="status">{RESULTS[result] ?? RESULTS.invalid}</p>
+        <h1>{tr("email.moderate.title")}</h1>
+        <p role="status">{said(result)}</p>
       </>
     );
   }
@@ -37,8 +43,8 @@ export default async function ModeratePage({ searchParams }: Props) {
   if (check.kind !== "ok" || check.purpose === "confirm") {
     return (
       <>
-        <h1>Moderate a comment</h1>
-        <p role="status">{RESULTS[check.kind === "ok" ? "invalid" : check.kind]}</p>
+        <h1>{tr("email.moderate.title")}</h1>
+        <p role="status">{said(check.kind === "ok" ? "invalid" : check.kind)}</p>
       </>
     );
   }
@@ -48,17 +54,21 @@ export default async function ModeratePage({ searchParams }: Props) {
   });
   return (
     <>
-      <h1>Moderate a comment</h1>
+      <h1>{tr("email.moderate.title")}</h1>
       {comment ? (
         <form action={moderateFromMail}>
           <input type="hidden" name="t" value={t} />
           <p>
-            {LABELS[check.purpose]} the comment by {comment.authorName} on “{comment.articleSlug}”?
+            {tr("email.moderate.question", {
+              action: check.purpose,
+              name: comment.authorName,
+              title: comment.articleSlug,
+            })}
           </p>
-          <button type="submit">{LABELS[check.purpose]}</button>
+          <button type="submit">{tr(LABELS[check.purpose])}</button>
         </form>
       ) : (
-        <p role="status">{RESULTS.gone}</p>
+        <p role="status">{said("gone")}</p>
       )}
     </>
   );

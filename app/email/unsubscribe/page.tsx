@@ -1,25 +1,31 @@
 import type { Metadata } from "next";
+// `t` is the link's token on these pages: messages are `tr`.
+import { t as tr, type MessageKey } from "@/lib/i18n";
 import { connection } from "next/server";
 import { describeUnsubscribe, readUnsubscribeToken } from "@/lib/mail/subscriptions";
 import { db } from "@/lib/server/db";
 import { stopMails } from "@/lib/mail/subscription-actions";
 
-export const metadata: Metadata = { title: "Unsubscribe", robots: { index: false, follow: false } };
+export const generateMetadata = (): Metadata => ({
+  title: tr("email.stop.title"),
+  robots: { index: false, follow: false },
+});
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const RESULTS: Record<string, string> = {
-  "one-done": "Done: you will get no more of these mails.",
-  "one-already": "You were already unsubscribed from these mails.",
-  "all-done": "Done: your address is deleted from this site, and no more mail will be sent to it.",
-  "all-already": "Your address was already deleted from this site.",
-  "never-done": "Done: this site will never send mail to this address again, nor to any +tag spelling of it.",
-  "never-already": "This address was already blocked: this site sends it no mail.",
-  "author-done": "Done: new-comment mails are paused. Switch them back on in /admin.",
-  "author-already": "New-comment mails are already paused (or go to another address now). Switch them on in /admin.",
-  invalid: "This link is not valid. Copy it from the mail in full.",
-  busy: "Too many clicks from your address. Wait a minute and try again.",
+const RESULTS: Record<string, MessageKey> = {
+  "one-done": "email.stop.oneDone",
+  "one-already": "email.stop.oneAlready",
+  "all-done": "email.stop.allDone",
+  "all-already": "email.stop.allAlready",
+  "never-done": "email.stop.neverDone",
+  "never-already": "email.stop.neverAlready",
+  "author-done": "email.stop.authorDone",
+  "author-already": "email.stop.authorAlready",
+  invalid: "email.stop.invalid",
+  busy: "email.busy",
 };
+const said = (result: string) => tr(Object.hasOwn(RESULTS, result) ? RESULTS[result] : RESULTS.invalid);
 
 export default async function UnsubscribePage({ searchParams }: Props) {
   await connection();
@@ -28,8 +34,8 @@ export default async function UnsubscribePage({ searchParams }: Props) {
   if (result) {
     return (
       <>
-        <h1>Unsubscribe</h1>
-        <p role="status">{RESULTS[result] ?? RESULTS.invalid}</p>
+        <h1>{tr("email.stop.title")}</h1>
+        <p role="status">{said(result)}</p>
       </>
     );
   }
@@ -38,23 +44,25 @@ export default async function UnsubscribePage({ searchParams }: Props) {
   const what = target ? await describeUnsubscribe(db(), target) : null;
   return (
     <>
-      <h1>Unsubscribe</h1>
+      <h1>{tr("email.stop.title")}</h1>
       {!target ? (
-        <p role="status">{RESULTS.invalid}</p>
+        <p role="status">{said("invalid")}</p>
       ) : !what ? (
-        <p role="status">{RESULTS[`${target.kind}-already`]}</p>
+        <p role="status">{said(`${target.kind}-already`)}</p>
       ) : (
         <form action={stopMails}>
           <input type="hidden" name="t" value={t} />
-          <p>Stop {what}?</p>
+          <p>{tr("email.stop.question", { what })}</p>
           <button type="submit">
-            {target.kind === "never"
-              ? "Never mail me again"
-              : target.kind === "all"
-                ? "Stop everything and delete my address"
-                : target.kind === "author"
-                  ? "Pause new-comment mails"
-                  : "Unsubscribe"}
+            {tr(
+              target.kind === "never"
+                ? "email.stop.never"
+                : target.kind === "all"
+                  ? "email.stop.all"
+                  : target.kind === "author"
+                    ? "email.stop.author"
+                    : "email.stop.one",
+            )}
           </button>
         </form>
       )}

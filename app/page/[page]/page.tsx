@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { t } from "@/lib/i18n";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { ArticleIndex } from "@/components/ArticleIndex";
@@ -33,7 +34,7 @@ export function generateStaticParams() {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const page = indexPage((await params).page);
   if (!page) return {};
-  return { title: `Articles, page ${page.page}`, alternates: alternatesFor(pagePath(page.page)) };
+  return { title: t("index.pageTitle", { page: page.page }), alternates: alternatesFor(pagePath(page.page)) };
 }
 
 export default async function IndexPage({ params }: Props) {

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { t } from "@/lib/i18n";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArticleList } from "@/components/ArticleList";
@@ -27,7 +28,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   if (!found) return {};
   return {
     title: `#${found.tag.name}`,
-    description: `Articles about ${found.tag.name}.`,
+    description: t("tags.pageDescription", { tag: found.tag.name }),
     alternates: alternatesFor(tagPath(found.tag.name)),
   };
 }
@@ -38,9 +39,9 @@ export default async function TagPage({ params }: Props) {
   return (
     <div className="wide">
       <p className="meta">
-        <Link href="/tags">All tags</Link>
+        <Link href="/tags">{t("tags.all")}</Link>
       </p>
-      <h1>Articles tagged “{found.tag.name}”</h1>
+      <h1>{t("tags.heading", { tag: found.tag.name })}</h1>
       <ArticleList articles={found.articles} />
     </div>
   );

@@ -1,11 +1,11 @@
 import type { ImportReport } from "./run";
 import { FILTERS, SKIP_REASONS, type SkipReason } from "./source";
 import { articlePath } from "../../routes";
+import { siteLanguage } from "../../i18n";
 
-// The report as the terminal and the /admin job page show it. A job's report is kept as JSON in
-// its row, so one written by an older version (fewer fields) is read with defaults.
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+// The report as the terminal and the /admin job page show it, in the site's language (the lines
+// about single records keep the words the importer stored with them, English). A job's report is
+// kept as JSON in its row, so one written by an older version (fewer fields) is read with defaults.
 
 export function formatReport(stored: ImportReport): string {
   const report: ImportReport = {
@@ -16,53 +16,64 @@ export function formatReport(stored: ImportReport): string {
     locked: stored.locked ?? [],
     bans: stored.bans ?? [],
   };
+  const { t, format } = siteLanguage();
   const refused = report.refusedCount > 0;
   const lines: string[] = [];
   if (refused) {
-    lines.push(`Refused: ${plural(report.refusedCount, "problem")}; nothing was written.`);
+    lines.push(t("admin.import.report.refused", { count: report.refusedCount }));
     listed(lines, report.refused, report.refusedCount);
-    if (report.strict)
-      lines.push("(--strict: without it, these records are skipped or kept alone and the rest imported)");
+    if (report.strict) lines.push(t("admin.import.report.strict"));
   }
-  const verb = report.dryRun ? "Would import" : refused ? "Would have imported" : "Imported";
-  lines.push(`${verb} from ${report.format}: ${plural(report.read, "comment")} read`);
+  const mode = report.dryRun ? "dry" : refused ? "refused" : "done";
+  lines.push(t("admin.import.report.read", { mode, format: report.format, count: report.read }));
   for (const [slug, count] of Object.entries(report.perArticle).sort(([a], [b]) => a.localeCompare(b)))
     lines.push(`  ${articlePath(slug)}: ${count}`);
-  if (report.pending)
-    lines.push(`Waiting for approval: ${report.pending} (pending in ${report.format}, or held for review)`);
-  if (report.orphans)
-    lines.push(`Kept on their own: ${plural(report.orphans, "reply", "replies")} whose parent is not imported`);
-  if (report.placeholders)
-    lines.push(`Kept as the place of their replies: ${plural(report.placeholders, "deleted comment")}`);
+  if (report.pending) lines.push(t("admin.import.report.pending", { count: report.pending, format: report.format }));
+  if (report.orphans) lines.push(t("admin.import.report.orphans", { count: report.orphans }));
+  if (report.placeholders) lines.push(t("admin.import.report.placeholders", { count: report.placeholders }));
   skippedLines(lines, report);
   if (report.kept.length) {
-    lines.push("Imported with a change:");
+    lines.push(t("admin.import.report.changed"));
     listed(lines, report.kept, report.keptCount);
   }
-  if (report.locked.length) lines.push(`Locked, as in ${report.format}: ${report.locked.map(articlePath).join(", ")}`);
-  for (const ban of report.bans)
+  if (report.locked.length)
     lines.push(
-      `Banned by name: ${ban.name} (${ban.until ? `until ${ban.until.slice(0, 10)}` : "no end"}): ${ban.note}`,
+      t("admin.import.report.locked", { format: report.format, list: report.locked.map(articlePath).join(", ") }),
     );
+  for (const ban of report.bans) {
+    const until = ban.until
+      ? t("admin.import.report.until", { date: ban.until.slice(0, 10) })
+      : t("admin.import.report.noEnd");
+    lines.push(t("admin.import.report.banned", { name: ban.name, until, note: ban.note }));
+  }
   if (!refused)
     lines.push(
-      `${report.dryRun ? "Would add" : "Added"}: ${report.added.toLocaleString("en")} new, ${report.alreadyThere.toLocaleString("en")} already there`,
+      t("admin.import.report.added", {
+        mode: report.dryRun ? "dry" : "done",
+        added: format.number(report.added),
+        already: format.number(report.alreadyThere),
+      }),
     );
   return lines.join("\n");
 }
 
 function skippedLines(lines: string[], report: ImportReport) {
+  const { t, format } = siteLanguage();
   const reasons = Object.entries(report.skippedBy) as Array<[SkipReason, number]>;
-  if (reasons.length) lines.push(`Skipped: ${plural(report.skippedCount, "record")}`);
-  for (const [reason, count] of reasons)
-    lines.push(`  ${count.toLocaleString("en")} ${SKIP_REASONS[reason] ?? reason}`);
+  if (reasons.length) lines.push(t("admin.import.report.skipped", { count: report.skippedCount }));
+  for (const [reason, count] of reasons) {
+    // A report stored by an older version may name a reason this one no longer has.
+    lines.push(
+      `  ${format.number(count)} ${Object.hasOwn(SKIP_REASONS, reason) ? t(`admin.import.skip.${reason}`) : reason}`,
+    );
+  }
   const unmatched = Object.entries(report.unmatched).sort(([a], [b]) => a.localeCompare(b));
   if (unmatched.length) {
-    lines.push("URLs that match no article (add --map old -> new, or a pattern such as /*/*/*/{slug}/):");
+    lines.push(t("admin.import.report.unmatched"));
     for (const [url, count] of unmatched) lines.push(`  ${url}: ${count}`);
   }
   if (report.skipped.length) {
-    lines.push("Records skipped (the rest are imported):");
+    lines.push(t("admin.import.report.recordsSkipped"));
     const problems = reasons.filter(([reason]) => !FILTERS.has(reason)).reduce((sum, [, count]) => sum + count, 0);
     listed(lines, report.skipped, Math.max(problems, report.skipped.length));
   }
@@ -70,5 +81,7 @@ function skippedLines(lines: string[], report: ImportReport) {
 
 function listed(lines: string[], list: ImportReport["skipped"], count: number) {
   for (const r of list) lines.push(`  ${r.record}: ${r.field ? `${r.field}: ` : ""}${r.reason}`);
-  if (count > list.length) lines.push(`  … and ${(count - list.length).toLocaleString("en")} more`);
+  const { t, format } = siteLanguage();
+  if (count > list.length)
+    lines.push(`  ${t("admin.import.report.more", { count: format.number(count - list.length) })}`);
 }

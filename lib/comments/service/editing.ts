@@ -3,6 +3,7 @@ import { commentForEvent, deleteOwnComment, editOwnComment, type OwnChange, type
 import { withinLimit, type Place } from "../../server/rate-limit";
 import { rulesReadWith } from "../moderation";
 import { settings } from "../../settings";
+import { t } from "../../i18n";
 import { joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentBodySchema } from "../validation";
 import { db as defaultDb, type Db } from "../../server/db";
@@ -107,8 +108,8 @@ export async function submitDelete(id: string, from: { viewer: Viewer }, db: Db 
 
 /** Why a reader's change to their own comment was refused, as the page tells them. */
 export function ownChangeRefused(kind: Exclude<OwnChange["kind"], "ok">): string {
-  if (kind === "not-yours") return "You can only change comments posted from this browser.";
-  if (kind === "not-found") return "That comment is no longer there.";
+  if (kind === "not-yours") return t("edit.notYours");
+  if (kind === "not-found") return t("edit.notFound");
   if (kind === "hidden") return "A moderator has hidden this comment, so it can no longer be edited.";
-  return `Comments can only be changed for ${settings().COMMENT_EDIT_MINUTES} minutes after posting.`;
+  return t("edit.tooLate", { minutes: settings().COMMENT_EDIT_MINUTES });
 }

@@ -24,6 +24,7 @@ import {
   type BlockRule,
 } from "../blocklist";
 import { changeComment, logged } from "./shared";
+import { t } from "../../i18n";
 
 // The author's writes (the caller has checked who asks): a decision on one comment or on a page
 // of them, bans and blocklist entries, locking a discussion. The rows they write are
@@ -80,23 +81,23 @@ export const BLOCK_DAYS = [1, 7, 30, 365] as const;
 
 const blockInputSchema = z
   .object({
-    kind: z.enum(BLOCK_KINDS, { error: "Choose what to block." }),
-    value: z.string({ error: "Enter what to block." }),
-    action: z.enum(BLOCK_ACTIONS, { error: "Choose what happens to such comments." }),
+    kind: z.enum(BLOCK_KINDS, { error: () => t("admin.block.chooseKind") }),
+    value: z.string({ error: () => t("admin.block.enterValue") }),
+    action: z.enum(BLOCK_ACTIONS, { error: () => t("admin.block.chooseAction") }),
     note: z
       .string()
       .trim()
-      .max(200, "A note can be at most 200 characters.")
+      .max(200, { error: () => t("admin.block.noteTooLong") })
       .optional()
       .transform((note) => note || null),
     days: z.coerce
       .number()
-      .refine((days) => (BLOCK_DAYS as readonly number[]).includes(days), "Choose how long it lasts.")
+      .refine((days) => (BLOCK_DAYS as readonly number[]).includes(days), { error: () => t("admin.block.chooseDays") })
       .nullish(),
   })
   .superRefine((input, ctx) => {
     if (!actionsFor(input.kind).includes(input.action))
-      ctx.addIssue({ code: "custom", path: ["action"], message: "A word or a domain sends to the queue or refuses." });
+      ctx.addIssue({ code: "custom", path: ["action"], message: t("admin.block.wordAction") });
   });
 
 export type BlockField = "kind" | "value" | "action" | "note" | "days";
@@ -120,7 +121,7 @@ export async function addBlock(
       const value = normalizeBlock(parsed.data.kind, parsed.data.value);
       if (!value.ok) return { kind: "invalid", errors: { value: [value.error] } };
       if ((await countBlocks(db)) >= MAX_BLOCKS)
-        return { kind: "invalid", errors: { value: [`There are ${MAX_BLOCKS} entries already: remove some first.`] } };
+        return { kind: "invalid", errors: { value: [t("admin.block.full", { max: MAX_BLOCKS })] } };
       const rule = await saveBlock(
         {
           kind: parsed.data.kind,

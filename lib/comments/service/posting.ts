@@ -10,6 +10,7 @@ import { mailEnabled } from "../../mail/mail";
 import { wakeSender } from "../../mail/sender";
 import { withinLimit, type Place } from "../../server/rate-limit";
 import { settings, type Settings } from "../../settings";
+import { t } from "../../i18n";
 import { checkFormToken, joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentInputSchema, type CommentInput } from "../validation";
 import { emailSchema } from "../../mail/schema";
@@ -124,7 +125,7 @@ export async function submitComment(
         if (!from.isAuthor && impersonatesAuthor(parsed.data.name)) {
           return {
             kind: "invalid",
-            errors: { name: ["This name belongs to the site's author. Please pick another name."] },
+            errors: { name: [t("validation.authorName")] },
           };
         }
         return storeComment(
@@ -309,8 +310,7 @@ function readNotify(submission: Submission): { email: string | null; error?: { e
   const ticked = submission.notify === true || submission.notify === "on";
   if (!ticked || !mailEnabled()) return { email: null };
   const email = typeof submission.email === "string" ? submission.email.trim() : "";
-  if (!email)
-    return { email: null, error: { email: ["Enter your email address to be told of replies, or untick the box."] } };
+  if (!email) return { email: null, error: { email: [t("validation.emailMissing")] } };
   const parsed = emailSchema.safeParse(email);
   if (!parsed.success) return { email: null, error: { email: parsed.error.issues.map((i) => i.message) } };
   return { email: parsed.data };
@@ -318,5 +318,5 @@ function readNotify(submission: Submission): { email: string | null; error?: { e
 
 /** What the form says once a comment is stored. */
 export function postedMessage(pending: boolean): string {
-  return pending ? "Thanks! Your comment is awaiting moderation." : "Thanks! Your comment is posted.";
+  return t(pending ? "post.pending" : "post.posted");
 }

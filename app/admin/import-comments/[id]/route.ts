@@ -1,3 +1,4 @@
+import { t } from "@/lib/i18n";
 import { isAdmin } from "@/lib/server/admin";
 import { getImportJob } from "@/lib/comments/import-jobs";
 import { db } from "@/lib/server/db";
@@ -7,7 +8,7 @@ import { importPage, jobPage } from "../import-page";
 // instance answers it from the job's row.
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  if (!(await isAdmin())) return importPage("Sign in first", "Sign in at /admin first.", 401);
+  if (!(await isAdmin())) return importPage(t("admin.import.signInTitle"), t("admin.import.signIn"), 401);
   const { id } = await params;
   const job = /^[0-9a-f-]{36}$/.test(id) ? await getImportJob(id, db()) : null;
   if (!job) return importPage("No such import", "This import is not known (or was deleted).", 404);

@@ -1,3 +1,4 @@
+import { t } from "@/lib/i18n";
 import { getArticle } from "@/lib/content/articles";
 import { listRecentComments } from "@/lib/comments/store";
 import { renderCommentAtom } from "@/lib/content/feeds";
@@ -14,6 +15,6 @@ export async function GET(_request: Request, { params }: Params) {
     });
   } catch (error) {
     console.error(`feeds: cannot list comments for "${article.slug}"`, error);
-    return new Response("Comments are unavailable right now.", { status: 503, headers: { "retry-after": "60" } });
+    return new Response(t("refused.feedUnavailable"), { status: 503, headers: { "retry-after": "60" } });
   }
 }

@@ -3,6 +3,7 @@ import { readViewer } from "@/lib/comments/reader";
 import { ownChangeRefused, submitDelete } from "@/lib/comments/service";
 import { articlePath, articleUrl, commentAnchor } from "@/lib/routes";
 import { plainPage } from "@/lib/server/plain-page";
+import { t } from "@/lib/i18n";
 
 // A reader deleting their own comment: the target of the plain Delete form of their comments
 // (lib/comments/html.ts), which SoftNavigation sends in place when JavaScript runs. proxy.ts has
@@ -22,12 +23,12 @@ export async function POST(request: Request, { params }: Params) {
     if (result.kind !== "ok") refused = { status: 409, message: ownChangeRefused(result.kind) };
   } catch {
     // A damaged form, or the database away (the service logged it).
-    refused = { status: 503, message: "The comment could not be deleted right now. Please try again." };
+    refused = { status: 503, message: t("refused.delete.unsaved") };
   }
   const encoded = encodeURIComponent(slug);
   if (refused) {
     const back = articleUrl(encoded, undefined, id ? commentAnchor(encodeURIComponent(id)) : "comments");
-    return plainPage(refused.status, { title: "Not deleted", text: refused.message, back });
+    return plainPage(refused.status, { title: t("refused.delete.title"), text: refused.message, back });
   }
   revalidatePath(articlePath(slug));
   revalidatePath("/"); // the index counts comments

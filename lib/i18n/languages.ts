@@ -1,0 +1,93 @@
+// The languages the site can speak: one catalog each in lib/i18n/messages/. Imports nothing, so
+// settings.ts checks SITE_LANGUAGE against it and client components may read it.
+
+/** Every language with a complete catalog, English first (the source of every message). */
+export const LANGUAGES = ["en", "fr", "de", "es", "pt-BR", "ja", "zh-Hans", "ar", "ur"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Written right to left: the page gets dir="rtl" (Persian and Hebrew too, for a catalog to come). */
+const RIGHT_TO_LEFT = new Set(["ar", "ur", "fa", "he"]);
+
+/**
+ * For a language tag with no catalog of its own, the catalog of its language: fr-CA reads French,
+ * pt (or pt-PT) Brazilian Portuguese, zh and zh-CN Simplified Chinese.
+ */
+const BY_LANGUAGE: Record<string, Language> = { pt: "pt-BR", zh: "zh-Hans" };
+
+/** The catalog a BCP 47 tag reads ("fr-CA" → "fr"), or null when there is none (or the tag is not one). */
+export function catalogLanguage(tag: string): Language | null {
+  let canonical: string;
+  try {
+    [canonical] = Intl.getCanonicalLocales(tag);
+  } catch {
+    return null;
+  }
+  if (!canonical) return null;
+  const exact = LANGUAGES.find((language) => language.toLowerCase() === canonical.toLowerCase());
+  if (exact) return exact;
+  const locale = new Intl.Locale(canonical);
+  if (locale.language === "zh" && (locale.script === "Hant" || ["TW", "HK", "MO"].includes(locale.region ?? "")))
+    return null; // Traditional Chinese is not Simplified Chinese
+  return (
+    BY_LANGUAGE[locale.language] ??
+    LANGUAGES.find((language) => new Intl.Locale(language).language === locale.language) ??
+    null
+  );
+}
+
+/** Whether `tag` is a well-formed BCP 47 language tag ("fr", "pt-BR", "zh-Hans-CN"). */
+export function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** The canonical form of a tag ("pt-br" → "pt-BR"), as <html lang> carries it; the tag itself if it is not one. */
+export function canonicalTag(tag: string): string {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+export function textDirection(tag: string): "ltr" | "rtl" {
+  try {
+    return RIGHT_TO_LEFT.has(new Intl.Locale(tag).language) ? "rtl" : "ltr";
+  } catch {
+    return "ltr";
+  }
+}
+
+/**
+ * The locale dates and numbers are written in. English is British English, as the site always
+ * wrote it ("20 November 2026"): a plain `en` keeps that; en-US asks for American.
+ */
+export const formatLocale = (tag: string) => (tag === "en" ? "en-GB" : tag);
+
+/** Open Graph's locale (language_TERRITORY) for the social card. */
+const OG_LOCALES: Record<string, string> = {
+  en: "en_GB",
+  fr: "fr_FR",
+  de: "de_DE",
+  es: "es_ES",
+  "pt-BR": "pt_BR",
+  ja: "ja_JP",
+  "zh-Hans": "zh_CN",
+  ar: "ar_AR",
+  ur: "ur_PK",
+};
+
+export function openGraphLocale(tag: string): string {
+  const region = (() => {
+    try {
+      return new Intl.Locale(tag).region;
+    } catch {
+      return undefined;
+    }
+  })();
+  const language = catalogLanguage(tag) ?? "en";
+  return region && tag !== language ? `${tag.split("-")[0]}_${region}` : OG_LOCALES[language];
+}

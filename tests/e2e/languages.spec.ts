@@ -1,0 +1,129 @@
+import AxeBuilder from "@axe-core/playwright";
+import Database from "better-sqlite3";
+import { expect, test, type Page } from "./support/test";
+import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
+import { englishLeft } from "../support/english-left";
+import { LANGUAGES, textDirection } from "@/lib/i18n/languages";
+import { articlePath } from "@/lib/routes";
+
+// The site in every language it ships (SITE_LANGUAGE): the home and an article with comments (a
+// reply, an edited one, a reply form open) as a reader without JavaScript gets them, with no word
+// of the English interface left and no message key shown raw, in <html lang> and its direction;
+// and the article, scripted, clean for axe.
+// The articles and the comments are their writers' words (English in the e2e content): they are
+// taken out before looking. One server per language, on a database of its own, comments written
+// straight into it.
+
+const SLUG = "field-note-10";
+
+/** Taken out of the page first: what authors and readers wrote, which no catalog translates. */
+const USER_CONTENT = [
+  ".prose",
+  ".subtitle",
+  ".article-header h1",
+  ".card-text :is(h2, h3)",
+  ".card-text > p:not(.meta)",
+  ".author-name",
+  ".author-link",
+  ".author-bio",
+  ".hero h1",
+  ".tagline",
+  ".tag-list",
+  ".toc ol",
+  ".series",
+  ".more-to-read li",
+  ".article-nav-title",
+  ".site-name",
+  ".comment-body",
+  ".comment-author",
+  "bdi",
+  ".avatar",
+  "code",
+  "script",
+  "style",
+].join(", ");
+
+/** The page's visible words once its writers' are taken out. */
+async function interfaceText(page: Page): Promise<string> {
+  return page.evaluate((selector) => {
+    const body = document.body.cloneNode(true) as HTMLElement;
+    for (const element of body.querySelectorAll(selector)) element.remove();
+    // Placeholders and labels given as attributes are words of the interface too.
+    const attributes = [...body.querySelectorAll("[placeholder], [aria-label], [title]")].map((element) =>
+      ["placeholder", "aria-label", "title"].map((name) => element.getAttribute(name) ?? "").join(" "),
+    );
+    return `${body.textContent} ${attributes.join(" ")}`;
+  }, USER_CONTENT);
+}
+
+LANGUAGES.forEach((language, index) => {
+  test.describe(`SITE_LANGUAGE=${language}`, () => {
+    let server: RunningServer;
+    test.beforeAll(async () => {
+      test.setTimeout(SERVER_SETUP_MS);
+      const url = freshSqlite(`e2e-language-${language}`);
+      const sqlite = new Database(url.slice("file:".length));
+      const insert = sqlite.prepare(
+        `INSERT INTO "Comment" (id, articleSlug, parentId, rootId, depth, replyToName, authorName, body, status, createdAt, editedAt)
+         VALUES (@id, @slug, @parent, @root, @depth, @replyTo, @name, @body, 'published', @at, @edited)`,
+      );
+      insert.run({
+        id: "l-ada",
+        slug: SLUG,
+        parent: null,
+        root: "l-ada",
+        depth: 1,
+        replyTo: null,
+        name: "Ada",
+        body: "Lorem ipsum dolor sit amet.",
+        at: "2026-03-01T09:15:00.000Z",
+        edited: "2026-03-01T09:20:00.000Z",
+      });
+      insert.run({
+        id: "l-linus",
+        slug: SLUG,
+        parent: "l-ada",
+        root: "l-ada",
+        depth: 2,
+        replyTo: "Ada",
+        name: "Linus",
+        body: "Consectetur adipiscing elit.",
+        at: "2026-03-01T10:00:00.000Z",
+        edited: null,
+      });
+      sqlite.close();
+      // Mail on (nothing is queued: port 9 discards), so the follow forms show too.
+      server = await startServer(
+        E2E_PORT + 50 + index,
+        e2eEnv(url, { SITE_LANGUAGE: language, SMTP_URL: "smtp://127.0.0.1:9" }),
+        `data/e2e-language-${language}.log`,
+      );
+    });
+    test.afterAll(() => server?.stop());
+
+    test(`the home and an article with comments read in ${language}, nothing of English's interface left`, async ({
+      browser,
+    }) => {
+      const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
+      const page = await context.newPage();
+      for (const path of ["/", articlePath(SLUG), `${articlePath(SLUG)}?reply=l-ada#reply-form`]) {
+        await page.goto(path);
+        await expect(page.locator("html")).toHaveAttribute("lang", language);
+        const dir = await page.locator("html").getAttribute("dir");
+        expect(dir ?? "ltr", path).toBe(textDirection(language));
+        if (language === "en") continue;
+        const left = englishLeft(await interfaceText(page), language);
+        expect(left, `${path}: English words or raw keys left`).toEqual({ words: [], keys: [] });
+      }
+      await context.close();
+    });
+
+    test(`the article with comments is clean for axe in ${language}`, async ({ page }) => {
+      await page.goto(`${server.url}${articlePath(SLUG)}`);
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+    });
+  });
+});

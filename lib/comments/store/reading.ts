@@ -72,7 +72,6 @@ const rowSelect = {
   browserId: true,
   byAuthor: true,
   pinned: true,
-  _count: { select: { reactions: true } },
 } as const;
 
 type Row = {
@@ -89,7 +88,6 @@ type Row = {
   browserId: string | null;
   byAuthor: boolean;
   pinned: boolean;
-  _count: { reactions: number };
 };
 
 /**
@@ -111,6 +109,7 @@ function visibleTo(viewer: Viewer) {
  */
 export async function countComments(slug: string, db: Db = defaultDb(), viewer: Viewer = NOBODY): Promise<number> {
   const own = viewer.admin ? [] : [...viewer.ownIds];
+  if (own.length === 0) return countPublished(slug, db);
   return db.comment.count({
     where: {
       articleSlug: slug,
@@ -118,6 +117,17 @@ export async function countComments(slug: string, db: Db = defaultDb(), viewer: 
       OR: [{ status: "published" }, ...(own.length ? [{ status: "shadow", id: { in: own } }] : [])],
     },
   });
+}
+
+/**
+ * What most pages count: an article's published comments, read from the (articleSlug, status,
+ * deletedAt) index alone. Prisma's count() counts the ids of a subquery, which SQLite fetches from
+ * the table row by row (3 ms at 10,000 comments, against 0.3 for the index).
+ */
+async function countPublished(slug: string, db: Db): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS n FROM "Comment" WHERE "articleSlug" = ${slug} AND "status" = 'published' AND "deletedAt" IS NULL`;
+  return Number(row.n);
 }
 
 /** Published comment counts for every article that has any. */
@@ -154,7 +164,8 @@ const OLDEST_FIRST = [{ createdAt: "asc" as const }, { id: "asc" as const }];
  */
 export async function listComments(
   slug: string,
-  options: { sort?: CommentSort; threads?: number; viewer?: Viewer } = {},
+  /** `count`: the count as this viewer sees it, when the caller has it already (the page's header). */
+  options: { sort?: CommentSort; threads?: number; viewer?: Viewer; count?: Promise<number> } = {},
   db: Db = defaultDb(),
 ): Promise<CommentPage> {
   const { sort = "oldest", threads: limit = THREADS_PER_PAGE, viewer = NOBODY } = options;
@@ -166,7 +177,7 @@ export async function listComments(
   ];
 
   const [count, roots] = await Promise.all([
-    countComments(slug, db, viewer),
+    options.count ?? countComments(slug, db, viewer),
     db.comment.findMany({ where: threadRoots(slug, viewer), orderBy, take: limit + 1, select: rowSelect }),
   ]);
   return {
@@ -235,7 +246,10 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       }),
     );
   }
-  const reacted = await reactedOn(slug, viewer, db);
+  const [reacted, reactions] = await Promise.all([
+    reactedOn(slug, viewer, db),
+    reactionCounts([...roots, ...replies].map((row) => row.id), db),
+  ]);
 
   const childrenOf = new Map<string, Row[]>();
   for (const reply of replies) {
@@ -267,7 +281,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       pinned: visible && row.pinned,
       hidden: visible && row.status === "hidden",
       shadow: visible && Boolean(viewer.admin) && row.status === "shadow",
-      reactions: row._count.reactions,
+      reactions: reactions.get(row.id) ?? 0,
       reacted: reacted.has(row.id),
       own,
       byAuthor: visible && row.byAuthor,
@@ -276,6 +290,23 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
     };
   };
   return roots.map(build).filter((c): c is CommentView => c !== null);
+}
+
+/**
+ * The 👍 counts of these comments, by id (none: 0). Asked for the comments shown only: Prisma's
+ * `_count` on the rows' query joined a count of every reaction of the site, grouped by comment.
+ */
+async function reactionCounts(ids: string[], db: Db): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const groups = await db.reaction.groupBy({
+      by: ["commentId"],
+      where: { commentId: { in: ids.slice(i, i + IDS_PER_QUERY) } },
+      _count: { _all: true },
+    });
+    for (const group of groups) counts.set(group.commentId, group._count._all);
+  }
+  return counts;
 }
 
 /** What a webhook says of a comment (lib/mail/notifications.ts): null when there is no such comment. */

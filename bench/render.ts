@@ -44,6 +44,9 @@ const { values } = parseArgs({
     heap: { type: "boolean", default: false },
     load: { type: "boolean", default: false },
     posts: { type: "string", default: "300" },
+    /** More flags for the server's node (e.g. "--optimize-for-size"), and NAME=value settings for its environment. */
+    "node-flags": { type: "string", default: "" },
+    env: { type: "string", multiple: true, default: [] },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -156,9 +159,11 @@ async function main() {
     node,
     ...(values.prof ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
     ...(values.heap ? ["--heapsnapshot-signal=SIGUSR2"] : []),
+    ...values["node-flags"].split(" ").filter(Boolean),
     ...args,
   ];
-  const server = await startServer(PORT, loadEnv(url), `data/render-bench-${PORT}.log`, program);
+  const extra = Object.fromEntries(values.env.map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
+  const server = await startServer(PORT, loadEnv(url, extra), `data/render-bench-${PORT}.log`, program);
   const base = server.url;
   const figures: Record<string, unknown> = { database: label };
   try {
@@ -200,6 +205,9 @@ async function main() {
     figures.rssEnd = rssMb(server.pid);
     figures.groupRssEnd = groupRssMb(server.pid);
     figures.memoryMap = memoryMap(server.pid);
+    // A server left alone a while: V8's memory reducer gives back what the load left.
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    figures.rssIdle = rssMb(server.pid);
     // The node process of the group (SERVER_TS runs node directly): its snapshot lands in its cwd.
     if (values.heap) figures.heapSnapshot = await heapSnapshot(server.pid);
   } finally {
@@ -216,7 +224,7 @@ async function main() {
     `\n${label}: CPU ms per render (range of ${ROUNDS} rounds): ` +
       SIZES.map(([, count]) => `${count} comments ${range(String(count), "cpuMs")}`).join(", ") +
       `; 200 under load (10 conn.) ${range("load10", "cpuMs")}` +
-      `\nfirst render of the 10,000-comment article ${JSON.stringify(figures.firstLong)}; RSS start ${figures.rssStart} MB, end ${figures.rssEnd} MB (group ${figures.groupRssEnd} MB)\n${JSON.stringify(figures.memoryMap, null, 1)}`,
+      `\nfirst render of the 10,000-comment article ${JSON.stringify(figures.firstLong)}; RSS start ${figures.rssStart} MB, end ${figures.rssEnd} MB (group ${figures.groupRssEnd} MB), 30 s later ${figures.rssIdle} MB\n${JSON.stringify(figures.memoryMap, null, 1)}`,
   );
 }
 

@@ -30,4 +30,10 @@ export {
   type Moderation,
 } from "./moderating";
 export { submitReaction, type ReactionResult } from "./reactions";
-export { importBackup, importFrom } from "./importing";
+
+// Imports load their readers (sax, parse5, rehype-remark) when one runs: a reader's request, and a
+// post, never need them.
+type Importing = typeof import("./importing");
+export const importBackup: Importing["importBackup"] = async (...args) =>
+  (await import("./importing")).importBackup(...args);
+export const importFrom: Importing["importFrom"] = async (...args) => (await import("./importing")).importFrom(...args);

@@ -104,7 +104,11 @@ function memoryMap(pid: number): Record<string, number> {
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
     if (rss) sums[name] = (sums[name] ?? 0) + Number(rss[1]) / 1024;
   }
-  return Object.fromEntries(Object.entries(sums).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)]));
+  return Object.fromEntries(
+    Object.entries(sums)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, Math.round(v)]),
+  );
 }
 
 /** Waits for the heap snapshot the server writes in its folder (SIGUSR2) to be complete; its name. */

@@ -65,7 +65,9 @@ async function transport(): Promise<Transporter> {
  * (RFC 2047) and folding long lines, so nothing a reader typed can add or change a header.
  */
 export async function deliverMail(mail: OutgoingMail): Promise<void> {
-  await (await transport()).sendMail({
+  await (
+    await transport()
+  ).sendMail({
     from: mailFrom(),
     to: mail.to,
     subject: mail.subject,

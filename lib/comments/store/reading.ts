@@ -248,7 +248,10 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
   }
   const [reacted, reactions] = await Promise.all([
     reactedOn(slug, viewer, db),
-    reactionCounts([...roots, ...replies].map((row) => row.id), db),
+    reactionCounts(
+      [...roots, ...replies].map((row) => row.id),
+      db,
+    ),
   ]);
 
   const childrenOf = new Map<string, Row[]>();

@@ -151,9 +151,14 @@ export async function commentCountsForIndex(): Promise<Map<string, number> | nul
   }
 }
 
-/** An article's threads, as far as a reader may see them: a hidden thread with replies keeps its place. */
+/**
+ * An article's threads, as far as a reader may see them: a hidden thread with replies keeps its
+ * place. Its replies are sought with the article's slug (always theirs too), so the check is a seek
+ * on (articleSlug, parentId): without it, SQLite walked that index whole for each root a reader
+ * may not see (384 ms a render at 10,000 comments with one root in eight deleted).
+ */
 function threadRoots(slug: string, viewer: Viewer) {
-  return { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: {} } }] };
+  return { articleSlug: slug, parentId: null, OR: [visibleTo(viewer), { replies: { some: { articleSlug: slug } } }] };
 }
 
 const OLDEST_FIRST = [{ createdAt: "asc" as const }, { id: "asc" as const }];

@@ -8,27 +8,13 @@ import type { Instrumentation } from "next";
 // commenter's own page (lib/comments/commenter-page.ts), and server.ts's lane to answer new
 // comments (lib/comments/lane-posts.ts); and content/ is watched, so that a changed article is
 // published without a rebuild (lib/server/content-live.ts); and with FEDIVERSE=on, the social web
-// (lib/fediverse/serve.ts: server.ts's lane to Fedify, its queue's worker, new articles sent to
-// followers). Not in the Edge runtime, which has no database.
+// (lib/fediverse/serve.ts); all of it in instrumentation-node.ts. Not in the Edge runtime, which
+// has no database.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    // The database client's first query, before /readyz asks (lib/server/health.ts).
-    const { warmUp } = await import("./lib/server/health");
-    void warmUp();
-    const { startSender } = await import("./lib/mail/sender");
-    startSender();
-    const { startInboundListener } = await import("./lib/mail-in/listener");
-    startInboundListener();
-    const { startCacheChannel } = await import("./lib/server/cache-channel");
-    startCacheChannel();
-    const { serveCommenters } = await import("./lib/comments/commenter-page");
-    serveCommenters();
-    const { serveCommentPosts } = await import("./lib/comments/lane-posts");
-    serveCommentPosts();
-    const { startContentLive } = await import("./lib/server/content-live");
-    startContentLive();
-    const { serveFediverse } = await import("./lib/fediverse/serve");
-    await serveFediverse();
+    // One import: each import here is a bundle of its own, loading what they share again.
+    const { startNodeServer } = await import("./instrumentation-node");
+    await startNodeServer();
   }
 }
 

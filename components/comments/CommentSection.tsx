@@ -19,6 +19,7 @@ import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
 import { fediverseCounts } from "@/lib/comments/html";
 import { issueFormToken } from "@/lib/server/form-token";
 import { CommentForm } from "./CommentForm";
+import { publishedCommentCount } from "./comment-count";
 import { ReactionsForm } from "./ReactionButton";
 import { CommentItem, type CommentContext } from "./CommentItem";
 import { FollowForm } from "./FollowForm";
@@ -113,7 +114,9 @@ async function readDiscussion({
   // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
   // each answer puts its token and the reader's name, and marks where a commenter's actions go.
   const template = isTemplateRender(request);
-  const page = await listComments(slug, { sort, threads, viewer });
+  // Nothing of their own to count: the number the page's header asked for.
+  const count = !admin && reader.ownIds.size === 0 ? publishedCommentCount(slug) : undefined;
+  const page = await listComments(slug, { sort, threads, viewer, count });
   // Under COMMENTS_MODERATION=first the setting alone does not say whether it waits: the comment does.
   if (posted && viewer.ownIds.has(posted))
     notice = postedMessage(findComment(page.threads, posted)?.pending ?? settings().COMMENTS_MODERATION === "pre");

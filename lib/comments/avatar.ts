@@ -28,7 +28,13 @@ export function avatarTone(name: string, browserId: string | null, byAuthor = fa
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-const firstGrapheme = (text: string) => graphemes.segment(text)[Symbol.iterator]().next().value?.segment ?? "";
+/** The first whole character: an ASCII one followed by another (but CR LF) is one alone, without the segmenter's cost. */
+function firstGrapheme(text: string): string {
+  const next = text.charCodeAt(1);
+  if (text.charCodeAt(0) < 0x80 && (text.length === 1 || (next < 0x80 && !(text[0] === "\r" && next === 10))))
+    return text[0];
+  return graphemes.segment(text)[Symbol.iterator]().next().value?.segment ?? "";
+}
 
 /**
  * "Ana Lima" → "AL", "zoë" → "Z", "@bob" → "B": the first letter (or digit) of the first and last
@@ -45,6 +51,19 @@ export function initialsOf(name: string): string {
   return (first + last).toLocaleUpperCase();
 }
 
+// Every render of a page draws each of its commenters' avatars: two SHA-256 and a grapheme
+// segmentation, 3.5 ms for 200 comments. The same few names and browsers come back on every page,
+// so each is drawn once; past AVATARS_KEPT the oldest go first.
+const AVATARS_KEPT = 5_000;
+const drawn = new Map<string, Avatar>();
+
 export function avatarOf(name: string, browserId: string | null, byAuthor = false): Avatar {
-  return { initials: initialsOf(name), tone: avatarTone(name, browserId, byAuthor) };
+  const key = `${byAuthor ? "1" : "0"}${browserId ?? ""}\u0000${name}`;
+  let avatar = drawn.get(key);
+  if (!avatar) {
+    avatar = Object.freeze({ initials: initialsOf(name), tone: avatarTone(name, browserId, byAuthor) });
+    if (drawn.size >= AVATARS_KEPT) drawn.delete(drawn.keys().next().value!);
+    drawn.set(key, avatar);
+  }
+  return avatar;
 }

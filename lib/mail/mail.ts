@@ -1,5 +1,5 @@
 import "server-only";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { settings } from "../settings";
 import { site } from "../site";
 
@@ -37,10 +37,13 @@ export type OutgoingMail = {
 
 let cached: { url: string; transport: Transporter } | undefined;
 
-function transport(): Transporter {
+// nodemailer loads with the first mail: a site without SMTP_URL, and every page, never needs it.
+async function transport(): Promise<Transporter> {
   const url = settings().SMTP_URL;
   if (!url) throw new Error("SMTP_URL is not set");
-  if (cached?.url !== url) {
+  const { default: nodemailer } = cached?.url === url ? { default: null } : await import("nodemailer");
+  // Checked after the import's wait: a mail sent meanwhile may have made it.
+  if (nodemailer && cached?.url !== url) {
     cached?.transport.close();
     // Short timeouts: a mail server that is away should fail the attempt (and be retried later),
     // not hold the sender loop for minutes.
@@ -54,7 +57,7 @@ function transport(): Transporter {
       }),
     };
   }
-  return cached.transport;
+  return cached!.transport;
 }
 
 /**
@@ -62,7 +65,9 @@ function transport(): Transporter {
  * (RFC 2047) and folding long lines, so nothing a reader typed can add or change a header.
  */
 export async function deliverMail(mail: OutgoingMail): Promise<void> {
-  await transport().sendMail({
+  await (
+    await transport()
+  ).sendMail({
     from: mailFrom(),
     to: mail.to,
     subject: mail.subject,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { adjacentArticles, getArticle, listArticles, type Article } from "@/lib/content/articles";
 import { problemsToShow, type ContentProblem } from "@/lib/content/problems";
 import { articleMetadata, blogPostingJsonLd } from "@/lib/content/seo";
-import { COMMENT_SORTS, countComments, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
+import { COMMENT_SORTS, THREADS_PER_PAGE, MAX_THREADS_PER_PAGE } from "@/lib/comments/store";
 import { relatedArticles } from "@/lib/content/related";
 import { seriesOf } from "@/lib/content/series";
 import { ArticleNav } from "@/components/ArticleNav";
@@ -13,6 +13,7 @@ import { RelatedArticles, SeriesBox } from "@/components/MoreToRead";
 import { ArticleView } from "@/components/ArticleView";
 import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
+import { publishedCommentCount } from "@/components/comments/comment-count";
 import { ContentProblems } from "@/components/ContentProblems";
 
 type Props = {
@@ -72,7 +73,7 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   const published = listArticles();
   const series = seriesOf(article, published);
   // For the header; the discussion below says itself when the database is down.
-  const commentCount = await countComments(article.slug).catch(() => null);
+  const commentCount = await publishedCommentCount(article.slug).catch(() => null);
   return (
     <>
       <JsonLd data={blogPostingJsonLd(article)} />

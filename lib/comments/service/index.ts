@@ -1,4 +1,5 @@
 import "server-only";
+import type * as importing from "./importing";
 
 // The one door to the comment store (as Remark42's service package is to its engine): every write
 // (post, edit, delete, 👍, moderation, import) comes through here, with its rules: validation, the
@@ -33,4 +34,10 @@ export {
   type Moderation,
 } from "./moderating";
 export { submitReaction, type ReactionResult } from "./reactions";
-export { importBackup, importFrom } from "./importing";
+
+// Imports load their readers (sax, parse5, rehype-remark) when one runs: a reader's request, and a
+// post, never need them.
+export const importBackup: typeof importing.importBackup = async (...args) =>
+  (await import("./importing")).importBackup(...args);
+export const importFrom: typeof importing.importFrom = async (...args) =>
+  (await import("./importing")).importFrom(...args);

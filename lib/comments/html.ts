@@ -207,8 +207,10 @@ export function commentActionsHtml(
   );
 }
 
-/** The words the fediverse adds to a discussion (lib/fediverse/): a reply's link to where it was written, the likes and boosts. */
-/** "On the fediverse: 3 likes · 1 boost", under the discussion's heading (text: React escapes it). */
+/**
+ * What the fediverse adds to a discussion (lib/fediverse/), under its heading: "On the fediverse:
+ * 3 likes · 1 boost" (text: React escapes it).
+ */
 export function fediverseCounts({ likes, boosts }: { likes: number; boosts: number }): string {
   const { t } = siteLanguage();
   const counts = [

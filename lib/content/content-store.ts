@@ -175,7 +175,14 @@ function scan(dir: string, folder: Folder): ContentChange {
   const files = articleFiles(dir);
   const assets = assetsSignature(dir);
   const everything = !folder.authors || assets !== folder.assets;
-  const change: ContentChange = { dir, published: [], removed: [], refused: [], assets: false, version: folder.version };
+  const change: ContentChange = {
+    dir,
+    published: [],
+    removed: [],
+    refused: [],
+    assets: false,
+    version: folder.version,
+  };
   if (everything) {
     const before = folder.authors?.problems;
     folder.authors = state.reader!.authors(dir);

@@ -44,7 +44,8 @@ function customIcon(dir: string): (Read & { type: string }) | undefined {
   if (svg) return { ...svg, type: IMAGE_TYPES[".svg"] };
   const png = read(path.join(dir, "icon.png"));
   // The signature and the IHDR chunk with its width and height: a PNG that can be wrapped.
-  if (png && png.bytes.length >= 24 && png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return { ...png, type: IMAGE_TYPES[".png"] };
+  if (png && png.bytes.length >= 24 && png.bytes.subarray(0, 8).equals(PNG_SIGNATURE))
+    return { ...png, type: IMAGE_TYPES[".png"] };
   return undefined;
 }
 

@@ -107,7 +107,8 @@ describe("refreshing the page in next dev", () => {
       const reader = contentEventStream(dir, abort.signal, since).getReader();
       const text = [decoder.decode((await reader.read()).value)];
       abort.abort();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text.push(decoder.decode(chunk.value));
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text.push(decoder.decode(chunk.value));
       return text.join("");
     };
     expect(await read(rendered)).toBe(": watching content\n\n");

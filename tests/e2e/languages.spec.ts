@@ -3,13 +3,14 @@ import Database from "better-sqlite3";
 import { expect, test, type Page } from "./support/test";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
 import { englishLeft } from "../support/english-left";
+import { noJava, nuHtmlErrors } from "./support/nu-html";
 import { LANGUAGES, textDirection } from "@/lib/i18n/languages";
 import { articlePath } from "@/lib/routes";
 
 // The site in every language it ships (SITE_LANGUAGE): the home and an article with comments (a
 // reply, an edited one, a reply form open) as a reader without JavaScript gets them, with no word
-// of the English interface left and no message key shown raw, in <html lang> and its direction;
-// and the article, scripted, clean for axe.
+// of the English interface left and no message key shown raw, in <html lang> and its direction,
+// valid for the Nu HTML Checker; and the article, scripted, clean for axe.
 // The articles and the comments are their writers' words (English in the e2e content): they are
 // taken out before looking. One server per language, on a database of its own, comments written
 // straight into it.
@@ -106,8 +107,10 @@ LANGUAGES.forEach((language, index) => {
     }) => {
       const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
       const page = await context.newPage();
+      const pages = new Map<string, string>();
       for (const path of ["/", articlePath(SLUG), `${articlePath(SLUG)}?reply=l-ada#reply-form`]) {
-        await page.goto(path);
+        const response = await page.goto(path);
+        pages.set(path, await response!.text());
         await expect(page.locator("html")).toHaveAttribute("lang", language);
         const dir = await page.locator("html").getAttribute("dir");
         expect(dir ?? "ltr", path).toBe(textDirection(language));
@@ -116,6 +119,8 @@ LANGUAGES.forEach((language, index) => {
         expect(left, `${path}: English words or raw keys left`).toEqual({ words: [], keys: [] });
       }
       await context.close();
+      // Valid HTML in every language (the checker: a Java start-up, so once for the three pages).
+      if (noJava === null) expect(nuHtmlErrors(pages)).toEqual([]);
     });
 
     test(`the article with comments is clean for axe in ${language}`, async ({ page }) => {

@@ -6,14 +6,10 @@
 // Each page is saved as served and the checker runs once on all of them; every error is printed
 // with its page, line and column. Mail is on (SMTP_URL, though nothing is queued, so nothing is
 // sent): the pages carry the subscribe and follow forms too. Skipped, saying why, without Java.
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
 import { expect, QUICK, test, type APIRequestContext, type Page } from "./support/test";
 import { postComment, readerPage, unique } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
+import { noJava, nuHtmlErrors } from "./support/nu-html";
 import { articlePath, authorPath, commentsApiPath, tagPath } from "@/lib/routes";
 
 const SLUG = "monolith-vs-microservices";
@@ -21,13 +17,6 @@ const ADMIN_PASSWORD = "correct horse battery staple";
 const ARTICLE = articlePath(SLUG);
 const PORT = E2E_PORT + 11;
 
-// The package's main module is the jar's path (a String object). Playwright runs from the project's root.
-const VNU_JAR = String(createRequire(path.resolve("package.json"))("vnu-jar"));
-const java = spawnSync("java", ["-version"], { encoding: "utf8" });
-const noJava =
-  java.error || java.status !== 0
-    ? `no Java to run the Nu HTML Checker (${java.error?.message ?? java.stderr.trim()}): apt-get install -y default-jre-headless`
-    : null;
 test.skip(noJava !== null, noJava ?? "");
 
 let server: RunningServer;
@@ -77,44 +66,6 @@ async function discussion(request: APIRequestContext, page: Page): Promise<{ ope
   return { opening, own };
 }
 
-type Message = {
-  type: string;
-  url?: string;
-  lastLine?: number;
-  firstColumn?: number;
-  message: string;
-  extract?: string;
-};
-
-/** Runs the checker once on every saved page; its errors as "page line:column: message (extract)". */
-function check(pages: Map<string, string>): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "valid-html-"));
-  const files = [...pages].map(([name, html], i) => {
-    const file = path.join(dir, `${i}.html`);
-    fs.writeFileSync(file, html);
-    return { file, name };
-  });
-  const run = spawnSync("java", ["-jar", VNU_JAR, "--format", "json", "--errors-only", ...files.map((f) => f.file)], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  fs.rmSync(dir, { recursive: true, force: true });
-  // The JSON report goes to stderr; anything else there is the checker failing to run.
-  let report: { messages: Message[] };
-  try {
-    report = JSON.parse(run.stderr);
-  } catch {
-    throw new Error(`the Nu HTML Checker did not report (exit ${run.status}): ${run.error?.message ?? run.stderr}`);
-  }
-  // It names each page by its file's URL (file:/tmp/…).
-  const pageOf = (url = "") => files.find(({ file }) => url.endsWith(file))?.name ?? url;
-  return report.messages.map(
-    (m) =>
-      `${pageOf(m.url)} ${m.lastLine}:${m.firstColumn}: ${m.type}: ${m.message}` +
-      (m.extract ? `\n    ${m.extract.replace(/\n/g, " ")}` : ""),
-  );
-}
-
 test(`the home, an article with its discussion, tags, search, the author page and /admin are valid HTML${QUICK}`, async ({
   browser,
   request,
@@ -158,7 +109,7 @@ test(`the home, an article with its discussion, tags, search, the author page an
   await save(author.request, `${ARTICLE}?confirm=${opening}`, "Yes, delete");
   await save(author.request, `${ARTICLE}?ban=${opening}`, "ban-form");
 
-  const errors = check(pages);
+  const errors = nuHtmlErrors(pages);
   if (errors.length) console.log(`The Nu HTML Checker found ${errors.length} error(s):\n${errors.join("\n")}`);
   expect(errors).toEqual([]);
 });

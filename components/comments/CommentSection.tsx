@@ -77,6 +77,8 @@ type Discussion = {
   notice: string | undefined;
   /** Likes and boosts from the fediverse (FEDIVERSE=on), or null. */
   fediverse: { likes: number; boosts: number } | null;
+  /** Likes and reposts from other sites by Webmention (FEDIVERSE=on), or null. */
+  webmention: { likes: number; boosts: number } | null;
 };
 
 /**
@@ -100,7 +102,13 @@ async function readDiscussion({
     isAdmin(),
     isThreadLocked(slug),
     headers(),
-    settings().FEDIVERSE === "on" ? Promise.all([reactionCounts(db(), slug), commentLikeCounts(db(), slug)]) : null,
+    settings().FEDIVERSE === "on"
+      ? Promise.all([
+          reactionCounts(db(), slug),
+          commentLikeCounts(db(), slug),
+          reactionCounts(db(), slug, "webmention"),
+        ])
+      : null,
   ]);
   const viewer = { ...reader, admin };
   // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
@@ -130,7 +138,7 @@ async function readDiscussion({
     document: answersWithDocument(request),
     fediverseLikes: reactions?.[1],
   };
-  return { page, context, notice, fediverse: reactions?.[0] ?? null };
+  return { page, context, notice, fediverse: reactions?.[0] ?? null, webmention: reactions?.[2] ?? null };
 }
 
 /**
@@ -154,7 +162,7 @@ export async function CommentSection(props: CommentSectionProps) {
       </section>
     );
   }
-  const { page, context, notice, fediverse } = discussion;
+  const { page, context, notice, fediverse, webmention } = discussion;
   const query = (changes: Partial<DiscussionView>) => discussionUrl(slug, { sort, threads, ...changes });
 
   return (
@@ -162,6 +170,9 @@ export async function CommentSection(props: CommentSectionProps) {
       <h2 id="comments-heading">Comments ({page.count})</h2>
       {fediverse && (fediverse.likes > 0 || fediverse.boosts > 0) && (
         <p className="meta fediverse-counts">{FEDIVERSE_TEXT.counts(fediverse.likes, fediverse.boosts)}</p>
+      )}
+      {webmention && (webmention.likes > 0 || webmention.boosts > 0) && (
+        <p className="meta webmention-counts">{FEDIVERSE_TEXT.webmentionCounts(webmention.likes, webmention.boosts)}</p>
       )}
       <ReactionsForm slug={slug} />
       {context.admin && banned && (

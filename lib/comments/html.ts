@@ -169,6 +169,9 @@ export const FEDIVERSE_TEXT = {
   commentLikes: (likes: number) => `${plural(likes, "like")} on the fediverse`,
   counts: (likes: number, boosts: number) =>
     `On the fediverse: ${[likes && plural(likes, "like"), boosts && plural(boosts, "boost")].filter(Boolean).join(" · ")}`,
+  /** Likes and reposts sent by Webmention from other sites. */
+  webmentionCounts: (likes: number, reposts: number) =>
+    `On other sites: ${[likes && plural(likes, "like"), reposts && plural(reposts, "repost")].filter(Boolean).join(" · ")}`,
 } as const;
 
 /** A fediverse reply's handle and the link to the original, after the name. */

@@ -24,6 +24,7 @@ import { PrismaMessageQueue } from "./message-queue";
 import { listenToInbox } from "./inbox";
 import { isPublishMessage, publishArticle } from "./publish";
 import { authorNote, isAnswerMessage, publishAnswer } from "./answers";
+import { isWebmentionMessage, verifyWebmention, webmentionOptions } from "./webmention-receive";
 import { FEDIVERSE_PATHS } from "./paths";
 
 // The site as one ActivityPub actor (`@blog@<host>`), built with Fedify: WebFinger and NodeInfo,
@@ -204,13 +205,16 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
       ? publishArticle(site_, ctx, message)
       : isAnswerMessage(message)
         ? publishAnswer(site_, ctx, message)
-        : null;
+        : isWebmentionMessage(message)
+          ? verifyWebmention(message, webmentionOptions(site_)).then(() => undefined)
+          : null;
   return site_;
 }
 
 /**
  * Works the queue until the signal aborts: Fedify's deliveries and inbox work, and the site's own
- * "publish this article", which becomes a Create(Article) to followers (publish.ts).
+ * "publish this article", which becomes a Create(Article) to followers (publish.ts), and
+ * Webmentions to check (webmention-receive.ts).
  */
 export async function runQueue(site_: SiteFederation, signal: AbortSignal): Promise<void> {
   await site_.federation.startQueue(undefined, { signal });

@@ -13,6 +13,8 @@ import { ArticleView } from "@/components/ArticleView";
 import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
 import { ContentProblems } from "@/components/ContentProblems";
+import { settings } from "@/lib/settings";
+import { WEBMENTION_PATH } from "@/lib/fediverse/paths";
 
 type Props = {
   params: Promise<{ slug: string }>;
@@ -75,6 +77,10 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   return (
     <>
       <JsonLd data={blogPostingJsonLd(article)} />
+      {/* Where other sites send Webmentions (lib/fediverse/webmention-receive.ts); React puts it in <head>. */}
+      {settings().FEDIVERSE === "on" && (
+        <link rel="webmention" href={new URL(WEBMENTION_PATH, settings().SITE_URL).href} />
+      )}
       <ArticleView article={article} commentCount={commentCount} />
       {series && <SeriesBox series={series} slug={article.slug} />}
       <RelatedArticles articles={relatedArticles(article, published)} />

@@ -1,0 +1,136 @@
+import { mf2 } from "microformats-parser";
+import { z } from "zod";
+
+// A Webmention's source page, read: does it link to the target, and what is it (microformats2,
+// https://microformats.org/wiki/h-entry, read with microformats-parser): a reply (`u-in-reply-to`
+// the target), a like (`u-like-of`), a repost (`u-repost-of`), or a mere mention; its author
+// (`p-author` h-card: name, url, photo) and its content. Everything in it is the other site's word:
+// each field is checked and bounded here; the text becomes a comment through the comment service.
+// No I/O here: fetching is webmention-receive.ts's.
+
+/** The most HTML read as microformats (scripts, styles and comments dropped first); past it, the rest is ignored. */
+export const SOURCE_HTML_MAX = 512 * 1024;
+const TEXT_MAX = 20_000;
+
+export type SourceKind = "reply" | "like" | "repost" | "mention";
+
+export type SourceEntry = {
+  kind: SourceKind;
+  author: { name: string | null; url: string | null; photo: string | null };
+  /** The entry's text as markdown-safe plain text (for a reply), bounded. */
+  text: string;
+  /** The entry's own URL (`u-url`), else the source's. */
+  url: string;
+};
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+type Mf2Value = string | { value?: unknown; html?: unknown; type?: unknown; properties?: Record<string, unknown[]> };
+type Mf2Item = { type: string[]; properties: Record<string, Mf2Value[] | undefined>; children?: Mf2Item[] };
+
+/** Drops what is never microformats and costs parsing: scripts, styles, inline SVG, comments. */
+function slimmed(html: string): string {
+  return html
+    .slice(0, SOURCE_HTML_MAX * 2)
+    .replace(/<(script|style|svg|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, "")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .slice(0, SOURCE_HTML_MAX);
+}
+
+/** A URL without its fragment, for comparing links (a link to the article's #comments is a link to it). */
+function sameDocument(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    x.hash = "";
+    y.hash = "";
+    return x.href === y.href;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the page links to the target: an href (or src) resolving to it, as the spec asks. */
+export function linksTo(html: string, sourceUrl: string, target: string): boolean {
+  const attribute = /\s(?:href|src)\s*=\s*(?:"([^"]{0,2048})"|'([^']{0,2048})'|([^\s"'>]{1,2048}))/gi;
+  for (const match of html.slice(0, SOURCE_HTML_MAX * 2).matchAll(attribute)) {
+    const raw = (match[1] ?? match[2] ?? match[3] ?? "").replace(/&amp;/g, "&").trim();
+    if (!raw) continue;
+    try {
+      if (sameDocument(new URL(raw, sourceUrl).href, target)) return true;
+    } catch {
+      // not a URL
+    }
+  }
+  return false;
+}
+
+const urlOf = (value: Mf2Value | undefined): string | null => {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object") {
+    const url = value.properties?.url?.[0];
+    if (typeof url === "string") return url;
+    if (typeof value.value === "string") return value.value;
+  }
+  return null;
+};
+
+const textOf = (value: Mf2Value | undefined): string | null => {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && typeof value.value === "string") return value.value;
+  return null;
+};
+
+const checkedUrl = (value: string | null): string | null => (value && httpUrl.safeParse(value).success ? value : null);
+
+/** The h-entries of a page, nested ones too (a feed page holds several), at most 50. */
+function entries(items: Mf2Item[], found: Mf2Item[] = [], depth = 0): Mf2Item[] {
+  for (const item of items) {
+    if (found.length >= 50 || depth > 8) break;
+    if (item.type.includes("h-entry")) found.push(item);
+    if (item.children) entries(item.children, found, depth + 1);
+    for (const values of Object.values(item.properties)) {
+      for (const value of values ?? []) {
+        if (value && typeof value === "object" && Array.isArray(value.type)) {
+          entries([value as Mf2Item], found, depth + 1);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** What the entry does to the target, by its properties (in-reply-to before like-of before repost-of). */
+function kindOf(entry: Mf2Item, target: string): SourceKind {
+  const names = (property: string) => (entry.properties[property] ?? []).map(urlOf).filter((u) => u !== null);
+  if (names("in-reply-to").some((u) => sameDocument(u, target))) return "reply";
+  if (names("like-of").some((u) => sameDocument(u, target))) return "like";
+  if (names("repost-of").some((u) => sameDocument(u, target))) return "repost";
+  return "mention";
+}
+
+/**
+ * Reads a source that links to the target: its h-entry (the one that names the target, else the
+ * first), or, without microformats, a mention with nothing known of its author.
+ */
+export function readSource(html: string, sourceUrl: string, target: string): SourceEntry {
+  const parsed = mf2(slimmed(html), { baseUrl: sourceUrl }) as unknown as { items: Mf2Item[] };
+  const all = entries(parsed.items);
+  const entry = all.find((e) => kindOf(e, target) !== "mention") ?? all[0];
+  if (!entry) return { kind: "mention", author: { name: null, url: null, photo: null }, text: "", url: sourceUrl };
+  const author = entry.properties.author?.[0];
+  const card = author && typeof author === "object" ? author.properties : undefined;
+  const name = textOf(card?.name?.[0] as Mf2Value | undefined) ?? (typeof author === "string" ? author : null);
+  const content = entry.properties.content?.[0] ?? entry.properties.summary?.[0] ?? entry.properties.name?.[0];
+  const ownUrl = checkedUrl(urlOf(entry.properties.url?.[0]));
+  return {
+    kind: kindOf(entry, target),
+    author: {
+      name: name ? name.replace(/\s+/g, " ").trim().slice(0, 200) || null : null,
+      url: checkedUrl(urlOf(card?.url?.[0] as Mf2Value | undefined)),
+      photo: checkedUrl(urlOf(card?.photo?.[0] as Mf2Value | undefined)),
+    },
+    text: (textOf(content) ?? "").trim().slice(0, TEXT_MAX),
+    url: ownUrl && new URL(ownUrl).origin === new URL(sourceUrl).origin ? ownUrl : sourceUrl,
+  };
+}

@@ -1,0 +1,209 @@
+// Webmentions (issue 30) between two local sites on loopback ports: the blog (lib/fediverse served as
+// server.ts serves it, its queue in a real database) and "another blog", a plain server whose pages
+// the tests write. The other blog links to an article and sends a mention; after the queue checks
+// it, the reply is a comment on the article (likes and reposts are counted); a forged source is
+// refused; an updated source edits the comment, a deleted one removes it. Sending: the article's
+// links are told, once per change, each at the endpoint its page advertises.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createSiteFederation, type SiteFederation } from "@/lib/fediverse/federation";
+import { answerFediverse } from "@/lib/fediverse/lane";
+import { answererOf } from "@/lib/fediverse/serve";
+import { reactionCounts } from "@/lib/fediverse/reactions";
+import { listComments } from "@/lib/comments/store";
+import { commentHtml, type CommentContext } from "@/lib/comments/html";
+import { addBlock } from "@/lib/comments/service";
+import { safeFetch, DEFAULT_LIMITS, FetchRefused } from "@/lib/fediverse/safe-fetch";
+import { providers, withDatabase } from "../support/databases";
+
+const APP_PORT = 4400;
+const OTHER_PORT = 4401;
+vi.hoisted(() => {
+  process.env.CONTENT_DIR = "tests/fixtures/content-webmention";
+  process.env.SITE_URL = "http://127.0.0.1:4400";
+});
+const ORIGIN = `http://127.0.0.1:${APP_PORT}`;
+const OTHER = `http://127.0.0.1:${OTHER_PORT}`;
+const SLUG = "mentioned-here";
+const TARGET = `${ORIGIN}/articles/${SLUG}`;
+const ENDPOINT = `${ORIGIN}/fediverse/webmention`;
+
+/** The other blog: its pages as the tests set them, and the Webmentions it receives. */
+function startOther() {
+  const pages = new Map<string, { status: number; html: string; headers?: Record<string, string> }>();
+  const received: { path: string; source: string | null; target: string | null }[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = request.url ?? "/";
+    if (request.method === "POST") {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString());
+        received.push({ path, source: form.get("source"), target: form.get("target") });
+        response.writeHead(202).end();
+      });
+      return;
+    }
+    const page = pages.get(path);
+    if (!page) return void response.writeHead(404).end("not here");
+    response.writeHead(page.status, { "content-type": "text/html; charset=utf-8", ...page.headers }).end(page.html);
+  });
+  return { server, pages, received };
+}
+
+/** A reply, like or repost on the other blog, as microformats2 (h-entry) mark it. */
+const entry = (property: string, text: string) => `<!doctype html><html><body>
+<article class="h-entry">
+  <a class="p-author h-card" href="${OTHER}/"><img class="u-photo" src="${OTHER}/me.png" alt="">Bea &lt;Other&gt;</a>
+  <a class="${property}" href="${TARGET}">the article</a>
+  <div class="e-content">${text}</div>
+  <a class="u-url" href="${OTHER}/posts/reply">permalink</a>
+</article></body></html>`;
+
+const context: CommentContext = {
+  slug: SLUG,
+  sort: "oldest",
+  threads: 100,
+  name: "",
+  token: "token",
+  editMinutes: 15,
+  now: Date.now(),
+};
+
+describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
+  const database = withDatabase(open, skipReason);
+  let site: SiteFederation;
+  let app: Server;
+  let other: ReturnType<typeof startOther>;
+  const mention = (source: string, target = TARGET) =>
+    fetch(ENDPOINT, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ source, target }).toString(),
+    });
+  /** What the queue holds now, handled (the worker would, a moment later). */
+  const work = () => site.queue.drain(() => undefined);
+  const comments = async () => (await listComments(SLUG, { threads: 100 }, database.db)).threads;
+  const rendered = async () => (await comments()).map((c) => commentHtml(c, context)).join("");
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    vi.stubEnv("COMMENT_MIN_FILL_SECONDS", "0");
+    site = createSiteFederation({
+      db: () => database.db,
+      origin: ORIGIN,
+      handle: "blog",
+      allowPrivateAddress: true,
+      pollMs: 50,
+      contentDir: "tests/fixtures/content-webmention",
+      onError: (error) => console.error("QUEUE", error),
+    });
+    const answerer = answererOf(site);
+    app = createServer((request, response) => {
+      void answerFediverse(request, response, answerer).then((answered) => {
+        if (!answered) response.writeHead(299, { "content-type": "text/html" }).end("<html>the page</html>");
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(APP_PORT, "127.0.0.1", resolve));
+    other = startOther();
+    await new Promise<void>((resolve) => other.server.listen(OTHER_PORT, "127.0.0.1", resolve));
+  });
+
+  afterAll(async () => {
+    if (skipReason) return;
+    await new Promise((resolve) => app.close(resolve));
+    await new Promise((resolve) => other.server.close(resolve));
+  });
+
+  it.skipIf(skipReason)("advertises its endpoint on every article, and varies the page by Accept", async () => {
+    const page = await fetch(TARGET);
+    expect(page.status).toBe(299);
+    expect(page.headers.get("link")).toBe(`<${ENDPOINT}>; rel="webmention"`);
+    expect(page.headers.get("vary")).toMatch(/accept/i);
+  });
+
+  it.skipIf(skipReason)("refuses a mention that is not one: bad URLs, a target that is no article here", async () => {
+    expect((await mention("javascript:alert(1)")).status).toBe(400);
+    expect((await mention(`${OTHER}/posts/reply`, `${ORIGIN}/articles/no-such-article`)).status).toBe(400);
+    expect((await mention(`${OTHER}/posts/reply`, "https://elsewhere.example/articles/mentioned-here")).status).toBe(
+      400,
+    );
+    expect((await fetch(ENDPOINT)).status).toBe(405);
+    expect(await site.queue.getDepth()).toMatchObject({ queued: 0 });
+  });
+
+  it.skipIf(skipReason)("takes a reply: 202 at once, then after the check a comment with its author", async () => {
+    other.pages.set("/posts/reply", { status: 200, html: entry("u-in-reply-to", "<p>A fine point, well made.</p>") });
+    const answer = await mention(`${OTHER}/posts/reply`);
+    expect(answer.status).toBe(202);
+    // Nothing is believed before the source is read.
+    expect(await comments()).toHaveLength(0);
+    expect(await work()).toBe(1);
+    const [reply] = await comments();
+    expect(reply).toMatchObject({ authorName: "Bea <Other>" });
+    const html = await rendered();
+    expect(html).toContain("A fine point, well made.");
+    expect(html).toContain("Bea &lt;Other&gt;");
+    expect(html).toContain("127.0.0.1");
+    expect(html).toContain(`href="${OTHER}/posts/reply"`);
+    // The same mention again is the same comment.
+    await mention(`${OTHER}/posts/reply`);
+    await work();
+    expect(await comments()).toHaveLength(1);
+  });
+
+  it.skipIf(skipReason)("refuses a forged source: a page that does not link to the article", async () => {
+    other.pages.set("/posts/forged", {
+      status: 200,
+      html: `<div class="h-entry"><p class="e-content">I never linked, but I say I replied.</p></div>`,
+    });
+    expect((await mention(`${OTHER}/posts/forged`)).status).toBe(202);
+    await work();
+    expect((await rendered()).includes("I never linked")).toBe(false);
+    expect(await comments()).toHaveLength(1);
+  });
+
+  it.skipIf(skipReason)("edits the comment when the source changes, and removes it when the source is gone", async () => {
+    other.pages.set("/posts/reply", { status: 200, html: entry("u-in-reply-to", "<p>A finer point, edited.</p>") });
+    await mention(`${OTHER}/posts/reply`);
+    await work();
+    expect(await rendered()).toContain("A finer point, edited.");
+    expect(await comments()).toHaveLength(1);
+
+    other.pages.set("/posts/reply", { status: 410, html: "gone" });
+    await mention(`${OTHER}/posts/reply`);
+    await work();
+    expect(await rendered()).not.toContain("A finer point");
+  });
+
+  it.skipIf(skipReason)("counts likes and reposts apart from the fediverse's, and takes one back when its link goes", async () => {
+    other.pages.set("/likes/1", { status: 200, html: entry("u-like-of", "") });
+    other.pages.set("/reposts/1", { status: 200, html: entry("u-repost-of", "") });
+    await mention(`${OTHER}/likes/1`);
+    await mention(`${OTHER}/reposts/1`);
+    await work();
+    expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 1, boosts: 1 });
+    expect(await reactionCounts(database.db, SLUG)).toEqual({ likes: 0, boosts: 0 });
+    // The like's page no longer links to the article: the like goes.
+    other.pages.set("/likes/1", { status: 200, html: "<p>changed my mind</p>" });
+    await mention(`${OTHER}/likes/1`);
+    await work();
+    expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 0, boosts: 1 });
+  });
+
+  it.skipIf(skipReason)("refuses mentions from a blocked domain, at the door", async () => {
+    await addBlock({ kind: "domain", value: "127.0.0.1", action: "refuse" }, database.db);
+    expect((await mention(`${OTHER}/posts/reply`)).status).toBe(403);
+  });
+});
+
+describe("fetching a source", () => {
+  it("refuses loopback and private addresses unless the test-only setting allows them", async () => {
+    const limits = { ...DEFAULT_LIMITS, allowPrivateAddress: false };
+    await expect(safeFetch("http://127.0.0.1:4402/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("http://[::1]:4402/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("http://localhost:4402/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("http://10.1.2.3/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("file:///etc/passwd", limits)).rejects.toBeInstanceOf(FetchRefused);
+  });
+});

@@ -9,7 +9,7 @@ import { z } from "zod";
 // No I/O here: fetching is webmention-receive.ts's.
 
 /** The most HTML read as microformats (scripts, styles and comments dropped first); past it, the rest is ignored. */
-export const SOURCE_HTML_MAX = 512 * 1024;
+export const SOURCE_HTML_MAX = 256 * 1024;
 const TEXT_MAX = 20_000;
 
 export type SourceKind = "reply" | "like" | "repost" | "mention";
@@ -28,13 +28,42 @@ const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 type Mf2Value = string | { value?: unknown; html?: unknown; type?: unknown; properties?: Record<string, unknown[]> };
 type Mf2Item = { type: string[]; properties: Record<string, Mf2Value[] | undefined>; children?: Mf2Item[] };
 
-/** Drops what is never microformats and costs parsing: scripts, styles, inline SVG, comments. */
+/** Drops what is never microformats nor a link and costs parsing: scripts, styles, inline SVG, comments. */
 function slimmed(html: string): string {
   return html
     .slice(0, SOURCE_HTML_MAX * 2)
-    .replace(/<(script|style|svg|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, "")
     .replace(/<!--[\s\S]*?-->/g, "")
-    .slice(0, SOURCE_HTML_MAX);
+    .replace(/<(script|style|svg|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, "");
+}
+
+/** Deeper than this, a page is not read as microformats (the parser recurses; real pages nest a few dozen deep). */
+const DEPTH_MAX = 200;
+const VOID = new Set("area base br col embed hr img input link meta source track wbr".split(" "));
+const TAG = /<(\/?)([a-zA-Z][\w-]{0,40})([^<>]{0,4096})>/g;
+
+/** The most elements read as microformats: a long article has a few thousand; past them the rest is ignored. */
+const ELEMENTS_MAX = 3000;
+
+/**
+ * The part of a page read as microformats: its body, up to ELEMENTS_MAX elements; null when it
+ * nests deeper than DEPTH_MAX (counted by its tags: an unclosed one counts as open, an overestimate).
+ */
+function readablePart(html: string): string | null {
+  const body = /<body[\s>]/i.exec(html);
+  const page = (body ? html.slice(body.index) : html).slice(0, SOURCE_HTML_MAX);
+  let depth = 0;
+  let elements = 0;
+  for (const match of page.matchAll(TAG)) {
+    const [, closing, name, rest] = match;
+    if (VOID.has(name.toLowerCase()) || rest.endsWith("/")) continue;
+    if (closing) {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (++depth > DEPTH_MAX) return null;
+    if (++elements > ELEMENTS_MAX) return page.slice(0, match.index);
+  }
+  return page;
 }
 
 /** A URL without its fragment, for comparing links (a link to the article's #comments is a link to it). */
@@ -50,16 +79,15 @@ function sameDocument(a: string, b: string): boolean {
   }
 }
 
-/** Whether the page links to the target: an href (or src) resolving to it, as the spec asks. */
+const ATTRIBUTE = /\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+
+/** Whether the page links to the target: an element's href (or src) resolving to it, as the spec asks. */
 export function linksTo(html: string, sourceUrl: string, target: string): boolean {
-  const attribute = /\s(?:href|src)\s*=\s*(?:"([^"]{0,2048})"|'([^']{0,2048})'|([^\s"'>]{1,2048}))/gi;
-  for (const match of html.slice(0, SOURCE_HTML_MAX * 2).matchAll(attribute)) {
-    const raw = (match[1] ?? match[2] ?? match[3] ?? "").replace(/&amp;/g, "&").trim();
-    if (!raw) continue;
-    try {
-      if (sameDocument(new URL(raw, sourceUrl).href, target)) return true;
-    } catch {
-      // not a URL
+  for (const [, , , attributes] of slimmed(html).matchAll(TAG)) {
+    for (const match of attributes.matchAll(ATTRIBUTE)) {
+      const raw = (match[1] ?? match[2] ?? match[3] ?? "").replace(/&amp;/g, "&").trim();
+      const url = raw ? URL.parse(raw, sourceUrl) : null;
+      if (url && sameDocument(url.href, target)) return true;
     }
   }
   return false;
@@ -114,8 +142,15 @@ function kindOf(entry: Mf2Item, target: string): SourceKind {
  * first), or, without microformats, a mention with nothing known of its author.
  */
 export function readSource(html: string, sourceUrl: string, target: string): SourceEntry {
-  const parsed = mf2(slimmed(html), { baseUrl: sourceUrl }) as unknown as { items: Mf2Item[] };
-  const all = entries(parsed.items);
+  const page = readablePart(slimmed(html));
+  let all: Mf2Item[] = [];
+  if (page?.trim()) {
+    try {
+      all = entries((mf2(page, { baseUrl: sourceUrl }) as unknown as { items: Mf2Item[] }).items);
+    } catch {
+      // Not HTML the parser takes: a mention with nothing known of it.
+    }
+  }
   const entry = all.find((e) => kindOf(e, target) !== "mention") ?? all[0];
   if (!entry) return { kind: "mention", author: { name: null, url: null, photo: null }, text: "", url: sourceUrl };
   const author = entry.properties.author?.[0];

@@ -25,6 +25,7 @@ import { listenToInbox } from "./inbox";
 import { isPublishMessage, publishArticle } from "./publish";
 import { authorNote, isAnswerMessage, publishAnswer } from "./answers";
 import { isWebmentionMessage, verifyWebmention, webmentionOptions } from "./webmention-receive";
+import { isNotifyMessage, isSendMessage, notifyTarget, sendWebmentions } from "./webmention-send";
 import { FEDIVERSE_PATHS } from "./paths";
 
 // The site as one ActivityPub actor (`@blog@<host>`), built with Fedify: WebFinger and NodeInfo,
@@ -207,14 +208,18 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
         ? publishAnswer(site_, ctx, message)
         : isWebmentionMessage(message)
           ? verifyWebmention(message, webmentionOptions(site_)).then(() => undefined)
-          : null;
+          : isSendMessage(message)
+            ? sendWebmentions(site_, message).then(() => undefined)
+            : isNotifyMessage(message)
+              ? notifyTarget(site_, message).then(() => undefined)
+              : null;
   return site_;
 }
 
 /**
  * Works the queue until the signal aborts: Fedify's deliveries and inbox work, and the site's own
  * "publish this article", which becomes a Create(Article) to followers (publish.ts), and
- * Webmentions to check (webmention-receive.ts).
+ * Webmentions to check (webmention-receive.ts) and to send (webmention-send.ts).
  */
 export async function runQueue(site_: SiteFederation, signal: AbortSignal): Promise<void> {
   await site_.federation.startQueue(undefined, { signal });

@@ -14,6 +14,8 @@ import { listComments } from "@/lib/comments/store";
 import { commentHtml, type CommentContext } from "@/lib/comments/html";
 import { addBlock } from "@/lib/comments/service";
 import { safeFetch, DEFAULT_LIMITS, FetchRefused } from "@/lib/fediverse/safe-fetch";
+import { publishNewArticles } from "@/lib/fediverse/publish";
+import { announceNewArticles } from "@/lib/mail/announcements";
 import { providers, withDatabase } from "../support/databases";
 
 const APP_PORT = 4400;
@@ -189,6 +191,28 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
     await mention(`${OTHER}/likes/1`);
     await work();
     expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 0, boosts: 1 });
+  });
+
+  it.skipIf(skipReason)("tells the pages a new article links to, once, at the endpoint each advertises", async () => {
+    // The linked post names its endpoint in a Link header, relative to itself; the plain page has none.
+    other.pages.set("/posts/hello", {
+      status: 200,
+      html: "<p>hello</p>",
+      headers: { link: '</wm/endpoint?from=header>; rel="webmention"' },
+    });
+    other.pages.set("/plain", { status: 200, html: "<p>no endpoint here</p>" });
+    publishNewArticles();
+    await database.db.articleAnnouncement.create({ data: { slug: "an-older-article" } });
+    // Two instances look for new articles at once: one claims it.
+    const announced = await Promise.all([
+      announceNewArticles(database.db, new Date(), "tests/fixtures/content-webmention"),
+      announceNewArticles(database.db, new Date(), "tests/fixtures/content-webmention"),
+    ]);
+    expect(announced.flat()).toEqual([SLUG]);
+    while ((await site.queue.getDepth()).queued > 0) await work();
+    expect(other.received).toEqual([
+      { path: "/wm/endpoint?from=header", source: TARGET, target: `${OTHER}/posts/hello` },
+    ]);
   });
 
   it.skipIf(skipReason)("refuses mentions from a blocked domain, at the door", async () => {

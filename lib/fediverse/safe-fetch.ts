@@ -57,7 +57,13 @@ export const DEFAULT_LIMITS: Omit<FetchLimits, "allowPrivateAddress"> = {
   maxRedirects: 5,
 };
 
-export type Fetched = { status: number; url: string; headers: http.IncomingHttpHeaders; body: Buffer; truncated: boolean };
+export type Fetched = {
+  status: number;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  truncated: boolean;
+};
 
 export class FetchRefused extends Error {}
 

@@ -120,7 +120,8 @@ export async function verifyWebmention(message: WebmentionMessage, options: Webm
     logger().info({ event: "webmention", source, slug, outcome }, "webmention checked");
     return outcome;
   };
-  if (page.status === 404 || page.status === 410) return log((await forget(db, source, host, null)) ? "removed" : "gone");
+  if (page.status === 404 || page.status === 410)
+    return log((await forget(db, source, host, null)) ? "removed" : "gone");
   // Anything but a page (a server error, a redirect loop cut): tried again later by the queue.
   if (page.status < 200 || page.status >= 300) throw new Error(`webmention source answered ${page.status}`);
   const html = page.body.toString("utf8");
@@ -152,15 +153,28 @@ export async function verifyWebmention(message: WebmentionMessage, options: Webm
     return log(edit.kind === "saved" ? "edited" : "refused");
   }
   const authorHost = entry.author.url ? new URL(entry.author.url).hostname : host;
-  const result = await submitComment(
-    { slug, name: (entry.author.name ?? authorHost).slice(0, NAME_MAX), body: entry.text, parentId: null, token: null },
-    {
-      ip: "unknown",
-      browserId: null,
-      remote: { id: source, actor: host, handle: authorHost, avatar: entry.author.photo, url: entry.url, instance: host },
-    },
-    db,
-  );
+  const post = (parentId: string | null) =>
+    submitComment(
+      { slug, name: (entry.author.name ?? authorHost).slice(0, NAME_MAX), body: entry.text, parentId, token: null },
+      {
+        ip: "unknown",
+        browserId: null,
+        remote: {
+          id: source,
+          actor: host,
+          handle: authorHost,
+          avatar: entry.author.photo,
+          url: entry.url,
+          instance: host,
+        },
+      },
+      db,
+    );
+  // A reply to one of the article's comments (its permalink, `#comment-<id>`) answers that comment;
+  // when that one is gone, the article.
+  const parentId = /^#comment-([\w-]{1,64})$/.exec(new URL(target).hash)?.[1] ?? null;
+  let result = await post(parentId);
+  if (result.kind === "no-parent" && parentId) result = await post(null);
   if (result.kind === "rate-limited") throw new Error(`webmention from ${host} rate-limited`);
   return log(result.kind === "posted" ? "reply" : "refused");
 }

@@ -59,7 +59,8 @@ export function externalLinks(html: string, origin: string): string[] {
     if (name.toLowerCase() !== "a") continue;
     const href = attributesOf(attributes).get("href");
     const url = href ? URL.parse(href, origin) : null;
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin === new URL(origin).origin) continue;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin === new URL(origin).origin)
+      continue;
     url.hash = "";
     links.add(url.href);
     if (links.size >= LINKS_MAX) break;

@@ -107,7 +107,8 @@ export async function answerFromPageCache(
       .split(",")
       .map((token) => token.trim().toLowerCase())
       .filter(Boolean);
-  for (const token of tokens(vary)) if (!tokens(response.getHeader("vary")).includes(token)) response.appendHeader("vary", token);
+  for (const token of tokens(vary))
+    if (!tokens(response.getHeader("vary")).includes(token)) response.appendHeader("vary", token);
   response.setHeader("content-security-policy", contentSecurityPolicy(nonce, { https, development: false }));
   if (!/accept-encoding/i.test(String(response.getHeader("vary") ?? "")))
     response.appendHeader("vary", "Accept-Encoding");

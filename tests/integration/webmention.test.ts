@@ -165,33 +165,66 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
     expect(await comments()).toHaveLength(1);
   });
 
-  it.skipIf(skipReason)("edits the comment when the source changes, and removes it when the source is gone", async () => {
-    other.pages.set("/posts/reply", { status: 200, html: entry("u-in-reply-to", "<p>A finer point, edited.</p>") });
-    await mention(`${OTHER}/posts/reply`);
-    await work();
-    expect(await rendered()).toContain("A finer point, edited.");
-    expect(await comments()).toHaveLength(1);
+  it.skipIf(skipReason)(
+    "edits the comment when the source changes, and removes it when the source is gone",
+    async () => {
+      other.pages.set("/posts/reply", { status: 200, html: entry("u-in-reply-to", "<p>A finer point, edited.</p>") });
+      await mention(`${OTHER}/posts/reply`);
+      await work();
+      expect(await rendered()).toContain("A finer point, edited.");
+      expect(await comments()).toHaveLength(1);
 
-    other.pages.set("/posts/reply", { status: 410, html: "gone" });
-    await mention(`${OTHER}/posts/reply`);
+      other.pages.set("/posts/reply", { status: 410, html: "gone" });
+      await mention(`${OTHER}/posts/reply`);
+      await work();
+      expect(await rendered()).not.toContain("A finer point");
+    },
+  );
+
+  it.skipIf(skipReason)("answers a comment when the reply names the comment's permalink", async () => {
+    other.pages.set("/posts/first", { status: 200, html: entry("u-in-reply-to", "<p>First.</p>") });
+    await mention(`${OTHER}/posts/first`);
     await work();
-    expect(await rendered()).not.toContain("A finer point");
+    expect(await rendered()).toContain("First.");
+    const parent = (await database.db.comment.findUnique({ where: { remoteId: `${OTHER}/posts/first` } }))!;
+    const permalink = `${TARGET}#comment-${parent.id}`;
+    other.pages.set("/posts/second", {
+      status: 200,
+      html: entry("u-in-reply-to", "<p>Second, to the first.</p>").replaceAll(
+        `href="${TARGET}"`,
+        `href="${permalink}"`,
+      ),
+    });
+    expect((await mention(`${OTHER}/posts/second`, permalink)).status).toBe(202);
+    await work();
+    const second = await database.db.comment.findUnique({ where: { remoteId: `${OTHER}/posts/second` } });
+    expect(second?.parentId).toBe(parent.id);
+    // Both go, as their pages do.
+    other.pages.set("/posts/first", { status: 404, html: "" });
+    other.pages.set("/posts/second", { status: 404, html: "" });
+    await mention(`${OTHER}/posts/first`);
+    await mention(`${OTHER}/posts/second`, permalink);
+    await work();
+    expect(await rendered()).not.toContain("Second, to the first.");
   });
 
-  it.skipIf(skipReason)("counts likes and reposts apart from the fediverse's, and takes one back when its link goes", async () => {
-    other.pages.set("/likes/1", { status: 200, html: entry("u-like-of", "") });
-    other.pages.set("/reposts/1", { status: 200, html: entry("u-repost-of", "") });
-    await mention(`${OTHER}/likes/1`);
-    await mention(`${OTHER}/reposts/1`);
-    await work();
-    expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 1, boosts: 1 });
-    expect(await reactionCounts(database.db, SLUG)).toEqual({ likes: 0, boosts: 0 });
-    // The like's page no longer links to the article: the like goes.
-    other.pages.set("/likes/1", { status: 200, html: "<p>changed my mind</p>" });
-    await mention(`${OTHER}/likes/1`);
-    await work();
-    expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 0, boosts: 1 });
-  });
+  it.skipIf(skipReason)(
+    "counts likes and reposts apart from the fediverse's, and takes one back when its link goes",
+    async () => {
+      other.pages.set("/likes/1", { status: 200, html: entry("u-like-of", "") });
+      other.pages.set("/reposts/1", { status: 200, html: entry("u-repost-of", "") });
+      await mention(`${OTHER}/likes/1`);
+      await mention(`${OTHER}/reposts/1`);
+      await work();
+      expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 1, boosts: 1 });
+      expect(await reactionCounts(database.db, SLUG)).toEqual({ likes: 0, boosts: 0 });
+      // The like's page no longer links to the article: the like goes.
+      other.pages.set("/likes/1", { status: 200, html: "<p>changed my mind</p>" });
+      await mention(`${OTHER}/likes/1`);
+      await work();
+      expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 0, boosts: 1 });
+    },
+  );
 
   it.skipIf(skipReason)("tells the pages a new article links to, once, at the endpoint each advertises", async () => {
     // The linked post names its endpoint in a Link header, relative to itself; the plain page has none.

@@ -52,6 +52,9 @@ describe("the links an article sends to", () => {
       <a href="/tags/x">own</a> <a href="http://blog.example/articles/y">own, absolute</a>
       <a href="mailto:someone@example.com">mail</a> <!-- <a href="https://hidden.example/">x</a> -->
       <a title="no href">x</a> <a href='https://b.example/?q=1&amp;r=2'>b</a></p>`;
-    expect(externalLinks(html, "http://blog.example")).toEqual(["https://a.example/post", "https://b.example/?q=1&r=2"]);
+    expect(externalLinks(html, "http://blog.example")).toEqual([
+      "https://a.example/post",
+      "https://b.example/?q=1&r=2",
+    ]);
   });
 });

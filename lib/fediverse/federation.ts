@@ -24,6 +24,7 @@ import { PrismaMessageQueue } from "./message-queue";
 import { listenToInbox } from "./inbox";
 import { isPublishMessage, publishArticle } from "./publish";
 import { authorNote, isAnswerMessage, publishAnswer } from "./answers";
+import { commentNote, replyIds } from "./comment-notes";
 import { isWebmentionMessage, verifyWebmention, webmentionOptions } from "./webmention-receive";
 import { isNotifyMessage, isSendMessage, notifyTarget, sendWebmentions } from "./webmention-send";
 import { FEDIVERSE_PATHS } from "./paths";
@@ -92,17 +93,6 @@ export function createArticleActivity(ctx: Context<void>, options: FediverseOpti
     to: PUBLIC_COLLECTION,
     cc: ctx.getFollowersUri(options.handle),
   });
-}
-
-/** Published remote replies under an article, for its `replies` collection. */
-async function replyIds(db: Db, slug: string): Promise<URL[]> {
-  const rows = await db.comment.findMany({
-    where: { articleSlug: slug, status: "published", deletedAt: null, remoteId: { not: null } },
-    select: { remoteId: true },
-    orderBy: { createdAt: "asc" },
-    take: 200,
-  });
-  return rows.map((row) => new URL(row.remoteId!));
 }
 
 export function createSiteFederation(options: FediverseOptions): SiteFederation {
@@ -177,14 +167,16 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
     );
 
   federation.setObjectDispatcher(Article, FEDIVERSE_PATHS.article, async (ctx, { slug }) =>
-    articleObject(ctx, options, slug, await replyIds(options.db(), slug)),
+    articleObject(ctx, options, slug, await replyIds(ctx, options.db(), slug)),
   );
 
-  // The author's answers to fediverse replies (answers.ts).
+  // The author's answers to fediverse replies (answers.ts), and every other comment on the page
+  // (comment-notes.ts), as Notes.
   federation.setObjectDispatcher(
     Note,
     FEDIVERSE_PATHS.note,
-    async (ctx, { id }) => (await authorNote(ctx, options, options.db(), id))?.note ?? null,
+    async (ctx, { id }) =>
+      (await authorNote(ctx, options, options.db(), id))?.note ?? (await commentNote(ctx, options, options.db(), id)),
   );
 
   federation.setNodeInfoDispatcher(FEDIVERSE_PATHS.nodeInfo, async () => ({

@@ -28,6 +28,12 @@ const WEBMENTION = "marginalia.webmention";
 /** A source domain's mentions waiting in the queue: past this, it is told to come back later (429). */
 const PENDING_PER_DOMAIN = 50;
 
+/**
+ * Who a Webmention reply is "from" for the comment service: its source's domain (the rate limit
+ * counts per domain), marked apart from the fediverse's actors, which are URLs (comment-notes.ts).
+ */
+const actorOf = (host: string) => `webmention:${host}`;
+
 type WebmentionMessage = { type: typeof WEBMENTION; source: string; target: string; host: string };
 
 export const isWebmentionMessage = (message: unknown): message is WebmentionMessage =>
@@ -93,7 +99,7 @@ export type VerifyOutcome = "reply" | "edited" | "like" | "repost" | "mention" |
 async function forget(db: Db, source: string, host: string, keep: "comment" | "reaction" | null) {
   let removed = false;
   if (keep !== "comment") {
-    removed = (await submitRemoteDelete({ remoteId: source, actor: host }, db)).kind === "deleted";
+    removed = (await submitRemoteDelete({ remoteId: source, actor: actorOf(host) }, db)).kind === "deleted";
   }
   if (keep !== "reaction") {
     const rows = await db.fediverseReaction.findMany({
@@ -149,7 +155,10 @@ export async function verifyWebmention(message: WebmentionMessage, options: Webm
   await forget(db, source, host, "comment");
   const existing = await db.comment.findUnique({ where: { remoteId: source }, select: { id: true } });
   if (existing) {
-    const edit = await submitRemoteEdit({ remoteId: source, actor: host, instance: host, body: entry.text }, db);
+    const edit = await submitRemoteEdit(
+      { remoteId: source, actor: actorOf(host), instance: host, body: entry.text },
+      db,
+    );
     return log(edit.kind === "saved" ? "edited" : "refused");
   }
   const authorHost = entry.author.url ? new URL(entry.author.url).hostname : host;
@@ -161,7 +170,7 @@ export async function verifyWebmention(message: WebmentionMessage, options: Webm
         browserId: null,
         remote: {
           id: source,
-          actor: host,
+          actor: actorOf(host),
           handle: authorHost,
           avatar: entry.author.photo,
           url: entry.url,

@@ -52,7 +52,10 @@ const attributesOf = (tag: string) => {
 const withoutComments = (html: string) =>
   html.replace(/<!--[\s\S]*?-->/g, "").replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, "");
 
-/** The pages an article links to outside the site (http(s), without fragment), in order, once each. */
+/** Names reserved for examples and tests (RFC 2606, RFC 6761): no real site answers there, so none is told. */
+const RESERVED = /(?:^|\.)(?:example(?:\.com|\.net|\.org)?|test|invalid|localhost)\.?$/i;
+
+/** The pages an article links to outside the site (http(s), without fragment, not at a reserved name), in order, once each. */
 export function externalLinks(html: string, origin: string): string[] {
   const links = new Set<string>();
   for (const [, name, attributes] of withoutComments(html).matchAll(TAG)) {
@@ -61,6 +64,7 @@ export function externalLinks(html: string, origin: string): string[] {
     const url = href ? URL.parse(href, origin) : null;
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin === new URL(origin).origin)
       continue;
+    if (RESERVED.test(url.hostname)) continue;
     url.hash = "";
     links.add(url.href);
     if (links.size >= LINKS_MAX) break;

@@ -12,7 +12,7 @@ import { answererOf } from "@/lib/fediverse/serve";
 import { reactionCounts } from "@/lib/fediverse/reactions";
 import { listComments } from "@/lib/comments/store";
 import { commentHtml, type CommentContext } from "@/lib/comments/html";
-import { addBlock } from "@/lib/comments/service";
+import { addBlock, submitComment } from "@/lib/comments/service";
 import { safeFetch, DEFAULT_LIMITS, FetchRefused } from "@/lib/fediverse/safe-fetch";
 import { publishNewArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
@@ -223,6 +223,27 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
       await mention(`${OTHER}/likes/1`);
       await work();
       expect(await reactionCounts(database.db, SLUG, "webmention")).toEqual({ likes: 0, boosts: 1 });
+    },
+  );
+
+  it.skipIf(skipReason)(
+    "lists the page's own comments in the article's ActivityPub replies, each served as a Note",
+    async () => {
+      const posted = await submitComment(
+        { slug: SLUG, name: "Carol <Reader>", body: "Written *on the page*.", parentId: null, token: null },
+        { ip: "127.0.0.1", browserId: null, mailId: "reader-comment-1" },
+        database.db,
+      );
+      expect(posted.kind).toBe("posted");
+      const id = posted.kind === "posted" ? posted.id : "";
+      const AP = { accept: "application/activity+json" };
+      const article = (await (await fetch(TARGET, { headers: AP })).json()) as { replies: unknown };
+      const noteUrl = `${ORIGIN}/fediverse/comments/${id}`;
+      expect(JSON.stringify(article.replies)).toContain(noteUrl);
+      const note = (await (await fetch(noteUrl, { headers: AP })).json()) as Record<string, unknown>;
+      expect(note).toMatchObject({ type: "Note", inReplyTo: TARGET, url: `${TARGET}#comment-${id}` });
+      expect(note.content).toContain("<strong>Carol &lt;Reader&gt;</strong>");
+      expect(note.content).toContain("<em>on the page</em>");
     },
   );
 

@@ -47,14 +47,11 @@ describe("webmention.rocks discovery", () => {
 });
 
 describe("the links an article sends to", () => {
-  it("are its http(s) links outside the site, once each, without fragments or commented-out ones", () => {
-    const html = `<p><a href="https://a.example/post#x">a</a> <a href="https://a.example/post">again</a>
+  it("are its http(s) links outside the site, once each, without fragments, commented-out ones or reserved names", () => {
+    const html = `<p><a href="https://a.site/post#x">a</a> <a href="https://a.site/post">again</a>
       <a href="/tags/x">own</a> <a href="http://blog.example/articles/y">own, absolute</a>
       <a href="mailto:someone@example.com">mail</a> <!-- <a href="https://hidden.example/">x</a> -->
-      <a title="no href">x</a> <a href='https://b.example/?q=1&amp;r=2'>b</a></p>`;
-    expect(externalLinks(html, "http://blog.example")).toEqual([
-      "https://a.example/post",
-      "https://b.example/?q=1&r=2",
-    ]);
+      <a title="no href">x</a> <a href="https://www.example.com/">reserved</a> <a href="http://x.test/">test</a> <a href='https://b.site/?q=1&amp;r=2'>b</a></p>`;
+    expect(externalLinks(html, "http://blog.example")).toEqual(["https://a.site/post", "https://b.site/?q=1&r=2"]);
   });
 });

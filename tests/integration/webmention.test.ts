@@ -4,6 +4,9 @@
 // it, the reply is a comment on the article (likes and reposts are counted); a forged source is
 // refused; an updated source edits the comment, a deleted one removes it. Sending: the article's
 // links are told, once per change, each at the endpoint its page advertises.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSiteFederation, type SiteFederation } from "@/lib/fediverse/federation";
@@ -14,7 +17,7 @@ import { listComments } from "@/lib/comments/store";
 import { commentHtml, type CommentContext } from "@/lib/comments/html";
 import { addBlock, submitComment } from "@/lib/comments/service";
 import { safeFetch, DEFAULT_LIMITS, FetchRefused } from "@/lib/fediverse/safe-fetch";
-import { publishNewArticles } from "@/lib/fediverse/publish";
+import { publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { providers, withDatabase } from "../support/databases";
 
@@ -267,6 +270,26 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
     expect(other.received).toEqual([
       { path: "/wm/endpoint?from=header", source: TARGET, target: `${OTHER}/posts/hello` },
     ]);
+  });
+
+  it.skipIf(skipReason)("tells them again once when the article changes, and a page newly linked too", async () => {
+    // The same article in a folder of its own, then edited: a link added.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-webmention-"));
+    const file = path.join(dir, `${SLUG}.md`);
+    fs.copyFileSync(`tests/fixtures/content-webmention/${SLUG}.md`, file);
+    const edited = createSiteFederation({ ...site.options, contentDir: dir });
+    const ctx = edited.federation.createContext(new URL(ORIGIN), undefined);
+    expect(await syncArticles(edited, ctx)).toEqual([]);
+    fs.appendFileSync(file, `\nAnd now [a new post](${OTHER}/posts/new).\n`);
+    other.pages.set("/posts/new", { status: 200, html: `<link rel="webmention" href="/wm/new">` });
+    other.received.length = 0;
+    // Two instances notice the change at once: one sends it.
+    const sent = await Promise.all([syncArticles(edited, ctx), syncArticles(edited, ctx)]);
+    expect(sent.flat()).toEqual([`update ${SLUG}`]);
+    while ((await edited.queue.getDepth()).queued > 0) await edited.queue.drain(() => undefined);
+    expect(other.received.map((r) => r.path).sort()).toEqual(["/wm/endpoint?from=header", "/wm/new"]);
+    expect(other.received.every((r) => r.source === TARGET)).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it.skipIf(skipReason)("refuses mentions from a blocked domain, at the door", async () => {

@@ -27,6 +27,8 @@ import { linksTo, readSource } from "./webmention-source";
 const WEBMENTION = "marginalia.webmention";
 /** A source domain's mentions waiting in the queue: past this, it is told to come back later (429). */
 const PENDING_PER_DOMAIN = 50;
+/** All mentions waiting (many domains are cheap to own): past this, every sender is told to come back later. */
+const PENDING_MAX = 2000;
 
 /**
  * Who a Webmention reply is "from" for the comment service: its source's domain (the rate limit
@@ -89,6 +91,10 @@ export async function receiveWebmention(request: Request, options: WebmentionOpt
     where: { payload: { contains: `"host":${JSON.stringify(host)}` } },
   });
   if (pending >= PENDING_PER_DOMAIN) return plain(429, "Too many mentions waiting from this site; try later.");
+  const all = await options.db().fediverseMessage.count({
+    where: { payload: { contains: `"type":${JSON.stringify(WEBMENTION)}` } },
+  });
+  if (all >= PENDING_MAX) return plain(429, "Too many mentions waiting; try later.");
   await options.enqueue({ type: WEBMENTION, source, target, host } satisfies WebmentionMessage);
   return plain(202, "Accepted: the source will be checked.");
 }

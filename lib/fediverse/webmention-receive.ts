@@ -11,7 +11,7 @@ import type { SiteFederation } from "./federation";
 import { forgetPages } from "../server/page-cache";
 import { instanceRefused } from "./inbox";
 import { addReaction, WEBMENTION_REACTION_PREFIX } from "./reactions";
-import { DEFAULT_LIMITS, safeFetch } from "./safe-fetch";
+import { DEFAULT_LIMITS, FetchRefused, safeFetch, type Fetched } from "./safe-fetch";
 import { linksTo, readSource } from "./webmention-source";
 
 // Webmentions received (https://www.w3.org/TR/webmention/): another site says "this page of mine
@@ -127,15 +127,23 @@ export async function verifyWebmention(message: WebmentionMessage, options: Webm
   const { source, target, host } = message;
   const slug = targetSlug(target, options.origin, options.contentDir);
   if (!slug) return "refused";
-  const page = await safeFetch(source, { ...DEFAULT_LIMITS, allowPrivateAddress: options.allowPrivateAddress });
   const log = (outcome: VerifyOutcome) => {
     logger().info({ event: "webmention", source, slug, outcome }, "webmention checked");
     return outcome;
   };
+  let page: Fetched;
+  try {
+    page = await safeFetch(source, { ...DEFAULT_LIMITS, allowPrivateAddress: options.allowPrivateAddress });
+  } catch (error) {
+    // A private address, too many redirects: trying again changes nothing. A network error is retried.
+    if (error instanceof FetchRefused) return log("refused");
+    throw error;
+  }
   if (page.status === 404 || page.status === 410)
     return log((await forget(db, source, host, null)) ? "removed" : "gone");
-  // Anything but a page (a server error, a redirect loop cut): tried again later by the queue.
-  if (page.status < 200 || page.status >= 300) throw new Error(`webmention source answered ${page.status}`);
+  // Refused or not a page: nothing kept. A server error: tried again later by the queue.
+  if (page.status >= 500) throw new Error(`webmention source answered ${page.status}`);
+  if (page.status < 200 || page.status >= 300) return log("refused");
   const html = page.body.toString("utf8");
   if (!linksTo(html, page.url, target)) {
     return log((await forget(db, source, host, null)) ? "removed" : "refused");
@@ -143,10 +151,15 @@ export async function verifyWebmention(message: WebmentionMessage, options: Webm
   if (await instanceRefused(db, host)) return log("refused");
   const entry = readSource(html, page.url, target);
   if (entry.kind === "like" || entry.kind === "repost") {
+    const kind = entry.kind === "like" ? "like" : "announce";
     await forget(db, source, host, "reaction");
+    // A like that became a repost (or the other way): the old one goes.
+    await db.fediverseReaction.deleteMany({
+      where: { id: `${WEBMENTION_REACTION_PREFIX}${source}`, kind: { not: kind } },
+    });
     await addReaction(db, {
       id: `${WEBMENTION_REACTION_PREFIX}${source}`,
-      kind: entry.kind === "like" ? "like" : "announce",
+      kind,
       actor: source,
       slug,
       commentId: null,

@@ -75,7 +75,8 @@ test("an article page names its Webmention endpoint and varies by Accept, from t
   for (const round of ["rendered", "cached"]) {
     const page = await request.get(`${server.url}${ARTICLE}`, { headers: { accept: "text/html" } });
     expect(page.status(), round).toBe(200);
-    expect(page.headers()["link"], round).toBe(`<${endpoint}>; rel="webmention"`);
+    // Beside the fonts Next.js preloads.
+    expect(page.headers()["link"], round).toContain(`<${endpoint}>; rel="webmention"`);
     const vary = page
       .headersArray()
       .filter((header) => header.name.toLowerCase() === "vary")

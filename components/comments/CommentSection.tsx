@@ -16,7 +16,7 @@ import { mailEnabled } from "@/lib/mail/mail";
 import { settings } from "@/lib/settings";
 import { db } from "@/lib/server/db";
 import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
-import { fediverseCounts } from "@/lib/comments/html";
+import { elsewhereCounts } from "@/lib/comments/html";
 import { issueFormToken } from "@/lib/server/form-token";
 import { CommentForm } from "./CommentForm";
 import { publishedCommentCount } from "./comment-count";
@@ -85,6 +85,8 @@ type Discussion = {
   notice: string | undefined;
   /** Likes and boosts from the fediverse (FEDIVERSE=on), or null. */
   fediverse: { likes: number; boosts: number } | null;
+  /** Likes and reposts from other sites by Webmention (FEDIVERSE=on), or null. */
+  webmention: { likes: number; boosts: number } | null;
 };
 
 /**
@@ -108,7 +110,13 @@ async function readDiscussion({
     isAdmin(),
     isThreadLocked(slug),
     headers(),
-    settings().FEDIVERSE === "on" ? Promise.all([reactionCounts(db(), slug), commentLikeCounts(db(), slug)]) : null,
+    settings().FEDIVERSE === "on"
+      ? Promise.all([
+          reactionCounts(db(), slug),
+          commentLikeCounts(db(), slug),
+          reactionCounts(db(), slug, "webmention"),
+        ])
+      : null,
   ]);
   const viewer = { ...reader, admin };
   // A page kept for readers without cookies (lib/server/page-cache.ts) has placeholders where
@@ -140,7 +148,7 @@ async function readDiscussion({
     document: answersWithDocument(request),
     fediverseLikes: reactions?.[1],
   };
-  return { page, context, notice, fediverse: reactions?.[0] ?? null };
+  return { page, context, notice, fediverse: reactions?.[0] ?? null, webmention: reactions?.[2] ?? null };
 }
 
 /**
@@ -164,14 +172,17 @@ export async function CommentSection(props: CommentSectionProps) {
       </section>
     );
   }
-  const { page, context, notice, fediverse } = discussion;
+  const { page, context, notice, fediverse, webmention } = discussion;
   const query = (changes: Partial<DiscussionView>) => discussionUrl(slug, { sort, threads, ...changes });
 
   return (
     <section className="comments" id="comments" aria-labelledby="comments-heading">
       <h2 id="comments-heading">{t("comments.headingCount", { count: page.count })}</h2>
       {fediverse && (fediverse.likes > 0 || fediverse.boosts > 0) && (
-        <p className="meta fediverse-counts">{fediverseCounts(fediverse)}</p>
+        <p className="meta fediverse-counts">{elsewhereCounts("fediverse", fediverse)}</p>
+      )}
+      {webmention && (webmention.likes > 0 || webmention.boosts > 0) && (
+        <p className="meta webmention-counts">{elsewhereCounts("webmention", webmention)}</p>
       )}
       <ReactionsForm slug={slug} />
       {context.admin && banned && (

@@ -208,16 +208,20 @@ export function commentActionsHtml(
 }
 
 /**
- * What the fediverse adds to a discussion (lib/fediverse/), under its heading: "On the fediverse:
- * 3 likes · 1 boost" (text: React escapes it).
+ * What other sites add to a discussion, under its heading: "On the fediverse: 3 likes · 1 boost",
+ * or by Webmention "On other sites: 2 likes · 1 repost" (text: React escapes it).
  */
-export function fediverseCounts({ likes, boosts }: { likes: number; boosts: number }): string {
+export function elsewhereCounts(
+  where: "fediverse" | "webmention",
+  { likes, boosts }: { likes: number; boosts: number },
+): string {
   const { t } = siteLanguage();
+  const fediverse = where === "fediverse";
   const counts = [
     likes > 0 && t("fediverse.likes", { count: likes }),
-    boosts > 0 && t("fediverse.boosts", { count: boosts }),
+    boosts > 0 && t(fediverse ? "fediverse.boosts" : "webmention.reposts", { count: boosts }),
   ];
-  return t("fediverse.counts", { counts: counts.filter(Boolean).join(" · ") });
+  return t(fediverse ? "fediverse.counts" : "webmention.counts", { counts: counts.filter(Boolean).join(" · ") });
 }
 
 /** A fediverse reply's handle and the link to the original, after the name. */

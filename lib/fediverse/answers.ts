@@ -10,6 +10,7 @@ import { processWide } from "../process-wide";
 import { articlePath, commentAnchor } from "../routes";
 import type { Db } from "../server/db";
 import type { FediverseOptions, SiteFederation } from "./federation";
+import { isFediverseReply } from "./comment-notes";
 
 // The author's answer to a fediverse reply goes back to its writer: when the signed-in author
 // posts a reply (on the page or by mail) to a comment that came from the fediverse, a Create(Note)
@@ -37,8 +38,12 @@ export function deliverAuthorAnswers(): void {
     name: "fediverse-answer",
     wants: (comment) => comment.byAuthor && comment.answers !== null && comment.status === "published",
     run: async (tx, comment) => {
-      const answered = await tx.comment.findUnique({ where: { id: comment.answers! }, select: { remoteId: true } });
-      if (!answered?.remoteId) return;
+      const answered = await tx.comment.findUnique({
+        where: { id: comment.answers! },
+        select: { remoteId: true, remoteActor: true },
+      });
+      // Only a fediverse reply is answered there (a Webmention's source has no inbox).
+      if (!answered || !isFediverseReply(answered)) return;
       const message: AnswerMessage = { type: ANSWER, commentId: comment.id, answers: comment.answers! };
       await tx.fediverseMessage.create({ data: { id: randomUUID(), payload: JSON.stringify(message) } });
     },
@@ -57,7 +62,7 @@ export async function authorNote(ctx: Context<void>, options: FediverseOptions, 
     where: { id: answeredId },
     select: { remoteId: true, remoteActor: true, authorHandle: true },
   });
-  if (!answered?.remoteId || !answered.remoteActor) return null;
+  if (!answered || !isFediverseReply(answered)) return null;
   const actor = ctx.getActorUri(options.handle);
   return {
     recipient: new URL(answered.remoteActor),

@@ -24,6 +24,9 @@ import { PrismaMessageQueue } from "./message-queue";
 import { listenToInbox } from "./inbox";
 import { isPublishMessage, publishArticle } from "./publish";
 import { authorNote, isAnswerMessage, publishAnswer } from "./answers";
+import { commentNote, replyIds } from "./comment-notes";
+import { isWebmentionMessage, verifyWebmention, webmentionOptions } from "./webmention-receive";
+import { isNotifyMessage, isSendMessage, notifyTarget, sendWebmentions } from "./webmention-send";
 import { FEDIVERSE_PATHS } from "./paths";
 
 // The site as one ActivityPub actor (`@blog@<host>`), built with Fedify: WebFinger and NodeInfo,
@@ -90,17 +93,6 @@ export function createArticleActivity(ctx: Context<void>, options: FediverseOpti
     to: PUBLIC_COLLECTION,
     cc: ctx.getFollowersUri(options.handle),
   });
-}
-
-/** Published remote replies under an article, for its `replies` collection. */
-async function replyIds(db: Db, slug: string): Promise<URL[]> {
-  const rows = await db.comment.findMany({
-    where: { articleSlug: slug, status: "published", deletedAt: null, remoteId: { not: null } },
-    select: { remoteId: true },
-    orderBy: { createdAt: "asc" },
-    take: 200,
-  });
-  return rows.map((row) => new URL(row.remoteId!));
 }
 
 export function createSiteFederation(options: FediverseOptions): SiteFederation {
@@ -175,14 +167,16 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
     );
 
   federation.setObjectDispatcher(Article, FEDIVERSE_PATHS.article, async (ctx, { slug }) =>
-    articleObject(ctx, options, slug, await replyIds(options.db(), slug)),
+    articleObject(ctx, options, slug, await replyIds(ctx, options.db(), slug)),
   );
 
-  // The author's answers to fediverse replies (answers.ts).
+  // The author's answers to fediverse replies (answers.ts), and every other comment on the page
+  // (comment-notes.ts), as Notes.
   federation.setObjectDispatcher(
     Note,
     FEDIVERSE_PATHS.note,
-    async (ctx, { id }) => (await authorNote(ctx, options, options.db(), id))?.note ?? null,
+    async (ctx, { id }) =>
+      (await authorNote(ctx, options, options.db(), id))?.note ?? (await commentNote(ctx, options, options.db(), id)),
   );
 
   federation.setNodeInfoDispatcher(FEDIVERSE_PATHS.nodeInfo, async () => ({
@@ -204,13 +198,20 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
       ? publishArticle(site_, ctx, message)
       : isAnswerMessage(message)
         ? publishAnswer(site_, ctx, message)
-        : null;
+        : isWebmentionMessage(message)
+          ? verifyWebmention(message, webmentionOptions(site_)).then(() => undefined)
+          : isSendMessage(message)
+            ? sendWebmentions(site_, message).then(() => undefined)
+            : isNotifyMessage(message)
+              ? notifyTarget(site_, message).then(() => undefined)
+              : null;
   return site_;
 }
 
 /**
  * Works the queue until the signal aborts: Fedify's deliveries and inbox work, and the site's own
- * "publish this article", which becomes a Create(Article) to followers (publish.ts).
+ * "publish this article", which becomes a Create(Article) to followers (publish.ts), and
+ * Webmentions to check (webmention-receive.ts) and to send (webmention-send.ts).
  */
 export async function runQueue(site_: SiteFederation, signal: AbortSignal): Promise<void> {
   await site_.federation.startQueue(undefined, { signal });

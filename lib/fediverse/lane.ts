@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { processWide } from "../process-wide";
 import { readBody } from "../server/request-body";
-import { isFediverseRequest } from "./paths";
+import { isArticlePage, isFediverseRequest, WEBMENTION_PATH } from "./paths";
 
 // How the fediverse's requests reach Fedify: server.ts hands every request to answerFediverse()
 // first, before the page cache and Next.js; it takes those isFediverseRequest() names (Fedify's
@@ -51,7 +51,16 @@ export async function answerFediverse(
   response: ServerResponse,
   answerer: FediverseAnswerer | undefined = state.answerer,
 ): Promise<boolean> {
-  if (!answerer || !isFediverseRequest(request.method, request.url, request.headers.accept)) return false;
+  if (!answerer) return false;
+  if (!isFediverseRequest(request.method, request.url, request.headers.accept)) {
+    // An article's page, answered by the page cache or Next.js: it names where Webmentions go, and
+    // that its URL answers ActivityStreams too (a cache in front must key it by Accept).
+    if (isArticlePage(request.method, request.url)) {
+      response.setHeader("link", `<${new URL(WEBMENTION_PATH, answerer.origin).href}>; rel="webmention"`);
+      response.setHeader("vary", "Accept");
+    }
+    return false;
+  }
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   const body = hasBody ? await readBody(request, MAX_ACTIVITY_BYTES) : null;
   if (hasBody && body === null) {

@@ -8,6 +8,7 @@ import { logger } from "../server/log";
 import { processWide } from "../process-wide";
 import type { SiteFederation } from "./federation";
 import { articleObject, createArticleActivity } from "./federation";
+import { sendMessage } from "./webmention-send";
 
 // A new article reaches followers. The moment is the new-article mail's (lib/mail/announcements.ts):
 // an article's first appearance, claimed once by one instance in one transaction, after restarts
@@ -31,8 +32,13 @@ export function publishNewArticles(): void {
   if (hooked.done) return;
   hooked.done = true;
   onArticleAnnounced(async (tx, article, now) => {
-    await tx.fediverseMessage.create({
-      data: { id: randomUUID(), payload: JSON.stringify({ type: PUBLISH, slug: article.slug }), availableAt: now },
+    // And the pages it links to get a Webmention (webmention-send.ts).
+    await tx.fediverseMessage.createMany({
+      data: [{ type: PUBLISH, slug: article.slug }, sendMessage(article.slug)].map((message) => ({
+        id: randomUUID(),
+        payload: JSON.stringify(message),
+        availableAt: now,
+      })),
     });
   });
 }
@@ -97,6 +103,8 @@ export async function syncArticles(site: SiteFederation, ctx: Context<void>): Pr
         { preferSharedInbox: true },
       );
       sent.push(`delete ${slug}`);
+      // The pages it linked to learn it is gone (their check finds a 404).
+      await site.queue.enqueue(sendMessage(slug));
       continue;
     }
     const hash = hashOf(article);
@@ -114,6 +122,7 @@ export async function syncArticles(site: SiteFederation, ctx: Context<void>): Pr
       { preferSharedInbox: true },
     );
     sent.push(`update ${slug}`);
+    await site.queue.enqueue(sendMessage(slug));
   }
   if (sent.length) logger().info({ event: "fediverse", sent }, "article changes sent to followers");
   return sent;

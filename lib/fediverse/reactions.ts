@@ -8,6 +8,11 @@ import { forgetPages } from "../server/page-cache";
 
 export type ReactionKind = "like" | "announce";
 
+/** Likes and reposts sent by Webmention (webmention-receive.ts) are kept here too, under ids of their own, and counted apart. */
+export const WEBMENTION_REACTION_PREFIX = "webmention:";
+const fromFediverse = { id: { not: { startsWith: WEBMENTION_REACTION_PREFIX } } };
+const fromWebmention = { id: { startsWith: WEBMENTION_REACTION_PREFIX } };
+
 /** Keeps a like or boost; the same one again (another activity id) changes nothing. */
 export async function addReaction(
   db: Db,
@@ -40,11 +45,19 @@ export async function removeReaction(db: Db, id: string, actor: string): Promise
   return true;
 }
 
-/** How many likes (of the article itself) and boosts an article has from the fediverse. */
-export async function reactionCounts(db: Db, slug: string): Promise<{ likes: number; boosts: number }> {
+/**
+ * How many likes (of the article itself) and boosts an article has from the fediverse, or by
+ * Webmention from other sites (likes and reposts).
+ */
+export async function reactionCounts(
+  db: Db,
+  slug: string,
+  from: "fediverse" | "webmention" = "fediverse",
+): Promise<{ likes: number; boosts: number }> {
+  const source = from === "fediverse" ? fromFediverse : fromWebmention;
   const [likes, boosts] = await Promise.all([
-    db.fediverseReaction.count({ where: { articleSlug: slug, kind: "like", target: "" } }),
-    db.fediverseReaction.count({ where: { articleSlug: slug, kind: "announce" } }),
+    db.fediverseReaction.count({ where: { articleSlug: slug, kind: "like", target: "", ...source } }),
+    db.fediverseReaction.count({ where: { articleSlug: slug, kind: "announce", ...source } }),
   ]);
   return { likes, boosts };
 }

@@ -6,7 +6,7 @@ import { settings } from "../settings";
 import { db } from "../server/db";
 import type { FediverseOptions, SiteFederation } from "./federation";
 import { setFediverseAnswerer, type FediverseAnswerer } from "./lane";
-import { isFediversePath } from "./paths";
+import { isFediversePath, WEBMENTION_PATH } from "./paths";
 
 // The fediverse in a running server (instrumentation.ts, once per process, with FEDIVERSE=on): the
 // federation, server.ts's lane answered by it, the queue's worker, and new articles published.
@@ -30,6 +30,10 @@ export function answererOf(site: SiteFederation): FediverseAnswerer {
   return {
     origin: site.options.origin,
     answer: async (request) => {
+      if (new URL(request.url).pathname === WEBMENTION_PATH) {
+        const { receiveWebmention, webmentionOptions } = await import("./webmention-receive");
+        return receiveWebmention(request, webmentionOptions(site));
+      }
       let passed = false;
       const pass = async () => {
         passed = true;

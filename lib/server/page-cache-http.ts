@@ -99,7 +99,16 @@ export async function answerFromPageCache(
   const compressed = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
   if (compressed) body = await gzip(body);
   response.statusCode = page.status;
+  // What server.ts's lanes already set (an article's Vary: Accept, lib/fediverse/lane.ts) is kept.
+  const vary = String(response.getHeader("vary") ?? "");
   for (const [name, value] of page.headers) response.setHeader(name, value);
+  const tokens = (value: unknown) =>
+    String(value ?? "")
+      .split(",")
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean);
+  for (const token of tokens(vary))
+    if (!tokens(response.getHeader("vary")).includes(token)) response.appendHeader("vary", token);
   response.setHeader("content-security-policy", contentSecurityPolicy(nonce, { https, development: false }));
   if (!/accept-encoding/i.test(String(response.getHeader("vary") ?? "")))
     response.appendHeader("vary", "Accept-Encoding");

@@ -66,3 +66,24 @@ test("an article answers the fediverse as ActivityStreams and readers as a page 
     "https://mastodon.example/@alice/1",
   );
 });
+
+test("an article page names its Webmention endpoint and varies by Accept, from the page cache too @quick", async ({
+  request,
+}) => {
+  const endpoint = `${SITE}/fediverse/webmention`;
+  // The first answer renders the page into the cache; the second is the cache's.
+  for (const round of ["rendered", "cached"]) {
+    const page = await request.get(`${server.url}${ARTICLE}`, { headers: { accept: "text/html" } });
+    expect(page.status(), round).toBe(200);
+    // Beside the fonts Next.js preloads.
+    expect(page.headers()["link"], round).toContain(`<${endpoint}>; rel="webmention"`);
+    const vary = page
+      .headersArray()
+      .filter((header) => header.name.toLowerCase() === "vary")
+      .flatMap((header) => header.value.split(/[,\n]/).map((token) => token.trim().toLowerCase()));
+    expect(vary, round).toContain("accept");
+    const html = await page.text();
+    const head = html.slice(0, html.indexOf("</head>"));
+    expect(head, round).toContain(`<link rel="webmention" href="${endpoint}"/>`);
+  }
+});

@@ -39,7 +39,7 @@ import { submitComment } from "@/lib/comments/service";
 import { site as site_ } from "@/lib/site";
 import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
 import { listComments } from "@/lib/comments/store";
-import { commentHtml, fediverseCounts, type CommentContext } from "@/lib/comments/html";
+import { commentHtml, elsewhereCounts, type CommentContext } from "@/lib/comments/html";
 import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
 import { providers, withDatabase } from "../support/databases";
 import { createDb, type Db } from "@/lib/server/db";
@@ -293,7 +293,7 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
       );
       await waitUntil("the undone like", async () => (await reactionCounts(database.db, SLUG)).likes === 1, 20_000);
       expect(await reactionCounts(database.db, SLUG)).toEqual({ likes: 1, boosts: 1 });
-      expect(fediverseCounts({ likes: 1, boosts: 1 })).toBe("On the fediverse: 1 like · 1 boost");
+      expect(elsewhereCounts("fediverse", { likes: 1, boosts: 1 })).toBe("On the fediverse: 1 like · 1 boost");
       expect(await database.db.fediverseReaction.count()).toBe(2);
     },
   );

@@ -15,6 +15,8 @@ import { JsonLd } from "@/components/JsonLd";
 import { CommentSection } from "@/components/comments/CommentSection";
 import { publishedCommentCount } from "@/components/comments/comment-count";
 import { ContentProblems } from "@/components/ContentProblems";
+import { settings } from "@/lib/settings";
+import { WEBMENTION_PATH } from "@/lib/fediverse/paths";
 
 type Props = {
   params: Promise<{ slug: string }>;
@@ -77,6 +79,10 @@ export default async function ArticlePage({ params, searchParams }: Props) {
   return (
     <>
       <JsonLd data={blogPostingJsonLd(article)} />
+      {/* Where other sites send Webmentions (lib/fediverse/webmention-receive.ts); React puts it in <head>. */}
+      {settings().FEDIVERSE === "on" && (
+        <link rel="webmention" href={new URL(WEBMENTION_PATH, settings().SITE_URL).href} />
+      )}
       <ArticleView article={article} commentCount={commentCount} />
       {series && <SeriesBox series={series} slug={article.slug} />}
       <RelatedArticles articles={relatedArticles(article, published)} />

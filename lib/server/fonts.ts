@@ -207,7 +207,28 @@ const SCRIPT_FONTS: Partial<Record<Language, ScriptFont>> = {
   "zh-Hans": { pkg: "@fontsource-variable/noto-serif-sc", sheets: ["wght.css"], skip: SKIP_LATIN },
 };
 
-type ScriptFaces = { css: string[]; stacks: string; preload: string[]; files: Map<string, string> };
+type ScriptFaces = {
+  css: string[];
+  stacks: string;
+  preload: string[];
+  files: Map<string, string>;
+  /** The same faces for the social card (lib/server/card-fonts.ts): file, weight, code points. */
+  card: CardFile[];
+};
+export type CardFile = { file: string; weight: 400 | 700; ranges: Array<[number, number]> | null };
+
+/** The script font's files of `language`, for the social card; null for a Latin language. */
+export function scriptFontFiles(language: Language): CardFile[] | null {
+  return scriptFonts(language)?.card ?? null;
+}
+
+/** "U+0600-06FF, U+200C, U+4E??" as [from, to] pairs. */
+function codePoints(range: string): Array<[number, number]> {
+  return range.split(",").map((part) => {
+    const [from, to = from] = part.trim().replace(/^U\+/i, "").split("-");
+    return [parseInt(from.replace(/\?/g, "0"), 16), parseInt(to.replace(/\?/g, "f"), 16)];
+  });
+}
 const scripts = new Map<Language, ScriptFaces | null>();
 
 /** The @font-face rules, font stacks and files of `language`'s script; null for a Latin language. */
@@ -224,6 +245,7 @@ function readScriptFont(font: ScriptFont): ScriptFaces {
   const css: string[] = [];
   const preload: string[] = [];
   const files = new Map<string, string>();
+  const card: CardFile[] = [];
   let family = "";
   for (const sheet of font.sheets) {
     for (const rule of fs.readFileSync(path.join(root, sheet), "utf8").match(/@font-face\s*{[^}]*}/g) ?? []) {
@@ -240,6 +262,11 @@ function readScriptFont(font: ScriptFont): ScriptFaces {
         .slice(0, 10);
       const name = file.replace(/\.woff2$/, `.${hash}.woff2`);
       files.set(name, path.join(root, "files", file));
+      card.push({
+        file: path.join(root, "files", file),
+        weight: /^\d+$/.test(weight) && Number(weight) >= 600 ? 700 : 400,
+        ranges: range ? codePoints(range) : null,
+      });
       const url = `${FONTS_PATH}/${name}`;
       if (font.preload?.test(file)) preload.push(url);
       css.push(
@@ -250,5 +277,5 @@ function readScriptFont(font: ScriptFont): ScriptFaces {
   const stacks =
     `html:root{--serif:"Source Serif 4 Variable","${family}","Source Serif 4 Fallback",Georgia,serif;` +
     `--sans:"Inter Variable","${family}","Inter Fallback",Arial,sans-serif}`;
-  return { css, stacks, preload, files };
+  return { css, stacks, preload, files, card };
 }

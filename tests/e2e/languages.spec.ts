@@ -123,6 +123,16 @@ LANGUAGES.forEach((language, index) => {
       if (noJava === null) expect(nuHtmlErrors(pages)).toEqual([]);
     });
 
+    // Japanese and Chinese cards are drawn with the site's Noto slices (lib/server/card-fonts.ts).
+    test(`the article's social card is drawn in ${language}`, async ({ page }) => {
+      await page.goto(`${server.url}${articlePath(SLUG)}`);
+      const image = await page.locator('head meta[property="og:image"]').first().getAttribute("content");
+      const png = await page.request.get(`${server.url}${new URL(image!).pathname}${new URL(image!).search}`);
+      expect(png.status()).toBe(200);
+      expect(png.headers()["content-type"]).toBe("image/png");
+      expect((await png.body()).subarray(1, 4).toString()).toBe("PNG");
+    });
+
     test(`the article with comments is clean for axe in ${language}`, async ({ page }) => {
       await page.goto(`${server.url}${articlePath(SLUG)}`);
       const { violations } = await new AxeBuilder({ page })

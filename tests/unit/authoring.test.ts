@@ -186,6 +186,15 @@ describe("a broken file while writing (npm run dev)", () => {
       `<code>${where}:6</code> field <code>&lt;script&gt;x&lt;/script&gt;</code>: Unrecognized key: &quot;&lt;script&gt;x&lt;/script&gt;&quot;`,
     );
     expect(html).not.toContain("<script");
+    // In the site's language, the checker's own messages as `npm run check:content` prints them.
+    vi.stubEnv("SITE_LANGUAGE", "fr");
+    const french = renderToStaticMarkup(createElement(ContentProblems, { problems: problems ?? [] }));
+    vi.unstubAllEnvs();
+    expect(french).toContain("Cet article a des problèmes");
+    expect(french).toContain(
+      `<code>${where}:5</code> champ <code>date</code>\u00a0: must be a date written YYYY-MM-DD`,
+    );
+    expect(french).not.toContain("This article");
     // Anywhere but `npm run dev` the error stands: no page shows a file's paths or problems.
     vi.stubEnv("NODE_ENV", "production");
     expect(problemsToShow(error)).toBeNull();

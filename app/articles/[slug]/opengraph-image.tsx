@@ -4,6 +4,7 @@ import { ImageResponse } from "next/og";
 import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
 import { siteLanguage, t } from "@/lib/i18n";
+import { cardFonts } from "@/lib/server/card-fonts";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -14,7 +15,8 @@ export const contentType = "image/png";
 
 // Drawn on the first request for each version of what it shows (content/ is read at run time, so
 // a title changed while the site runs gets a new card), then kept in memory: a drawing costs tens
-// of milliseconds. Set in next/og's bundled font: nothing is fetched. Unknown slugs are a 404 below.
+// of milliseconds. Set in next/og's bundled font, with the site's script font where the language
+// needs one (lib/server/card-fonts.ts): nothing is fetched. Unknown slugs are a 404 below.
 export const dynamic = "force-dynamic";
 
 const cards = new LRUCache<string, Uint8Array<ArrayBuffer>>({ max: 200 });
@@ -32,6 +34,11 @@ export default async function ArticleImage({ params }: Props) {
 }
 
 function draw(article: ArticleSummary): ImageResponse {
+  const meta = t("card.meta", {
+    author: article.author,
+    date: siteLanguage().format.day(article.date),
+    minutes: article.readingMinutes,
+  });
   return new ImageResponse(
     <div
       style={{
@@ -52,14 +59,8 @@ function draw(article: ArticleSummary): ImageResponse {
       >
         {article.title}
       </div>
-      <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>
-        {t("card.meta", {
-          author: article.author,
-          date: siteLanguage().format.day(article.date),
-          minutes: article.readingMinutes,
-        })}
-      </div>
+      <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>{meta}</div>
     </div>,
-    size,
+    { ...size, fonts: cardFonts(`${site.name}${article.title}${meta}`) },
   );
 }

@@ -1,0 +1,47 @@
+// The social card draws a Japanese or Chinese title in glyphs: next/og's own font draws every
+// character it lacks as the same empty box, so each character drawn with the site's script font
+// must differ from that box.
+import { createElement } from "react";
+import { ImageResponse } from "next/og";
+import sharp from "sharp";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cardFonts } from "@/lib/server/card-fonts";
+
+async function pixels(text: string, fonts: ReturnType<typeof cardFonts>): Promise<Buffer> {
+  const element = createElement(
+    "div",
+    { style: { display: "flex", width: "100%", height: "100%", background: "#fff", fontSize: 64 } },
+    text,
+  );
+  const png = Buffer.from(await new ImageResponse(element, { width: 400, height: 96, fonts }).arrayBuffer());
+  return sharp(png).greyscale().raw().toBuffer();
+}
+
+const differing = (a: Buffer, b: Buffer) => a.reduce((count, value, i) => count + (value === b[i] ? 0 : 1), 0);
+
+describe("the social card's fonts", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it.each([
+    ["ja", "日本語の記事、東京"],
+    ["zh-Hans", "中文文章标题：北京"],
+  ])("draw every character of a %s title, none as an empty box", async (tag, title) => {
+    vi.stubEnv("SITE_LANGUAGE", tag);
+    const fonts = cardFonts(title);
+    // A character no font has (private use): next/og's empty box.
+    const box = await pixels("\u{10FFFD}", undefined);
+    for (const char of title) expect(differing(await pixels(char, fonts), box), char).toBeGreaterThan(100);
+  });
+
+  it("are next/og's own for Latin, Arabic and Urdu sites; for Japanese the slices of the text only", () => {
+    for (const tag of ["fr", "ar", "ur"]) {
+      vi.stubEnv("SITE_LANGUAGE", tag);
+      expect(cardFonts("Un titre, عنوان")).toBeUndefined();
+    }
+    vi.stubEnv("SITE_LANGUAGE", "ja");
+    const fonts = cardFonts("日本")!;
+    expect(fonts[0].name).toBe("Geist");
+    expect(fonts.length).toBeGreaterThan(1);
+    expect(fonts.length).toBeLessThan(5);
+  });
+});

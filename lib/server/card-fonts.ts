@@ -4,7 +4,7 @@ import path from "node:path";
 import { LRUCache } from "lru-cache";
 import { siteLanguage, type Language } from "../i18n";
 import { scriptFontFiles } from "./fonts";
-import { woff2ToTtf } from "./woff2";
+import { decompress } from "wawoff2";
 
 // The social card's fonts (next/og). Its own font, Geist, is Latin only: a title in Japanese or
 // Chinese would be drawn as empty boxes. For a site in one of those languages the card is given
@@ -32,25 +32,65 @@ const GEIST = path.join(
 const CARD_SCRIPTS = new Set<Language>(["ja", "zh-Hans"]);
 
 // next/og draws a variable font's default instance, and its reader fails on these fonts' `fvar`.
-const VARIATIONS = ["fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR", "STAT"];
-const forNextOg = (tables: Map<string, Buffer>) => VARIATIONS.forEach((tag) => tables.delete(tag));
+const VARIATIONS = new Set(["fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR", "STAT"]);
+
+/**
+ * The same TrueType font without its variation tables: a new table directory (12 bytes, then 16
+ * per table) over the tables kept, each at a 4-byte boundary. Checksums are left as they were:
+ * next/og does not check them.
+ */
+function withoutVariations(font: Buffer): Buffer {
+  const count = font.readUInt16BE(4);
+  const tables = Array.from({ length: count }, (_, i) => {
+    const entry = 12 + i * 16;
+    return {
+      tag: font.toString("latin1", entry, entry + 4),
+      entry,
+      offset: font.readUInt32BE(entry + 8),
+      length: font.readUInt32BE(entry + 12),
+    };
+  }).filter(({ tag }) => !VARIATIONS.has(tag));
+  const header = Buffer.alloc(12 + tables.length * 16);
+  font.copy(header, 0, 0, 12);
+  header.writeUInt16BE(tables.length, 4);
+  const bodies: Buffer[] = [];
+  let offset = header.length;
+  tables.forEach(({ entry, length, offset: from }, i) => {
+    font.copy(header, 12 + i * 16, entry, entry + 16);
+    header.writeUInt32BE(offset, 12 + i * 16 + 8);
+    const padded = Buffer.alloc((length + 3) & ~3);
+    font.copy(padded, 0, from, from + length);
+    bodies.push(padded);
+    offset += padded.length;
+  });
+  return Buffer.concat([header, ...bodies]);
+}
+
+// wawoff2 answers with a view of its WebAssembly memory, which its next decoding overwrites: one
+// decoding at a time, copied out before the next starts.
+let decoding: Promise<unknown> = Promise.resolve();
+function decodeWoff2(bytes: Buffer): Promise<Buffer> {
+  const decoded = decoding.then(async () => Buffer.from(await decompress(bytes)));
+  decoding = decoded.catch(() => undefined);
+  return decoded;
+}
 
 // Decoded files, by path: a CJK slice is about 100 KB once decoded, and a card needs a few.
 const decoded = new LRUCache<string, ArrayBuffer>({ max: 40 });
 
-function read(file: string): ArrayBuffer {
+async function read(file: string): Promise<ArrayBuffer> {
   let data = decoded.get(file);
   if (!data) {
     const bytes = fs.readFileSync(file);
-    // next/og reads TTF and WOFF; the variable packages ship WOFF2 alone.
-    const font = file.endsWith(".woff2") ? woff2ToTtf(bytes, forNextOg) : bytes;
+    // next/og reads TTF and WOFF; the variable packages ship WOFF2 alone (wawoff2: Google's decoder).
+    const font = file.endsWith(".woff2") ? withoutVariations(await decodeWoff2(bytes)) : bytes;
     decoded.set(file, (data = font.buffer.slice(font.byteOffset, font.byteOffset + font.byteLength) as ArrayBuffer));
   }
   return data;
 }
 
 /** The fonts to draw `text` with on the card, or undefined where next/og's own font covers the site's language. */
-export function cardFonts(text: string): CardFont[] | undefined {
+export async function cardFonts(text: string): Promise<CardFont[] | undefined> {
   const { language } = siteLanguage();
   const files = CARD_SCRIPTS.has(language) ? scriptFontFiles(language) : null;
   if (!files) return undefined;
@@ -59,13 +99,15 @@ export function cardFonts(text: string): CardFont[] | undefined {
     ranges ? points.some((point) => ranges.some(([from, to]) => point >= from && point <= to)) : true,
   );
   return [
-    { name: "Geist", data: read(GEIST), weight: 400, style: "normal" },
+    { name: "Geist", data: await read(GEIST), weight: 400, style: "normal" },
     // A name each: next/og takes one font per name and weight, so slices of one name hide each other.
-    ...needed.map(({ file, weight }, i) => ({
-      name: `Script ${i}`,
-      data: read(file),
-      weight,
-      style: "normal" as const,
-    })),
+    ...(await Promise.all(
+      needed.map(async ({ file, weight }, i) => ({
+        name: `Script ${i}`,
+        data: await read(file),
+        weight,
+        style: "normal" as const,
+      })),
+    )),
   ];
 }

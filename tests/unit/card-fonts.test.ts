@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cardFonts } from "@/lib/server/card-fonts";
 
-async function pixels(text: string, fonts: ReturnType<typeof cardFonts>): Promise<Buffer> {
+async function pixels(text: string, fonts: Awaited<ReturnType<typeof cardFonts>>): Promise<Buffer> {
   const element = createElement(
     "div",
     { style: { display: "flex", width: "100%", height: "100%", background: "#fff", fontSize: 64 } },
@@ -27,19 +27,19 @@ describe("the social card's fonts", () => {
     ["zh-Hans", "中文文章标题：北京"],
   ])("draw every character of a %s title, none as an empty box", async (tag, title) => {
     vi.stubEnv("SITE_LANGUAGE", tag);
-    const fonts = cardFonts(title);
+    const fonts = await cardFonts(title);
     // A character no font has (private use): next/og's empty box.
     const box = await pixels("\u{10FFFD}", undefined);
     for (const char of title) expect(differing(await pixels(char, fonts), box), char).toBeGreaterThan(100);
   });
 
-  it("are next/og's own for Latin, Arabic and Urdu sites; for Japanese the slices of the text only", () => {
+  it("are next/og's own for Latin, Arabic and Urdu sites; for Japanese the slices of the text only", async () => {
     for (const tag of ["fr", "ar", "ur"]) {
       vi.stubEnv("SITE_LANGUAGE", tag);
-      expect(cardFonts("Un titre, عنوان")).toBeUndefined();
+      expect(await cardFonts("Un titre, عنوان")).toBeUndefined();
     }
     vi.stubEnv("SITE_LANGUAGE", "ja");
-    const fonts = cardFonts("日本")!;
+    const fonts = (await cardFonts("日本"))!;
     expect(fonts[0].name).toBe("Geist");
     expect(fonts.length).toBeGreaterThan(1);
     expect(fonts.length).toBeLessThan(5);

@@ -27,13 +27,13 @@ export default async function ArticleImage({ params }: Props) {
   if (!article) notFound();
   const key = JSON.stringify([article.slug, article.title, article.author, article.date, article.readingMinutes]);
   let png = cards.get(key);
-  if (!png) cards.set(key, (png = new Uint8Array(await draw(article).arrayBuffer())));
+  if (!png) cards.set(key, (png = new Uint8Array(await (await draw(article)).arrayBuffer())));
   return new Response(png, {
     headers: { "Content-Type": contentType, "Cache-Control": "public, max-age=0, must-revalidate" },
   });
 }
 
-function draw(article: ArticleSummary): ImageResponse {
+async function draw(article: ArticleSummary): Promise<ImageResponse> {
   const meta = t("card.meta", {
     author: article.author,
     date: siteLanguage().format.day(article.date),
@@ -61,6 +61,6 @@ function draw(article: ArticleSummary): ImageResponse {
       </div>
       <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>{meta}</div>
     </div>,
-    { ...size, fonts: cardFonts(`${site.name}${article.title}${meta}`) },
+    { ...size, fonts: await cardFonts(`${site.name}${article.title}${meta}`) },
   );
 }

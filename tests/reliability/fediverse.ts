@@ -140,7 +140,7 @@ export async function fediverseCluster(provider: string, url: string, port: numb
     const temporary = path.join(content, `.${SLUG}.md.partial`);
     fs.writeFileSync(
       temporary,
-      `---\ntitle: "${title}"\ndescription: "Published while two instances run."\ndate: 2026-01-02\n---\n\nNew on both instances.\n`,
+      `---\ntitle: "${title}"\ndescription: "Published while two instances run."\nauthor: Test Author\ndate: 2026-01-02\n---\n\nNew on both instances.\n`,
     );
     fs.renameSync(temporary, path.join(content, `${SLUG}.md`));
     const creates = () => remote.received.filter((r) => r.type === "Create");

@@ -121,7 +121,8 @@ const schema = z.object({
     .default("blog"),
   /**
    * TESTS ONLY: let Fedify fetch loopback and private addresses (the tests' second server on
-   * 127.0.0.1). Refused when NODE_ENV is production: it would open the server to SSRF.
+   * 127.0.0.1). Refused when NODE_ENV is production (it would open the server to SSRF), unless
+   * SITE_URL is a 127.x.x.x address: a test cluster's production build.
    */
   FEDIVERSE_ALLOW_PRIVATE_ADDRESS: z.enum(["0", "1"]).default("0"),
   /** How often an idle instance looks for queued fediverse work (deliveries, inbox activities). */
@@ -181,12 +182,23 @@ export function settings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!result.success) {
     throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("; "));
   }
-  if (result.data.FEDIVERSE_ALLOW_PRIVATE_ADDRESS === "1" && result.data.NODE_ENV === "production") {
-    // It would let any fediverse server make this one fetch its own network: tests only.
+  if (
+    result.data.FEDIVERSE_ALLOW_PRIVATE_ADDRESS === "1" &&
+    result.data.NODE_ENV === "production" &&
+    !onLoopbackAddress(result.data.SITE_URL)
+  ) {
+    // It would let any fediverse server make this one fetch its own network: tests only. A
+    // production build whose SITE_URL is a 127.x.x.x address is a test cluster (the reliability
+    // suite's, tests/reliability/fediverse.ts): no fediverse server out there can name it.
     throw new Error("FEDIVERSE_ALLOW_PRIVATE_ADDRESS is for tests only: it must not be set in production");
   }
   last = { key, value: result.data, env };
   return result.data;
+}
+
+/** Whether `url` names a 127.x.x.x address literally (not "localhost", the default). */
+function onLoopbackAddress(url: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(new URL(url).hostname);
 }
 
 /** The key that signs cookies and form tokens. */

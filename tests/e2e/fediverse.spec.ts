@@ -1,8 +1,9 @@
 // The social web in the production build (FEDIVERSE=on): the same article URL answers a server
 // asking for ActivityStreams with an Article and a browser with its page, where a reply that came
 // from the fediverse shows with its writer's handle and a link to the original. (The exchange with
-// a second server, signatures and all, is tests/integration/fediverse.test.ts: a production server
-// fetches no loopback address.)
+// a second server, signatures and all, is tests/integration/fediverse.test.ts, and on production
+// instances behind nginx tests/reliability/fediverse.ts: a production server fetches loopback
+// addresses only on a 127.x.x.x SITE_URL.)
 import { expect, test } from "./support/test";
 import { readerPage } from "./support/comments";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";

@@ -27,6 +27,7 @@ import { pageCacheChecks } from "./page-cache";
 import { importMemoryCheck } from "./import";
 import { securityChecks } from "./security";
 import { mailCheck } from "./mail";
+import { fediverseCluster } from "./fediverse";
 import { scaleChecks, type ScaleSizes } from "./scale";
 import { articlePath } from "@/lib/routes";
 
@@ -302,6 +303,24 @@ async function main() {
     });
   }
   await scaleChecks(PORT + 30, check, SCALE, (name) => !ONLY || name.includes(ONLY));
+  // Full form only: the instances look for new articles once a minute, so it takes over a minute.
+  if (!SHORT) {
+    const fediverse = "social web behind nginx, two instances on";
+    const what = "follow by WebFinger, one Create(Article) per new article, a signed reply one comment";
+    await check(`${fediverse} SQLite: ${what}`, () =>
+      fediverseCluster("sqlite", freshSqlite("reliability-fediverse"), PORT + 50),
+    );
+    if (!pgReason) {
+      await check(`${fediverse} PostgreSQL: ${what}`, async () => {
+        const pg = await freshPostgres();
+        try {
+          return await fediverseCluster("postgres", pg.url, PORT + 54);
+        } finally {
+          await pg.drop();
+        }
+      });
+    }
+  }
 
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`\nreliability: ${outcomes.length - failed} passed, ${failed} failed`);

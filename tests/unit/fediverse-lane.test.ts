@@ -45,5 +45,12 @@ describe("the fediverse's requests", () => {
       /FEDIVERSE_ALLOW_PRIVATE_ADDRESS is for tests only/,
     );
     expect(settings({ ...env, NODE_ENV: "production", FEDIVERSE_ALLOW_PRIVATE_ADDRESS: "0" }).FEDIVERSE).toBe("off");
+    // A production build on a loopback SITE_URL is a test cluster (tests/reliability/fediverse.ts).
+    expect(
+      settings({ ...env, NODE_ENV: "production", SITE_URL: "http://127.0.0.1:4702" }).FEDIVERSE_ALLOW_PRIVATE_ADDRESS,
+    ).toBe("1");
+    expect(() => settings({ ...env, NODE_ENV: "production", SITE_URL: "https://blog.example" })).toThrow(
+      /for tests only/,
+    );
   });
 });

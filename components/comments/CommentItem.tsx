@@ -3,6 +3,7 @@ import {
   commentInnerHtml,
   commentWords,
   editMinutesLeft,
+  ownDirection,
   commentLink,
   isInteractive,
   type CommentContext,
@@ -72,7 +73,7 @@ export function InteractiveComment({ comment, context }: { comment: CommentView;
             <HtmlSlot
               as="div"
               className="comment-body"
-              dir="auto"
+              dir={ownDirection(comment.html, w.dir)}
               {...slotProps(comment.html, Boolean(context.document))}
             />
           )}
@@ -129,7 +130,7 @@ function CommentMeta({
           {comment.avatar.initials}
         </span>
       )}
-      <span className="comment-author" dir="auto">
+      <span className="comment-author" dir={ownDirection(comment.authorName, w.dir)}>
         {comment.authorName}
       </span>
       {comment.fediverse && (
@@ -195,7 +196,7 @@ function CommentActionRow({
         // SoftNavigation follows these links in place when JavaScript runs.
         <a href={commentLink(context, "reply", comment.id)} className="reply-link">
           {t("comment.reply")}
-          <span>{rich(t, "comment.replyTo", { name: <bdi>{comment.authorName}</bdi> })}</span>
+          <span>{t("comment.replyTo", { name: comment.authorName })}</span>
         </a>
       )}
       {minutesLeft > 0 && context.editing !== comment.id && (

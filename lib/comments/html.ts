@@ -4,6 +4,7 @@ import type { BanTarget } from "./moderation";
 import type { Avatar } from "./avatar";
 import { escapeHtml as escape } from "../html-escape";
 import { siteLanguage, type SiteLanguage } from "../i18n";
+import { writtenDirection } from "../i18n/languages";
 
 // The markup of a comment that nothing on the page makes interactive for this reader (most of
 // them): written as one string, which React passes through as it is, rather than as a tree of
@@ -49,10 +50,11 @@ export type CommentContext = {
  */
 export type CommentWords = ReturnType<typeof makeWords>;
 
-function makeWords({ t, format }: SiteLanguage) {
+function makeWords({ t, format, dir }: SiteLanguage) {
   const text = (key: Parameters<typeof t>[0]) => escape(t(key));
   return {
     t,
+    dir,
     author: text("comment.author"),
     edited: text("comment.edited"),
     pinned: text("comment.pinned"),
@@ -76,7 +78,7 @@ function makeWords({ t, format }: SiteLanguage) {
     /** The full date, the relative time's title. */
     timeTitle: (date: Date) => format.fullTime(date),
     /** " to Ada", after Reply, for screen readers: HTML, the name isolated. */
-    replyTo: (name: string) => named(t("comment.replyTo", { name: MARK }), name),
+    replyTo: (name: string) => escape(t("comment.replyTo", { name })),
     /** What Edit says after its name: how long it stays possible, " (12 min left)". */
     editLeft: (minutes: number) => t("comment.editLeft", { minutes }),
     /** "replying to @Ada": HTML, the name isolated. */
@@ -96,6 +98,21 @@ const named = (message: string, name: string) => escape(message).replace(MARK, `
 
 const words = new WeakMap<SiteLanguage, CommentWords>();
 
+/**
+ * The direction of a reader's name or words where it is not the site's (an Arabic comment on an
+ * English site, or the other way round), found as dir="auto" would find it; undefined where they
+ * run the site's way, which is nearly always: no attribute on every comment of a page for it.
+ */
+export function ownDirection(text: string, site: "ltr" | "rtl" = siteLanguage().dir): "ltr" | "rtl" | undefined {
+  const written = writtenDirection(text);
+  return written && written !== site ? written : undefined;
+}
+
+const dirAttribute = (text: string, site: "ltr" | "rtl") => {
+  const dir = ownDirection(text, site);
+  return dir ? ` dir="${dir}"` : "";
+};
+
 /** The comment words of the site's language. */
 export function commentWords(): CommentWords {
   const language = siteLanguage();
@@ -106,9 +123,10 @@ export function commentWords(): CommentWords {
 
 /**
  * The one form of the section that every 👍 button submits (`form` attribute): the button carries
- * the comment's id as its name and value, so no comment needs a form of its own.
+ * the comment's id as its name and value, so no comment needs a form of its own. Its id is written
+ * on every comment, hence short; "mg-" keeps it apart from the ids of an article's headings.
  */
-export const REACTIONS_FORM = "mg-reactions";
+export const REACTIONS_FORM = "mg-r";
 
 /*
  * The 👍 button says "Thumbs up" before the count it shows (none at 0), visually hidden (the icon
@@ -253,7 +271,7 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
     return `<p class="comment-placeholder">${w.placeholder[comment.placeholder]}</p>${replies}`;
   }
   const meta =
-    `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author" dir="auto">${escape(comment.authorName)}</span>` +
+    `<p class="comment-meta">${avatarHtml(comment.avatar)}<span class="comment-author"${dirAttribute(comment.authorName, w.dir)}>${escape(comment.authorName)}</span>` +
     fediverseHtml(comment.fediverse, w) +
     (context.fediverseLikes?.[comment.id]
       ? `<span class="comment-fediverse-likes"> ${w.fediverseLikes(context.fediverseLikes[comment.id])}</span>`
@@ -280,8 +298,8 @@ export function commentInnerHtml(comment: CommentView, context: CommentContext):
   );
   const actions = context.template ? context.template(comment.id, comment.reactions, replyTo, html) : html;
   // The body is sanitized HTML from lib/content/comment-markdown.ts.
-  // dir="auto": a comment in another script than the site's reads in its own direction.
-  return `${meta}<div class="comment-body" dir="auto">${comment.html}</div>${actions}${replies}`;
+  // A comment in another script than the site's reads in its own direction.
+  return `${meta}<div class="comment-body"${dirAttribute(comment.html, w.dir)}>${comment.html}</div>${actions}${replies}`;
 }
 
 export function commentHtml(comment: CommentView, context: CommentContext): string {

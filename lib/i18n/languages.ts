@@ -91,3 +91,16 @@ export function openGraphLocale(tag: string): string {
   const language = catalogLanguage(tag) ?? "en";
   return region && tag !== language ? `${tag.split("-")[0]}_${region}` : OG_LOCALES[language];
 }
+
+// The scripts written right to left that a reader's words may be in.
+const RIGHT_TO_LEFT_LETTER =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
+
+/**
+ * The direction of a text as dir="auto" reads it: its first letter's (markup and entities skipped);
+ * null without a letter.
+ */
+export function writtenDirection(text: string): "ltr" | "rtl" | null {
+  const letter = /\p{L}/u.exec(text.replace(/<[^>]*>|&#?\w+;/g, " "))?.[0];
+  return letter === undefined ? null : RIGHT_TO_LEFT_LETTER.test(letter) ? "rtl" : "ltr";
+}

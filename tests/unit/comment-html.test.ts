@@ -2,7 +2,7 @@ import { parseFragment, serialize } from "parse5";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { commentHtml, isInteractive, type CommentContext } from "@/lib/comments/html";
+import { commentHtml, isInteractive, ownDirection, type CommentContext } from "@/lib/comments/html";
 import type { CommentView } from "@/lib/comments/store";
 import { InteractiveComment } from "@/components/comments/CommentItem";
 
@@ -168,12 +168,21 @@ describe("a comment written as one string of HTML", () => {
         normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: one, context }))),
       );
     // The avatar is decorative beside the name: initials on a tone, hidden from screen readers.
-    expect(none).toContain(
-      '<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author" dir="auto">',
+    expect(none).toContain('<span class="avatar t3" aria-hidden="true">O</span><span class="comment-author">');
+    expect(none).toContain("Reply<span> to Ada &amp; Co</span>");
+    // What readers wrote keeps its own direction in the site's, as dir="auto" would find it: said
+    // where it differs (an Arabic name and comment on an English site), nothing where it does not.
+    expect(none).toContain('<div class="comment-body">');
+    const arabic = comment("arabic", { authorName: "سلمى", html: "<p>نص عربي مع <code>x</code></p>" });
+    const written = commentHtml(arabic, context);
+    expect(written).toContain('<span class="comment-author" dir="rtl">سلمى</span>');
+    expect(written).toContain('<div class="comment-body" dir="rtl">');
+    expect(normalized(written)).toBe(
+      normalized(renderToStaticMarkup(createElement(InteractiveComment, { comment: arabic, context }))),
     );
-    // What readers wrote keeps its own direction in the site's: the name isolated, the body its own.
-    expect(none).toContain("Reply<span> to <bdi>Ada &amp; Co</bdi></span>");
-    expect(none).toContain('<div class="comment-body" dir="auto">');
+    expect(ownDirection("Ada", "rtl")).toBe("ltr");
+    expect(ownDirection("&quot;123&quot; سلام", "ltr")).toBe("rtl");
+    expect(ownDirection("123 !?", "ltr")).toBeUndefined();
     // A locked discussion has no Reply.
     expect(commentHtml(comment("locked"), { ...context, locked: true })).not.toContain("reply-link");
   });

@@ -7,7 +7,7 @@ import { t } from "../../i18n";
 import { joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentBodySchema } from "../validation";
 import { db as defaultDb, type Db } from "../../server/db";
-import { changeComment, commentRate, earlierOf, judge, logged } from "./shared";
+import { changeComment, commentRate, earlierOf, judge, logged, statusAfterEdit } from "./shared";
 
 // A reader's changes to their own comment within the edit window: an edit, which passes a new
 // comment's rules again, and a deletion; and how the page words a refusal.
@@ -62,12 +62,7 @@ export async function submitEdit(
             )
           : { kind: "pass", flags: [] };
         if (verdict.kind === "refuse") return { kind: "invalid", errors: [verdict.message] };
-        const status =
-          verdict.kind === "shadow"
-            ? "shadow"
-            : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
-              ? "pending"
-              : undefined;
+        const status = statusAfterEdit(verdict, config);
         const result = await changeComment(
           db,
           { type: "comment.edited", id: edit.id },

@@ -5,7 +5,7 @@ import { settings } from "../../settings";
 import { joinFlags, textFingerprint, type Verdict } from "../spam";
 import { commentBodySchema } from "../validation";
 import { db as defaultDb, type Db } from "../../server/db";
-import { changeComment, earlierOf, judge, logged, remoteRates } from "./shared";
+import { changeComment, earlierOf, judge, logged, remoteRates, statusAfterEdit } from "./shared";
 
 // A fediverse reply changed where it was written (lib/fediverse/): its author's Update edits the
 // comment and their Delete removes it. Only the actor whose Note became the comment may do
@@ -56,12 +56,7 @@ export async function submitRemoteEdit(
             db,
           );
           if (verdict.kind === "refuse") return { kind: "invalid", errors: [verdict.message] };
-          const status =
-            verdict.kind === "shadow"
-              ? "shadow"
-              : verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre"
-                ? "pending"
-                : undefined;
+          const status = statusAfterEdit(verdict, config);
           const saved = await changeComment(
             db,
             { type: "comment.edited", id: comment.id },

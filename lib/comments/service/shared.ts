@@ -64,6 +64,15 @@ export async function judge(
   );
 }
 
+/**
+ * What an edited comment becomes once judged (not refused): hidden from all but its writer
+ * (shadow), waiting for the author (queued, or every comment waits), or as it was (undefined).
+ */
+export function statusAfterEdit(verdict: Verdict, config: Settings): "shadow" | "pending" | undefined {
+  if (verdict.kind === "shadow") return "shadow";
+  return verdict.kind === "queue" || config.COMMENTS_MODERATION === "pre" ? "pending" : undefined;
+}
+
 /** New comments and edits from one address share one limit: an edit can carry as much as a comment. */
 export function commentRate(ip: string, config: Settings) {
   // The longest window is at least BURST_MINUTES long: judge() counts the burst in its hits.

@@ -196,7 +196,7 @@ export function editableUntil(createdAt: Date, editMinutes: number): Date {
  */
 export async function editOwnComment(
   id: string,
-  edit: { body: string; status?: "pending" | "shadow"; flags?: string | null; fingerprint?: string | null },
+  edit: Edit,
   viewer: Viewer,
   editMinutes: number,
   db: Db = defaultDb(),
@@ -208,15 +208,23 @@ export async function editOwnComment(
   // still wins.
   const { count } = await db.comment.updateMany({
     where: { id, status: { not: "hidden" } },
-    data: {
-      body: edit.body,
-      editedAt: now,
-      ...(edit.status ? { status: edit.status } : {}),
-      ...(edit.flags ? { flags: edit.flags } : {}),
-      ...(edit.fingerprint !== undefined ? { fingerprint: edit.fingerprint } : {}),
-    },
+    data: editedData(edit, now),
   });
   return count === 1 ? allowed : { kind: "hidden" };
+}
+
+/** An edit's new text, and what its judgement set: status, spam flags, fingerprint. */
+type Edit = { body: string; status?: "pending" | "shadow"; flags?: string | null; fingerprint?: string | null };
+
+/** An edit's new text with what its judgement set, and when. */
+function editedData(edit: Edit, now: Date) {
+  return {
+    body: edit.body,
+    editedAt: now,
+    ...(edit.status ? { status: edit.status } : {}),
+    ...(edit.flags ? { flags: edit.flags } : {}),
+    ...(edit.fingerprint !== undefined ? { fingerprint: edit.fingerprint } : {}),
+  };
 }
 
 /** A reader's deletion of their own comment, within the edit window. */
@@ -250,19 +258,13 @@ export async function remoteComment(ref: RemoteRef, db: Db = defaultDb()) {
 /** Its author's edit of a fediverse reply (their Update): no time limit, as on their own server. */
 export async function editRemoteComment(
   id: string,
-  edit: { body: string; status?: "pending" | "shadow"; flags?: string | null; fingerprint?: string | null },
+  edit: Edit,
   db: Db = defaultDb(),
   now = new Date(),
 ): Promise<boolean> {
   const { count } = await db.comment.updateMany({
     where: { id, status: { not: "hidden" }, deletedAt: null },
-    data: {
-      body: edit.body,
-      editedAt: now,
-      ...(edit.status ? { status: edit.status } : {}),
-      ...(edit.flags ? { flags: edit.flags } : {}),
-      ...(edit.fingerprint !== undefined ? { fingerprint: edit.fingerprint } : {}),
-    },
+    data: editedData(edit, now),
   });
   return count === 1;
 }

@@ -5,22 +5,9 @@
 import type { ParsedMail } from "mailparser";
 import { describe, expect, it } from "vitest";
 import { isAutomatic, replyText } from "@/lib/mail-in/reply-text";
+import { CPU_MAX_MS, cpuMs } from "../support/cpu";
 
-const CPU_MAX_MS = 50;
 const SIZE = 1_000_000;
-
-/** The least CPU time of three calls after a warm-up, in ms. */
-function cpuMs(step: () => unknown): number {
-  step();
-  let least = Number.POSITIVE_INFINITY;
-  for (let call = 0; call < 3; call++) {
-    const start = process.cpuUsage();
-    step();
-    const { user, system } = process.cpuUsage(start);
-    least = Math.min(least, (user + system) / 1000);
-  }
-  return least;
-}
 
 const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
 

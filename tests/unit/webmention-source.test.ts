@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { linksTo, readSource, SOURCE_HTML_MAX } from "@/lib/fediverse/webmention-source";
 import { DEFAULT_LIMITS } from "@/lib/fediverse/safe-fetch";
+import { CPU_MAX_MS, cpuMs } from "../support/cpu";
 
 const fixture = (name: string) => fs.readFileSync(`tests/fixtures/webmention/${name}`, "utf8");
 const SOURCE = "https://reader.example/2026/12/a-reply";
@@ -49,21 +50,6 @@ describe("real h-entry pages", () => {
     expect(linksTo(`<a href="/articles/a">relative</a>`, "https://blog.example/elsewhere", target)).toBe(true);
   });
 });
-
-const CPU_MAX_MS = 50;
-
-/** The least CPU time of three calls after a warm-up, in ms. */
-function cpuMs(step: () => unknown): number {
-  step();
-  let least = Number.POSITIVE_INFINITY;
-  for (let call = 0; call < 3; call++) {
-    const start = process.cpuUsage();
-    step();
-    const { user, system } = process.cpuUsage(start);
-    least = Math.min(least, (user + system) / 1000);
-  }
-  return least;
-}
 
 const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 

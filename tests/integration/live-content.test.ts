@@ -88,6 +88,21 @@ afterEach(() => {
   logged.length = 0;
 });
 
+/**
+ * The article "first" as the page cache keeps it (server.ts answers it without Next.js): `load`
+ * asks for it, `renders` counts how often it was rendered. The clock is held still, so the kept
+ * page never grows older than PAGE_CACHE_SECONDS.
+ */
+function keptPage() {
+  let renders = 0;
+  const render = async () => {
+    renders++;
+    return new Response(`<p>${PLACEHOLDER.token}</p>`);
+  };
+  const still = () => Date.parse("2026-12-01T12:00:00Z");
+  return { load: () => cachedPage("first", render, still), renders: () => renders };
+}
+
 describe("content/ read at run time", () => {
   it("is the folder the test made, published as it is at the first read", () => {
     expect(CONTENT_DIR).toBe(dir);
@@ -124,16 +139,10 @@ describe("content/ read at run time", () => {
 
   it("publishes a change everywhere: the article, the lists, the feeds, the pages kept", async () => {
     // A page the page cache keeps (server.ts answers it without Next.js) is rendered again after the change.
-    let renders = 0;
-    const render = async () => {
-      renders++;
-      return new Response(`<p>${PLACEHOLDER.token}</p>`);
-    };
-    // A clock held still: the kept page never grows older than PAGE_CACHE_SECONDS.
-    const still = () => Date.parse("2026-12-01T12:00:00Z");
-    await cachedPage("first", render, still);
-    await cachedPage("first", render, still);
-    expect(renders).toBe(1);
+    const kept = keptPage();
+    await kept.load();
+    await kept.load();
+    expect(kept.renders()).toBe(1);
 
     write("second.md", article("Second, revised", { date: "2026-02-01", body: "Unmistakable okapi." }));
     expect(refreshContent(dir)).toMatchObject({ published: ["second"] });
@@ -147,8 +156,8 @@ describe("content/ read at run time", () => {
     expect(feeds).not.toContain("zebra");
     expect(listTags(listArticles(visible)).map((tag) => tag.slug)).toEqual(["live"]);
 
-    await cachedPage("first", render, still);
-    expect(renders).toBe(2);
+    await kept.load();
+    expect(kept.renders()).toBe(2);
   });
 
   it("keeps the last good version up when a file breaks, logs and lists its problem until it is fixed", async () => {
@@ -232,20 +241,15 @@ describe("content/ read at run time", () => {
   });
 
   it("renders the kept pages again when the icon or the logo changes: every page shows them", async () => {
-    let renders = 0;
-    const render = async () => {
-      renders++;
-      return new Response(`<p>${PLACEHOLDER.token}</p>`);
-    };
-    const still = () => Date.parse("2026-12-01T12:00:00Z");
-    await cachedPage("first", render, still);
-    await cachedPage("first", render, still);
-    expect(renders).toBe(1);
+    const kept = keptPage();
+    await kept.load();
+    await kept.load();
+    expect(kept.renders()).toBe(1);
     write("icon.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>');
     expect(refreshContent(dir)).toMatchObject({ published: [], removed: [], assets: true });
     expect(siteIcon(dir)).toMatchObject({ custom: true, url: expect.stringContaining("/icon.svg") });
-    await cachedPage("first", render, still);
-    expect(renders).toBe(2);
+    await kept.load();
+    expect(kept.renders()).toBe(2);
     remove("icon.svg");
     expect(refreshContent(dir)).toMatchObject({ assets: true });
     expect(siteIcon(dir).custom).toBe(false);

@@ -20,9 +20,8 @@ import { createServer, type ServerResponse } from "node:http";
 import { isIPv6 } from "node:net";
 import { parseArgs } from "node:util";
 import nextEnv from "@next/env";
-import { stampClientAddress } from "./lib/server/client-address";
+import { stampRequest } from "./lib/server/client-address";
 import { cookieSecret, fixSettings, settings } from "./lib/settings";
-import { clientAddress, trustsPeer } from "./lib/trust-proxy";
 import { closeAll, isDraining, startDraining } from "./lib/server/lifecycle";
 import {
   consoleToLog,
@@ -101,13 +100,8 @@ const underWay = new Set<ServerResponse>();
 
 server.on("request", (request, response) => {
   const started = performance.now();
-  const peer = request.socket.remoteAddress ?? "unknown";
-  // From anyone but a trusted proxy, X-Forwarded-* say nothing true: Next.js then fills them in
-  // from the connection itself (the Secure cookie flag and proxy.ts read them).
-  if (!trustsPeer(peer, trust)) {
-    for (const name of Object.keys(request.headers)) if (name.startsWith("x-forwarded-")) delete request.headers[name];
-  }
-  stampClientAddress(request.headers, clientAddress(peer, String(request.headers["x-forwarded-for"] ?? ""), trust));
+  // The client's address, and X-Forwarded-* dropped unless a trusted proxy wrote them.
+  stampRequest(request, trust);
   // The id the proxy in front gave the request (nginx's $request_id), when it is well formed, else
   // a new one; the app reads it from the header. A page cache template render carries the cache's
   // placeholder there (filled in per answer), and is logged under an id of its own.

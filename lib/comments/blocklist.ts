@@ -1,5 +1,6 @@
 import { BlockList } from "node:net";
 import { networkOf, parseAddress } from "../server/address-key";
+import { canonicalHost } from "../server/domain-key";
 import { settings } from "../settings";
 import { t } from "../i18n";
 import { lookAlikeFold, nameSkeleton } from "./author-names";
@@ -217,7 +218,8 @@ export function matchBlocks(
       }
       case "domain":
         hosts ??= mentionedHosts(`${candidate.name}\n${candidate.body}`, linkUrls(candidate.body));
-        if (candidate.instance) hosts.add(candidate.instance.toLowerCase());
+        // One spelling, as the rule's: "EVIL.example." is evil.example.
+        if (candidate.instance) hosts.add(canonicalHost(candidate.instance));
         if ([...hosts].some((host) => host === rule.value || host.endsWith(`.${rule.value}`)))
           matches.push({ rule, reason: `Blocked domain ${rule.value}` });
         break;

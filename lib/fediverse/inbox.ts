@@ -20,6 +20,7 @@ import { articleSlugOf } from "../routes";
 import { articleExists } from "../content/articles";
 import { SLUG_PATTERN } from "../slug";
 import type { Db } from "../server/db";
+import { canonicalHost, withinDomain } from "../server/domain-key";
 import type { SiteFederation } from "./federation";
 import { FEDIVERSE_PATHS } from "./paths";
 import { addReaction, removeReaction } from "./reactions";
@@ -55,10 +56,7 @@ const followerSchema = z.object({
 /** Whether an instance is refused by a domain blocklist entry set to refuse (its subdomains too). */
 export async function instanceRefused(db: Db, host: string, now = new Date()): Promise<boolean> {
   const rules = await db.block.findMany({ where: { kind: "domain", action: "refuse" } });
-  const lower = host.toLowerCase();
-  return rules.some(
-    (rule) => (!rule.expiresAt || rule.expiresAt > now) && (lower === rule.value || lower.endsWith(`.${rule.value}`)),
-  );
+  return rules.some((rule) => (!rule.expiresAt || rule.expiresAt > now) && withinDomain(host, rule.value));
 }
 
 /** The article and comment a URL names on this site (`/articles/<slug>#comment-<id>`), if any. */
@@ -168,7 +166,7 @@ export function listenToInbox(site: SiteFederation): void {
         inbox: follower.inboxId.href,
         sharedInbox: follower.endpoints?.sharedInbox?.href ?? null,
         handle: `@${String(follower.preferredUsername ?? "?").slice(0, 200)}@${follower.id.host}`,
-        domain: follower.id.hostname,
+        domain: canonicalHost(follower.id.hostname),
         followId: follow.id.href,
       });
       if (!parsed.success) return;

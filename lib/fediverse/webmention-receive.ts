@@ -7,6 +7,10 @@ import { articleSlugOf } from "../routes";
 import { SLUG_PATTERN } from "../slug";
 import { logger } from "../server/log";
 import type { Db } from "../server/db";
+import { addressKey } from "../server/address-key";
+import { stampedClientAddress } from "../server/client-address";
+import { canonicalHost, domainKey } from "../server/domain-key";
+import { reserve, type Window } from "../server/rate-limit";
 import type { SiteFederation } from "./federation";
 import { forgetPages } from "../server/page-cache";
 import { instanceRefused } from "./inbox";
@@ -23,20 +27,43 @@ import { linksTo, readSource } from "./webmention-source";
 // door (submitComment, with the source as its origin: limits per source domain, the domain
 // blocklist, spam, moderation), a like or a repost is counted beside the fediverse's. Sent again,
 // an updated source edits its comment; a source gone (404, 410) or no longer linking removes it.
+//
+// Any server may post here, with any source (a page on someone else's site too), and every post
+// is a write: each one, refused or not, counts against its client address (the rate limit in the
+// database, as comments count, under the address's key), and what waits in the queue is bounded
+// per client, per source domain (its registrable domain: domain-key.ts) and in all.
 
 const WEBMENTION = "marginalia.webmention";
+/** Posts from one client address, answered or refused: a sender's bursts pass, a flood does not. */
+export const WEBMENTION_RATE: Window[] = [
+  { limit: 20, seconds: 60 },
+  { limit: 200, seconds: 3600 },
+];
+/** One client's mentions waiting in the queue (its sources may be anyone's): past this, 429. */
+export const PENDING_PER_CLIENT = 30;
 /** A source domain's mentions waiting in the queue: past this, it is told to come back later (429). */
-const PENDING_PER_DOMAIN = 50;
+export const PENDING_PER_DOMAIN = 50;
 /** All mentions waiting (many domains are cheap to own): past this, every sender is told to come back later. */
-const PENDING_MAX = 2000;
+export const PENDING_MAX = 2000;
+/** When a sender told the queue is full may try again: about what the worker needs to drain it. */
+const PENDING_RETRY_SECONDS = 300;
 
 /**
- * Who a Webmention reply is "from" for the comment service: its source's domain (the rate limit
- * counts per domain), marked apart from the fediverse's actors, which are URLs (comment-notes.ts).
+ * Who a Webmention reply is "from" for the comment service: its source's host (a reader's limit
+ * counts per host, ten readers' per registrable domain: the instance's), marked apart from the
+ * fediverse's actors, which are URLs (comment-notes.ts).
  */
 const actorOf = (host: string) => `webmention:${host}`;
 
-type WebmentionMessage = { type: typeof WEBMENTION; source: string; target: string; host: string };
+/** A mention queued: `domain` and `client` (its sender's address key) are what the waiting ones are counted by. */
+type WebmentionMessage = {
+  type: typeof WEBMENTION;
+  source: string;
+  target: string;
+  host: string;
+  domain?: string;
+  client?: string;
+};
 
 export const isWebmentionMessage = (message: unknown): message is WebmentionMessage =>
   typeof message === "object" && message !== null && (message as { type?: unknown }).type === WEBMENTION;
@@ -51,6 +78,8 @@ export type WebmentionOptions = {
   contentDir?: string;
   /** Queues a message (the fediverse queue's enqueue: the worker wakes at once). */
   enqueue: (message: unknown) => Promise<void>;
+  /** The clock of the rate limit (tests). */
+  now?: () => Date;
 };
 
 /** What Webmentions need of the site: its database, address and queue. */
@@ -69,11 +98,33 @@ export function targetSlug(target: string, origin: string, contentDir?: string):
   return SLUG_PATTERN.test(slug) && articleExists(slug, { dir: contentDir }) ? slug : null;
 }
 
-const plain = (status: number, text: string) =>
-  new Response(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+const plain = (status: number, text: string, retryAfterSeconds?: number) =>
+  new Response(`${text}\n`, {
+    status,
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      ...(retryAfterSeconds ? { "retry-after": String(retryAfterSeconds) } : {}),
+    },
+  });
 
-/** The endpoint: a form POST with source and target, answered 202 and checked later. */
+/** How many mentions wait in the queue whose message holds `field` with `value`. */
+const pendingWith = (db: Db, field: keyof WebmentionMessage, value: string) =>
+  db.fediverseMessage.count({ where: { payload: { contains: `"${field}":${JSON.stringify(value)}` } } });
+
+/**
+ * The endpoint: a form POST with source and target, answered 202 and checked later. The client's
+ * address is the one server.ts stamped on the request (X-Forwarded-For believed only from
+ * TRUST_PROXY's proxies); started without server.ts, every sender shares "unknown".
+ */
 export async function receiveWebmention(request: Request, options: WebmentionOptions): Promise<Response> {
+  if (request.method === "GET" || request.method === "HEAD") {
+    return plain(405, "Send a Webmention as a form POST with source and target.");
+  }
+  const db = options.db();
+  // The place is taken before anything else is read: a refused post counts as an accepted one.
+  const client = addressKey(stampedClientAddress(request.headers) ?? "unknown");
+  const place = await reserve(`webmention:${client}`, WEBMENTION_RATE, db, options.now?.() ?? new Date());
+  if (!place.ok) return plain(429, "Too many Webmentions from this address; try later.", place.retryAfterSeconds);
   if (request.method !== "POST") return plain(405, "Send a Webmention as a form POST with source and target.");
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return plain(415, "Form data expected.");
@@ -85,17 +136,16 @@ export async function receiveWebmention(request: Request, options: WebmentionOpt
   const { source, target } = parsed.data;
   if (source === target) return plain(400, "source and target are the same.");
   if (!targetSlug(target, options.origin, options.contentDir)) return plain(400, "target is not an article here.");
-  const host = new URL(source).hostname.toLowerCase();
-  if (await instanceRefused(options.db(), host)) return plain(403, "Mentions from this site are refused.");
-  const pending = await options.db().fediverseMessage.count({
-    where: { payload: { contains: `"host":${JSON.stringify(host)}` } },
-  });
-  if (pending >= PENDING_PER_DOMAIN) return plain(429, "Too many mentions waiting from this site; try later.");
-  const all = await options.db().fediverseMessage.count({
-    where: { payload: { contains: `"type":${JSON.stringify(WEBMENTION)}` } },
-  });
-  if (all >= PENDING_MAX) return plain(429, "Too many mentions waiting; try later.");
-  await options.enqueue({ type: WEBMENTION, source, target, host } satisfies WebmentionMessage);
+  const host = canonicalHost(new URL(source).hostname);
+  if (await instanceRefused(db, host)) return plain(403, "Mentions from this site are refused.");
+  const domain = domainKey(host);
+  if ((await pendingWith(db, "client", client)) >= PENDING_PER_CLIENT)
+    return plain(429, "Too many of your mentions waiting; try later.", PENDING_RETRY_SECONDS);
+  if ((await pendingWith(db, "domain", domain)) >= PENDING_PER_DOMAIN)
+    return plain(429, "Too many mentions waiting from this site; try later.", PENDING_RETRY_SECONDS);
+  if ((await pendingWith(db, "type", WEBMENTION)) >= PENDING_MAX)
+    return plain(429, "Too many mentions waiting; try later.", PENDING_RETRY_SECONDS);
+  await options.enqueue({ type: WEBMENTION, source, target, host, domain, client } satisfies WebmentionMessage);
   return plain(202, "Accepted: the source will be checked.");
 }
 

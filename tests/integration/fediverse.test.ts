@@ -35,7 +35,8 @@ import { answererOf } from "@/lib/fediverse/serve";
 import { publishArticle, publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { deliverAuthorAnswers } from "@/lib/fediverse/answers";
-import { submitComment } from "@/lib/comments/service";
+import { addBlock, submitComment } from "@/lib/comments/service";
+import { instanceRefused, receiveReply } from "@/lib/fediverse/inbox";
 import { site as site_ } from "@/lib/site";
 import { blockInstance, listFollowers, removeFollower } from "@/lib/fediverse/followers";
 import { listComments } from "@/lib/comments/store";
@@ -622,6 +623,74 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
       );
       await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
       expect(await database.db.comment.count({ where: { remoteId: refused } })).toBe(0);
+    },
+  );
+
+  it.skipIf(skipReason)(
+    "counts an instance under its registrable domain: subdomains share one limit, a block covers them, not a look-alike",
+    async () => {
+      // A reply as the inbox hands it on once Fedify has checked its signature (signed by its actor).
+      const replyFrom = (host: string, n: number) => {
+        const actor = new URL(`https://${host}/users/u${n}`).href;
+        return receiveReply(
+          site,
+          {
+            noteId: `${actor}/statuses/${n}`,
+            inReplyTo: ARTICLE_URL,
+            url: null,
+            html: `<p>Reply number ${n}, from ${host}.</p>`,
+            summary: null,
+            actor: { id: actor, name: `Writer ${n}`, username: `u${n}`, avatar: null },
+          },
+          new URL(actor),
+        );
+      };
+      const kinds = async (replies: [string, number][]) => {
+        const outcomes = [];
+        for (const [host, n] of replies) outcomes.push((await replyFrom(host, n)).kind);
+        return outcomes;
+      };
+      const perMinute = process.env.COMMENT_RATE_PER_MINUTE ?? "";
+      // One reply a minute per person: an instance gets ten.
+      vi.stubEnv("COMMENT_RATE_PER_MINUTE", "1");
+      try {
+        await database.db.rateLimitHit.deleteMany();
+        // Ten people, on two subdomains of one domain: the domain's ten.
+        const ten = Array.from({ length: 10 }, (_, n): [string, number] => [`${"ab"[n % 2]}.evil.example`, n]);
+        expect(await kinds(ten)).toEqual(Array(10).fill("posted"));
+        // A new subdomain, the domain itself, another spelling: the same domain, no place left.
+        expect(
+          await kinds([
+            ["c.evil.example", 10],
+            ["evil.example", 11],
+            ["D.EVIL.EXAMPLE.", 12],
+          ]),
+        ).toEqual(Array(3).fill("rate-limited"));
+        // Another domain has a limit of its own.
+        expect(await kinds([["social.good.example", 13]])).toEqual(["posted"]);
+
+        await database.db.rateLimitHit.deleteMany();
+        expect((await addBlock({ kind: "domain", value: "evil.example", action: "refuse" }, database.db)).kind).toBe(
+          "saved",
+        );
+        // The subdomain refused (with the reason), the look-alike taken.
+        expect(
+          await kinds([
+            ["e.evil.example", 14],
+            ["notevil.example", 15],
+          ]),
+        ).toEqual(["invalid", "posted"]);
+        expect(await database.db.comment.count({ where: { remoteId: { contains: "e.evil.example/users/u14" } } })).toBe(
+          0,
+        );
+        // Follows, likes and boosts are refused by the same test.
+        expect(await instanceRefused(database.db, "f.evil.example")).toBe(true);
+        expect(await instanceRefused(database.db, "F.Evil.Example.")).toBe(true);
+        expect(await instanceRefused(database.db, "notevil.example")).toBe(false);
+        expect(await instanceRefused(database.db, "evil.example.org")).toBe(false);
+      } finally {
+        vi.stubEnv("COMMENT_RATE_PER_MINUTE", perMinute);
+      }
     },
   );
 });

@@ -7,11 +7,26 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSiteFederation, type SiteFederation } from "@/lib/fediverse/federation";
 import { answerFediverse } from "@/lib/fediverse/lane";
 import { answererOf } from "@/lib/fediverse/serve";
+import {
+  PENDING_PER_CLIENT,
+  PENDING_PER_DOMAIN,
+  receiveWebmention,
+  WEBMENTION_RATE,
+  webmentionOptions,
+} from "@/lib/fediverse/webmention-receive";
+import { stampClientAddress, stampRequest } from "@/lib/server/client-address";
+import { parseTrustProxy } from "@/lib/trust-proxy";
 import { reactionCounts } from "@/lib/fediverse/reactions";
 import { listComments } from "@/lib/comments/store";
 import { commentHtml, type CommentContext } from "@/lib/comments/html";
@@ -80,10 +95,12 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
   let site: SiteFederation;
   let app: Server;
   let other: ReturnType<typeof startOther>;
-  const mention = (source: string, target = TARGET) =>
+  /** Who the blog believes about X-Forwarded-For (TRUST_PROXY): nobody, unless a test says. */
+  let trust = parseTrustProxy(undefined);
+  const mention = (source: string, target = TARGET, headers: Record<string, string> = {}) =>
     fetch(ENDPOINT, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
       body: new URLSearchParams({ source, target }).toString(),
     });
   /** What the queue holds now, handled (the worker would, a moment later). */
@@ -105,6 +122,8 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
     });
     const answerer = answererOf(site);
     app = createServer((request, response) => {
+      // The client's address, as server.ts finds it.
+      stampRequest(request, trust);
       void answerFediverse(request, response, answerer).then((answered) => {
         if (!answered) response.writeHead(299, { "content-type": "text/html" }).end("<html>the page</html>");
       });
@@ -295,7 +314,95 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
   it.skipIf(skipReason)("refuses mentions from a blocked domain, at the door", async () => {
     await addBlock({ kind: "domain", value: "127.0.0.1", action: "refuse" }, database.db);
     expect((await mention(`${OTHER}/posts/reply`)).status).toBe(403);
+    // A block of a domain covers its subdomains, however written, and not a name that ends alike.
+    await addBlock({ kind: "domain", value: "evil.example", action: "refuse" }, database.db);
+    expect((await mention("http://a.evil.example/post")).status).toBe(403);
+    expect((await mention("http://B.Evil.Example./post")).status).toBe(403);
+    expect((await mention("http://notevil.example/post")).status).toBe(202);
   });
+
+  it.skipIf(skipReason)(
+    "counts every post from one address, refused ones too: past the limit 429, whatever X-Forwarded-For says",
+    async () => {
+      await database.db.rateLimitHit.deleteMany();
+      const queued = (await site.queue.getDepth()).queued;
+      const [{ limit }] = WEBMENTION_RATE;
+      const statuses: number[] = [];
+      for (let n = 0; n < limit; n++) {
+        // Each one claims another client; no proxy is trusted, so none is believed.
+        const forged = { "x-forwarded-for": `198.51.100.${n}` };
+        const answer =
+          n % 2 === 0
+            ? await mention("javascript:alert(1)", TARGET, forged)
+            : await mention(`http://site-${n}.example/post`, TARGET, forged);
+        statuses.push(answer.status);
+      }
+      expect(new Set(statuses)).toEqual(new Set([400, 202]));
+      for (const forged of ["203.0.113.1", "127.0.0.2", "::1", ""]) {
+        const refused = await mention("http://site-more.example/post", TARGET, { "x-forwarded-for": forged });
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+      }
+      // A wrong form and a bare PUT count too, and are refused the same.
+      const form = await fetch(ENDPOINT, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+      expect(form.status).toBe(429);
+      expect((await fetch(ENDPOINT, { method: "PUT", body: "x" })).status).toBe(429);
+      // Only the valid ones were queued.
+      expect((await site.queue.getDepth()).queued).toBe(queued + limit / 2);
+
+      // Behind a trusted proxy, the client it names is counted apart.
+      trust = parseTrustProxy("loopback");
+      try {
+        const behind = await mention("http://site-proxied.example/post", TARGET, { "x-forwarded-for": "203.0.113.9" });
+        expect(behind.status).toBe(202);
+        expect((await mention("http://site-more.example/post")).status).toBe(429);
+      } finally {
+        trust = parseTrustProxy(undefined);
+      }
+    },
+  );
+
+  it.skipIf(skipReason)(
+    "bounds what waits in the queue: per client address, and per source domain whatever its subdomains",
+    async () => {
+      await database.db.fediverseMessage.deleteMany();
+      let clock = Date.now();
+      const options = { ...webmentionOptions(site), now: () => new Date(clock) };
+      /** A mention from `address`, as server.ts stamps it; the clock moves a minute on. */
+      const from = async (address: string, source: string) => {
+        clock += 61_000;
+        const headers: IncomingHttpHeaders = {};
+        stampClientAddress(headers, address);
+        const request = new Request(ENDPOINT, {
+          method: "POST",
+          headers: { ...(headers as Record<string, string>), "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ source, target: TARGET }).toString(),
+        });
+        return receiveWebmention(request, options);
+      };
+      // One address, sources on as many sites as it likes: PENDING_PER_CLIENT wait, no more.
+      for (let n = 0; n < PENDING_PER_CLIENT; n++) {
+        expect((await from("198.51.100.7", `http://page-${n}.example/post`)).status).toBe(202);
+      }
+      const full = await from("198.51.100.7", "http://page-more.example/post");
+      expect(full.status).toBe(429);
+      expect(Number(full.headers.get("retry-after"))).toBeGreaterThan(0);
+      // Another client is not held up.
+      expect((await from("2001:db8:7::1", "http://v6-a.example/post")).status).toBe(202);
+      await database.db.fediverseMessage.deleteMany();
+
+      // Sources on subdomains of one domain, sent from many addresses: the domain's share, no more.
+      for (let n = 0; n < PENDING_PER_DOMAIN; n++) {
+        expect((await from(`192.0.2.${n}`, `http://s${n}.spam.example/post`)).status).toBe(202);
+      }
+      expect((await from("192.0.2.200", "http://fresh.spam.example/post")).status).toBe(429);
+      expect((await from("192.0.2.201", "http://spam.example/post")).status).toBe(429);
+      expect((await from("192.0.2.202", "http://spam.example.org/post")).status).toBe(202);
+      expect((await site.queue.getDepth()).queued).toBe(PENDING_PER_DOMAIN + 1);
+      await database.db.fediverseMessage.deleteMany();
+    },
+  );
 });
 
 describe("fetching a source", () => {

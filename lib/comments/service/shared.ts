@@ -5,6 +5,7 @@ import { forgetPages } from "../../server/page-cache";
 import { logCommentChange } from "../../server/log";
 import { wakeSender } from "../../mail/sender";
 import { addressKey } from "../../server/address-key";
+import { domainKey } from "../../server/domain-key";
 import { settings, type Settings } from "../../settings";
 import { assessComment, BURST_MINUTES, REPEAT_DAYS, type Verdict } from "../spam";
 import type { Db } from "../../server/db";
@@ -89,14 +90,15 @@ export const INSTANCE_RATE_FACTOR = 10;
 /**
  * A fediverse reply's two limits: its actor's (a reader's limit, under their id rather than an
  * address: they have none here) and their instance's, ten readers' worth, so a server minting
- * accounts cannot flood a discussion either.
+ * accounts cannot flood a discussion either. The instance counts under its registrable domain
+ * (domain-key.ts): a.evil.example and b.evil.example share one limit.
  */
 export function remoteRates(remote: { actor: string; instance: string }, config: Settings) {
   const { windows } = commentRate("unknown", config);
   return {
     actor: { key: `comment:fediverse:${remote.actor}`, windows },
     instance: {
-      key: `comment:fediverse-instance:${remote.instance}`,
+      key: `comment:fediverse-instance:${domainKey(remote.instance)}`,
       windows: windows.map((w) => ({ ...w, limit: w.limit * INSTANCE_RATE_FACTOR })),
     },
   };

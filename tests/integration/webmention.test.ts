@@ -36,11 +36,11 @@ import { publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { providers, withDatabase } from "../support/databases";
 
-const APP_PORT = 4400;
-const OTHER_PORT = 4401;
+const APP_PORT = 4220;
+const OTHER_PORT = 4221;
 vi.hoisted(() => {
   process.env.CONTENT_DIR = "tests/fixtures/content-webmention";
-  process.env.SITE_URL = "http://127.0.0.1:4400";
+  process.env.SITE_URL = "http://127.0.0.1:4220";
 });
 const ORIGIN = `http://127.0.0.1:${APP_PORT}`;
 const OTHER = `http://127.0.0.1:${OTHER_PORT}`;
@@ -408,9 +408,9 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
 describe("fetching a source", () => {
   it("refuses loopback and private addresses unless the test-only setting allows them", async () => {
     const limits = { ...DEFAULT_LIMITS, allowPrivateAddress: false };
-    await expect(safeFetch("http://127.0.0.1:4402/", limits)).rejects.toBeInstanceOf(FetchRefused);
-    await expect(safeFetch("http://[::1]:4402/", limits)).rejects.toBeInstanceOf(FetchRefused);
-    await expect(safeFetch("http://localhost:4402/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("http://127.0.0.1:4225/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("http://[::1]:4225/", limits)).rejects.toBeInstanceOf(FetchRefused);
+    await expect(safeFetch("http://localhost:4225/", limits)).rejects.toBeInstanceOf(FetchRefused);
     await expect(safeFetch("http://10.1.2.3/", limits)).rejects.toBeInstanceOf(FetchRefused);
     await expect(safeFetch("file:///etc/passwd", limits)).rejects.toBeInstanceOf(FetchRefused);
   });

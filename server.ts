@@ -7,15 +7,16 @@
 // must not see: the fediverse's requests, which Fedify answers (lib/fediverse/lane.ts).
 // It also gives each request an id and a JSON log line (lib/server/log.ts), and stops gracefully.
 //
-//   node --max-semi-space-size=8 --import tsx server.ts [--hostname 127.0.0.1] [--port 3000]   (npm start)
-//   tsx server.ts --dev                                                                         (npm run dev)
+//   node --max-semi-space-size=8 .next/marginalia-server.mjs [--hostname 127.0.0.1] [--port 3000]   (npm start)
+//   tsx server.ts --dev                                                                                (npm run dev)
 //
 // --max-semi-space-size=8 (MB): V8's default let the young generation grow to 128 MB under load,
 // over half of what the server held resident; at 8 it holds 16 (docs/performance.md, Memory).
 //
-// In production it runs in node itself, with tsx as a loader: the tsx command runs a child process
-// and SIGKILLs it when it does not acknowledge a signal within 30 ms, which a busy server cannot
-// promise, and a killed server drops the requests it was answering.
+// In production it runs in node itself, compiled by `npm run build` (esbuild, its packages left to
+// node_modules): tsx as a loader kept a second V8 isolate of 17 MB for the process's life, and the
+// tsx command runs a child process and SIGKILLs it when it does not acknowledge a signal within
+// 30 ms, which a busy server cannot promise (a killed server drops the requests it was answering).
 import { createServer, type ServerResponse } from "node:http";
 import { isIPv6 } from "node:net";
 import { parseArgs } from "node:util";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "./support/test";
-import { E2E_CONTENT_DIR, E2E_PORT, e2eEnv, freshSqlite, SERVER_TS, startServer } from "./support/servers";
+import { E2E_CONTENT_DIR, E2E_PORT, e2eEnv, freshSqlite, SERVER_DEV, startServer } from "./support/servers";
 
 // The author's loop in `npm run dev` (server.ts --dev), opened at 127.0.0.1 rather than localhost,
 // as a browser on the same machine may: saving an article refreshes the open page, and a file with
@@ -22,10 +22,12 @@ test.beforeAll(async () => {
   test.setTimeout(COMPILE_MS);
   fs.rmSync(CONTENT, { recursive: true, force: true });
   fs.cpSync(E2E_CONTENT_DIR, CONTENT, { recursive: true });
-  server = await startServer(PORT, e2eEnv(freshSqlite("e2e-dev"), { CONTENT_DIR: CONTENT }), "data/e2e-dev.log", [
-    ...SERVER_TS,
-    "--dev",
-  ]);
+  server = await startServer(
+    PORT,
+    e2eEnv(freshSqlite("e2e-dev"), { CONTENT_DIR: CONTENT }),
+    "data/e2e-dev.log",
+    SERVER_DEV,
+  );
 });
 test.afterAll(() => {
   server?.stop();

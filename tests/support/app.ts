@@ -26,13 +26,13 @@ export function loadEnv(database: string, extra: Record<string, string> = {}): N
   return e2eEnv(database, { COMMENT_RATE_PER_MINUTE: "100000", COMMENT_RATE_PER_HOUR: "1000000", ...extra });
 }
 
-/** `next build` of the e2e content (the real article and the fixtures); SKIP_BUILD=1 reuses the last. */
+/** `npm run build` (`next build` and server.ts compiled) of the e2e content (the real article and the fixtures); SKIP_BUILD=1 reuses the last. */
 export function ensureBuild(): void {
   fs.rmSync(E2E_CONTENT_DIR, { recursive: true, force: true });
   fs.cpSync("content", E2E_CONTENT_DIR, { recursive: true });
   fs.cpSync("tests/fixtures/content-e2e", E2E_CONTENT_DIR, { recursive: true });
-  if (process.env.SKIP_BUILD && fs.existsSync(".next/BUILD_ID")) return;
-  execSync("npx next build", { env: e2eEnv(freshSqlite("build")), stdio: ["ignore", "ignore", "inherit"] });
+  if (process.env.SKIP_BUILD && fs.existsSync(".next/BUILD_ID") && fs.existsSync(".next/marginalia-server.mjs")) return;
+  execSync("npm run --silent build", { env: e2eEnv(freshSqlite("build")), stdio: ["ignore", "ignore", "inherit"] });
 }
 
 /** A temporary, migrated database on the shared PostgreSQL server. */

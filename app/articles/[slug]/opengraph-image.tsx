@@ -5,18 +5,21 @@ import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
 import { siteLanguage, t } from "@/lib/i18n";
 import { cardFonts } from "@/lib/server/card-fonts";
+import { CARD, cardText, needsShaping, shapedCard } from "@/lib/server/card-shaped";
 
 type Props = { params: Promise<{ slug: string }> };
 
 // Read as the server starts, in SITE_LANGUAGE (Next.js takes the alt text as a constant).
 export const alt = t("card.alt", { site: site.name });
-export const size = { width: 1200, height: 630 };
+export const size = { width: CARD.width, height: CARD.height };
 export const contentType = "image/png";
 
 // Drawn on the first request for each version of what it shows (content/ is read at run time, so
 // a title changed while the site runs gets a new card), then kept in memory: a drawing costs tens
 // of milliseconds. Set in next/og's bundled font, with the site's script font where the language
-// needs one (lib/server/card-fonts.ts): nothing is fetched. Unknown slugs are a 404 below.
+// needs one (lib/server/card-fonts.ts): nothing is fetched. A card in a script next/og cannot lay
+// out (Arabic, Urdu, Hebrew) is drawn by Pango instead (lib/server/card-shaped.ts), from the same
+// CARD. Unknown slugs are a 404 below.
 export const dynamic = "force-dynamic";
 
 const cards = new LRUCache<string, Uint8Array<ArrayBuffer>>({ max: 200 });
@@ -27,19 +30,28 @@ export default async function ArticleImage({ params }: Props) {
   if (!article) notFound();
   const key = JSON.stringify([article.slug, article.title, article.author, article.date, article.readingMinutes]);
   let png = cards.get(key);
-  if (!png) cards.set(key, (png = new Uint8Array(await (await draw(article)).arrayBuffer())));
+  if (!png) cards.set(key, (png = await draw(article)));
   return new Response(png, {
     headers: { "Content-Type": contentType, "Cache-Control": "public, max-age=0, must-revalidate" },
   });
 }
 
-async function draw(article: ArticleSummary): Promise<ImageResponse> {
-  const meta = t("card.meta", {
-    author: article.author,
-    date: siteLanguage().format.day(article.date),
-    minutes: article.readingMinutes,
-  });
-  return new ImageResponse(
+async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
+  const words = {
+    name: cardText(site.name),
+    title: cardText(article.title),
+    meta: cardText(
+      t("card.meta", {
+        author: article.author,
+        date: siteLanguage().format.day(article.date),
+        minutes: article.readingMinutes,
+      }),
+    ),
+  };
+  const { name, title, meta } = words;
+  if (needsShaping(name + title + meta)) return new Uint8Array(await shapedCard(words));
+  const { padding, colors, sizes, border } = CARD;
+  const image = new ImageResponse(
     <div
       style={{
         width: "100%",
@@ -47,20 +59,26 @@ async function draw(article: ArticleSummary): Promise<ImageResponse> {
         display: "flex",
         flexDirection: "column",
         justifyContent: "space-between",
-        padding: "72px 80px",
-        background: "#fdfcf9",
-        color: "#1d1c1a",
-        borderTop: "16px solid #8a3b12",
+        padding: `${padding.y}px ${padding.x}px`,
+        background: colors.background,
+        color: colors.text,
+        borderTop: `${border}px solid ${colors.accent}`,
       }}
     >
-      <div style={{ display: "flex", fontSize: 34, color: "#8a3b12", letterSpacing: 1 }}>{site.name}</div>
+      <div style={{ display: "flex", fontSize: sizes.name, color: colors.accent, letterSpacing: 1 }}>{name}</div>
       <div
-        style={{ display: "flex", fontSize: article.title.length > 70 ? 56 : 68, lineHeight: 1.15, fontWeight: 700 }}
+        style={{
+          display: "flex",
+          fontSize: title.length > CARD.longTitle ? sizes.longTitle : sizes.title,
+          lineHeight: 1.15,
+          fontWeight: 700,
+        }}
       >
-        {article.title}
+        {title}
       </div>
-      <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>{meta}</div>
+      <div style={{ display: "flex", fontSize: sizes.meta, color: colors.muted }}>{meta}</div>
     </div>,
-    { ...size, fonts: await cardFonts(`${site.name}${article.title}${meta}`) },
+    { ...size, fonts: await cardFonts(`${name}${title}${meta}`) },
   );
+  return new Uint8Array(await image.arrayBuffer());
 }

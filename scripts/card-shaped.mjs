@@ -36,25 +36,26 @@ for (const font of job.fonts)
     .toBuffer();
 
 const escape = (text) => text.replace(/[&<>"']/g, (char) => `&#${char.codePointAt(0)};`);
-// A right-to-left mark first: a line starts right to left on a right-to-left card even when its
-// first word is Latin (Pango takes a paragraph's direction from its first letter).
-const mark = direction === "rtl" ? "\u200f" : "";
+// Pango takes a paragraph's direction from its first letter, and aligns it to that direction's
+// start ("left" is the start): a mark of the block's direction first sets it, as dir= does on the
+// page, so a right-to-left card's title that begins with a Latin word still starts at the right.
+const MARKS = { rtl: "\u200f", ltr: "\u200e" };
 const inner = width - 2 * padding.x;
 
 /**
  * One block of text as an RGBA image as wide as its longest line (wrapped at `inner`), at `size`;
  * smaller if it would be taller than `most` (libvips then picks the largest size that fits).
  */
-async function block(text, size, color, bold, most) {
+async function block(text, size, color, bold, most, dir = direction) {
   const font = `${job.families.join(", ")}${bold ? " Bold" : ""} ${size}`;
-  const markup = `<span foreground="${color}">${escape(mark + text)}</span>`;
+  const markup = `<span foreground="${color}">${escape(MARKS[dir] + text)}</span>`;
   const options = {
     text: markup,
     font,
     width: inner,
     rgba: true,
     wrap: "word-char",
-    align: direction === "rtl" ? "right" : "left",
+    align: "left",
   };
   // dpi 72: a point is a pixel.
   let drawn = await sharp({ text: { ...options, dpi: 72 } })
@@ -64,16 +65,17 @@ async function block(text, size, color, bold, most) {
     drawn = await sharp({ text: { ...options, height: most } })
       .png()
       .toBuffer({ resolveWithObject: true });
-  if (drawn.info.width <= inner && drawn.info.height <= most) return drawn;
+  if (drawn.info.width <= inner && drawn.info.height <= most) return { ...drawn, dir };
   // What cannot fit even so is cut at the box, its start kept (the right end, right to left).
   const box = { width: Math.min(inner, drawn.info.width), height: Math.min(most, drawn.info.height) };
-  const left = direction === "rtl" ? drawn.info.width - box.width : 0;
+  const left = dir === "rtl" ? drawn.info.width - box.width : 0;
   return {
     data: await sharp(drawn.data)
       .extract({ left, top: 0, ...box })
       .png()
       .toBuffer(),
     info: box,
+    dir,
   };
 }
 
@@ -83,9 +85,16 @@ const bottom = height - padding.y;
 const name = await block(job.name, sizes.name, colors.accent, false, 3 * sizes.name);
 const meta = await block(job.meta, sizes.meta, colors.muted, false, 3 * sizes.meta);
 const room = bottom - meta.info.height - (top + name.info.height) - 2 * padding.gap;
-const title = await block(job.title, job.long ? sizes.longTitle : sizes.title, colors.text, true, room);
+const title = await block(
+  job.title,
+  job.long ? sizes.longTitle : sizes.title,
+  colors.text,
+  true,
+  room,
+  job.titleDirection,
+);
 
-const x = (image) => (direction === "rtl" ? width - padding.x - image.info.width : padding.x);
+const x = (image) => (image.dir === "rtl" ? width - padding.x - image.info.width : padding.x);
 const free = bottom - meta.info.height - (top + name.info.height) - title.info.height;
 const background = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${colors.background}"/><rect width="100%" height="${border}" fill="${colors.accent}"/></svg>`;
 const png = await sharp(Buffer.from(background))

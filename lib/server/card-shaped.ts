@@ -68,6 +68,8 @@ export type CardJob = {
   title: string;
   meta: string;
   long: boolean;
+  /** The article's own language's direction (front matter `lang:`), else the site's. */
+  titleDirection: "ltr" | "rtl";
   families: string[];
   fonts: Array<{ file: string; key: string }>;
   cacheDir: string;
@@ -90,10 +92,14 @@ function fonts(): Pick<CardJob, "families" | "fonts"> {
 }
 
 /** The card as a PNG, drawn in a child process; see the top of this file. */
-export async function shapedCard(words: { name: string; title: string; meta: string }): Promise<Uint8Array> {
+export async function shapedCard(
+  words: { name: string; title: string; meta: string },
+  titleDirection: "ltr" | "rtl" = siteLanguage().dir,
+): Promise<Uint8Array> {
   const job: CardJob = {
     style: { ...CARD, direction: siteLanguage().dir },
     ...words,
+    titleDirection,
     long: words.title.length > CARD.longTitle,
     ...fonts(),
     cacheDir: FONT_DIR,

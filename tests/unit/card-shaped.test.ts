@@ -50,16 +50,23 @@ describe.each([
     expect(differing(joined, apart)).toBeGreaterThan(0.2 * ink(joined));
   });
 
-  it("orders the words right to left: the first word stays at the right end when a Latin word follows", async () => {
-    vi.stubEnv("SITE_LANGUAGE", tag);
-    const alone = await titleColumns(word);
-    const followed = await titleColumns(`${word} Marginalia`);
-    const [from] = extent(alone);
-    const right = (columns: number[]) => columns.slice(from);
-    expect(differing(right(alone), right(followed))).toBeLessThan(0.05 * ink(right(alone)));
-    // And the Latin word is to its left.
-    expect(extent(followed)[0]).toBeLessThan(from - 100);
-  });
+  it.each([
+    ["an Arabic word", false],
+    ["a Latin word", true],
+  ])(
+    "orders the words right to left: the first, %s, stays at the right end when another follows",
+    async (_, latinFirst) => {
+      vi.stubEnv("SITE_LANGUAGE", tag);
+      const [first, then] = latinFirst ? ["Marginalia", word] : [word, "Marginalia"];
+      const alone = await titleColumns(first);
+      const followed = await titleColumns(`${first} ${then}`);
+      const [from] = extent(alone);
+      const right = (columns: number[]) => columns.slice(from);
+      expect(differing(right(alone), right(followed))).toBeLessThan(0.05 * ink(right(alone)));
+      // And the word that follows is to its left.
+      expect(extent(followed)[0]).toBeLessThan(from - 100);
+    },
+  );
 });
 
 describe("the card's text", () => {

@@ -4,6 +4,7 @@ import { ImageResponse } from "next/og";
 import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
 import { siteLanguage, t } from "@/lib/i18n";
+import { textDirection } from "@/lib/i18n/languages";
 import { cardFonts } from "@/lib/server/card-fonts";
 import { CARD, cardText, needsShaping, shapedCard } from "@/lib/server/card-shaped";
 
@@ -22,16 +23,27 @@ export const contentType = "image/png";
 // CARD. Unknown slugs are a 404 below.
 export const dynamic = "force-dynamic";
 
-const cards = new LRUCache<string, Uint8Array<ArrayBuffer>>({ max: 200 });
+// Kept as the drawing under way too, so requests that come while it draws wait for the same one.
+const cards = new LRUCache<string, Promise<Uint8Array<ArrayBuffer>>>({ max: 200 });
 
 export default async function ArticleImage({ params }: Props) {
   const { slug } = await params;
   const article = listArticles().find((candidate) => candidate.slug === slug);
   if (!article) notFound();
-  const key = JSON.stringify([article.slug, article.title, article.author, article.date, article.readingMinutes]);
-  let png = cards.get(key);
-  if (!png) cards.set(key, (png = await draw(article)));
-  return new Response(png, {
+  const key = JSON.stringify([
+    article.slug,
+    article.title,
+    article.author,
+    article.date,
+    article.readingMinutes,
+    article.lang,
+  ]);
+  let drawing = cards.get(key);
+  if (!drawing) {
+    cards.set(key, (drawing = draw(article)));
+    drawing.catch(() => cards.delete(key));
+  }
+  return new Response(await drawing, {
     headers: { "Content-Type": contentType, "Cache-Control": "public, max-age=0, must-revalidate" },
   });
 }
@@ -49,7 +61,9 @@ async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
     ),
   };
   const { name, title, meta } = words;
-  if (needsShaping(name + title + meta)) return new Uint8Array(await shapedCard(words));
+  // The title in its own direction where the article names its language, as on its page.
+  const direction = article.lang ? textDirection(article.lang) : siteLanguage().dir;
+  if (needsShaping(name + title + meta)) return new Uint8Array(await shapedCard(words, direction));
   const { padding, colors, sizes, border } = CARD;
   const image = new ImageResponse(
     <div

@@ -49,21 +49,17 @@ export default async function ArticleImage({ params }: Props) {
 }
 
 async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
-  const words = {
-    name: cardText(site.name),
-    title: cardText(article.title),
-    meta: cardText(
-      t("card.meta", {
-        author: article.author,
-        date: siteLanguage().format.day(article.date),
-        minutes: article.readingMinutes,
-      }),
-    ),
-  };
-  const { name, title, meta } = words;
+  const author = cardText(article.author);
+  // The author's name isolated (as <bdi> on the page) where Pango draws it: "Test Author · 10
+  // يناير" would otherwise read the day as part of a Latin name.
+  const meta = (who: string) =>
+    t("card.meta", { author: who, date: siteLanguage().format.day(article.date), minutes: article.readingMinutes });
+  const name = cardText(site.name);
+  const title = cardText(article.title);
   // The title in its own direction where the article names its language, as on its page.
   const direction = article.lang ? textDirection(article.lang) : siteLanguage().dir;
-  if (needsShaping(name + title + meta)) return new Uint8Array(await shapedCard(words, direction));
+  if (needsShaping(name + title + meta(author)))
+    return new Uint8Array(await shapedCard({ name, title, meta: meta(`\u2068${author}\u2069`) }, direction));
   const { padding, colors, sizes, border } = CARD;
   const image = new ImageResponse(
     <div
@@ -90,9 +86,9 @@ async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
       >
         {title}
       </div>
-      <div style={{ display: "flex", fontSize: sizes.meta, color: colors.muted }}>{meta}</div>
+      <div style={{ display: "flex", fontSize: sizes.meta, color: colors.muted }}>{meta(author)}</div>
     </div>,
-    { ...size, fonts: await cardFonts(`${name}${title}${meta}`) },
+    { ...size, fonts: await cardFonts(`${name}${title}${meta(author)}`) },
   );
   return new Uint8Array(await image.arrayBuffer());
 }

@@ -10,8 +10,9 @@ const job = JSON.parse(fs.readFileSync(0, "utf8"));
 const { width, height, padding, border, colors, sizes, direction } = job.style;
 
 /**
- * The TrueType file of a font: Pango reads no WOFF2, so a package's WOFF2 is decoded once (wawoff2,
- * Google's decoder) into the cache folder, named by its package's version and file.
+ * The TrueType file of a font, which is what fontconfig is handed here: a package's WOFF2 is
+ * decoded once (wawoff2, Google's decoder) into the cache folder, named by its file and a hash of
+ * its path, size and date (lib/server/card-shaped.ts), so a new version of the package is decoded anew.
  */
 async function trueType(font) {
   if (!font.file.endsWith(".woff2")) return font.file;

@@ -35,7 +35,7 @@ const { describeImported } = await import("../lib/comments/backup");
 const { describeImportProblem } = await import("../lib/comments/export-schema");
 const { formatReport } = await import("../lib/comments/import/report");
 const { parseMap, parseMapFile } = await import("../lib/comments/import/paths");
-const { IMPORT_FORMATS, ImportFileError } = await import("../lib/comments/import/source");
+const { IMPORT_FORMATS } = await import("../lib/comments/import/source");
 
 const usage =
   'usage: npm run import -- --from disqus|wordpress|remark42|isso|marginalia FILE [--dry-run] [--strict] [--map "old -> new"]... [--map-file FILE]';
@@ -81,7 +81,7 @@ async function importOwn(db: ReturnType<typeof createDb>): Promise<boolean> {
   try {
     data = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch {
-    throw new ImportFileError(file, "json", "is not JSON: is this Marginalia's export?");
+    throw new Error(`${file}: is not JSON: is this Marginalia's export?`);
   }
   const result = await importBackup(data, db);
   if (result.kind === "refused") {
@@ -94,7 +94,7 @@ async function importOwn(db: ReturnType<typeof createDb>): Promise<boolean> {
 
 const db = createDb();
 try {
-  if (!fs.existsSync(file)) throw new ImportFileError(file, "file", "does not exist");
+  if (!fs.existsSync(file)) throw new Error(`${file}: does not exist`);
   const maps = [
     ...(args.values["map-file"]
       ? parseMapFile(fs.readFileSync(args.values["map-file"], "utf8"), args.values["map-file"])
@@ -117,7 +117,7 @@ try {
   process.exitCode = done ? 0 : 1;
 } catch (error) {
   if (tty) process.stderr.write("\r\x1b[K");
-  console.error(`npm run import: ${error instanceof ImportFileError ? error.message : (error as Error).message}`);
+  console.error(`npm run import: ${(error as Error).message}`);
   if (process.env.DEBUG) console.error(error);
   process.exitCode = 1;
 } finally {

@@ -7,6 +7,8 @@ import { importFrom } from "./service";
 import type { PathMap } from "./import/paths";
 import type { ImportCounts, ImportReport } from "./import/run";
 import { ImportFileError, type ImportFormat } from "./import/source";
+import { say } from "./import/message";
+import { storedJobError } from "./import/report";
 import { processWide } from "../process-wide";
 
 // An import from /admin runs as a job, not inside the request that uploaded the file: the upload
@@ -109,7 +111,11 @@ async function runImportJob(id: string, input: StartImport, db: Db): Promise<voi
     if (!(error instanceof ImportFileError)) console.error("admin: comment import failed", { job: id, error });
     outcome = {
       status: "failed",
-      error: error instanceof ImportFileError ? error.message : "The import could not be stored; nothing was changed.",
+      error: storedJobError(
+        error instanceof ImportFileError
+          ? { record: error.record, field: error.field, reason: error.reason }
+          : say("admin.import.notStored"),
+      ),
     };
   }
   // The file goes first, and the job leaves `live` last: while it is there this instance shows it

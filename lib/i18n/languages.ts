@@ -96,6 +96,11 @@ export function openGraphLocale(tag: string): string {
 const RIGHT_TO_LEFT_LETTER =
   /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
 
+/** Whether a text holds a letter of a script written right to left. */
+export function hasRightToLeft(text: string): boolean {
+  return RIGHT_TO_LEFT_LETTER.test(text);
+}
+
 /**
  * The direction of a text as dir="auto" reads it: its first letter's (markup and entities skipped);
  * null without a letter.

@@ -4,7 +4,6 @@ import path from "node:path";
 import { LRUCache } from "lru-cache";
 import { siteLanguage, type Language } from "../i18n";
 import { scriptFontFiles } from "./fonts";
-import { decompress } from "wawoff2";
 
 // The social card's fonts (next/og). Its own font, Geist, is Latin only: a title in Japanese or
 // Chinese would be drawn as empty boxes. For a site in one of those languages the card is given
@@ -15,7 +14,7 @@ import { decompress } from "wawoff2";
 
 export type CardFont = { name: string; data: ArrayBuffer; weight: 400 | 700; style: "normal" };
 
-const GEIST = path.join(
+export const GEIST = path.join(
   process.cwd(),
   "node_modules",
   "next",
@@ -26,9 +25,7 @@ const GEIST = path.join(
   "Geist-Regular.ttf",
 );
 
-// Japanese and Chinese only. next/og neither orders right-to-left text nor joins Arabic letters
-// (it draws مرحبا as the isolated letters of ابحرم), and its reader refuses lookups of Noto's
-// Naskh and Nastaliq: an Arabic or Urdu title keeps the empty boxes rather than read wrong.
+// Japanese and Chinese only: Arabic and Urdu cards are Pango's (lib/server/card-shaped.ts).
 const CARD_SCRIPTS = new Set<Language>(["ja", "zh-Hans"]);
 
 // next/og draws a variable font's default instance, and its reader fails on these fonts' `fvar`.
@@ -70,7 +67,8 @@ function withoutVariations(font: Buffer): Buffer {
 // decoding at a time, copied out before the next starts.
 let decoding: Promise<unknown> = Promise.resolve();
 function decodeWoff2(bytes: Buffer): Promise<Buffer> {
-  const decoded = decoding.then(async () => Buffer.from(await decompress(bytes)));
+  // Loaded on the first card that needs it, not with the server.
+  const decoded = decoding.then(async () => Buffer.from(await (await import("wawoff2")).decompress(bytes)));
   decoding = decoded.catch(() => undefined);
   return decoded;
 }

@@ -215,7 +215,13 @@ type ScriptFaces = {
   /** The same faces for the social card (lib/server/card-fonts.ts): file, weight, code points. */
   card: CardFile[];
 };
-export type CardFile = { file: string; weight: 400 | 700; ranges: Array<[number, number]> | null };
+export type CardFile = {
+  file: string;
+  weight: 400 | 700;
+  ranges: Array<[number, number]> | null;
+  /** The name the font gives itself (the package's family without " Variable"), as Pango asks for it. */
+  family: string;
+};
 
 /** The script font's files of `language`, for the social card; null for a Latin language. */
 export function scriptFontFiles(language: Language): CardFile[] | null {
@@ -266,6 +272,7 @@ function readScriptFont(font: ScriptFont): ScriptFaces {
         file: path.join(root, "files", file),
         weight: /^\d+$/.test(weight) && Number(weight) >= 600 ? 700 : 400,
         ranges: range ? codePoints(range) : null,
+        family: family.replace(/ Variable$/, ""),
       });
       const url = `${FONTS_PATH}/${name}`;
       if (font.preload?.test(file)) preload.push(url);

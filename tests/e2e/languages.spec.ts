@@ -44,6 +44,22 @@ const USER_CONTENT = [
   "style",
 ].join(", ");
 
+const ADMIN_PASSWORD = "correct horse battery staple";
+const REPORT_LANGUAGES = new Set(["fr", "ar"]);
+/** A Disqus export with two broken records: a date that is none, a body that is empty. */
+const BROKEN_DISQUS = `<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="1"><link>https://old.example${articlePath(SLUG)}/</link></thread>
+<post dsq:id="a"><message>Hello</message><createdAt>2014-03-02T10:00:00Z</createdAt><thread dsq:id="1" /></post>
+<post dsq:id="b"><message>Hello</message><createdAt>yesterday</createdAt><thread dsq:id="1" /></post>
+<post dsq:id="c"><message></message><createdAt>2014-03-02T10:00:00Z</createdAt><thread dsq:id="1" /></post>
+</disqus>`;
+/** What the report says of the record with no date, in each language checked. */
+const REPORT_SAYS: Record<string, string> = {
+  fr: 'post dsq:id="b" (ligne 5)\u00a0: date\u00a0: n’est pas une date\u00a0: "yesterday"',
+  ar: 'post dsq:id="b" (السطر 5): التاريخ: ليس تاريخًا: "yesterday"',
+};
+
 /** The page's visible words once its writers' are taken out. */
 async function interfaceText(page: Page): Promise<string> {
   return page.evaluate((selector) => {
@@ -131,6 +147,32 @@ LANGUAGES.forEach((language, index) => {
       expect(png.status()).toBe(200);
       expect(png.headers()["content-type"]).toBe("image/png");
       expect((await png.body()).subarray(1, 4).toString()).toBe("PNG");
+    });
+
+    // The author's import report, down to why each record was skipped (lib/comments/import/message.ts).
+    test(`an import's report on /admin reads in ${language}, its broken records' reasons too`, async ({ browser }) => {
+      test.skip(
+        !REPORT_LANGUAGES.has(language),
+        "the report of every language: tests/integration/import-languages.test.ts",
+      );
+      const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto("/admin");
+      await page.locator('input[name="password"]').fill(ADMIN_PASSWORD);
+      await page.locator(".login-form button[type=submit]").click();
+      await page.locator("#import-format").selectOption("disqus");
+      await page
+        .locator("#import-other-file")
+        .setInputFiles({ name: "broken.xml", mimeType: "application/xml", buffer: Buffer.from(BROKEN_DISQUS) });
+      await page.locator("form:has(#import-other-file) button[type=submit]").click();
+      const report = page.locator("pre.import-report");
+      await expect(report).toContainText('dsq:id="b"', { timeout: 30_000 });
+      const text = await report.innerText();
+      expect(text).toContain(REPORT_SAYS[language]);
+      // The file's own names and values are its writer's words.
+      const words = text.replace(/"[^"\n]*"|\bpost\b|dsq:id=|\/articles\/\S+|disqus/g, " ");
+      expect(englishLeft(words, language)).toEqual({ words: [], keys: [] });
+      await context.close();
     });
 
     test(`the article with comments is clean for axe in ${language}`, async ({ page }) => {

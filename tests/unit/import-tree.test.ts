@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_DEPTH } from "@/lib/comments/limits";
 import { ImportTree, type Entry, type Placed } from "@/lib/comments/import/tree";
+import { english } from "../support/import-said";
 
 // Where an import puts each comment as the file streams by: replies read before their parent,
 // parents missing or skipped, deleted comments kept only for their replies, cycles, depth.
@@ -44,7 +45,7 @@ const shape = (placed: Placed[]) =>
     placement.parentId,
     placement.depth,
     placement.replyToName,
-    orphan,
+    english(orphan),
   ]);
 
 describe("placing an import's comments", () => {

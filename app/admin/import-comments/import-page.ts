@@ -1,6 +1,6 @@
 import { escapeHtml } from "@/lib/html-escape";
 import type { ImportJobView } from "@/lib/comments/import-jobs";
-import { formatReport } from "@/lib/comments/import/report";
+import { formatJobError, formatReport } from "@/lib/comments/import/report";
 import { siteLanguage, t } from "@/lib/i18n";
 
 // The pages of an import from /admin: small pages of their own, without scripts, every value
@@ -47,7 +47,7 @@ export function jobPage(job: ImportJobView): Response {
     case "failed":
       return importPage(
         t("admin.import.failed"),
-        `${progressText(job)}\n${job.error ?? t("admin.import.failedText")}`,
+        `${progressText(job)}\n${formatJobError(job.error) ?? t("admin.import.failedText")}`,
         200,
       );
     case "refused":
@@ -59,7 +59,7 @@ export function jobPage(job: ImportJobView): Response {
             ? "admin.import.dryRunTitle"
             : "admin.import.done",
       );
-      return importPage(title, job.report ? formatReport(job.report) : (job.error ?? ""), 200);
+      return importPage(title, job.report ? formatReport(job.report) : (formatJobError(job.error) ?? ""), 200);
     }
   }
 }

@@ -10,7 +10,8 @@ import { isCrossSite } from "@/lib/server/request-guards";
 import { listArticles } from "@/lib/content/articles";
 import { parseMapFile, type PathMap } from "@/lib/comments/import/paths";
 import { startImportJob } from "@/lib/comments/import-jobs";
-import { IMPORT_FORMATS } from "@/lib/comments/import/source";
+import { IMPORT_FORMATS, ImportFileError } from "@/lib/comments/import/source";
+import { listedLine } from "@/lib/comments/import/report";
 import { db } from "@/lib/server/db";
 import { importJobPath, importPage as page } from "./import-page";
 
@@ -38,9 +39,10 @@ export async function POST(request: Request) {
 
   let maps: PathMap[];
   try {
-    maps = typeof mapText === "string" ? parseMapFile(mapText, "mapping line") : [];
+    maps = typeof mapText === "string" ? parseMapFile(mapText) : [];
   } catch (error) {
-    return page(t("admin.import.refusedTitle"), (error as Error).message, 400);
+    if (!(error instanceof ImportFileError)) throw error;
+    return page(t("admin.import.refusedTitle"), listedLine(error), 400);
   }
 
   // The job removes the folder when it ends.

@@ -4,42 +4,64 @@ import { ImageResponse } from "next/og";
 import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
 import { siteLanguage, t } from "@/lib/i18n";
+import { textDirection } from "@/lib/i18n/languages";
 import { cardFonts } from "@/lib/server/card-fonts";
+import { CARD, cardText, needsShaping, shapedCard } from "@/lib/server/card-shaped";
 
 type Props = { params: Promise<{ slug: string }> };
 
 // Read as the server starts, in SITE_LANGUAGE (Next.js takes the alt text as a constant).
 export const alt = t("card.alt", { site: site.name });
-export const size = { width: 1200, height: 630 };
+export const size = { width: CARD.width, height: CARD.height };
 export const contentType = "image/png";
 
 // Drawn on the first request for each version of what it shows (content/ is read at run time, so
 // a title changed while the site runs gets a new card), then kept in memory: a drawing costs tens
 // of milliseconds. Set in next/og's bundled font, with the site's script font where the language
-// needs one (lib/server/card-fonts.ts): nothing is fetched. Unknown slugs are a 404 below.
+// needs one (lib/server/card-fonts.ts): nothing is fetched. A card in a script next/og cannot lay
+// out (Arabic, Urdu, Hebrew) is drawn by Pango instead (lib/server/card-shaped.ts), from the same
+// CARD. Unknown slugs are a 404 below.
 export const dynamic = "force-dynamic";
 
-const cards = new LRUCache<string, Uint8Array<ArrayBuffer>>({ max: 200 });
+// Kept as the drawing under way too, so requests that come while it draws wait for the same one.
+const cards = new LRUCache<string, Promise<Uint8Array<ArrayBuffer>>>({ max: 200 });
 
 export default async function ArticleImage({ params }: Props) {
   const { slug } = await params;
   const article = listArticles().find((candidate) => candidate.slug === slug);
   if (!article) notFound();
-  const key = JSON.stringify([article.slug, article.title, article.author, article.date, article.readingMinutes]);
-  let png = cards.get(key);
-  if (!png) cards.set(key, (png = new Uint8Array(await (await draw(article)).arrayBuffer())));
-  return new Response(png, {
+  const key = JSON.stringify([
+    article.slug,
+    article.title,
+    article.author,
+    article.date,
+    article.readingMinutes,
+    article.lang,
+  ]);
+  let drawing = cards.get(key);
+  if (!drawing) {
+    cards.set(key, (drawing = draw(article)));
+    drawing.catch(() => cards.delete(key));
+  }
+  return new Response(await drawing, {
     headers: { "Content-Type": contentType, "Cache-Control": "public, max-age=0, must-revalidate" },
   });
 }
 
-async function draw(article: ArticleSummary): Promise<ImageResponse> {
-  const meta = t("card.meta", {
-    author: article.author,
-    date: siteLanguage().format.day(article.date),
-    minutes: article.readingMinutes,
-  });
-  return new ImageResponse(
+async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
+  const author = cardText(article.author);
+  // The author's name isolated (as <bdi> on the page) where Pango draws it: "Test Author · 10
+  // يناير" would otherwise read the day as part of a Latin name.
+  const meta = (who: string) =>
+    t("card.meta", { author: who, date: siteLanguage().format.day(article.date), minutes: article.readingMinutes });
+  const name = cardText(site.name);
+  const title = cardText(article.title);
+  // The title in its own direction where the article names its language, as on its page.
+  const direction = article.lang ? textDirection(article.lang) : siteLanguage().dir;
+  if (needsShaping(name + title + meta(author)))
+    return new Uint8Array(await shapedCard({ name, title, meta: meta(`\u2068${author}\u2069`) }, direction));
+  const { padding, colors, sizes, border } = CARD;
+  const image = new ImageResponse(
     <div
       style={{
         width: "100%",
@@ -47,20 +69,26 @@ async function draw(article: ArticleSummary): Promise<ImageResponse> {
         display: "flex",
         flexDirection: "column",
         justifyContent: "space-between",
-        padding: "72px 80px",
-        background: "#fdfcf9",
-        color: "#1d1c1a",
-        borderTop: "16px solid #8a3b12",
+        padding: `${padding.y}px ${padding.x}px`,
+        background: colors.background,
+        color: colors.text,
+        borderTop: `${border}px solid ${colors.accent}`,
       }}
     >
-      <div style={{ display: "flex", fontSize: 34, color: "#8a3b12", letterSpacing: 1 }}>{site.name}</div>
+      <div style={{ display: "flex", fontSize: sizes.name, color: colors.accent, letterSpacing: 1 }}>{name}</div>
       <div
-        style={{ display: "flex", fontSize: article.title.length > 70 ? 56 : 68, lineHeight: 1.15, fontWeight: 700 }}
+        style={{
+          display: "flex",
+          fontSize: title.length > CARD.longTitle ? sizes.longTitle : sizes.title,
+          lineHeight: 1.15,
+          fontWeight: 700,
+        }}
       >
-        {article.title}
+        {title}
       </div>
-      <div style={{ display: "flex", fontSize: 30, color: "#5d5a54" }}>{meta}</div>
+      <div style={{ display: "flex", fontSize: sizes.meta, color: colors.muted }}>{meta(author)}</div>
     </div>,
-    { ...size, fonts: await cardFonts(`${site.name}${article.title}${meta}`) },
+    { ...size, fonts: await cardFonts(`${name}${title}${meta(author)}`) },
   );
+  return new Uint8Array(await image.arrayBuffer());
 }

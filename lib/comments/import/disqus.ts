@@ -1,3 +1,4 @@
+import { at, say, WHOLE_FILE, type ImportMessage } from "./message";
 import {
   ImportFileError,
   skipped,
@@ -31,7 +32,7 @@ const POST_FIELDS = [
 const bool = (value: string | undefined) => value?.trim() === "true";
 
 /** A thread as its posts need it: its URL, or why its posts are skipped. */
-type Thread = { url: string } | { skip: SourceSkip["reason"]; detail: string };
+type Thread = { url: string } | { skip: SourceSkip["reason"]; detail: ImportMessage };
 
 export async function* readDisqus(file: string, onProgress?: Progress): AsyncGenerator<SourceRecord> {
   const threads = new Map<string, Thread>();
@@ -55,26 +56,22 @@ export async function* readDisqus(file: string, onProgress?: Progress): AsyncGen
       if (thread) yield thread;
     } else yield readPost(item, threads);
   }
-  if (!sawRoot)
-    throw new ImportFileError(
-      "file",
-      "disqus",
-      "no <thread> or <post> under a <disqus> root: is this a Disqus export?",
-    );
+  if (!sawRoot) throw new ImportFileError(WHOLE_FILE, "disqus", say("admin.import.why.notDisqus"));
 }
 
 function readThread(item: XmlRecord, threads: Map<string, Thread>): SourceRecord | null {
   const dsqId = item.element.attributes["dsq:id"];
-  const record = `thread dsq:id=${JSON.stringify(dsqId ?? "")} (line ${item.element.line})`;
+  const { line } = item.element;
+  const record = at(`thread dsq:id=${JSON.stringify(dsqId ?? "")}`, line);
   const trouble = xmlTrouble(item, record);
   if (trouble) {
-    if (dsqId) threads.set(dsqId, { skip: "no-thread", detail: `its thread (line ${item.element.line}) was skipped` });
+    if (dsqId) threads.set(dsqId, { skip: "no-thread", detail: say("admin.import.why.threadSkipped", { line }) });
     return trouble;
   }
   if (!dsqId) return null;
   const url = item.fields.get("link")?.trim() ?? "";
   if (bool(item.fields.get("isDeleted"))) {
-    threads.set(dsqId, { skip: "thread-deleted", detail: `its thread (line ${item.element.line}) was deleted` });
+    threads.set(dsqId, { skip: "thread-deleted", detail: say("admin.import.why.threadDeleted", { line }) });
     return null;
   }
   threads.set(dsqId, { url });
@@ -86,7 +83,7 @@ function readPost(item: XmlRecord, threads: Map<string, Thread>): SourceComment 
   // Remark42's own test export has a post without dsq:id; Remark42 then takes its <id>.
   const dsqId = element.attributes["dsq:id"];
   const id = dsqId ?? (fields.get("id")?.trim() || undefined);
-  const record = `post ${dsqId === undefined && id ? "id" : "dsq:id"}=${JSON.stringify(id ?? "")} (line ${element.line})`;
+  const record = at(`post ${dsqId === undefined && id ? "id" : "dsq:id"}=${JSON.stringify(id ?? "")}`, element.line);
   const trouble = xmlTrouble(item, record);
   if (trouble) return trouble;
   const authorName = fields.get("author/name")?.trim() || fields.get("author/username")?.trim() || "";
@@ -94,10 +91,10 @@ function readPost(item: XmlRecord, threads: Map<string, Thread>): SourceComment 
   const thread = threadId === undefined ? undefined : threads.get(threadId);
   if (!thread || "skip" in thread) {
     const detail = !threadId
-      ? "names no thread"
+      ? say("admin.import.why.noThreadNamed")
       : thread
         ? thread.detail
-        : `names thread ${JSON.stringify(threadId)}, which the file does not define before it`;
+        : say("admin.import.why.threadUndefined", { thread: JSON.stringify(threadId) });
     return skipped(record, thread && "skip" in thread ? thread.skip : "no-thread", {
       field: "thread",
       detail,

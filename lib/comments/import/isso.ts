@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { say, WHOLE_FILE } from "./message";
 import { ImportFileError, skipped, type Progress, type SourceComment, type SourceRecord } from "./source";
 
 // Isso's SQLite database (the file named by its `dbpath`): threads(id, uri, title) and
@@ -29,7 +30,11 @@ export async function* readIsso(file: string, onProgress?: Progress): AsyncGener
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.prepare("SELECT 1 FROM comments, threads LIMIT 0").all();
   } catch (error) {
-    throw new ImportFileError("file", "database", `not an Isso database (${(error as Error).message})`);
+    throw new ImportFileError(
+      WHOLE_FILE,
+      "database",
+      say("admin.import.why.notIsso", { error: (error as Error).message }),
+    );
   }
   try {
     const total = (db.prepare("SELECT count(*) AS n FROM comments").get() as { n: number }).n;
@@ -56,12 +61,12 @@ function readRow(row: Row): SourceRecord {
   const authorName = typeof row.author === "string" ? row.author : "";
   const more = { id: typeof id === "string" ? id : undefined, authorName };
   if (row.uri === null)
-    return skipped(record, "no-thread", { field: "tid", detail: "names no thread in the threads table", ...more });
+    return skipped(record, "no-thread", { field: "tid", detail: say("admin.import.why.noThread"), ...more });
   const state = MODES[Number(row.mode)];
   if (!state)
     return skipped(record, "invalid", {
       field: "mode",
-      detail: `unknown mode ${String(row.mode).slice(0, 20)}`,
+      detail: say("admin.import.why.unknownMode", { mode: String(row.mode).slice(0, 20) }),
       ...more,
     });
   const text = typeof row.text === "string" ? row.text : "";

@@ -1,3 +1,4 @@
+import { say, type ImportMessage, type Said } from "./message";
 import { ImportFileError } from "./source";
 
 // Threads are matched to articles by their URL's path, whatever host the old site had:
@@ -45,19 +46,23 @@ export function normalizePath(url: string): string {
   return post ? `${pathname}?${post}=${parsed.searchParams.get(post)}` : pathname;
 }
 
-export function parseMap(text: string, where = "--map"): PathMap {
-  const fail = (reason: string): never => {
-    throw new ImportFileError(where, "map", `${reason}, in ${JSON.stringify(text.slice(0, 80))}`);
+export function parseMap(text: string, where: Said = "--map"): PathMap {
+  const fail = (why: ImportMessage): never => {
+    throw new ImportFileError(
+      where,
+      "map",
+      say("admin.import.why.mapIn", { why, text: JSON.stringify(text.slice(0, 80)) }),
+    );
   };
   const split = splitMap(text.trim());
-  if (typeof split === "string") fail(split);
+  if (!Array.isArray(split)) fail(split);
   const [from, to] = split as [string, string];
-  if (from.split(SLUG).length > 2) fail("{slug} may appear once in the old path");
-  if (to.includes(SLUG) && !from.includes(SLUG)) fail("the new path uses {slug}, which the old path does not name");
-  if (to === "" && !from.includes(SLUG)) fail("a map without a new path needs {slug} in the old one");
-  if (to.endsWith("*") && !from.endsWith("*")) fail("a * ending the new path needs one ending the old path");
+  if (from.split(SLUG).length > 2) fail(say("admin.import.why.mapSlugTwice"));
+  if (to.includes(SLUG) && !from.includes(SLUG)) fail(say("admin.import.why.mapSlugNew"));
+  if (to === "" && !from.includes(SLUG)) fail(say("admin.import.why.mapNoNew"));
+  if (to.endsWith("*") && !from.endsWith("*")) fail(say("admin.import.why.mapStar"));
   const prefix = from.endsWith("*") && to.endsWith("*");
-  if (prefix && (from.includes(SLUG) || to.includes(SLUG))) fail("a map ending in * cannot use {slug}");
+  if (prefix && (from.includes(SLUG) || to.includes(SLUG))) fail(say("admin.import.why.mapStarSlug"));
   if (prefix) {
     const folder = (side: string) => normalizePath(side.slice(0, -1)).replace(/\/?$/, "/");
     return { from: folder(from), to: folder(to), prefix };
@@ -66,11 +71,11 @@ export function parseMap(text: string, where = "--map"): PathMap {
 }
 
 /** Old and new, split at " -> ", at the space between them, or at a lone "=" (the first form); or why not. */
-function splitMap(line: string): [string, string] | string {
-  const expected = "expected old -> new (or a pattern holding {slug})";
+function splitMap(line: string): [string, string] | ImportMessage {
+  const expected = say("admin.import.why.mapExpected");
   const arrow = line.split("->");
   if (arrow.length === 2) return arrow[0].trim() && arrow[1].trim() ? [arrow[0].trim(), arrow[1].trim()] : expected;
-  if (arrow.length > 2) return "more than one ->";
+  if (arrow.length > 2) return say("admin.import.why.mapArrows");
   const words = line.split(/\s+/);
   if (words.length === 2) return [words[0], words[1]];
   if (words.length === 3 && words[1] === "=") return [words[0], words[2]];
@@ -79,16 +84,16 @@ function splitMap(line: string): [string, string] | string {
   if (sides.length === 2 && sides[0] && sides[1]) return [sides[0], sides[1]];
   // No separator (or an "=" inside the old path): a pattern naming the slug.
   if (line.includes(SLUG)) return [line, ""];
-  return sides.length > 2 ? 'more than one "=", so where the old path ends is unclear: write old -> new' : expected;
+  return sides.length > 2 ? say("admin.import.why.mapEquals") : expected;
 }
 
-/** A mapping file: one map per line; blank lines and # comments ignored. */
-export function parseMapFile(text: string, file: string): PathMap[] {
+/** A mapping file (or, without its name, the /admin form's field): one map per line; blank lines and # comments ignored. */
+export function parseMapFile(text: string, file?: string): PathMap[] {
   return text
     .split(/\r?\n/)
     .map((line, i) => ({ line: line.replace(/(^|\s)#.*/, "").trim(), n: i + 1 }))
     .filter(({ line }) => line !== "")
-    .map(({ line, n }) => parseMap(line, `${file}:${n}`));
+    .map(({ line, n }) => parseMap(line, file ? `${file}:${n}` : say("admin.import.record.mapLine", { line: n })));
 }
 
 const patterns = new Map<string, RegExp>();

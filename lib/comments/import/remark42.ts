@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { at, onLine, say, WHOLE_FILE, type ImportMessage } from "./message";
 import {
   ImportFileError,
   MAX_FIELD_CHARS,
@@ -55,25 +56,25 @@ export async function* readRemark42(file: string, onProgress?: Progress): AsyncG
     try {
       value = JSON.parse(text);
     } catch {
-      if (line === 1) throw new ImportFileError("line 1", "json", "is not JSON: is this a Remark42 backup?");
-      yield skipped(`line ${line}`, "invalid", { field: "json", detail: "is not JSON" });
+      if (line === 1) throw new ImportFileError(onLine(1), "json", say("admin.import.why.notRemark42"));
+      yield skipped(onLine(line), "invalid", { field: "json", detail: say("admin.import.why.notJson") });
       continue;
     }
     if (line === 1) yield* readHeader(value, blocked);
     else yield readComment(value, line, blocked);
   }
-  if (line === 0) throw new ImportFileError("file", "version", "the file is empty");
+  if (line === 0) throw new ImportFileError(WHOLE_FILE, "version", say("admin.import.why.emptyFile"));
   for (const [id, user] of blocked) {
-    const record = `user id=${JSON.stringify(id.slice(0, 80))} (line 1)`;
+    const record = at(`user id=${JSON.stringify(id.slice(0, 80))}`, 1);
     if (user.name)
-      yield { kind: "ban", record, name: user.name, until: user.until, note: `Blocked in Remark42 (${id})` };
+      yield { kind: "ban", record, name: user.name, until: user.until, note: say("admin.import.why.banNote", { id }) };
     else yield skipped(record, "ban-no-name", { field: "blocked", outside: true });
   }
 }
 
 function* readHeader(value: unknown, blocked: Blocked): Generator<SourceRecord> {
   const parsed = header.safeParse(value);
-  if (!parsed.success) throw new ImportFileError("line 1", "version", "missing: is this a Remark42 backup?");
+  if (!parsed.success) throw new ImportFileError(onLine(1), "version", say("admin.import.why.noVersion"));
   for (const user of parsed.data.users ?? []) {
     if (!user.blocked?.status) continue;
     const until = user.blocked.until ? new Date(user.blocked.until) : null;
@@ -81,18 +82,18 @@ function* readHeader(value: unknown, blocked: Blocked): Generator<SourceRecord> 
   }
   for (const post of parsed.data.posts ?? [])
     if (post.read_only)
-      yield { kind: "thread", record: `post ${JSON.stringify(post.url)} (line 1)`, threadUrl: post.url, locked: true };
+      yield { kind: "thread", record: at(`post ${JSON.stringify(post.url)}`, 1), threadUrl: post.url, locked: true };
 }
 
 function readComment(value: unknown, line: number, blocked: Blocked): SourceComment | SourceSkip {
   const parsed = comment.safeParse(value);
   const id = (value as { id?: unknown })?.id;
-  const record = `comment id=${JSON.stringify(typeof id === "string" ? id.slice(0, 80) : "")} (line ${line})`;
+  const record = at(`comment id=${JSON.stringify(typeof id === "string" ? id.slice(0, 80) : "")}`, line);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return skipped(record, "invalid", {
       field: issue.path.join(".") || "comment",
-      detail: issue.message,
+      detail: issueMessage(issue, value),
       id: typeof id === "string" ? id : undefined,
     });
   }
@@ -117,6 +118,16 @@ function readComment(value: unknown, line: number, blocked: Blocked): SourceComm
   };
 }
 
+/** What is wrong with a field, in the report's words rather than zod's (English). */
+function issueMessage(issue: z.core.$ZodIssue, value: unknown): ImportMessage {
+  if (issue.code !== "invalid_type") return say("admin.import.why.jsonShape");
+  let found = value;
+  for (const key of issue.path) found = (found as Record<PropertyKey, unknown> | null | undefined)?.[key];
+  return found === undefined
+    ? say("admin.import.why.missing")
+    : say("admin.import.why.jsonType", { expected: issue.expected });
+}
+
 /** Lines of the file, each bounded in length. */
 async function* lines(file: string, onProgress?: Progress): AsyncGenerator<string> {
   let rest = "";
@@ -130,7 +141,7 @@ async function* lines(file: string, onProgress?: Progress): AsyncGenerator<strin
       rest = rest.slice(newline + 1);
     }
     if (rest.length > MAX_LINE)
-      throw new ImportFileError(`line ${count + 1}`, "line", `longer than ${MAX_LINE.toLocaleString("en")} characters`);
+      throw new ImportFileError(onLine(count + 1), "line", say("admin.import.why.tooLong", { max: MAX_LINE }));
   }
   if (rest) yield rest;
 }

@@ -1,11 +1,12 @@
-import type { ImportReport } from "./run";
+import type { ImportReport, Listed } from "./run";
+import { describe, sayIn, type ImportMessage } from "./message";
 import { FILTERS, SKIP_REASONS, type SkipReason } from "./source";
 import { articlePath } from "../../routes";
 import { siteLanguage } from "../../i18n";
 
-// The report as the terminal and the /admin job page show it, in the site's language (the lines
-// about single records keep the words the importer stored with them, English). A job's report is
-// kept as JSON in its row, so one written by an older version (fewer fields) is read with defaults.
+// The report as the terminal and the /admin job page show it, in the site's language, the lines
+// about single records too (message.ts). A job's report is kept as JSON in its row, so one written
+// by an older version (fewer fields, English strings for single records) is read as it was.
 
 export function formatReport(stored: ImportReport): string {
   const report: ImportReport = {
@@ -44,7 +45,7 @@ export function formatReport(stored: ImportReport): string {
     const until = ban.until
       ? t("admin.import.report.until", { date: ban.until.slice(0, 10) })
       : t("admin.import.report.noEnd");
-    lines.push(t("admin.import.report.banned", { name: ban.name, until, note: ban.note }));
+    lines.push(t("admin.import.report.banned", { name: ban.name, until, note: sayIn(t, ban.note) }));
   }
   if (!refused)
     lines.push(
@@ -79,8 +80,32 @@ function skippedLines(lines: string[], report: ImportReport) {
   }
 }
 
+/** One record named: where, the field, why. */
+export function listedLine(listed: Listed): string {
+  return describe(siteLanguage().t, listed);
+}
+
+/** Why a job failed, as its row keeps it (lib/comments/import-jobs.ts): JSON, in no language yet. */
+export const storedJobError = (error: Listed | ImportMessage): string => JSON.stringify(error);
+
+/**
+ * What a failed job stored: a refusal of the file (a Listed) or a message, or, from an older
+ * version, its English text; undefined for none.
+ */
+export function formatJobError(stored: string | null): string | undefined {
+  if (!stored) return undefined;
+  try {
+    const error = JSON.parse(stored) as Listed | ImportMessage;
+    if (error && typeof error === "object" && "reason" in error) return listedLine(error);
+    if (error && typeof error === "object" && "key" in error) return sayIn(siteLanguage().t, error);
+  } catch {
+    // an older version's text
+  }
+  return stored;
+}
+
 function listed(lines: string[], list: ImportReport["skipped"], count: number) {
-  for (const r of list) lines.push(`  ${r.record}: ${r.field ? `${r.field}: ` : ""}${r.reason}`);
+  for (const entry of list) lines.push(`  ${listedLine(entry)}`);
   const { t, format } = siteLanguage();
   if (count > list.length)
     lines.push(`  ${t("admin.import.report.more", { count: format.number(count - list.length) })}`);

@@ -6,7 +6,6 @@ import { readRemark42 } from "./remark42";
 import {
   FILTERS,
   ImportFileError,
-  SKIP_REASONS,
   type ImportFormat,
   type Progress,
   type Reader,
@@ -15,6 +14,7 @@ import {
   type SourceRecord,
   type SourceSkip,
 } from "./source";
+import { say, type ImportMessage, type Said } from "./message";
 import { ImportTree, type Entry, type Placed } from "./tree";
 import { checkComment, prepareBody } from "./validate";
 import { readWordpress } from "./wordpress";
@@ -57,7 +57,8 @@ export type ImportOptions = {
 /** How far an import has come: a dry run only checks; records read, stored, skipped. */
 export type ImportCounts = { phase: "checking" | "importing"; read: number; imported: number; skipped: number };
 
-type Listed = { record: string; field?: string; reason: string };
+/** A record named in the report: where it is, the field, why (plain strings in older reports). */
+export type Listed = { record: Said; field?: string; reason: Said };
 
 export type ImportReport = {
   format: ImportFormat;
@@ -91,7 +92,7 @@ export type ImportReport = {
   /** Articles whose discussion the old system had closed: locked. */
   locked: string[];
   /** People the old system had blocked: banned by name (`until` ISO, null: no end). */
-  bans: Array<{ name: string; until: string | null; note: string }>;
+  bans: Array<{ name: string; until: string | null; note: Said }>;
   /** Comments written by this run (to be written, in a dry run). */
   added: number;
   /** Comments an earlier import of the file stored already. */
@@ -217,7 +218,7 @@ class ImportRun {
         // A block that has ended is kept without end, as Remark42 restores its own backup.
         const ended = record.until !== null && record.until <= this.now;
         const note = ended
-          ? `${record.note}; its end, ${record.until!.toISOString().slice(0, 10)}, had passed`
+          ? say("admin.import.why.banEnded", { note: record.note, date: record.until!.toISOString().slice(0, 10) })
           : record.note;
         this.report.bans.push({ name: record.name, until: ended ? null : (record.until?.toISOString() ?? null), note });
       }
@@ -274,7 +275,7 @@ class ImportRun {
           record: entry.source.record,
           reason: "duplicate",
           field: "id",
-          detail: "appears twice in the file",
+          detail: say("admin.import.why.twice"),
         });
         continue;
       }
@@ -317,7 +318,7 @@ class ImportRun {
         // With --strict, the refusal of its parent says it already.
         const parent = entry.checked.parentSourceId;
         if (!(this.options.strict && parent !== null && this.refusedIds.has(parent)))
-          this.keep(entry.source.record, "parent", `${orphan}: kept as a comment of its own`);
+          this.keep(entry.source.record, "parent", say("admin.import.why.keptAlone", { why: orphan }));
       }
       if (entry.stored) {
         report.alreadyThere++;
@@ -342,7 +343,11 @@ class ImportRun {
     // An XML error between records is named, not counted: it is not a record.
     if (!(record.outside && record.reason === "xml")) this.count(record.reason);
     if (FILTERS.has(record.reason)) return;
-    const listed = { record: record.record, field: record.field, reason: record.detail ?? SKIP_REASONS[record.reason] };
+    const listed = {
+      record: record.record,
+      field: record.field,
+      reason: record.detail ?? say(`admin.import.skip.${record.reason}`),
+    };
     const strict = this.options.strict && record.reason !== "too-deep" && record.reason !== "ban-no-name";
     if (strict && record.id) this.refusedIds.add(record.id);
     if (strict)
@@ -355,7 +360,7 @@ class ImportRun {
   }
 
   /** A comment imported with a change; with `strict`, a refusal. */
-  private keep(record: string, field: string, reason: string): void {
+  private keep(record: Said, field: string, reason: ImportMessage): void {
     if (this.options.strict)
       listIn(this.report.refused, new ImportFileError(record, field, reason), ++this.report.refusedCount);
     else if (++this.report.keptCount <= MAX_LISTED) this.report.kept.push({ record, field, reason });

@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { translator } from "../../i18n/translate";
+import { describe, say, WHOLE_FILE, type ImportMessage, type Said } from "./message";
 
 // What every reader yields and the file reading they share. A reader turns one system's export
 // into a stream of records, every field still untrusted: comments (checked by validate.ts), the
@@ -44,7 +46,7 @@ export const FILTERS: ReadonlySet<SkipReason> = new Set([
 export type SourceComment = {
   kind: "comment";
   /** How to name the record in the report: "post dsq:id=42 (line 120)". */
-  record: string;
+  record: Said;
   id: unknown;
   parentId: unknown;
   threadUrl: unknown;
@@ -63,11 +65,11 @@ export type SourceComment = {
 /** A record the reader passes over: why, and for a reply to it, its id and its author's name. */
 export type SourceSkip = {
   kind: "skip";
-  record: string;
+  record: Said;
   reason: SkipReason;
   /** What the report says beyond the reason: the field and what is wrong with it. */
   field?: string;
-  detail?: string;
+  detail?: ImportMessage;
   id?: string;
   authorName?: string;
   /** Not a comment (an XML error between records, a blocked user): not counted as read. */
@@ -75,27 +77,35 @@ export type SourceSkip = {
 };
 
 /** A discussion the old system had closed to new comments: locked here. */
-export type SourceThread = { kind: "thread"; record: string; threadUrl: string; slug?: string; locked: boolean };
+export type SourceThread = { kind: "thread"; record: Said; threadUrl: string; slug?: string; locked: boolean };
 
 /** Someone the old system had blocked: banned here by name, until `until` (null: no end). */
-export type SourceBan = { kind: "ban"; record: string; name: string; until: Date | null; note: string };
+export type SourceBan = { kind: "ban"; record: Said; name: string; until: Date | null; note: ImportMessage };
 
 export type SourceRecord = SourceComment | SourceSkip | SourceThread | SourceBan;
 
 export const skipped = (
-  record: string,
+  record: Said,
   reason: SkipReason,
   more: Omit<SourceSkip, "kind" | "record" | "reason"> = {},
 ): SourceSkip => ({ kind: "skip", record, reason, ...more });
 
-/** A file that cannot be imported, or (with --strict) a record that refuses it: names the record and the field. */
+/**
+ * A file that cannot be imported, or (with --strict) a record that refuses it: names the record
+ * and the field. Its message is English (logs, the tests); the report says it in the site's language.
+ */
 export class ImportFileError extends Error {
   constructor(
-    readonly record: string,
+    readonly record: Said,
     readonly field: string,
-    readonly reason: string,
+    readonly reason: ImportMessage,
   ) {
-    super(`${record}: ${field}: ${reason}`);
+    super();
+  }
+
+  // Put into words only when read: an import may throw one per invalid record, and shows none.
+  override get message(): string {
+    return describe(translator("en"), this);
   }
 }
 
@@ -107,7 +117,7 @@ const CHUNK = 64 * 1024;
 export const MAX_FIELD_CHARS = 200_000;
 /** Levels of elements inside an XML record; a record nested deeper is reported and skipped. */
 export const MAX_RECORD_DEPTH = 100;
-export const TOO_DEEP = `holds elements nested more than ${MAX_RECORD_DEPTH} deep; skipped`;
+export const TOO_DEEP = say("admin.import.why.tooDeep", { max: MAX_RECORD_DEPTH });
 
 /**
  * The file's text in chunks, decoded by its byte-order mark or XML declaration (old WordPress
@@ -126,9 +136,9 @@ export async function* readText(file: string, onProgress?: Progress): AsyncGener
       text = decoder.decode(chunk, { stream: true });
     } catch {
       throw new ImportFileError(
-        "file",
+        WHOLE_FILE,
         "encoding",
-        `bytes near offset ${done - chunk.length} are not valid ${decoder.encoding}`,
+        say("admin.import.why.badBytes", { offset: done - chunk.length, encoding: decoder.encoding }),
       );
     }
     onProgress?.(done, total);
@@ -149,6 +159,6 @@ function encodingOf(head: Buffer): string {
   try {
     return new TextDecoder(declared).encoding;
   } catch {
-    throw new ImportFileError("file", "encoding", `the XML declaration names an unknown encoding (${declared})`);
+    throw new ImportFileError(WHOLE_FILE, "encoding", say("admin.import.why.unknownEncoding", { encoding: declared }));
   }
 }

@@ -1,4 +1,5 @@
 import { MAX_DEPTH } from "../limits";
+import { say, type ImportMessage } from "./message";
 import type { SourceComment } from "./source";
 import type { CheckedComment, PreparedBody } from "./validate";
 
@@ -23,7 +24,7 @@ export type Entry = {
 export type Placement = { parentId: string | null; rootId: string; depth: number; replyToName: string | null };
 
 /** A comment to write (or counted as there already), where it goes, and why it stands alone if it does. */
-export type Placed = { entry: Entry; placement: Placement; orphan: string | null };
+export type Placed = { entry: Entry; placement: Placement; orphan: ImportMessage | null };
 
 type Known =
   | { kind: "placed"; id: string; slug: string; name: string; placement: Placement }
@@ -73,17 +74,17 @@ export class ImportTree {
    */
   finish(): { placed: Placed[]; deletedAlone: number } {
     const placed: Placed[] = [];
-    const settle = (parentId: string, why: string) => {
+    const settle = (parentId: string, why: ImportMessage) => {
       const entries = this.waiting.get(parentId)!;
       this.waiting.delete(parentId);
       for (const entry of entries) placed.push(...this.placeOrHold(entry, why));
     };
     for (const parentId of [...this.waiting.keys()])
       if (this.waiting.has(parentId) && this.known.get(parentId)?.kind !== "waiting")
-        settle(parentId, `names ${JSON.stringify(parentId)}, which is not in the file`);
+        settle(parentId, say("admin.import.why.parentNotInFile", { parent: JSON.stringify(parentId) }));
     // What still waits waits on itself, round a cycle.
     for (let next = this.waiting.keys().next(); !next.done; next = this.waiting.keys().next())
-      settle(next.value, "its parents form a cycle");
+      settle(next.value, say("admin.import.why.cycle"));
     let deletedAlone = 0;
     for (const known of this.known.values()) if (known.kind === "held") deletedAlone++;
     return { placed, deletedAlone };
@@ -104,7 +105,7 @@ export class ImportTree {
   }
 
   /** A comment whose parent is settled: placed, or held when deleted with no reply waiting. */
-  private placeOrHold(entry: Entry, why: string | null): Placed[] {
+  private placeOrHold(entry: Entry, why: ImportMessage | null): Placed[] {
     const { sourceId, deleted } = entry.checked;
     if (deleted && !entry.stored && !this.waiting.has(sourceId)) {
       this.known.set(sourceId, { kind: "held", entry });
@@ -128,9 +129,9 @@ export class ImportTree {
    * Places a comment, then, breadth first, every reply that waited for it. A deleted reply with
    * no reply of its own is held in turn (the first comment is placed whatever it is).
    */
-  private placeWithReplies(first: Entry, why: string | null): Placed[] {
+  private placeWithReplies(first: Entry, why: ImportMessage | null): Placed[] {
     const placed: Placed[] = [];
-    const queue: Array<[Entry, string | null]> = [[first, why]];
+    const queue: Array<[Entry, ImportMessage | null]> = [[first, why]];
     for (let i = 0; i < queue.length; i++) {
       const [entry, reason] = queue[i];
       const { sourceId, deleted } = entry.checked;
@@ -148,7 +149,7 @@ export class ImportTree {
     return placed;
   }
 
-  private place(entry: Entry, why: string | null): Placed {
+  private place(entry: Entry, why: ImportMessage | null): Placed {
     const { sourceId, parentSourceId, id, authorName } = entry.checked;
     const parent = parentSourceId === null || why ? undefined : this.known.get(parentSourceId);
     let placement: Placement;
@@ -159,8 +160,8 @@ export class ImportTree {
       if (parentSourceId !== null && !orphan)
         orphan =
           parent?.kind === "placed"
-            ? `names ${JSON.stringify(parentSourceId)}, on another page`
-            : `names ${JSON.stringify(parentSourceId)}, which is not imported`;
+            ? say("admin.import.why.parentElsewhere", { parent: JSON.stringify(parentSourceId) })
+            : say("admin.import.why.parentNotImported", { parent: JSON.stringify(parentSourceId) });
       const name = parent?.kind === "placed" || parent?.kind === "gone" ? parent.name : "";
       placement = { parentId: null, rootId: id, depth: 1, replyToName: parentSourceId !== null ? name || null : null };
     }

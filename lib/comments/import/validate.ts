@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { countLinks, mayHoldMoreLinks } from "../../content/comment-markdown";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "../limits";
 import { htmlToMarkdown } from "./html-to-markdown";
+import { say, type ImportMessage } from "./message";
 import { ImportFileError, type ImportFormat, type SourceComment } from "./source";
 
 // Every field of an imported comment is validated as a new comment's would be
@@ -16,7 +17,10 @@ const CONTROL_IN_NAME = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/
 const ID = /^[\x21-\x7E]{1,200}$/;
 /** Longer than this even as a held comment: refused, so one record cannot fill the database. */
 export const IMPORT_BODY_HARD_MAX = 50_000;
-const EARLIEST = Date.UTC(1990, 0, 1);
+const EARLIEST_YEAR = 1990;
+const EARLIEST = Date.UTC(EARLIEST_YEAR, 0, 1);
+const SITE_MAX = 500;
+const THREAD_URL_MAX = 2000;
 
 export type CheckedComment = {
   sourceId: string;
@@ -29,7 +33,7 @@ export type CheckedComment = {
   deleted: boolean;
   pinned: boolean;
   /** A field left out, for the report: the comment is imported without it. */
-  dropped: { field: string; reason: string } | null;
+  dropped: { field: string; reason: ImportMessage } | null;
 };
 
 export type PreparedBody = { body: string; status: "published" | "pending"; flags: string[] };
@@ -43,33 +47,41 @@ const length = (value: string) => [...value].length;
 
 /** The fields but the body, or an ImportFileError naming the first bad one. */
 export function checkComment(format: ImportFormat, source: SourceComment, now: Date, strict = false): CheckedComment {
-  const fail = (field: string, reason: string): never => {
+  const fail = (field: string, reason: ImportMessage): never => {
     throw new ImportFileError(source.record, field, reason);
   };
-  const id = typeof source.id === "string" ? source.id.trim() : fail("id", "is missing");
-  if (!ID.test(id)) fail("id", "must be 1 to 200 visible ASCII characters");
+  const idChars = say("admin.import.why.idChars", { max: 200 });
+  const id = typeof source.id === "string" ? source.id.trim() : fail("id", say("admin.import.why.missing"));
+  if (!ID.test(id)) fail("id", idChars);
   let parentSourceId: string | null = null;
   if (source.parentId !== null && source.parentId !== undefined && source.parentId !== "") {
-    if (typeof source.parentId !== "string" || !ID.test(source.parentId.trim()))
-      fail("parent", "must be 1 to 200 visible ASCII characters");
+    if (typeof source.parentId !== "string" || !ID.test(source.parentId.trim())) fail("parent", idChars);
     parentSourceId = (source.parentId as string).trim();
-    if (parentSourceId === id) fail("parent", "names the comment itself");
+    if (parentSourceId === id) fail("parent", say("admin.import.why.ownParent"));
   }
   const threadUrl = typeof source.threadUrl === "string" ? source.threadUrl.trim() : "";
-  if (threadUrl === "" || threadUrl.length > 2000)
-    fail("thread url", threadUrl ? "longer than 2,000 characters" : "is missing");
+  if (threadUrl === "" || threadUrl.length > THREAD_URL_MAX)
+    fail(
+      "threadUrl",
+      threadUrl ? say("admin.import.why.tooLong", { max: THREAD_URL_MAX }) : say("admin.import.why.missing"),
+    );
 
-  const rawName = typeof source.authorName === "string" ? source.authorName : fail("author", "must be text");
+  const rawName =
+    typeof source.authorName === "string" ? source.authorName : fail("author", say("admin.import.why.notText"));
   const name = rawName.replace(CONTROL_IN_NAME, " ").replace(/\s+/g, " ").trim() || "Anonymous";
-  if (length(name) > NAME_MAX) fail("author", `longer than ${NAME_MAX} characters`);
+  if (length(name) > NAME_MAX) fail("author", say("admin.import.why.tooLong", { max: NAME_MAX }));
 
   const site = authorSite(source.authorUrl);
-  if (site.error && strict) fail("author url", site.error);
+  if (site.error && strict) fail("authorUrl", say("admin.import.why.badSite", { max: SITE_MAX }));
 
   const created = typeof source.createdAt === "string" ? Date.parse(source.createdAt) : Number.NaN;
   if (Number.isNaN(created))
-    fail("date", `is not a date: ${JSON.stringify(String(source.createdAt ?? "").slice(0, 40))}`);
-  if (created < EARLIEST || created > now.getTime() + 86_400_000) fail("date", "is before 1990 or in the future");
+    fail(
+      "date",
+      say("admin.import.why.notDate", { value: JSON.stringify(String(source.createdAt ?? "").slice(0, 40)) }),
+    );
+  if (created < EARLIEST || created > now.getTime() + 86_400_000)
+    fail("date", say("admin.import.why.dateRange", { year: EARLIEST_YEAR }));
 
   const deleted = source.state === "deleted";
   return {
@@ -82,12 +94,15 @@ export function checkComment(format: ImportFormat, source: SourceComment, now: D
     createdAt: new Date(created),
     deleted,
     pinned: source.pinned === true,
-    dropped: site.error && !deleted ? { field: "author url", reason: `${site.error}: imported without it` } : null,
+    dropped:
+      site.error && !deleted
+        ? { field: "authorUrl", reason: say("admin.import.why.siteDropped", { max: SITE_MAX }) }
+        : null,
   };
 }
 
 /** An author's site: http(s) only, as today's comments keep it. */
-function authorSite(value: unknown): { url: string | null; error?: string } {
+function authorSite(value: unknown): { url: string | null; error?: true } {
   if (typeof value !== "string" || value.trim() === "" || value.trim() === "http://") return { url: null };
   const raw = value.trim();
   let url: URL | null = null;
@@ -96,8 +111,7 @@ function authorSite(value: unknown): { url: string | null; error?: string } {
   } catch {
     url = null;
   }
-  if (!url || !/^https?:$/.test(url.protocol) || raw.length > 500)
-    return { url: null, error: "must be an http(s) address of at most 500 characters" };
+  if (!url || !/^https?:$/.test(url.protocol) || raw.length > SITE_MAX) return { url: null, error: true };
   return { url: url.href };
 }
 
@@ -108,19 +122,19 @@ function authorSite(value: unknown): { url: string | null; error?: string } {
 export function prepareBody(source: SourceComment, deleted: boolean): PreparedBody {
   const pending = source.state === "pending";
   if (deleted) return { body: "", status: pending ? "pending" : "published", flags: [] };
-  const fail = (reason: string): never => {
+  const fail = (reason: ImportMessage): never => {
     throw new ImportFileError(source.record, "body", reason);
   };
-  const raw = typeof source.body === "string" ? source.body : fail("must be text");
+  const raw = typeof source.body === "string" ? source.body : fail(say("admin.import.why.notText"));
   const markdown =
     source.bodyFormat === "markdown"
       ? raw
       : htmlToMarkdown(raw, { newlines: source.bodyFormat === "html-newlines" ? "keep" : "collapse" });
   const body = markdown.replace(/\r\n?/g, "\n").replace(CONTROL_IN_BODY, "").trim();
-  if (body === "") fail("is empty");
-  if (length(body) > IMPORT_BODY_HARD_MAX) fail(`longer than ${IMPORT_BODY_HARD_MAX.toLocaleString("en")} characters`);
+  if (body === "") fail(say("admin.import.why.empty"));
+  if (length(body) > IMPORT_BODY_HARD_MAX) fail(say("admin.import.why.tooLong", { max: IMPORT_BODY_HARD_MAX }));
   const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
-  if (links === Number.POSITIVE_INFINITY) fail("nests quotes or lists too deeply");
+  if (links === Number.POSITIVE_INFINITY) fail(say("admin.import.why.tooNested"));
   const flags: string[] = [];
   if (length(body) > BODY_MAX) flags.push(`Imported: longer than ${BODY_MAX.toLocaleString("en")} characters`);
   if (links > LINKS_MAX) flags.push(`Imported: more than ${LINKS_MAX} links`);

@@ -6,6 +6,7 @@ import {
   type SourceRecord,
   type SourceSkip,
 } from "./source";
+import { at, say, WHOLE_FILE } from "./message";
 import { isProblem, problemRecord, streamXml, xmlTrouble, type XmlRecord } from "./xml";
 
 // WordPress eXtended RSS (WXR 1.2, Tools > Export): each <item> is a post with its <link>,
@@ -70,13 +71,12 @@ export async function* readWordpress(file: string, onProgress?: Progress): Async
     }
     yield readComment(item, ids);
   }
-  if (items === 0)
-    throw new ImportFileError("file", "rss", "no <item> under <rss><channel>: is this a WordPress export (WXR)?");
+  if (items === 0) throw new ImportFileError(WHOLE_FILE, "rss", say("admin.import.why.notWxr"));
 }
 
 /** The post itself, once its comments are read: closed to comments, it is locked. */
 function readItem(item: XmlRecord): SourceRecord | null {
-  const record = `item (line ${item.element.line})`;
+  const record = at("item", item.element.line);
   const trouble = xmlTrouble(item, record);
   if (trouble) return trouble;
   const type = item.fields.get("wp:post_type")?.trim() ?? "post";
@@ -88,9 +88,8 @@ function readItem(item: XmlRecord): SourceRecord | null {
 function readComment(item: XmlRecord, ids: Ids): SourceComment | SourceSkip {
   const { element, fields, outer } = item;
   let id = fields.get("wp:comment_id")?.trim();
-  const record = `wp:comment_id=${JSON.stringify(id ?? "")} (line ${element.line})`;
-  if (item.outerTooDeep)
-    return skipped(record, "too-deep", { detail: "its item holds elements nested too deep; skipped" });
+  const record = at(`wp:comment_id=${JSON.stringify(id ?? "")}`, element.line);
+  if (item.outerTooDeep) return skipped(record, "too-deep", { detail: say("admin.import.why.itemTooDeep") });
   const trouble = xmlTrouble(item, record);
   if (trouble) return trouble;
   // Ids are the site's own; two posts with the same id come from files put together (Isso's test
@@ -106,17 +105,18 @@ function readComment(item: XmlRecord, ids: Ids): SourceComment | SourceSkip {
     skipped(record, reason, { id, authorName, ...more });
   const postType = outer?.get("wp:post_type")?.trim() ?? "post";
   if (!POST_TYPES.has(postType))
-    return skip("no-article", { detail: `on a WordPress ${postType}, not a post or page` });
+    return skip("no-article", { detail: say("admin.import.why.notPost", { type: postType }) });
   const type = fields.get("wp:comment_type")?.trim() ?? "";
   if (type === "pingback" || type === "trackback") return skip("ping");
   if (type === "note") return skip("note");
-  if (!COMMENT_TYPES.has(type)) return skip("type", { detail: `comment_type ${JSON.stringify(type.slice(0, 40))}` });
+  if (!COMMENT_TYPES.has(type))
+    return skip("type", { detail: say("admin.import.why.commentType", { type: JSON.stringify(type.slice(0, 40)) }) });
   const approved = fields.get("wp:comment_approved")?.trim() ?? "1";
   const state = STATES[approved];
   if (!state)
     return skip("invalid", {
       field: "wp:comment_approved",
-      detail: `unknown state ${JSON.stringify(approved.slice(0, 20))}`,
+      detail: say("admin.import.why.unknownState", { state: JSON.stringify(approved.slice(0, 20)) }),
     });
   if (state === "spam") return skip("spam");
   const parent = fields.get("wp:comment_parent")?.trim();

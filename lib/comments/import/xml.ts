@@ -1,4 +1,5 @@
 import sax from "sax";
+import { onLine, say, type Said } from "./message";
 import {
   ImportFileError,
   MAX_FIELD_CHARS,
@@ -29,8 +30,8 @@ export type XmlRecord = {
   tooDeep?: boolean;
   /** The enclosing record had gone too deep before this one ended. */
   outerTooDeep?: boolean;
-  /** The first XML error inside it ("line 12: Unquoted attribute value"): it is skipped. */
-  broken?: string;
+  /** The first XML error inside it (line 12, "Unquoted attribute value"): it is skipped. */
+  broken?: { line: number; error: string };
   /** A field longer than MAX_FIELD_CHARS, which is not held: it is skipped. */
   tooLong?: string;
 };
@@ -169,13 +170,17 @@ class RecordParser {
     const line = this.parser.line + 1;
     if (this.closing || ++this.errors > MAX_XML_ERRORS) {
       const why = this.closing
-        ? `the file ends inside <${this.path.at(-1) ?? "?"}>: is it cut short?`
-        : `more than ${MAX_XML_ERRORS} errors; reading stopped`;
-      this.failure ??= new ImportFileError(`line ${line}`, "xml", `not well-formed XML (${message}): ${why}`);
+        ? say("admin.import.why.xmlCut", { element: this.path.at(-1) ?? "?" })
+        : say("admin.import.why.xmlErrors", { max: MAX_XML_ERRORS });
+      this.failure ??= new ImportFileError(
+        onLine(line),
+        "xml",
+        say("admin.import.why.xmlStop", { error: message, why }),
+      );
       throw this.failure;
     }
     const record = this.open.at(-1);
-    if (record) record.broken ??= `line ${line}: ${message}`;
+    if (record) record.broken ??= { line, error: message };
     else this.ready.push({ problem: message, line });
     this.parser.resume();
   }
@@ -184,20 +189,20 @@ class RecordParser {
 export const isProblem = (item: XmlRecord | XmlProblem): item is XmlProblem => "problem" in item;
 
 /** Why a record cannot be read (nested too deep, not well-formed, a field too long), or null. */
-export function xmlTrouble(item: XmlRecord, record: string): SourceSkip | null {
+export function xmlTrouble(item: XmlRecord, record: Said): SourceSkip | null {
   if (item.tooDeep) return skipped(record, "too-deep", { detail: TOO_DEEP });
-  if (item.broken) return skipped(record, "xml", { detail: `not well-formed XML at ${item.broken}; skipped` });
+  if (item.broken) return skipped(record, "xml", { detail: say("admin.import.why.xmlSkipped", item.broken) });
   if (item.tooLong)
     return skipped(record, "invalid", {
       field: item.tooLong,
-      detail: `longer than ${MAX_FIELD_CHARS.toLocaleString("en")} characters`,
+      detail: say("admin.import.why.tooLong", { max: MAX_FIELD_CHARS }),
     });
   return null;
 }
 
 /** An XML error outside any record, as the report lists it. */
 export const problemRecord = (item: XmlProblem): SourceSkip =>
-  skipped(`line ${item.line}`, "xml", {
-    detail: `not well-formed XML (${item.problem}); read past it`,
+  skipped(onLine(item.line), "xml", {
+    detail: say("admin.import.why.xmlReadPast", { error: item.problem }),
     outside: true,
   });

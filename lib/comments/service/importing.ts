@@ -2,6 +2,8 @@ import "server-only";
 import { importComments, type ImportResult } from "../backup";
 import { normalizeBlock } from "../blocklist";
 import { importFile, type ImportOptions, type ImportReport } from "../import/run";
+import { sayIn } from "../import/message";
+import { t } from "../../i18n";
 import { forgetPages } from "../../server/page-cache";
 import { countBlocks, MAX_BLOCKS, rulesChanged, saveBlock, setThreadLocked } from "../moderation";
 import { db as defaultDb, type Db } from "../../server/db";
@@ -61,7 +63,8 @@ async function applyModeration(report: ImportReport, db: Db, now: Date): Promise
         kind: "name",
         value: value.value,
         action: "shadow",
-        note: ban.note.slice(0, 200),
+        // In the site's language, as the author's own notes are.
+        note: sayIn(t, ban.note).slice(0, 200),
         expiresAt: until,
       },
       db,

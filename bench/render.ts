@@ -183,14 +183,22 @@ async function main() {
     const rounds: Record<string, { cpuMs: number; p50: number; p99: number }>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const figuresOfRound: Record<string, { cpuMs: number; p50: number; p99: number }> = {};
-      for (const [slug, count] of SIZES) figuresOfRound[count] = await renders(server.pid, base, slug, REQUESTS);
+      const rss: Record<string, number | null> = {};
+      for (const [slug, count] of SIZES) {
+        figuresOfRound[count] = await renders(server.pid, base, slug, REQUESTS);
+        rss[count] = rssMb(server.pid);
+      }
       const loaded = await cannon(server.pid, `${base}${articlePath(ARTICLE)}?render=load`, {
         connections: 10,
         seconds: SECONDS,
       });
       figuresOfRound.load10 = { cpuMs: loaded.cpuMs ?? NaN, p50: loaded.p50, p99: loaded.p99 };
+      rss.load10 = rssMb(server.pid);
       rounds.push(figuresOfRound);
-      console.error(`round ${round + 1}: ${JSON.stringify(figuresOfRound)}`);
+      // Where the resident memory grows: after each article's renders and after the load.
+      console.error(
+        `round ${round + 1}: ${JSON.stringify(figuresOfRound)}\nRSS (MB) after each: ${JSON.stringify(rss)}`,
+      );
     }
     figures.rounds = rounds;
     figures.rssAfterRenders = rssMb(server.pid);

@@ -1,88 +1,23 @@
 // The social web on two instances behind nginx (issue 30): two production servers (server.ts) with
 // FEDIVERSE=on on one database, SITE_URL nginx's address, and a second Fedify server on loopback
-// playing a Mastodon instance (as tests/integration/fediverse.test.ts builds it). It finds @blog by
+// playing a Mastodon instance (tests/support/remote-instance.ts). It finds @blog by
 // WebFinger through nginx and follows it (one Accept); an article file written into the content
 // folder reaches it as exactly one Create(Article), not one per instance; its signed reply through
 // nginx is exactly one comment on the article page. Every wait is for a condition, with a bound.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
-import { Accept, Article, Create, Endpoints, Follow, Note, Person, PUBLIC_COLLECTION } from "@fedify/fedify/vocab";
-import { Temporal } from "@js-temporal/polyfill";
+import { Article, Person } from "@fedify/fedify/vocab";
 import { E2E_CONTENT_DIR } from "../e2e/support/servers";
 import { loadEnv, openDb } from "../support/app";
 import { startCluster } from "../support/cluster";
+import { startRemoteInstance } from "../support/remote-instance";
 import { waitUntil } from "../support/wait";
 
 const SLUG = "federated-live";
 // The instances look for newly visible articles once a minute (lib/mail/sender.ts), then deliver.
 const PUBLISH_BOUND_MS = 150_000;
 const BOUND_MS = 30_000;
-
-/** The remote instance: one account, alice, recording what its inboxes receive. */
-async function startRemote(port: number) {
-  const origin = `http://127.0.0.1:${port}`;
-  const keys = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
-  const received: { type: string; object?: unknown }[] = [];
-  const federation: Federation<void> = createFederation<void>({
-    kv: new MemoryKvStore(),
-    origin,
-    allowPrivateAddress: true,
-  });
-  federation
-    .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
-      if (identifier !== "alice") return null;
-      const pairs = await ctx.getActorKeyPairs(identifier);
-      return new Person({
-        id: ctx.getActorUri(identifier),
-        preferredUsername: identifier,
-        name: "Alice Remote",
-        url: new URL(`/@${identifier}`, origin),
-        inbox: ctx.getInboxUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        publicKey: pairs[0].cryptographicKey,
-        assertionMethods: pairs.map((pair) => pair.multikey),
-      });
-    })
-    .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === "alice" ? keys : []));
-  federation
-    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
-    .on(Accept, async () => void received.push({ type: "Accept" }))
-    .on(Create, async (ctx, create) => void received.push({ type: "Create", object: await create.getObject(ctx) }));
-  // Every POST that reached an inbox, whatever Fedify's listeners make of a repeated activity.
-  const inboxPosts: string[] = [];
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks);
-      if (request.method === "POST") inboxPosts.push(JSON.parse(body.toString("utf8") || "{}").type ?? "?");
-      const answer = await federation.fetch(
-        new Request(new URL(request.url ?? "/", origin), {
-          method: request.method,
-          headers: request.headers as Record<string, string>,
-          body: body.length ? body : undefined,
-        }),
-        { contextData: undefined },
-      );
-      response.writeHead(answer.status, Object.fromEntries(answer.headers));
-      response.end(Buffer.from(await answer.arrayBuffer()));
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    origin,
-    received,
-    inboxPosts,
-    ctx: federation.createContext(new URL(origin), undefined),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 /**
  * The scenario on `url` (a migrated database): instances on `port` and `port + 1`, nginx on
@@ -102,7 +37,7 @@ export async function fediverseCluster(provider: string, url: string, port: numb
     FEDIVERSE_POLL_SECONDS: "1",
   });
   const cluster = await startCluster(port, env, `data/reliability-fediverse-${provider}`);
-  const remote = await startRemote(port + 3);
+  const remote = await startRemoteInstance(port + 3);
   const queueEmpty = () =>
     waitUntil("the fediverse queue to empty", async () => (await db.fediverseMessage.count()) === 0, BOUND_MS);
   try {
@@ -121,15 +56,7 @@ export async function fediverseCluster(provider: string, url: string, port: numb
       async () => (await db.articleAnnouncement.count()) > 0,
       BOUND_MS,
     );
-    await remote.ctx.sendActivity(
-      { identifier: "alice" },
-      blog,
-      new Follow({
-        id: new URL(`${remote.origin}/users/alice#follows/1`),
-        actor: remote.ctx.getActorUri("alice"),
-        object: blog.id,
-      }),
-    );
+    await remote.follow(blog);
     await waitUntil("the Accept", () => remote.received.some((r) => r.type === "Accept"), BOUND_MS);
     await queueEmpty();
     assert.equal(remote.received.filter((r) => r.type === "Accept").length, 1, "one Accept");
@@ -155,24 +82,7 @@ export async function fediverseCluster(provider: string, url: string, port: numb
     // The reply, signed, through nginx: one comment on the article page.
     const articleUrl = `${site}/articles/${SLUG}`;
     const words = `Read it from the fediverse ${Date.now()}`;
-    const noteId = `${remote.origin}/users/alice/statuses/1`;
-    await remote.ctx.sendActivity(
-      { identifier: "alice" },
-      blog,
-      new Create({
-        id: new URL(`${noteId}/activity`),
-        actor: remote.ctx.getActorUri("alice"),
-        object: new Note({
-          id: new URL(noteId),
-          attribution: remote.ctx.getActorUri("alice"),
-          url: new URL(`${remote.origin}/@alice/1`),
-          replyTarget: new URL(articleUrl),
-          content: `<p>${words}</p>`,
-          published: Temporal.Now.instant(),
-          to: PUBLIC_COLLECTION,
-        }),
-      }),
-    );
+    await remote.reply(blog, articleUrl, words);
     const shown = async () => {
       const page = await fetch(articleUrl, { headers: { accept: "text/html" } });
       return page.status === 200 ? (await page.text()).split(words).length - 1 : -1;

@@ -39,7 +39,7 @@ const asHeaders = (fetched: Fetched) => {
 export function boundedDocumentLoader(allowPrivateAddress: boolean, userAgent: string): DocumentLoader {
   const load: DocumentLoader = async (url, options) => {
     if (url in preloadedContexts) return { contextUrl: null, document: preloadedContexts[url], documentUrl: url };
-    if (!(await takeFetch())) throw new FetchError(url, "no fetches left for this post");
+    if (!(await takeFetch(url))) throw new FetchError(url, "no fetches left for this post");
     let fetched: Fetched;
     try {
       fetched = await safeFetch(
@@ -71,8 +71,9 @@ export function boundedLoaders(kv: KvStore, allowPrivateAddress: boolean, userAg
     authenticatedDocumentLoaderFactory: (identity: Parameters<typeof getAuthenticatedDocumentLoader>[0]) => {
       const signed = getAuthenticatedDocumentLoader(identity, { allowPrivateAddress, userAgent });
       return async (url: string, options?: { signal?: AbortSignal }): Promise<RemoteDocument> => {
-        if (!(url in preloadedContexts) && !(await takeFetch()))
+        if (!(url in preloadedContexts) && !(await takeFetch(url))) {
           throw new FetchError(url, "no fetches left for this post");
+        }
         const timeout = AbortSignal.timeout(DOCUMENT_LIMITS.timeoutMs);
         return signed(url, { signal: options?.signal ? AbortSignal.any([timeout, options.signal]) : timeout });
       };

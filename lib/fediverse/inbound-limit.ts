@@ -1,5 +1,6 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { KvStore } from "@fedify/fedify";
 import type { Db } from "../server/db";
 import { addressKey } from "../server/address-key";
 import { stampedClientAddress } from "../server/client-address";
@@ -18,7 +19,8 @@ import { WEBMENTION_PATH } from "./paths";
 // An inbox post may make the site fetch: the key its signature names (any URL: the signature is
 // checked with it), the actor that owns it, the JSON-LD contexts of a signed body. So a post runs
 // with a budget of fetches (withFetchBudget: FETCHES_PER_POST, and INBOX_FETCH_RATE per address),
-// spent by the document loaders (document-loader.ts) on what is not already cached.
+// spent by the document loaders (document-loader.ts) on what is not already cached. A post whose
+// address ran out of fetches midway is answered 429 (serve.ts), not Fedify's 401.
 
 /** Posts to the Webmention endpoint from one client address, answered or refused. */
 export const WEBMENTION_RATE: Window[] = [
@@ -83,33 +85,77 @@ export async function admitInbound(request: Request, options: InboundOptions): P
   const place = await reserve(`inbox:${client}`, INBOX_RATE, db, now);
   if (!place.ok) return tooMany("Too many posts from this address; try later.", place.retryAfterSeconds);
   const fetches = await check(`inbox-fetch:${client}`, INBOX_FETCH_RATE, db, now);
-  if (!fetches.ok) return tooMany("Too many keys to fetch for this address; try later.", fetches.retryAfterSeconds);
+  if (!fetches.ok) return outOfFetchesAnswer(fetches.retryAfterSeconds);
   return null;
 }
 
-type FetchBudget = { left: number; take: () => Promise<boolean> };
+type FetchBudget = {
+  left: number;
+  /** What the post asked to fetch. */
+  urls: string[];
+  /** Until when the address's fetches ran out (a place in INBOX_FETCH_RATE refused): 0 when they did not. */
+  retryAfterSeconds: number;
+  take: (url: string) => Promise<boolean>;
+};
 const budgets = new AsyncLocalStorage<FetchBudget>();
 
+/** What a post's handling came to, and whether its address's fetches ran out meanwhile. */
+export type Budgeted<T> = { result: T; outOfFetches: { retryAfterSeconds: number; urls: string[] } | null };
+
 /** Runs what handles a post (Fedify's check of its signature) with the post's budget of fetches. */
-export function withFetchBudget<T>(request: Request, options: InboundOptions, run: () => Promise<T>): Promise<T> {
-  if (!hasBody(request)) return run();
+export async function withFetchBudget<T>(
+  request: Request,
+  options: InboundOptions,
+  run: () => Promise<T>,
+): Promise<Budgeted<T>> {
+  if (!hasBody(request)) return { result: await run(), outOfFetches: null };
   const client = clientOf(request);
   const db = options.db();
   const budget: FetchBudget = {
     left: FETCHES_PER_POST,
-    take: async () => (await consume(`inbox-fetch:${client}`, INBOX_FETCH_RATE, db, options.now?.() ?? new Date())).ok,
+    urls: [],
+    retryAfterSeconds: 0,
+    take: async (url) => {
+      budget.urls.push(url);
+      const place = await consume(`inbox-fetch:${client}`, INBOX_FETCH_RATE, db, options.now?.() ?? new Date());
+      if (place.ok) return true;
+      budget.retryAfterSeconds = Math.max(budget.retryAfterSeconds, place.retryAfterSeconds);
+      return false;
+    },
   };
-  return budgets.run(budget, run);
+  const result = await budgets.run(budget, run);
+  const outOfFetches = budget.retryAfterSeconds
+    ? { retryAfterSeconds: budget.retryAfterSeconds, urls: budget.urls }
+    : null;
+  return { result, outOfFetches };
 }
 
 /**
- * For the document loaders, before a fetch: whether the post being handled may make one more
- * (always true outside a post: the queue's work, on activities already verified).
+ * For the document loaders, before a fetch of `url`: whether the post being handled may make one
+ * more (always true outside a post: the queue's work, on activities already verified).
  */
-export async function takeFetch(): Promise<boolean> {
+export async function takeFetch(url: string): Promise<boolean> {
   const budget = budgets.getStore();
   if (!budget) return true;
   if (budget.left <= 0) return false;
   budget.left--;
-  return budget.take();
+  return budget.take(url);
 }
+
+/**
+ * Fedify remembers a key it could not fetch as unavailable for ten minutes (Fedify's KvKeyCache,
+ * under the key's URL); one the address's limit kept it from fetching is not, so the sender's
+ * retry (it was told 429) is checked afresh. `urls`: what the post asked to fetch (its key's URL
+ * first); a key that was fetched is kept.
+ */
+export async function forgetRefusedKeys(kv: KvStore, urls: string[]): Promise<void> {
+  for (const url of new Set(urls)) {
+    if ((await kv.get(["_fedify", "publicKey", url])) !== null) continue;
+    await kv.delete(["_fedify", "publicKey", url]);
+    await kv.delete(["_fedify", "publicKey", "__fetchError", url]);
+  }
+}
+
+/** The answer to a post whose address's fetches ran out before it could be checked. */
+export const outOfFetchesAnswer = (retryAfterSeconds: number) =>
+  tooMany("Too many keys to fetch for this address; try later.", retryAfterSeconds);

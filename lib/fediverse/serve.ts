@@ -5,7 +5,13 @@ import { processWide } from "../process-wide";
 import { settings } from "../settings";
 import { db } from "../server/db";
 import type { FediverseOptions, SiteFederation } from "./federation";
-import { admitInbound, withFetchBudget, type InboundOptions } from "./inbound-limit";
+import {
+  admitInbound,
+  forgetRefusedKeys,
+  outOfFetchesAnswer,
+  withFetchBudget,
+  type InboundOptions,
+} from "./inbound-limit";
 import { setFediverseAnswerer, type FediverseAnswerer } from "./lane";
 import { isFediversePath, WEBMENTION_PATH } from "./paths";
 
@@ -45,9 +51,14 @@ export function answererOf(site: SiteFederation, limits: Pick<InboundOptions, "n
         passed = true;
         return new Response(null, { status: 404 });
       };
-      const response = await withFetchBudget(request, inbound, () =>
+      const { result: response, outOfFetches } = await withFetchBudget(request, inbound, () =>
         site.federation.fetch(request, { contextData: undefined, onNotFound: pass, onNotAcceptable: pass }),
       );
+      // Refused because its address's fetches ran out, not for what it is: told to come back.
+      if (outOfFetches && response.status === 401) {
+        await forgetRefusedKeys(site.kv, outOfFetches.urls);
+        return outOfFetchesAnswer(outOfFetches.retryAfterSeconds);
+      }
       if (!passed) return response;
       // An article asked for as something Fedify does not serve goes on to its page; Fedify's own
       // paths are nothing else's.

@@ -642,6 +642,24 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
         expect(remote.junkFetched).toHaveLength(limit);
         expect(statuses.slice(0, limit)).toEqual(Array(limit).fill(401));
         expect(statuses.slice(limit)).toEqual(Array(5).fill(429));
+
+        // A post whose fetches run out on the address's limit midway is told to come back (429),
+        // and what it could not fetch is not remembered as missing: its retry is checked afresh.
+        clock += 61_000;
+        for (let n = 0; n < limit - 2; n++) {
+          const forged = forgedPost(`${REMOTE}/junk/later-${n}`, n);
+          expect((await postFrom("127.0.0.5", "/fediverse/inbox", forged.body, forged.headers)).status).toBe(401);
+        }
+        remote.junkFetched.length = 0;
+        const midway = forgedPost(`${REMOTE}/chain/10`, 10);
+        const cut = await postFrom("127.0.0.5", "/fediverse/inbox", midway.body, midway.headers);
+        expect(cut.status).toBe(429);
+        expect(cut.retryAfter).toBeGreaterThan(0);
+        expect(remote.junkFetched).toEqual([`/chain/10`, `/chain/11`]);
+        clock += 61_000;
+        remote.junkFetched.length = 0;
+        expect((await postFrom("127.0.0.5", "/fediverse/inbox", midway.body, midway.headers)).status).toBe(401);
+        expect(remote.junkFetched[0]).toBe("/chain/10");
         // The same forged key again costs nothing more (a key that failed is remembered a while).
         remote.junkFetched.length = 0;
         const again = forgedPost(`${REMOTE}/chain/0`, 1);

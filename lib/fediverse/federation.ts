@@ -12,12 +12,14 @@ import {
   PUBLIC_COLLECTION,
   type Recipient,
 } from "@fedify/fedify/vocab";
+import { getUserAgent } from "@fedify/fedify/runtime";
 import { Temporal } from "@js-temporal/polyfill";
 import { getArticleForFeed, listArticles } from "../content/articles";
 import { siteAvatar } from "../content/site-icon";
 import { articlePath, tagPath } from "../routes";
 import { site } from "../site";
 import type { Db } from "../server/db";
+import { boundedLoaders } from "./document-loader";
 import { actorKeyPairs } from "./keys";
 import { PrismaKvStore } from "./kv-store";
 import { PrismaMessageQueue } from "./message-queue";
@@ -106,8 +108,13 @@ export function createSiteFederation(options: FediverseOptions): SiteFederation 
     queue,
     manuallyStartQueue: true,
     origin: options.origin,
-    allowPrivateAddress: options.allowPrivateAddress,
-    userAgent: { software: `Marginalia/0.1`, url: new URL(options.origin) },
+    // Its fetches of actors, keys and contexts: bounded, and counted against the inbox post that
+    // caused them (document-loader.ts); private addresses refused unless the tests allow them.
+    ...boundedLoaders(
+      kv,
+      options.allowPrivateAddress,
+      getUserAgent({ software: `Marginalia/0.1`, url: new URL(options.origin) }),
+    ),
     // A delivery that failed (it is retried with backoff): said in the log, as the mail outbox does.
     onOutboxError: (error, activity) =>
       options.onError?.(new Error(`delivery of ${activity?.id?.href ?? "an activity"} failed: ${error.message}`)),

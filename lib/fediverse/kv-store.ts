@@ -19,8 +19,20 @@ function prefixWhere(prefix: KvKey | undefined) {
   return { OR: [{ key: text }, { key: { startsWith: `${text.slice(0, -1)},` } }] };
 }
 
-const expiry = (options: KvStoreSetOptions | undefined, now: number) =>
-  options?.ttl ? new Date(now + options.ttl.total({ unit: "millisecond" })) : null;
+/**
+ * How long a remote key is kept when Fedify says nothing (it would keep it for good): any post may
+ * name a new key at any URL, so keys fetched for posts made only to fill the store go after a week
+ * (the hourly sweep); a real sender's key is fetched again then, once.
+ */
+export const REMOTE_KEY_MS = 7 * 24 * 60 * 60_000;
+const REMOTE_KEYS = encodeKey(["_fedify", "publicKey"]).slice(0, -1) + ",";
+
+const expiry = (key: KvKey, options: KvStoreSetOptions | undefined, now: number) =>
+  options?.ttl
+    ? new Date(now + options.ttl.total({ unit: "millisecond" }))
+    : encodeKey(key).startsWith(REMOTE_KEYS)
+      ? new Date(now + REMOTE_KEY_MS)
+      : null;
 
 const live = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
@@ -39,7 +51,7 @@ export class PrismaKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    const data = { value: JSON.stringify(value), expiresAt: expiry(options, this.clock()) };
+    const data = { value: JSON.stringify(value), expiresAt: expiry(key, options, this.clock()) };
     await this.db().fediverseKv.upsert({
       where: { key: encodeKey(key) },
       create: { key: encodeKey(key), ...data },
@@ -58,7 +70,7 @@ export class PrismaKvStore implements KvStore {
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const now = this.clock();
     const db = this.db();
-    const data = { value: JSON.stringify(newValue), expiresAt: expiry(options, now) };
+    const data = { value: JSON.stringify(newValue), expiresAt: expiry(key, options, now) };
     if (expectedValue === undefined) {
       // An expired row counts as absent: sweep it first.
       await db.fediverseKv.deleteMany({ where: { key: encodeKey(key), expiresAt: { lte: new Date(now) } } });

@@ -15,8 +15,16 @@ import { isArticlePage, isFediverseRequest, WEBMENTION_PATH } from "./paths";
 /** The largest activity taken: Mastodon's are a few KB; a bigger one is refused (413) and dropped. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
 
-/** Fedify's answer, or null when it has nothing there (the request goes on to Next.js). */
-export type FediverseAnswerer = { origin: string; answer: (request: Request) => Promise<Response | null> };
+/**
+ * Fedify's answer, or null when it has nothing there (the request goes on to Next.js); `admit`, asked
+ * first with the request's head (no body), counts it against its client's limits and answers when
+ * one is full (inbound-limit.ts).
+ */
+export type FediverseAnswerer = {
+  origin: string;
+  admit?: (head: Request) => Promise<Response | null>;
+  answer: (request: Request) => Promise<Response | null>;
+};
 
 const state = processWide<{ answerer?: FediverseAnswerer }>("fediverse-lane", () => ({}));
 
@@ -61,6 +69,12 @@ export async function answerFediverse(
     }
     return false;
   }
+  // Counted before a byte of the body is read: a post refused as too large takes its place too.
+  const refused = await answerer.admit?.(toRequest(request, answerer.origin, null));
+  if (refused) {
+    await send(request, response, refused);
+    return true;
+  }
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   const body = hasBody ? await readBody(request, MAX_ACTIVITY_BYTES) : null;
   if (hasBody && body === null) {
@@ -73,9 +87,13 @@ export async function answerFediverse(
     response.writeHead(404, { "content-type": "text/plain" }).end("Not found.\n");
     return true;
   }
+  await send(request, response, answer);
+  return true;
+}
+
+async function send(request: IncomingMessage, response: ServerResponse, answer: Response): Promise<void> {
   const headers: Record<string, string> = {};
   answer.headers.forEach((value, name) => (headers[name] = value));
   response.writeHead(answer.status, headers);
   response.end(request.method === "HEAD" ? undefined : Buffer.from(await answer.arrayBuffer()));
-  return true;
 }

@@ -4,11 +4,12 @@ import http from "node:http";
 import https from "node:https";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 
-// Fetching what another site names (a Webmention's source, a linked page's endpoint): the address
-// it resolves to is checked when the connection is made (the socket's own lookup, so a name that
-// answers a public address to a first look and a private one to the second gains nothing), private
-// and loopback addresses refused unless the test-only FEDIVERSE_ALLOW_PRIVATE_ADDRESS is set (the
-// same setting that lets Fedify reach the tests' servers); redirects, time and size bounded.
+// Fetching what another site names (a Webmention's source, a linked page's endpoint, the actors,
+// keys and contexts the fediverse names: document-loader.ts): the address it resolves to is checked
+// when the connection is made (the socket's own lookup, so a name that answers a public address to
+// a first look and a private one to the second gains nothing), private and loopback addresses
+// refused unless the test-only FEDIVERSE_ALLOW_PRIVATE_ADDRESS is set; redirects, time and size
+// bounded.
 
 const PRIVATE = new BlockList();
 for (const [net, prefix] of [
@@ -140,9 +141,16 @@ function once(
 export async function safeFetch(
   url: string,
   limits: FetchLimits,
-  init: { method?: "GET" | "POST"; headers?: Record<string, string>; form?: Record<string, string> } = {},
+  init: {
+    method?: "GET" | "POST";
+    headers?: Record<string, string>;
+    form?: Record<string, string>;
+    /** The caller's own cancellation, besides the time limit. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Fetched> {
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
   const headers: Record<string, string> = { "user-agent": "Marginalia (Webmention)", ...init.headers };
   let body: string | undefined;
   if (init.form) {

@@ -5,6 +5,13 @@ import { processWide } from "../process-wide";
 import { settings } from "../settings";
 import { db } from "../server/db";
 import type { FediverseOptions, SiteFederation } from "./federation";
+import {
+  admitInbound,
+  forgetRefusedKeys,
+  outOfFetchesAnswer,
+  withFetchBudget,
+  type InboundOptions,
+} from "./inbound-limit";
 import { setFediverseAnswerer, type FediverseAnswerer } from "./lane";
 import { isFediversePath, WEBMENTION_PATH } from "./paths";
 
@@ -25,10 +32,15 @@ export function fediverseOptions(): FediverseOptions {
   };
 }
 
-/** What answers server.ts's lane: Fedify, or null where it has nothing (onNotFound, onNotAcceptable). */
-export function answererOf(site: SiteFederation): FediverseAnswerer {
+/**
+ * What answers server.ts's lane: Fedify, or null where it has nothing (onNotFound, onNotAcceptable);
+ * every post counted first against its client (inbound-limit.ts). `limits.now`: their clock (tests).
+ */
+export function answererOf(site: SiteFederation, limits: Pick<InboundOptions, "now"> = {}): FediverseAnswerer {
+  const inbound: InboundOptions = { db: site.options.db, now: limits.now };
   return {
     origin: site.options.origin,
+    admit: (head) => admitInbound(head, inbound),
     answer: async (request) => {
       if (new URL(request.url).pathname === WEBMENTION_PATH) {
         const { receiveWebmention, webmentionOptions } = await import("./webmention-receive");
@@ -39,11 +51,14 @@ export function answererOf(site: SiteFederation): FediverseAnswerer {
         passed = true;
         return new Response(null, { status: 404 });
       };
-      const response = await site.federation.fetch(request, {
-        contextData: undefined,
-        onNotFound: pass,
-        onNotAcceptable: pass,
-      });
+      const { result: response, outOfFetches } = await withFetchBudget(request, inbound, () =>
+        site.federation.fetch(request, { contextData: undefined, onNotFound: pass, onNotAcceptable: pass }),
+      );
+      // Refused because its address's fetches ran out, not for what it is: told to come back.
+      if (outOfFetches && response.status === 401) {
+        await forgetRefusedKeys(site.kv, outOfFetches.urls);
+        return outOfFetchesAnswer(outOfFetches.retryAfterSeconds);
+      }
       if (!passed) return response;
       // An article asked for as something Fedify does not serve goes on to its page; Fedify's own
       // paths are nothing else's.

@@ -10,7 +10,6 @@ import type { Db } from "../server/db";
 import { addressKey } from "../server/address-key";
 import { stampedClientAddress } from "../server/client-address";
 import { canonicalHost, domainKey } from "../server/domain-key";
-import { reserve, type Window } from "../server/rate-limit";
 import type { SiteFederation } from "./federation";
 import { forgetPages } from "../server/page-cache";
 import { instanceRefused } from "./inbox";
@@ -29,16 +28,12 @@ import { linksTo, readSource } from "./webmention-source";
 // an updated source edits its comment; a source gone (404, 410) or no longer linking removes it.
 //
 // Any server may post here, with any source (a page on someone else's site too), and every post
-// is a write: each one, refused or not, counts against its client address (the rate limit in the
-// database, as comments count, under the address's key), and what waits in the queue is bounded
-// per client, per source domain (its registrable domain: domain-key.ts) and in all.
+// is a write: each one, refused or not (too large, the wrong method), counts against its client
+// address before its body is read (WEBMENTION_RATE, counted by server.ts's lane: inbound-limit.ts),
+// and what waits in the queue is bounded per client, per source domain (its registrable domain:
+// domain-key.ts) and in all.
 
 const WEBMENTION = "marginalia.webmention";
-/** Posts from one client address, answered or refused: a sender's bursts pass, a flood does not. */
-export const WEBMENTION_RATE: Window[] = [
-  { limit: 20, seconds: 60 },
-  { limit: 200, seconds: 3600 },
-];
 /** One client's mentions waiting in the queue (its sources may be anyone's): past this, 429. */
 export const PENDING_PER_CLIENT = 30;
 /** A source domain's mentions waiting in the queue: past this, it is told to come back later (429). */
@@ -78,8 +73,6 @@ export type WebmentionOptions = {
   contentDir?: string;
   /** Queues a message (the fediverse queue's enqueue: the worker wakes at once). */
   enqueue: (message: unknown) => Promise<void>;
-  /** The clock of the rate limit (tests). */
-  now?: () => Date;
 };
 
 /** What Webmentions need of the site: its database, address and queue. */
@@ -112,20 +105,15 @@ const pendingWith = (db: Db, field: keyof WebmentionMessage, value: string) =>
   db.fediverseMessage.count({ where: { payload: { contains: `"${field}":${JSON.stringify(value)}` } } });
 
 /**
- * The endpoint: a form POST with source and target, answered 202 and checked later. The client's
- * address is the one server.ts stamped on the request (X-Forwarded-For believed only from
- * TRUST_PROXY's proxies); started without server.ts, every sender shares "unknown".
+ * The endpoint: a form POST with source and target, answered 202 and checked later; already counted
+ * against its client address (admitInbound). The client's address is the one server.ts stamped on
+ * the request (X-Forwarded-For believed only from TRUST_PROXY's proxies); started without
+ * server.ts, every sender shares "unknown".
  */
 export async function receiveWebmention(request: Request, options: WebmentionOptions): Promise<Response> {
-  if (request.method === "GET" || request.method === "HEAD") {
-    return plain(405, "Send a Webmention as a form POST with source and target.");
-  }
-  const db = options.db();
-  // The place is taken before anything else is read: a refused post counts as an accepted one.
-  const client = addressKey(stampedClientAddress(request.headers) ?? "unknown");
-  const place = await reserve(`webmention:${client}`, WEBMENTION_RATE, db, options.now?.() ?? new Date());
-  if (!place.ok) return plain(429, "Too many Webmentions from this address; try later.", place.retryAfterSeconds);
   if (request.method !== "POST") return plain(405, "Send a Webmention as a form POST with source and target.");
+  const db = options.db();
+  const client = addressKey(stampedClientAddress(request.headers) ?? "unknown");
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return plain(415, "Form data expected.");
   const text = await request.text();

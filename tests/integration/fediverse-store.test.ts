@@ -6,7 +6,7 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/server/db";
-import { PrismaKvStore } from "@/lib/fediverse/kv-store";
+import { PrismaKvStore, REMOTE_KEY_MS } from "@/lib/fediverse/kv-store";
 import { PrismaMessageQueue } from "@/lib/fediverse/message-queue";
 import { providers, withDatabase } from "../support/databases";
 
@@ -42,6 +42,20 @@ describe.each(providers)("the fediverse's store and queue on %s", (name, open, s
     expect(await kv.sweep()).toBe(1);
     await kv.delete(["a", "b"]);
     expect(await kv.get(["a", "b"])).toBeUndefined();
+  });
+
+  it.skipIf(skipReason)("keeps a remote key a week when Fedify says nothing, and its own values for good", async () => {
+    const kv = new PrismaKvStore(() => database.db, now);
+    const key = ["_fedify", "publicKey", "https://anywhere.example/key-1"] as const;
+    await kv.set(key, { id: "https://anywhere.example/key-1" });
+    await kv.set(["_fedify", "publicKeys"], "not a key");
+    clock += REMOTE_KEY_MS - 1;
+    expect(await kv.get(key)).toEqual({ id: "https://anywhere.example/key-1" });
+    clock += 2;
+    expect(await kv.get(key)).toBeUndefined();
+    expect(await kv.get(["_fedify", "publicKeys"])).toBe("not a key");
+    expect(await kv.sweep()).toBe(1);
+    await kv.delete(["_fedify", "publicKeys"]);
   });
 
   it.skipIf(skipReason)("lets exactly one of two instances win a compare-and-swap", async () => {

@@ -4,10 +4,17 @@
 // its own actors and keys. The "Mastodon" finds the blog by WebFinger, reads its actor and an
 // article, follows it (and receives the Accept), receives a new article, replies (the reply shows
 // under the article), edits and deletes its reply; forged and unsigned activities are refused.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
 import {
@@ -32,6 +39,9 @@ import { Temporal } from "@js-temporal/polyfill";
 import { createSiteFederation, runQueue, type SiteFederation } from "@/lib/fediverse/federation";
 import { answerFediverse } from "@/lib/fediverse/lane";
 import { answererOf } from "@/lib/fediverse/serve";
+import { FETCHES_PER_POST, INBOX_FETCH_RATE, INBOX_RATE } from "@/lib/fediverse/inbound-limit";
+import { stampRequest } from "@/lib/server/client-address";
+import { parseTrustProxy } from "@/lib/trust-proxy";
 import { publishArticle, publishNewArticles, syncArticles } from "@/lib/fediverse/publish";
 import { announceNewArticles } from "@/lib/mail/announcements";
 import { deliverAuthorAnswers } from "@/lib/fediverse/answers";
@@ -106,13 +116,31 @@ async function startRemote() {
     });
   /** Deliveries that reached an inbox (the same activity twice is one for the listeners above). */
   const inboxPosts: string[] = [];
+  /** What the blog fetched of the junk a forger names: `/junk/…` (not found), `/chain/<n>` (a page naming the next). */
+  const junkFetched: string[] = [];
   const serve = (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === "POST") inboxPosts.push(request.url ?? "");
+    const [, kind, n] = (request.url ?? "/").split("/");
+    if (kind === "junk" || kind === "chain") {
+      junkFetched.push(request.url ?? "");
+      if (kind === "junk") return void response.writeHead(404).end();
+      // An HTML page whose alternate is the next page: a chain with no end.
+      const next = `<${REMOTE}/chain/${Number(n) + 1}>; rel="alternate"; type="application/activity+json"`;
+      return void response.writeHead(200, { "content-type": "text/html", link: next }).end("<html></html>");
+    }
     void serveFetch(federation, REMOTE, request, response);
   };
   const server = createServer(serve);
   await new Promise<void>((resolve) => server.listen(REMOTE_PORT, "127.0.0.1", resolve));
-  return { federation, server, serve, received, inboxPosts, ctx: federation.createContext(new URL(REMOTE), undefined) };
+  return {
+    federation,
+    server,
+    serve,
+    received,
+    inboxPosts,
+    junkFetched,
+    ctx: federation.createContext(new URL(REMOTE), undefined),
+  };
 }
 
 /** A node request handed to a Fedify federation, as a framework integration would. */
@@ -137,6 +165,54 @@ async function serveFetch(
   response.end(Buffer.from(await answer.arrayBuffer()));
 }
 
+/**
+ * A POST to the blog from `from`, one of the machine's loopback addresses (127.0.0.0/8): the blog
+ * sees it as the client's address, as it would another server's.
+ */
+function postFrom(from: string, path: string, body: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: APP_PORT,
+        path,
+        method: "POST",
+        localAddress: from,
+        headers: { "content-type": AP, "content-length": String(Buffer.byteLength(body)), ...headers },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, retryAfter: Number(response.headers["retry-after"] ?? 0) }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** An activity claiming to be Alice's, with an HTTP Signature by `keyId` that no key verifies. */
+function forgedPost(keyId: string, n: number) {
+  const body = JSON.stringify({
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${REMOTE}/users/alice/statuses/forged-${n}/activity`,
+    type: "Like",
+    actor: `${REMOTE}/users/alice`,
+    object: ARTICLE_URL,
+  });
+  const digest = createHash("sha256").update(body).digest("base64");
+  const signature = Buffer.from(`forged ${n}`).toString("base64");
+  return {
+    body,
+    headers: {
+      date: new Date().toUTCString(),
+      digest: `SHA-256=${digest}`,
+      signature: `keyId="${keyId}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"`,
+    },
+  };
+}
+
 const context: CommentContext = {
   slug: SLUG,
   sort: "oldest",
@@ -155,6 +231,8 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
   let remote: Awaited<ReturnType<typeof startRemote>>;
   const stop = new AbortController();
   let noteId = "";
+  /** The inbound limits' clock: the real one, unless a test stops it (its windows then stay put). */
+  let clock: number | null = null;
 
   const comments = async () => (await listComments(SLUG, { threads: 100 }, database.db)).threads;
   const pageHtml = async () => (await comments()).map((c) => commentHtml(c, context)).join("");
@@ -172,8 +250,10 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
       pollMs: 50,
       contentDir: "tests/fixtures/content-fediverse",
     });
-    const answerer = answererOf(site);
+    const answerer = answererOf(site, { now: () => new Date(clock ?? Date.now()) });
     app = createServer((request, response) => {
+      // The client's address, as server.ts finds it (no proxy trusted).
+      stampRequest(request, parseTrustProxy(undefined));
       void answerFediverse(request, response, answerer).then((answered) => {
         // What Next.js would answer: the HTML page. Marked, so a test can tell it was passed on.
         if (!answered) response.writeHead(299, { "content-type": "text/html" }).end("<html>the page</html>");
@@ -472,6 +552,125 @@ describe.each(providers)("the social web on %s", (name, open, skipReason) => {
     await waitUntil("the queue to empty", async () => (await database.db.fediverseMessage.count()) === 0, 20_000);
     expect((await comments()).map((c) => c.html)).toEqual([expect.stringContaining("Great")]);
   });
+
+  it.skipIf(skipReason)(
+    "counts every inbox post per client address: a flood of junk gets 429, another address and a real instance are served",
+    async () => {
+      await database.db.rateLimitHit.deleteMany();
+      clock = Date.now();
+      try {
+        const flooder = "127.0.0.2";
+        const [{ limit }] = INBOX_RATE;
+        const unsigned = JSON.stringify({
+          "@context": "https://www.w3.org/ns/activitystreams",
+          id: `${REMOTE}/users/alice#flood`,
+          type: "Like",
+          actor: `${REMOTE}/users/alice`,
+          object: ARTICLE_URL,
+        });
+        const junk = [
+          () => postFrom(flooder, "/fediverse/blog/inbox", unsigned),
+          () => postFrom(flooder, "/fediverse/inbox", "{not json"),
+          () => postFrom(flooder, "/fediverse/inbox", `{"x":"${"a".repeat(300_000)}"}`),
+          () => postFrom(flooder, "/fediverse/nobody/inbox", unsigned, { "x-forwarded-for": "198.51.100.1" }),
+        ];
+        const statuses = new Set<number>();
+        for (let n = 0; n < limit; n++) statuses.add((await junk[n % junk.length]()).status);
+        // Unsigned (401), malformed, too large (413), an inbox that is nobody's: all refused, all counted.
+        expect(statuses.has(401) && statuses.has(413)).toBe(true);
+        expect([...statuses].every((status) => status >= 400 && status < 429)).toBe(true);
+        const claims: Record<string, string>[] = [
+          {},
+          { "x-forwarded-for": "127.0.0.1" },
+          { "x-forwarded-for": "203.0.113.7, 127.0.0.3" },
+        ];
+        for (const headers of claims) {
+          const refused = await postFrom(flooder, "/fediverse/inbox", unsigned, headers);
+          expect(refused.status).toBe(429);
+          expect(refused.retryAfter).toBeGreaterThan(0);
+          expect(refused.retryAfter).toBeLessThanOrEqual(60);
+        }
+        // Too large: refused as the limit's before a byte is read.
+        expect((await postFrom(flooder, "/fediverse/inbox", "x".repeat(300_000))).status).toBe(429);
+
+        // Another address is served (and refused for what it sent, not for the flood).
+        expect((await postFrom("127.0.0.3", "/fediverse/blog/inbox", unsigned)).status).toBe(401);
+        // The real instance (its deliveries come from 127.0.0.1) delivers a signed Like as ever.
+        const before = (await reactionCounts(database.db, SLUG)).likes;
+        const blog = (await remote.ctx.lookupObject(BLOG)) as Person;
+        await remote.ctx.sendActivity(
+          { identifier: "alice" },
+          blog,
+          new Like({
+            id: new URL(`${REMOTE}/users/alice#likes/during-flood`),
+            actor: remote.ctx.getActorUri("alice"),
+            object: new URL(ARTICLE_URL),
+          }),
+        );
+        await waitUntil("the like", async () => (await reactionCounts(database.db, SLUG)).likes === before + 1, 20_000);
+        // A minute on, the flooder has places again.
+        clock += 61_000;
+        expect((await postFrom(flooder, "/fediverse/inbox", unsigned)).status).toBe(401);
+      } finally {
+        clock = null;
+        await database.db.rateLimitHit.deleteMany();
+      }
+    },
+  );
+
+  it.skipIf(skipReason)(
+    "bounds what forged signatures make the blog fetch: a few per post, and per address",
+    async () => {
+      await database.db.rateLimitHit.deleteMany();
+      clock = Date.now();
+      try {
+        // A chain of pages, each naming the next as its ActivityStreams alternate: one post, a few fetches.
+        remote.junkFetched.length = 0;
+        const chained = forgedPost(`${REMOTE}/chain/0`, 0);
+        expect((await postFrom("127.0.0.4", "/fediverse/inbox", chained.body, chained.headers)).status).toBe(401);
+        expect(remote.junkFetched).toHaveLength(FETCHES_PER_POST);
+
+        // Posts naming a new key each: each costs a fetch, until the address's fetches are spent;
+        // then its posts are refused before they are read.
+        remote.junkFetched.length = 0;
+        const [{ limit }] = INBOX_FETCH_RATE;
+        const statuses: number[] = [];
+        for (let n = 0; n < limit + 5; n++) {
+          const forged = forgedPost(`${REMOTE}/junk/key-${n}`, n);
+          statuses.push((await postFrom("127.0.0.5", "/fediverse/inbox", forged.body, forged.headers)).status);
+        }
+        expect(remote.junkFetched).toHaveLength(limit);
+        expect(statuses.slice(0, limit)).toEqual(Array(limit).fill(401));
+        expect(statuses.slice(limit)).toEqual(Array(5).fill(429));
+
+        // A post whose fetches run out on the address's limit midway is told to come back (429),
+        // and what it could not fetch is not remembered as missing: its retry is checked afresh.
+        clock += 61_000;
+        for (let n = 0; n < limit - 2; n++) {
+          const forged = forgedPost(`${REMOTE}/junk/later-${n}`, n);
+          expect((await postFrom("127.0.0.5", "/fediverse/inbox", forged.body, forged.headers)).status).toBe(401);
+        }
+        remote.junkFetched.length = 0;
+        const midway = forgedPost(`${REMOTE}/chain/10`, 10);
+        const cut = await postFrom("127.0.0.5", "/fediverse/inbox", midway.body, midway.headers);
+        expect(cut.status).toBe(429);
+        expect(cut.retryAfter).toBeGreaterThan(0);
+        expect(remote.junkFetched).toEqual([`/chain/10`, `/chain/11`]);
+        clock += 61_000;
+        remote.junkFetched.length = 0;
+        expect((await postFrom("127.0.0.5", "/fediverse/inbox", midway.body, midway.headers)).status).toBe(401);
+        expect(remote.junkFetched[0]).toBe("/chain/10");
+        // The same forged key again costs nothing more (a key that failed is remembered a while).
+        remote.junkFetched.length = 0;
+        const again = forgedPost(`${REMOTE}/chain/0`, 1);
+        expect((await postFrom("127.0.0.6", "/fediverse/inbox", again.body, again.headers)).status).toBe(401);
+        expect(remote.junkFetched).toEqual([]);
+      } finally {
+        clock = null;
+        await database.db.rateLimitHit.deleteMany();
+      }
+    },
+  );
 
   it.skipIf(skipReason)("delivers the author's answer to a fediverse reply as a Note in reply to it", async () => {
     deliverAuthorAnswers();

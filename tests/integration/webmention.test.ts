@@ -22,9 +22,9 @@ import {
   PENDING_PER_CLIENT,
   PENDING_PER_DOMAIN,
   receiveWebmention,
-  WEBMENTION_RATE,
   webmentionOptions,
 } from "@/lib/fediverse/webmention-receive";
+import { WEBMENTION_RATE } from "@/lib/fediverse/inbound-limit";
 import { stampClientAddress, stampRequest } from "@/lib/server/client-address";
 import { parseTrustProxy } from "@/lib/trust-proxy";
 import { reactionCounts } from "@/lib/fediverse/reactions";
@@ -97,6 +97,8 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
   let other: ReturnType<typeof startOther>;
   /** Who the blog believes about X-Forwarded-For (TRUST_PROXY): nobody, unless a test says. */
   let trust = parseTrustProxy(undefined);
+  /** The rate limits' clock: the real one, unless a test stops it (then its windows do not move by themselves). */
+  let clock: number | null = null;
   const mention = (source: string, target = TARGET, headers: Record<string, string> = {}) =>
     fetch(ENDPOINT, {
       method: "POST",
@@ -120,7 +122,7 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
       contentDir: "tests/fixtures/content-webmention",
       onError: (error) => console.error("QUEUE", error),
     });
-    const answerer = answererOf(site);
+    const answerer = answererOf(site, { now: () => new Date(clock ?? Date.now()) });
     app = createServer((request, response) => {
       // The client's address, as server.ts finds it.
       stampRequest(request, trust);
@@ -322,34 +324,48 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
   });
 
   it.skipIf(skipReason)(
-    "counts every post from one address, refused ones too: past the limit 429, whatever X-Forwarded-For says",
+    "counts every request from one address, refused ones too (malformed, too large, GET): past the limit 429, whatever X-Forwarded-For says",
     async () => {
       await database.db.rateLimitHit.deleteMany();
+      clock = Date.now();
       const queued = (await site.queue.getDepth()).queued;
       const [{ limit }] = WEBMENTION_RATE;
+      /** A body past the lane's bound (256 KB): refused with 413 before it is read whole. */
+      const oversize = (headers: Record<string, string> = {}) =>
+        fetch(ENDPOINT, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+          body: `source=${"a".repeat(300_000)}`,
+        });
       const statuses: number[] = [];
       for (let n = 0; n < limit; n++) {
         // Each one claims another client; no proxy is trusted, so none is believed.
         const forged = { "x-forwarded-for": `198.51.100.${n}` };
-        const answer =
-          n % 2 === 0
-            ? await mention("javascript:alert(1)", TARGET, forged)
-            : await mention(`http://site-${n}.example/post`, TARGET, forged);
-        statuses.push(answer.status);
+        const answer = [
+          () => mention("javascript:alert(1)", TARGET, forged),
+          () => mention(`http://site-${n}.example/post`, TARGET, forged),
+          () => fetch(ENDPOINT, { headers: forged }),
+          () => oversize(forged),
+        ][n % 4]();
+        statuses.push((await answer).status);
       }
-      expect(new Set(statuses)).toEqual(new Set([400, 202]));
+      expect(statuses.slice(0, 4)).toEqual([400, 202, 405, 413]);
+      expect(new Set(statuses)).toEqual(new Set([400, 202, 405, 413]));
       for (const forged of ["203.0.113.1", "127.0.0.2", "::1", ""]) {
         const refused = await mention("http://site-more.example/post", TARGET, { "x-forwarded-for": forged });
         expect(refused.status).toBe(429);
         expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
         expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
       }
-      // A wrong form and a bare PUT count too, and are refused the same.
+      // A wrong form, a bare PUT, a GET and a body too large count too, and are refused the same
+      // (the last before it is read).
       const form = await fetch(ENDPOINT, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
       expect(form.status).toBe(429);
       expect((await fetch(ENDPOINT, { method: "PUT", body: "x" })).status).toBe(429);
+      expect((await fetch(ENDPOINT)).status).toBe(429);
+      expect((await oversize()).status).toBe(429);
       // Only the valid ones were queued.
-      expect((await site.queue.getDepth()).queued).toBe(queued + limit / 2);
+      expect((await site.queue.getDepth()).queued).toBe(queued + limit / 4);
 
       // Behind a trusted proxy, the client it names is counted apart.
       trust = parseTrustProxy("loopback");
@@ -360,6 +376,11 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
       } finally {
         trust = parseTrustProxy(undefined);
       }
+      // A minute on, the address has places again.
+      clock += 61_000;
+      expect((await mention("http://site-later.example/post")).status).toBe(202);
+      clock = null;
+      await database.db.rateLimitHit.deleteMany();
     },
   );
 
@@ -367,11 +388,9 @@ describe.each(providers)("Webmentions on %s", (_name, open, skipReason) => {
     "bounds what waits in the queue: per client address, and per source domain whatever its subdomains",
     async () => {
       await database.db.fediverseMessage.deleteMany();
-      let clock = Date.now();
-      const options = { ...webmentionOptions(site), now: () => new Date(clock) };
-      /** A mention from `address`, as server.ts stamps it; the clock moves a minute on. */
+      const options = webmentionOptions(site);
+      /** A mention from `address`, as server.ts stamps it (past the lane: not counted here). */
       const from = async (address: string, source: string) => {
-        clock += 61_000;
         const headers: IncomingHttpHeaders = {};
         stampClientAddress(headers, address);
         const request = new Request(ENDPOINT, {

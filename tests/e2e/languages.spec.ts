@@ -243,14 +243,24 @@ test.describe("SITE_LANGUAGE=he", () => {
     await page.goto(`${server.url}${articlePath(SLUG)}`);
     await expect(page.locator("html")).toHaveAttribute("lang", "he");
     await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-    const families = await page.evaluate(async () => {
+    // Hebrew words on the page, then the fonts Chromium drew them with (DevTools' own answer).
+    await page.evaluate(async () => {
       const words = document.createElement("p");
+      words.id = "hebrew-words";
       words.textContent = "שלום עולם";
       document.querySelector("main")!.append(words);
-      const faces = await document.fonts.load(`16px ${getComputedStyle(words).fontFamily}`, "שלום");
-      return faces.map((face) => face.family.replace(/"/g, ""));
+      await document.fonts.load('16px "Noto Serif Hebrew Variable"', words.textContent);
+      await document.fonts.ready;
     });
-    expect(families).toContain("Noto Serif Hebrew Variable");
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send("DOM.enable");
+    await devtools.send("CSS.enable");
+    const { root } = await devtools.send("DOM.getDocument");
+    const { nodeId } = await devtools.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#hebrew-words" });
+    const { fonts: drawnWith } = await devtools.send("CSS.getPlatformFontsForNode", { nodeId });
+    // Its eight letters in Noto Serif Hebrew (the space in Source Serif, first in the stack), nothing in a system font.
+    expect(drawnWith.find(({ familyName }) => familyName === "Noto Serif Hebrew")?.glyphCount).toBe(8);
+    expect(drawnWith.filter(({ isCustomFont }) => !isCustomFont)).toEqual([]);
     expect(fonts.length).toBeGreaterThan(0);
     expect(fonts.every(([, status]) => status === 200)).toBe(true);
     const image = await page.locator('head meta[property="og:image"]').first().getAttribute("content");

@@ -220,7 +220,7 @@ const SCRIPT_FONTS = {
 /** A script with fonts of its own: the key of its Noto in SCRIPT_FONTS. */
 export type FontScript = keyof typeof SCRIPT_FONTS;
 
-/** Languages read in another's script font: Persian in Arabic's Naskh. */
+/** The languages without a catalog, by the script font they are read in: Persian in Arabic's Naskh. */
 const SCRIPT_OF: Record<string, FontScript> = { fa: "ar", he: "he" };
 
 /** The script font a language tag's text needs ("fa-IR" → "ar"), or null for a Latin language. */

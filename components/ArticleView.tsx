@@ -5,6 +5,7 @@ import { textDirection } from "@/lib/i18n/languages";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { answersWithDocument, slotProps } from "@/lib/server/html-slots";
+import { articleFontStylesheet } from "@/lib/server/fonts";
 import { hasMath, KATEX_STYLESHEET } from "@/lib/server/katex";
 import { AuthorPhoto } from "./AuthorPhoto";
 import { ArticleCover } from "./CardCover";
@@ -27,10 +28,13 @@ export async function ArticleView({ article, commentCount }: { article: Article;
   // language, the chrome around them the site's.
   const own = article.lang && article.lang !== tag ? { lang: article.lang, dir: textDirection(article.lang) } : null;
   const chrome = own ? { lang: tag, dir: textDirection(tag) } : {};
+  const fonts = own ? articleFontStylesheet(own.lang) : null;
   return (
     <article className="article" {...own}>
       {/* KaTeX's stylesheet only where there is math (React puts the link in the head). */}
       {hasMath(article.html) && <link rel="stylesheet" href={KATEX_STYLESHEET} precedence="katex" />}
+      {/* Its script's fonts where the site's lack them (a Hebrew article on an English site). */}
+      {fonts && <link rel="stylesheet" href={fonts} precedence="fonts" />}
       <header className="article-header">
         <TagList tags={article.tags} label={t("tags.label")} />
         <h1>{article.title}</h1>

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseTrustProxy } from "./trust-proxy";
 import { processWide } from "./process-wide";
-import { canonicalTag, catalogLanguage, LANGUAGES } from "./i18n/languages";
+import { canonicalTag, LANGUAGES, siteLanguageAccepted, WITHOUT_CATALOG } from "./i18n/languages";
 
 // Every environment variable the app reads, parsed by one schema (the commented list is
 // .env.example). Nothing else reads process.env but Next's own __NEXT_PRIVATE_ORIGIN
@@ -19,13 +19,14 @@ const schema = z.object({
     .transform((url) => url.replace(/\/+$/, "")),
   /**
    * The language of the site's interface, mail and feeds (lib/i18n, docs/languages.md): a BCP 47
-   * tag with a catalog, its own (pt-BR) or its language's (fr-CA reads French, with Canadian dates).
+   * tag with a catalog, its own (pt-BR) or its language's (fr-CA reads French, with Canadian dates),
+   * or Hebrew or Persian, right to left in their fonts with the interface's words in English.
    */
   SITE_LANGUAGE: z
     .string()
     .default("en")
-    .refine((tag) => catalogLanguage(tag) !== null, {
-      error: `must be a language tag (BCP 47) of a language with a catalog: ${LANGUAGES.join(", ")}`,
+    .refine(siteLanguageAccepted, {
+      error: `must be a language tag (BCP 47) of a language with a catalog: ${LANGUAGES.join(", ")} (or ${WITHOUT_CATALOG.join(", ")}, in English words)`,
     })
     .transform(canonicalTag),
   /** `off`: mermaid diagrams stay code blocks with a note, without starting a browser at build. */

@@ -15,6 +15,7 @@ import {
   type ModerationQuery,
 } from "@/lib/comments/moderation-query";
 import { renderCommentMarkdown } from "@/lib/content/comment-markdown";
+import { flagsIn } from "@/lib/comments/flags";
 import type { CommentStatus } from "@/lib/comments/store";
 import { moderateSelected } from "@/lib/comments/admin-actions";
 import { ADMIN_PATH, articleUrl, commentAnchor, commentPath } from "@/lib/routes";
@@ -281,7 +282,7 @@ const excerpt = (body: string) => (body.length > 120 ? `${body.slice(0, 120)}…
 
 function AdminComment({ row, title }: { row: ModerationRow; title: string }) {
   const name = row.authorName || t("comment.deleted");
-  const flags = row.flags ? row.flags.split("\n").filter(Boolean) : [];
+  const flags = flagsIn(siteLanguage().t, row.flags);
   const checkbox = `select-${row.id}`;
   return (
     <li className="admin-comment" data-status={row.status}>

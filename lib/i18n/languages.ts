@@ -5,8 +5,31 @@
 export const LANGUAGES = ["en", "fr", "de", "es", "pt-BR", "ja", "zh-Hans", "ar", "ur"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** Written right to left: the page gets dir="rtl" (Persian and Hebrew too, for a catalog to come). */
+/** Written right to left: the page gets dir="rtl". */
 const RIGHT_TO_LEFT = new Set(["ar", "ur", "fa", "he"]);
+
+/**
+ * Languages a site may be written in before they have a catalog: Hebrew and Persian pages are
+ * right to left, in their script's fonts (lib/server/fonts.ts), their dates and numbers their
+ * own, and the interface's words English's until a catalog comes.
+ */
+export const WITHOUT_CATALOG = ["he", "fa"] as const;
+
+/** The language subtag of a tag ("he-IL" → "he"), or null when it is not a tag. */
+export function primaryLanguage(tag: string): string | null {
+  try {
+    return new Intl.Locale(tag).language;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether SITE_LANGUAGE may be `tag`: a language with a catalog, or one of WITHOUT_CATALOG. */
+export function siteLanguageAccepted(tag: string): boolean {
+  if (catalogLanguage(tag) !== null) return true;
+  const language = isLanguageTag(tag) ? primaryLanguage(tag) : null;
+  return (WITHOUT_CATALOG as readonly (string | null)[]).includes(language);
+}
 
 /**
  * For a language tag with no catalog of its own, the catalog of its language: fr-CA reads French,
@@ -78,6 +101,8 @@ const OG_LOCALES: Record<string, string> = {
   "zh-Hans": "zh_CN",
   ar: "ar_AR",
   ur: "ur_PK",
+  he: "he_IL",
+  fa: "fa_IR",
 };
 
 export function openGraphLocale(tag: string): string {
@@ -88,7 +113,8 @@ export function openGraphLocale(tag: string): string {
       return undefined;
     }
   })();
-  const language = catalogLanguage(tag) ?? "en";
+  const primary = primaryLanguage(tag) ?? "";
+  const language = catalogLanguage(tag) ?? (primary in OG_LOCALES ? primary : "en");
   return region && tag !== language ? `${tag.split("-")[0]}_${region}` : OG_LOCALES[language];
 }
 

@@ -2,8 +2,8 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { LRUCache } from "lru-cache";
-import { siteLanguage, type Language } from "../i18n";
-import { scriptFontFiles } from "./fonts";
+import { siteLanguage } from "../i18n";
+import { fontScript, scriptFontFiles, type FontScript } from "./fonts";
 
 // The social card's fonts (next/og). Its own font, Geist, is Latin only: a title in Japanese or
 // Chinese would be drawn as empty boxes. For a site in one of those languages the card is given
@@ -25,8 +25,8 @@ export const GEIST = path.join(
   "Geist-Regular.ttf",
 );
 
-// Japanese and Chinese only: Arabic and Urdu cards are Pango's (lib/server/card-shaped.ts).
-const CARD_SCRIPTS = new Set<Language>(["ja", "zh-Hans"]);
+// Japanese and Chinese only: Arabic, Urdu, Persian and Hebrew cards are Pango's (lib/server/card-shaped.ts).
+const CARD_SCRIPTS = new Set<FontScript>(["ja", "zh-Hans"]);
 
 // next/og draws a variable font's default instance, and its reader fails on these fonts' `fvar`.
 const VARIATIONS = new Set(["fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR", "STAT"]);
@@ -89,8 +89,8 @@ async function read(file: string): Promise<ArrayBuffer> {
 
 /** The fonts to draw `text` with on the card, or undefined where next/og's own font covers the site's language. */
 export async function cardFonts(text: string): Promise<CardFont[] | undefined> {
-  const { language } = siteLanguage();
-  const files = CARD_SCRIPTS.has(language) ? scriptFontFiles(language) : null;
+  const script = fontScript(siteLanguage().tag);
+  const files = script && CARD_SCRIPTS.has(script) ? scriptFontFiles(script) : null;
   if (!files) return undefined;
   const points = [...new Set([...text].map((char) => char.codePointAt(0)!))];
   const needed = files.filter(({ ranges }) =>

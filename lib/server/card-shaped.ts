@@ -6,12 +6,13 @@ import path from "node:path";
 import { hasRightToLeft } from "../i18n/languages";
 import { siteLanguage } from "../i18n";
 import { GEIST } from "./card-fonts";
-import { scriptFontFiles, type CardFile } from "./fonts";
+import { fontScript, scriptFontFiles, type CardFile, type FontScript } from "./fonts";
 
 // The social card, for the words next/og cannot lay out: it neither joins Arabic letters nor
 // orders right-to-left text (it draws مرحبا as the isolated letters of ابحرم). A card on a
 // right-to-left site, or with a letter of such a script, is drawn by sharp's text (Pango, with
-// HarfBuzz shaping and FriBidi ordering) in scripts/card-shaped.mjs, as a child process: sharp
+// HarfBuzz shaping and FriBidi ordering, in the fonts the site bundles for Arabic, Urdu, Persian
+// and Hebrew, not the machine's) in scripts/card-shaped.mjs, as a child process: sharp
 // and libvips, once loaded, stay resident, and the server is kept small (as for cover blurs).
 // Every other card stays next/og's, in the process: no process to start, and its Latin and CJK
 // cards are drawn as before (Pango would need each CJK slice handed to fontconfig).
@@ -75,11 +76,22 @@ export type CardJob = {
   cacheDir: string;
 };
 
-/** The fonts of the card: Geist for Latin (as next/og's cards), then the script's Noto. */
-function fonts(): Pick<CardJob, "families" | "fonts"> {
-  const { language, dir } = siteLanguage();
-  // A site in another script with an Arabic title: Arabic's Naskh, the site's own otherwise.
-  const script: CardFile[] = scriptFontFiles(dir === "rtl" ? language : "ar") ?? [];
+const HEBREW = /\p{Script=Hebrew}/u;
+const ARABIC = /\p{Script=Arabic}/u;
+
+/**
+ * The fonts of the card: Geist for Latin (as next/og's cards), then the bundled Noto of each
+ * right-to-left script it holds: the site's own (Urdu's Nastaliq, Persian's and Arabic's Naskh,
+ * Hebrew's), Hebrew's for Hebrew letters, Naskh for Arabic letters on a site in another script. A
+ * letter none of them has is left to the machine's fonts.
+ */
+function fonts(text: string): Pick<CardJob, "families" | "fonts"> {
+  const own = fontScript(siteLanguage().tag);
+  const scripts = new Set<FontScript>();
+  if (own === "ar" || own === "ur" || own === "he") scripts.add(own);
+  if (HEBREW.test(text)) scripts.add("he");
+  if (own !== "ar" && own !== "ur" && (ARABIC.test(text) || scripts.size === 0)) scripts.add("ar");
+  const script: CardFile[] = [...scripts].flatMap((name) => scriptFontFiles(name) ?? []);
   const files = [GEIST, ...script.map(({ file }) => file)];
   return {
     families: ["Geist", ...new Set(script.map(({ family }) => family))],
@@ -101,7 +113,7 @@ export async function shapedCard(
     ...words,
     titleDirection,
     long: words.title.length > CARD.longTitle,
-    ...fonts(),
+    ...fonts(words.name + words.title + words.meta),
     cacheDir: FONT_DIR,
   };
   const child = spawn(process.execPath, [SCRIPT], { stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });

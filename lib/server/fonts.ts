@@ -2,7 +2,8 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { siteLanguage, type Language } from "../i18n";
+import { siteLanguage } from "../i18n";
+import { catalogLanguage, primaryLanguage } from "../i18n/languages";
 
 // The site's two web fonts, self-hosted from their npm packages (@fontsource-variable): Source
 // Serif 4 to read, Inter around it. Only the Latin and Latin Extended files are declared (every
@@ -116,16 +117,16 @@ const served: Map<string, Served & { face: Face }> = new Map(
 /**
  * The @font-face rules as a file of their own, `faces.<hash>.css`: pages link it (kept a year)
  * rather than carry its rules twice, in their HTML and in React's payload. Written on first use,
- * once per language (the script fonts differ).
+ * once per script (the script fonts differ).
  */
 const facesFiles = new Map<string, { name: string; bytes: Buffer }>();
 function faces(): { name: string; bytes: Buffer } {
-  const { language } = siteLanguage();
-  let file = facesFiles.get(language);
+  const script = siteScript() ?? "latin";
+  let file = facesFiles.get(script);
   if (!file) {
     const bytes = Buffer.from(fontFaceCss());
     const hash = crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 10);
-    facesFiles.set(language, (file = { name: `faces.${hash}.css`, bytes }));
+    facesFiles.set(script, (file = { name: `faces.${hash}.css`, bytes }));
   }
   return file;
 }
@@ -143,14 +144,15 @@ export function fontFile(name: string): { bytes: Buffer; type: string } | undefi
   if (name === faces().name) return { bytes: faces().bytes, type: "text/css; charset=utf-8" };
   const latin = served.get(name)?.bytes;
   if (latin) return { bytes: latin, type: "font/woff2" };
-  const script = scriptFonts(siteLanguage().language)?.files.get(name);
-  return script ? { bytes: fs.readFileSync(script), type: "font/woff2" } : undefined;
+  const script = scriptFonts(siteScript())?.files.get(name);
+  if (script) return { bytes: fs.readFileSync(script), type: "font/woff2" };
+  return articleFontFile(name);
 }
 
 /** The addresses the layout preloads: the upright Latin files, which every page's text needs, and an alphabet's one. */
 export function preloadedFonts(): string[] {
   const latin = [...served.values()].filter(({ face }) => face.preload).map(({ url }) => url);
-  return [...latin, ...(scriptFonts(siteLanguage().language)?.preload ?? [])];
+  return [...latin, ...(scriptFonts(siteScript())?.preload ?? [])];
 }
 
 /** Every @font-face rule of the site: the web fonts, then their fallbacks, then the site's script's. */
@@ -159,7 +161,7 @@ export function fontFaceCss(): string {
     ({ url, face }) =>
       `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:swap;src:url(${url}) format("woff2");unicode-range:${face.range}}`,
   );
-  const script = scriptFonts(siteLanguage().language);
+  const script = scriptFonts(siteScript());
   if (script) faces.push(...script.css);
   const fallbacks = FALLBACKS.map(({ family, style, local, font, fallback }) => {
     const overrides = Object.entries(fallbackOverrides(font, fallback))
@@ -171,7 +173,8 @@ export function fontFaceCss(): string {
   return [...faces, ...fallbacks, ...(script ? [script.stacks] : [])].join("\n");
 }
 
-// The scripts Latin fonts lack, for the sites written in them (SITE_LANGUAGE): Noto from its
+// The scripts Latin fonts lack, for the sites written in them (SITE_LANGUAGE; Persian in Arabic's
+// Naskh, Hebrew in Noto Serif Hebrew, though neither has a catalog yet): Noto from its
 // @fontsource packages, self-hosted like the Latin two and declared with their packages' own
 // unicode-range subsets, so a page fetches the files of the characters it shows (a Japanese page
 // a few of the hundred-odd slices of Noto Serif JP). Placed after the Latin family in --serif and
@@ -180,7 +183,7 @@ export function fontFaceCss(): string {
 type ScriptFont = {
   pkg: string;
   /** The package's stylesheets whose faces are taken. */
-  sheets: string[];
+  sheets: readonly string[];
   /** Faces whose file names contain one of these are left out: the Latin fonts cover them. */
   skip: RegExp;
   /** Preloaded: a subset every page of the language needs (an alphabet, not a slice of CJK). */
@@ -189,7 +192,8 @@ type ScriptFont = {
 
 const SKIP_LATIN = /-(latin|latin-ext|cyrillic|cyrillic-ext|vietnamese|greek|math|symbols)-/;
 
-const SCRIPT_FONTS: Partial<Record<Language, ScriptFont>> = {
+const SCRIPT_FONTS = {
+  // Naskh, for Arabic and Persian.
   ar: {
     pkg: "@fontsource-variable/noto-naskh-arabic",
     sheets: ["wght.css"],
@@ -205,11 +209,35 @@ const SCRIPT_FONTS: Partial<Record<Language, ScriptFont>> = {
   },
   ja: { pkg: "@fontsource-variable/noto-serif-jp", sheets: ["wght.css"], skip: SKIP_LATIN },
   "zh-Hans": { pkg: "@fontsource-variable/noto-serif-sc", sheets: ["wght.css"], skip: SKIP_LATIN },
-};
+  he: {
+    pkg: "@fontsource-variable/noto-serif-hebrew",
+    sheets: ["wght.css"],
+    skip: SKIP_LATIN,
+    preload: /-hebrew-/,
+  },
+} as const satisfies Record<string, ScriptFont>;
+
+/** A script with fonts of its own: the key of its Noto in SCRIPT_FONTS. */
+export type FontScript = keyof typeof SCRIPT_FONTS;
+
+/** The languages without a catalog, by the script font they are read in: Persian in Arabic's Naskh. */
+const SCRIPT_OF: Record<string, FontScript> = { fa: "ar", he: "he" };
+
+/** The script font a language tag's text needs ("fa-IR" → "ar"), or null for a Latin language. */
+export function fontScript(tag: string): FontScript | null {
+  const language = catalogLanguage(tag);
+  if (language && language in SCRIPT_FONTS) return language as FontScript;
+  return SCRIPT_OF[primaryLanguage(tag) ?? ""] ?? null;
+}
+
+/** The site's script font (SITE_LANGUAGE), or null for a Latin language. */
+const siteScript = () => fontScript(siteLanguage().tag);
 
 type ScriptFaces = {
   css: string[];
   stacks: string;
+  /** --serif and --sans with the script's family after the Latin one. */
+  variables: string;
   preload: string[];
   files: Map<string, string>;
   /** The same faces for the social card (lib/server/card-fonts.ts): file, weight, code points. */
@@ -223,9 +251,9 @@ export type CardFile = {
   family: string;
 };
 
-/** The script font's files of `language`, for the social card; null for a Latin language. */
-export function scriptFontFiles(language: Language): CardFile[] | null {
-  return scriptFonts(language)?.card ?? null;
+/** The script font's files, for the social card; null for none. */
+export function scriptFontFiles(script: FontScript | null): CardFile[] | null {
+  return scriptFonts(script)?.card ?? null;
 }
 
 /** "U+0600-06FF, U+200C, U+4E??" as [from, to] pairs. */
@@ -235,14 +263,13 @@ function codePoints(range: string): Array<[number, number]> {
     return [parseInt(from.replace(/\?/g, "0"), 16), parseInt(to.replace(/\?/g, "f"), 16)];
   });
 }
-const scripts = new Map<Language, ScriptFaces | null>();
+const scripts = new Map<FontScript, ScriptFaces>();
 
-/** The @font-face rules, font stacks and files of `language`'s script; null for a Latin language. */
-export function scriptFonts(language: Language): ScriptFaces | null {
-  if (scripts.has(language)) return scripts.get(language)!;
-  const font = SCRIPT_FONTS[language];
-  scripts.set(language, font ? readScriptFont(font) : null);
-  return scripts.get(language)!;
+/** The @font-face rules, font stacks and files of a script; null for none (Latin). */
+export function scriptFonts(script: FontScript | null): ScriptFaces | null {
+  if (!script) return null;
+  if (!scripts.has(script)) scripts.set(script, readScriptFont(SCRIPT_FONTS[script]));
+  return scripts.get(script)!;
 }
 
 function readScriptFont(font: ScriptFont): ScriptFaces {
@@ -281,8 +308,62 @@ function readScriptFont(font: ScriptFont): ScriptFaces {
       );
     }
   }
-  const stacks =
-    `html:root{--serif:"Source Serif 4 Variable","${family}","Source Serif 4 Fallback",Georgia,serif;` +
-    `--sans:"Inter Variable","${family}","Inter Fallback",Arial,sans-serif}`;
-  return { css, stacks, preload, files, card };
+  const variables =
+    `--serif:"Source Serif 4 Variable","${family}","Source Serif 4 Fallback",Georgia,serif;` +
+    `--sans:"Inter Variable","${family}","Inter Fallback",Arial,sans-serif`;
+  return { css, stacks: `html:root{${variables}}`, variables, preload, files, card };
+}
+
+// An article in another script than the site's (front matter `lang: he` on an English site) links
+// that script's stylesheet of its own: its faces, and its family in the stacks of that article
+// alone (`.article:lang(he)`), so the rest of the site and other pages load nothing more.
+
+/** The languages whose articles a script's stylesheet gives its family. */
+const ARTICLE_LANGUAGES: Record<FontScript, string[]> = {
+  ar: ["ar", "fa"],
+  ur: ["ur"],
+  ja: ["ja"],
+  "zh-Hans": ["zh"],
+  he: ["he"],
+};
+
+const articleSheets = new Map<FontScript, { name: string; bytes: Buffer }>();
+function articleSheet(script: FontScript): { name: string; bytes: Buffer } {
+  let sheet = articleSheets.get(script);
+  if (!sheet) {
+    const faces = scriptFonts(script)!;
+    const selector = ARTICLE_LANGUAGES[script].map((language) => `:lang(${language})`).join(",");
+    const bytes = Buffer.from(
+      [...faces.css, `.article:is(${selector}){${faces.variables};font-family:var(--serif)}`].join("\n"),
+    );
+    const hash = crypto.createHash("sha256").update(bytes).digest("base64url").slice(0, 10);
+    articleSheets.set(script, (sheet = { name: `faces-${script}.${hash}.css`, bytes }));
+  }
+  return sheet;
+}
+
+/**
+ * The stylesheet an article in language `lang` links for its script's fonts; null when the site's
+ * own fonts cover it (a Latin language, or the site's own script).
+ */
+export function articleFontStylesheet(lang: string): string | null {
+  const script = fontScript(lang);
+  if (!script || script === siteScript()) return null;
+  return `${FONTS_PATH}/${articleSheet(script).name}`;
+}
+
+/** An article stylesheet, or a font file of its script, by name; undefined for any other. */
+function articleFontFile(name: string): { bytes: Buffer; type: string } | undefined {
+  const script = /^faces-([\w-]+)\.[\w-]{10}\.css$/.exec(name)?.[1];
+  if (script && Object.hasOwn(SCRIPT_FONTS, script)) {
+    const sheet = articleSheet(script as FontScript);
+    return sheet.name === name ? { bytes: sheet.bytes, type: "text/css; charset=utf-8" } : undefined;
+  }
+  // Each script's files are named by their package's file (noto-serif-hebrew-…): only that script is read.
+  for (const [key, font] of Object.entries(SCRIPT_FONTS) as Array<[FontScript, ScriptFont]>) {
+    if (!name.startsWith(`${font.pkg.split("/")[1]}-`)) continue;
+    const file = scriptFonts(key)!.files.get(name);
+    if (file) return { bytes: fs.readFileSync(file), type: "font/woff2" };
+  }
+  return undefined;
 }

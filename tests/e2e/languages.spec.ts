@@ -54,6 +54,17 @@ const BROKEN_DISQUS = `<?xml version="1.0" encoding="utf-8"?>
 <post dsq:id="b"><message>Hello</message><createdAt>yesterday</createdAt><thread dsq:id="1" /></post>
 <post dsq:id="c"><message></message><createdAt>2014-03-02T10:00:00Z</createdAt><thread dsq:id="1" /></post>
 </disqus>`;
+/** A Disqus export of one comment longer than a comment may be: imported, held for review. */
+const OVERSIZED_DISQUS = `<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="1"><link>https://old.example${articlePath(SLUG)}/</link></thread>
+<post dsq:id="long"><message>${"lorem ".repeat(1_000)}</message><createdAt>2014-03-02T10:00:00Z</createdAt><thread dsq:id="1" /></post>
+</disqus>`;
+/** Why the moderation queue says the imported comment waits, in each language checked. */
+const FLAG_SAYS: Record<string, string> = {
+  fr: "Importé\u00a0: plus de 5\u202f000 caractères",
+  ar: "مستورد: أطول من 5,000 محرف",
+};
 /** What the report says of the record with no date, in each language checked. */
 const REPORT_SAYS: Record<string, string> = {
   fr: 'post dsq:id="b" (ligne 5)\u00a0: date\u00a0: n’est pas une date\u00a0: "yesterday"',
@@ -175,6 +186,30 @@ LANGUAGES.forEach((language, index) => {
       await context.close();
     });
 
+    // Imported comments' flags are codes, put into words when the queue shows them (lib/comments/flags.ts).
+    test(`an imported comment held for review says why in ${language} in the moderation queue`, async ({ browser }) => {
+      test.skip(!REPORT_LANGUAGES.has(language), "every language: tests/integration/import-languages.test.ts");
+      const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto("/admin");
+      await page.locator('input[name="password"]').fill(ADMIN_PASSWORD);
+      await page.locator(".login-form button[type=submit]").click();
+      await page.locator("#import-format").selectOption("disqus");
+      await page.locator('form:has(#import-other-file) input[name="dryRun"]').uncheck();
+      await page.locator("#import-other-file").setInputFiles({
+        name: "oversized.xml",
+        mimeType: "application/xml",
+        buffer: Buffer.from(OVERSIZED_DISQUS),
+      });
+      await page.locator("form:has(#import-other-file) button[type=submit]").click();
+      await expect(page.locator("pre.import-report")).toBeVisible({ timeout: 30_000 });
+      await page.goto("/admin?flagged=1");
+      const flags = page.locator(".admin-flags li");
+      await expect(flags).toHaveText([FLAG_SAYS[language]]);
+      expect(englishLeft(await flags.innerText(), language)).toEqual({ words: [], keys: [] });
+      await context.close();
+    });
+
     test(`the article with comments is clean for axe in ${language}`, async ({ page }) => {
       await page.goto(`${server.url}${articlePath(SLUG)}`);
       const { violations } = await new AxeBuilder({ page })
@@ -182,5 +217,55 @@ LANGUAGES.forEach((language, index) => {
         .analyze();
       expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
     });
+  });
+});
+
+// Hebrew has no catalog yet (nor has Persian): a Hebrew site's pages are right to left, their
+// interface in English's words, their Hebrew letters in the bundled Noto Serif Hebrew
+// (lib/server/fonts.ts), not in whatever the reader's machine has.
+test.describe("SITE_LANGUAGE=he", () => {
+  let server: RunningServer;
+  test.beforeAll(async () => {
+    test.setTimeout(SERVER_SETUP_MS);
+    server = await startServer(
+      E2E_PORT + 50 + LANGUAGES.length,
+      e2eEnv(freshSqlite("e2e-language-he"), { SITE_LANGUAGE: "he" }),
+      "data/e2e-language-he.log",
+    );
+  });
+  test.afterAll(() => server?.stop());
+
+  test("an article is right to left, its Hebrew letters in the bundled font, its card drawn", async ({ page }) => {
+    const fonts: Array<[string, number]> = [];
+    page.on("response", (response) => {
+      if (response.url().includes("/fonts/noto-serif-hebrew-")) fonts.push([response.url(), response.status()]);
+    });
+    await page.goto(`${server.url}${articlePath(SLUG)}`);
+    await expect(page.locator("html")).toHaveAttribute("lang", "he");
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    // Hebrew words on the page, then the fonts Chromium drew them with (DevTools' own answer).
+    await page.evaluate(async () => {
+      const words = document.createElement("p");
+      words.id = "hebrew-words";
+      words.textContent = "שלום עולם";
+      document.querySelector("main")!.append(words);
+      await document.fonts.load('16px "Noto Serif Hebrew Variable"', words.textContent);
+      await document.fonts.ready;
+    });
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send("DOM.enable");
+    await devtools.send("CSS.enable");
+    const { root } = await devtools.send("DOM.getDocument");
+    const { nodeId } = await devtools.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#hebrew-words" });
+    const { fonts: drawnWith } = await devtools.send("CSS.getPlatformFontsForNode", { nodeId });
+    // Its eight letters in Noto Serif Hebrew (the space in Source Serif, first in the stack), nothing in a system font.
+    expect(drawnWith.find(({ familyName }) => familyName === "Noto Serif Hebrew")?.glyphCount).toBe(8);
+    expect(drawnWith.filter(({ isCustomFont }) => !isCustomFont)).toEqual([]);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every(([, status]) => status === 200)).toBe(true);
+    const image = await page.locator('head meta[property="og:image"]').first().getAttribute("content");
+    const png = await page.request.get(`${server.url}${new URL(image!).pathname}${new URL(image!).search}`);
+    expect(png.status()).toBe(200);
+    expect((await png.body()).subarray(1, 4).toString()).toBe("PNG");
   });
 });

@@ -2,16 +2,20 @@
 // import of a file with broken records (why each was skipped, changed or refused, where it is and
 // which field), a refused mapping and a failed job, with no word of English left and no message
 // key shown raw. The file's own names and values (ids, quoted values, URLs) are taken out first.
-// A report stored by an older version, its reasons plain English, still reads.
+// A report stored by an older version, its reasons plain English, still reads. So do the flags an
+// imported comment is held for review with, as the moderation queue shows them.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { flagsIn } from "@/lib/comments/flags";
 import { say } from "@/lib/comments/import/message";
 import { parseMapFile } from "@/lib/comments/import/paths";
 import { formatJobError, formatReport, listedLine, storedJobError } from "@/lib/comments/import/report";
 import { emptyReport, importFile, type ImportReport } from "@/lib/comments/import/run";
 import { ImportFileError, type ImportFormat } from "@/lib/comments/import/source";
+import { listForModeration } from "@/lib/comments/moderation";
+import { siteLanguage } from "@/lib/i18n";
 import { LANGUAGES } from "@/lib/i18n/languages";
 import { articlePath } from "@/lib/routes";
 import { freshSqlite } from "../support/databases";
@@ -147,5 +151,62 @@ describe("the import report", async () => {
     expect(text).toContain('post dsq:id="3" (line 9)\u00a0: date\u00a0: is before 1990 or in the future');
     expect(text).toContain("Blocked in Remark42 (u1)");
     expect(formatJobError("line 3: xml: not well-formed XML")).toBe("line 3: xml: not well-formed XML");
+  });
+});
+
+/** A Disqus export whose one comment is longer than a comment may be, with more links than one may hold. */
+const OVERSIZED = `<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="1"><link>https://old.example/articles/${SLUG}/</link></thread>
+${post("long", { message: `${"word ".repeat(1_100)}${Array.from({ length: 6 }, (_, i) => `https://link${i}.example/`).join(" ")}` })}
+</disqus>`;
+
+describe("an imported comment held for review", async () => {
+  const database = await freshSqlite();
+  afterAll(() => database.drop());
+  afterEach(() => vi.unstubAllEnvs());
+
+  /** The flags of the queue's imported comment, as /admin's moderation list words them. */
+  const shown = async () => {
+    const { rows } = await listForModeration({ flagged: true }, { number: 1, size: 20 }, database.db);
+    expect(rows).toHaveLength(1);
+    return flagsIn(siteLanguage().t, rows[0].flags);
+  };
+
+  it("is imported, pending, its flags kept as codes", async () => {
+    const file = write("oversized.xml", OVERSIZED);
+    const report = await importFile(
+      { format: "disqus", file, slugs: new Set([SLUG]), now, dryRun: false, strict: false },
+      database.db,
+    );
+    expect(report.flagged).toBe(1);
+    const { rows } = await listForModeration({ flagged: true }, { number: 1, size: 20 }, database.db);
+    expect(rows.map((row) => row.status)).toEqual(["pending"]);
+    expect(rows[0].flags).not.toMatch(/Imported/);
+  });
+
+  it("says why in English by default", async () => {
+    expect(await shown()).toEqual(["Imported: longer than 5,000 characters", "Imported: more than 5 links"]);
+  });
+
+  it.each(LANGUAGES.filter((language) => language !== "en"))(
+    "says why in %s, nothing of English left",
+    async (language) => {
+      vi.stubEnv("SITE_LANGUAGE", language);
+      const flags = await shown();
+      expect(flags).toHaveLength(2);
+      expect(englishLeft(flags.join("\n"), language)).toEqual({ words: [], keys: [] });
+      if (language === "fr")
+        expect(flags).toEqual(["Importé\u00a0: plus de 5\u202f000 caractères", "Importé\u00a0: plus de 5 liens"]);
+    },
+  );
+
+  it("shows a flag stored as English text by an older version as it was", async () => {
+    vi.stubEnv("SITE_LANGUAGE", "fr");
+    const stored = ["Imported: longer than 5,000 characters", '{"max":5,"flag":"imported-links"}'].join("\n");
+    expect(flagsIn(siteLanguage().t, stored)).toEqual([
+      "Imported: longer than 5,000 characters",
+      "Importé\u00a0: plus de 5 liens",
+    ]);
   });
 });

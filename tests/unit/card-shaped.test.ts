@@ -1,8 +1,11 @@
 // The social card of an Arabic or Urdu site reads as it is written: letters joined, words right to
 // left (lib/server/card-shaped.ts, Pango in a child process). next/og, which drew the others,
 // drew the isolated letters in left-to-right order: both would fail here.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import sharp from "sharp";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { CARD, cardText, needsShaping, shapedCard } from "@/lib/server/card-shaped";
 import { CPU_MAX_MS, cpuMs } from "../support/cpu";
 
@@ -67,6 +70,47 @@ describe.each([
       expect(extent(followed)[0]).toBeLessThan(from - 100);
     },
   );
+});
+
+// Hebrew and Persian cards are drawn in the fonts the site bundles, whatever the machine has: with
+// fontconfig knowing no font of the machine (a configuration of no folders), the title is letters,
+// not boxes, and the same as with all of them (DejaVu Sans, here, has Hebrew and Arabic letters).
+describe.each([
+  ["he", "שלום עולם"],
+  ["fa", "سلام دنیا"],
+  ["en", "מאמר בעברית"],
+])("the card of a title in its script, on a %s site", (tag, title) => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-no-fonts-"));
+  const noFonts = path.join(folder, "fonts.conf");
+  fs.writeFileSync(noFonts, `<?xml version="1.0"?>\n<fontconfig><cachedir>${folder}</cachedir></fontconfig>\n`);
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+  afterEach(() => vi.unstubAllEnvs());
+
+  const drawn = async (text: string, machineFonts: boolean) => {
+    vi.stubEnv("SITE_LANGUAGE", tag);
+    if (!machineFonts) vi.stubEnv("FONTCONFIG_FILE", noFonts);
+    try {
+      return await titleColumns(text);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  };
+
+  it("is drawn in the bundled font, not the machine's, and not as boxes", async () => {
+    // Without the machine's fonts, a letter no bundled font has is a box (Pango's, its code in
+    // hexadecimal): Armenian, which DejaVu Sans has, is drawn otherwise with them.
+    const boxes = await drawn("Բարեւ", false);
+    expect(differing(boxes, await drawn("Բարեւ", true))).toBeGreaterThan(0.5 * ink(boxes));
+    // The title, without the machine's fonts: letters, not boxes of as many Armenian letters.
+    const bundled = await drawn(title, false);
+    const asBoxes = await drawn(title.replace(/\p{L}/gu, "Բ"), false);
+    expect(differing(bundled, asBoxes)).toBeGreaterThan(0.3 * ink(bundled));
+    // With them, the same font draws it: as wide and as dark, within a space's width and hinting.
+    const machine = await drawn(title, true);
+    const width = (columns: number[]) => extent(columns)[1] - extent(columns)[0];
+    expect(Math.abs(width(machine) - width(bundled))).toBeLessThan(0.03 * width(bundled));
+    expect(Math.abs(ink(machine) - ink(bundled))).toBeLessThan(0.03 * ink(bundled));
+  });
 });
 
 describe("the card's text", () => {

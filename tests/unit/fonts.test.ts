@@ -1,7 +1,14 @@
 // The web fonts' fallbacks take the room the fonts will (no layout shift when they arrive), and
 // only the Latin files are declared, the upright ones preloaded, each at an address of its bytes.
-import { describe, expect, it, vi } from "vitest";
-import { fallbackOverrides, fontFaceCss, fontFile, fontStylesheet, preloadedFonts } from "@/lib/server/fonts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  articleFontStylesheet,
+  fallbackOverrides,
+  fontFaceCss,
+  fontFile,
+  fontStylesheet,
+  preloadedFonts,
+} from "@/lib/server/fonts";
 
 describe("the fonts' fallbacks", () => {
   it("scale Arial to Inter as next/font does: the same average width, ascent and descent", () => {
@@ -80,6 +87,25 @@ describe("the fonts of other scripts", () => {
     expect(urdu).not.toMatch(/Naskh/);
   });
 
+  it("give Hebrew its alphabet, and Persian Arabic's Naskh, on sites without a catalog of theirs", () => {
+    for (const tag of ["he", "he-IL"]) {
+      const hebrew = inLanguage(tag, fontFaceCss);
+      expect(hebrew).toMatch(/font-family:"Noto Serif Hebrew Variable"[^}]*unicode-range:U\+0307-0308,U\+0590-05FF/);
+      expect(hebrew.match(/Noto Serif Hebrew Variable"[^}]*src:url/g)).toHaveLength(1);
+      expect(hebrew).toContain('html:root{--serif:"Source Serif 4 Variable","Noto Serif Hebrew Variable"');
+      expect(inLanguage(tag, preloadedFonts)[2]).toMatch(
+        /^\/fonts\/noto-serif-hebrew-hebrew-wght-normal\.[\w-]{10}\.woff2$/,
+      );
+      const rules = inLanguage(tag, () => fontFile(fontStylesheet().slice("/fonts/".length)));
+      expect(rules?.bytes.toString()).toBe(hebrew);
+    }
+    const persian = inLanguage("fa", fontFaceCss);
+    expect(persian).toContain('"Noto Naskh Arabic Variable"');
+    expect(persian).not.toMatch(/Hebrew/);
+    expect(inLanguage("fa", fontStylesheet)).toBe(inLanguage("ar", fontStylesheet));
+    for (const tag of ["en", "fr", "ar", "ja"]) expect(inLanguage(tag, fontFaceCss)).not.toMatch(/Hebrew/);
+  });
+
   it("give Japanese and Chinese their slices, fetched by the characters a page shows, none preloaded", () => {
     const japanese = inLanguage("ja", fontFaceCss);
     expect(japanese.match(/font-family:"Noto Serif JP Variable"/g)!.length).toBeGreaterThan(100);
@@ -87,19 +113,60 @@ describe("the fonts of other scripts", () => {
     expect(inLanguage("zh-Hans", fontFaceCss)).toContain('"Noto Serif SC Variable"');
   });
 
-  it("are served to their own language's site only", () => {
+  it("are served by their address, on any site (an article may be in their script), and nothing else is", () => {
     const url = inLanguage("ar", preloadedFonts)[2];
     const name = url.slice("/fonts/".length);
-    expect(
-      inLanguage("ar", () => fontFile(name))
-        ?.bytes.subarray(0, 4)
-        .toString(),
-    ).toBe("wOF2");
-    expect(inLanguage("en", () => fontFile(name))).toBeUndefined();
+    for (const tag of ["ar", "en"])
+      expect(
+        inLanguage(tag, () => fontFile(name))
+          ?.bytes.subarray(0, 4)
+          .toString(),
+      ).toBe("wOF2");
+    const hebrew = inLanguage("he", preloadedFonts)[2].slice("/fonts/".length);
+    expect(inLanguage("he", () => fontFile(hebrew))?.type).toBe("font/woff2");
+    expect(fontFile(hebrew.replace(/\.[\w-]{10}\.woff2$/, ".AAAAAAAAAA.woff2"))).toBeUndefined();
+    expect(fontFile("noto-serif-hebrew-../../package.json")).toBeUndefined();
+    expect(fontFile("faces-he.AAAAAAAAAA.css")).toBeUndefined();
     // Each language links its own stylesheet of rules.
     expect(inLanguage("ar", fontStylesheet)).not.toBe(inLanguage("en", fontStylesheet));
     expect(inLanguage("ar", () => fontFile(fontStylesheet().slice("/fonts/".length)))?.bytes.toString()).toContain(
       "Noto Naskh Arabic",
     );
+  });
+});
+
+describe("an article in another script than the site's", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("links a stylesheet of its script's faces, its family given to that article alone", () => {
+    vi.stubEnv("SITE_LANGUAGE", "en");
+    const href = articleFontStylesheet("he")!;
+    expect(href).toMatch(/^\/fonts\/faces-he\.[\w-]{10}\.css$/);
+    expect(articleFontStylesheet("he-IL")).toBe(href);
+    const sheet = fontFile(href.slice("/fonts/".length));
+    expect(sheet?.type).toBe("text/css; charset=utf-8");
+    const css = sheet!.bytes.toString();
+    expect(css).toMatch(/font-family:"Noto Serif Hebrew Variable"[^}]*unicode-range:U\+0307-0308,U\+0590-05FF/);
+    expect(css).toContain('.article:is(:lang(he)){--serif:"Source Serif 4 Variable","Noto Serif Hebrew Variable"');
+    expect(css).not.toMatch(/html:root|local\(/);
+    // Its font files are served.
+    const file = /url\(\/fonts\/([^)]+)\)/.exec(css)![1];
+    expect(fontFile(file)?.bytes.subarray(0, 4).toString()).toBe("wOF2");
+    // Persian in Naskh; the site's own fonts stay the site's.
+    expect(articleFontStylesheet("fa")).toMatch(/^\/fonts\/faces-ar\./);
+    expect(fontFile(articleFontStylesheet("fa")!.slice("/fonts/".length))!.bytes.toString()).toContain(
+      ".article:is(:lang(ar),:lang(fa))",
+    );
+    expect(fontFaceCss()).not.toMatch(/Hebrew|Naskh/);
+  });
+
+  it("links nothing when the site's fonts cover it", () => {
+    vi.stubEnv("SITE_LANGUAGE", "en");
+    expect(articleFontStylesheet("fr")).toBeNull();
+    expect(articleFontStylesheet("zh-Hant")).toBeNull();
+    vi.stubEnv("SITE_LANGUAGE", "he");
+    expect(articleFontStylesheet("he")).toBeNull();
+    vi.stubEnv("SITE_LANGUAGE", "fa");
+    expect(articleFontStylesheet("ar")).toBeNull();
   });
 });

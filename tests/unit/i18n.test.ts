@@ -24,6 +24,19 @@ describe("SITE_LANGUAGE", () => {
     expect(() => settings({ ...process.env, SITE_LANGUAGE: "not a tag" })).toThrow(/SITE_LANGUAGE/);
   });
 
+  it("takes Hebrew and Persian without a catalog: right to left, their dates, English's words", () => {
+    expect(settings({ ...process.env, SITE_LANGUAGE: "he-il" }).SITE_LANGUAGE).toBe("he-IL");
+    vi.stubEnv("SITE_LANGUAGE", "he");
+    const hebrew = siteLanguage();
+    expect(hebrew).toMatchObject({ tag: "he", language: "en", dir: "rtl", openGraphLocale: "he_IL" });
+    expect(hebrew.t("article.comments", { count: 2 })).toBe("2 comments");
+    expect(hebrew.format.day("2026-03-01")).toMatch(/\p{Script=Hebrew}/u);
+    vi.stubEnv("SITE_LANGUAGE", "fa");
+    expect(siteLanguage()).toMatchObject({ tag: "fa", language: "en", dir: "rtl", openGraphLocale: "fa_IR" });
+    vi.unstubAllEnvs();
+    expect(() => settings({ ...process.env, SITE_LANGUAGE: "yi" })).toThrow(/or he, fa, in English words/);
+  });
+
   it("writes Arabic, Urdu, Persian and Hebrew right to left", () => {
     expect(["ar", "ur", "fa", "he", "ar-EG", "en", "ja", "zh-Hans"].map(textDirection)).toEqual([
       "rtl",

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { countLinks, mayHoldMoreLinks } from "../../content/comment-markdown";
+import { flagLine } from "../flags";
 import { BODY_MAX, LINKS_MAX, NAME_MAX } from "../limits";
 import { htmlToMarkdown } from "./html-to-markdown";
 import { say, type ImportMessage } from "./message";
@@ -136,7 +137,8 @@ export function prepareBody(source: SourceComment, deleted: boolean): PreparedBo
   const links = mayHoldMoreLinks(body, LINKS_MAX) ? countLinks(body) : 0;
   if (links === Number.POSITIVE_INFINITY) fail(say("admin.import.why.tooNested"));
   const flags: string[] = [];
-  if (length(body) > BODY_MAX) flags.push(`Imported: longer than ${BODY_MAX.toLocaleString("en")} characters`);
-  if (links > LINKS_MAX) flags.push(`Imported: more than ${LINKS_MAX} links`);
+  // Codes, put into words when the moderation queue shows them (lib/comments/flags.ts).
+  if (length(body) > BODY_MAX) flags.push(flagLine("imported-long", { max: BODY_MAX }));
+  if (links > LINKS_MAX) flags.push(flagLine("imported-links", { max: LINKS_MAX }));
   return { body, status: pending || flags.length > 0 ? "pending" : "published", flags };
 }

@@ -55,6 +55,7 @@ import { commentLikeCounts, reactionCounts } from "@/lib/fediverse/reactions";
 import { providers, withDatabase } from "../support/databases";
 import { createDb, type Db } from "@/lib/server/db";
 import { waitUntil } from "../support/wait";
+import { serveFetch } from "../support/remote-instance";
 
 const APP_PORT = 4210;
 const REMOTE_PORT = 4211;
@@ -141,28 +142,6 @@ async function startRemote() {
     junkFetched,
     ctx: federation.createContext(new URL(REMOTE), undefined),
   };
-}
-
-/** A node request handed to a Fedify federation, as a framework integration would. */
-async function serveFetch(
-  federation: Federation<void>,
-  origin: string,
-  request: IncomingMessage,
-  response: ServerResponse,
-) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  const answer = await federation.fetch(
-    new Request(new URL(request.url ?? "/", origin), {
-      method: request.method,
-      headers: request.headers as Record<string, string>,
-      body: body.length ? body : undefined,
-    }),
-    { contextData: undefined },
-  );
-  response.writeHead(answer.status, Object.fromEntries(answer.headers));
-  response.end(Buffer.from(await answer.arrayBuffer()));
 }
 
 /**

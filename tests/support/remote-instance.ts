@@ -51,22 +51,9 @@ export async function startRemoteInstance(port: number) {
   // Every POST that reached an inbox, whatever Fedify's listeners make of a repeated activity.
   const inboxPosts: string[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks);
-      if (request.method === "POST") inboxPosts.push(JSON.parse(body.toString("utf8") || "{}").type ?? "?");
-      const answer = await federation.fetch(
-        new Request(new URL(request.url ?? "/", origin), {
-          method: request.method,
-          headers: request.headers as Record<string, string>,
-          body: body.length ? body : undefined,
-        }),
-        { contextData: undefined },
-      );
-      response.writeHead(answer.status, Object.fromEntries(answer.headers));
-      response.end(Buffer.from(await answer.arrayBuffer()));
-    })();
+    void serveFetch(federation, origin, request, response, (body) => {
+      if (request.method === "POST") inboxPosts.push(JSON.parse(body || "{}").type ?? "?");
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const ctx = federation.createContext(new URL(origin), undefined);
@@ -118,4 +105,31 @@ export async function startRemoteInstance(port: number) {
       return new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * A node request handed to a Fedify federation, as a framework integration would; `sawBody` is
+ * given the body first (to record what arrived).
+ */
+export async function serveFetch(
+  federation: Federation<void>,
+  origin: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  sawBody?: (body: string) => void,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  sawBody?.(body.toString("utf8"));
+  const answer = await federation.fetch(
+    new Request(new URL(request.url ?? "/", origin), {
+      method: request.method,
+      headers: request.headers as Record<string, string>,
+      body: body.length ? body : undefined,
+    }),
+    { contextData: undefined },
+  );
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(Buffer.from(await answer.arrayBuffer()));
 }

@@ -108,24 +108,19 @@ export function spamScore(signals: SpamSignals): SpamScore {
   if (urls.length > 0 && (text.match(/[\p{L}\p{N}]{2,}/gu) ?? []).length < 2)
     add(SPAM_POINTS.onlyLink, "spam-only-link");
   if (signals.sameTextElsewhere > 0)
-    add(
-      signals.sameTextElsewhere > 1 ? SPAM_POINTS.repeatedOften : SPAM_POINTS.repeatedOnce,
-      "spam-repeated",
-      { count: signals.sameTextElsewhere, days: REPEAT_DAYS },
-    );
+    add(signals.sameTextElsewhere > 1 ? SPAM_POINTS.repeatedOften : SPAM_POINTS.repeatedOnce, "spam-repeated", {
+      count: signals.sameTextElsewhere,
+      days: REPEAT_DAYS,
+    });
   if (signals.recentFromAddress >= BURST_COMMENTS)
-    add(
-      signals.recentFromAddress >= 2 * BURST_COMMENTS ? SPAM_POINTS.burstHeavy : SPAM_POINTS.burst,
-      "spam-burst",
-      { count: signals.recentFromAddress, minutes: BURST_MINUTES },
-    );
+    add(signals.recentFromAddress >= 2 * BURST_COMMENTS ? SPAM_POINTS.burstHeavy : SPAM_POINTS.burst, "spam-burst", {
+      count: signals.recentFromAddress,
+      minutes: BURST_MINUTES,
+    });
   const mixed = mixedScriptWords(signals.body);
-  if (mixed > 0)
-    add(Math.min(mixed, 2) * SPAM_POINTS.lookAlikeWord, "spam-look-alike-words", { count: mixed });
-  if (mixedScriptWords(signals.name) > 0)
-    add(SPAM_POINTS.lookAlikeName, "spam-look-alike-name");
-  if (disguised(`${signals.name}\n${signals.body}`))
-    add(SPAM_POINTS.disguised, "spam-disguised");
+  if (mixed > 0) add(Math.min(mixed, 2) * SPAM_POINTS.lookAlikeWord, "spam-look-alike-words", { count: mixed });
+  if (mixedScriptWords(signals.name) > 0) add(SPAM_POINTS.lookAlikeName, "spam-look-alike-name");
+  if (disguised(`${signals.name}\n${signals.body}`)) add(SPAM_POINTS.disguised, "spam-disguised");
   if (/https?:\/\/|www\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co)\b/i.test(signals.name))
     add(SPAM_POINTS.nameLink, "spam-name-link");
   return { score: reasons.reduce((sum, r) => sum + r.points, 0), reasons };
@@ -194,7 +189,6 @@ function refusal({ rule }: BlockMatch, candidate: Candidate): { message: string;
       field: inName ? "name" : "body",
     };
   }
-  if (rule.kind === "domain")
-    return { message: t("refused.domain", { domain: rule.value }), field: "body" };
+  if (rule.kind === "domain") return { message: t("refused.domain", { domain: rule.value }), field: "body" };
   return { message: t("refused.banned"), field: null };
 }

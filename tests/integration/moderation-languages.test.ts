@@ -53,9 +53,7 @@ describe("the moderation queue's flags and the refusals, in every language", asy
 
   beforeAll(async () => {
     // Three bare links under a name that is a web address: 2 + 4 + 2 points, over the threshold of 5.
-    ids.spam = posted(
-      await send("https://a.example https://b.example https://c.example", { name: "cheap-deals.com" }),
-    );
+    ids.spam = posted(await send("https://a.example https://b.example https://c.example", { name: "cheap-deals.com" }));
     await block("word", "crypto", "queue");
     ids.word = posted(await send("Crypto is the future of everything"));
     await block("browser", "browser-w31c-troll", "queue", "Troll");

@@ -5,6 +5,7 @@ import { settings } from "../settings";
 import { t } from "../i18n";
 import { lookAlikeFold, nameSkeleton } from "./author-names";
 import { linkUrls } from "../content/comment-markdown";
+import { flagLine } from "./flags";
 
 // Bans and blocklists: who may not comment (an address or range, a browser, a name and its
 // look-alikes) and what a comment may not say (words, link domains). Pure: the rows come from
@@ -131,6 +132,7 @@ export type Candidate = {
   instance?: string | null;
 };
 
+/** A rule the comment meets, and the flag saying so (lib/comments/flags.ts: worded when shown). */
 export type BlockMatch = { rule: BlockRule; reason: string };
 
 /** The hosts a comment names: those it links to and domain names written as text ("spam.example"). */
@@ -172,8 +174,6 @@ function* domainNames(text: string): Generator<string> {
   }
 }
 
-const quoted = (value: string) => `“${value}”`;
-
 /** Every rule in force (not expired) that the comment meets. */
 export function matchBlocks(
   candidate: Candidate,
@@ -190,7 +190,7 @@ export function matchBlocks(
   const folded = ` ${lookAlikeFold(`${candidate.name}\n${candidate.body}`)} `;
   let hosts: Set<string> | undefined;
   for (const rule of live) {
-    const note = rule.note ? ` (${rule.note})` : "";
+    const note: Record<string, string> = rule.note ? { note: rule.note } : {};
     switch (rule.kind) {
       case "address": {
         const range = client && ruleRange(rule.value, ipv6Prefix);
@@ -198,22 +198,22 @@ export function matchBlocks(
         const list = new BlockList();
         list.addSubnet(range.network, range.prefix, range.family);
         if (list.check(networkOf(client, client.family === 4 ? 32 : 128), client.family === 4 ? "ipv4" : "ipv6"))
-          matches.push({ rule, reason: `Banned address ${rule.value}${note}` });
+          matches.push({ rule, reason: flagLine("banned-address", { value: rule.value, ...note }) });
         break;
       }
       case "browser":
         if (candidate.browserId && candidate.browserId === rule.value)
-          matches.push({ rule, reason: `Banned browser${note}` });
+          matches.push({ rule, reason: flagLine("banned-browser", note) });
         break;
       case "name":
         if (skeleton && skeleton === nameSkeleton(rule.value))
-          matches.push({ rule, reason: `Banned name ${quoted(rule.value)}${note}` });
+          matches.push({ rule, reason: flagLine("banned-name", { value: rule.value, ...note }) });
         break;
       case "word": {
         const prefix = rule.value.endsWith("*");
         const word = lookAlikeFold(prefix ? rule.value.slice(0, -1) : rule.value);
         if (word && folded.includes(prefix ? ` ${word}` : ` ${word} `))
-          matches.push({ rule, reason: `Blocked word ${quoted(rule.value)}` });
+          matches.push({ rule, reason: flagLine("blocked-word", { value: rule.value }) });
         break;
       }
       case "domain":
@@ -221,7 +221,7 @@ export function matchBlocks(
         // One spelling, as the rule's: "EVIL.example." is evil.example.
         if (candidate.instance) hosts.add(canonicalHost(candidate.instance));
         if ([...hosts].some((host) => host === rule.value || host.endsWith(`.${rule.value}`)))
-          matches.push({ rule, reason: `Blocked domain ${rule.value}` });
+          matches.push({ rule, reason: flagLine("blocked-domain", { value: rule.value }) });
         break;
     }
   }

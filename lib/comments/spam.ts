@@ -5,6 +5,8 @@ import { unsign } from "../server/signing";
 import { lookAlikeFold } from "./author-names";
 import { matchBlocks, type BlockAction, type BlockMatch, type BlockRule, type Candidate } from "./blocklist";
 import { linksAndText, mayHoldMoreLinks } from "../content/comment-markdown";
+import { t } from "../i18n";
+import { flagLine, type FlagCode, type FlagValues } from "./flags";
 
 /** A field people never see or fill in; bots that fill every field give themselves away. */
 export const HONEYPOT_FIELD = "website";
@@ -75,6 +77,7 @@ export type SpamSignals = {
   recentFromAddress: number;
 };
 
+/** A signal's points, and its flag line (lib/comments/flags.ts), the points among its values. */
 export type SpamReason = { points: number; reason: string };
 export type SpamScore = { score: number; reasons: SpamReason[] };
 
@@ -96,35 +99,30 @@ const disguised = (text: string) =>
 /** The points of each signal a comment shows; pure, so the rules are tested without a database. */
 export function spamScore(signals: SpamSignals): SpamScore {
   const reasons: SpamReason[] = [];
-  const add = (points: number, reason: string) => reasons.push({ points, reason });
+  const add = (points: number, flag: FlagCode, values: FlagValues = {}) =>
+    reasons.push({ points, reason: flagLine(flag, { ...values, points }) });
   // A comment without a single link mark holds no link: no parse (most comments have none).
   const { urls, text } = mayHoldMoreLinks(signals.body, 0) ? linksAndText(signals.body) : { urls: [], text: "" };
-  if (urls.length > 1) add((urls.length - 1) * SPAM_POINTS.link, `${urls.length} links`);
+  if (urls.length > 1) add((urls.length - 1) * SPAM_POINTS.link, "spam-links", { count: urls.length });
   // Fewer than two words of the reader's own beside the links.
   if (urls.length > 0 && (text.match(/[\p{L}\p{N}]{2,}/gu) ?? []).length < 2)
-    add(SPAM_POINTS.onlyLink, "nothing but a link");
+    add(SPAM_POINTS.onlyLink, "spam-only-link");
   if (signals.sameTextElsewhere > 0)
-    add(
-      signals.sameTextElsewhere > 1 ? SPAM_POINTS.repeatedOften : SPAM_POINTS.repeatedOnce,
-      `the same text on ${signals.sameTextElsewhere > 1 ? `${signals.sameTextElsewhere} other articles` : "another article"} within ${REPEAT_DAYS} days`,
-    );
+    add(signals.sameTextElsewhere > 1 ? SPAM_POINTS.repeatedOften : SPAM_POINTS.repeatedOnce, "spam-repeated", {
+      count: signals.sameTextElsewhere,
+      days: REPEAT_DAYS,
+    });
   if (signals.recentFromAddress >= BURST_COMMENTS)
-    add(
-      signals.recentFromAddress >= 2 * BURST_COMMENTS ? SPAM_POINTS.burstHeavy : SPAM_POINTS.burst,
-      `${signals.recentFromAddress} other comments from this address within ${BURST_MINUTES} minutes`,
-    );
+    add(signals.recentFromAddress >= 2 * BURST_COMMENTS ? SPAM_POINTS.burstHeavy : SPAM_POINTS.burst, "spam-burst", {
+      count: signals.recentFromAddress,
+      minutes: BURST_MINUTES,
+    });
   const mixed = mixedScriptWords(signals.body);
-  if (mixed > 0)
-    add(
-      Math.min(mixed, 2) * SPAM_POINTS.lookAlikeWord,
-      `${mixed === 1 ? "a word" : `${mixed} words`} mixing look-alike letters of other scripts`,
-    );
-  if (mixedScriptWords(signals.name) > 0)
-    add(SPAM_POINTS.lookAlikeName, "a name mixing look-alike letters of other scripts");
-  if (disguised(`${signals.name}\n${signals.body}`))
-    add(SPAM_POINTS.disguised, "styled or invisible characters inside words");
+  if (mixed > 0) add(Math.min(mixed, 2) * SPAM_POINTS.lookAlikeWord, "spam-look-alike-words", { count: mixed });
+  if (mixedScriptWords(signals.name) > 0) add(SPAM_POINTS.lookAlikeName, "spam-look-alike-name");
+  if (disguised(`${signals.name}\n${signals.body}`)) add(SPAM_POINTS.disguised, "spam-disguised");
   if (/https?:\/\/|www\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|co)\b/i.test(signals.name))
-    add(SPAM_POINTS.nameLink, "a name that is a web address");
+    add(SPAM_POINTS.nameLink, "spam-name-link");
   return { score: reasons.reduce((sum, r) => sum + r.points, 0), reasons };
 }
 
@@ -140,10 +138,17 @@ export type Verdict =
   /** Nothing against it: the moderation mode decides. */
   | { kind: "pass"; flags: string[] };
 
-/** Flags are shown to the moderator and exported: a bounded column. */
+/** Flags are shown to the moderator and exported: a bounded column, of whole lines (a cut one is not a code). */
 export const FLAGS_MAX = 2_000;
-export const joinFlags = (flags: readonly string[]): string | null =>
-  flags.length ? flags.join("\n").slice(0, FLAGS_MAX) : null;
+export function joinFlags(flags: readonly string[]): string | null {
+  let joined = "";
+  for (const flag of flags) {
+    const next = joined ? `${joined}\n${flag}` : flag;
+    if (next.length > FLAGS_MAX) break;
+    joined = next;
+  }
+  return joined || (flags.length ? flags[0].slice(0, FLAGS_MAX) : null);
+}
 
 const ACTION_RANK: Record<BlockAction, number> = { queue: 1, shadow: 2, refuse: 3 };
 
@@ -162,8 +167,8 @@ export function assessComment(
   const spam = threshold > 0 ? spamScore({ ...signals, name: candidate.name, body: candidate.body }) : null;
   const flags = matches.map((m) => m.reason);
   if (spam && spam.score >= threshold) {
-    flags.push(`Spam score ${spam.score} (the queue starts at ${threshold})`);
-    for (const { points, reason } of spam.reasons) flags.push(`Spam: ${reason} (+${points})`);
+    flags.push(flagLine("spam-score", { score: spam.score, threshold }));
+    for (const { reason } of spam.reasons) flags.push(reason);
   }
   const strictest = matches.reduce<BlockMatch | null>(
     (worst, m) => (!worst || ACTION_RANK[m.rule.action] > ACTION_RANK[worst.rule.action] ? m : worst),
@@ -175,16 +180,15 @@ export function assessComment(
   return { kind: "pass", flags };
 }
 
-/** What a refused reader is told: a word or domain by name, so they can rephrase; a ban plainly. */
+/** What a refused reader is told, in the site's language: a word or domain by name, so they can rephrase; a ban plainly. */
 function refusal({ rule }: BlockMatch, candidate: Candidate): { message: string; field: "name" | "body" | null } {
   if (rule.kind === "word") {
     const inName = matchBlocks({ ...candidate, body: "" }, [rule]).length > 0;
     return {
-      message: `“${rule.value.replace(/\*$/, "")}” is not accepted in comments here. Please rephrase.`,
+      message: t("refused.word", { word: rule.value.replace(/\*$/, "") }),
       field: inName ? "name" : "body",
     };
   }
-  if (rule.kind === "domain")
-    return { message: `Links to ${rule.value} are not accepted here. Please remove them.`, field: "body" };
-  return { message: "This site does not accept comments from you.", field: null };
+  if (rule.kind === "domain") return { message: t("refused.domain", { domain: rule.value }), field: "body" };
+  return { message: t("refused.banned"), field: null };
 }

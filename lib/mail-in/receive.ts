@@ -107,14 +107,13 @@ async function act(
     speaker: Speaker;
   },
 ): Promise<Received> {
-  if (!reply.answered) return { kind: "refused", reason: "The comment you answered is no longer there." };
+  if (!reply.answered) return { kind: "refused", reason: t("mail.in.gone") };
   const command = reply.text.trim().toLowerCase().replace(/[.!]$/, "") as Command;
   if (reply.speaker.isAuthor && COMMANDS.includes(command)) {
     return { kind: "moderated", action: command, done: await moderate(reply.answered.id, command, db) };
   }
-  if (!reply.text) return { kind: "refused", reason: "Your reply was empty once the quoted mail was removed." };
-  const note =
-    reply.attachments > 0 ? `\n\n_(${reply.attachments === 1 ? "An attachment" : "Attachments"} left out.)_` : "";
+  if (!reply.text) return { kind: "refused", reason: t("mail.in.empty") };
+  const note = reply.attachments > 0 ? `\n\n_(${t("comment.attachmentsLeftOut", { count: reply.attachments })})_` : "";
   const result = await submitComment(
     {
       slug: reply.answered.articleSlug,

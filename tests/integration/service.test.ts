@@ -14,6 +14,8 @@ import { exportComments } from "@/lib/comments/backup";
 import { createComment, listComments } from "@/lib/comments/store";
 import { subscribe } from "@/lib/mail/subscriptions";
 import { isThreadLocked } from "@/lib/comments/moderation";
+import { flagsIn } from "@/lib/comments/flags";
+import { t } from "@/lib/i18n";
 import { issueFormToken } from "@/lib/server/form-token";
 import { cachedPage, PLACEHOLDER } from "@/lib/server/page-cache";
 import { providers, withDatabase } from "../support/databases";
@@ -211,7 +213,7 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
         where: { id: quick.kind === "posted" ? quick.id : "" },
       });
       expect(row).toMatchObject({ body: "+1, same here", status: "pending" });
-      expect(row.flags).toContain("Sent within 3600 s of the form appearing");
+      expect(flagsIn(t, row.flags)).toEqual(["Sent within 3,600 seconds of the form appearing"]);
       // An empty form sent as fast is told what is missing, not thanked.
       const empty = await submitComment(
         { slug: SLUG, name: "", body: "", token: fresh() },

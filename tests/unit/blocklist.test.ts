@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { actionsFor, matchBlocks, mentionedHosts, normalizeBlock, type BlockRule } from "@/lib/comments/blocklist";
+import { flagsIn } from "@/lib/comments/flags";
+import { t } from "@/lib/i18n";
 
 // Bans and blocklists (lib/comments/blocklist.ts): what a moderator may enter, and what it matches.
 
@@ -15,7 +17,7 @@ const matches = (rules: BlockRule[], candidate: Partial<Parameters<typeof matchB
     { name: "Ada", body: "Hello there", ip: "203.0.113.7", browserId: "b-12345678", ...candidate },
     rules,
     now,
-  ).map((m) => m.reason);
+  ).flatMap((m) => flagsIn(t, m.reason)); // as /admin words the flag, in English
 
 describe("entries as the moderator types them", () => {
   it.each([

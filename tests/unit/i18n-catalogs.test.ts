@@ -134,7 +134,7 @@ const SAME_IN_TRANSLATION: Record<string, string[]> = {
     "admin.outbox.kind.confirm",
   ],
   de: ["admin.title", "form.name", "admin.kind.name", "admin.kind.browser"],
-  "pt-BR": ["site.tags", "tags.label", "notFound.tags", "admin.backup.heading"],
+  "pt-BR": ["site.tags", "tags.label", "notFound.tags", "admin.backup.heading", "admin.flag.spamLinks"],
 };
 
 it("keeps the site's overrides to valid messages with English's arguments", () => {

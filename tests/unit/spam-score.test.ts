@@ -10,13 +10,19 @@ import {
   type SpamSignals,
 } from "@/lib/comments/spam";
 import type { BlockRule } from "@/lib/comments/blocklist";
+import { flagsIn } from "@/lib/comments/flags";
+import { t } from "@/lib/i18n";
 
 // The local spam score (lib/comments/spam.ts): each signal alone, how they add up, and what the
-// decision makes of the score and of the bans and blocklists.
+// decision makes of the score and of the bans and blocklists. Flags are stored as codes and read
+// here as the moderation queue words them, in English.
 
 const quiet = { sameTextElsewhere: 0, recentFromAddress: 0 };
 const score = (body: string, more: Partial<SpamSignals> = {}) => spamScore({ name: "Ada", body, ...quiet, ...more });
-const reasons = (body: string, more: Partial<SpamSignals> = {}) => score(body, more).reasons.map((r) => r.reason);
+/** Flag lines as /admin shows them. */
+const worded = (lines: readonly string[]) => flagsIn(t, lines.join("\n"));
+const reasons = (body: string, more: Partial<SpamSignals> = {}) =>
+  worded(score(body, more).reasons.map((r) => r.reason));
 
 describe("the spam score", () => {
   it("gives an ordinary comment nothing, one link included", () => {
@@ -26,7 +32,8 @@ describe("the spam score", () => {
 
   it("counts each link after the first", () => {
     const body = "Three sources: [one](https://a.example), https://b.example and [three][c]\n\n[c]: https://c.example";
-    expect(score(body)).toMatchObject({ score: 2 * SPAM_POINTS.link, reasons: [{ reason: "3 links" }] });
+    expect(score(body).score).toBe(2 * SPAM_POINTS.link);
+    expect(reasons(body)).toEqual(["Spam: 3 links (+2)"]);
   });
 
   it("notices a body of nothing but a link, written, bare or referenced", () => {
@@ -37,9 +44,9 @@ describe("the spam score", () => {
       "see https://cheap-pills.example",
       "[deals][1]\n\n[1]: https://cheap-pills.example",
     ])
-      expect(reasons(body), body).toContain("nothing but a link");
+      expect(reasons(body), body).toContain("Spam: nothing but a link (+4)");
     expect(reasons("The fix is in https://github.com/example/repo/pull/12, merged today.")).not.toContain(
-      "nothing but a link",
+      "Spam: nothing but a link (+4)",
     );
   });
 
@@ -47,7 +54,10 @@ describe("the spam score", () => {
     expect(score("Nice article", { sameTextElsewhere: 1 }).score).toBe(SPAM_POINTS.repeatedOnce);
     expect(score("Nice article", { sameTextElsewhere: 2 }).score).toBe(SPAM_POINTS.repeatedOften);
     expect(reasons("Nice article", { sameTextElsewhere: 2 })).toEqual([
-      "the same text on 2 other articles within 7 days",
+      "Spam: the same text on 2 other articles within 7 days (+5)",
+    ]);
+    expect(reasons("Nice article", { sameTextElsewhere: 1 })).toEqual([
+      "Spam: the same text on another article within 7 days (+3)",
     ]);
   });
 
@@ -55,22 +65,25 @@ describe("the spam score", () => {
     expect(score("Hello", { recentFromAddress: BURST_COMMENTS - 1 }).score).toBe(0);
     expect(score("Hello", { recentFromAddress: BURST_COMMENTS }).score).toBe(SPAM_POINTS.burst);
     expect(score("Hello", { recentFromAddress: 2 * BURST_COMMENTS }).score).toBe(SPAM_POINTS.burstHeavy);
+    expect(reasons("Hello", { recentFromAddress: BURST_COMMENTS })).toEqual([
+      "Spam: 3 other comments from this address within 10 minutes (+2)",
+    ]);
   });
 
   it("notices look-alike letters from other scripts inside Latin words, and leaves whole Cyrillic or Greek text alone", () => {
-    expect(reasons("Buy chеap vіagra now")).toEqual(["2 words mixing look-alike letters of other scripts"]); // Cyrillic е, і
+    expect(reasons("Buy chеap vіagra now")).toEqual(["Spam: 2 words mixing look-alike letters of other scripts (+6)"]); // Cyrillic е, і
     expect(score("Buy chеap vіagra now, cheapеst vіagra").score).toBe(2 * SPAM_POINTS.lookAlikeWord); // at most 2 count
     expect(score("Отличная статья, спасибо! Ευχαριστώ πολύ.").score).toBe(0);
     expect(score("I read it on my iPhone用 yesterday").score).toBe(0);
-    expect(spamScore({ name: "Αdmin", body: "hi there", ...quiet }).reasons.map((r) => r.reason)).toEqual([
-      "a name mixing look-alike letters of other scripts",
+    expect(worded(spamScore({ name: "Αdmin", body: "hi there", ...quiet }).reasons.map((r) => r.reason))).toEqual([
+      "Spam: a name mixing look-alike letters of other scripts (+3)",
     ]);
   });
 
   it("notices styled letters and invisible characters inside words", () => {
-    expect(reasons("𝐟𝐫𝐞𝐞 money here")).toContain("styled or invisible characters inside words");
-    expect(reasons("ｆｒｅｅ money")).toContain("styled or invisible characters inside words");
-    expect(reasons("vi\u200Bagra for all")).toContain("styled or invisible characters inside words");
+    expect(reasons("𝐟𝐫𝐞𝐞 money here")).toContain("Spam: styled or invisible characters inside words (+2)");
+    expect(reasons("ｆｒｅｅ money")).toContain("Spam: styled or invisible characters inside words (+2)");
+    expect(reasons("vi\u200Bagra for all")).toContain("Spam: styled or invisible characters inside words (+2)");
     expect(reasons("A family: 👩‍👩‍👧 and café, naïve")).toEqual([]);
   });
 
@@ -122,7 +135,9 @@ describe("the decision", () => {
       [],
       5,
     );
-    expect(verdict).toEqual({
+    expect(verdict.kind).toBe("queue");
+    expect(verdict.flags[0]).toBe('{"score":7,"threshold":5,"flag":"spam-score"}');
+    expect({ ...verdict, flags: worded(verdict.flags) }).toEqual({
       kind: "queue",
       flags: [
         "Spam score 7 (the queue starts at 5)",
@@ -145,7 +160,8 @@ describe("the decision", () => {
 
   it("takes the strictest rule met: refuse over shadow over queue", () => {
     const rules = [rule("word", "caching", "queue"), rule("browser", "browser-1234", "shadow")];
-    expect(assessComment(candidate, quiet, rules, 5)).toEqual({
+    const shadow = assessComment(candidate, quiet, rules, 5);
+    expect({ ...shadow, flags: worded(shadow.flags) }).toEqual({
       kind: "shadow",
       flags: ["Blocked word “caching”", "Banned browser"],
     });
@@ -186,13 +202,18 @@ describe("the decision", () => {
       5,
     );
     expect(verdict.kind).toBe("queue");
-    expect(verdict.flags[0]).toBe("Blocked domain spam.example");
-    expect(verdict.flags).toContain("Spam score 9 (the queue starts at 5)");
+    expect(worded(verdict.flags)[0]).toBe("Blocked domain spam.example");
+    expect(worded(verdict.flags)).toContain("Spam score 9 (the queue starts at 5)");
   });
 
   it("keeps the flags within their column", () => {
     expect(joinFlags([])).toBeNull();
     expect(joinFlags(["a", "b"])).toBe("a\nb");
-    expect(joinFlags(Array.from({ length: 500 }, () => "a long reason to look at"))!.length).toBe(FLAGS_MAX);
+    // Whole lines only: a line cut short would be neither its code nor readable.
+    const many = Array.from({ length: 500 }, (_, i) => `{"value":"word ${i}","flag":"blocked-word"}`);
+    const kept = joinFlags(many)!;
+    expect(kept.length).toBeLessThanOrEqual(FLAGS_MAX);
+    expect(kept.length).toBeGreaterThan(FLAGS_MAX - 50);
+    expect(worded(kept.split("\n")).every((line) => /^Blocked word “word \d+”$/.test(line))).toBe(true);
   });
 });

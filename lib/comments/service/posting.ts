@@ -12,6 +12,7 @@ import { withinLimit, type Place } from "../../server/rate-limit";
 import { settings, type Settings } from "../../settings";
 import { t } from "../../i18n";
 import { checkFormToken, joinFlags, textFingerprint, type Verdict } from "../spam";
+import { flagLine } from "../flags";
 import { commentInputSchema, type CommentInput } from "../validation";
 import { emailSchema } from "../../mail/schema";
 import { db as defaultDb, type Db } from "../../server/db";
@@ -303,7 +304,7 @@ async function screen(
   return { fingerprint, earlier, verdict };
 }
 
-const QUICK_FLAG = (seconds: number) => `Sent within ${seconds} s of the form appearing`;
+const QUICK_FLAG = (seconds: number) => flagLine("quick", { seconds });
 
 /** The address to tell of replies, when the box is ticked; without mail set up, both are ignored. */
 function readNotify(submission: Submission): { email: string | null; error?: { email: string[] } } {

@@ -31,8 +31,8 @@ export function setServerOrigin(origin: string): void {
 }
 
 /**
- * Makes Next.js import next.config.ts as the runtime's own TypeScript (Node's, or tsx's loader,
- * which server.ts runs under) rather than transpile it with its SWC compiler, which stays loaded
+ * Makes Next.js import next.config.ts as the runtime's own TypeScript (Node's type stripping: `npm
+ * start` runs server.ts compiled, without a loader) rather than transpile it with its SWC compiler, which stays loaded
  * for the life of the process, 24 MB resident (what `next --experimental-next-config-strip-types`
  * sets). Where the runtime strips no types, Next.js falls back to SWC by itself.
  */

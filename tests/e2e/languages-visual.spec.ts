@@ -4,9 +4,9 @@ import { expect, test } from "./support/test";
 import { E2E_PORT, e2eEnv, freshSqlite, SERVER_SETUP_MS, startServer, type RunningServer } from "./support/servers";
 import { articlePath } from "@/lib/routes";
 
-// The article with comments on a site in Arabic (right to left, Noto Naskh) and in French: the
-// page mirrored (dir=rtl, the thread line and quotes on the right, code still left to right),
-// clean for axe and the Nu HTML Checker, and its look pinned by screenshots at a phone's and a
+// The article with comments on a site in Arabic (right to left, Noto Naskh), in Urdu (Nastaliq)
+// and in French: the page mirrored (dir=rtl, the thread line and quotes on the right, code still
+// left to right), clean for axe and the Nu HTML Checker, and its look pinned by screenshots at a phone's and a
 // laptop's width, in both themes. After a deliberate change:
 //   E2E_SKIP_BUILD=1 npx playwright test tests/e2e/languages-visual.spec.ts --update-snapshots
 // then look at the new PNGs before committing them. Comments are written straight into each
@@ -20,6 +20,12 @@ const LANGUAGES = [
     dir: "rtl",
     names: ["سلمى", "Linus"],
     bodies: ["نص عربي قصير، مع `code` وقائمة:\n\n- أول\n- ثانٍ", "ردّ على الرد، *بتأكيد*."],
+  },
+  {
+    tag: "ur",
+    dir: "rtl",
+    names: ["عائشہ", "Linus"],
+    bodies: ["مختصر اردو تبصرہ، `code` کے ساتھ اور ایک فہرست:\n\n- پہلا\n- دوسرا", "جواب کا جواب، *زور دے کر*۔"],
   },
   {
     tag: "fr",

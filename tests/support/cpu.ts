@@ -18,11 +18,12 @@ export function cpuMs(step: () => unknown): number {
 }
 
 /**
- * The same for work that awaits (a child process, say): the least of three. The process's CPU over
- * an await includes whatever else its event loop ran meanwhile (the test runner's own messages, a
- * collection), so one reading can be several times the work's own.
+ * The same for work that awaits (a child process, say). The process's CPU over an await includes
+ * whatever else its event loop ran meanwhile (the test runner's own messages, a collection), so
+ * one reading can be several times the work's own.
  */
-export async function cpuMsAsync(step: () => Promise<unknown>): Promise<number> {
+export async function cpuMsAsync(step: () => unknown): Promise<number> {
+  await step();
   let least = Number.POSITIVE_INFINITY;
   for (let call = 0; call < 3; call++) {
     const start = process.cpuUsage();

@@ -303,8 +303,10 @@ function isVisible(article: ArticleSummary, options: ReadOptions): boolean {
 }
 
 function visibleSources(options: ReadOptions): Source[] {
+  // Today's date once, not once per article: a page lists the articles several times.
+  const once = { ...options, today: options.today ?? new Date().toISOString().slice(0, 10) };
   return readAll(options.dir ?? CONTENT_DIR)
-    .filter((source) => isVisible(source.summary, options))
+    .filter((source) => isVisible(source.summary, once))
     .sort((a, b) => b.summary.date.localeCompare(a.summary.date) || a.summary.title.localeCompare(b.summary.title));
 }
 

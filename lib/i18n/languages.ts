@@ -132,6 +132,11 @@ export function hasRightToLeft(text: string): boolean {
  * null without a letter.
  */
 export function writtenDirection(text: string): "ltr" | "rtl" | null {
-  const letter = /\p{L}/u.exec(text.replace(/<[^>]*>|&#?\w+;/g, " "))?.[0];
-  return letter === undefined ? null : RIGHT_TO_LEFT_LETTER.test(letter) ? "rtl" : "ltr";
+  // Read up to the first letter only: a comment's whole HTML was copied for each one, on every render.
+  const reader = /<[^>]*>|&#?\w+;|(\p{L})/gu;
+  for (let match = reader.exec(text); match; match = reader.exec(text)) {
+    const letter = match[1];
+    if (letter !== undefined) return RIGHT_TO_LEFT_LETTER.test(letter) ? "rtl" : "ltr";
+  }
+  return null;
 }

@@ -183,6 +183,9 @@ describe("a comment written as one string of HTML", () => {
     expect(ownDirection("Ada", "rtl")).toBe("ltr");
     expect(ownDirection("&quot;123&quot; سلام", "ltr")).toBe("rtl");
     expect(ownDirection("123 !?", "ltr")).toBeUndefined();
+    // Markup and entities are not letters: the first letter of the text decides.
+    expect(ownDirection('<a href="https://example.com/x">&amp; <b>שלום</b></a> world', "ltr")).toBe("rtl");
+    expect(ownDirection("<p><code>42</code> &#1575; &lt;</p>", "rtl")).toBeUndefined();
     // A locked discussion has no Reply.
     expect(commentHtml(comment("locked"), { ...context, locked: true })).not.toContain("reply-link");
   });

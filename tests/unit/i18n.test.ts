@@ -86,6 +86,10 @@ describe("dates, numbers and relative times", () => {
     const en = formatsFor("en");
     expect(en.day("2026-11-20")).toBe("20 November 2026");
     expect(en.fullTime(new Date(now))).toBe("28 November 2026 at 15:05 UTC");
+    // Kept by the minute: the seconds of another time in that minute change nothing, the next minute does.
+    expect(en.fullTime(new Date(now + 59_999))).toBe("28 November 2026 at 15:05 UTC");
+    expect(en.fullTime(new Date(now + 60_000))).toBe("28 November 2026 at 15:06 UTC");
+    expect(en.fullTime(new Date(Date.parse("1969-12-31T23:59:30Z")))).toBe("31 December 1969 at 23:59 UTC");
     expect(en.relative(new Date(now - 10_000), now, "just now")).toBe("just now");
     expect(en.relative(new Date(now - 3 * 60_000), now, "just now")).toBe("3 minutes ago");
     expect(en.relative(new Date(now - 60_000), now, "just now")).toBe("1 minute ago");

@@ -10,7 +10,8 @@ import { fontScript, scriptFontFiles, type FontScript } from "./fonts";
 // the site's script font too (lib/server/fonts.ts's SCRIPT_FONTS), after Geist, so Latin
 // words keep Geist and next/og takes each other character from the font that has it. Japanese and
 // Chinese come in a hundred-odd slices by character: only the slices of the card's text are read.
-// A Latin site's card is given nothing: next/og's default, unchanged.
+// So is the card of a Japanese or Chinese title on a site in another language. A Latin card is
+// given nothing: next/og's default, unchanged.
 
 export type CardFont = { name: string; data: ArrayBuffer; weight: 400 | 700; style: "normal" };
 
@@ -186,10 +187,26 @@ export function drawableText(text: string, fonts: CardFont[] | undefined): strin
   }
 }
 
-/** The fonts to draw `text` with on the card, or undefined where next/og's own font covers the site's language. */
-export async function cardFonts(text: string): Promise<CardFont[] | undefined> {
-  const script = fontScript(siteLanguage().tag);
-  const files = script && CARD_SCRIPTS.has(script) ? scriptFontFiles(script) : null;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * The script font of a card: the site's (Japanese, Chinese); else that of the article's own
+ * language (`lang`); else, for Chinese characters in another site's card, Japanese where it has
+ * kana, Chinese otherwise. Given nothing, the card would leave those characters out.
+ */
+function cardScript(text: string, lang: string | undefined): FontScript | null {
+  for (const tag of [siteLanguage().tag, lang]) {
+    const script = tag ? fontScript(tag) : null;
+    if (script && CARD_SCRIPTS.has(script)) return script;
+  }
+  return KANA.test(text) ? "ja" : HAN.test(text) ? "zh-Hans" : null;
+}
+
+/** The fonts to draw `text` (of an article in `lang`) with on the card, or undefined where next/og's own font covers it. */
+export async function cardFonts(text: string, lang?: string): Promise<CardFont[] | undefined> {
+  const script = cardScript(text, lang);
+  const files = script ? scriptFontFiles(script) : null;
   if (!files) return undefined;
   const points = [...new Set([...text].map((char) => char.codePointAt(0)!))];
   const needed = files.filter(({ ranges }) =>

@@ -51,4 +51,15 @@ describe("the social card's fonts", () => {
     expect(fonts.length).toBeGreaterThan(1);
     expect(fonts.length).toBeLessThan(5);
   });
+
+  it.each([
+    ["a Japanese title", "東京のカフェ", undefined],
+    ["a Chinese title", "北京的咖啡馆", undefined],
+    ["a title in Chinese characters alone, of an article in Japanese", "東京", "ja"],
+  ])("draw %s on an English site too, rather than leave it out", async (_, title, lang) => {
+    vi.stubEnv("SITE_LANGUAGE", "en");
+    const fonts = await cardFonts(`Marginalia ${title}`, lang);
+    expect(fonts?.length).toBeGreaterThan(1);
+    expect(drawableText(`Notes: ${title}`, fonts)).toBe(`Notes: ${title}`);
+  });
 });

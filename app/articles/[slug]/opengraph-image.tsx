@@ -61,7 +61,7 @@ async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
   const direction = article.lang ? textDirection(article.lang) : siteLanguage().dir;
   if (needsShaping(name + title + meta(author)))
     return new Uint8Array(await shapedCard({ name, title, meta: meta(`\u2068${author}\u2069`) }, direction));
-  const fonts = await cardFonts(`${name}${title}${meta(author)}`);
+  const fonts = await cardFonts(`${name}${title}${meta(author)}`, article.lang);
   // Only what the fonts draw: next/og would fetch a font or an emoji for any other character.
   const drawn = { name: drawableText(name, fonts), title: drawableText(title, fonts) };
   const drawnMeta = drawableText(meta(drawableText(author, fonts)), fonts);

@@ -1,11 +1,11 @@
-// The social card draws a Japanese or Chinese title in glyphs: next/og's own font draws every
-// character it lacks as the same empty box, so each character drawn with the site's script font
-// must differ from that box.
+// The social card draws a Japanese or Chinese title in glyphs: next/og's own font has none of
+// them, and would draw every character as the same empty box (after asking the network for a
+// font), so each character must be in the card's fonts and drawn unlike the others.
 import { createElement } from "react";
 import { ImageResponse } from "next/og";
 import sharp from "sharp";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cardFonts } from "@/lib/server/card-fonts";
+import { cardFonts, drawableText } from "@/lib/server/card-fonts";
 
 async function pixels(text: string, fonts: Awaited<ReturnType<typeof cardFonts>>): Promise<Buffer> {
   const element = createElement(
@@ -28,9 +28,16 @@ describe("the social card's fonts", () => {
   ])("draw every character of a %s title, none as an empty box", async (tag, title) => {
     vi.stubEnv("SITE_LANGUAGE", tag);
     const fonts = await cardFonts(title);
-    // A character no font has (private use): next/og's empty box.
-    const box = await pixels("\u{10FFFD}", undefined);
-    for (const char of title) expect(differing(await pixels(char, fonts), box), char).toBeGreaterThan(100);
+    // Every character is in one of the fonts (drawableText keeps only those: next/og would fetch
+    // the others), and each is drawn otherwise than the others and than nothing: an empty box, the
+    // same for every character it stands for, would be drawn alike.
+    expect(drawableText(title, fonts)).toBe(title);
+    const blank = await pixels(" ", fonts);
+    const drawn = await Promise.all([...new Set(title)].map((char) => pixels(char, fonts)));
+    drawn.forEach((one, i) => {
+      expect(differing(one, blank)).toBeGreaterThan(40);
+      for (const other of drawn.slice(i + 1)) expect(differing(one, other)).toBeGreaterThan(40);
+    });
   });
 
   it("are next/og's own for Latin, Arabic and Urdu sites; for Japanese the slices of the text only", async () => {
@@ -43,5 +50,16 @@ describe("the social card's fonts", () => {
     expect(fonts[0].name).toBe("Geist");
     expect(fonts.length).toBeGreaterThan(1);
     expect(fonts.length).toBeLessThan(5);
+  });
+
+  it.each([
+    ["a Japanese title", "東京のカフェ", undefined],
+    ["a Chinese title", "北京的咖啡馆", undefined],
+    ["a title in Chinese characters alone, of an article in Japanese", "東京", "ja"],
+  ])("draw %s on an English site too, rather than leave it out", async (_, title, lang) => {
+    vi.stubEnv("SITE_LANGUAGE", "en");
+    const fonts = await cardFonts(`Marginalia ${title}`, lang);
+    expect(fonts?.length).toBeGreaterThan(1);
+    expect(drawableText(`Notes: ${title}`, fonts)).toBe(`Notes: ${title}`);
   });
 });

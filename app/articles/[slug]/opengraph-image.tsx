@@ -5,7 +5,7 @@ import { listArticles, type ArticleSummary } from "@/lib/content/articles";
 import { site } from "@/lib/site";
 import { siteLanguage, t } from "@/lib/i18n";
 import { textDirection } from "@/lib/i18n/languages";
-import { cardFonts } from "@/lib/server/card-fonts";
+import { cardFonts, drawableText } from "@/lib/server/card-fonts";
 import { CARD, cardText, needsShaping, shapedCard } from "@/lib/server/card-shaped";
 
 type Props = { params: Promise<{ slug: string }> };
@@ -18,9 +18,10 @@ export const contentType = "image/png";
 // Drawn on the first request for each version of what it shows (content/ is read at run time, so
 // a title changed while the site runs gets a new card), then kept in memory: a drawing costs tens
 // of milliseconds. Set in next/og's bundled font, with the site's script font where the language
-// needs one (lib/server/card-fonts.ts): nothing is fetched. A card in a script next/og cannot lay
-// out (Arabic, Urdu, Hebrew) is drawn by Pango instead (lib/server/card-shaped.ts), from the same
-// CARD. Unknown slugs are a 404 below.
+// needs one (lib/server/card-fonts.ts), and given only the characters those fonts have
+// (drawableText): next/og would fetch a font or an emoji for any other. Nothing is fetched. A card
+// in a script next/og cannot lay out (Arabic, Urdu, Hebrew) is drawn by Pango instead
+// (lib/server/card-shaped.ts), from the same CARD. Unknown slugs are a 404 below.
 export const dynamic = "force-dynamic";
 
 // Kept as the drawing under way too, so requests that come while it draws wait for the same one.
@@ -60,6 +61,10 @@ async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
   const direction = article.lang ? textDirection(article.lang) : siteLanguage().dir;
   if (needsShaping(name + title + meta(author)))
     return new Uint8Array(await shapedCard({ name, title, meta: meta(`\u2068${author}\u2069`) }, direction));
+  const fonts = await cardFonts(`${name}${title}${meta(author)}`, article.lang);
+  // Only what the fonts draw: next/og would fetch a font or an emoji for any other character.
+  const drawn = { name: drawableText(name, fonts), title: drawableText(title, fonts) };
+  const drawnMeta = drawableText(meta(drawableText(author, fonts)), fonts);
   const { padding, colors, sizes, border } = CARD;
   const image = new ImageResponse(
     <div
@@ -75,20 +80,20 @@ async function draw(article: ArticleSummary): Promise<Uint8Array<ArrayBuffer>> {
         borderTop: `${border}px solid ${colors.accent}`,
       }}
     >
-      <div style={{ display: "flex", fontSize: sizes.name, color: colors.accent, letterSpacing: 1 }}>{name}</div>
+      <div style={{ display: "flex", fontSize: sizes.name, color: colors.accent, letterSpacing: 1 }}>{drawn.name}</div>
       <div
         style={{
           display: "flex",
-          fontSize: title.length > CARD.longTitle ? sizes.longTitle : sizes.title,
+          fontSize: drawn.title.length > CARD.longTitle ? sizes.longTitle : sizes.title,
           lineHeight: 1.15,
           fontWeight: 700,
         }}
       >
-        {title}
+        {drawn.title}
       </div>
-      <div style={{ display: "flex", fontSize: sizes.meta, color: colors.muted }}>{meta(author)}</div>
+      <div style={{ display: "flex", fontSize: sizes.meta, color: colors.muted }}>{drawnMeta}</div>
     </div>,
-    { ...size, fonts: await cardFonts(`${name}${title}${meta(author)}`) },
+    { ...size, fonts },
   );
   return new Uint8Array(await image.arrayBuffer());
 }

@@ -22,7 +22,8 @@ export async function startNodeServer(): Promise<void> {
   startCacheChannel();
   serveCommenters();
   serveCommentPosts();
-  startContentLive();
+  // Before the first request: the articles read (from their kept renders) at start, not by a reader's request.
+  await startContentLive();
   // The social web: server.ts's lane to Fedify, its queue's worker, new articles sent to followers
   // (Fedify itself loads only with FEDIVERSE=on).
   await serveFediverse();

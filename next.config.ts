@@ -1,4 +1,31 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import type { NextConfig } from "next";
+
+/**
+ * The article pipeline's version, written into the build's code: renders kept on disk
+ * (lib/content/article-cache.ts) are used only by the code that made them. A hash of what a
+ * render depends on: the content wing's code (lib/content, lib/site.ts), the packages'
+ * versions (package-lock.json) and this file (next/image's settings).
+ */
+function articlePipelineVersion(): string {
+  // Not from a checkout (a server started away from its sources): renders are not kept.
+  if (!fs.existsSync("lib/content")) return "";
+  const hash = createHash("sha256");
+  const files = [
+    ...fs
+      .readdirSync("lib/content", { recursive: true, encoding: "utf8" })
+      .filter((name) => name.endsWith(".ts"))
+      .sort()
+      .map((name) => path.join("lib/content", name)),
+    "lib/site.ts",
+    "package-lock.json",
+    "next.config.ts",
+  ];
+  for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(file)).update("\0");
+  return hash.digest("hex").slice(0, 16);
+}
 
 const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon; load it from node_modules rather than bundling it. Fedify (and
@@ -6,6 +33,7 @@ const nextConfig: NextConfig = {
   // classes and dates are the same objects for the app's code and for Fedify's.
   serverExternalPackages: ["better-sqlite3", "@fedify/fedify", "@js-temporal/polyfill"],
   poweredByHeader: false,
+  env: { ARTICLE_PIPELINE_VERSION: articlePipelineVersion() },
   // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost: Next.js takes any other host
   // for a cross-site page and refuses its hot-reload websocket, writing a bare "Unauthorized" on the
   // socket that the browser reads as ERR_INVALID_HTTP_RESPONSE. Development only.

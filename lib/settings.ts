@@ -5,7 +5,8 @@ import { canonicalTag, LANGUAGES, siteLanguageAccepted, WITHOUT_CATALOG } from "
 
 // Every environment variable the app reads, parsed by one schema (the commented list is
 // .env.example). Nothing else reads process.env but Next's own __NEXT_PRIVATE_ORIGIN
-// (server/next-internals.ts): a bad value fails with the variable's name, at start (server.ts and
+// (server/next-internals.ts), NEXT_RUNTIME and NEXT_PHASE, and the article pipeline's version
+// that the build writes into the code (lib/content/articles.ts, article-cache.ts): a bad value fails with the variable's name, at start (server.ts and
 // the scripts call settings() first) rather than on the first request that needs it.
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

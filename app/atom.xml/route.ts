@@ -1,4 +1,4 @@
-import { listArticles, listArticlesForFeed } from "@/lib/content/articles";
+import { listArticles, listArticlesForFeed, loadArticlePipeline } from "@/lib/content/articles";
 import { contentVersion } from "@/lib/content/content-store";
 import { FEED_SIZE, renderAtom } from "@/lib/content/feeds";
 
@@ -9,11 +9,13 @@ export const dynamic = "force-dynamic";
 
 let kept: { key: string; body: string } | undefined;
 
-export function GET() {
+export async function GET() {
   // Listing first brings the articles up to date (`npm run dev` reads the folder here).
   const key = `${listArticles()
     .map((article) => article.slug)
     .join(" ")} ${contentVersion()}`;
+  // A feed's articles are rendered with absolute links, not kept on disk: the pipeline loads with the first.
+  if (kept?.key !== key) await loadArticlePipeline();
   if (kept?.key !== key) kept = { key, body: renderAtom(listArticlesForFeed({ limit: FEED_SIZE })) };
   return new Response(kept.body, {
     headers: { "Content-Type": "application/atom+xml; charset=utf-8" },

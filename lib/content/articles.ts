@@ -10,7 +10,10 @@ import { z } from "zod";
 import { AUTHORS_FILE, checkAuthor, readAuthors, type KnownAuthors } from "./authors";
 import { ContentError, type ContentProblem } from "./problems";
 import { resolveCover } from "./cover";
-import { plainText, readingMinutes, renderArticleMarkdown, type RenderedMarkdown, type TocEntry } from "./markdown";
+import type { RenderedMarkdown, TocEntry } from "./markdown";
+import { keepRender, keptRender, readsOf } from "./article-cache";
+import { loadPipeline, pipeline, withPipeline } from "./pipeline";
+import { readingMinutes } from "./reading-time";
 import { articlePath } from "../routes";
 import { absoluteUrl } from "../site";
 import { SLUG_PATTERN, slugify } from "../slug";
@@ -29,6 +32,16 @@ import {
 export { ContentError, CONTENT_DIR };
 
 const PUBLIC_DIR = path.join(process.cwd(), "public");
+
+// A production server renders only what it does not find kept (article-cache.ts), loading the
+// pipeline then (content-store.ts reads such a file once it has loaded); the build, development,
+// the tests and scripts load it now, so that every read and render stays synchronous.
+const rendersKeptOnly =
+  process.env.NEXT_RUNTIME === "nodejs" && isProduction() && process.env.NEXT_PHASE !== "phase-production-build";
+if (!rendersKeptOnly) await loadPipeline();
+
+/** For the feeds and the fediverse, which render articles with absolute links (not kept): load before listArticlesForFeed. */
+export const loadArticlePipeline = async (): Promise<void> => void (await loadPipeline());
 
 // Front matter is read with YAML's core schema, which has no timestamps: js-yaml's own would turn
 // an unquoted 2026-13-45 into 14 February 2027 without a word. Dates stay text, checked here.
@@ -145,7 +158,7 @@ function parseSource(file: string, authors: KnownAuthors): Parsed {
   }
   if (problems.length > 0 || !result.success || !author || "message" in author)
     return { problems, body: { text: body, line: bodyLine } };
-  const words = plainText(body);
+  const words = wordsOf(file, body);
   return {
     problems,
     source: {
@@ -163,6 +176,28 @@ function parseSource(file: string, authors: KnownAuthors): Parsed {
       },
     },
   };
+}
+
+/** The body's words: kept with its render, or read now (and kept). */
+function wordsOf(file: string, body: string): string {
+  const dir = path.dirname(file);
+  const kept = keptRender(file, body, dir, PUBLIC_DIR);
+  if (kept) return kept.text;
+  const text = pipeline().plainText(body);
+  keepRender(file, body, dir, PUBLIC_DIR, { text });
+  return text;
+}
+
+/** Whether reading `file` as it is now needs the pipeline: it is not kept (or only its words are, and it is not a draft). */
+function needsPipeline(file: string): boolean {
+  try {
+    const parsed = matter(fs.readFileSync(file, "utf8"), { engines: { yaml: parseFrontMatter } });
+    const kept = keptRender(file, parsed.content, path.dirname(file), PUBLIC_DIR);
+    return !kept || (!kept.page && (parsed.data as { draft?: unknown }).draft !== true);
+  } catch {
+    // Unreadable, or its front matter is: read without the pipeline, with its problems.
+    return false;
+  }
 }
 
 /**
@@ -223,13 +258,13 @@ export function checkContent(dir: string = CONTENT_DIR): ContentProblem[] {
     }
     // Front matter problems first, then the body's, in one pass.
     const bodyProblems = body
-      ? renderArticleMarkdown(body.text, { sourceFile: file, contentDir: dir, publicDir: PUBLIC_DIR }).problems.map(
-          (problem) => ({
+      ? pipeline()
+          .renderArticleMarkdown(body.text, { sourceFile: file, contentDir: dir, publicDir: PUBLIC_DIR })
+          .problems.map((problem) => ({
             file,
             line: problem.line + body.line,
             message: problem.message,
-          }),
-        )
+          }))
       : [];
     return [...problems, ...bodyProblems];
   });
@@ -245,22 +280,41 @@ function unfinished(source: Source): ContentProblem[] {
 }
 
 /** Every reading of content/ goes through the store (content-store.ts), which keeps what it read. */
-const reader: ContentReader = { authors: readAuthors, parse: parseSource, render };
+export const reader: ContentReader = { authors: readAuthors, parse: parseSource, render, needsPipeline };
 
 function readAll(dir: string): Source[] {
   return publishedSources(dir, reader);
 }
 
-/** The body as HTML, its problems at their lines in the file; not kept (pageOf keeps it). */
+/**
+ * The body as HTML, its problems at their lines in the file. A page is kept on disk by version
+ * (article-cache.ts) and in memory by pageOf; a feed's render (absolute links) only in memory.
+ */
 function render(source: Source, dir: string, feedUrl?: string): RenderedMarkdown {
-  const rendered = renderArticleMarkdown(source.body, {
+  const rendered = feedUrl ? renderNow(source, dir, feedUrl) : keptPage(source, dir);
+  return {
+    ...rendered,
+    problems: rendered.problems.map((problem) => ({ ...problem, line: problem.line + source.bodyLine })),
+  };
+}
+
+function keptPage(source: Source, dir: string): RenderedMarkdown {
+  const kept = keptRender(source.file, source.body, dir, PUBLIC_DIR)?.page;
+  if (kept) return kept;
+  const { reads = [], drawing, ...page } = renderNow(source, dir);
+  // A render still waiting for a diagram is read again once it is drawn (content-store.ts), and kept then.
+  if (!drawing)
+    keepRender(source.file, source.body, dir, PUBLIC_DIR, { text: source.text, page, reads: readsOf(reads) });
+  return page;
+}
+
+function renderNow(source: Source, dir: string, feedUrl?: string): RenderedMarkdown {
+  return pipeline().renderArticleMarkdown(source.body, {
     sourceFile: source.file,
     contentDir: dir,
     publicDir: PUBLIC_DIR,
     absoluteBase: feedUrl,
   });
-  rendered.problems = rendered.problems.map((problem) => ({ ...problem, line: problem.line + source.bodyLine }));
-  return rendered;
 }
 
 function renderOrThrow(source: Source, dir: string, feedUrl?: string): Article {
@@ -328,7 +382,8 @@ export async function getArticle(slug: string, options: ReadOptions = {}): Promi
   const broken = isDevelopment() ? problemsOf(dir, slug) : [];
   if (broken.length > 0) throw new ContentError(broken);
   if (!source || !isVisible(source.summary, options)) return null;
-  return renderOrThrow(source, dir);
+  // A draft's preview, or a page a production server has not rendered: the pipeline loads first.
+  return withPipeline(() => renderOrThrow(source, dir));
 }
 
 /** Whether a visible article has that slug, without rendering it: every comment post asks. */

@@ -4,6 +4,7 @@ import type { Parsed, Source } from "./articles";
 import { AUTHORS_FILE, type KnownAuthors } from "./authors";
 import type { RenderedMarkdown } from "./markdown";
 import { isImageFile } from "./media";
+import { isPipelineNotLoaded, loadPipeline, pipelineLoaded } from "./pipeline";
 import { ContentError, type ContentProblem } from "./problems";
 import { processWide } from "../process-wide";
 import { isDevelopment, settings } from "../settings";
@@ -21,7 +22,10 @@ import { isDevelopment, settings } from "../settings";
 //   and one with problems leaves the last good version up (a new one stays unpublished), its
 //   problems kept for the log and /admin.
 // Lightweight on purpose (no markdown here): instrumentation.ts loads it to watch; the parsing and
-// rendering are the `ContentReader` that articles.ts hands over when it first reads.
+// rendering are the `ContentReader` that articles.ts hands over (live-content.ts at start). Live,
+// the pipeline loads only for a file whose render is not kept (article-cache.ts): before a read
+// that needs it (refreshContentSoon), or, when a read finds one unexpectedly, that file is left as
+// it was and read again once the pipeline has loaded.
 
 /** content/, or CONTENT_DIR (the end-to-end tests point it at a fixture folder). */
 const contentDirSetting = settings().CONTENT_DIR;
@@ -35,6 +39,8 @@ export type ContentReader = {
   parse: (file: string, authors: KnownAuthors) => Parsed;
   /** Problems' lines are the file's. `feedUrl`: links and images absolute, for a feed. */
   render: (source: Source, dir: string, feedUrl?: string) => RenderedMarkdown;
+  /** Whether reading the file as it is now renders (it is not kept): the pipeline must be loaded first. */
+  needsPipeline: (file: string) => boolean;
 };
 
 type Published = {
@@ -65,6 +71,8 @@ type Folder = {
   sources: Source[];
   /** Counts the changes to what readers get. */
   version: number;
+  /** Live: a read needed the pipeline before it had loaded (the file is read again once it has). */
+  waiting: boolean;
 };
 
 /** What one read of a folder changed, for the log, the page cache and the other instances. */
@@ -92,7 +100,16 @@ const state = processWide<State>("content-store", () => ({ folders: new Map(), l
 function folderOf(dir: string): Folder {
   let folder = state.folders.get(dir);
   if (!folder) {
-    folder = { live: false, loaded: false, dirty: false, entries: new Map(), assets: "", sources: [], version: 0 };
+    folder = {
+      live: false,
+      loaded: false,
+      dirty: false,
+      entries: new Map(),
+      assets: "",
+      sources: [],
+      version: 0,
+      waiting: false,
+    };
     state.folders.set(dir, folder);
   }
   return folder;
@@ -136,12 +153,24 @@ function assetsSignature(dir: string): string {
  * each request. Live, a file with problems keeps its last good version.
  */
 function readEntry(file: string, signature: string, before: Entry | undefined, folder: Folder, dir: string): Entry {
+  try {
+    return readEntryWith(file, signature, before, folder, dir);
+  } catch (error) {
+    if (!folder.live || !isPipelineNotLoaded(error)) throw error;
+    // No signature: read again, as it is then, once the pipeline has loaded; readers keep what they had.
+    folder.waiting = true;
+    return { signature: "", published: before?.published, problems: before?.problems ?? [] };
+  }
+}
+
+function readEntryWith(file: string, signature: string, before: Entry | undefined, folder: Folder, dir: string): Entry {
   const reader = state.reader!;
   const lastGood = folder.live ? before?.published : undefined;
   let parsed: Parsed;
   try {
     parsed = reader.parse(file, folder.authors!);
   } catch (error) {
+    if (isPipelineNotLoaded(error)) throw error;
     // Gone between the listing and the read, or unreadable: no signature, so the next scan tries again.
     const problem = { file, line: 1, message: `cannot be read: ${(error as Error).message}` };
     return { signature: "", published: lastGood, problems: [problem] };
@@ -224,7 +253,13 @@ function scan(dir: string, folder: Folder): ContentChange {
 
 /** Scans the folder and tells the listeners what changed, if anything. */
 function refreshFolder(dir: string, folder: Folder): ContentChange {
+  folder.waiting = false;
   const change = scan(dir, folder);
+  if (folder.waiting)
+    loadPipeline().then(
+      () => refreshContent(dir),
+      (error: unknown) => console.error("content: cannot load the article pipeline", error),
+    );
   if (change.published.length + change.removed.length + change.refused.length === 0 && !change.assets) return change;
   for (const listener of state.listeners) {
     try {
@@ -305,6 +340,40 @@ export function refreshContent(dir: string = CONTENT_DIR): ContentChange | null 
     return null;
   }
   try {
+    return refreshFolder(dir, folder);
+  } catch (error) {
+    console.error(`content: cannot read ${dir}`, error);
+    return null;
+  }
+}
+
+/** The files the next scan of `dir` reads: those that changed, or all when authors.yml or an image did. */
+function filesToRead(dir: string, folder: Folder): string[] {
+  const files = articleFiles(dir);
+  const everything = !folder.loaded || !folder.authors || assetsSignature(dir) !== folder.assets;
+  return [...files]
+    .filter(([file, signature]) => everything || folder.entries.get(file)?.signature !== signature)
+    .map(([file]) => file);
+}
+
+/**
+ * Live: reads what changed in `dir`, the pipeline loaded first if a changed file is not kept
+ * rendered; the first read too (live-content.ts at start). The watcher, the rescan and another
+ * instance's word call it. Null as refreshContent's.
+ */
+export async function refreshContentSoon(
+  dir: string = CONTENT_DIR,
+  reader?: ContentReader,
+): Promise<ContentChange | null> {
+  state.reader ??= reader;
+  const folder = folderOf(dir);
+  if (!state.reader) {
+    folder.dirty = true;
+    return null;
+  }
+  try {
+    const { needsPipeline } = state.reader;
+    if (!pipelineLoaded() && filesToRead(dir, folder).some((file) => needsPipeline(file))) await loadPipeline();
     return refreshFolder(dir, folder);
   } catch (error) {
     console.error(`content: cannot read ${dir}`, error);

@@ -20,6 +20,7 @@ import { remarkHeadingIds, type TocEntry } from "./remark/heading-ids";
 import { remarkHighlightCode } from "./remark/highlight-code";
 
 export type { TocEntry };
+export { readingMinutes } from "./reading-time";
 
 // Articles are written by the site's author, so their markdown may use anything GitHub-flavoured
 // markdown offers (tables, task lists, strikethrough, footnotes); rehype-sanitize still cleans the
@@ -53,6 +54,10 @@ export type RenderedMarkdown = {
   toc: TocEntry[];
   /** Things the author must fix (an image that is missing, say), with the line in the body. */
   problems: { line: number; message: string }[];
+  /** The files the render read (images, drawn diagrams): article-cache.ts checks them. */
+  reads?: string[];
+  /** A diagram is still being drawn: the article is rendered again once it is (not kept meanwhile). */
+  drawing?: boolean;
 };
 
 /** Turns an article's markdown body into sanitized HTML and its table of contents. */
@@ -81,6 +86,8 @@ export function renderArticleMarkdown(markdown: string, options: RenderOptions):
   return {
     html,
     toc: file.data.toc ?? [],
+    reads: file.data.reads ?? [],
+    drawing: file.data.drawing ?? false,
     problems: file.messages.map((message) =>
       message.source === "rehype-katex" ? mathProblem(message) : { line: message.line ?? 1, message: message.reason },
     ),
@@ -143,14 +150,4 @@ export function plainText(markdown: string): string {
     if (node.type === "image" && node.alt) words.push(node.alt);
   });
   return words.join(" ").replace(/\s+/g, " ").trim();
-}
-
-// Brysbaert (2019, 190 studies) puts silent reading of English non-fiction at about 238 words a
-// minute; 230 leaves a little room for code and tables.
-const WORDS_PER_MINUTE = 230;
-
-/** Whole minutes, at least one. */
-export function readingMinutes(text: string): number {
-  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)?.length ?? 0;
-  return Math.max(1, Math.round(words / WORDS_PER_MINUTE));
 }

@@ -14,6 +14,7 @@ import {
 } from "./inbound-limit";
 import { setFediverseAnswerer, type FediverseAnswerer } from "./lane";
 import { isFediversePath, WEBMENTION_PATH } from "./paths";
+import { loadPipeline } from "../content/pipeline";
 
 // The fediverse in a running server (instrumentation.ts, once per process, with FEDIVERSE=on): the
 // federation, server.ts's lane answered by it, the queue's worker, and new articles published.
@@ -84,6 +85,8 @@ const SYNC_MS = 60_000;
 export async function serveFediverse(): Promise<void> {
   if (settings().FEDIVERSE !== "on" || shared.site) return;
   const options = fediverseOptions();
+  // Articles are sent as feeds show them (absolute links, rendered for it): the article pipeline too.
+  await loadPipeline();
   const [{ createSiteFederation, runQueue }, { publishNewArticles, syncArticles }, { deliverAuthorAnswers }] =
     await Promise.all([import("./federation"), import("./publish"), import("./answers")]);
   if (shared.site) return;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingHttpHeaders } from "node:http";
-import { getArticleForFeed } from "../content/articles";
+import { getArticleForFeed, loadArticlePipeline } from "../content/articles";
 import { articlePath } from "../routes";
 import { logger } from "../server/log";
 import type { SiteFederation } from "./federation";
@@ -105,6 +105,7 @@ const linksKey = (slug: string) => ["marginalia", "webmention-links", slug] as c
 /** Queues a notification for each page the article links to now or linked to when last sent. */
 export async function sendWebmentions(site: SiteFederation, message: SendMessage): Promise<string[]> {
   const { origin, contentDir } = site.options;
+  await loadArticlePipeline();
   const article = getArticleForFeed(message.slug, { dir: contentDir, includeDrafts: false });
   const now = article ? externalLinks(article.html, origin) : [];
   const before = ((await site.kv.get<string[]>(linksKey(message.slug))) ?? []).filter((l) => typeof l === "string");

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { CONTENT_DIR, onContentChange, refreshContent, type ContentChange } from "../content/content-store";
-import { startLiveContent } from "../content/live-content";
+import { CONTENT_DIR, onContentChange, refreshContentSoon, type ContentChange } from "../content/content-store";
+import { readLiveContent, startLiveContent } from "../content/live-content";
 import { formatProblem } from "../content/problems";
 import { processWide } from "../process-wide";
 import { isProduction } from "../settings";
@@ -21,8 +21,11 @@ import { forgetPagesHere } from "./page-cache";
 
 const started = processWide("content-live", () => ({ done: false }));
 
-/** Starts publishing content/ live, once per process; development reads it on every request instead. */
-export function startContentLive(): void {
+/**
+ * Starts publishing content/ live, once per process, and reads it (from the renders kept on disk,
+ * the pipeline loaded only for an article not kept); development reads it on every request instead.
+ */
+export async function startContentLive(): Promise<void> {
   if (started.done || !isProduction()) return;
   started.done = true;
   const stop = startLiveContent(CONTENT_DIR, {
@@ -33,12 +36,13 @@ export function startContentLive(): void {
       ),
   });
   const unsubscribe = onContentChange(contentChanged);
-  setContentListener(() => refreshContent(CONTENT_DIR));
+  setContentListener(() => void refreshContentSoon(CONTENT_DIR));
   onShutdown("content watcher", async () => {
     stop();
     unsubscribe();
     setContentListener(undefined);
   });
+  await readLiveContent(CONTENT_DIR);
 }
 
 /** What follows from a read of content/ that changed something. */

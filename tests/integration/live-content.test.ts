@@ -48,7 +48,7 @@ const write = (name: string, text: string | Buffer) => fs.writeFileSync(path.joi
 const remove = (name: string) => fs.rmSync(path.join(dir, name));
 const visible = { includeDrafts: false, today: "2026-06-01" };
 const slugs = () => listArticles(visible).map((a) => a.slug);
-const feed = async () => (await rss().text()) + (await atom().text());
+const feed = async () => (await (await rss()).text()) + (await (await atom()).text());
 const sitemapUrls = () => sitemap().map((entry) => entry.url);
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: "#8a3b12" } })

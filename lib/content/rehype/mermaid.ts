@@ -7,6 +7,14 @@ import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { processWide } from "../../process-wide";
 import { settings } from "../../settings";
+import { readFrom } from "../remark/article-images";
+
+declare module "vfile" {
+  interface DataMap {
+    /** A diagram is not drawn (being drawn in the background, or failed): a later render may draw it. */
+    drawing: boolean;
+  }
+}
 
 // Drawn once, when the site is built (the feeds render every article then), and kept on disk
 // beside Next's own build cache, so `next start` serves the SVG without starting a browser.
@@ -48,8 +56,10 @@ export function rehypeMermaidDiagrams() {
     if (blocks.length === 0) return;
     const svgs = draw(
       blocks.map((block) => block.source),
-      file.path,
+      file,
     );
+    // Not kept on disk (article-cache.ts), so that the next process tries again, as before.
+    if (svgs.some((svg) => !svg) && settings().MERMAID_RENDER === "on") file.data.drawing = true;
     for (const [i, { pre, parent, source }] of blocks.entries()) {
       const index = parent.children.indexOf(pre);
       const svg = svgs[i];
@@ -93,8 +103,11 @@ export function rehypeMermaidDiagrams() {
   };
 }
 
-function draw(diagrams: string[], articleFile: string | undefined): (string | null)[] {
+function draw(diagrams: string[], vfile: VFile): (string | null)[] {
+  const articleFile = vfile.path as string | undefined;
   const key = createHash("sha256").update(JSON.stringify(diagrams)).digest("hex").slice(0, 16);
+  // A kept render shows the drawings as they were: one drawn since (or gone) renders again.
+  readFrom(vfile, path.join(CACHE_DIR, `${key}.json`));
   const remembered = drawn.get(key);
   if (remembered) return remembered;
   const file = path.join(CACHE_DIR, `${key}.json`);

@@ -21,6 +21,18 @@ export type ArticleImageOptions = {
 // The article column is at most 70ch (about 700px at the body size); narrower screens fill it.
 const SIZES = "(max-width: 760px) 100vw, 700px";
 
+declare module "vfile" {
+  interface DataMap {
+    /** The files the render looked at (found or not): a kept render is good while they are as they were. */
+    reads: string[];
+  }
+}
+
+/** Notes a file the render depends on. */
+export function readFrom(file: VFile, read: string): void {
+  (file.data.reads ??= []).push(read);
+}
+
 /**
  * Resolves each markdown image to a file in content/ (relative to the article) or public/ (a path
  * starting with /), reads its width and height when the article is read, and renders it with the props
@@ -100,12 +112,14 @@ function locate(url: string, file: VFile, options: ArticleImageOptions): { file:
   if (!isImageFile(pathname)) return "must be a .png, .jpg, .gif, .webp, .avif or .svg file";
   if (pathname.startsWith("/")) {
     const inPublic = path.join(options.publicDir, pathname);
+    readFrom(file, inPublic);
     if (!isInside(inPublic, options.publicDir) || !fs.existsSync(inPublic)) return `not found in public/`;
     return { file: inPublic, url: pathname };
   }
   const articleDir = file.path ? path.dirname(file.path) : options.contentDir;
   const inContent = path.resolve(articleDir, pathname);
   if (!isInside(inContent, options.contentDir)) return "must be inside the content folder";
+  readFrom(file, inContent);
   if (!fs.existsSync(inContent)) return `not found (looked for ${path.relative(process.cwd(), inContent)})`;
   return { file: inContent, url: null };
 }

@@ -34,6 +34,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3", "@fedify/fedify", "@js-temporal/polyfill"],
   poweredByHeader: false,
   env: { ARTICLE_PIPELINE_VERSION: articlePipelineVersion() },
+  // `npm test` type-checks the whole project (tsc --noEmit) before it builds; its build skips
+  // Next.js's second pass over the same files (tests/run.ts sets TYPES_CHECKED).
+  typescript: { ignoreBuildErrors: process.env.TYPES_CHECKED === "1" },
   // `npm run dev` opened at 127.0.0.1 or [::1] rather than localhost: Next.js takes any other host
   // for a cross-site page and refuses its hot-reload websocket, writing a bare "Unauthorized" on the
   // socket that the browser reads as ERR_INVALID_HTTP_RESPONSE. Development only.

@@ -6,6 +6,7 @@ import { expect, it } from "vitest";
 import { checkContent } from "@/lib/content/articles";
 import { createArticle } from "@/lib/content/new-article";
 import { formatProblem } from "@/lib/content/problems";
+import { contentReport } from "@/scripts/lib/check-content";
 
 // Checking renders every article (math and diagrams included) and the command starts two
 // processes: on a machine with both cores busy that takes far more than vitest's 30 s default.
@@ -58,15 +59,10 @@ it(
 it(
   "`npm run check:content` prints the problems and exits 1, or says all is well, a draft's warnings aside",
   () => {
+    // The command's report, in-process; the command itself is started once, below.
     const run = (dir?: string) => {
-      const result = spawnSync("npx", ["tsx", "scripts/check-content.ts", ...(dir ? [dir] : [])], {
-        encoding: "utf8",
-      });
-      return {
-        code: result.status,
-        output: result.status === 0 ? result.stdout : result.stderr,
-        stderr: result.stderr,
-      };
+      const report = contentReport(dir ? path.resolve(dir) : undefined);
+      return { code: report.code, output: report.code === 0 ? report.stdout : report.stderr, stderr: report.stderr };
     };
     const broken = run(relative("content-broken"));
     expect(broken.code).toBe(1);
@@ -97,6 +93,19 @@ it(
     } finally {
       fs.rmSync(drafts, { recursive: true, force: true });
     }
+  },
+  CHECK_TIMEOUT_MS,
+);
+
+it(
+  "the command prints that report and exits with its code",
+  () => {
+    // One start of the real command (npm test runs it on content/ too, and it passes there).
+    const dir = relative("content-broken");
+    const result = spawnSync("npx", ["tsx", "scripts/check-content.ts", dir], { encoding: "utf8" });
+    const report = contentReport(path.resolve(dir));
+    expect({ code: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual(report);
+    expect(result.status).toBe(1);
   },
   CHECK_TIMEOUT_MS,
 );

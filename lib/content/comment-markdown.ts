@@ -119,6 +119,13 @@ export function renderCommentMarkdown(markdown: string): string {
 // escaped), so the attributes go in by replacing that tag. Pages only: a mail does not scroll.
 const FOCUSABLE_PRE = '<pre tabindex="0" role="region" aria-label="Code">';
 
+/**
+ * The version of what renderCommentForPage makes of a comment, stored with the HTML it keeps in
+ * each comment's row (lib/comments/store): bump it with any change to the markdown rules, the
+ * sanitizer or FOCUSABLE_PRE, and every HTML stored before is rendered again instead of shown.
+ */
+export const COMMENT_HTML_VERSION = 1;
+
 /** A reader's comment as safe HTML for a page: renderCommentMarkdown, its code blocks focusable. */
 export function renderCommentForPage(markdown: string): string {
   const html = renderCommentMarkdown(markdown);

@@ -1,5 +1,5 @@
 import "server-only";
-import { COMMENT_HTML_VERSION, renderCommentForPage } from "../../content/comment-markdown";
+import { COMMENT_HTML_VERSION, renderCommentForPage, renderCommentToStore } from "../../content/comment-markdown";
 import type { Db } from "../../server/db";
 
 // A comment's HTML as pages show it is kept in its row (`html`, `htmlVersion`): rendered when its
@@ -11,7 +11,7 @@ import type { Db } from "../../server/db";
 
 /** What a row keeps of its body's page HTML: written with the body by every write of one. */
 export function htmlColumns(body: string): { html: string; htmlVersion: number } {
-  return { html: renderCommentForPage(body), htmlVersion: COMMENT_HTML_VERSION };
+  return { html: renderCommentToStore(body), htmlVersion: COMMENT_HTML_VERSION };
 }
 
 /** A removed comment's: its text is gone, so is its HTML. */

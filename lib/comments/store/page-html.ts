@@ -41,10 +41,11 @@ let writingBack = false;
 
 /**
  * Stores the HTML of rows a page rendered because theirs was absent or stale, so the next
- * render reads it: one write-back at a time per process, at most WRITE_BACK_MAX rows (the next
- * render does the rest), not awaited by the page. A row is written only if its body is still the
- * one rendered (an edit meanwhile wrote its own HTML) and no newer renderer wrote it. A failure
- * (a busy or unreachable database) costs only the saving: the page has its HTML already.
+ * render reads it: one write-back at a time (per copy of this module), at most WRITE_BACK_MAX
+ * rows (the next render does the rest), not awaited by the page. A row is written only if its
+ * body is still the one rendered (an edit meanwhile wrote its own HTML) and no newer renderer
+ * wrote it. A failure (a busy or unreachable database) costs only the saving: the page has its
+ * HTML already.
  */
 export function writeBackHtml(rows: Rendered[], db: Db): void {
   if (rows.length === 0 || writingBack) return;

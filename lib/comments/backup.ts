@@ -9,7 +9,7 @@ import {
   type ImportProblem,
   type Placement,
 } from "./export-schema";
-import type { CommentStatus } from "./store";
+import { htmlColumns, NO_HTML, type CommentStatus } from "./store";
 import type { SubscriptionKind } from "../mail/schema";
 import { siteLanguage } from "../i18n";
 
@@ -139,6 +139,8 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
           replyToName: c.replyToName,
           authorName: c.authorName,
           body: c.body,
+          // Rendered here, never read from the file: stored HTML is the sanitizer's own output.
+          ...(c.deletedAt ? NO_HTML : htmlColumns(c.body)),
           status: c.status,
           createdAt: new Date(c.createdAt),
           editedAt: date(c.editedAt),

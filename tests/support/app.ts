@@ -4,6 +4,7 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { COMMENT_HTML_VERSION, renderCommentForPage } from "@/lib/content/comment-markdown";
 import { resolveDatabaseTarget } from "@/lib/server/database-url";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
@@ -55,7 +56,8 @@ export function openDb(url: string): Db {
 
 /**
  * Seeds `count` published comments on `slug` in threads of four: a comment, a reply, a reply to
- * that, and a second reply to the first, each text different (like real readers' comments).
+ * that, and a second reply to the first, each text different (like real readers' comments), each
+ * with its page HTML as the comment store keeps it (lib/comments/store/page-html.ts).
  */
 export async function seedComments(
   db: Db,
@@ -72,6 +74,7 @@ export async function seedComments(
     if (position === 0) root = id;
     if (position === 1) second = id;
     const parentId = position === 0 ? null : position === 2 ? second : root;
+    const body = `Comment ${i} on *${slug}*: I agree with **most** of this, see [the notes](https://example.com/${i}).\n\n> A quoted line ${i}\n\n- one point\n- and \`another\``;
     rows.push({
       id,
       articleSlug: slug,
@@ -79,7 +82,9 @@ export async function seedComments(
       rootId: root,
       depth: position === 0 ? 1 : position === 2 ? 3 : 2,
       authorName: `Reader ${i % 97}`,
-      body: `Comment ${i} on *${slug}*: I agree with **most** of this, see [the notes](https://example.com/${i}).\n\n> A quoted line ${i}\n\n- one point\n- and \`another\``,
+      body,
+      html: renderCommentForPage(body),
+      htmlVersion: COMMENT_HTML_VERSION,
       status: "published",
       createdAt: new Date(start.getTime() + i * 1000),
     });

@@ -1,4 +1,5 @@
 import type { Db } from "../../server/db";
+import { htmlColumns, NO_HTML } from "../store";
 import type { Entry, Placed, Placement } from "./tree";
 
 // The import's only contact with the database: which comments an earlier import stored (and
@@ -76,6 +77,7 @@ function rowOf({ entry, placement }: Placed, now: Date) {
     authorName: checked.authorName,
     authorUrl: checked.authorUrl,
     body: body.body,
+    ...(checked.deleted ? NO_HTML : htmlColumns(body.body)),
     status: body.status,
     createdAt: checked.createdAt,
     deletedAt: checked.deleted ? now : null,

@@ -6,9 +6,12 @@ import "server-only";
 // reading.ts (an article's threads as a reader may see them, in pages and sorts, the counts, the
 // reader's own comments, a comment for a webhook, the comment feed), writing.ts (creating a
 // comment, a reader's edit or deletion of their own, a moderator's decision), reactions.ts (the 👍),
-// and shared.ts for what they all speak of (Viewer, CommentStatus, MAX_DEPTH).
+// page-html.ts (each comment's page HTML, kept in its row: every write of a body, the imports' too,
+// takes its columns from there) and shared.ts for what they all speak of (Viewer, CommentStatus,
+// MAX_DEPTH).
 
 export { MAX_DEPTH, type CommentStatus, type Viewer } from "./shared";
+export { htmlColumns, NO_HTML } from "./page-html";
 export {
   commentCountsForIndex,
   commentForEvent,

@@ -1,7 +1,8 @@
 import "server-only";
-import { renderCommentForPage, renderCommentMarkdown } from "../../content/comment-markdown";
+import { renderCommentMarkdown } from "../../content/comment-markdown";
 import { db as defaultDb, type Db } from "../../server/db";
 import { avatarOf, type Avatar } from "../avatar";
+import { pageHtml, writeBackHtml, type Rendered } from "./page-html";
 import { reactedOn } from "./reactions";
 import type { Viewer } from "./shared";
 
@@ -67,6 +68,8 @@ const rowSelect = {
   authorName: true,
   replyToName: true,
   body: true,
+  html: true,
+  htmlVersion: true,
   status: true,
   createdAt: true,
   editedAt: true,
@@ -85,6 +88,8 @@ type Row = {
   authorName: string;
   replyToName: string | null;
   body: string;
+  html: string | null;
+  htmlVersion: number | null;
   status: string;
   createdAt: Date;
   editedAt: Date | null;
@@ -272,6 +277,8 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
     else childrenOf.set(reply.parentId!, [reply]);
   }
 
+  // Rows whose stored HTML is absent or stale: rendered here, written back after.
+  const stale: Rendered[] = [];
   const build = (row: Row): CommentView | null => {
     const children = (childrenOf.get(row.id) ?? []).map(build).filter((c): c is CommentView => c !== null);
     const own = viewer.ownIds.has(row.id);
@@ -286,7 +293,7 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       depth: row.depth,
       authorName: visible ? row.authorName : "",
       replyToName: row.replyToName,
-      html: visible ? renderCommentForPage(row.body) : "",
+      html: visible ? pageHtml(row, stale) : "",
       markdown: visible && own ? row.body : null,
       createdAt: row.createdAt,
       editedAt: visible ? row.editedAt : null,
@@ -304,7 +311,9 @@ async function buildThreads(slug: string, roots: Row[], viewer: Viewer, db: Db):
       replies: children,
     };
   };
-  return roots.map(build).filter((c): c is CommentView => c !== null);
+  const threads = roots.map(build).filter((c): c is CommentView => c !== null);
+  writeBackHtml(stale, db);
+  return threads;
 }
 
 /**

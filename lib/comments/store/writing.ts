@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db as defaultDb, type Db } from "../../server/db";
+import { htmlColumns, NO_HTML } from "./page-html";
 import { type CommentStatus, MAX_DEPTH, type Viewer } from "./shared";
 
 // The writes of comment rows: a new comment (placed in its thread, with the double-post and
@@ -117,6 +118,7 @@ export async function createComment(input: NewComment, db: Db = defaultDb(), now
       ...placement,
       authorName: input.name,
       body: input.body,
+      ...htmlColumns(input.body),
       status: input.status,
       submissionId: input.submissionId ?? null,
       browserId: input.browserId ?? null,
@@ -216,10 +218,11 @@ export async function editOwnComment(
 /** An edit's new text, and what its judgement set: status, spam flags, fingerprint. */
 type Edit = { body: string; status?: "pending" | "shadow"; flags?: string | null; fingerprint?: string | null };
 
-/** An edit's new text with what its judgement set, and when. */
+/** An edit's new text (and its HTML) with what its judgement set, and when. */
 function editedData(edit: Edit, now: Date) {
   return {
     body: edit.body,
+    ...htmlColumns(edit.body),
     editedAt: now,
     ...(edit.status ? { status: edit.status } : {}),
     ...(edit.flags ? { flags: edit.flags } : {}),
@@ -281,7 +284,15 @@ async function removeComment(id: string, db: Db, now: Date): Promise<void> {
     // A fediverse reply keeps its ids (a second Delete finds it gone) but not who wrote it.
     await db.comment.update({
       where: { id },
-      data: { deletedAt: now, body: "", authorName: "", authorHandle: null, authorAvatar: null, remoteUrl: null },
+      data: {
+        deletedAt: now,
+        body: "",
+        ...NO_HTML,
+        authorName: "",
+        authorHandle: null,
+        authorAvatar: null,
+        remoteUrl: null,
+      },
     });
   } else {
     await db.comment.delete({ where: { id } });

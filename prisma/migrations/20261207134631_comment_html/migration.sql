@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Comment" ADD COLUMN "html" TEXT;
+ALTER TABLE "Comment" ADD COLUMN "htmlVersion" INTEGER;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Comment" ADD COLUMN     "html" TEXT,
+ADD COLUMN     "htmlVersion" INTEGER;

@@ -9,7 +9,7 @@ import {
   type ImportProblem,
   type Placement,
 } from "./export-schema";
-import { htmlColumns, NO_HTML, type CommentStatus } from "./store";
+import { NO_HTML, type CommentStatus } from "./store";
 import type { SubscriptionKind } from "../mail/schema";
 import { siteLanguage } from "../i18n";
 
@@ -139,8 +139,9 @@ export async function importComments(file: unknown, db: Db = defaultDb(), now = 
           replyToName: c.replyToName,
           authorName: c.authorName,
           body: c.body,
-          // Rendered here, never read from the file: stored HTML is the sanitizer's own output.
-          ...(c.deletedAt ? NO_HTML : htmlColumns(c.body)),
+          // Never the file's HTML (stored HTML is the sanitizer's own output): rendered by the
+          // comment's first view and written back, like an import's (import/writer.ts).
+          ...NO_HTML,
           status: c.status,
           createdAt: new Date(c.createdAt),
           editedAt: date(c.editedAt),

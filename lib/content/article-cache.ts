@@ -13,8 +13,8 @@ import { isDevelopment, settings } from "../settings";
 // a hash of its code and dependencies that next.config.ts gives the build), the body, the file's
 // and folders' paths, the settings it reads. The images it read (sizes, versioned URLs) and the
 // diagrams' drawings are listed in the entry, each with its size, time and hash, and checked when
-// it is read. An
-// entry that cannot be read, or no longer matches, is a miss: rendered again, and replaced.
+// it is read. An entry that cannot be read, or no longer matches, is a miss: rendered again, and
+// replaced.
 // Without a version (development, tsx scripts, tests that do not set one) nothing is kept.
 
 const state = processWide<{ dir: string }>("article-cache", () => ({

@@ -123,7 +123,8 @@ const FOCUSABLE_PRE = '<pre tabindex="0" role="region" aria-label="Code">';
 /**
  * The version of what renderCommentForPage makes of a comment, stored with the HTML it keeps in
  * each comment's row (lib/comments/store): bump it with any change to the markdown rules, the
- * sanitizer or FOCUSABLE_PRE, and every HTML stored before is rendered again instead of shown.
+ * sanitizer or FOCUSABLE_PRE, or to the packages that render (tests/unit/comment-html-version.test.ts
+ * fails until it is), and every HTML stored before is rendered again instead of shown.
  */
 export const COMMENT_HTML_VERSION = 1;
 
@@ -136,7 +137,8 @@ export function renderCommentForPage(markdown: string): string {
 
 /**
  * renderCommentForPage() past the cache, for the HTML a comment's row keeps: rendered once, when
- * the body is written (an import's 100,000 bodies would only push out what pages and mails read).
+ * the body is written, and read from the row after, so caching it would only push out what pages
+ * and mails read.
  */
 export const renderCommentToStore = (markdown: string): string => focusable(renderSafely(markdown));
 

@@ -7,11 +7,8 @@
 // must not see: the fediverse's requests, which Fedify answers (lib/fediverse/lane.ts).
 // It also gives each request an id and a JSON log line (lib/server/log.ts), and stops gracefully.
 //
-//   node --max-semi-space-size=8 .next/marginalia-server.mjs [--hostname 127.0.0.1] [--port 3000]   (npm start)
-//   tsx server.ts --dev                                                                                (npm run dev)
-//
-// --max-semi-space-size=8 (MB): V8's default let the young generation grow to 128 MB under load,
-// over half of what the server held resident; at 8 it holds 16 (docs/performance.md, Memory).
+//   sh scripts/serve.sh [--hostname 127.0.0.1] [--port 3000]   (npm start: node's flags and allocator there)
+//   tsx server.ts --dev                                          (npm run dev)
 //
 // In production it runs in node itself, compiled by `npm run build` (esbuild, its packages left to
 // node_modules): tsx as a loader kept a second V8 isolate of 17 MB for the process's life, and the

@@ -1,6 +1,7 @@
 // The full render, which the page cache cannot spare (every new comment, a cold or long-tail
 // article, the signed-in author), and the server's memory around it, on its own:
 //   npx tsx bench/render.ts [--postgres] [--rounds 3] [--requests 60] [--seconds 8] [--prof] [--heap]
+//     [--load] [--node-flags="--max-old-space-size=1024"] [--env MARGINALIA_JEMALLOC=off]
 // Starts server.ts on a fresh database seeded as `npm run bench` seeds it, then measures, with the
 // server's CPU time per request read from /proc (bench/cpu.ts; wall times move with the machine's
 // other work, CPU time much less):
@@ -158,16 +159,19 @@ async function main() {
 
   const profDir = "data/prof";
   if (values.prof) fs.mkdirSync(profDir, { recursive: true });
-  const [node, ...args] = SERVER_TS;
-  const program = [
-    node,
+  // The server's own node flags (scripts/serve.sh reads NODE_FLAGS), not its children's.
+  const nodeFlags = [
     ...(values.prof ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
     ...(values.heap ? ["--heapsnapshot-signal=SIGUSR2"] : []),
-    ...values["node-flags"].split(" ").filter(Boolean),
-    ...args,
-  ];
+    values["node-flags"],
+  ].join(" ");
   const extra = Object.fromEntries(values.env.map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
-  const server = await startServer(PORT, loadEnv(url, extra), `data/render-bench-${PORT}.log`, program);
+  const server = await startServer(
+    PORT,
+    loadEnv(url, { NODE_FLAGS: nodeFlags, ...extra }),
+    `data/render-bench-${PORT}.log`,
+    SERVER_TS,
+  );
   const base = server.url;
   const figures: Record<string, unknown> = { database: label };
   try {
@@ -220,7 +224,7 @@ async function main() {
     // A server left alone a while: V8's memory reducer gives back what the load left.
     await new Promise((resolve) => setTimeout(resolve, 30_000));
     figures.rssIdle = rssMb(server.pid);
-    // The node process of the group (SERVER_TS runs node directly): its snapshot lands in its cwd.
+    // The node process of the group (scripts/serve.sh execs node): its snapshot lands in its cwd.
     if (values.heap) figures.heapSnapshot = await heapSnapshot(server.pid);
   } finally {
     server.stop();

@@ -49,7 +49,7 @@ export class Instance {
     this.env = env;
     const [program, ...args] = SERVER_TS;
     const out = fs.openSync(this.log, "a");
-    // Its own process group: a signal reaches tsx and the node process it runs, as systemd's would.
+    // Its own process group, as systemd gives a unit: a signal reaches the server and its children.
     const child = spawn(program, [...args, "--hostname", "127.0.0.1", "--port", String(this.port)], {
       env,
       stdio: ["ignore", out, out],

@@ -76,8 +76,8 @@ export const SERVER_START_MS = 90_000;
 /** The timeout of a hook (or worker fixture) that migrates a database and starts a server on it. */
 export const SERVER_SETUP_MS = 120_000;
 
-/** What `npm start` runs (its V8 flag included): server.ts as `npm run build` compiled it. The security checks also try plain `next start` (NEXT_START). */
-export const SERVER_TS = [process.execPath, "--max-semi-space-size=8", ".next/marginalia-server.mjs"];
+/** What `npm start` runs after its set-up step (scripts/serve.sh: server.ts as `npm run build` compiled it, its node flags and allocator). The security checks also try plain `next start` (NEXT_START). */
+export const SERVER_TS = ["sh", "scripts/serve.sh"];
 /** What `npm run dev` runs: server.ts itself, through tsx. */
 export const SERVER_DEV = [process.execPath, "--import", "tsx", "server.ts", "--dev"];
 export const NEXT_START = ["node_modules/.bin/next", "start"];

@@ -19,7 +19,7 @@ const BUILD_LOG = "data/test-build.log";
 const running = new Set<ChildProcess>();
 // Let finish rather than killed when another step fails: the reliability suite stops its own
 // servers (its own PostgreSQL and nginx among them), which a kill would leave running.
-const letFinish = new Map<ChildProcess, Promise<unknown>>();
+const letFinish = new Map<ChildProcess, Promise<Result>>();
 
 type Output = "inherit" | { log: string } | "buffer";
 type Result = { code: number; output: string };
@@ -58,7 +58,7 @@ async function stop(step: string, code: number): Promise<never> {
   for (const [child, done] of letFinish) {
     if (!running.has(child)) continue;
     console.error("npm test: waiting for the reliability suite to stop its servers");
-    await done;
+    process.stdout.write((await done).output);
   }
   process.exit(code || 1);
 }

@@ -7,12 +7,19 @@
 // The production build the browser tests and the reliability suite run against is made while
 // vitest runs: vitest mostly waits on its databases, so on two cores the build costs little wall
 // time there, and it does not touch anything vitest reads (it builds data/e2e-content into .next/).
+// The browser tests' quick tier and the short reliability suite then run side by side on that
+// build: each waits much of its time (on Chromium's page loads, on servers starting and on the
+// admin login's slow-down), on ports, files and databases of its own. The suite's output is
+// printed after the browser tests'.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const BUILD_LOG = "data/test-build.log";
 const running = new Set<ChildProcess>();
+// Let finish rather than killed when another step fails: the reliability suite stops its own
+// servers (its own PostgreSQL and nginx among them), which a kill would leave running.
+const letFinish = new Map<ChildProcess, Promise<Result>>();
 
 type Output = "inherit" | { log: string } | "buffer";
 type Result = { code: number; output: string };
@@ -22,6 +29,7 @@ function run(
   env: NodeJS.ProcessEnv = process.env,
   output: Output = "inherit",
   args: string[] = [],
+  { finishOnStop = false } = {},
 ): Promise<Result> {
   const extra = args.length ? ["--", ...args] : [];
   const out = output === "inherit" ? "inherit" : output === "buffer" ? "pipe" : fs.openSync(output.log, "w");
@@ -33,18 +41,25 @@ function run(
   const chunks: Buffer[] = [];
   child.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk));
   child.stderr?.on("data", (chunk: Buffer) => chunks.push(chunk));
-  return new Promise((resolve) =>
+  const done = new Promise<Result>((resolve) =>
     child.on("close", (code, signal) => {
       running.delete(child);
       resolve({ code: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString("utf8") });
     }),
   );
+  if (finishOnStop) letFinish.set(child, done);
+  return done;
 }
 
-function stop(step: string, code: number): never {
+async function stop(step: string, code: number): Promise<never> {
   console.error(`npm test: ${step} failed (exit ${code})`);
   // What still runs beside the failed step (another static check, the build) is not waited for.
-  for (const child of running) child.kill();
+  for (const child of running) if (!letFinish.has(child)) child.kill();
+  for (const [child, done] of letFinish) {
+    if (!running.has(child)) continue;
+    console.error("npm test: waiting for the reliability suite to stop its servers");
+    process.stdout.write((await done).output);
+  }
   process.exit(code || 1);
 }
 
@@ -52,7 +67,7 @@ function stop(step: string, code: number): never {
 const typegen = await run(["next", "typegen"], process.env, "buffer");
 if (typegen.code !== 0) {
   process.stdout.write(typegen.output);
-  stop("typecheck", typegen.code);
+  await stop("typecheck", typegen.code);
 }
 const staticChecks = [
   { step: "typecheck", done: run(["tsc", "--noEmit"], process.env, "buffer") },
@@ -64,7 +79,7 @@ const staticChecks = [
 for (const { step, done } of staticChecks) {
   const { code, output } = await done;
   process.stdout.write(output);
-  if (code !== 0) stop(step, code);
+  if (code !== 0) await stop(step, code);
 }
 
 fs.mkdirSync("data", { recursive: true });
@@ -72,16 +87,18 @@ fs.mkdirSync("data", { recursive: true });
 const build = run("test:build", { ...process.env, TYPES_CHECKED: "1" }, { log: BUILD_LOG });
 const unit = await run("test:unit");
 const built = await build;
-if (unit.code !== 0) stop("test:unit", unit.code);
+if (unit.code !== 0) await stop("test:unit", unit.code);
 if (built.code !== 0) {
   process.stderr.write(fs.readFileSync(BUILD_LOG, "utf8"));
-  stop("test:build", built.code);
+  await stop("test:build", built.code);
 }
 
-// Both reuse the build just made. Of the browser tests, the quick tier (tagged @quick); the rest
-// run in `npm run test:reliability` and CI (docs/testing.md, "Two tiers").
+// Both reuse the build just made, side by side. Of the browser tests, the quick tier (tagged
+// @quick); the rest run in `npm run test:reliability` and CI (docs/testing.md, "Two tiers").
 const reuse = { ...process.env, E2E_SKIP_BUILD: "1", SKIP_BUILD: "1" };
+const reliability = run("test:reliability:short", reuse, "buffer", [], { finishOnStop: true });
 const browser = await run("test:e2e", reuse, "inherit", ["--grep", "@quick"]);
-if (browser.code !== 0) stop("test:e2e", browser.code);
-const reliability = await run("test:reliability:short", reuse);
-if (reliability.code !== 0) stop("test:reliability:short", reliability.code);
+if (browser.code !== 0) await stop("test:e2e", browser.code);
+const shortSuite = await reliability;
+process.stdout.write(shortSuite.output);
+if (shortSuite.code !== 0) await stop("test:reliability:short", shortSuite.code);

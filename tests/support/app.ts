@@ -2,6 +2,7 @@
 // databases, and direct access to those databases to seed them and to check what was stored.
 import { execSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { COMMENT_HTML_VERSION, renderCommentForPage } from "@/lib/content/comment-markdown";
@@ -29,11 +30,38 @@ export function loadEnv(database: string, extra: Record<string, string> = {}): N
 
 /** `npm run build` (`next build` and server.ts compiled) of the e2e content (the real article and the fixtures); SKIP_BUILD=1 reuses the last. */
 export function ensureBuild(): void {
-  fs.rmSync(E2E_CONTENT_DIR, { recursive: true, force: true });
-  fs.cpSync("content", E2E_CONTENT_DIR, { recursive: true });
-  fs.cpSync("tests/fixtures/content-e2e", E2E_CONTENT_DIR, { recursive: true });
+  mirror(["content", "tests/fixtures/content-e2e"], E2E_CONTENT_DIR);
   if (process.env.SKIP_BUILD && fs.existsSync(".next/BUILD_ID") && fs.existsSync(".next/marginalia-server.mjs")) return;
   execSync("npm run --silent build", { env: e2eEnv(freshSqlite("build")), stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/**
+ * Makes `dir` hold exactly the files of `sources` (a later source's over an earlier's), writing
+ * only what differs: npm test starts the browser tests (whose setup calls ensureBuild) while the
+ * reliability suite's servers serve `dir`, and those must not see their articles vanish and return.
+ */
+function mirror(sources: string[], dir: string): void {
+  const wanted = new Map<string, string>(); // a path in dir → the file it copies
+  const folders = new Set<string>();
+  for (const source of sources)
+    for (const entry of fs.readdirSync(source, { recursive: true, withFileTypes: true })) {
+      const relative = path.relative(source, path.join(entry.parentPath, entry.name));
+      if (entry.isDirectory()) folders.add(relative);
+      else wanted.set(relative, path.join(source, relative));
+    }
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const relative = path.relative(dir, path.join(entry.parentPath, entry.name));
+    if (!(entry.isDirectory() ? folders : wanted).has(relative))
+      fs.rmSync(path.join(dir, relative), { recursive: true, force: true });
+  }
+  for (const [relative, from] of wanted) {
+    const to = path.join(dir, relative);
+    const bytes = fs.readFileSync(from);
+    if (fs.existsSync(to) && fs.statSync(to).isFile() && fs.readFileSync(to).equals(bytes)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.writeFileSync(to, bytes);
+  }
 }
 
 /** A temporary, migrated database on the shared PostgreSQL server. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { COMMENT_HTML_VERSION, renderCommentForPage, renderCommentToStore } from "../../content/comment-markdown";
-import type { Db } from "../../server/db";
+import { isPostgres, type Db } from "../../server/db";
 
 // A comment's HTML as pages show it is kept in its row (`html`, `htmlVersion`): rendered when its
 // body is written, so a page reads it instead of running remark and the sanitizer on every comment
@@ -51,23 +51,33 @@ export function writeBackHtml(rows: Rendered[], db: Db): void {
   if (rows.length === 0 || writingBack) return;
   writingBack = true;
   const batch = rows.slice(0, WRITE_BACK_MAX);
+  const write = (client: Pick<Db, "comment">, { id, body, html }: Rendered) =>
+    client.comment.updateMany({
+      where: {
+        id,
+        body,
+        deletedAt: null,
+        OR: [{ htmlVersion: null }, { htmlVersion: { lt: COMMENT_HTML_VERSION } }],
+      },
+      data: { html, htmlVersion: COMMENT_HTML_VERSION },
+    });
   // Started on the next tick, so nothing it throws can reach the page; one transaction, so one
-  // commit on SQLite rather than one per row.
+  // commit on SQLite rather than one per row. On PostgreSQL only the rows nobody holds (SKIP
+  // LOCKED): a saving nobody waits for must never wait on, or deadlock with, a write that matters
+  // (a restore, a moderator's change, which lock the same rows in another order); a held row is
+  // written by a later render.
   Promise.resolve()
-    .then(() =>
-      db.$transaction(
-        batch.map(({ id, body, html }) =>
-          db.comment.updateMany({
-            where: {
-              id,
-              body,
-              deletedAt: null,
-              OR: [{ htmlVersion: null }, { htmlVersion: { lt: COMMENT_HTML_VERSION } }],
-            },
-            data: { html, htmlVersion: COMMENT_HTML_VERSION },
-          }),
-        ),
-      ),
+    .then((): Promise<unknown> =>
+      isPostgres(db)
+        ? db.$transaction(async (tx) => {
+            const free = await tx.$queryRawUnsafe<{ id: string }[]>(
+              `SELECT id FROM "Comment" WHERE id = ANY($1::text[]) FOR UPDATE SKIP LOCKED`,
+              batch.map((row) => row.id),
+            );
+            const ids = new Set(free.map((row) => row.id));
+            for (const row of batch) if (ids.has(row.id)) await write(tx, row);
+          })
+        : db.$transaction(batch.map((row) => write(db, row))),
     )
     .catch((error: unknown) => {
       const reason =

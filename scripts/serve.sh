@@ -7,7 +7,7 @@
 # 8 it holds 16 (docs/performance.md, Memory).
 #
 # jemalloc where the system has it (Debian's libjemalloc2), unless MARGINALIA_JEMALLOC=off: glibc's
-# malloc kept 50–90 MB of what the server had freed, and gave little of it back; jemalloc returns
+# malloc kept 50–110 MB of what the server had freed, and gave little of it back; jemalloc returns
 # pages left free for a second (dirty_decay_ms), from a thread of its own (docs/performance.md,
 # Memory, sixth round). Without it, glibc's malloc is used as before. The server's children inherit
 # it: sharp's libvips (covers, cards) is documented to do better on jemalloc, Chromium (diagrams) runs.

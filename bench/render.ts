@@ -1,7 +1,7 @@
 // The full render, which the page cache cannot spare (every new comment, a cold or long-tail
 // article, the signed-in author), and the server's memory around it, on its own:
 //   npx tsx bench/render.ts [--postgres] [--rounds 3] [--requests 60] [--seconds 8] [--prof] [--heap]
-//     [--load] [--node-flags="--max-old-space-size=1024"] [--env MARGINALIA_JEMALLOC=off]
+//     [--load] [--node-flags="--max-old-space-size=1024"] [--env MARGINALIA_JEMALLOC=off] [--memory 1G]
 // Starts server.ts on a fresh database seeded as `npm run bench` seeds it, then measures, with the
 // server's CPU time per request read from /proc (bench/cpu.ts; wall times move with the machine's
 // other work, CPU time much less):
@@ -15,7 +15,8 @@
 // bench/cpu-profile.ts); --heap writes a heap snapshot at the end (bench/heap-snapshot.ts reads it);
 // --load then runs the rest of `npm run bench`'s mix, shortened (cached pages, a commenter's page,
 // --posts comments posted as the form and through the API; BENCH_WARMUP_POSTS before each), before
-// the last memory reading.
+// the last memory reading. --memory runs the server as on a machine with that much memory (a
+// memory cgroup: bench/memory.ts's inMemoryLimit; root only).
 // BENCH_PORT (default 3410) sets the port. Prints one JSON object, and a summary.
 import fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -33,7 +34,7 @@ import { percentile } from "../tests/support/poster";
 import { articlePath } from "../lib/routes";
 import { groupCpuMs } from "./cpu";
 import { cannon, commenterCookie, posts } from "./load";
-import { rssMb } from "./memory";
+import { inMemoryLimit, rssMb } from "./memory";
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     /** More flags for the server's node (e.g. "--optimize-for-size"), and NAME=value settings for its environment. */
     "node-flags": { type: "string", default: "" },
     env: { type: "string", multiple: true, default: [] },
+    memory: { type: "string" },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -170,7 +172,7 @@ async function main() {
     PORT,
     loadEnv(url, { NODE_FLAGS: nodeFlags, ...extra }),
     `data/render-bench-${PORT}.log`,
-    SERVER_TS,
+    values.memory ? inMemoryLimit(values.memory, SERVER_TS) : SERVER_TS,
   );
   const base = server.url;
   const figures: Record<string, unknown> = { database: label };

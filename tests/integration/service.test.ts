@@ -10,7 +10,8 @@ import {
   submitEdit,
   submitReaction,
 } from "@/lib/comments/service";
-import { exportComments } from "@/lib/comments/backup";
+import { exportComments, exportText } from "@/lib/comments/backup";
+import type { CommentExport } from "@/lib/comments/export-schema";
 import { createComment, listComments } from "@/lib/comments/store";
 import { subscribe } from "@/lib/mail/subscriptions";
 import { isThreadLocked } from "@/lib/comments/moderation";
@@ -293,6 +294,79 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
   });
 
   describe.skipIf(skipReason)("export and import", () => {
+    it("writes a site of several pages of rows whole, parents first, and never a reply without its parent", async () => {
+      const slug = "service-export-pages";
+      const id = (i: number) => `page-${String(i).padStart(4, "0")}`;
+      // 2,501 comments across two depths and 3,000 👍 on them: pages of 1,000.
+      await database.db.comment.createMany({
+        data: Array.from({ length: 2_501 }, (_, i) => ({
+          id: id(i),
+          articleSlug: slug,
+          parentId: i < 1_300 ? null : id(0),
+          rootId: i < 1_300 ? id(i) : id(0),
+          depth: i < 1_300 ? 1 : 2,
+          authorName: `Reader ${i}`,
+          body: `Comment ${i}`,
+          status: "published",
+        })),
+      });
+      await database.db.reaction.createMany({
+        data: Array.from({ length: 3_000 }, (_, i) => ({ commentId: id(i % 50), voterId: `pager-${i}` })),
+      });
+
+      // A thread and a 👍 on it arrive while the file is written, once the page that would have
+      // held the new comment ("page-000", just before "page-0000") was read: neither the reply nor
+      // the 👍 may be in the file.
+      let text = "";
+      let arrived = false;
+      for await (const piece of exportText(database.db)) {
+        text += piece;
+        if (arrived || !piece.includes(`"${id(0)}"`)) continue;
+        arrived = true;
+        await database.db.comment.create({
+          data: {
+            id: "page-000",
+            articleSlug: slug,
+            rootId: "page-000",
+            depth: 1,
+            authorName: "L",
+            body: "L",
+            status: "published",
+          },
+        });
+        await database.db.comment.create({
+          data: {
+            id: "page-late-reply",
+            articleSlug: slug,
+            parentId: "page-000",
+            rootId: "page-000",
+            depth: 2,
+            authorName: "R",
+            body: "R",
+            status: "published",
+          },
+        });
+        await database.db.reaction.create({ data: { commentId: "page-000", voterId: "pager-late" } });
+      }
+      const exported = JSON.parse(text) as CommentExport;
+      const mine = exported.comments.filter((c) => c.articleSlug === slug).map((c) => c.id);
+      expect(mine).toEqual(Array.from({ length: 2_501 }, (_, i) => id(i)));
+      const votes = exported.reactions.filter((r) => r.voterId.startsWith("pager-")).map((r) => r.voterId);
+      expect(new Set(votes)).toEqual(new Set(Array.from({ length: 3_000 }, (_, i) => `pager-${i}`)));
+
+      const target = await open();
+      try {
+        expect(await importBackup(exported, target.db)).toMatchObject({
+          kind: "imported",
+          added: exported.comments.length,
+        });
+        expect(await target.db.comment.count({ where: { articleSlug: slug } })).toBe(2_501);
+        expect(await target.db.reaction.count({ where: { voterId: { startsWith: "pager-" } } })).toBe(3_000);
+      } finally {
+        await target.drop();
+      }
+    });
+
     it("carries pins, author badges, web sites, flags and locks; emails only when asked for, then back in", async () => {
       const slug = "service-export";
       const created = await createComment(

@@ -2,11 +2,9 @@ import { t } from "@/lib/i18n";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { isAdmin } from "@/lib/server/admin";
 import { isCrossSite } from "@/lib/server/request-guards";
+import { receiveUpload } from "@/lib/server/request-body";
 import { listArticles } from "@/lib/content/articles";
 import { parseMapFile, type PathMap } from "@/lib/comments/import/paths";
 import { startImportJob } from "@/lib/comments/import-jobs";
@@ -28,32 +26,39 @@ export async function POST(request: Request) {
   if (Number(request.headers.get("content-length") ?? MAX_BYTES + 1) > MAX_BYTES) {
     return page(t("admin.import.refusedTitle"), t("admin.import.tooBig"), 413);
   }
-  const form = await request.formData().catch(() => null);
-  const file = form?.get("file");
-  const format = IMPORT_FORMATS.find((name) => name === form?.get("format"));
-  const mapText = form?.get("map");
-  if (!(file instanceof File) || file.size === 0 || !format)
-    return page(t("admin.import.refusedTitle"), t("admin.import.chooseFile"), 400);
-  if (typeof mapText === "string" && mapText.length > MAX_MAP_CHARS)
-    return page(t("admin.import.refusedTitle"), t("admin.import.mapTooLong"), 400);
-
-  let maps: PathMap[];
-  try {
-    maps = typeof mapText === "string" ? parseMapFile(mapText) : [];
-  } catch (error) {
-    if (!(error instanceof ImportFileError)) throw error;
-    return page(t("admin.import.refusedTitle"), listedLine(error), 400);
-  }
-
-  // The job removes the folder when it ends.
+  // The job removes the folder when it ends; the file is written to disk as it arrives, so the
+  // importer streams it (and Isso's SQLite file can be opened) and the upload is never in memory.
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-upload-"));
+  const refuse = (title: string, message: string, status: number) => {
+    fs.rmSync(folder, { recursive: true, force: true });
+    return page(title, message, status);
+  };
   try {
     const saved = path.join(folder, "export");
-    // Written to disk so the importer streams it (and Isso's SQLite file can be opened).
-    await pipeline(Readable.fromWeb(file.stream() as WebReadableStream), fs.createWriteStream(saved));
+    const upload = await receiveUpload(request, saved, {
+      fileField: "file",
+      fileBytes: MAX_BYTES,
+      fieldChars: MAX_MAP_CHARS,
+    });
+    if (upload.kind === "tooLarge") return refuse(t("admin.import.refusedTitle"), t("admin.import.tooBig"), 413);
+    if (upload.kind === "fieldTooLong")
+      return refuse(t("admin.import.refusedTitle"), t("admin.import.mapTooLong"), 400);
+    const format = upload.kind === "ok" && IMPORT_FORMATS.find((name) => name === upload.fields.get("format"));
+    if (upload.kind !== "ok" || !upload.file?.bytes || !format)
+      return refuse(t("admin.import.refusedTitle"), t("admin.import.chooseFile"), 400);
+
+    let maps: PathMap[];
+    try {
+      maps = parseMapFile(upload.fields.get("map") ?? "");
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      return refuse(t("admin.import.refusedTitle"), listedLine(error), 400);
+    }
+
     const slugs = new Set(listArticles({ includeDrafts: true }).map((article) => article.slug));
-    const dryRun = form?.get("dryRun") === "on";
-    const job = await startImportJob({ format, file: saved, folder, fileName: file.name, slugs, maps, dryRun }, db());
+    const dryRun = upload.fields.get("dryRun") === "on";
+    const fileName = upload.file.name;
+    const job = await startImportJob({ format, file: saved, folder, fileName, slugs, maps, dryRun }, db());
     if (job.kind === "busy") {
       return page(t("admin.import.refusedTitle"), t("admin.import.busy"), 409, {
         href: importJobPath(job.id),

@@ -1,10 +1,13 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { t } from "@/lib/i18n";
 import { isAdmin } from "@/lib/server/admin";
 import { isCrossSite } from "@/lib/server/request-guards";
 import { importBackup } from "@/lib/comments/service";
 import { describeImportProblem } from "@/lib/comments/export-schema";
 import { adminPath } from "@/lib/routes";
-import { parseForm, readBody } from "@/lib/server/request-body";
+import { receiveUpload } from "@/lib/server/request-body";
 
 // A route handler rather than a server action: an export can be far larger than the 64 KB that
 // server actions accept.
@@ -21,20 +24,19 @@ export async function POST(request: Request) {
   if (isCrossSite(request.headers)) {
     return Response.json({ error: "Cross-site request refused." }, { status: 403 });
   }
-  // Counted as it arrives (a chunked upload declares no length); proxy.ts leaves this route alone.
-  const body = await readBody(request, MAX_BYTES);
-  if (!body) return back({ importError: t("admin.import.tooLarge") });
-  const file = await parseForm(body, request.headers.get("content-type") ?? "").then(
-    (form) => form.get("file"),
-    () => null,
-  );
-  if (!(file instanceof File) || file.size === 0) return back({ importError: t("admin.import.noFile") });
-
+  // Written to disk as it arrives, never held twice in memory (proxy.ts leaves this route alone).
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "marginalia-restore-"));
   let data: unknown;
   try {
-    data = JSON.parse(await file.text());
+    const saved = path.join(folder, "backup.json");
+    const upload = await receiveUpload(request, saved, { fileField: "file", fileBytes: MAX_BYTES, fieldChars: 100 });
+    if (upload.kind === "tooLarge") return back({ importError: t("admin.import.tooLarge") });
+    if (upload.kind !== "ok" || !upload.file?.bytes) return back({ importError: t("admin.import.noFile") });
+    data = JSON.parse(fs.readFileSync(saved, "utf8"));
   } catch {
     return back({ importError: t("admin.import.notJson") });
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
   }
   try {
     const result = await importBackup(data);

@@ -16,7 +16,7 @@
 // --load then runs the rest of `npm run bench`'s mix, shortened (cached pages, a commenter's page,
 // --posts comments posted as the form and through the API; BENCH_WARMUP_POSTS before each), before
 // the last memory reading. --memory runs the server as on a machine with that much memory (a
-// memory cgroup: bench/memory.ts's inMemoryLimit; root only).
+// memory cgroup: tests/support/memory-limit.ts; root only).
 // BENCH_PORT (default 3410) sets the port. Prints one JSON object, and a summary.
 import fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -34,7 +34,8 @@ import { percentile } from "../tests/support/poster";
 import { articlePath } from "../lib/routes";
 import { groupCpuMs } from "./cpu";
 import { cannon, commenterCookie, posts } from "./load";
-import { inMemoryLimit, rssMb } from "./memory";
+import { inMemoryLimit } from "../tests/support/memory-limit";
+import { rssMb } from "./memory";
 
 const { values } = parseArgs({
   options: {

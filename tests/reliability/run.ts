@@ -25,6 +25,7 @@ import { waitUntil } from "../support/wait";
 import { fuzzCommentAction } from "./fuzz";
 import { pageCacheChecks } from "./page-cache";
 import { importMemoryCheck } from "./import";
+import { adminFilesCheck } from "./admin-files";
 import { securityChecks } from "./security";
 import { mailCheck } from "./mail";
 import { fediverseCluster } from "./fediverse";
@@ -40,6 +41,7 @@ const SIZE = SHORT
       crashAfter: 60,
       fuzz: 300,
       importComments: 5_000,
+      adminFiles: { memory: "512M", seededComments: 20_000, importComments: 20_000 },
       followers: 10,
       replies: 20,
     }
@@ -50,6 +52,8 @@ const SIZE = SHORT
       crashAfter: 600,
       fuzz: 3_000,
       importComments: 100_000,
+      // The restore's 50 MB and the import's 100 MB, near enough.
+      adminFiles: { memory: "512M", seededComments: 90_000, importComments: 170_000 },
       followers: 30,
       replies: 200,
     };
@@ -286,6 +290,10 @@ async function main() {
   await pageCacheChecks(PORT + 6, check, SHORT ? 2_000 : 10_000);
   await check(`import: a ${SIZE.importComments}-comment Disqus export in bounded memory`, () =>
     importMemoryCheck(SIZE.importComments),
+  );
+  await check(
+    `the author's large files on a 512 MB machine (${SIZE.adminFiles.memory} cgroup): a backup of ${SIZE.adminFiles.seededComments} comments out and back in, a ${SIZE.adminFiles.importComments}-comment import`,
+    () => adminFilesCheck(PORT + 7, SIZE.adminFiles),
   );
   const mailSize = { followers: SIZE.followers, comments: SIZE.replies };
   const mailStorm = `${SIZE.replies} replies to ${SIZE.followers} followers with SMTP away, then kill -9 mid-send`;

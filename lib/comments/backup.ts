@@ -21,8 +21,9 @@ const EXPORT_PAGE = 1_000;
  * and locked discussions; readers' email addresses and what they follow only when the author asks
  * for them. Written as JSON text a page of rows at a time, so a large site's backup never sits
  * whole in the server's memory (100,000 comments as objects and as text ran a 512 MB machine's
- * server out of heap). A reply whose parent is not in the file (both posted while the pages were read) is left
- * out, and so is a 👍 on a comment not in it: the file is always one a restore accepts.
+ * server out of heap). A reply whose parent is not in the file (both posted while the pages were
+ * read) is left out, and so is a 👍 on a comment not in it: the file is always one a restore
+ * accepts.
  */
 export async function* exportText(
   db: Db = defaultDb(),

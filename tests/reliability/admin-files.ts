@@ -52,8 +52,11 @@ export async function adminFiles(port: number, sizes: AdminFilesSizes, onStep?: 
     const step = async (name: string, run: () => Promise<string>) => {
       peak = rssMb(pid) ?? 0;
       const started = performance.now();
-      const outcome = await run();
-      assert.ok(rssMb(pid) !== null, `the server died during ${name} (data/admin-files-${port}.log)`);
+      const died = () => new Error(`the server died during the ${name} (data/admin-files-${port}.log)`);
+      const outcome = await run().catch((error: unknown) => {
+        throw rssMb(pid) === null ? died() : error;
+      });
+      if (rssMb(pid) === null) throw died();
       const done = { step: name, seconds: (performance.now() - started) / 1000, peakMb: Math.round(peak), outcome };
       steps.push(done);
       onStep?.(done);

@@ -297,21 +297,21 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
     it("writes a site of several pages of rows whole, parents first, and never a reply without its parent", async () => {
       const slug = "service-export-pages";
       const id = (i: number) => `page-${String(i).padStart(4, "0")}`;
-      // 2,501 comments across two depths and 3,000 👍 on them: pages of 1,000.
+      // 2,101 comments across two depths and 2,001 👍 on them: pages of 1,000.
       await database.db.comment.createMany({
-        data: Array.from({ length: 2_501 }, (_, i) => ({
+        data: Array.from({ length: 2_101 }, (_, i) => ({
           id: id(i),
           articleSlug: slug,
-          parentId: i < 1_300 ? null : id(0),
-          rootId: i < 1_300 ? id(i) : id(0),
-          depth: i < 1_300 ? 1 : 2,
+          parentId: i < 1_050 ? null : id(0),
+          rootId: i < 1_050 ? id(i) : id(0),
+          depth: i < 1_050 ? 1 : 2,
           authorName: `Reader ${i}`,
           body: `Comment ${i}`,
           status: "published",
         })),
       });
       await database.db.reaction.createMany({
-        data: Array.from({ length: 3_000 }, (_, i) => ({ commentId: id(i % 50), voterId: `pager-${i}` })),
+        data: Array.from({ length: 2_001 }, (_, i) => ({ commentId: id(i % 50), voterId: `pager-${i}` })),
       });
 
       // A thread and a 👍 on it arrive while the file is written, once the page that would have
@@ -350,9 +350,9 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
       }
       const exported = JSON.parse(text) as CommentExport;
       const mine = exported.comments.filter((c) => c.articleSlug === slug).map((c) => c.id);
-      expect(mine).toEqual(Array.from({ length: 2_501 }, (_, i) => id(i)));
+      expect(mine).toEqual(Array.from({ length: 2_101 }, (_, i) => id(i)));
       const votes = exported.reactions.filter((r) => r.voterId.startsWith("pager-")).map((r) => r.voterId);
-      expect(new Set(votes)).toEqual(new Set(Array.from({ length: 3_000 }, (_, i) => `pager-${i}`)));
+      expect(new Set(votes)).toEqual(new Set(Array.from({ length: 2_001 }, (_, i) => `pager-${i}`)));
 
       const target = await open();
       try {
@@ -360,8 +360,8 @@ describe.each(providers)("the comment service on %s", (_name, open, skipReason) 
           kind: "imported",
           added: exported.comments.length,
         });
-        expect(await target.db.comment.count({ where: { articleSlug: slug } })).toBe(2_501);
-        expect(await target.db.reaction.count({ where: { voterId: { startsWith: "pager-" } } })).toBe(3_000);
+        expect(await target.db.comment.count({ where: { articleSlug: slug } })).toBe(2_101);
+        expect(await target.db.reaction.count({ where: { voterId: { startsWith: "pager-" } } })).toBe(2_001);
       } finally {
         await target.drop();
       }

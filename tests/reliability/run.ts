@@ -41,7 +41,7 @@ const SIZE = SHORT
       crashAfter: 60,
       fuzz: 300,
       importComments: 5_000,
-      adminFiles: { memory: "512M", seededComments: 10_000, importComments: 10_000 },
+      adminFiles: { memory: "512M", seededComments: 5_000, importComments: 5_000 },
       followers: 10,
       replies: 20,
     }

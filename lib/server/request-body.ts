@@ -86,7 +86,8 @@ export async function receiveUpload(
   }
   const fields = new Map<string, string>();
   let tooLong: string | null = null;
-  let saved: Promise<{ name: string; bytes: number; truncated: boolean }> | null = null;
+  // Set by the file's part, in a callback: typed so TypeScript does not take it for always null.
+  let saved = null as Promise<{ name: string; bytes: number; truncated: boolean }> | null;
   parser.on("field", (name, value, _nameTruncated, valueTruncated) => {
     if (valueTruncated || value.length > limits.fieldChars) tooLong ??= name;
     else fields.set(name, value);
@@ -114,13 +115,13 @@ export async function receiveUpload(
   }
   try {
     await pipeline(bounded(chunksOf(request)), parser);
-    const file = saved ? await (saved as Promise<{ name: string; bytes: number; truncated: boolean }>) : null;
+    const file = saved ? await saved : null;
     if (overflow || file?.truncated) return { kind: "tooLarge" };
     if (tooLong) return { kind: "fieldTooLong", name: tooLong };
     return { kind: "ok", fields, file: file && { name: file.name, bytes: file.bytes } };
   } catch {
     // Cut short, or not multipart as it claimed: the part written so far is the caller's to remove.
-    await (saved as Promise<unknown> | null)?.catch(() => {});
+    await saved?.catch(() => {});
     return overflow ? { kind: "tooLarge" } : { kind: "malformed" };
   }
 }

@@ -10,7 +10,7 @@ import fs from "node:fs";
  * the server behaves as it would on that machine, without a flag of ours.
  */
 export function inMemoryLimit(limit: string, [program, ...args]: string[]): string[] {
-  const name = `marginalia-bench-${limit}`;
+  const name = `marginalia-${limit}`;
   const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
   const dir = v2 ? `/sys/fs/cgroup/${name}` : `/sys/fs/cgroup/memory/${name}`;
   try {

@@ -4,13 +4,13 @@
 // must live through each and store everything; the resident memory of each step is reported.
 // bench/import-memory.ts prints the same figures at any size.
 import assert from "node:assert/strict";
-import { createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freshSqlite, loadEnv, openDb, seedComments, startServer, type RunningServer } from "../support/app";
 import { SERVER_TS } from "../e2e/support/servers";
 import { inMemoryLimit } from "../support/memory-limit";
+import { sessionSetCookie, signInAdmin } from "../support/admin";
 import { rssMb } from "../../bench/memory";
 import { writeBigDisqus } from "./import";
 
@@ -39,13 +39,13 @@ export async function adminFiles(port: number, sizes: AdminFilesSizes, onStep?: 
   }
   let server: RunningServer | null = null;
   try {
-    const cookie = await adminCookie(db, env);
     await seedComments(db, "monolith-vs-microservices", sizes.seededComments);
     const disqus = path.join(dir, "disqus.xml");
     writeBigDisqus(disqus, sizes.importComments);
     server = await startServer(port, env, `data/admin-files-${port}.log`, command);
     const pid = server.pid;
     const base = server.url;
+    const cookie = sessionSetCookie(await signInAdmin(base, env.ADMIN_PASSWORD!, "127.0.0.1"))!.split(";")[0];
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid) ?? 0)), 100);
     const steps: Step[] = [];
@@ -110,21 +110,6 @@ export async function adminFilesCheck(port: number, sizes: AdminFilesSizes): Pro
 }
 
 const mb = (file: string) => (fs.statSync(file).size / 2 ** 20).toFixed(1);
-
-/** A signed-in author's session, made as attemptLogin makes one (lib/server/admin.ts). */
-async function adminCookie(db: ReturnType<typeof openDb>, env: NodeJS.ProcessEnv): Promise<string> {
-  const mac = (value: string) => createHmac("sha256", env.COOKIE_SECRET!).update(value).digest("base64url");
-  const id = randomBytes(32).toString("base64url");
-  await db.adminSession.create({
-    data: {
-      id,
-      passwordTag: mac(`admin-password:${env.ADMIN_PASSWORD}`),
-      expiresAt: new Date(Date.now() + 3_600_000),
-      createdAt: new Date(),
-    },
-  });
-  return `mg_admin=${id}.${mac(id)}`;
-}
 
 /** `file` posted as an /admin form's file field, with `fields`, as a browser sends it; the redirect is not followed. */
 function upload(base: string, at: string, file: string, cookie: string, fields: Record<string, string>) {

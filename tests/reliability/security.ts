@@ -13,6 +13,7 @@ import {
   type RunningServer,
 } from "../support/app";
 import { commentFormFields, mintToken, postComment } from "../support/poster";
+import { hiddenFields as hidden, sessionSetCookie, signInAdmin } from "../support/admin";
 import { articlePath, commentPath, commentsApiPath, reactionsPath } from "@/lib/routes";
 
 type Check = (name: string, body: () => Promise<string | void>) => Promise<void>;
@@ -26,15 +27,6 @@ function processCpuMs(pid: number): number {
 }
 const SLUG = "field-note-10";
 const PASSWORD = "correct horse battery staple"; // e2eEnv's ADMIN_PASSWORD
-
-const hidden = (html: string, from: string) => {
-  const start = html.indexOf(from);
-  const form = html.slice(start, html.indexOf("</form>", start));
-  const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g))
-    fields[m[1]] = (m[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
-  return fields;
-};
 
 const formData = (fields: Record<string, string>) => {
   const form = new FormData();
@@ -138,15 +130,8 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
       assert.equal(importResponse.status, 401);
 
       // Sign in to read the moderation form's action, then send it without the session cookie.
-      const loginPage = await (await fetch(`${server.url}/admin`)).text();
-      const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
-      const signedIn = await fetch(`${server.url}/admin`, {
-        method: "POST",
-        body: login,
-        headers: { origin: server.url, "x-forwarded-for": "10.6.0.1" },
-        redirect: "manual",
-      });
-      const session = signedIn.headers.getSetCookie().find((c) => c.startsWith("mg_admin="));
+      const signedIn = await signInAdmin(server.url, PASSWORD, "10.6.0.1");
+      const session = sessionSetCookie(signedIn);
       assert.ok(session, `no session cookie after signing in (${signedIn.status})`);
       assert.match(session, /HttpOnly/i);
       assert.match(session, /SameSite=lax/i);
@@ -186,18 +171,8 @@ export async function securityChecks(port: number, check: Check): Promise<void> 
     await check(
       "signing out ends the session: a copy of the cookie no longer opens /admin or /admin/export",
       async () => {
-        const loginPage = await (await fetch(`${server.url}/admin`)).text();
-        const login = formData({ ...hidden(loginPage, '<form class="comment-form login-form"'), password: PASSWORD });
-        const signedIn = await fetch(`${server.url}/admin`, {
-          method: "POST",
-          body: login,
-          headers: { origin: server.url, "x-forwarded-for": "10.6.1.1" },
-          redirect: "manual",
-        });
-        const copied = signedIn.headers
-          .getSetCookie()
-          .find((c) => c.startsWith("mg_admin="))
-          ?.split(";")[0];
+        const signedIn = await signInAdmin(server.url, PASSWORD, "10.6.1.1");
+        const copied = sessionSetCookie(signedIn)?.split(";")[0];
         assert.ok(copied, `no session cookie after signing in (${signedIn.status})`);
         const opens = async () => {
           const exported = await fetch(`${server.url}/admin/export`, { headers: { cookie: copied } });

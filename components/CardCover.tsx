@@ -1,14 +1,13 @@
 import Link from "next/link";
-import path from "node:path";
-import { CONTENT_DIR, type ArticleSummary } from "@/lib/content/articles";
-import { coverBlur, resolveCover } from "@/lib/content/cover";
+import type { ArticleSummary } from "@/lib/content/articles";
+import { articleCover, coverBlur } from "@/lib/content/cover";
 import { articlePath } from "@/lib/routes";
 import { Img } from "./Img";
 
 /** The article's cover (`image:` in the front matter), blurred in place while it loads; null without one. */
 async function CoverImage({ article, sizes, priority }: { article: ArticleSummary; sizes: string; priority: boolean }) {
   if (!article.image) return null;
-  const cover = resolveCover(article.image, path.join(CONTENT_DIR, `${article.slug}.md`), CONTENT_DIR);
+  const cover = articleCover({ slug: article.slug, image: article.image });
   if (typeof cover === "string") return null;
   const blur = await coverBlur(cover);
   return (

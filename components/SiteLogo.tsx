@@ -1,26 +1,12 @@
-import path from "node:path";
-import { CONTENT_DIR } from "@/lib/content/articles";
-import { resolveCover } from "@/lib/content/cover";
-import { siteIcon } from "@/lib/content/site-icon";
+import { siteLogo } from "@/lib/content/site-icon";
 
 // The site's mark beside its name in the header. An author makes it theirs with a file named
 // logo.svg, logo.png or logo.webp in content/ (read while the site runs, like the articles), or
 // with their icon (lib/content/site-icon.ts) when they have no logo; without either, Marginalia's
 // mark (public/icons/marginalia.svg) is drawn here in the page's colours, so the header costs no
 // request.
-const LOGO_FILES = ["logo.svg", "logo.png", "logo.webp"];
-
-function customLogo(): string | null {
-  for (const name of LOGO_FILES) {
-    const logo = resolveCover(name, path.join(CONTENT_DIR, "authors.yml"), CONTENT_DIR);
-    if (typeof logo !== "string") return logo.src;
-  }
-  const icon = siteIcon();
-  return icon.custom ? icon.url : null;
-}
-
 export function SiteLogo() {
-  const src = customLogo();
+  const src = siteLogo();
   // Decoration: the site's name is the link's text.
   // eslint-disable-next-line @next/next/no-img-element -- a small mark of any format, shown as it is
   if (src) return <img className="site-logo" src={src} alt="" width={28} height={28} />;

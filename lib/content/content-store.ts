@@ -71,6 +71,8 @@ type Folder = {
   sources: Source[];
   /** Counts the changes to what readers get. */
   version: number;
+  /** What perContentVersion read of the folder's images, and at which version. */
+  assetReads: { version: number; values: Map<string, unknown> };
   /** Live: a read needed the pipeline before it had loaded (the file is read again once it has). */
   waiting: boolean;
 };
@@ -108,6 +110,7 @@ function folderOf(dir: string): Folder {
       assets: "",
       sources: [],
       version: 0,
+      assetReads: { version: 0, values: new Map() },
       waiting: false,
     };
     state.folders.set(dir, folder);
@@ -329,6 +332,21 @@ export function contentVersion(dir: string = CONTENT_DIR): number {
 }
 
 /**
+ * What `read` makes of the folder's images and icons (a cover's size and address, the logo, the
+ * icon), once per version of a live folder rather than on every render: a changed image is a new
+ * version. A card's cover cost a read and a SHA-256 of the whole file each time; the header's logo
+ * and icon five file lookups. A folder not published live (development) is read every time.
+ */
+export function perContentVersion<T>(key: string, read: () => T, dir: string = CONTENT_DIR): T {
+  const folder = folderOf(dir);
+  if (!folder.live) return read();
+  if (folder.assetReads.version !== folder.version) folder.assetReads = { version: folder.version, values: new Map() };
+  const { values } = folder.assetReads;
+  if (!values.has(key)) values.set(key, read());
+  return values.get(key) as T;
+}
+
+/**
  * Reads what changed in `dir` now: the watcher, the periodic rescan and another instance's word
  * call it. Null when nothing was read yet (the first read reads everything) or the folder cannot
  * be listed (a deploy replacing it): readers keep what they had.
@@ -397,6 +415,7 @@ export function setLive(dir: string, live: boolean): void {
   folder.live = live;
   folder.loaded = false;
   folder.entries.clear();
+  folder.assetReads.values.clear();
   folder.authors = undefined;
 }
 

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { imageSize } from "image-size";
+import { CONTENT_DIR, perContentVersion } from "./content-store";
 import { isImageFile, isInside, mediaUrl } from "./media";
 
 const run = promisify(execFile);
@@ -36,6 +37,13 @@ export function resolveCover(
   } catch (error) {
     return `cannot read its size (${(error as Error).message})`;
   }
+}
+
+/** An article's cover as its pages show it, read once per version of content/. */
+export function articleCover(article: { slug: string; image: string }): Cover | string {
+  return perContentVersion(`cover\0${article.slug}\0${article.image}`, () =>
+    resolveCover(article.image, path.join(CONTENT_DIR, `${article.slug}.md`), CONTENT_DIR),
+  );
 }
 
 const blurs = new Map<string, Promise<string | undefined>>();

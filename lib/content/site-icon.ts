@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CONTENT_DIR } from "./content-store";
+import { CONTENT_DIR, perContentVersion } from "./content-store";
+import { resolveCover } from "./cover";
 import { IMAGE_TYPES, mediaUrl } from "./media";
 
 // The site's icon, which browsers show in the tab. An author makes it theirs with `icon.svg` or
@@ -12,6 +13,7 @@ import { IMAGE_TYPES, mediaUrl } from "./media";
 
 /** The files an author may put in content/, in the order they are looked for. */
 export const ICON_FILES = ["icon.svg", "icon.png", "favicon.ico"] as const;
+const LOGO_FILES = ["logo.svg", "logo.png", "logo.webp"];
 const DEFAULT_ICON = { url: "/icons/marginalia.svg", type: "image/svg+xml" };
 const DEFAULT_FAVICON = path.join(/*turbopackIgnore: true*/ process.cwd(), "public", "icons", "marginalia.ico");
 const ICO_TYPE = "image/x-icon";
@@ -51,9 +53,31 @@ function customIcon(dir: string): (Read & { type: string }) | undefined {
 
 /** The icon every page links: a versioned /media/ address for the author's, so a new one shows at once. */
 export function siteIcon(dir: string = CONTENT_DIR): { url: string; type: string; custom: boolean } {
-  const icon = customIcon(dir);
-  if (!icon) return { ...DEFAULT_ICON, custom: false };
-  return { url: mediaUrl(icon.file, dir, icon.bytes), type: icon.type, custom: true };
+  return perContentVersion(
+    "icon",
+    () => {
+      const icon = customIcon(dir);
+      if (!icon) return { ...DEFAULT_ICON, custom: false };
+      return { url: mediaUrl(icon.file, dir, icon.bytes), type: icon.type, custom: true };
+    },
+    dir,
+  );
+}
+
+/** The header's mark: the author's logo.svg, logo.png or logo.webp, else their icon; null for Marginalia's own. */
+export function siteLogo(dir: string = CONTENT_DIR): string | null {
+  return perContentVersion(
+    "logo",
+    () => {
+      for (const name of LOGO_FILES) {
+        const logo = resolveCover(name, path.join(dir, "authors.yml"), dir);
+        if (typeof logo !== "string") return logo.src;
+      }
+      const icon = siteIcon(dir);
+      return icon.custom ? icon.url : null;
+    },
+    dir,
+  );
 }
 
 /**

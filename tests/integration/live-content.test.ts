@@ -29,6 +29,7 @@ import {
   listArticleTexts,
 } from "@/lib/content/articles";
 import { contentVersion, onContentChange, refreshContent, type ContentChange } from "@/lib/content/content-store";
+import { articleCover } from "@/lib/content/cover";
 import { siteIcon } from "@/lib/content/site-icon";
 import { startLiveContent } from "@/lib/content/live-content";
 import { searchArticles } from "@/lib/content/search";
@@ -253,6 +254,28 @@ describe("content/ read at run time", () => {
     remove("icon.svg");
     expect(refreshContent(dir)).toMatchObject({ assets: true });
     expect(siteIcon(dir).custom).toBe(false);
+  });
+
+  it("shows an article's cover at its new size and address once the folder is read again, not reading it per render", async () => {
+    write("cover.png", await png(80, 40));
+    write("covered.md", article("Covered").replace("tags:", "image: ./cover.png\ntags:"));
+    expect(refreshContent(dir)).toMatchObject({ published: ["covered"] });
+    const before = articleCover({ slug: "covered", image: "./cover.png" });
+    expect(before).toMatchObject({
+      width: 80,
+      height: 40,
+      src: expect.stringMatching(/^\/media\/~[0-9a-f]{12}\/cover\.png$/),
+    });
+    write("cover.png", await png(120, 90));
+    // Until the watcher reads the folder, pages show what it read last, as for the articles.
+    expect(articleCover({ slug: "covered", image: "./cover.png" })).toEqual(before);
+    expect(refreshContent(dir)).toMatchObject({ assets: true });
+    const after = articleCover({ slug: "covered", image: "./cover.png" });
+    expect(after).toMatchObject({ width: 120, height: 90 });
+    expect((after as { src: string }).src).not.toBe((before as { src: string }).src);
+    remove("covered.md");
+    remove("cover.png");
+    expect(refreshContent(dir)).toMatchObject({ removed: ["covered"] });
   });
 
   it("removes a deleted article from every list, the feeds and the sitemap", async () => {

@@ -41,7 +41,7 @@ async function main() {
       const loaded = await cannon(server.pid, server.url + page, { connections: 10, seconds: Number(values.seconds) });
       const bytes = (await (await fetch(server.url + page)).arrayBuffer()).byteLength;
       console.log(
-        `${page}: ${loaded.cpuMs?.toFixed(2)} ms of CPU per request, ${Math.round(loaded.rps)} req/s, ` +
+        `${page}: ${loaded.cpuMs?.toFixed(3)} ms of CPU per request, ${Math.round(loaded.rps)} req/s, ` +
           `${(bytes / 1024).toFixed(1)} KB`,
       );
     }

@@ -8,7 +8,18 @@ import { THEME_SCRIPT_HASH } from "../theme";
  * `development`: Next's dev server evaluates its hot-reloaded modules.
  */
 export function contentSecurityPolicy(nonce: string, options: { https: boolean; development: boolean }): string {
-  return [
+  // Written once per kind of answer around the nonce's place: every cached answer carries one.
+  const key = `${options.https} ${options.development}`;
+  let around = policies.get(key);
+  if (!around) policies.set(key, (around = policyAround(options)));
+  return around[0] + nonce + around[1];
+}
+
+const policies = new Map<string, [string, string]>();
+
+function policyAround(options: { https: boolean; development: boolean }): [string, string] {
+  const nonce = "\0";
+  const policy = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' '${THEME_SCRIPT_HASH}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
@@ -21,6 +32,8 @@ export function contentSecurityPolicy(nonce: string, options: { https: boolean; 
     "frame-ancestors 'none'",
     ...(options.https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
+  const [before, after] = policy.split(nonce);
+  return [before, after];
 }
 
 /** A fresh nonce for one response. */

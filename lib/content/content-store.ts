@@ -334,7 +334,8 @@ export function contentVersion(dir: string = CONTENT_DIR): number {
 /**
  * What `read` makes of the folder's images and icons (a cover's size and address, the logo, the
  * icon), once per version of a live folder rather than on every render: a changed image is a new
- * version. A card's cover cost a read and a SHA-256 of the whole file each time; the header's logo
+ * version (a cover in public/, which changes with a deploy, is read again at the next change or
+ * start). A card's cover cost a read and a SHA-256 of the whole file each time; the header's logo
  * and icon five file lookups. A folder not published live (development) is read every time.
  */
 export function perContentVersion<T>(key: string, read: () => T, dir: string = CONTENT_DIR): T {
